@@ -1,0 +1,163 @@
+using System.CommandLine;
+using System.Reflection;
+using MigAudit.Core;
+using MigAudit.Demo;
+using MigAudit.Engine;
+using MigAudit.Knex.Discovery;
+using MigAudit.Reporting;
+
+namespace MigAudit.Cli;
+
+/// <summary>The command line: parse options, call the engine, choose a renderer. Exit codes: 0 ready, 1 not ready, 2 usage or input error.</summary>
+public static class CliApp
+{
+    public const int ExitReady = 0;
+    public const int ExitNotReady = 1;
+    public const int ExitUsage = 2;
+
+    public static string Version { get; } =
+        typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = BuildCommands(stdout, stderr);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await stderr.WriteLineAsync($"migaudit: {error.Message}");
+            }
+
+            await stderr.WriteLineAsync("Run 'migaudit --help' for usage.");
+            return ExitUsage;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (ProjectException error)
+        {
+            await stderr.WriteLineAsync($"migaudit: {error.Message}");
+            return ExitUsage;
+        }
+        catch (Exception error) when (Environment.GetEnvironmentVariable("MIGAUDIT_DEBUG") is null)
+        {
+            await stderr.WriteLineAsync($"migaudit: internal error: {error.GetType().Name}: {error.Message} (set MIGAUDIT_DEBUG=1 for details)");
+            return ExitUsage;
+        }
+    }
+
+    private static RootCommand BuildCommands(TextWriter stdout, TextWriter stderr)
+    {
+        var root = new RootCommand("migaudit — audits a Knex.js project's migrations and database configuration and says whether it is ready for production.");
+        root.Subcommands.Add(AuditCommand(stdout, stderr));
+        root.Subcommands.Add(DemoCommand(stdout, stderr));
+        return root;
+    }
+
+    private static Option<string> FormatOption() => new Option<string>("--format", "-f")
+    {
+        Description = "Report format: text or json.",
+        DefaultValueFactory = _ => "text",
+    }.AcceptOnlyFromAmong("text", "json");
+
+    private static Command AuditCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var path = new Argument<string>("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
+        var format = FormatOption();
+        var environment = new Option<string?>("--env") { Description = "The knexfile environment to audit (default: production, else the only one)." };
+        var knexfile = new Option<string?>("--knexfile") { Description = "The knexfile to read, instead of searching for one." };
+        var migrations = new Option<string[]>("--migrations")
+        {
+            Description = "Migration directories, relative to PATH; overrides the knexfile. Repeat for several.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("audit", "Audit a Knex project statically (its code is never run).") { path, format, environment, knexfile, migrations };
+        command.SetAction(parse =>
+        {
+            var options = new DiscoveryOptions
+            {
+                Environment = parse.GetValue(environment),
+                Knexfile = parse.GetValue(knexfile),
+                MigrationDirectories = parse.GetValue(migrations) ?? [],
+            };
+            var result = Auditor.Run(parse.GetValue(path)!, options);
+            Render(result, parse.GetValue(format)!, stdout);
+            return result.Ready ? ExitReady : ExitNotReady;
+        });
+        return command;
+    }
+
+    private static Command DemoCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var format = FormatOption();
+        var directory = new Option<string?>("--path") { Description = "Where to create the demo repository (default: a new temp folder)." };
+        var keep = new Option<bool>("--keep") { Description = "Keep the demo repository after the audit (always kept with --path)." };
+        var command = new Command("demo", "Build the BotBuilder sample repository (a real git history) in a temp folder and audit it.") { format, directory, keep };
+        command.SetAction(parse =>
+        {
+            var target = parse.GetValue(directory);
+            var temporary = target is null;
+            target ??= Path.Combine(Path.GetTempPath(), "migaudit-demo-" + Guid.NewGuid().ToString("n")[..8]);
+            if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+            {
+                throw new ProjectException($"'{target}' is not empty; the demo needs an empty or new folder");
+            }
+
+            stderr.WriteLine($"Building the BotBuilder demo repository in {target} ...");
+            try
+            {
+                BotBuilderDemo.Create(target);
+                var result = Auditor.Run(target, new DiscoveryOptions());
+                Render(result, parse.GetValue(format)!, stdout);
+                return result.Ready ? ExitReady : ExitNotReady;
+            }
+            finally
+            {
+                if (temporary && !parse.GetValue(keep))
+                {
+                    TryDelete(target);
+                }
+                else
+                {
+                    stderr.WriteLine($"The demo repository is kept in {target}");
+                }
+            }
+        });
+        return command;
+    }
+
+    private static void Render(AuditResult result, string format, TextWriter stdout)
+    {
+        if (format == "json")
+        {
+            stdout.WriteLine(JsonReport.Render(result, Version));
+            return;
+        }
+
+        TextReport.Write(result, new ReportConsole(stdout, UseColour(stdout)));
+    }
+
+    private static bool UseColour(TextWriter stdout) =>
+        stdout == Console.Out && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("NO_COLOR") is null &&
+        Environment.GetEnvironmentVariable("TERM") is not (null or "dumb");
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+            {
+                File.SetAttributes(file, FileAttributes.Normal);
+            }
+
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temp folder is not worth failing the run for.
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using MigAudit.Cli;
+
+return await CliApp.RunAsync(args, Console.Out, Console.Error);

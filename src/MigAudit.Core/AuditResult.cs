@@ -1,0 +1,58 @@
+namespace MigAudit.Core;
+
+public sealed record Statistics
+{
+    public int Active { get; init; }
+    public int Committed { get; init; }
+    public int Untracked { get; init; }
+    public int Deleted { get; init; }
+    public int Renamed { get; init; }
+    public int WithDown { get; init; }
+    public int WithoutDown { get; init; }
+    public int Unparseable { get; init; }
+}
+
+/// <summary>The inputs every rule sees: the discovered project, its migrations in Knex order, and its history.</summary>
+public sealed record AuditInput
+{
+    public required KnexProject Project { get; init; }
+    public required IReadOnlyList<Migration> Migrations { get; init; }
+    public IReadOnlyList<IgnoredFile> IgnoredFiles { get; init; } = [];
+    public IReadOnlyList<DeletedMigration> Deleted { get; init; } = [];
+    public IReadOnlyList<RenamedMigration> Renamed { get; init; } = [];
+    public required GitFacts Git { get; init; }
+}
+
+/// <summary>A rule's metadata as the report needs it. Effort is a fixed part per rule plus a part per finding.</summary>
+public sealed record RuleSummary(string Id, string Title, Severity Severity, bool Blocking, string Summary, string Impact, int EffortBaseMinutes, int EffortPerFindingMinutes);
+
+public sealed record AuditResult
+{
+    public required AuditInput Input { get; init; }
+    public required IReadOnlyList<Finding> Findings { get; init; }
+    public required IReadOnlyList<RuleSummary> Rules { get; init; }
+    public required Statistics Statistics { get; init; }
+    public DateTimeOffset GeneratedAt { get; init; } = DateTimeOffset.UtcNow;
+    public TimeSpan Elapsed { get; init; }
+
+    public int BlockingCount => Findings.Count(f => f.Blocking);
+    public bool Ready => BlockingCount == 0;
+    public string Verdict => Ready ? "ready" : "not-ready";
+
+    /// <summary>Low and high estimates in minutes, summed from each rule's per-finding estimate.</summary>
+    public (int Low, int High) EffortMinutes
+    {
+        get
+        {
+            var total = 0;
+            foreach (var group in Findings.GroupBy(f => f.Rule))
+            {
+                var rule = Rules.FirstOrDefault(r => r.Id == group.Key);
+                total += rule is null ? 15 * group.Count() : rule.EffortBaseMinutes + (rule.EffortPerFindingMinutes * group.Count());
+            }
+
+            // Estimates are rough: report a range of -20% .. +40% around the sum.
+            return ((int)Math.Round(total * 0.8), (int)Math.Round(total * 1.4));
+        }
+    }
+}

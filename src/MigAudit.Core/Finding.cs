@@ -1,0 +1,31 @@
+namespace MigAudit.Core;
+
+/// <summary>One problem found by one rule. File paths are relative to the audited root, with '/' separators.</summary>
+public sealed record Finding
+{
+    public required string Rule { get; init; }
+    public required Severity Severity { get; init; }
+    public required bool Blocking { get; init; }
+    public string? File { get; init; }
+    public int? Line { get; init; }
+    public required string Message { get; init; }
+
+    /// <summary>A one-line form for long lists, e.g. the file name and the commit that deleted it.</summary>
+    public string? Headline { get; init; }
+    public IReadOnlyList<string> Related { get; init; } = [];
+
+    /// <summary>The concrete step that resolves this finding, e.g. a rename with both names.</summary>
+    public string? Action { get; init; }
+
+    /// <summary>Files the action touches and how (e.g. "RENAME"), for the "files requiring changes" section.</summary>
+    public IReadOnlyList<FileChange> Changes { get; init; } = [];
+}
+
+public sealed record FileChange(string Path, string Change, FileChangeGroup Group = FileChangeGroup.Immediate);
+
+public enum FileChangeGroup
+{
+    Immediate,
+    Configuration,
+    Documentation,
+}

@@ -1,0 +1,79 @@
+namespace MigAudit.Core;
+
+public sealed record CommitRef(string Id, string Author, DateTimeOffset Date, string Subject)
+{
+    public string ShortId => Id.Length > 10 ? Id[..10] : Id;
+}
+
+public enum TrackingState
+{
+    /// <summary>Tracked in HEAD and present on disk.</summary>
+    Committed,
+
+    /// <summary>Present on disk but not in HEAD (possibly staged).</summary>
+    Untracked,
+
+    /// <summary>No git history could be read.</summary>
+    Unknown,
+}
+
+/// <summary>What git says about one active migration file.</summary>
+public sealed record MigrationGitInfo
+{
+    public static readonly MigrationGitInfo Unknown = new() { State = TrackingState.Unknown };
+
+    public required TrackingState State { get; init; }
+    public bool Staged { get; init; }
+    public CommitRef? Added { get; init; }
+    public IReadOnlyList<CommitRef> EditedIn { get; init; } = [];
+    public bool ModifiedInWorkingTree { get; init; }
+
+    /// <summary>Set when the file was added (committed or on disk) after a migration that sorts later had already been committed.</summary>
+    public LateArrival? Late { get; init; }
+}
+
+public sealed record LateArrival(string LaterMigration, CommitRef? LaterCommit);
+
+public sealed record DeletedMigration
+{
+    public required string Name { get; init; }
+    public required string Path { get; init; }
+
+    /// <summary>"working-tree", or the id of the commit that deleted it.</summary>
+    public required string DeletedIn { get; init; }
+    public CommitRef? DeletionCommit { get; init; }
+    public CommitRef? LastCommitWithFile { get; init; }
+}
+
+public sealed record RenamedMigration
+{
+    public required string OldName { get; init; }
+    public required string NewName { get; init; }
+    public required string OldPath { get; init; }
+    public required string NewPath { get; init; }
+
+    /// <summary>"working-tree", or the id of the commit that renamed it.</summary>
+    public required string RenamedIn { get; init; }
+    public CommitRef? Commit { get; init; }
+    public bool ExtensionOnly => System.IO.Path.GetFileNameWithoutExtension(OldName) == System.IO.Path.GetFileNameWithoutExtension(NewName);
+}
+
+/// <summary>What could be learned about the repository itself, and what could not.</summary>
+public sealed record GitFacts
+{
+    public static readonly GitFacts NotARepository = new()
+    {
+        IsRepository = false,
+        Limitations = ["not a git repository: committed, untracked, deleted, renamed, edited and late migrations cannot be known"],
+    };
+
+    public required bool IsRepository { get; init; }
+    public string? TopLevel { get; init; }
+    public bool IsShallow { get; init; }
+    public bool IsDetached { get; init; }
+    public bool HasCommits { get; init; }
+    public string? Head { get; init; }
+    public string? Branch { get; init; }
+    public int CommitsRead { get; init; }
+    public IReadOnlyList<string> Limitations { get; init; } = [];
+}

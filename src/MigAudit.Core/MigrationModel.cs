@@ -1,0 +1,90 @@
+namespace MigAudit.Core;
+
+public enum ModuleSystem
+{
+    CommonJs,
+    EsModule,
+    Unknown,
+}
+
+public enum MigrationFormat
+{
+    /// <summary>Exports up/down functions that work through the knex object Knex passes in.</summary>
+    Knex,
+
+    /// <summary>Does its work without the knex object (db.query, a required pg pool or app db module).</summary>
+    NonKnex,
+
+    /// <summary>Cannot be parsed: Knex fails to load it.</summary>
+    Unparseable,
+}
+
+public enum NonKnexKind
+{
+    /// <summary>Calls a method the knex object does not have on the parameter Knex passes, e.g. <c>db.query</c>: a TypeError at run time.</summary>
+    MissingMethodOnKnexParameter,
+
+    /// <summary>Runs SQL through a client the file builds or requires itself: outside Knex's migration transaction and connection.</summary>
+    ExternalClient,
+}
+
+public sealed record NonKnexUse(int Line, string Expression, NonKnexKind Kind, string? ClientSource);
+
+public sealed record ExportedFunction
+{
+    public required int Line { get; init; }
+    public string? ParameterName { get; init; }
+
+    /// <summary>The body does nothing: no statements, or only returns a resolved promise.</summary>
+    public bool IsEmpty { get; init; }
+
+    /// <summary>The export exists but is not (statically) a function, e.g. <c>exports.down = null</c>.</summary>
+    public bool IsFunction { get; init; } = true;
+    public IReadOnlyList<NonKnexUse> NonKnexUses { get; init; } = [];
+}
+
+public sealed record ParseProblem(int Line, int Column, string Message, bool KnexFailsToo);
+
+/// <summary>What static analysis learned about one migration file's module.</summary>
+public sealed record MigrationModule
+{
+    public required string Language { get; init; }
+    public required ModuleSystem ModuleSystem { get; init; }
+    public ExportedFunction? Up { get; init; }
+    public ExportedFunction? Down { get; init; }
+
+    /// <summary>An <c>export default { up, down }</c> that Knex does not look into.</summary>
+    public int? DefaultExportLine { get; init; }
+
+    /// <summary>The module builds its exports in a way static reading cannot follow (a call, a spread, a re-export).</summary>
+    public bool ExportsUnknown { get; init; }
+    public bool DisablesTransaction { get; init; }
+    public ParseProblem? ParseProblem { get; init; }
+
+    public MigrationFormat Format =>
+        ParseProblem is not null ? MigrationFormat.Unparseable
+        : (Up?.NonKnexUses.Count ?? 0) + (Down?.NonKnexUses.Count ?? 0) > 0 ? MigrationFormat.NonKnex
+        : MigrationFormat.Knex;
+
+    public bool HasUp => Up is { IsFunction: true };
+    public bool HasDown => Down is { IsFunction: true };
+}
+
+/// <summary>A migration file Knex will load, with its place in Knex's execution order (1-based).</summary>
+public sealed record Migration
+{
+    public required string Name { get; init; }
+    public required string Path { get; init; }
+    public required string Directory { get; init; }
+    public required int Order { get; init; }
+    public required MigrationModule Module { get; init; }
+    public MigrationGitInfo Git { get; init; } = MigrationGitInfo.Unknown;
+    public long SizeBytes { get; init; }
+    public bool IsSymlink { get; init; }
+
+    /// <summary>Leading digits of the name (the version Knex users compare), or null when the name has none.</summary>
+    public string? Version => MigrationNames.VersionOf(Name);
+}
+
+/// <summary>A file in a migration directory that Knex skips (extension not in loadExtensions).</summary>
+public sealed record IgnoredFile(string Name, string Path, string Reason);

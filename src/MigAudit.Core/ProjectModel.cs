@@ -1,0 +1,56 @@
+namespace MigAudit.Core;
+
+/// <summary>Where the migration settings came from.</summary>
+public enum ConfigSource
+{
+    Knexfile,
+    MigrateCall,
+    CommandLine,
+    Convention,
+}
+
+/// <summary>The effective Knex migration settings for the audited environment, after Knex's defaults.</summary>
+public sealed record MigrationSettings
+{
+    public static readonly IReadOnlyList<string> DefaultLoadExtensions =
+        [".co", ".coffee", ".eg", ".iced", ".js", ".cjs", ".litcoffee", ".ls", ".ts"];
+
+    public const string DefaultTableName = "knex_migrations";
+
+    /// <summary>Directories relative to the audited root, '/' separators, in configuration order.</summary>
+    public required IReadOnlyList<string> Directories { get; init; }
+    public IReadOnlyList<string> LoadExtensions { get; init; } = DefaultLoadExtensions;
+    public string TableName { get; init; } = DefaultTableName;
+    public string? SchemaName { get; init; }
+    public bool SortDirsSeparately { get; init; }
+    public bool DisableMigrationsListValidation { get; init; }
+    public bool DisableTransactions { get; init; }
+
+    /// <summary>A custom migrationSource replaces the file listing: the audit cannot know Knex's list.</summary>
+    public string? CustomMigrationSource { get; init; }
+    public required ConfigSource Source { get; init; }
+
+    /// <summary>File and line the settings were read from, when known.</summary>
+    public string? SourceFile { get; init; }
+    public int? SourceLine { get; init; }
+}
+
+public sealed record KnexfileInfo
+{
+    public required string Path { get; init; }
+    public IReadOnlyList<string> Environments { get; init; } = [];
+
+    /// <summary>True when the file exports one configuration without environment keys.</summary>
+    public bool SingleConfiguration { get; init; }
+}
+
+/// <summary>Everything discovery learned about the Knex project, before history and rules.</summary>
+public sealed record KnexProject
+{
+    public required string Root { get; init; }
+    public KnexfileInfo? Knexfile { get; init; }
+    public string? Environment { get; init; }
+    public required MigrationSettings Settings { get; init; }
+    public IReadOnlyList<string> OtherKnexfiles { get; init; } = [];
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using MigAudit.Core;
+using MigAudit.Git;
+using MigAudit.Knex.Discovery;
+using MigAudit.Knex.Migrations;
+using MigAudit.Rules;
+
+namespace MigAudit.Engine;
+
+/// <summary>The static audit: discover, list, parse, read history, run the rules. Never executes project code.</summary>
+public static class Auditor
+{
+    public static AuditResult Run(string root, DiscoveryOptions options, IProgress<string>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        progress?.Report("discovering the Knex configuration");
+        var project = ProjectDiscovery.Discover(root, options);
+
+        progress?.Report("listing migrations");
+        var listing = MigrationLister.List(project.Root, project.Settings);
+        if (listing.MissingDirectories.Count > 0)
+        {
+            project = project with
+            {
+                Notes =
+                [
+                    .. project.Notes,
+                    .. listing.MissingDirectories.Select(d => $"migration directory '{d}' does not exist: Knex's readdir fails there and 'knex migrate:latest' stops with ENOENT"),
+                ],
+            };
+        }
+
+        progress?.Report($"parsing {listing.Migrations.Count} migrations");
+        var modules = new MigrationModule[listing.Migrations.Count];
+        Parallel.For(0, listing.Migrations.Count, i =>
+        {
+            var listed = listing.Migrations[i];
+            modules[i] = MigrationModuleAnalyzer.Analyze(listed.FullPath, listed.Name);
+        });
+
+        progress?.Report("reading git history");
+        var directoryIndex = project.Settings.Directories.Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i, StringComparer.Ordinal);
+        var history = GitHistoryReader.Read(new HistoryRequest
+        {
+            Root = project.Root,
+            Directories = project.Settings.Directories,
+            LoadExtensions = project.Settings.LoadExtensions,
+            ActivePaths = listing.Migrations.Select(m => m.Path).ToList(),
+            KnexOrder = KnexOrder(project.Settings, directoryIndex),
+        });
+
+        var migrations = listing.Migrations.Select((listed, i) => new Migration
+        {
+            Name = listed.Name,
+            Path = listed.Path,
+            Directory = listed.Directory,
+            Order = listed.Order,
+            Module = modules[i],
+            Git = history.Files.TryGetValue(listed.Path, out var git) ? git : MigrationGitInfo.Unknown,
+            SizeBytes = new FileInfo(listed.FullPath).Length,
+            IsSymlink = new FileInfo(listed.FullPath).LinkTarget is not null,
+        }).ToList();
+
+        var input = new AuditInput
+        {
+            Project = project,
+            Migrations = migrations,
+            IgnoredFiles = listing.Ignored,
+            Deleted = history.Deleted,
+            Renamed = history.Renamed,
+            Git = history.Facts,
+        };
+
+        progress?.Report("checking rules");
+        var findings = RuleCatalog.All.SelectMany(rule => rule.Check(input)).ToList();
+        return new AuditResult
+        {
+            Input = input,
+            Findings = findings,
+            Rules = RuleCatalog.All.Select(r => r.ToSummary()).ToList(),
+            Statistics = Count(input),
+            Elapsed = clock.Elapsed,
+        };
+    }
+
+    /// <summary>Knex's order over root-relative paths: by file name, or by directory first when sortDirsSeparately is set.</summary>
+    private static Comparison<string> KnexOrder(MigrationSettings settings, Dictionary<string, int> directoryIndex)
+    {
+        if (!settings.SortDirsSeparately)
+        {
+            return (a, b) => string.CompareOrdinal(Path.GetFileName(a), Path.GetFileName(b));
+        }
+
+        int IndexOf(string path) => directoryIndex.TryGetValue(Path.GetDirectoryName(path)?.Replace('\\', '/') is { Length: > 0 } d ? d : ".", out var i) ? i : int.MaxValue;
+        return (a, b) =>
+        {
+            var byDirectory = IndexOf(a).CompareTo(IndexOf(b));
+            return byDirectory != 0 ? byDirectory : string.CompareOrdinal(Path.GetFileName(a), Path.GetFileName(b));
+        };
+    }
+
+    public static Statistics Count(AuditInput input)
+    {
+        var migrations = input.Migrations;
+        var unparseable = migrations.Count(m => m.Module.Format == MigrationFormat.Unparseable);
+        var withDown = migrations.Count(m => m.Module.Format != MigrationFormat.Unparseable && (m.Module.HasDown || m.Module.ExportsUnknown));
+        var committed = migrations.Count(m => m.Git.State == TrackingState.Committed);
+        return new Statistics
+        {
+            Active = migrations.Count,
+            Committed = committed,
+            Untracked = migrations.Count - committed,
+            Deleted = input.Deleted.Count,
+            Renamed = input.Renamed.Count,
+            WithDown = withDown,
+            WithoutDown = migrations.Count - unparseable - withDown,
+            Unparseable = unparseable,
+        };
+    }
+}

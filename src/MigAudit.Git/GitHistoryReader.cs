@@ -1,0 +1,400 @@
+using System.Security.Cryptography;
+using System.Text;
+using MigAudit.Core;
+
+namespace MigAudit.Git;
+
+/// <summary>What the history reader needs to know about the Knex project.</summary>
+public sealed record HistoryRequest
+{
+    /// <summary>The audited root; git may start above it.</summary>
+    public required string Root { get; init; }
+
+    /// <summary>Migration directories relative to <see cref="Root"/>.</summary>
+    public required IReadOnlyList<string> Directories { get; init; }
+    public required IReadOnlyList<string> LoadExtensions { get; init; }
+
+    /// <summary>Root-relative paths of the migration files Knex will load now.</summary>
+    public required IReadOnlyList<string> ActivePaths { get; init; }
+
+    /// <summary>Knex's execution order over root-relative paths (file name order, or per directory).</summary>
+    public required Comparison<string> KnexOrder { get; init; }
+}
+
+public sealed record GitHistory
+{
+    public required GitFacts Facts { get; init; }
+    public IReadOnlyDictionary<string, MigrationGitInfo> Files { get; init; } = new Dictionary<string, MigrationGitInfo>();
+    public IReadOnlyList<DeletedMigration> Deleted { get; init; } = [];
+    public IReadOnlyList<RenamedMigration> Renamed { get; init; } = [];
+}
+
+/// <summary>
+/// Reads the history of the migration folders with one <c>git log</c> pass (renames followed with -M),
+/// plus <c>ls-tree</c> for HEAD and <c>status</c> for the working tree, and derives for every migration name
+/// whether it is committed, untracked, deleted, renamed, edited after its first commit, or arrived late.
+/// </summary>
+public static class GitHistoryReader
+{
+    public static GitHistory Read(HistoryRequest request)
+    {
+        if (!GitRunner.IsAvailable)
+        {
+            return new GitHistory { Facts = GitFacts.NotARepository with { Limitations = ["git is not installed: history cannot be read"] } };
+        }
+
+        var root = request.Root;
+        var repo = GitRunner.Run(root, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository");
+        if (!repo.Ok)
+        {
+            return new GitHistory { Facts = GitFacts.NotARepository };
+        }
+
+        var lines = repo.Stdout.Split('\n');
+        var topLevel = lines[0];
+        var prefix = lines.Length > 1 ? lines[1] : string.Empty;
+        var shallow = lines.Length > 2 && lines[2] == "true";
+        var head = GitRunner.Run(root, "rev-parse", "--verify", "-q", "HEAD");
+        var hasCommits = head.Ok;
+        var branch = GitRunner.Run(root, "symbolic-ref", "-q", "--short", "HEAD");
+        var limitations = new List<string>();
+        if (!hasCommits)
+        {
+            limitations.Add("the repository has no commits: every migration is untracked and there is no history");
+        }
+
+        if (shallow)
+        {
+            limitations.Add("shallow clone: history before the oldest fetched commit is missing, so deleted, renamed, edited and late migrations may be incomplete (run 'git fetch --unshallow')");
+        }
+
+        if (hasCommits && !branch.Ok)
+        {
+            limitations.Add($"detached HEAD at {head.Stdout.Trim()[..10]}: the history audited is that commit's, not a branch's");
+        }
+
+        var context = new PathContext(prefix, request);
+        var pathspecs = request.Directories.Select(d => d == "." ? "." : d).ToArray();
+
+        var headFiles = new Dictionary<string, string>(StringComparer.Ordinal);
+        var commits = new List<CommitChanges>();
+        if (hasCommits)
+        {
+            var tree = GitRunner.Run(root, ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-name", "HEAD", "--", .. pathspecs]);
+            foreach (var entry in tree.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+            {
+                // "<mode> blob <oid>\t<path>"
+                var tab = entry.IndexOf('\t');
+                var meta = entry[..tab].Split(' ');
+                var path = context.ToRootRelative(entry[(tab + 1)..]);
+                if (path is not null && context.IsCandidate(path))
+                {
+                    headFiles[path] = meta[2];
+                }
+            }
+
+            var log = GitRunner.Run(root, ["--literal-pathspecs", "log", "--date-order", "--reverse", "--full-history", "-z", "--name-status", "-M", GitLogParser.Format, "--", .. pathspecs]);
+            commits.AddRange(GitLogParser.Parse(log.Stdout));
+        }
+
+        var status = GitRunner.Run(root, ["--literal-pathspecs", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", .. pathspecs]);
+        var worktree = ParseStatus(status.Stdout, context);
+
+        var facts = new GitFacts
+        {
+            IsRepository = true,
+            TopLevel = topLevel,
+            IsShallow = shallow,
+            IsDetached = hasCommits && !branch.Ok,
+            HasCommits = hasCommits,
+            Head = hasCommits ? head.Stdout.Trim() : null,
+            Branch = branch.Ok ? branch.Stdout.Trim() : null,
+            CommitsRead = commits.Count,
+            Limitations = limitations,
+        };
+        return Derive(request, context, facts, headFiles, commits, worktree);
+    }
+
+    private sealed class PathContext(string prefix, HistoryRequest request)
+    {
+        private readonly HashSet<string> directories = request.Directories.Select(d => d.TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
+
+        public string? ToRootRelative(string gitPath) =>
+            prefix.Length == 0 ? gitPath : gitPath.StartsWith(prefix, StringComparison.Ordinal) ? gitPath[prefix.Length..] : null;
+
+        /// <summary>A direct child of a migration directory with an extension Knex loads.</summary>
+        public bool IsCandidate(string path)
+        {
+            var slash = path.LastIndexOf('/');
+            var directory = slash < 0 ? "." : path[..slash];
+            return directories.Contains(directory) && request.LoadExtensions.Contains(MigrationNames.Extension(path[(slash + 1)..]), StringComparer.Ordinal);
+        }
+    }
+
+    private sealed record WorktreeEntry(char Index, char Worktree);
+
+    private static Dictionary<string, WorktreeEntry> ParseStatus(string output, PathContext context)
+    {
+        var entries = new Dictionary<string, WorktreeEntry>(StringComparer.Ordinal);
+        foreach (var item in output.Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (item.Length < 4)
+            {
+                continue;
+            }
+
+            var path = context.ToRootRelative(item[3..]);
+            if (path is not null)
+            {
+                entries[path] = new WorktreeEntry(item[0], item[1]);
+            }
+        }
+
+        return entries;
+    }
+
+    /// <summary>Everything history says about one path, following it through renames.</summary>
+    private sealed class Trail
+    {
+        public CommitRef? Added { get; set; }
+        public List<CommitRef> Edits { get; } = [];
+        public CommitRef? LastTouched { get; set; }
+        public CommitRef? DeletedBy { get; set; }
+        public string? RenamedTo { get; set; }
+        public LateArrival? Late { get; set; }
+    }
+
+    private static GitHistory Derive(HistoryRequest request, PathContext context, GitFacts facts, Dictionary<string, string> headFiles,
+        List<CommitChanges> commits, Dictionary<string, WorktreeEntry> worktree)
+    {
+        var trails = new Dictionary<string, Trail>(StringComparer.Ordinal);
+        var renames = new List<RenamedMigration>();
+        string? latestCommitted = null;
+        CommitRef? latestCommittedIn = null;
+
+        foreach (var (commit, rawChanges) in commits)
+        {
+            var changes = PairExtensionRenames(rawChanges);
+            var arrivals = new List<string>();
+            foreach (var change in changes)
+            {
+                var path = context.ToRootRelative(change.Path);
+                var oldPath = change.OldPath is null ? null : context.ToRootRelative(change.OldPath);
+                var isCandidate = path is not null && context.IsCandidate(path);
+                var wasCandidate = oldPath is not null && context.IsCandidate(oldPath);
+
+                switch (change.Kind)
+                {
+                    case ChangeKind.Added or ChangeKind.Copied when isCandidate:
+                        trails[path!] = new Trail { Added = commit, LastTouched = commit };
+                        arrivals.Add(path!);
+                        break;
+                    case ChangeKind.Modified or ChangeKind.TypeChanged when isCandidate:
+                        var trail = Get(trails, path!);
+                        trail.Edits.Add(commit);
+                        trail.LastTouched = commit;
+                        break;
+                    case ChangeKind.Deleted when isCandidate:
+                        Get(trails, path!).DeletedBy = commit;
+                        break;
+                    case ChangeKind.Renamed when wasCandidate && isCandidate:
+                        var moved = trails.Remove(oldPath!, out var existing) ? existing : new Trail();
+                        var sameName = Path.GetFileName(oldPath!) == Path.GetFileName(path!);
+                        if (!sameName)
+                        {
+                            trails[oldPath!] = new Trail { Added = moved.Added, LastTouched = moved.LastTouched, RenamedTo = path, DeletedBy = commit };
+                            renames.Add(new RenamedMigration
+                            {
+                                OldName = Path.GetFileName(oldPath!),
+                                NewName = Path.GetFileName(path!),
+                                OldPath = oldPath!,
+                                NewPath = path!,
+                                RenamedIn = commit.Id,
+                                Commit = commit,
+                            });
+                        }
+
+                        if (change.Similarity < 100)
+                        {
+                            moved.Edits.Add(commit);
+                        }
+
+                        moved.LastTouched = commit;
+                        moved.DeletedBy = null;
+                        trails[path!] = moved;
+                        break;
+                    case ChangeKind.Renamed when wasCandidate:
+                        // Moved out of the migration folders (an "archive" folder, say): Knex no longer lists it.
+                        Get(trails, oldPath!).DeletedBy = commit;
+                        break;
+                    case ChangeKind.Renamed when isCandidate:
+                        trails[path!] = new Trail { Added = commit, LastTouched = commit };
+                        arrivals.Add(path!);
+                        break;
+                }
+            }
+
+            // Late arrivals: a migration added after one that sorts later was already committed runs out of order
+            // on every database that applied the later one. Comparing with the running maximum keeps this linear.
+            foreach (var arrival in arrivals)
+            {
+                if (latestCommitted is not null && request.KnexOrder(arrival, latestCommitted) < 0)
+                {
+                    trails[arrival].Late = new LateArrival(Path.GetFileName(latestCommitted), latestCommittedIn);
+                }
+            }
+
+            foreach (var arrival in arrivals)
+            {
+                if (latestCommitted is null || request.KnexOrder(arrival, latestCommitted) > 0)
+                {
+                    latestCommitted = arrival;
+                    latestCommittedIn = commit;
+                }
+            }
+        }
+
+        var active = request.ActivePaths.ToHashSet(StringComparer.Ordinal);
+        var files = new Dictionary<string, MigrationGitInfo>(StringComparer.Ordinal);
+        foreach (var path in request.ActivePaths)
+        {
+            var inHead = headFiles.ContainsKey(path);
+            trails.TryGetValue(path, out var trail);
+            worktree.TryGetValue(path, out var entry);
+            var late = inHead ? trail?.Late : null;
+            if (!inHead && latestCommitted is not null && request.KnexOrder(path, latestCommitted) < 0)
+            {
+                late = new LateArrival(Path.GetFileName(latestCommitted), latestCommittedIn);
+            }
+
+            files[path] = new MigrationGitInfo
+            {
+                State = inHead ? TrackingState.Committed : TrackingState.Untracked,
+                Staged = !inHead && entry is { Index: 'A' },
+                Added = inHead ? trail?.Added : null,
+                EditedIn = inHead && trail is not null ? trail.Edits : [],
+                ModifiedInWorkingTree = inHead && entry is not null && (entry.Index == 'M' || entry.Worktree == 'M'),
+                Late = late,
+            };
+        }
+
+        var deleted = new List<DeletedMigration>();
+
+        // Deleted in the working tree only: in HEAD, not on disk. An untracked file with the same content or the
+        // same name but another extension is the same migration renamed, not a deletion.
+        var untracked = request.ActivePaths.Where(p => !headFiles.ContainsKey(p)).ToList();
+        var untrackedHashes = untracked.ToDictionary(p => p, p => BlobId(Path.Combine(request.Root, p)), StringComparer.Ordinal);
+        foreach (var (path, blob) in headFiles.Where(h => !active.Contains(h.Key)).OrderBy(h => h.Key, StringComparer.Ordinal))
+        {
+            var stem = MigrationNames.Stem(Path.GetFileName(path));
+            var successor = untracked.FirstOrDefault(u => untrackedHashes[u] == blob) ??
+                            untracked.FirstOrDefault(u => MigrationNames.Stem(Path.GetFileName(u)) == stem);
+            trails.TryGetValue(path, out var trail);
+            if (successor is not null && Path.GetFileName(successor) != Path.GetFileName(path))
+            {
+                renames.Add(new RenamedMigration
+                {
+                    OldName = Path.GetFileName(path),
+                    NewName = Path.GetFileName(successor),
+                    OldPath = path,
+                    NewPath = successor,
+                    RenamedIn = "working-tree",
+                });
+                continue;
+            }
+
+            deleted.Add(new DeletedMigration
+            {
+                Name = Path.GetFileName(path),
+                Path = path,
+                DeletedIn = "working-tree",
+                LastCommitWithFile = trail?.LastTouched,
+            });
+        }
+
+        foreach (var (path, trail) in trails.Where(t => t.Value.DeletedBy is not null && t.Value.RenamedTo is null).OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            if (active.Contains(path) || headFiles.ContainsKey(path))
+            {
+                continue;
+            }
+
+            deleted.Add(new DeletedMigration
+            {
+                Name = Path.GetFileName(path),
+                Path = path,
+                DeletedIn = trail.DeletedBy!.Id,
+                DeletionCommit = trail.DeletedBy,
+                LastCommitWithFile = trail.LastTouched,
+            });
+        }
+
+        // A rename is only a problem while the old name is gone: renamed back, or restored, it is harmless.
+        var liveRenames = renames.Where(r => !active.Contains(r.OldPath)).ToList();
+        return new GitHistory { Facts = facts, Files = files, Deleted = deleted.OrderBy(d => d.Name, StringComparer.Ordinal).ToList(), Renamed = liveRenames };
+    }
+
+    /// <summary>
+    /// Git pairs a deletion and an addition as a rename only when the contents are similar; converting a
+    /// migration from TypeScript to JavaScript often rewrites it. The same folder and name stem in one commit
+    /// is the same migration for Knex's purposes, so treat it as a rename.
+    /// </summary>
+    private static IReadOnlyList<FileChange> PairExtensionRenames(IReadOnlyList<FileChange> changes)
+    {
+        var deletions = changes.Where(c => c.Kind == ChangeKind.Deleted).ToList();
+        var additions = changes.Where(c => c.Kind == ChangeKind.Added).ToList();
+        if (deletions.Count == 0 || additions.Count == 0)
+        {
+            return changes;
+        }
+
+        static string Key(string path) => MigrationNames.Stem(path);
+        var pairs = new Dictionary<FileChange, FileChange>();
+        foreach (var deletion in deletions)
+        {
+            var addition = additions.FirstOrDefault(a => !pairs.ContainsValue(a) && Key(a.Path) == Key(deletion.Path) && a.Path != deletion.Path);
+            if (addition is not null)
+            {
+                pairs[deletion] = addition;
+            }
+        }
+
+        if (pairs.Count == 0)
+        {
+            return changes;
+        }
+
+        var paired = pairs.Values.ToHashSet();
+        return changes
+            .Where(c => !paired.Contains(c))
+            .Select(c => pairs.TryGetValue(c, out var addition) ? new FileChange(ChangeKind.Renamed, addition.Path, c.Path, 0) : c)
+            .ToList();
+    }
+
+    private static Trail Get(Dictionary<string, Trail> trails, string path)
+    {
+        if (!trails.TryGetValue(path, out var trail))
+        {
+            // First seen as modified or deleted: its addition is before the history we have (shallow clone).
+            trail = new Trail();
+            trails[path] = trail;
+        }
+
+        return trail;
+    }
+
+    /// <summary>The object id git gives a file's content ("blob &lt;size&gt;\0" + bytes, SHA-1).</summary>
+    public static string BlobId(string path)
+    {
+        try
+        {
+            var content = File.ReadAllBytes(path);
+            var header = Encoding.ASCII.GetBytes($"blob {content.Length}\0");
+            return Convert.ToHexStringLower(SHA1.HashData([.. header, .. content]));
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return string.Empty;
+        }
+    }
+}

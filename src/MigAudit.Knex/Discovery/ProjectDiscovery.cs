@@ -1,0 +1,354 @@
+using Acornima.Ast;
+using MigAudit.Core;
+using MigAudit.Knex.JavaScript;
+
+namespace MigAudit.Knex.Discovery;
+
+/// <summary>
+/// Finds the Knex configuration of a project without running it: a knexfile, else calls to
+/// <c>knex.migrate.latest({...})</c> in the code, else a conventional migrations folder.
+/// </summary>
+public static class ProjectDiscovery
+{
+    public const string DefaultEnvironment = "production";
+
+    private static readonly string[] KnexfileNames = ["knexfile.js", "knexfile.cjs", "knexfile.mjs", "knexfile.ts"];
+
+    private static readonly string[] ConfigKeys = ["client", "connection", "migrations", "pool", "useNullAsDefault", "seeds"];
+
+    public static KnexProject Discover(string root, DiscoveryOptions options)
+    {
+        root = Path.GetFullPath(root);
+        if (!Directory.Exists(root))
+        {
+            throw new ProjectException($"'{root}' is not a directory");
+        }
+
+        var notes = new List<string>();
+        var evaluator = new StaticEvaluator(root);
+
+        string? knexfilePath;
+        var otherKnexfiles = new List<string>();
+        if (options.Knexfile is not null)
+        {
+            knexfilePath = Path.GetFullPath(Path.IsPathRooted(options.Knexfile) ? options.Knexfile : Path.Combine(root, options.Knexfile));
+            if (!File.Exists(knexfilePath))
+            {
+                throw new ProjectException($"knexfile '{options.Knexfile}' does not exist");
+            }
+        }
+        else
+        {
+            var candidates = ProjectFiles.EnumerateFiles(root, name => KnexfileNames.Contains(name))
+                .OrderBy(path => IsInBuildOutput(root, path))
+                .ThenBy(path => ProjectFiles.Relative(root, path).Count(c => c == '/'))
+                .ThenBy(path => Array.IndexOf(KnexfileNames, Path.GetFileName(path)))
+                .ThenBy(path => path, StringComparer.Ordinal)
+                .ToList();
+            knexfilePath = candidates.FirstOrDefault();
+            otherKnexfiles.AddRange(candidates.Skip(1).Select(p => ProjectFiles.Relative(root, p)));
+            if (otherKnexfiles.Count > 0)
+            {
+                notes.Add($"several knexfiles found; auditing {ProjectFiles.Relative(root, knexfilePath!)} (others: {string.Join(", ", otherKnexfiles)}); choose one with --knexfile");
+            }
+        }
+
+        KnexfileInfo? knexfile = null;
+        string? environment = null;
+        MigrationSettings? settings = null;
+        if (knexfilePath is not null)
+        {
+            (knexfile, environment, settings) = ReadKnexfile(root, knexfilePath, options, evaluator, notes);
+        }
+        else if (options.Environment is not null)
+        {
+            notes.Add($"--env {options.Environment} ignored: no knexfile found");
+        }
+
+        if (options.MigrationDirectories.Count > 0)
+        {
+            var directories = options.MigrationDirectories
+                .Select(d => ProjectFiles.Relative(root, Path.GetFullPath(Path.IsPathRooted(d) ? d : Path.Combine(root, d))))
+                .ToList();
+            foreach (var directory in directories.Where(d => !Directory.Exists(Path.Combine(root, d))))
+            {
+                throw new ProjectException($"migration directory '{directory}' does not exist");
+            }
+
+            settings = (settings ?? new MigrationSettings { Directories = directories, Source = ConfigSource.CommandLine }) with
+            {
+                Directories = directories,
+                Source = ConfigSource.CommandLine,
+                CustomMigrationSource = null,
+            };
+        }
+
+        settings ??= FromMigrateCalls(root, evaluator, notes) ?? FromConvention(root, notes);
+        if (settings is null)
+        {
+            throw new ProjectException($"no Knex project found in '{root}': no knexfile, no knex.migrate.latest() call and no migrations folder (use --migrations DIR)");
+        }
+
+        return new KnexProject
+        {
+            Root = root,
+            Knexfile = knexfile,
+            Environment = environment,
+            Settings = settings,
+            OtherKnexfiles = otherKnexfiles,
+            Notes = notes,
+        };
+    }
+
+    private static bool IsInBuildOutput(string root, string path) =>
+        ProjectFiles.Relative(root, path).Split('/').SkipLast(1).Any(ProjectFiles.BuildOutputDirectories.Contains);
+
+    private static (KnexfileInfo, string?, MigrationSettings) ReadKnexfile(string root, string path, DiscoveryOptions options, StaticEvaluator evaluator, List<string> notes)
+    {
+        var relative = ProjectFiles.Relative(root, path);
+        var source = SourceReader.Read(path);
+        var parsed = source.Problem is null ? JsParser.Parse(source.Text, path) : null;
+        var problem = source.Problem ?? parsed?.Problem;
+        if (problem is not null)
+        {
+            throw new ProjectException($"{relative}:{problem.Line}: cannot be read: {problem.Message}");
+        }
+
+        var exported = evaluator.EvaluateModuleExports(path);
+        if (exported is JsFunction function)
+        {
+            exported = ReturnValueOf(function, evaluator, path);
+        }
+
+        if (exported is not JsObject all)
+        {
+            throw new ProjectException($"{relative}: its exported configuration cannot be read statically ({StaticValueText.Describe(exported)}); pass --migrations DIR");
+        }
+
+        var single = ConfigKeys.Any(k => all.Get(k) is not null);
+        var environments = single ? [] : all.Keys.ToList();
+        var info = new KnexfileInfo { Path = relative, Environments = environments, SingleConfiguration = single };
+
+        string? environment;
+        JsObject config;
+        if (single)
+        {
+            environment = null;
+            config = all;
+            if (options.Environment is not null)
+            {
+                notes.Add($"{relative} has a single configuration without environments; --env {options.Environment} does not change it");
+            }
+        }
+        else
+        {
+            environment = ChooseEnvironment(relative, environments, options.Environment, notes);
+            if (all.Get(environment) is not JsObject chosen)
+            {
+                throw new ProjectException($"{relative}: environment '{environment}' cannot be read statically ({StaticValueText.Describe(all.Get(environment) ?? StaticValue.Undefined)})");
+            }
+
+            config = chosen;
+        }
+
+        var settings = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, config.Get("migrations"), ConfigSource.Knexfile, relative, notes)
+            with
+        { SourceLine = (config.Get("migrations") ?? config).Line };
+        return (info, environment, settings);
+    }
+
+    private static string ChooseEnvironment(string knexfile, List<string> environments, string? requested, List<string> notes)
+    {
+        if (environments.Count == 0)
+        {
+            throw new ProjectException($"{knexfile} exports no environments");
+        }
+
+        if (requested is not null)
+        {
+            return environments.Contains(requested)
+                ? requested
+                : throw new ProjectException($"environment '{requested}' is not in {knexfile} (it has: {string.Join(", ", environments)})");
+        }
+
+        if (environments.Contains(DefaultEnvironment))
+        {
+            return DefaultEnvironment;
+        }
+
+        var fallback = environments.Count == 1 ? environments[0] : environments.Contains("development") ? "development" : environments[0];
+        notes.Add($"{knexfile} has no '{DefaultEnvironment}' environment; auditing '{fallback}' (choose with --env)");
+        return fallback;
+    }
+
+    private static StaticValue ReturnValueOf(JsFunction function, StaticEvaluator evaluator, string file)
+    {
+        var scope = evaluator.Load(file)!;
+        return function.Function.Body switch
+        {
+            Expression expression => evaluator.Evaluate(expression, scope, 1),
+            BlockStatement block when block.Body.OfType<ReturnStatement>().LastOrDefault() is { Argument: { } argument } => evaluator.Evaluate(argument, scope, 1),
+            _ => new JsUnknown("function", "returns nothing statically known"),
+        };
+    }
+
+    public static MigrationSettings ReadMigrationSettings(string root, string baseDirectory, StaticValue? migrations, ConfigSource source, string sourceFile, List<string> notes)
+    {
+        var config = migrations as JsObject;
+        if (migrations is JsUnknown unknown)
+        {
+            notes.Add($"{sourceFile}: migrations settings cannot be read statically ({unknown.Expression}); using Knex's defaults");
+        }
+
+        var directories = new List<string>();
+        switch (config?.Get("directory"))
+        {
+            case null or JsUndefined:
+                directories.Add("./migrations");
+                break;
+            case JsString directory:
+                directories.Add(directory.Value);
+                break;
+            case JsArray array:
+                foreach (var item in array.Items)
+                {
+                    if (item is JsString s)
+                    {
+                        directories.Add(s.Value);
+                    }
+                    else
+                    {
+                        notes.Add($"{sourceFile}: a migrations directory cannot be read statically ({StaticValueText.Describe(item)}); it is not audited");
+                    }
+                }
+
+                break;
+            case var other:
+                notes.Add($"{sourceFile}: migrations.directory cannot be read statically ({StaticValueText.Describe(other)}); using ./migrations");
+                directories.Add("./migrations");
+                break;
+        }
+
+        var loadExtensions = config?.Get("loadExtensions") is JsArray extensions && extensions.Items.All(i => i is JsString)
+            ? extensions.Items.Cast<JsString>().Select(s => s.Value).ToList()
+            : (IReadOnlyList<string>)MigrationSettings.DefaultLoadExtensions;
+
+        string? customSource = null;
+        if (config?.Get("migrationSource") is { } migrationSource and not JsUndefined and not JsNull)
+        {
+            var fsOptionGiven = config.Get("directory") is { } d and not JsUndefined || config.Get("sortDirsSeparately") is { } s and not JsUndefined || config.Get("loadExtensions") is { } l and not JsUndefined;
+            if (fsOptionGiven)
+            {
+                notes.Add($"{sourceFile}: migrationSource is set together with directory/sortDirsSeparately/loadExtensions; Knex warns and uses the directory listing");
+            }
+            else
+            {
+                customSource = StaticValueText.Describe(migrationSource);
+                notes.Add($"{sourceFile}: a custom migrationSource decides which migrations run and in what order; the directory listing below is what Knex would use without it");
+            }
+        }
+
+        return new MigrationSettings
+        {
+            Directories = directories.Select(d => ProjectFiles.Relative(root, Path.GetFullPath(Path.IsPathRooted(d) ? d : Path.Combine(baseDirectory, d)))).Distinct().ToList(),
+            LoadExtensions = loadExtensions,
+            TableName = config?.Get("tableName") is JsString table ? table.Value : MigrationSettings.DefaultTableName,
+            SchemaName = config?.Get("schemaName") is JsString schema ? schema.Value : null,
+            SortDirsSeparately = config?.Get("sortDirsSeparately") is JsBoolean { Value: true },
+            DisableMigrationsListValidation = config?.Get("disableMigrationsListValidation") is JsBoolean { Value: true },
+            DisableTransactions = config?.Get("disableTransactions") is JsBoolean { Value: true },
+            CustomMigrationSource = customSource,
+            Source = source,
+            SourceFile = sourceFile,
+        };
+    }
+
+    private static readonly string[] ScriptExtensions = [".js", ".cjs", ".mjs", ".ts"];
+
+    /// <summary>Projects without a knexfile often run <c>knex.migrate.latest({ directory })</c> at start-up.</summary>
+    private static MigrationSettings? FromMigrateCalls(string root, StaticEvaluator evaluator, List<string> notes)
+    {
+        foreach (var file in ProjectFiles.EnumerateFiles(root, name => ScriptExtensions.Contains(MigrationNames.Extension(name))))
+        {
+            var source = SourceReader.Read(file);
+            if (source.Problem is not null || !source.Text.Contains(".migrate.", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var scope = evaluator.Load(file);
+            if (scope is null)
+            {
+                continue;
+            }
+
+            var call = FindMigrateCall(scope.Program);
+            if (call is null)
+            {
+                continue;
+            }
+
+            var relative = ProjectFiles.Relative(root, file);
+            var argument = call.Arguments.Count > 0 ? evaluator.Evaluate(call.Arguments[0], scope, 0) : null;
+            var baseDirectory = NearestPackageDirectory(root, Path.GetDirectoryName(file)!);
+            notes.Add($"no knexfile: migration settings read from the {scope.TextOf(call.Callee)}() call in {relative}:{call.Location.Start.Line}; relative directories are resolved from {(baseDirectory == root ? "the project root" : ProjectFiles.Relative(root, baseDirectory))} (the usual working directory)");
+            return ReadMigrationSettings(root, baseDirectory, argument, ConfigSource.MigrateCall, relative, notes) with { SourceLine = call.Location.Start.Line };
+        }
+
+        return null;
+    }
+
+    private static CallExpression? FindMigrateCall(Node node)
+    {
+        if (node is CallExpression { Callee: MemberExpression { Property: Identifier { Name: "latest" or "up" }, Object: MemberExpression { Property: Identifier { Name: "migrate" } } } } call)
+        {
+            return call;
+        }
+
+        foreach (var child in node.ChildNodes)
+        {
+            if (FindMigrateCall(child) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    private static string NearestPackageDirectory(string root, string directory)
+    {
+        for (var current = directory; current.StartsWith(root, StringComparison.Ordinal); current = Path.GetDirectoryName(current)!)
+        {
+            if (File.Exists(Path.Combine(current, "package.json")))
+            {
+                return current;
+            }
+
+            if (current == root)
+            {
+                break;
+            }
+        }
+
+        return root;
+    }
+
+    private static MigrationSettings? FromConvention(string root, List<string> notes)
+    {
+        var candidate = ProjectFiles.EnumerateFiles(root, name => MigrationSettings.DefaultLoadExtensions.Contains(MigrationNames.Extension(name)))
+            .Select(Path.GetDirectoryName)
+            .Where(d => Path.GetFileName(d) == "migrations")
+            .Distinct()
+            .OrderBy(d => d!.Count(c => c == '/'))
+            .FirstOrDefault();
+        if (candidate is null)
+        {
+            return null;
+        }
+
+        var relative = ProjectFiles.Relative(root, candidate);
+        notes.Add($"no knexfile and no migrate call found: auditing the folder {relative} by convention (set it with --migrations)");
+        return new MigrationSettings { Directories = [relative], Source = ConfigSource.Convention };
+    }
+}

@@ -1,0 +1,89 @@
+using Acornima;
+using Acornima.Ast;
+using MigAudit.Core;
+
+namespace MigAudit.Knex.JavaScript;
+
+/// <summary>A parsed JavaScript or TypeScript file. <see cref="Program"/> is null when <see cref="Problem"/> is set.</summary>
+public sealed record ParsedSource(Acornima.Ast.Program? Program, ParseProblem? Problem, bool IsModuleSyntax, string Language);
+
+public static class JsParser
+{
+    private static readonly ParserOptions ScriptOptions = new()
+    {
+        AllowReturnOutsideFunction = true,
+        AllowHashBang = true,
+        EcmaVersion = EcmaVersion.Latest,
+    };
+
+    private static readonly ParserOptions ModuleOptions = ScriptOptions with { AllowAwaitOutsideFunction = true };
+
+    public static bool IsTypeScript(string fileName) =>
+        fileName.EndsWith(".ts", StringComparison.Ordinal) || fileName.EndsWith(".mts", StringComparison.Ordinal) ||
+        fileName.EndsWith(".cts", StringComparison.Ordinal);
+
+    public static ParsedSource Parse(string text, string fileName)
+    {
+        var typeScript = IsTypeScript(fileName);
+        var language = typeScript ? "ts" : "js";
+        var conflict = FindConflictMarker(text);
+        if (conflict is not null)
+        {
+            return new ParsedSource(null, conflict, false, language);
+        }
+
+        var code = typeScript ? TypeScriptStripper.Strip(text) : text;
+        var preferModule = fileName.EndsWith(".mjs", StringComparison.Ordinal) || HasModuleSyntax(code);
+        var parser = new Parser(preferModule ? ModuleOptions : ScriptOptions);
+        try
+        {
+            Acornima.Ast.Program program = preferModule ? parser.ParseModule(code, fileName) : parser.ParseScript(code, fileName);
+            return new ParsedSource(program, null, preferModule, language);
+        }
+        catch (ParseErrorException error)
+        {
+            var message = error.Description;
+            if (typeScript)
+            {
+                message = $"{message} (after migaudit removed TypeScript types: this may be TypeScript syntax migaudit does not read yet)";
+            }
+
+            return new ParsedSource(null, new ParseProblem(error.LineNumber, error.Column + 1, message, KnexFailsToo: !typeScript), preferModule, language);
+        }
+    }
+
+    private static bool HasModuleSyntax(string code)
+    {
+        foreach (var token in JsLexer.Tokenize(code))
+        {
+            if (token.Kind == JsTokenKind.Keyword && token.Text is "import" or "export")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static ParseProblem? FindConflictMarker(string text)
+    {
+        var line = 1;
+        var lineStart = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i == text.Length || text[i] == '\n')
+            {
+                var span = text.AsSpan(lineStart, i - lineStart).TrimEnd('\r');
+                if (span.StartsWith("<<<<<<< ") || span.SequenceEqual("<<<<<<<") || span.StartsWith(">>>>>>> ") || span.SequenceEqual("======="))
+                {
+                    return new ParseProblem(line, 1, "unresolved merge conflict markers", KnexFailsToo: true);
+                }
+
+                line++;
+                lineStart = i + 1;
+            }
+        }
+
+        return null;
+    }
+}

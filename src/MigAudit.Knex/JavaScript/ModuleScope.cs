@@ -1,0 +1,250 @@
+using Acornima;
+using Acornima.Ast;
+
+namespace MigAudit.Knex.JavaScript;
+
+/// <summary>A binding at module level: a declared variable, function, or an import.</summary>
+public sealed class Binding
+{
+    private StaticValue? value;
+    private bool evaluating;
+
+    public Binding(Node? initializer, string? importSource = null, string? importName = null)
+    {
+        Initializer = initializer;
+        ImportSource = importSource;
+        ImportName = importName;
+    }
+
+    public Node? Initializer { get; }
+    public string? ImportSource { get; }
+
+    /// <summary>The imported name: "default", "*", or a named export.</summary>
+    public string? ImportName { get; }
+
+    internal StaticValue Evaluate(StaticEvaluator evaluator, ModuleScope scope, int depth)
+    {
+        if (value is not null)
+        {
+            return value;
+        }
+
+        if (evaluating)
+        {
+            return new JsUnknown(scope.TextOf(Initializer), "refers to itself");
+        }
+
+        evaluating = true;
+        try
+        {
+            value = ImportSource is not null ? EvaluateImport(evaluator, scope, depth)
+                : Initializer is FunctionDeclaration function ? new JsFunction(function, scope.File)
+                : evaluator.Evaluate(Initializer, scope, depth);
+            return value;
+        }
+        finally
+        {
+            evaluating = false;
+        }
+    }
+
+    private StaticValue EvaluateImport(StaticEvaluator evaluator, ModuleScope scope, int depth)
+    {
+        var exports = evaluator.Require(ImportSource!, scope, depth, ImportSource!);
+        if (ImportName is "*" or "default")
+        {
+            return exports;
+        }
+
+        return exports is JsObject o ? o.Get(ImportName!) ?? StaticValue.Undefined : exports;
+    }
+}
+
+/// <summary>One parsed module: its top-level bindings and how it exports.</summary>
+public sealed class ModuleScope
+{
+    public ModuleScope(string file, string text, Acornima.Ast.Program program)
+    {
+        File = file;
+        Text = text;
+        Program = program;
+        CollectBindings();
+    }
+
+    public string File { get; }
+    public string Text { get; }
+    public Acornima.Ast.Program Program { get; }
+    public Dictionary<string, Binding> Bindings { get; } = new(StringComparer.Ordinal);
+
+    public string TextOf(Node? node)
+    {
+        if (node is null)
+        {
+            return string.Empty;
+        }
+
+        var text = Text.Substring(node.Start, Math.Min(node.End, Text.Length) - node.Start);
+        return text.Length > 200 ? text[..200] + "…" : text;
+    }
+
+    /// <summary>True when a bare call such as "join" was imported from node's path module.</summary>
+    public bool ImportsFromPath(string name) =>
+        Bindings.TryGetValue(name, out var binding) && binding.ImportSource is "path" or "node:path";
+
+    /// <summary>module.exports as Knex sees it: CommonJS assignments, or an ES module's default export (Knex's CLI reads <c>config.default</c>).</summary>
+    public StaticValue Exports(StaticEvaluator evaluator, int depth)
+    {
+        var properties = new List<KeyValuePair<string, StaticValue>>();
+        StaticValue? whole = null;
+        var incomplete = false;
+        foreach (var statement in Program.Body)
+        {
+            switch (statement)
+            {
+                case ExpressionStatement { Expression: AssignmentExpression { Operator: Operator.Assignment } assignment }:
+                    var target = TextOf(assignment.Left);
+                    if (target is "module.exports")
+                    {
+                        whole = evaluator.Evaluate(assignment.Right, this, depth + 1);
+                        properties.Clear();
+                    }
+                    else if (target.StartsWith("module.exports.", StringComparison.Ordinal) || target.StartsWith("exports.", StringComparison.Ordinal))
+                    {
+                        properties.Add(new(target[(target.LastIndexOf('.') + 1)..], evaluator.Evaluate(assignment.Right, this, depth + 1)));
+                    }
+
+                    break;
+                case ExportDefaultDeclaration exportDefault:
+                    whole = exportDefault.Declaration is IFunction function
+                        ? new JsFunction(function, File)
+                        : evaluator.Evaluate(exportDefault.Declaration, this, depth + 1);
+                    break;
+                case ExportNamedDeclaration named:
+                    foreach (var (name, node) in NamedExports(named))
+                    {
+                        properties.Add(new(name, node is null ? new JsUnknown(name, "re-export") : Bindings.TryGetValue(name, out var b) && node is Identifier ? b.Evaluate(evaluator, this, depth + 1) : evaluator.Evaluate(node, this, depth + 1)));
+                    }
+
+                    break;
+                case ExportAllDeclaration:
+                    incomplete = true;
+                    break;
+            }
+        }
+
+        if (whole is JsObject wholeObject && properties.Count > 0)
+        {
+            return new JsObject([.. wholeObject.Properties, .. properties], wholeObject.Incomplete || incomplete);
+        }
+
+        if (whole is not null)
+        {
+            if (whole is JsObject { } withDefault && withDefault.Get("default") is JsObject inner)
+            {
+                return inner;
+            }
+
+            return whole;
+        }
+
+        var exports = new JsObject(properties, incomplete);
+        return exports.Get("default") is { } defaultExport and not JsUndefined ? defaultExport : exports;
+    }
+
+    private static IEnumerable<(string Name, Node? Value)> NamedExports(ExportNamedDeclaration named)
+    {
+        switch (named.Declaration)
+        {
+            case FunctionDeclaration { Id: { } id } function:
+                yield return (id.Name, (Node)function);
+                break;
+            case VariableDeclaration variables:
+                foreach (var declarator in variables.Declarations)
+                {
+                    if (declarator.Id is Identifier id)
+                    {
+                        yield return (id.Name, declarator.Init);
+                    }
+                }
+
+                break;
+        }
+
+        foreach (var specifier in named.Specifiers)
+        {
+            var exported = specifier.Exported is Identifier e ? e.Name : (specifier.Exported as StringLiteral)?.Value;
+            if (exported is not null)
+            {
+                yield return (exported, named.Source is null ? specifier.Local : null);
+            }
+        }
+    }
+
+    private void CollectBindings()
+    {
+        foreach (var statement in Program.Body)
+        {
+            var declaration = statement switch
+            {
+                ExportNamedDeclaration { Declaration: { } d } => d,
+                ExportDefaultDeclaration { Declaration: FunctionDeclaration f } => f,
+                _ => statement,
+            };
+            switch (declaration)
+            {
+                case VariableDeclaration variables:
+                    foreach (var declarator in variables.Declarations)
+                    {
+                        AddPattern(declarator.Id, declarator.Init);
+                    }
+
+                    break;
+                case FunctionDeclaration { Id: { } id } function:
+                    Bindings[id.Name] = new Binding(function);
+                    break;
+                case ImportDeclaration import:
+                    foreach (var specifier in import.Specifiers)
+                    {
+                        var (local, imported) = specifier switch
+                        {
+                            ImportDefaultSpecifier d => (d.Local.Name, "default"),
+                            ImportNamespaceSpecifier n => (n.Local.Name, "*"),
+                            ImportSpecifier s => (s.Local.Name, s.Imported is Identifier i ? i.Name : ((StringLiteral)s.Imported).Value),
+                            _ => (null, null),
+                        };
+                        if (local is not null)
+                        {
+                            Bindings[local] = new Binding(null, import.Source.Value, imported);
+                        }
+                    }
+
+                    break;
+            }
+        }
+    }
+
+    private void AddPattern(Node pattern, Expression? init)
+    {
+        switch (pattern)
+        {
+            case Identifier id:
+                Bindings[id.Name] = new Binding(init);
+                break;
+            case ObjectPattern objectPattern when init is not null:
+                // const { a, b: c } = require('x')  ->  a = require('x').a, c = require('x').b
+                foreach (var property in objectPattern.Properties)
+                {
+                    if (property is Property { Key: Identifier key, Value: Identifier local })
+                    {
+                        Bindings[local.Name] = new Binding(new MemberExpression(init, key, false, false) { Location = init.Location, Range = init.Range });
+                    }
+                    else if (property is Property { Key: Identifier key2, Value: AssignmentPattern { Left: Identifier local2 } })
+                    {
+                        Bindings[local2.Name] = new Binding(new MemberExpression(init, key2, false, false) { Location = init.Location, Range = init.Range });
+                    }
+                }
+
+                break;
+        }
+    }
+}

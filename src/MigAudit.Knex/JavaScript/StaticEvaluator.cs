@@ -1,0 +1,362 @@
+using Acornima;
+using Acornima.Ast;
+
+namespace MigAudit.Knex.JavaScript;
+
+/// <summary>
+/// Partially evaluates module-level JavaScript: literals, objects with spreads, arrays, constants,
+/// template strings, string concatenation, <c>||</c>/<c>??</c>, <c>path.join/resolve(__dirname, ...)</c>
+/// and <c>require</c>/<c>import</c> of local modules. It never runs code; whatever it cannot decide is
+/// <see cref="JsUnknown"/> with the expression's text.
+/// </summary>
+public sealed class StaticEvaluator
+{
+    private const int MaxDepth = 64;
+    private readonly Dictionary<string, ModuleScope?> modules = new(StringComparer.Ordinal);
+    private readonly string root;
+
+    public StaticEvaluator(string root)
+    {
+        this.root = Path.GetFullPath(root);
+    }
+
+    /// <summary>Files read while evaluating, for reporting where values came from.</summary>
+    public IEnumerable<string> LoadedFiles => modules.Where(m => m.Value is not null).Select(m => m.Key);
+
+    /// <summary>The value of <c>module.exports</c> (or the ESM default export, as Knex reads it) of a file.</summary>
+    public StaticValue EvaluateModuleExports(string file)
+    {
+        var scope = Load(file);
+        return scope is null ? new JsUnknown(Path.GetFileName(file), "cannot be parsed") : scope.Exports(this, 0);
+    }
+
+    public ModuleScope? Load(string file)
+    {
+        file = Path.GetFullPath(file);
+        if (modules.TryGetValue(file, out var cached))
+        {
+            return cached;
+        }
+
+        modules[file] = null;
+        var source = SourceReader.Read(file);
+        if (source.Problem is not null)
+        {
+            return null;
+        }
+
+        var parsed = JsParser.Parse(source.Text, file);
+        if (parsed.Program is null)
+        {
+            return null;
+        }
+
+        var scope = new ModuleScope(file, source.Text, parsed.Program);
+        modules[file] = scope;
+        return scope;
+    }
+
+    internal StaticValue Evaluate(Node? node, ModuleScope scope, int depth)
+    {
+        if (node is null)
+        {
+            return StaticValue.Undefined;
+        }
+
+        var line = node.Location.Start.Line;
+        if (depth > MaxDepth)
+        {
+            return new JsUnknown(scope.TextOf(node), "too deeply nested") { Line = line };
+        }
+
+        StaticValue value = node switch
+        {
+            StringLiteral s => new JsString(s.Value),
+            NumericLiteral n => new JsNumber(n.Value),
+            BooleanLiteral b => new JsBoolean(b.Value),
+            NullLiteral => new JsNull(),
+            TemplateLiteral t => EvaluateTemplate(t, scope, depth),
+            ObjectExpression o => EvaluateObject(o, scope, depth),
+            ArrayExpression a => new JsArray(a.Elements.Select(e => Evaluate(e, scope, depth + 1)).ToList()),
+            Identifier id => EvaluateIdentifier(id, scope, depth),
+            MemberExpression m => EvaluateMember(m, scope, depth),
+            CallExpression c => EvaluateCall(c, scope, depth),
+            LogicalExpression l => EvaluateLogical(l, scope, depth),
+            BinaryExpression { Operator: Operator.Addition } b => Concatenate(Evaluate(b.Left, scope, depth + 1), Evaluate(b.Right, scope, depth + 1), scope.TextOf(node)),
+            UnaryExpression { Operator: Operator.LogicalNot } u => Evaluate(u.Argument, scope, depth + 1) switch
+            {
+                JsUnknown unknown => unknown,
+                var v => new JsBoolean(!IsTruthy(v)),
+            },
+            FunctionExpression or ArrowFunctionExpression => new JsFunction((IFunction)node, scope.File),
+            ParenthesizedExpression p => Evaluate(p.Expression, scope, depth + 1),
+            AwaitExpression a => Evaluate(a.Argument, scope, depth + 1),
+            _ => new JsUnknown(scope.TextOf(node), "not statically known"),
+        };
+        return value with { Line = value.Line == 0 ? line : value.Line };
+    }
+
+    public static bool IsTruthy(StaticValue value) => value switch
+    {
+        JsString s => s.Value.Length > 0,
+        JsNumber n => n.Value != 0 && !double.IsNaN(n.Value),
+        JsBoolean b => b.Value,
+        JsNull or JsUndefined => false,
+        _ => true,
+    };
+
+    private StaticValue EvaluateTemplate(TemplateLiteral template, ModuleScope scope, int depth)
+    {
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < template.Quasis.Count; i++)
+        {
+            text.Append(template.Quasis[i].Value.Cooked);
+            if (i < template.Expressions.Count)
+            {
+                var part = Evaluate(template.Expressions[i], scope, depth + 1);
+                if (ToText(part) is not { } partText)
+                {
+                    return new JsUnknown(scope.TextOf(template), "template with unknown parts");
+                }
+
+                text.Append(partText);
+            }
+        }
+
+        return new JsString(text.ToString());
+    }
+
+    private static string? ToText(StaticValue value) => value switch
+    {
+        JsString s => s.Value,
+        JsNumber n => n.ToString(),
+        JsBoolean b => b.Value ? "true" : "false",
+        JsNull => "null",
+        JsUndefined => "undefined",
+        _ => null,
+    };
+
+    private static StaticValue Concatenate(StaticValue left, StaticValue right, string text)
+    {
+        if (left is JsNumber l && right is JsNumber r)
+        {
+            return new JsNumber(l.Value + r.Value);
+        }
+
+        return ToText(left) is { } a && ToText(right) is { } b && (left is JsString || right is JsString)
+            ? new JsString(a + b)
+            : new JsUnknown(text, "operands not statically known");
+    }
+
+    private JsObject EvaluateObject(ObjectExpression obj, ModuleScope scope, int depth)
+    {
+        var properties = new List<KeyValuePair<string, StaticValue>>();
+        var incomplete = false;
+        foreach (var member in obj.Properties)
+        {
+            switch (member)
+            {
+                case SpreadElement spread:
+                    if (Evaluate(spread.Argument, scope, depth + 1) is JsObject spreadObject)
+                    {
+                        properties.AddRange(spreadObject.Properties);
+                        incomplete |= spreadObject.Incomplete;
+                    }
+                    else
+                    {
+                        incomplete = true;
+                    }
+
+                    break;
+                case Property property:
+                    var key = PropertyKey(property, scope, depth);
+                    if (key is null)
+                    {
+                        incomplete = true;
+                        break;
+                    }
+
+                    var value = property.Value is IFunction function
+                        ? new JsFunction(function, scope.File) { Line = property.Location.Start.Line }
+                        : Evaluate(property.Value, scope, depth + 1);
+                    properties.Add(new(key, value with { Line = property.Location.Start.Line }));
+                    break;
+            }
+        }
+
+        return new JsObject(properties, incomplete) { Line = obj.Location.Start.Line };
+    }
+
+    private string? PropertyKey(Property property, ModuleScope scope, int depth)
+    {
+        if (!property.Computed)
+        {
+            return property.Key switch
+            {
+                Identifier id => id.Name,
+                StringLiteral s => s.Value,
+                NumericLiteral n => new JsNumber(n.Value).ToString(),
+                _ => null,
+            };
+        }
+
+        return Evaluate(property.Key, scope, depth + 1) is JsString computed ? computed.Value : null;
+    }
+
+    private StaticValue EvaluateIdentifier(Identifier id, ModuleScope scope, int depth)
+    {
+        switch (id.Name)
+        {
+            case "undefined":
+                return StaticValue.Undefined;
+            case "__dirname":
+                return new JsString(Path.GetDirectoryName(scope.File)!);
+            case "__filename":
+                return new JsString(scope.File);
+        }
+
+        if (scope.Bindings.TryGetValue(id.Name, out var binding))
+        {
+            return binding.Evaluate(this, scope, depth + 1);
+        }
+
+        return new JsUnknown(id.Name, "not defined in this module");
+    }
+
+    private StaticValue EvaluateMember(MemberExpression member, ModuleScope scope, int depth)
+    {
+        var text = scope.TextOf(member);
+        if (text.StartsWith("process.env", StringComparison.Ordinal))
+        {
+            return new JsUnknown(text, "environment variable");
+        }
+
+        if (member.Object is MetaProperty && member.Property is Identifier { Name: "dirname" })
+        {
+            return new JsString(Path.GetDirectoryName(scope.File)!);
+        }
+
+        var target = Evaluate(member.Object, scope, depth + 1);
+        string? key = member.Computed
+            ? ToText(Evaluate(member.Property, scope, depth + 1))
+            : (member.Property as Identifier)?.Name;
+        return (target, key) switch
+        {
+            (JsObject o, { } k) => o.Get(k) ?? (o.Incomplete ? new JsUnknown(text, "object not fully known") : StaticValue.Undefined),
+            (JsArray a, "length") => new JsNumber(a.Items.Count),
+            (JsString s, "length") => new JsNumber(s.Value.Length),
+            _ => new JsUnknown(text, "not statically known"),
+        };
+    }
+
+    private StaticValue EvaluateLogical(LogicalExpression logical, ModuleScope scope, int depth)
+    {
+        var left = Evaluate(logical.Left, scope, depth + 1);
+        if (left is JsUnknown)
+        {
+            return new JsUnknown(scope.TextOf(logical), "depends on " + ((JsUnknown)left).Expression);
+        }
+
+        return logical.Operator switch
+        {
+            Operator.LogicalOr => IsTruthy(left) ? left : Evaluate(logical.Right, scope, depth + 1),
+            Operator.LogicalAnd => IsTruthy(left) ? Evaluate(logical.Right, scope, depth + 1) : left,
+            Operator.NullishCoalescing => left is JsNull or JsUndefined ? Evaluate(logical.Right, scope, depth + 1) : left,
+            _ => new JsUnknown(scope.TextOf(logical), "not statically known"),
+        };
+    }
+
+    private StaticValue EvaluateCall(CallExpression call, ModuleScope scope, int depth)
+    {
+        var callee = scope.TextOf(call.Callee);
+        if (callee == "require" && call.Arguments.Count == 1 && call.Arguments[0] is StringLiteral required)
+        {
+            return Require(required.Value, scope, depth, scope.TextOf(call));
+        }
+
+        if (callee is "path.join" or "path.resolve" or "join" or "resolve" && (callee.StartsWith("path.", StringComparison.Ordinal) || scope.ImportsFromPath(callee)))
+        {
+            var parts = new List<string>();
+            foreach (var argument in call.Arguments)
+            {
+                if (ToText(Evaluate(argument, scope, depth + 1)) is not { } part)
+                {
+                    return new JsUnknown(scope.TextOf(call), "path with unknown parts");
+                }
+
+                parts.Add(part);
+            }
+
+            var joined = callee.EndsWith("resolve", StringComparison.Ordinal)
+                ? Path.GetFullPath(Path.Combine([Path.GetDirectoryName(scope.File)!, .. parts]))
+                : Path.Join([.. parts]);
+            return new JsString(joined);
+        }
+
+        return new JsUnknown(scope.TextOf(call), "call not evaluated");
+    }
+
+    internal StaticValue Require(string specifier, ModuleScope scope, int depth, string text)
+    {
+        if (!specifier.StartsWith('.'))
+        {
+            return new JsUnknown(text, $"module '{specifier}' is not part of the project");
+        }
+
+        var resolved = ResolveLocal(Path.GetDirectoryName(scope.File)!, specifier);
+        if (resolved is null)
+        {
+            return new JsUnknown(text, $"'{specifier}' not found");
+        }
+
+        if (!resolved.StartsWith(root, StringComparison.Ordinal))
+        {
+            return new JsUnknown(text, $"'{specifier}' is outside the project");
+        }
+
+        if (resolved.EndsWith(".json", StringComparison.Ordinal))
+        {
+            return new JsUnknown(text, "JSON modules are not read");
+        }
+
+        var module = Load(resolved);
+        return module is null ? new JsUnknown(text, $"'{specifier}' cannot be parsed") : module.Exports(this, depth + 1);
+    }
+
+    private static readonly string[] ResolvableExtensions = [".js", ".cjs", ".mjs", ".ts", ".json"];
+
+    /// <summary>Node's resolution for relative specifiers: the file, the file with an extension, or the folder's index.</summary>
+    public static string? ResolveLocal(string directory, string specifier)
+    {
+        var basePath = Path.GetFullPath(Path.Combine(directory, specifier));
+        if (File.Exists(basePath))
+        {
+            return basePath;
+        }
+
+        foreach (var extension in ResolvableExtensions)
+        {
+            if (File.Exists(basePath + extension))
+            {
+                return basePath + extension;
+            }
+        }
+
+        // TypeScript sources import "./x.js" for a file written as x.ts.
+        if (basePath.EndsWith(".js", StringComparison.Ordinal) && File.Exists(basePath[..^3] + ".ts"))
+        {
+            return basePath[..^3] + ".ts";
+        }
+
+        foreach (var extension in ResolvableExtensions)
+        {
+            var index = Path.Combine(basePath, "index" + extension);
+            if (File.Exists(index))
+            {
+                return index;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MigAudit.Core;
+
+namespace MigAudit.Reporting;
+
+/// <summary>
+/// The machine-readable report. Field names are a public contract: add fields, never rename or remove them
+/// without raising <see cref="SchemaVersion"/>. Paths are relative to the audited root, with '/' separators.
+/// </summary>
+public static class JsonReport
+{
+    public const int SchemaVersion = 1;
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static string Render(AuditResult result, string toolVersion)
+    {
+        var input = result.Input;
+        var project = input.Project;
+        var (effortLow, effortHigh) = result.EffortMinutes;
+        var document = new
+        {
+            schemaVersion = SchemaVersion,
+            tool = new { name = "migaudit", version = toolVersion },
+            generatedAt = result.GeneratedAt.ToString("o"),
+            knexfile = project.Knexfile?.Path,
+            environment = project.Environment,
+            environments = project.Knexfile?.Environments ?? [],
+            migrationDirectories = project.Settings.Directories,
+            migrationSettings = new
+            {
+                source = project.Settings.Source.ToString().ToLowerInvariant(),
+                sourceFile = project.Settings.SourceFile,
+                tableName = project.Settings.TableName,
+                schemaName = project.Settings.SchemaName,
+                loadExtensions = project.Settings.LoadExtensions,
+                sortDirsSeparately = project.Settings.SortDirsSeparately,
+                disableMigrationsListValidation = project.Settings.DisableMigrationsListValidation,
+                customMigrationSource = project.Settings.CustomMigrationSource,
+            },
+            git = new
+            {
+                isRepository = input.Git.IsRepository,
+                branch = input.Git.Branch,
+                head = input.Git.Head,
+                shallow = input.Git.IsShallow,
+                detached = input.Git.IsDetached,
+                commitsRead = input.Git.CommitsRead,
+                limitations = input.Git.Limitations,
+            },
+            statistics = result.Statistics,
+            migrations = input.Migrations.Select(m => new
+            {
+                name = m.Name,
+                path = m.Path,
+                state = m.Git.State.ToString().ToLowerInvariant(),
+                order = m.Order,
+                hasUp = m.Module.HasUp,
+                hasDown = m.Module.HasDown,
+                emptyDown = m.Module.Down is { IsFunction: true, IsEmpty: true },
+                format = TextReport.FormatId(m.Module.Format),
+                language = m.Module.Language,
+                moduleSystem = m.Module.ModuleSystem switch
+                {
+                    ModuleSystem.CommonJs => "commonjs",
+                    ModuleSystem.EsModule => "esm",
+                    _ => "unknown",
+                },
+                exportsKnown = !m.Module.ExportsUnknown,
+                addedIn = m.Git.Added?.Id,
+                editedIn = m.Git.EditedIn.Select(c => c.Id).ToList(),
+                modifiedInWorkingTree = m.Git.ModifiedInWorkingTree,
+                lateAfter = m.Git.Late?.LaterMigration,
+            }),
+            deletedMigrations = input.Deleted.Select(d => new
+            {
+                name = d.Name,
+                path = d.Path,
+                deletedIn = d.DeletedIn,
+                author = d.DeletionCommit?.Author,
+                date = d.DeletionCommit?.Date.ToString("o"),
+                lastCommit = d.LastCommitWithFile?.Id,
+            }),
+            renamedMigrations = input.Renamed.Select(r => new
+            {
+                from = r.OldName,
+                to = r.NewName,
+                fromPath = r.OldPath,
+                toPath = r.NewPath,
+                renamedIn = r.RenamedIn,
+                author = r.Commit?.Author,
+                date = r.Commit?.Date.ToString("o"),
+                extensionOnly = r.ExtensionOnly,
+            }),
+            ignoredFiles = input.IgnoredFiles.Select(i => new { name = i.Name, path = i.Path, reason = i.Reason }),
+            findings = result.Findings.Select(f => new
+            {
+                rule = f.Rule,
+                severity = f.Severity.ToId(),
+                blocking = f.Blocking,
+                file = f.File,
+                line = f.Line,
+                message = f.Message,
+                related = f.Related,
+                action = f.Action,
+            }),
+            rules = result.Rules.Select(r => new
+            {
+                id = r.Id,
+                title = r.Title,
+                severity = r.Severity.ToId(),
+                blocking = r.Blocking,
+                summary = r.Summary,
+            }),
+            verdict = result.Verdict,
+            blockingCount = result.BlockingCount,
+            effortMinutes = new { low = effortLow, high = effortHigh },
+            notes = project.Notes,
+        };
+        return JsonSerializer.Serialize(document, Options);
+    }
+}

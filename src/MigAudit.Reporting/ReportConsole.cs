@@ -1,0 +1,40 @@
+using Spectre.Console;
+
+namespace MigAudit.Reporting;
+
+/// <summary>Writes report lines, in colour when the output is a terminal that supports it, plain otherwise.</summary>
+public sealed class ReportConsole
+{
+    private readonly IAnsiConsole console;
+
+    public ReportConsole(TextWriter writer, bool colour, int? width = null)
+    {
+        console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = colour ? AnsiSupport.Yes : AnsiSupport.No,
+            ColorSystem = colour ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+
+        // Piped output is not wrapped: each finding stays on one line for grep and diff.
+        console.Profile.Width = width ?? 10_000;
+    }
+
+    public void Line(string text = "", string? style = null) =>
+        console.MarkupLine(style is null ? Markup.Escape(text) : $"[{style}]{Markup.Escape(text)}[/]");
+
+    public void Heading(string text)
+    {
+        Line();
+        Line($"===== {text} =====", "bold");
+        Line();
+    }
+
+    public static string StyleOf(Core.Severity severity) => severity switch
+    {
+        Core.Severity.High => "red",
+        Core.Severity.Medium => "yellow",
+        _ => "grey",
+    };
+}

@@ -1,0 +1,294 @@
+using System.Globalization;
+using MigAudit.Core;
+
+namespace MigAudit.Reporting;
+
+/// <summary>The human report, in the order of a hand-made audit: statistics, order, problems, risk, readiness, actions, files, conclusion.</summary>
+public static class TextReport
+{
+    /// <summary>Groups with more findings than this are listed by headline, after the first full explanation.</summary>
+    private const int FullMessagesUpTo = 3;
+
+    public static void Write(AuditResult result, ReportConsole output)
+    {
+        var input = result.Input;
+        var project = input.Project;
+        var stats = result.Statistics;
+        var title = $"Knex Migration Audit Report: {Path.GetFileName(project.Root.TrimEnd('/'))}";
+        output.Line(title, "bold");
+        output.Line(new string('=', title.Length));
+        output.Line($"Date:        {result.GeneratedAt:yyyy-MM-dd}");
+        output.Line($"Status:      {(result.Ready ? "READY" : "CRITICAL ISSUES FOUND")}", result.Ready ? "green" : "red bold");
+        output.Line($"Knexfile:    {Knexfile(project)}");
+        output.Line($"Migrations:  {string.Join(", ", project.Settings.Directories)} (table {Table(project.Settings)}, {SourceText(project.Settings)})");
+        output.Line($"Git:         {GitText(input.Git)}");
+
+        var section = 0;
+        string Next(string name) => $"{++section}. {name}";
+
+        output.Heading(Next("MIGRATION STATISTICS"));
+        Stat(output, "Total Migrations (Active in filesystem):", stats.Active);
+        Stat(output, "Total Migrations (Committed in git):", stats.Committed);
+        Stat(output, "Untracked/New Migrations:", stats.Untracked);
+        Stat(output, "Deleted Migrations:", stats.Deleted);
+        Stat(output, "Renamed Migrations:", stats.Renamed);
+        Stat(output, "Migrations with Down Functions:", stats.WithDown);
+        Stat(output, "Migrations WITHOUT Down Functions:", stats.WithoutDown);
+        Stat(output, "Unparseable Migrations:", stats.Unparseable);
+        output.Line();
+        output.Line($"Current State: {CurrentState(input, stats)}");
+
+        output.Heading(Next("EXECUTION ORDER (as Knex runs them)"));
+        WriteOrder(output, input.Migrations);
+
+        output.Heading(Next("CRITICAL PROBLEMS FOUND"));
+        var groups = result.Findings.GroupBy(f => f.Rule).ToList();
+        if (groups.Count == 0)
+        {
+            output.Line("None.", "green");
+        }
+
+        var problem = 0;
+        foreach (var group in groups)
+        {
+            var rule = result.Rules.First(r => r.Id == group.Key);
+            var findings = group.ToList();
+            var worst = findings.Max(f => f.Severity);
+            var blocking = findings.Any(f => f.Blocking) ? ", BLOCKING" : string.Empty;
+            output.Line($"PROBLEM #{++problem}: {rule.Title.ToUpperInvariant()} ({findings.Count} - {worst.ToId().ToUpperInvariant()} RISK{blocking}) [{rule.Id}]", ReportConsole.StyleOf(worst) + " bold");
+            output.Line(rule.Summary);
+            if (findings.Count <= FullMessagesUpTo || findings.Any(f => f.Headline is null))
+            {
+                foreach (var finding in findings)
+                {
+                    output.Line($"- {Location(finding)}: {finding.Message}");
+                }
+            }
+            else
+            {
+                output.Line($"Why: {findings[0].Message}");
+                foreach (var finding in findings)
+                {
+                    output.Line($"- {finding.Headline}");
+                }
+            }
+
+            output.Line();
+            output.Line($"Risk: {worst.ToId().ToUpperInvariant()}{(findings.Any(f => f.Blocking) ? " (blocks production)" : string.Empty)}");
+            output.Line($"Impact: {rule.Impact}");
+            output.Line("---");
+        }
+
+        output.Heading(Next("PRODUCTION DEPLOYMENT RISK SUMMARY"));
+        foreach (var severity in new[] { Severity.High, Severity.Medium, Severity.Low })
+        {
+            output.Line($"{severity.ToId().ToUpperInvariant()} RISK:", ReportConsole.StyleOf(severity) + " bold");
+            var items = groups.Select(g => (Rule: result.Rules.First(r => r.Id == g.Key), Findings: g.Where(f => f.Severity == severity).ToList()))
+                .Where(x => x.Findings.Count > 0).ToList();
+            if (items.Count == 0)
+            {
+                output.Line("(none)");
+            }
+
+            var n = 0;
+            foreach (var (rule, findings) in items)
+            {
+                var blocking = findings.Any(f => f.Blocking) ? " — blocking" : string.Empty;
+                output.Line($"{++n}. {findings.Count} × {rule.Title.ToLowerInvariant()}{blocking}");
+            }
+
+            output.Line();
+        }
+
+        output.Line($"Production Readiness: {(result.Ready ? "READY" : "NOT READY")}", result.Ready ? "green bold" : "red bold");
+
+        output.Heading(Next("IMMEDIATE ACTIONS REQUIRED"));
+        WriteActions(output, result, blocking: true, "BLOCKING ISSUES (must fix before production):");
+        WriteActions(output, result, blocking: false, "OTHER ACTIONS (recommended):");
+
+        output.Heading("FILES REQUIRING CHANGES");
+        WriteFiles(output, result);
+
+        var notes = project.Notes.Concat(input.Git.Limitations).ToList();
+        if (notes.Count > 0)
+        {
+            output.Heading("NOTES (what the audit could not know)");
+            foreach (var note in notes)
+            {
+                output.Line($"- {note}");
+            }
+        }
+
+        output.Heading("CONCLUSION");
+        output.Line($"Current state is {(result.Ready ? "PRODUCTION READY" : "NOT PRODUCTION READY")}", result.Ready ? "green bold" : "red bold");
+        output.Line();
+        var blockingRules = result.Findings.Where(f => f.Blocking).Select(f => f.Rule).Distinct().Count();
+        output.Line($"Critical blocking issues: {result.BlockingCount} finding{(result.BlockingCount == 1 ? string.Empty : "s")} in {blockingRules} rule{(blockingRules == 1 ? string.Empty : "s")}");
+        if (!result.Ready)
+        {
+            output.Line("Must be resolved before any production deployment");
+        }
+
+        var (low, high) = result.EffortMinutes;
+        output.Line($"Estimated effort to fix: {Hours(low, high)} (sum of per-rule estimates)");
+        output.Line($"Audit took {result.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
+    }
+
+    private static void Stat(ReportConsole output, string label, int value) => output.Line($"{label,-44}{value,4}");
+
+    private static string Knexfile(KnexProject project) => project.Knexfile is null
+        ? "none found"
+        : project.Environment is null ? $"{project.Knexfile.Path} (single configuration)" : $"{project.Knexfile.Path} (environment: {project.Environment})";
+
+    private static string Table(MigrationSettings settings) =>
+        settings.SchemaName is null ? settings.TableName : $"{settings.SchemaName}.{settings.TableName}";
+
+    private static string SourceText(MigrationSettings settings) => settings.Source switch
+    {
+        ConfigSource.Knexfile => "from the knexfile",
+        ConfigSource.MigrateCall => $"from the migrate call in {settings.SourceFile}",
+        ConfigSource.CommandLine => "from --migrations",
+        _ => "found by convention",
+    };
+
+    private static string GitText(GitFacts git)
+    {
+        if (!git.IsRepository)
+        {
+            return "not a git repository (history not audited)";
+        }
+
+        if (!git.HasCommits)
+        {
+            return "repository without commits";
+        }
+
+        var where = git.IsDetached ? "detached HEAD" : $"branch {git.Branch}";
+        var shallow = git.IsShallow ? ", shallow clone" : string.Empty;
+        return $"{where} at {git.Head![..10]}, {git.CommitsRead} commits touching migrations{shallow}";
+    }
+
+    private static string CurrentState(AuditInput input, Statistics stats)
+    {
+        if (!input.Git.IsRepository)
+        {
+            return "UNKNOWN - no git history to compare with";
+        }
+
+        var gaps = new List<string>();
+        if (stats.Untracked > 0)
+        {
+            gaps.Add($"{stats.Untracked} untracked");
+        }
+
+        if (stats.Deleted > 0)
+        {
+            gaps.Add($"{stats.Deleted} deleted");
+        }
+
+        if (stats.Renamed > 0)
+        {
+            gaps.Add($"{stats.Renamed} renamed");
+        }
+
+        return gaps.Count == 0
+            ? "CONSISTENT - git and the filesystem agree"
+            : $"UNSTABLE - Large discrepancy between git and filesystem ({string.Join(", ", gaps)} migrations)";
+    }
+
+    private static void WriteOrder(ReportConsole output, IReadOnlyList<Migration> migrations)
+    {
+        if (migrations.Count == 0)
+        {
+            output.Line("No migrations: Knex has nothing to run.");
+            return;
+        }
+
+        var width = Math.Max(9, migrations.Max(m => m.Name.Length));
+        output.Line($"{"#",4}  {"migration".PadRight(width)}  {"state",-10} {"up",-4} {"down",-6} format");
+        foreach (var m in migrations)
+        {
+            var down = m.Module.Format == MigrationFormat.Unparseable ? "?" : m.Module.HasDown ? (m.Module.Down!.IsEmpty ? "empty" : "yes") : m.Module.ExportsUnknown ? "?" : "NO";
+            var up = m.Module.Format == MigrationFormat.Unparseable ? "?" : m.Module.HasUp ? "yes" : m.Module.ExportsUnknown ? "?" : "NO";
+            var state = m.Git.State.ToString().ToLowerInvariant();
+            var format = FormatId(m.Module.Format);
+            var style = m.Module.Format != MigrationFormat.Knex || up == "NO" || down == "NO" ? "red" : m.Git.State == TrackingState.Untracked ? "yellow" : null;
+            output.Line($"{m.Order,4}  {m.Name.PadRight(width)}  {state,-10} {up,-4} {down,-6} {format}", style);
+        }
+    }
+
+    public static string FormatId(MigrationFormat format) => format switch
+    {
+        MigrationFormat.Knex => "knex",
+        MigrationFormat.NonKnex => "non-knex",
+        _ => "unparseable",
+    };
+
+    private static string Location(Finding finding) =>
+        finding.File is null ? finding.Rule : finding.Line is null ? finding.File : $"{finding.File}:{finding.Line}";
+
+    private static void WriteActions(ReportConsole output, AuditResult result, bool blocking, string heading)
+    {
+        var groups = result.Findings.Where(f => f.Blocking == blocking && f.Action is not null).GroupBy(f => f.Rule).ToList();
+        if (groups.Count == 0)
+        {
+            return;
+        }
+
+        output.Line(heading, blocking ? "red bold" : "bold");
+        output.Line();
+        var n = 0;
+        foreach (var group in groups)
+        {
+            var rule = result.Rules.First(r => r.Id == group.Key);
+            output.Line($"{++n}. {rule.Title}");
+            var actions = group.Select(f => f.Action!).Distinct().ToList();
+            const int shown = 8;
+            foreach (var action in actions.Take(shown))
+            {
+                output.Line($"   - {action}");
+            }
+
+            if (actions.Count > shown)
+            {
+                output.Line($"   - ... and {actions.Count - shown} more of the same kind (see the findings above, or --format json)");
+            }
+
+            output.Line();
+        }
+    }
+
+    private static void WriteFiles(ReportConsole output, AuditResult result)
+    {
+        var changes = result.Findings.Where(f => f.Blocking).SelectMany(f => f.Changes)
+            .GroupBy(c => c.Path).Select(g => g.First()).ToList();
+        if (changes.Count == 0)
+        {
+            output.Line("None required.");
+            return;
+        }
+
+        foreach (var group in changes.GroupBy(c => c.Group).OrderBy(g => g.Key))
+        {
+            output.Line($"{group.Key}:");
+            foreach (var change in group)
+            {
+                output.Line($"- {change.Path} ({change.Change})");
+            }
+
+            output.Line();
+        }
+    }
+
+    private static string Hours(int lowMinutes, int highMinutes)
+    {
+        if (highMinutes < 90)
+        {
+            return $"{lowMinutes}-{highMinutes} minutes";
+        }
+
+        var low = Math.Max(1, (int)Math.Floor(lowMinutes / 60.0));
+        var high = Math.Max(low + 1, (int)Math.Ceiling(highMinutes / 60.0));
+        return $"{low}-{high} hours";
+    }
+}

@@ -1,0 +1,95 @@
+using System.Globalization;
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+public sealed class DuplicateVersionRule : Rule
+{
+    public override string Id => "duplicate-version";
+    public override string Title => "Duplicate migration versions";
+    public override Severity Severity => Severity.High;
+    public override bool Blocking => true;
+    public override string Summary => "Two or more migrations share the same version prefix; their order comes from the rest of the name, not from when they were written.";
+    public override string Impact => "Both run, in the order of the text after the version; the execution order is an accident of naming.";
+    public override int EffortPerFindingMinutes => 20;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        var total = input.Migrations.Count;
+        var taken = input.Migrations.Select(m => m.Version).Concat(input.Deleted.Select(d => MigrationNames.VersionOf(d.Name)))
+            .OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var group in input.Migrations.Where(m => m.Version is not null).GroupBy(m => m.Version!).Where(g => g.Count() > 1))
+        {
+            var files = group.OrderBy(m => m.Order).ToList();
+            var order = string.Join(", then ", files.Select(m => $"{m.Name} ({Text.Position(m, total)})"));
+
+            // Rename the one that was never committed if there is exactly one, else the one Knex runs last.
+            var uncommitted = files.Where(m => m.Git.State == TrackingState.Untracked).ToList();
+            var toRename = uncommitted.Count == 1 ? uncommitted[0] : files[^1];
+            var next = input.Migrations.FirstOrDefault(m => m.Order > files[^1].Order);
+            var free = NextFreeVersion(group.Key, taken, next?.Version);
+            var newName = free is null ? null : free + toRename.Name[group.Key.Length..];
+            var renameNote = toRename.Git.State == TrackingState.Committed
+                ? $"; it is committed, so on databases that already applied it also run UPDATE {input.Project.Settings.TableName} SET name = '{newName}' WHERE name = '{toRename.Name}'"
+                : string.Empty;
+            var action = newName is null
+                ? $"Give {toRename.Name} a version of its own that sorts where it must run"
+                : $"Rename {toRename.Name} to {newName}{renameNote}";
+            var dependents = files.Where(f => f != toRename).Select(f => f.Path).ToList();
+
+            yield return Found(
+                $"Version {group.Key} is used by {files.Count} files. Knex runs all of them — it sorts whole file names as plain strings — in this order: {order}. The order comes from the text after the version, not from when they were written, so a migration that depends on the other can run first; tools and people that identify migrations by version see a conflict.",
+                file: toRename.Path,
+                line: 1,
+                action: action,
+                related: dependents,
+                changes:
+                [
+                    new FileChange(toRename.Path, "RENAME"),
+                    .. dependents.Select(d => new FileChange(d, "check order dependency (same version)")),
+                ]);
+        }
+    }
+
+    /// <summary>The next free second after <paramref name="version"/> that still sorts before <paramref name="nextVersion"/>.</summary>
+    public static string? NextFreeVersion(string version, IReadOnlySet<string> taken, string? nextVersion)
+    {
+        if (version.Length == 14 && DateTime.TryParseExact(version, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time))
+        {
+            for (var i = 1; i < 3600; i++)
+            {
+                var candidate = time.AddSeconds(i).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+                if (nextVersion is not null && string.CompareOrdinal(candidate, nextVersion) >= 0)
+                {
+                    return null;
+                }
+
+                if (!taken.Contains(candidate))
+                {
+                    return candidate;
+                }
+            }
+
+            return null;
+        }
+
+        if (long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            for (var candidateNumber = number + 1; candidateNumber < number + 1000; candidateNumber++)
+            {
+                var candidate = candidateNumber.ToString(CultureInfo.InvariantCulture).PadLeft(version.Length, '0');
+                if (candidate.Length != version.Length || (nextVersion is not null && string.CompareOrdinal(candidate, nextVersion) >= 0))
+                {
+                    return null;
+                }
+
+                if (!taken.Contains(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+}

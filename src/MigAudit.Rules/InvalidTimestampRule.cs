@@ -1,0 +1,45 @@
+using System.Globalization;
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+public sealed class InvalidTimestampRule : Rule
+{
+    public override string Id => "invalid-timestamp";
+    public override string Title => "Invalid timestamps";
+    public override Severity Severity => Severity.Low;
+    public override bool Blocking => false;
+    public override string Summary => "A 14-digit version is not a real date and time (month 30, hour 25...): the name was made by hand and may not sort where intended.";
+    public override string Impact => "Knex runs it by string order; the name does not say when it was written.";
+    public override int EffortPerFindingMinutes => 10;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        var total = input.Migrations.Count;
+        foreach (var migration in input.Migrations)
+        {
+            if (migration.Version is not { Length: 14 } version ||
+                DateTime.TryParseExact(version, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            {
+                continue;
+            }
+
+            yield return Found(
+                $"{migration.Name}: {version} is not a valid YYYYMMDDHHmmss timestamp ({Problem(version)}). 'knex migrate:make' never makes such a name; Knex still runs it, by plain string order, at {Text.Position(migration, total)}.",
+                file: migration.Path,
+                action: $"Check that {migration.Name} runs where intended; if it was never applied anywhere, rename it with a real timestamp");
+        }
+    }
+
+    private static string Problem(string version)
+    {
+        int Part(int start, int length) => int.Parse(version.AsSpan(start, length), CultureInfo.InvariantCulture);
+        var (month, day, hour, minute, second) = (Part(4, 2), Part(6, 2), Part(8, 2), Part(10, 2), Part(12, 2));
+        return month is < 1 or > 12 ? $"month {month}"
+            : day < 1 || day > DateTime.DaysInMonth(Math.Max(1, Part(0, 4)), month) ? $"day {day} of month {month}"
+            : hour > 23 ? $"hour {hour}"
+            : minute > 59 ? $"minute {minute}"
+            : second > 59 ? $"second {second}"
+            : "not a date";
+    }
+}

@@ -1,0 +1,64 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+public sealed class MixedNamingRule : Rule
+{
+    public override string Id => "mixed-naming";
+    public override string Title => "Mixed naming schemes";
+    public override Severity Severity => Severity.Low;
+    public override bool Blocking => false;
+    public override string Summary => "Migration names mix schemes (e.g. 026_x.js beside 20250202000034_y.js); Knex's string sort interleaves them by character, not by age.";
+    public override string Impact => "Execution order follows characters, not age: old sequence-numbered files run before every timestamped one.";
+    public override int EffortPerFindingMinutes => 10;
+
+    private enum Scheme
+    {
+        Timestamp,
+        Sequence,
+        NoVersion,
+    }
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        var total = input.Migrations.Count;
+        var schemes = input.Migrations.GroupBy(SchemeOf).OrderByDescending(g => g.Count()).ToList();
+        if (schemes.Count < 2)
+        {
+            yield break;
+        }
+
+        var dominant = schemes[0];
+        var dominantText = Text.Plural(dominant.Count(), "migration") + " use " + SchemeText(dominant.Key);
+        foreach (var migration in schemes.Skip(1).SelectMany(g => g))
+        {
+            var scheme = SchemeOf(migration);
+            var neighbour = input.Migrations.FirstOrDefault(m => m.Order == migration.Order + 1 && SchemeOf(m) == dominant.Key)
+                            ?? input.Migrations.LastOrDefault(m => m.Order < migration.Order && SchemeOf(m) == dominant.Key);
+            var place = neighbour is null
+                ? string.Empty
+                : neighbour.Order > migration.Order
+                    ? $", right before {neighbour.Name}"
+                    : $", after {neighbour.Name}";
+            yield return Found(
+                $"{migration.Name} uses {SchemeText(scheme)} while {dominantText}. Knex sorts names as plain strings, character by character, so it runs {Text.Position(migration, total)}{place} — whatever its age.",
+                headline: $"{migration.Name} — runs {Text.Position(migration, total)}",
+                file: migration.Path,
+                action: $"Keep the name if it is already applied anywhere (a rename breaks those databases); otherwise rename {migration.Name} to {SchemeText(dominant.Key)}, at the place it must run");
+        }
+    }
+
+    private static Scheme SchemeOf(Migration migration) => migration.Version switch
+    {
+        null => Scheme.NoVersion,
+        { Length: 14 } => Scheme.Timestamp,
+        _ => Scheme.Sequence,
+    };
+
+    private static string SchemeText(Scheme scheme) => scheme switch
+    {
+        Scheme.Timestamp => "the YYYYMMDDHHmmss timestamp scheme",
+        Scheme.Sequence => "a numeric sequence prefix",
+        _ => "no version prefix",
+    };
+}

@@ -1,0 +1,33 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+public sealed class RenamedMigrationRule : Rule
+{
+    public override string Id => "renamed-migration";
+    public override string Title => "Renamed migrations";
+    public override Severity Severity => Severity.High;
+    public override bool Blocking => true;
+    public override string Summary => "A committed migration file was renamed; Knex records names with their extension, so the applied name looks missing.";
+    public override string Impact => "Databases that applied the old name refuse to migrate until the row in the migrations table is renamed too.";
+    public override int EffortPerFindingMinutes => 15;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        foreach (var rename in input.Renamed)
+        {
+            var how = rename.ExtensionOnly ? "only its extension changed, but " : string.Empty;
+            var when = rename.RenamedIn == "working-tree" ? "in the working tree" : $"in commit {Text.Commit(rename.Commit)}";
+            var consequence = input.Project.Settings.DisableMigrationsListValidation
+                ? $"with list validation disabled Knex runs {rename.NewName} again as a new migration"
+                : $"databases that applied {rename.OldName} fail 'knex migrate:latest' with \"The migration directory is corrupt, the following files are missing: {rename.OldName}\"";
+            yield return Found(
+                $"{rename.OldName} was renamed to {rename.NewName} {when}: {how}Knex records the file name with its extension in {input.Project.Settings.TableName}, so {consequence}.",
+                headline: $"{rename.OldName} -> {rename.NewName} ({(rename.RenamedIn == "working-tree" ? "working tree" : Text.Commit(rename.Commit))})",
+                file: rename.NewPath,
+                action: $"On every database that applied {rename.OldName}, run UPDATE {input.Project.Settings.TableName} SET name = '{rename.NewName}' WHERE name = '{rename.OldName}' (or rename the file back)",
+                related: [rename.OldPath],
+                changes: [new FileChange(rename.NewPath, $"RENAMED from {rename.OldName}: update {input.Project.Settings.TableName} rows or rename back")]);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+public sealed class UnparseableMigrationRule : Rule
+{
+    public override string Id => "unparseable-migration";
+    public override string Title => "Unparseable migrations";
+    public override Severity Severity => Severity.High;
+    public override bool Blocking => true;
+    public override string Summary => "A migration file cannot be parsed (syntax error, merge-conflict markers, binary content): Knex fails to load it.";
+    public override string Impact => "knex migrate:latest fails while loading the file; nothing in the batch runs.";
+    public override int EffortPerFindingMinutes => 20;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        foreach (var migration in input.Migrations)
+        {
+            if (migration.Module.ParseProblem is not { } problem)
+            {
+                continue;
+            }
+
+            if (problem.KnexFailsToo)
+            {
+                yield return Found(
+                    $"{migration.Name} cannot be parsed at line {problem.Line}, column {problem.Column}: {problem.Message}. Knex loads every pending migration before running any, so 'knex migrate:latest' fails on it and applies nothing.",
+                    file: migration.Path,
+                    line: problem.Line,
+                    action: $"Fix the syntax of {migration.Name} (line {problem.Line})",
+                    changes: [new FileChange(migration.Path, "FIX SYNTAX")]);
+            }
+            else
+            {
+                yield return Found(
+                    $"migaudit could not read {migration.Name} (line {problem.Line}): {problem.Message}. Its up/down and database use are not audited.",
+                    file: migration.Path,
+                    line: problem.Line,
+                    severity: Severity.Medium,
+                    blocking: false);
+            }
+        }
+    }
+}

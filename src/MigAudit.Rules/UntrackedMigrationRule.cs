@@ -1,0 +1,29 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+public sealed class UntrackedMigrationRule : Rule
+{
+    public override string Id => "untracked-migration";
+    public override string Title => "Untracked migrations";
+    public override Severity Severity => Severity.Medium;
+    public override bool Blocking => false;
+    public override string Summary => "A migration is on disk but not committed: a deploy built from git will not contain it.";
+    public override string Impact => "A deploy from git does not contain them; databases migrated from this working tree do.";
+    public override int EffortBaseMinutes => 5;
+    public override int EffortPerFindingMinutes => 3;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        foreach (var migration in input.Migrations.Where(m => m.Git.State == TrackingState.Untracked))
+        {
+            var staged = migration.Git.Staged ? " (staged)" : string.Empty;
+            yield return Found(
+                $"{migration.Name} is not committed{staged}: a deploy built from git runs without it, while a database migrated from this working tree has it — the two drift apart.",
+                headline: migration.Name + staged,
+                file: migration.Path,
+                action: $"Commit {migration.Name} (after review) or remove it",
+                changes: [new FileChange(migration.Path, "COMMIT")]);
+        }
+    }
+}
