@@ -1,0 +1,100 @@
+using System.Text.Json;
+using MigAudit.Tests.Support;
+
+namespace MigAudit.Tests;
+
+public sealed class CliTests
+{
+    [Fact]
+    public async Task Clean_project_is_ready_with_exit_code_0()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", Audit.Knexfile);
+        repo.Write("migrations/20250101000000_create_users.js", Audit.CreateTable("users"));
+        repo.Write("migrations/20250102000000_create_orders.js", Audit.CreateTable("orders"));
+        repo.Commit();
+
+        var run = await CliRunner.RunAsync("audit", repo.Root);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("Production Readiness: READY", run.Stdout);
+        Assert.Contains("Current state is PRODUCTION READY", run.Stdout);
+        Assert.DoesNotContain("\u001b[", run.Stdout);
+    }
+
+    [Fact]
+    public async Task Not_ready_project_exits_1_and_json_parses()
+    {
+        using var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine("missing-down", "bad"));
+        repo.Commit();
+
+        var run = await CliRunner.RunAsync("audit", repo.Root, "--format", "json");
+        Assert.Equal(1, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Stdout);
+        Assert.Equal("not-ready", json.RootElement.GetProperty("verdict").GetString());
+        Assert.Equal("missing-down", json.RootElement.GetProperty("findings")[0].GetProperty("rule").GetString());
+    }
+
+    [Fact]
+    public async Task Empty_folder_is_a_one_line_error_with_exit_code_2()
+    {
+        using var repo = new TempRepo(init: false);
+        var run = await CliRunner.RunAsync("audit", repo.Root);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.Stderr.Trim().Split('\n'));
+        Assert.StartsWith("migaudit: no Knex project found in", run.Stderr);
+        Assert.Empty(run.Stdout);
+    }
+
+    [Fact]
+    public async Task Missing_path_and_bad_option_are_usage_errors()
+    {
+        var missing = await CliRunner.RunAsync("audit", "/nonexistent/path/for/migaudit");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("is not a directory", missing.Stderr);
+
+        var badFormat = await CliRunner.RunAsync("audit", ".", "--format", "yaml");
+        Assert.Equal(2, badFormat.ExitCode);
+        Assert.Contains("yaml", badFormat.Stderr);
+
+        var unknown = await CliRunner.RunAsync("frobnicate");
+        Assert.Equal(2, unknown.ExitCode);
+    }
+
+    [Fact]
+    public async Task Unknown_environment_names_the_ones_available()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", "module.exports = { development: { client: 'pg' }, staging: { client: 'pg' } };\n");
+        repo.Write("migrations/20250101000000_a.js", Audit.CreateTable("a"));
+        repo.Commit();
+
+        var run = await CliRunner.RunAsync("audit", repo.Root, "--env", "production");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("migaudit: environment 'production' is not in knexfile.js (it has: development, staging)", run.Stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Migrations_option_overrides_discovery()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("db/changes/20250101000000_a.js", Audit.CreateTable("a"));
+        var run = await CliRunner.RunAsync("audit", repo.Root, "--migrations", "db/changes", "--format", "json");
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Stdout);
+        Assert.Equal("db/changes", json.RootElement.GetProperty("migrationDirectories")[0].GetString());
+        Assert.False(json.RootElement.GetProperty("git").GetProperty("isRepository").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Demo_command_reproduces_the_seed_and_exits_1()
+    {
+        var run = await CliRunner.RunAsync("demo");
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"{"Total Migrations (Active in filesystem):",-44}  75", run.Stdout);
+        Assert.Contains($"{"Total Migrations (Committed in git):",-44}  55", run.Stdout);
+        Assert.Contains($"{"Deleted Migrations:",-44}  26", run.Stdout);
+        Assert.Contains("Production Readiness: NOT READY", run.Stdout);
+        Assert.Contains("Rename 20250202000034_helpdesk_tickets.js to 20250202000035_helpdesk_tickets.js", run.Stdout);
+    }
+}

@@ -1,0 +1,137 @@
+using MigAudit.Core;
+using MigAudit.Tests.Support;
+
+namespace MigAudit.Tests.Rules;
+
+/// <summary>Each static rule on its bad and good fixture (tests/fixtures/&lt;rule-id&gt;/{bad,good}), committed into a real repository.</summary>
+public sealed class StaticRuleTests
+{
+    private static AuditResult AuditFixture(string rule, string side)
+    {
+        using var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine(rule, side));
+        repo.Commit("fixture");
+        return Audit.Run(repo.Root);
+    }
+
+    [Theory]
+    [InlineData("duplicate-version")]
+    [InlineData("mixed-naming")]
+    [InlineData("invalid-timestamp")]
+    [InlineData("missing-up")]
+    [InlineData("missing-down")]
+    [InlineData("empty-down")]
+    [InlineData("non-knex-migration")]
+    [InlineData("unparseable-migration")]
+    [InlineData("ignored-migration-file")]
+    public void Good_fixture_has_no_finding_at_all(string rule)
+    {
+        var result = AuditFixture(rule, "good");
+        Assert.Empty(result.Findings);
+        Assert.True(result.Ready);
+    }
+
+    [Fact]
+    public void Duplicate_version_names_both_files_and_knex_order()
+    {
+        var result = AuditFixture("duplicate-version", "bad");
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal("duplicate-version", finding.Rule);
+        Assert.True(finding.Blocking);
+        Assert.Equal(Severity.High, finding.Severity);
+        Assert.Equal("migrations/20250101000000_create_users.js", finding.File);
+        Assert.Equal(["migrations/20250101000000_create_accounts.js"], finding.Related);
+        Assert.Contains("20250101000000_create_accounts.js (#1 of 2), then 20250101000000_create_users.js (#2 of 2)", finding.Message);
+        Assert.Equal("Rename 20250101000000_create_users.js to 20250101000001_create_users.js; it is committed, so on databases that already applied it also run UPDATE knex_migrations SET name = '20250101000001_create_users.js' WHERE name = '20250101000000_create_users.js'", finding.Action);
+    }
+
+    [Fact]
+    public void Mixed_naming_reports_the_odd_file_and_its_real_position()
+    {
+        var result = AuditFixture("mixed-naming", "bad");
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal("mixed-naming", finding.Rule);
+        Assert.False(finding.Blocking);
+        Assert.Equal("migrations/001_legacy_settings.js", finding.File);
+        Assert.Contains("runs #1 of 3, right before 20250101000000_create_users.js", finding.Message);
+    }
+
+    [Fact]
+    public void Invalid_timestamp_names_the_impossible_part()
+    {
+        var result = AuditFixture("invalid-timestamp", "bad");
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal("invalid-timestamp", finding.Rule);
+        Assert.Contains("(month 30)", finding.Message);
+    }
+
+    [Fact]
+    public void Missing_up_quotes_knex_error()
+    {
+        var result = AuditFixture("missing-up", "bad");
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal("missing-up", finding.Rule);
+        Assert.True(finding.Blocking);
+        Assert.Contains("\"Invalid migration: 20250101000000_drop_legacy.js must have both an up and down function\"", finding.Message);
+        Assert.Equal(0, result.Statistics.WithoutDown);
+    }
+
+    [Fact]
+    public void Missing_down_is_blocking_because_knex_validates_both_exports()
+    {
+        var result = AuditFixture("missing-down", "bad");
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal("missing-down", finding.Rule);
+        Assert.True(finding.Blocking);
+        Assert.Equal(Severity.High, finding.Severity);
+        Assert.Contains("must have both an up and down function", finding.Message);
+        Assert.Equal(1, result.Statistics.WithoutDown);
+        Assert.Equal(0, result.Statistics.WithDown);
+    }
+
+    [Fact]
+    public void Empty_down_is_found_with_its_line()
+    {
+        var result = AuditFixture("empty-down", "bad");
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal("empty-down", finding.Rule);
+        Assert.False(finding.Blocking);
+        Assert.Equal(8, finding.Line);
+        Assert.True(result.Migration("20250101000000_create_users.js").Module.HasDown);
+    }
+
+    [Fact]
+    public void Non_knex_migration_on_the_knex_parameter_fails_with_type_error()
+    {
+        var result = AuditFixture("non-knex-migration", "bad");
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal("non-knex-migration", finding.Rule);
+        Assert.True(finding.Blocking);
+        Assert.Equal(2, finding.Line);
+        Assert.Contains("\"TypeError: db.query is not a function\"", finding.Message);
+        Assert.Equal(MigrationFormat.NonKnex, result.Migration("20250101000000_create_users.js").Module.Format);
+    }
+
+    [Fact]
+    public void Unparseable_migration_gives_line_and_column()
+    {
+        var result = AuditFixture("unparseable-migration", "bad");
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal("unparseable-migration", finding.Rule);
+        Assert.True(finding.Blocking);
+        Assert.Equal(4, finding.Line);
+        Assert.Equal(1, result.Statistics.Unparseable);
+        Assert.Equal(0, result.Statistics.WithDown + result.Statistics.WithoutDown);
+    }
+
+    [Fact]
+    public void Ignored_file_is_reported_and_not_counted_as_a_migration()
+    {
+        var result = AuditFixture("ignored-migration-file", "bad");
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal("ignored-migration-file", finding.Rule);
+        Assert.Equal("migrations/20250102000000_create_accounts.mjs", finding.File);
+        Assert.Contains("extension '.mjs' is not in loadExtensions", finding.Message);
+        Assert.Equal(1, result.Statistics.Active);
+    }
+}

@@ -1,0 +1,28 @@
+using MigAudit.Core;
+using MigAudit.Engine;
+using MigAudit.Knex.Discovery;
+
+namespace MigAudit.Tests.Support;
+
+public static class Audit
+{
+    public static AuditResult Run(string root, DiscoveryOptions? options = null) => Auditor.Run(root, options ?? new DiscoveryOptions());
+
+    public static List<Finding> Of(this AuditResult result, string rule) => result.Findings.Where(f => f.Rule == rule).ToList();
+
+    public static Migration Migration(this AuditResult result, string name) => result.Input.Migrations.Single(m => m.Name == name);
+
+    public const string Knexfile = """
+        module.exports = {
+          production: {
+            client: 'pg',
+            connection: process.env.DATABASE_URL,
+            migrations: { directory: './migrations' },
+          },
+        };
+        """;
+
+    public static string CreateTable(string table, bool withDown = true) =>
+        $"exports.up = function (knex) {{\n  return knex.schema.createTable('{table}', (t) => {{\n    t.increments('id');\n  }});\n}};\n" +
+        (withDown ? $"\nexports.down = function (knex) {{\n  return knex.schema.dropTable('{table}');\n}};\n" : string.Empty);
+}
