@@ -1,0 +1,131 @@
+using MigAudit.Core;
+using MigAudit.Knex.Discovery;
+using MigAudit.Knex.Migrations;
+using MigAudit.Tests.Support;
+
+namespace MigAudit.Tests.Knex;
+
+public sealed class DiscoveryTests
+{
+    private static KnexProject Discover(TempRepo repo, DiscoveryOptions? options = null) => ProjectDiscovery.Discover(repo.Root, options ?? new DiscoveryOptions());
+
+    [Fact]
+    public void Knexfile_with_spreads_constants_and_a_required_config_module()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("config/migrations.js", "const path = require('path');\nmodule.exports = { directory: [path.join(__dirname, '..', 'db', 'migrations'), './db/extra'], tableName: 'schema_history', loadExtensions: ['.js', '.mjs'], sortDirsSeparately: true };\n");
+        repo.Write("knexfile.js", """
+            const migrations = require('./config/migrations');
+            const base = { client: 'pg', migrations };
+            module.exports = {
+              development: { ...base, connection: 'postgres://localhost/dev' },
+              production: { ...base, connection: process.env.DATABASE_URL, migrations: { ...migrations, schemaName: 'app' } },
+            };
+            """);
+        var project = Discover(repo);
+        Assert.Equal("production", project.Environment);
+        Assert.Equal(["development", "production"], project.Knexfile!.Environments);
+        var settings = project.Settings;
+        Assert.Equal(["db/migrations", "db/extra"], settings.Directories);
+        Assert.Equal(("schema_history", "app"), (settings.TableName, settings.SchemaName));
+        Assert.Equal([".js", ".mjs"], settings.LoadExtensions);
+        Assert.True(settings.SortDirsSeparately);
+    }
+
+    [Fact]
+    public void Typescript_knexfile_with_default_export_and_relative_directory()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("server/knexfile.ts", """
+            import type { Knex } from "knex";
+
+            const config: { [key: string]: Knex.Config } = {
+              development: {
+                client: "postgresql",
+                connection: { database: "app" },
+                migrations: { tableName: "knex_migrations", directory: "./src/db/migrations", extension: "ts" },
+              },
+            };
+
+            export default config;
+            """);
+        var project = Discover(repo);
+        Assert.Equal("server/knexfile.ts", project.Knexfile!.Path);
+        Assert.Equal("development", project.Environment);
+        Assert.Equal(["server/src/db/migrations"], project.Settings.Directories);
+        Assert.Contains(project.Notes, n => n.Contains("no 'production' environment; auditing 'development'"));
+    }
+
+    [Fact]
+    public void Single_configuration_knexfile_and_function_export()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("knexfile.js", "module.exports = () => ({ client: 'pg', migrations: { directory: 'db/changes' } });\n");
+        var project = Discover(repo);
+        Assert.True(project.Knexfile!.SingleConfiguration);
+        Assert.Null(project.Environment);
+        Assert.Equal(["db/changes"], project.Settings.Directories);
+    }
+
+    [Fact]
+    public void Knexfile_in_build_output_is_a_last_resort()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("dist/knexfile.js", "module.exports = { client: 'pg', migrations: { directory: './compiled' } };\n");
+        repo.Write("src/knexfile.ts", "export default { client: 'pg', migrations: { directory: './migrations' } };\n");
+        var project = Discover(repo);
+        Assert.Equal("src/knexfile.ts", project.Knexfile!.Path);
+        Assert.Equal(["dist/knexfile.js"], project.OtherKnexfiles);
+    }
+
+    [Fact]
+    public void Migrate_latest_call_in_code_without_knexfile()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("package.json", "{}");
+        repo.Write("src/db.js", "const path = require('path');\nconst knex = require('knex')({ client: 'pg' });\nasync function migrate() {\n  await knex.migrate.latest({ directory: path.join(__dirname, 'migrations'), tableName: 'migrations' });\n}\nmodule.exports = { migrate };\n");
+        var project = Discover(repo);
+        Assert.Null(project.Knexfile);
+        Assert.Equal(ConfigSource.MigrateCall, project.Settings.Source);
+        Assert.Equal(["src/migrations"], project.Settings.Directories);
+        Assert.Equal("migrations", project.Settings.TableName);
+        Assert.Equal(4, project.Settings.SourceLine);
+    }
+
+    [Fact]
+    public void Conventional_migrations_folder_when_nothing_else()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("db/migrations/20250101000000_a.js", Audit.CreateTable("a"));
+        var project = Discover(repo);
+        Assert.Equal(ConfigSource.Convention, project.Settings.Source);
+        Assert.Equal(["db/migrations"], project.Settings.Directories);
+    }
+
+    [Fact]
+    public void Listing_follows_javascript_string_order_and_case_sensitive_extensions()
+    {
+        using var repo = new TempRepo(init: false);
+        foreach (var name in new[] { "b_x.js", "B_x.js", "a-1.js", "a_1.js", "026_x.js", "20250202000034_y.js", "20250202000034_Y.ts", "c.JS", "d.mjs", "e.d.ts", "notes.md", ".hidden.js" })
+        {
+            repo.Write("migrations/" + name, "exports.up = async () => {};\nexports.down = async () => {};\n");
+        }
+
+        var listing = MigrationLister.List(repo.Root, new MigrationSettings { Directories = ["migrations"], Source = ConfigSource.CommandLine });
+        // Node's path.extname('.hidden.js') is '.js', so Knex loads dot-files too; '.' sorts before digits.
+        Assert.Equal([".hidden.js", "026_x.js", "20250202000034_Y.ts", "20250202000034_y.js", "B_x.js", "a-1.js", "a_1.js", "b_x.js", "e.d.ts"], listing.Migrations.Select(m => m.Name));
+        Assert.Equal(["c.JS", "d.mjs"], listing.Ignored.Select(i => i.Name));
+        Assert.Contains("differs in case", listing.Ignored[0].Reason);
+    }
+
+    [Fact]
+    public void Several_directories_sort_together_unless_sorted_separately()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("a/2.js", "").Write("a/4.js", "").Write("b/1.js", "").Write("b/3.js", "");
+        var together = MigrationLister.List(repo.Root, new MigrationSettings { Directories = ["a", "b"], Source = ConfigSource.CommandLine });
+        Assert.Equal(["b/1.js", "a/2.js", "b/3.js", "a/4.js"], together.Migrations.Select(m => m.Path));
+        var separately = MigrationLister.List(repo.Root, new MigrationSettings { Directories = ["a", "b"], SortDirsSeparately = true, Source = ConfigSource.CommandLine });
+        Assert.Equal(["a/2.js", "a/4.js", "b/1.js", "b/3.js"], separately.Migrations.Select(m => m.Path));
+    }
+}
