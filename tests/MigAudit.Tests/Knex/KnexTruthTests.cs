@@ -1,0 +1,64 @@
+using System.Text.Json;
+using MigAudit.Core;
+using MigAudit.Demo;
+using MigAudit.Knex.Migrations;
+using MigAudit.Tests.Support;
+using Xunit.Abstractions;
+
+namespace MigAudit.Tests.Knex;
+
+/// <summary>migaudit's execution order must be the one Knex itself computes: checked against real knex from npm.</summary>
+public sealed class KnexTruthTests(ITestOutputHelper output)
+{
+    private List<string> KnexOrder(IEnumerable<string> directories, bool sortDirsSeparately = false)
+    {
+        var config = JsonSerializer.Serialize(new { directory = directories.ToArray(), sortDirsSeparately });
+        var (exitCode, stdout, stderr) = NodeKnex.Run("list-migrations.js", config);
+        Assert.True(exitCode == 0, stderr);
+        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+    }
+
+    [Fact]
+    public void Demo_order_equals_knex_order()
+    {
+        if (!NodeKnex.EnsureAvailable(output))
+        {
+            return;
+        }
+
+        using var folder = new TempRepo(init: false);
+        BotBuilderDemo.Create(folder.Root);
+        var result = Audit.Run(folder.Root);
+        var expected = KnexOrder([folder.PathOf(BotBuilderDemo.MigrationsDirectory)]);
+        Assert.Equal(75, expected.Count);
+        Assert.Equal(expected, result.Input.Migrations.Select(m => m.Name));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Tricky_names_and_several_directories_match_knex(bool sortDirsSeparately)
+    {
+        if (!NodeKnex.EnsureAvailable(output))
+        {
+            return;
+        }
+
+        using var folder = new TempRepo(init: false);
+        string[] first = ["b_x.js", "B_x.js", "a-1.js", "a_1.js", "026_x.js", "20250202000034_y.js", "c.JS", "d.mjs", "e.d.ts", ".hidden.js", "ünïcode.js", "x.cjs"];
+        string[] second = ["20250202000034_Y.ts", "027_z.js", "a-0.js", "readme.md"];
+        foreach (var name in first)
+        {
+            folder.Write("one/" + name, string.Empty);
+        }
+
+        foreach (var name in second)
+        {
+            folder.Write("two/" + name, string.Empty);
+        }
+
+        var listing = MigrationLister.List(folder.Root, new MigrationSettings { Directories = ["one", "two"], SortDirsSeparately = sortDirsSeparately, Source = ConfigSource.CommandLine });
+        var expected = KnexOrder([folder.PathOf("one"), folder.PathOf("two")], sortDirsSeparately);
+        Assert.Equal(expected, listing.Migrations.Select(m => m.Name));
+    }
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace MigAudit.Tests.Support;
+
+/// <summary>
+/// The real knex package installed in tests/node (npm ci there). In CI it must be present; on a developer
+/// machine without it, tests that need it return early and say so.
+/// </summary>
+public static class NodeKnex
+{
+    public static string? ScriptsDirectory { get; } = Find();
+
+    public static bool Available => ScriptsDirectory is not null && Directory.Exists(Path.Combine(ScriptsDirectory, "node_modules", "knex"));
+
+    public static bool Required => Environment.GetEnvironmentVariable("CI") is "true" or "1";
+
+    /// <summary>Returns false (test should stop) when knex is missing locally; fails when it is missing in CI.</summary>
+    public static bool EnsureAvailable(Xunit.Abstractions.ITestOutputHelper output)
+    {
+        if (Available)
+        {
+            return true;
+        }
+
+        Assert.False(Required, "knex from npm is required in CI: run 'npm ci' in tests/node");
+        output.WriteLine("SKIPPED: real knex not installed (run 'npm ci' in tests/node)");
+        return false;
+    }
+
+    public static (int ExitCode, string Stdout, string Stderr) Run(string script, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("node") { WorkingDirectory = ScriptsDirectory!, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(ScriptsDirectory!, script));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout, stderr.Result);
+    }
+
+    private static string? Find()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            var candidate = Path.Combine(directory.FullName, "tests", "node");
+            if (File.Exists(Path.Combine(candidate, "package.json")))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}
