@@ -21,10 +21,21 @@ public sealed record AuditInput
     public IReadOnlyList<DeletedMigration> Deleted { get; init; } = [];
     public IReadOnlyList<RenamedMigration> Renamed { get; init; } = [];
     public required GitFacts Git { get; init; }
+    public ConfigurationModel Configuration { get; init; } = ConfigurationModel.Empty;
 }
 
 /// <summary>A rule's metadata as the report needs it. Effort is a fixed part per rule plus a part per finding.</summary>
-public sealed record RuleSummary(string Id, string Title, Severity Severity, bool Blocking, string Summary, string Impact, int EffortBaseMinutes, int EffortPerFindingMinutes);
+public sealed record RuleSummary(string Id, string Title, Severity Severity, bool Blocking, string Summary, string Impact, int EffortBaseMinutes, int EffortPerFindingMinutes)
+{
+    public RuleCategory Category { get; init; } = RuleCategory.Migrations;
+}
+
+public enum RuleCategory
+{
+    Migrations,
+    Configuration,
+    Schema,
+}
 
 public sealed record AuditResult
 {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MigAudit.Config;
 using MigAudit.Core;
 using MigAudit.Git;
 using MigAudit.Knex.Discovery;
@@ -61,6 +62,9 @@ public static class Auditor
             IsSymlink = new FileInfo(listed.FullPath).LinkTarget is not null,
         }).ToList();
 
+        progress?.Report("evaluating database clients");
+        var configuration = ConfigurationAuditor.Audit(project);
+
         var input = new AuditInput
         {
             Project = project,
@@ -69,6 +73,7 @@ public static class Auditor
             Deleted = history.Deleted,
             Renamed = history.Renamed,
             Git = history.Facts,
+            Configuration = configuration,
         };
 
         progress?.Report("checking rules");

@@ -21,6 +21,8 @@ public static class JsonReport
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    private static object Setting(SettingValue value) => new { value = value.Number, text = value.Text, isDefault = value.FromDefault, known = value.Known };
+
     public static string Render(AuditResult result, string toolVersion)
     {
         var input = result.Input;
@@ -120,6 +122,50 @@ public static class JsonReport
                 blocking = r.Blocking,
                 summary = r.Summary,
             }),
+            configuration = new
+            {
+                scenarios = input.Configuration.Scenarios.Select(sc => new { id = sc.Id, description = sc.Description }),
+                migrationClient = input.Configuration.MigrationClient?.Label,
+                clients = input.Configuration.Clients.Select(c => new
+                {
+                    label = c.Label,
+                    kind = c.Kind switch
+                    {
+                        ClientKind.KnexfileEnvironment => "knexfile-environment",
+                        ClientKind.Knex => "knex",
+                        ClientKind.PgPool => "pg-pool",
+                        _ => "pg-client",
+                    },
+                    file = c.File,
+                    line = c.Line,
+                    environment = c.Environment,
+                    configFrom = c.ConfigFrom,
+                    settings = c.Settings.ToDictionary(pair => pair.Key, pair => new
+                    {
+                        min = Setting(pair.Value.Min),
+                        max = Setting(pair.Value.Max),
+                        acquireTimeoutMillis = Setting(pair.Value.AcquireTimeoutMillis),
+                        idleTimeoutMillis = Setting(pair.Value.IdleTimeoutMillis),
+                        createTimeoutMillis = Setting(pair.Value.CreateTimeoutMillis),
+                        ssl = new
+                        {
+                            state = pair.Value.Ssl.State switch
+                            {
+                                SslState.Off => "off",
+                                SslState.Verified => "verified",
+                                SslState.NotVerified => "not-verified",
+                                _ => "unknown",
+                            },
+                            source = pair.Value.Ssl.Source,
+                        },
+                        connection = pair.Value.ConnectionSource,
+                        connectionVariables = pair.Value.ConnectionVariables,
+                        searchPath = pair.Value.SearchPath,
+                    }),
+                    problems = c.Problems.Select(p => new { key = p.Key, line = p.Line, message = p.Message, fatal = p.Fatal }),
+                }),
+                notes = input.Configuration.Notes,
+            },
             verdict = result.Verdict,
             blockingCount = result.BlockingCount,
             effortMinutes = new { low = effortLow, high = effortHigh },

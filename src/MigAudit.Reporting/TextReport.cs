@@ -43,43 +43,28 @@ public static class TextReport
 
         output.Heading(Next("CRITICAL PROBLEMS FOUND"));
         var groups = result.Findings.GroupBy(f => f.Rule).ToList();
-        if (groups.Count == 0)
+        var problemGroups = groups.Where(g => CategoryOf(result, g.Key) == RuleCategory.Migrations).ToList();
+        if (problemGroups.Count == 0)
         {
             output.Line("None.", "green");
         }
 
         var problem = 0;
-        foreach (var group in groups)
+        foreach (var group in problemGroups)
         {
             var rule = result.Rules.First(r => r.Id == group.Key);
             var findings = group.ToList();
             var worst = findings.Max(f => f.Severity);
             var blocking = findings.Any(f => f.Blocking) ? ", BLOCKING" : string.Empty;
             output.Line($"PROBLEM #{++problem}: {rule.Title.ToUpperInvariant()} ({findings.Count} - {worst.ToId().ToUpperInvariant()} RISK{blocking}) [{rule.Id}]", ReportConsole.StyleOf(worst) + " bold");
-            output.Line(rule.Summary);
-            if (findings.Count <= FullMessagesUpTo || findings.Any(f => f.Headline is null))
-            {
-                foreach (var finding in findings)
-                {
-                    output.Line($"- {Location(finding)}: {finding.Message}");
-                }
-            }
-            else
-            {
-                output.Line($"Why: {findings[0].Message}");
-                foreach (var finding in findings)
-                {
-                    output.Line($"- {finding.Headline}");
-                }
-            }
-
-            output.Line();
-            output.Line($"Risk: {worst.ToId().ToUpperInvariant()}{(findings.Any(f => f.Blocking) ? " (blocks production)" : string.Empty)}");
-            output.Line($"Impact: {rule.Impact}");
-            output.Line("---");
+            WriteGroup(output, rule, findings);
         }
 
+        output.Heading(Next("DATABASE CONFIGURATION"));
+        ConfigurationSection.Write(output, result, groups.Where(g => CategoryOf(result, g.Key) == RuleCategory.Configuration).ToList());
+
         output.Heading(Next("PRODUCTION DEPLOYMENT RISK SUMMARY"));
+
         foreach (var severity in new[] { Severity.High, Severity.Medium, Severity.Low })
         {
             output.Line($"{severity.ToId().ToUpperInvariant()} RISK:", ReportConsole.StyleOf(severity) + " bold");
@@ -133,6 +118,35 @@ public static class TextReport
         output.Line($"Estimated effort to fix: {Hours(low, high)} (sum of per-rule estimates)");
         output.Line($"Audit took {result.Elapsed.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture)} s");
     }
+
+    public static void WriteGroup(ReportConsole output, RuleSummary rule, List<Finding> findings)
+    {
+        var worst = findings.Max(f => f.Severity);
+        output.Line(rule.Summary);
+        if (findings.Count <= FullMessagesUpTo || findings.Any(f => f.Headline is null))
+        {
+            foreach (var finding in findings)
+            {
+                output.Line($"- {Location(finding)}: {finding.Message}");
+            }
+        }
+        else
+        {
+            output.Line($"Why: {findings[0].Message}");
+            foreach (var finding in findings)
+            {
+                output.Line($"- {finding.Headline}");
+            }
+        }
+
+        output.Line();
+        output.Line($"Risk: {worst.ToId().ToUpperInvariant()}{(findings.Any(f => f.Blocking) ? " (blocks production)" : string.Empty)}");
+        output.Line($"Impact: {rule.Impact}");
+        output.Line("---");
+    }
+
+    private static RuleCategory CategoryOf(AuditResult result, string rule) =>
+        result.Rules.FirstOrDefault(r => r.Id == rule)?.Category ?? RuleCategory.Migrations;
 
     private static void Stat(ReportConsole output, string label, int value) => output.Line($"{label,-44}{value,4}");
 

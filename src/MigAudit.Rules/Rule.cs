@@ -28,7 +28,9 @@ public abstract class Rule
 
     public abstract IEnumerable<Finding> Check(AuditInput input);
 
-    public RuleSummary ToSummary() => new(Id, Title, Severity, Blocking, Summary, Impact, EffortBaseMinutes, EffortPerFindingMinutes);
+    public virtual RuleCategory Category => RuleCategory.Migrations;
+
+    public RuleSummary ToSummary() => new(Id, Title, Severity, Blocking, Summary, Impact, EffortBaseMinutes, EffortPerFindingMinutes) { Category = Category };
 
     protected Finding Found(string message, string? file = null, int? line = null, string? action = null, string? headline = null,
         IReadOnlyList<string>? related = null, IReadOnlyList<FileChange>? changes = null, Severity? severity = null, bool? blocking = null) =>

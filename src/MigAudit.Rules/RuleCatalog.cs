@@ -19,6 +19,11 @@ public static class RuleCatalog
         new MixedNamingRule(),
         new InvalidTimestampRule(),
         new IgnoredMigrationFileRule(),
+        new IgnoredConfigRule(),
+        new PoolMismatchRule(),
+        new SslMismatchRule(),
+        new ConnectionEnvMismatchRule(),
+        new PoolExhaustionRiskRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

@@ -100,7 +100,7 @@ public static class ProjectDiscovery
         };
     }
 
-    private static bool IsInBuildOutput(string root, string path) =>
+    public static bool IsInBuildOutput(string root, string path) =>
         ProjectFiles.Relative(root, path).Split('/').SkipLast(1).Any(ProjectFiles.BuildOutputDirectories.Contains);
 
     private static (KnexfileInfo, string?, MigrationSettings) ReadKnexfile(string root, string path, DiscoveryOptions options, StaticEvaluator evaluator, List<string> notes)
@@ -181,7 +181,7 @@ public static class ProjectDiscovery
         return fallback;
     }
 
-    private static StaticValue ReturnValueOf(JsFunction function, StaticEvaluator evaluator, string file)
+    public static StaticValue ReturnValueOf(JsFunction function, StaticEvaluator evaluator, string file)
     {
         var scope = evaluator.Load(file)!;
         return function.Function.Body switch

@@ -14,11 +14,21 @@ public sealed class StaticEvaluator
     private const int MaxDepth = 64;
     private readonly Dictionary<string, ModuleScope?> modules = new(StringComparer.Ordinal);
     private readonly string root;
+    private readonly IReadOnlyDictionary<string, string>? environment;
+    private readonly ParsedModuleCache cache;
 
-    public StaticEvaluator(string root)
+    /// <param name="root">Only modules inside it are followed.</param>
+    /// <param name="environment">Environment variables of a scenario; null means every variable is unknown. A variable missing from the dictionary is unset (undefined).</param>
+    /// <param name="cache">Parsed modules shared between evaluators of several scenarios.</param>
+    public StaticEvaluator(string root, IReadOnlyDictionary<string, string>? environment = null, ParsedModuleCache? cache = null)
     {
         this.root = Path.GetFullPath(root);
+        this.environment = environment;
+        this.cache = cache ?? new ParsedModuleCache();
     }
+
+    /// <summary>Environment variables read while evaluating, in first-read order.</summary>
+    public List<string> EnvironmentReads { get; } = [];
 
     /// <summary>Files read while evaluating, for reporting where values came from.</summary>
     public IEnumerable<string> LoadedFiles => modules.Where(m => m.Value is not null).Select(m => m.Key);
@@ -30,6 +40,13 @@ public sealed class StaticEvaluator
         return scope is null ? new JsUnknown(Path.GetFileName(file), "cannot be parsed") : scope.Exports(this, 0);
     }
 
+    /// <summary>Evaluates an expression of a module loaded through this evaluator's cache.</summary>
+    public StaticValue EvaluateIn(string file, Node node)
+    {
+        var scope = Load(file);
+        return scope is null ? new JsUnknown(Path.GetFileName(file), "cannot be parsed") : Evaluate(node, scope, 0);
+    }
+
     public ModuleScope? Load(string file)
     {
         file = Path.GetFullPath(file);
@@ -39,19 +56,13 @@ public sealed class StaticEvaluator
         }
 
         modules[file] = null;
-        var source = SourceReader.Read(file);
-        if (source.Problem is not null)
+        var entry = cache.Get(file);
+        if (entry?.Program is not { } program)
         {
             return null;
         }
 
-        var parsed = JsParser.Parse(source.Text, file);
-        if (parsed.Program is null)
-        {
-            return null;
-        }
-
-        var scope = new ModuleScope(file, source.Text, parsed.Program);
+        var scope = new ModuleScope(file, entry.Value.Text, program);
         modules[file] = scope;
         return scope;
     }
@@ -82,6 +93,8 @@ public sealed class StaticEvaluator
             MemberExpression m => EvaluateMember(m, scope, depth),
             CallExpression c => EvaluateCall(c, scope, depth),
             LogicalExpression l => EvaluateLogical(l, scope, depth),
+            ConditionalExpression c => EvaluateConditional(c, scope, depth),
+            BinaryExpression b when b.Operator is Operator.StrictEquality or Operator.StrictInequality or Operator.Equality or Operator.Inequality => EvaluateEquality(b, scope, depth),
             BinaryExpression { Operator: Operator.Addition } b => Concatenate(Evaluate(b.Left, scope, depth + 1), Evaluate(b.Right, scope, depth + 1), scope.TextOf(node)),
             UnaryExpression { Operator: Operator.LogicalNot } u => Evaluate(u.Argument, scope, depth + 1) switch
             {
@@ -226,9 +239,15 @@ public sealed class StaticEvaluator
     private StaticValue EvaluateMember(MemberExpression member, ModuleScope scope, int depth)
     {
         var text = scope.TextOf(member);
-        if (text.StartsWith("process.env", StringComparison.Ordinal))
+        if (scope.TextOf(member.Object) == "process.env")
         {
-            return new JsUnknown(text, "environment variable");
+            var name = member.Computed ? ToText(Evaluate(member.Property, scope, depth + 1)) : (member.Property as Identifier)?.Name;
+            return name is null ? new JsUnknown(text, "environment variable") : ReadEnvironment(name);
+        }
+
+        if (text == "process.env")
+        {
+            return new JsUnknown(text, "the whole environment");
         }
 
         if (member.Object is MetaProperty && member.Property is Identifier { Name: "dirname" })
@@ -266,9 +285,151 @@ public sealed class StaticEvaluator
         };
     }
 
+    private StaticValue ReadEnvironment(string name)
+    {
+        if (!EnvironmentReads.Contains(name))
+        {
+            EnvironmentReads.Add(name);
+        }
+
+        if (environment is null)
+        {
+            return new JsUnknown($"process.env.{name}", "environment variable");
+        }
+
+        return environment.TryGetValue(name, out var value) ? new JsString(value) { Variable = name } : StaticValue.Undefined;
+    }
+
+    private StaticValue EvaluateConditional(ConditionalExpression conditional, ModuleScope scope, int depth)
+    {
+        var test = Evaluate(conditional.Test, scope, depth + 1);
+        if (test is JsUnknown unknown)
+        {
+            var consequent = Evaluate(conditional.Consequent, scope, depth + 1);
+            var alternate = Evaluate(conditional.Alternate, scope, depth + 1);
+            return consequent.IsKnown && consequent.GetType() == alternate.GetType() && ToText(consequent) is { } same && same == ToText(alternate)
+                ? consequent
+                : new JsUnknown(scope.TextOf(conditional), "depends on " + unknown.Expression);
+        }
+
+        return Evaluate(IsTruthy(test) ? conditional.Consequent : conditional.Alternate, scope, depth + 1);
+    }
+
+    private StaticValue EvaluateEquality(BinaryExpression binary, ModuleScope scope, int depth)
+    {
+        var left = Evaluate(binary.Left, scope, depth + 1);
+        var right = Evaluate(binary.Right, scope, depth + 1);
+        if (left is JsUnknown or JsObject or JsArray or JsFunction || right is JsUnknown or JsObject or JsArray or JsFunction)
+        {
+            return new JsUnknown(scope.TextOf(binary), "operands not statically known");
+        }
+
+        var strict = binary.Operator is Operator.StrictEquality or Operator.StrictInequality;
+        bool equal;
+        if (strict)
+        {
+            equal = left.GetType() == right.GetType() && ToText(left) == ToText(right);
+        }
+        else if (left is JsNull or JsUndefined || right is JsNull or JsUndefined)
+        {
+            equal = left is JsNull or JsUndefined && right is JsNull or JsUndefined;
+        }
+        else
+        {
+            equal = ToText(left) == ToText(right);
+        }
+
+        var negated = binary.Operator is Operator.StrictInequality or Operator.Inequality;
+        return new JsBoolean(equal != negated);
+    }
+
+    private static readonly HashSet<string> StringMethods = ["includes", "startsWith", "endsWith", "toLowerCase", "toUpperCase", "trim"];
+
+    private StaticValue EvaluateMethodCall(CallExpression call, MemberExpression member, ModuleScope scope, int depth)
+    {
+        var method = (member.Property as Identifier)?.Name;
+        if (member.Computed || method is null || !StringMethods.Contains(method))
+        {
+            return new JsUnknown(scope.TextOf(call), "call not evaluated");
+        }
+
+        var target = Evaluate(member.Object, scope, depth + 1);
+        if (target is not JsString text)
+        {
+            return target is JsUnknown unknown ? new JsUnknown(scope.TextOf(call), "depends on " + unknown.Expression) : new JsUnknown(scope.TextOf(call), "not a string");
+        }
+
+        var argument = call.Arguments.Count > 0 ? ToText(Evaluate(call.Arguments[0], scope, depth + 1)) : null;
+        return method switch
+        {
+            "toLowerCase" => new JsString(text.Value.ToLowerInvariant()),
+            "toUpperCase" => new JsString(text.Value.ToUpperInvariant()),
+            "trim" => new JsString(text.Value.Trim()),
+            _ when argument is null => new JsUnknown(scope.TextOf(call), "argument not statically known"),
+            "includes" => new JsBoolean(text.Value.Contains(argument, StringComparison.Ordinal)),
+            "startsWith" => new JsBoolean(text.Value.StartsWith(argument, StringComparison.Ordinal)),
+            _ => new JsBoolean(text.Value.EndsWith(argument, StringComparison.Ordinal)),
+        };
+    }
+
+    private StaticValue EvaluateConversion(string function, CallExpression call, ModuleScope scope, int depth)
+    {
+        var argument = call.Arguments.Count > 0 ? Evaluate(call.Arguments[0], scope, depth + 1) : StaticValue.Undefined;
+        if (argument is JsUnknown unknown)
+        {
+            return new JsUnknown(scope.TextOf(call), "depends on " + unknown.Expression);
+        }
+
+        var text = ToText(argument);
+        switch (function)
+        {
+            case "Boolean":
+                return new JsBoolean(IsTruthy(argument));
+            case "String":
+                return text is null ? new JsUnknown(scope.TextOf(call), "not a primitive") : new JsString(text);
+            case "parseInt":
+                var digits = new string((text ?? string.Empty).Trim().TakeWhile((c, i) => char.IsAsciiDigit(c) || (i == 0 && c is '-' or '+')).ToArray());
+                return double.TryParse(digits, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? new JsNumber(parsed) : new JsNumber(double.NaN);
+            default:
+                if (argument is JsNumber number)
+                {
+                    return number;
+                }
+
+                if (argument is JsBoolean flag)
+                {
+                    return new JsNumber(flag.Value ? 1 : 0);
+                }
+
+                if (argument is JsUndefined)
+                {
+                    return new JsNumber(double.NaN);
+                }
+
+                if (argument is JsNull)
+                {
+                    return new JsNumber(0);
+                }
+
+                var trimmed = (text ?? string.Empty).Trim();
+                return trimmed.Length == 0 ? new JsNumber(0)
+                    : double.TryParse(trimmed, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) ? new JsNumber(value) : new JsNumber(double.NaN);
+        }
+    }
+
     private StaticValue EvaluateCall(CallExpression call, ModuleScope scope, int depth)
     {
         var callee = scope.TextOf(call.Callee);
+        if (callee is "Boolean" or "String" or "Number" or "parseInt" or "Number.parseInt" && !scope.Bindings.ContainsKey(callee))
+        {
+            return EvaluateConversion(callee == "Number.parseInt" ? "parseInt" : callee, call, scope, depth);
+        }
+
+        if (call.Callee is MemberExpression method && callee is not ("path.join" or "path.resolve"))
+        {
+            return EvaluateMethodCall(call, method, scope, depth);
+        }
+
         if (callee == "require" && call.Arguments.Count == 1 && call.Arguments[0] is StringLiteral required)
         {
             return Require(required.Value, scope, depth, scope.TextOf(call));

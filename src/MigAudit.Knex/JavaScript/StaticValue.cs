@@ -17,7 +17,11 @@ public sealed record JsUndefined : StaticValue;
 
 public sealed record JsNull : StaticValue;
 
-public sealed record JsString(string Value) : StaticValue;
+public sealed record JsString(string Value) : StaticValue
+{
+    /// <summary>The environment variable this string was read from, when it was read directly from one.</summary>
+    public string? Variable { get; init; }
+}
 
 public sealed record JsNumber(double Value) : StaticValue
 {

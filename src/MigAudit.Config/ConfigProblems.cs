@@ -1,0 +1,107 @@
+using MigAudit.Core;
+using MigAudit.Knex.JavaScript;
+
+namespace MigAudit.Config;
+
+/// <summary>Settings Knex or pg ignore, and pool options that make tarn throw.</summary>
+public static class ConfigProblems
+{
+    private static readonly HashSet<string> KnexKeys =
+    [
+        "client", "dialect", "connection", "pool", "migrations", "seeds", "acquireConnectionTimeout", "useNullAsDefault", "debug",
+        "asyncStackTraces", "log", "searchPath", "version", "wrapIdentifier", "postProcessResponse", "fetchAsString",
+        "compileSqlOnError", "jsonbSupport", "userParams", "driverName",
+    ];
+
+    /// <summary>Options tarn accepts (it throws on any other) plus those Knex consumes before creating the pool.</summary>
+    private static readonly HashSet<string> PoolKeys =
+    [
+        "min", "max", "acquireTimeoutMillis", "createTimeoutMillis", "destroyTimeoutMillis", "idleTimeoutMillis", "reapIntervalMillis",
+        "createRetryIntervalMillis", "propagateCreateError", "log", "validate", "afterCreate", "maxConnectionLifetimeMillis",
+        "maxConnectionLifetimeJitterMillis",
+    ];
+
+    private static readonly HashSet<string> PgKeys =
+    [
+        "user", "password", "host", "database", "port", "connectionString", "ssl", "types", "statement_timeout", "query_timeout",
+        "lock_timeout", "application_name", "fallback_application_name", "connectionTimeoutMillis", "idle_in_transaction_session_timeout",
+        "keepAlive", "keepAliveInitialDelayMillis", "stream", "client_encoding", "options", "binary", "enableChannelBinding",
+        "max", "min", "idleTimeoutMillis", "maxUses", "maxLifetimeSeconds", "allowExitOnIdle", "log", "Promise", "Client", "poolSize",
+    ];
+
+    public static IReadOnlyList<ConfigProblem> ForKnex(StaticValue config)
+    {
+        var problems = new List<ConfigProblem>();
+        if (config is not JsObject knex)
+        {
+            return problems;
+        }
+
+        foreach (var (key, value) in knex.Properties)
+        {
+            if (key == "ssl")
+            {
+                problems.Add(new ConfigProblem(value.Line, key, "a top-level 'ssl' beside 'connection' is ignored: Knex passes only 'connection' to pg; move it to connection.ssl", false));
+            }
+            else if (!KnexKeys.Contains(key))
+            {
+                problems.Add(new ConfigProblem(value.Line, key, $"'{key}' is not a Knex option and is silently ignored{Suggest(key, KnexKeys)}", false));
+            }
+        }
+
+        if (knex.Get("connection") is JsObject connection && connection.Get("pool") is { } nestedPool and not JsUndefined)
+        {
+            problems.Add(new ConfigProblem(nestedPool.Line, "connection.pool", "a 'pool' inside 'connection' is handed to pg's Client, which ignores it; Knex sizes its pool from the top-level 'pool' (defaults min 2, max 10)", false));
+        }
+
+        if (knex.Get("pool") is JsObject pool)
+        {
+            foreach (var (key, value) in pool.Properties.Where(p => !PoolKeys.Contains(p.Key)))
+            {
+                problems.Add(new ConfigProblem(value.Line, "pool." + key, $"tarn refuses unknown pool options: creating the pool throws \"Tarn: unsupported option opt.{key}\"{Suggest(key, PoolKeys)}", true));
+            }
+        }
+
+        return problems;
+    }
+
+    public static IReadOnlyList<ConfigProblem> ForPg(StaticValue config)
+    {
+        if (config is not JsObject options)
+        {
+            return [];
+        }
+
+        return options.Properties.Where(p => !PgKeys.Contains(p.Key)).Select(p => new ConfigProblem(
+            p.Value.Line,
+            p.Key,
+            p.Key == "acquireTimeoutMillis"
+                ? "pg's Pool has no 'acquireTimeoutMillis' and ignores it: the wait for a free connection is 'connectionTimeoutMillis' (default: forever)"
+                : $"'{p.Key}' is not a node-postgres option and is silently ignored{Suggest(p.Key, PgKeys)}",
+            false)).ToList();
+    }
+
+    private static string Suggest(string key, IEnumerable<string> known)
+    {
+        var best = known.Select(k => (Key: k, Distance: Distance(key.ToLowerInvariant(), k.ToLowerInvariant()))).OrderBy(x => x.Distance).First();
+        return best.Distance <= Math.Max(2, key.Length / 4) ? $" (did you mean '{best.Key}'?)" : string.Empty;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+}

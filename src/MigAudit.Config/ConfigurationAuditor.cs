@@ -1,0 +1,174 @@
+using MigAudit.Core;
+using MigAudit.Knex.Discovery;
+using MigAudit.Knex.JavaScript;
+
+namespace MigAudit.Config;
+
+/// <summary>
+/// Finds every database client of the project (knexfile environments, knex instances, pg pools and clients)
+/// and evaluates each one's effective pool, timeout, SSL and connection settings under named scenarios —
+/// statically, never running the project.
+/// </summary>
+public static class ConfigurationAuditor
+{
+    private static readonly string[] ScriptExtensions = [".js", ".cjs", ".mjs", ".ts"];
+
+    private static readonly HashSet<string> TestDirectories = new(StringComparer.Ordinal) { "test", "tests", "__tests__", "spec", "e2e", "__mocks__" };
+
+    public static ConfigurationModel Audit(KnexProject project, ParsedModuleCache? cache = null)
+    {
+        cache ??= new ParsedModuleCache();
+        var root = project.Root;
+        var notes = new List<string>();
+        var candidates = new List<string>();
+        var variables = new List<string>();
+        foreach (var file in ProjectFiles.EnumerateFiles(root, name => ScriptExtensions.Contains(MigAudit.Core.MigrationNames.Extension(name)) && !IsTestFile(name)))
+        {
+            var relative = ProjectFiles.Relative(root, file);
+            if (ProjectDiscovery.IsInBuildOutput(root, file) || relative.Split('/').SkipLast(1).Any(TestDirectories.Contains))
+            {
+                continue;
+            }
+
+            var source = SourceReader.Read(file);
+            if (source.Problem is not null)
+            {
+                continue;
+            }
+
+            variables.AddRange(ScenarioBuilder.VariablesIn(source.Text));
+            if (source.Text.Contains("knex", StringComparison.Ordinal) || source.Text.Contains("'pg'", StringComparison.Ordinal) || source.Text.Contains("\"pg\"", StringComparison.Ordinal))
+            {
+                candidates.Add(file);
+            }
+        }
+
+        var scenarios = ScenarioBuilder.Build(variables);
+        var sites = new List<ClientSite>();
+        foreach (var file in candidates)
+        {
+            var entry = cache.Get(file);
+            if (entry?.Program is { } program)
+            {
+                sites.AddRange(ClientFinder.Find(new ModuleScope(file, entry.Value.Text, program)));
+            }
+        }
+
+        var evaluators = scenarios.ToDictionary(s => s.Id, s => new StaticEvaluator(root, s.Variables, cache));
+        var clients = new List<DatabaseClient>();
+        DatabaseClient? migrationClient = null;
+
+        if (project.Knexfile is { } knexfile)
+        {
+            var path = Path.Combine(root, knexfile.Path);
+            var environments = knexfile.SingleConfiguration ? [(string?)null] : knexfile.Environments.Select(e => (string?)e).ToList();
+            var exports = scenarios.ToDictionary(s => s.Id, s => KnexfileExports(evaluators[s.Id], path));
+            foreach (var environment in environments)
+            {
+                StaticValue ConfigOf(string scenario) => environment is null ? exports[scenario] : (exports[scenario] as JsObject)?.Get(environment) ?? StaticValue.Undefined;
+                var production = ConfigOf(ScenarioBuilder.ProductionUnset);
+                var client = new DatabaseClient
+                {
+                    Label = environment is null ? $"{knexfile.Path}:{production.Line}" : $"{knexfile.Path}:{production.Line} [{environment}]",
+                    Kind = ClientKind.KnexfileEnvironment,
+                    File = knexfile.Path,
+                    Line = production.Line,
+                    Environment = environment,
+                    Settings = scenarios.ToDictionary(s => s.Id, s => SettingsReader.ForKnex(ConfigOf(s.Id), s)),
+                    Problems = ConfigProblems.ForKnex(production),
+                };
+                clients.Add(client);
+                if (environment == project.Environment)
+                {
+                    migrationClient = client;
+                }
+            }
+        }
+        else
+        {
+            notes.Add("no knexfile: migrations run with whatever configuration the code passes to knex; there is no migration configuration to compare the application's clients with");
+        }
+
+        foreach (var site in sites.OrderBy(s => s.File, StringComparer.Ordinal).ThenBy(s => s.Line))
+        {
+            var relative = ProjectFiles.Relative(root, site.File);
+            var values = scenarios.ToDictionary(s => s.Id, s => site.ConfigNode is null ? new JsObject([], false) : evaluators[s.Id].EvaluateIn(site.File, site.ConfigNode));
+            var production = values[ScenarioBuilder.ProductionUnset];
+            var isKnex = site.Kind == ClientKind.Knex;
+            clients.Add(new DatabaseClient
+            {
+                Label = $"{relative}:{site.Line}",
+                Kind = site.Kind,
+                File = relative,
+                Line = site.Line,
+                Settings = scenarios.ToDictionary(s => s.Id, s => isKnex ? SettingsReader.ForKnex(values[s.Id], s) : SettingsReader.ForPg(values[s.Id], s)),
+                Problems = isKnex ? ConfigProblems.ForKnex(production) : ConfigProblems.ForPg(production),
+                ConfigFrom = project.Knexfile is { } k && site.ConfigNode is not null && UsesModule(site, Path.Combine(root, k.Path), cache) ? "the knexfile" : null,
+            });
+        }
+
+        return new ConfigurationModel { Scenarios = scenarios, Clients = clients, MigrationClient = migrationClient, Notes = notes };
+    }
+
+    /// <summary>True when the configuration expression reads a binding that requires or imports <paramref name="module"/>.</summary>
+    private static bool UsesModule(ClientSite site, string module, ParsedModuleCache cache)
+    {
+        var entry = cache.Get(site.File);
+        if (entry?.Program is not { } program)
+        {
+            return false;
+        }
+
+        var scope = new ModuleScope(site.File, entry.Value.Text, program);
+        var directory = Path.GetDirectoryName(site.File)!;
+        bool Resolves(string? specifier) =>
+            specifier is not null && specifier.StartsWith('.') && StaticEvaluator.ResolveLocal(directory, specifier) == Path.GetFullPath(module);
+
+        static string? RequiredModule(Acornima.Ast.Node? node) => node switch
+        {
+            Acornima.Ast.CallExpression { Callee: Acornima.Ast.Identifier { Name: "require" }, Arguments: [Acornima.Ast.StringLiteral literal] } => literal.Value,
+            Acornima.Ast.MemberExpression member => RequiredModule(member.Object),
+            _ => null,
+        };
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        bool Visit(Acornima.Ast.Node node, int depth)
+        {
+            if (depth > 32)
+            {
+                return false;
+            }
+
+            if (Resolves(RequiredModule(node)))
+            {
+                return true;
+            }
+
+            if (node is Acornima.Ast.Identifier id && seen.Add(id.Name) && scope.Bindings.TryGetValue(id.Name, out var binding))
+            {
+                if (Resolves(binding.ImportSource) || Resolves(RequiredModule(binding.Initializer)))
+                {
+                    return true;
+                }
+
+                if (binding.Initializer is { } initializer && Visit(initializer, depth + 1))
+                {
+                    return true;
+                }
+            }
+
+            return node.ChildNodes.Any(child => Visit(child, depth + 1));
+        }
+
+        return Visit(site.ConfigNode!, 0);
+    }
+
+    private static bool IsTestFile(string name) =>
+        name.Contains(".test.", StringComparison.Ordinal) || name.Contains(".spec.", StringComparison.Ordinal);
+
+    private static StaticValue KnexfileExports(StaticEvaluator evaluator, string path)
+    {
+        var exports = evaluator.EvaluateModuleExports(path);
+        return exports is JsFunction function ? ProjectDiscovery.ReturnValueOf(function, evaluator, path) : exports;
+    }
+}

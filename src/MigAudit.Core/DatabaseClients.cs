@@ -1,0 +1,127 @@
+namespace MigAudit.Core;
+
+public enum ClientKind
+{
+    /// <summary>An environment of the knexfile: what migrations run with.</summary>
+    KnexfileEnvironment,
+
+    /// <summary>A knex({...}) instance the application builds.</summary>
+    Knex,
+
+    /// <summary>new Pool({...}) from node-postgres.</summary>
+    PgPool,
+
+    /// <summary>new Client({...}) from node-postgres.</summary>
+    PgClient,
+}
+
+public enum SslState
+{
+    Off,
+    Verified,
+    NotVerified,
+    Unknown,
+}
+
+/// <summary>One effective setting under one scenario: the value the driver really uses, or why it is unknown.</summary>
+public sealed record SettingValue(string Text, double? Number, bool FromDefault, bool Known)
+{
+    public static SettingValue Unknown(string expression) => new($"unknown ({expression})", null, false, false);
+
+    public static SettingValue Default(double number, string? note = null) => new($"{number}{(note is null ? string.Empty : " " + note)} (default)", number, true, true);
+
+    public static SettingValue Of(double number) => new(number.ToString(System.Globalization.CultureInfo.InvariantCulture), number, false, true);
+
+    public static SettingValue NotApplicable { get; } = new("n/a", null, true, true);
+
+    public bool SameValueAs(SettingValue other) => Known && other.Known && (Number is not null ? Number == other.Number : Text == other.Text);
+}
+
+public sealed record SslValue(SslState State, string Source)
+{
+    public string Text => State switch
+    {
+        SslState.Off => "off",
+        SslState.Verified => "on, certificate verified",
+        SslState.NotVerified => "on, certificate NOT verified",
+        _ => "unknown",
+    } + $" ({Source})";
+}
+
+/// <summary>A client's effective settings under one scenario.</summary>
+public sealed record ClientSettings
+{
+    public required SettingValue Min { get; init; }
+    public required SettingValue Max { get; init; }
+    public required SettingValue AcquireTimeoutMillis { get; init; }
+    public required SettingValue IdleTimeoutMillis { get; init; }
+    public required SettingValue CreateTimeoutMillis { get; init; }
+    public required SslValue Ssl { get; init; }
+
+    /// <summary>Where the connection comes from: environment variables read and literal URLs (password redacted).</summary>
+    public required string ConnectionSource { get; init; }
+    public IReadOnlyList<string> ConnectionVariables { get; init; } = [];
+    public bool HardCodedLocalhost { get; init; }
+    public string? SearchPath { get; init; }
+
+    public IEnumerable<(string Name, SettingValue Value)> PoolSettings()
+    {
+        yield return ("min", Min);
+        yield return ("max", Max);
+        yield return ("acquireTimeoutMillis", AcquireTimeoutMillis);
+        yield return ("idleTimeoutMillis", IdleTimeoutMillis);
+        yield return ("createTimeoutMillis", CreateTimeoutMillis);
+    }
+}
+
+/// <summary>A setting that Knex or pg ignores, or that makes the pool throw.</summary>
+public sealed record ConfigProblem(int Line, string Key, string Message, bool Fatal);
+
+/// <summary>Named environment for evaluating configuration that depends on process.env.</summary>
+public sealed record Scenario(string Id, string Description, IReadOnlyDictionary<string, string> Variables)
+{
+    public bool IsProduction => Variables.TryGetValue("NODE_ENV", out var env) && env == "production";
+}
+
+public sealed record DatabaseClient
+{
+    /// <summary>"server/knexfile.js [production]" or "server/config/db.js:5".</summary>
+    public required string Label { get; init; }
+    public required ClientKind Kind { get; init; }
+    public required string File { get; init; }
+    public required int Line { get; init; }
+
+    /// <summary>The knexfile environment, for knexfile clients.</summary>
+    public string? Environment { get; init; }
+
+    /// <summary>Settings per scenario id.</summary>
+    public required IReadOnlyDictionary<string, ClientSettings> Settings { get; init; }
+    public IReadOnlyList<ConfigProblem> Problems { get; init; } = [];
+
+    /// <summary>The module this client's configuration object comes from, when it is not the file itself.</summary>
+    public string? ConfigFrom { get; init; }
+}
+
+public sealed record ConfigurationModel
+{
+    public static readonly ConfigurationModel Empty = new();
+
+    public IReadOnlyList<Scenario> Scenarios { get; init; } = [];
+    public IReadOnlyList<DatabaseClient> Clients { get; init; } = [];
+
+    /// <summary>The knexfile environment migrations run with (the audited one).</summary>
+    public DatabaseClient? MigrationClient { get; init; }
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}
+
+public static class ScenarioIds
+{
+    /// <summary>The baseline: production, an external database URL, other variables unset.</summary>
+    public const string Production = "production";
+    public const string ProductionFlagsTrue = "production-flags-true";
+    public const string ProductionFlagsFalse = "production-flags-false";
+
+    /// <summary>Production where nobody set the connection variables: shows hard-coded fallbacks.</summary>
+    public const string ProductionNoVariables = "production-no-variables";
+    public const string Local = "local";
+}

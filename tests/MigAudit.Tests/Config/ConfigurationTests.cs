@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using MigAudit.Config;
+using MigAudit.Core;
+using MigAudit.Demo;
+using MigAudit.Knex.Discovery;
+using MigAudit.Tests.Support;
+
+namespace MigAudit.Tests.Config;
+
+public sealed class ConfigurationTests
+{
+    private const string Knexfile = """
+        const path = require('path');
+        const shared = {
+          client: 'pg',
+          migrations: { directory: path.join(__dirname, 'migrations') },
+          pool: { min: 2, max: 10 },
+        };
+        module.exports = {
+          production: {
+            ...shared,
+            connection: { connectionString: process.env.DATABASE_URL, ssl: { rejectUnauthorized: false } },
+          },
+        };
+        """;
+
+    private static AuditResult AuditProject(params (string Path, string Content)[] files)
+    {
+        using var repo = new TempRepo();
+        foreach (var (path, content) in files)
+        {
+            repo.Write(path, content);
+        }
+
+        repo.Write("migrations/20250101000000_a.js", Audit.CreateTable("a"));
+        repo.Commit();
+        return Audit.Run(repo.Root);
+    }
+
+    [Fact]
+    public void Demo_reads_like_the_seeds_section_3()
+    {
+        using var folder = new TempRepo(init: false);
+        BotBuilderDemo.Create(folder.Root);
+        var result = Audit.Run(folder.Root);
+        var configuration = result.Input.Configuration;
+        var knexfile = configuration.MigrationClient!;
+        Assert.Equal("server/knexfile.js:32 [production]", knexfile.Label);
+        var app = Assert.Single(configuration.Clients, c => c.Kind == ClientKind.Knex);
+        Assert.Equal(("server/config/db.js", 5), (app.File, app.Line));
+
+        var k = knexfile.Settings[ScenarioIds.Production];
+        var a = app.Settings[ScenarioIds.Production];
+        Assert.Equal((2.0, 10.0, 60000.0, 30000.0), (k.Min.Number, k.Max.Number, k.AcquireTimeoutMillis.Number, k.IdleTimeoutMillis.Number));
+        Assert.Equal((0.0, 20.0, 30000.0, 30000.0), (a.Min.Number, a.Max.Number, a.AcquireTimeoutMillis.Number, a.IdleTimeoutMillis.Number));
+
+        // Always-on TLS for external databases in the knexfile; DB_SSL-conditional in the app.
+        Assert.All(configuration.Scenarios.Where(s => s.IsProduction && s.Id != ScenarioIds.ProductionNoVariables), s => Assert.Equal(SslState.NotVerified, knexfile.Settings[s.Id].Ssl.State));
+        Assert.Equal(SslState.Off, app.Settings[ScenarioIds.Production].Ssl.State);
+        Assert.Equal(SslState.NotVerified, app.Settings[ScenarioIds.ProductionFlagsTrue].Ssl.State);
+        Assert.Equal(SslState.Off, app.Settings[ScenarioIds.ProductionFlagsFalse].Ssl.State);
+
+        var pool = Assert.Single(result.Of("pool-mismatch"));
+        Assert.Equal("server/config/db.js", pool.File);
+        Assert.Contains("min 0 vs 2; max 20 vs 10; acquireTimeoutMillis 30000 vs 60000", pool.Message);
+        Assert.Contains("const knexfile = require('../knexfile');", pool.Action);
+        var ssl = Assert.Single(result.Of("ssl-mismatch"));
+        Assert.Contains("in 2 of 4 scenarios", ssl.Message);
+        Assert.Empty(result.Of("connection-env-mismatch"));
+        Assert.Empty(result.Of("ignored-config"));
+        Assert.Empty(result.Of("pool-exhaustion-risk"));
+    }
+
+    [Fact]
+    public void App_client_that_imports_the_knexfile_has_no_finding()
+    {
+        var result = AuditProject(
+            ("knexfile.js", Knexfile),
+            ("src/db.js", "const knex = require('knex');\nconst config = require('../knexfile');\nmodule.exports = knex(config[process.env.NODE_ENV || 'production']);\n"));
+        var app = Assert.Single(result.Input.Configuration.Clients, c => c.Kind == ClientKind.Knex);
+        Assert.Equal("the knexfile", app.ConfigFrom);
+        Assert.Empty(result.Findings);
+    }
+
+    [Fact]
+    public void Pg_pool_app_client_is_compared_with_pg_defaults()
+    {
+        var result = AuditProject(
+            ("knexfile.js", Knexfile),
+            ("src/pool.js", "const { Pool } = require('pg');\nmodule.exports = new Pool({\n  connectionString: process.env.DATABASE_URL,\n  max: 25,\n  acquireTimeoutMillis: 5000,\n});\n"));
+        var app = Assert.Single(result.Input.Configuration.Clients, c => c.Kind == ClientKind.PgPool);
+        var settings = app.Settings[ScenarioIds.Production];
+        Assert.Equal((0.0, 25.0, 10000.0), (settings.Min.Number, settings.Max.Number, settings.IdleTimeoutMillis.Number));
+        Assert.StartsWith("none: pg waits forever", settings.AcquireTimeoutMillis.Text);
+        Assert.Equal(SslState.Off, settings.Ssl.State);
+        Assert.Contains("max 25 vs 10", Assert.Single(result.Of("pool-mismatch")).Message);
+        var ignored = Assert.Single(result.Of("ignored-config"));
+        Assert.Equal(5, ignored.Line);
+        Assert.Contains("pg's Pool has no 'acquireTimeoutMillis'", ignored.Message);
+        Assert.Single(result.Of("ssl-mismatch"));
+    }
+
+    [Fact]
+    public void Pool_inside_connection_top_level_ssl_and_misspelled_pool_key()
+    {
+        var result = AuditProject(("knexfile.js", """
+            module.exports = {
+              production: {
+                client: 'pg',
+                ssl: true,
+                connection: {
+                  connectionString: process.env.DATABASE_URL,
+                  pool: { max: 50 },
+                },
+                pool: { min: 1, idleTimeoutMilis: 1000 },
+              },
+            };
+            """));
+        var findings = result.Of("ignored-config");
+        Assert.Equal(3, findings.Count);
+        Assert.Contains(findings, f => f.Line == 4 && f.Message.Contains("top-level 'ssl'"));
+        Assert.Contains(findings, f => f.Line == 7 && f.Message.Contains("'pool' inside 'connection'"));
+        var tarn = Assert.Single(findings, f => f.Line == 9);
+        Assert.Contains("\"Tarn: unsupported option opt.idleTimeoutMilis\" (did you mean 'idleTimeoutMillis'?)", tarn.Message);
+        Assert.True(tarn.Blocking);
+        Assert.Equal(Severity.High, tarn.Severity);
+        Assert.Equal(10.0, result.Input.Configuration.MigrationClient!.Settings[ScenarioIds.Production].Max.Number);
+    }
+
+    [Fact]
+    public void Different_variable_names_and_a_localhost_fallback()
+    {
+        var result = AuditProject(
+            ("knexfile.js", "module.exports = { production: { client: 'pg', connection: process.env.DATABASE_URI || 'postgres://postgres:hunter2@localhost:5432/app' } };\n"),
+            ("src/db.js", "import knex from 'knex';\nexport default knex({ client: 'pg', connection: process.env.DB_URI });\n"));
+        var findings = result.Of("connection-env-mismatch");
+        Assert.Equal(2, findings.Count);
+        Assert.Contains("connects with DB_URI while migrations (knexfile.js:1 [production]) use DATABASE_URI", findings[0].Message);
+        Assert.Contains("'postgres://postgres:***@localhost:5432/app'", findings[1].Message);
+        Assert.DoesNotContain("hunter2", string.Join("\n", result.Findings.Select(f => f.Message)));
+        Assert.DoesNotContain("hunter2", MigAudit.Reporting.JsonReport.Render(result, "test"));
+    }
+
+    [Fact]
+    public void Typescript_and_esm_config_files_are_read()
+    {
+        var result = AuditProject(
+            ("knexfile.ts", """
+                import type { Knex } from 'knex';
+                import { pool } from './config/pool';
+
+                const config: { [key: string]: Knex.Config } = {
+                  production: { client: 'pg', connection: process.env.DATABASE_URL, pool, migrations: { directory: './migrations' } },
+                };
+
+                export default config;
+                """),
+            ("config/pool.ts", "export const pool = { min: 1, max: 5 } as const;\n"),
+            ("src/db.mjs", "import { knex } from 'knex';\nimport config from '../knexfile.js';\nexport const db = knex({ ...config.production, pool: { min: 1, max: 5 } });\n"));
+        var migrations = result.Input.Configuration.MigrationClient!.Settings[ScenarioIds.Production];
+        Assert.Equal((1.0, 5.0), (migrations.Min.Number, migrations.Max.Number));
+        var app = Assert.Single(result.Input.Configuration.Clients, c => c.Kind == ClientKind.Knex).Settings[ScenarioIds.Production];
+        Assert.Equal((1.0, 5.0), (app.Min.Number, app.Max.Number));
+        Assert.Equal(["DATABASE_URL"], app.ConnectionVariables);
+        Assert.Empty(result.Findings);
+    }
+
+    [Fact]
+    public void Pool_maxima_beyond_postgres_default_max_connections()
+    {
+        var result = AuditProject(
+            ("knexfile.js", "module.exports = { production: { client: 'pg', connection: process.env.DATABASE_URL, pool: { max: 60 } } };\n"),
+            ("src/a.js", "const knex = require('knex');\nmodule.exports = knex({ client: 'pg', connection: process.env.DATABASE_URL, pool: { max: 60 } });\n"));
+        var finding = Assert.Single(result.Of("pool-exhaustion-risk"));
+        Assert.Equal(Severity.High, finding.Severity);
+        Assert.StartsWith("Pool maxima add up to 120 = 60 (knexfile.js:1 [production]) + 60 (src/a.js:2)", finding.Message);
+    }
+
+    [Fact]
+    public void Hostile_config_yields_unknown_not_a_hang()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("knexfile.js", """
+            const { execSync } = require('child_process');
+            while (true) {}
+            const huge = 'x'.repeat(2 ** 30);
+            const self = { a: self };
+            function loop() { return loop(); }
+            module.exports = {
+              production: {
+                client: 'pg',
+                connection: execSync('cat /etc/passwd').toString(),
+                pool: { max: loop(), min: huge.length },
+                migrations: { directory: './migrations' },
+              },
+            };
+            """);
+        repo.Write("migrations/20250101000000_a.js", Audit.CreateTable("a"));
+        var clock = Stopwatch.StartNew();
+        var project = ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions());
+        var configuration = ConfigurationAuditor.Audit(project);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10));
+        var settings = configuration.MigrationClient!.Settings[ScenarioIds.Production];
+        Assert.False(settings.Max.Known);
+        Assert.False(settings.Min.Known);
+        Assert.Equal("unknown (execSync('cat /etc/passwd').toString())", settings.ConnectionSource);
+    }
+
+    [Fact]
+    public void Redaction_hides_passwords_in_urls_and_parameters()
+    {
+        Assert.Equal("postgres://app:***@db:5432/x?sslmode=require", Redaction.Redact("postgres://app:s3cr3t@db:5432/x?sslmode=require"));
+        Assert.Equal("host=db password=*** user=app", Redaction.Redact("host=db password=s3cr3t user=app"));
+    }
+}
