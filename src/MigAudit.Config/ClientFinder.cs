@@ -7,6 +7,9 @@ namespace MigAudit.Config;
 /// <summary>A place in the code that builds a database client, with the expression of its configuration.</summary>
 public sealed record ClientSite(string File, int Line, ClientKind Kind, Node? ConfigNode, string ConfigText);
 
+/// <summary>An assignment to node-postgres's process-wide defaults, e.g. <c>pg.defaults.ssl = true</c>.</summary>
+public sealed record PgDefaultSite(string File, int Line, string Key, Node Value);
+
 /// <summary>Finds knex(...) / require('knex')(...) calls and new Pool/Client from pg, following how each file imports them.</summary>
 public static class ClientFinder
 {
@@ -15,6 +18,27 @@ public static class ClientFinder
         var sites = new List<ClientSite>();
         Walk(scope.Program, scope, sites);
         return sites;
+    }
+
+    public static IEnumerable<PgDefaultSite> FindPgDefaults(ModuleScope scope)
+    {
+        var found = new List<PgDefaultSite>();
+        void Visit(Node node)
+        {
+            if (node is AssignmentExpression { Left: MemberExpression { Object: MemberExpression { Property: Identifier { Name: "defaults" } } owner, Property: Identifier key } } assignment &&
+                (IsRequireOf(owner.Object, "pg") || owner.Object is Identifier pg && BindsModule(pg.Name, scope, "pg")))
+            {
+                found.Add(new PgDefaultSite(scope.File, assignment.Location.Start.Line, key.Name, assignment.Right));
+            }
+
+            foreach (var child in node.ChildNodes)
+            {
+                Visit(child);
+            }
+        }
+
+        Visit(scope.Program);
+        return found;
     }
 
     private static void Walk(Node node, ModuleScope scope, List<ClientSite> sites)

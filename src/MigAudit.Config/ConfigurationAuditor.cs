@@ -45,16 +45,28 @@ public static class ConfigurationAuditor
 
         var scenarios = ScenarioBuilder.Build(variables);
         var sites = new List<ClientSite>();
+        var pgDefaults = new List<PgDefaultSite>();
         foreach (var file in candidates)
         {
             var entry = cache.Get(file);
             if (entry?.Program is { } program)
             {
-                sites.AddRange(ClientFinder.Find(new ModuleScope(file, entry.Value.Text, program)));
+                var scope = new ModuleScope(file, entry.Value.Text, program);
+                sites.AddRange(ClientFinder.Find(scope));
+                pgDefaults.AddRange(ClientFinder.FindPgDefaults(scope));
             }
         }
 
         var evaluators = scenarios.ToDictionary(s => s.Id, s => new StaticEvaluator(root, s.Variables, cache));
+
+        // pg.defaults.ssl is what node-postgres falls back to when a connection sets no ssl and PGSSLMODE is unset.
+        var defaultsText = pgDefaults.Select(d => $"pg.defaults.{d.Key} = {Redaction.Redact(evaluators[ScenarioIds.Production].EvaluateIn(d.File, d.Value) is var v ? StaticValueText.Describe(v) : "?")} ({ProjectFiles.Relative(root, d.File)}:{d.Line})").ToList();
+        var sslDefault = pgDefaults.LastOrDefault(d => d.Key == "ssl");
+        scenarios = scenarios.Select(s => sslDefault is null ? s : s with
+        {
+            PgDefaultSsl = evaluators[s.Id].EvaluateIn(sslDefault.File, sslDefault.Value),
+            PgDefaultSslSource = $"pg.defaults.ssl at {ProjectFiles.Relative(root, sslDefault.File)}:{sslDefault.Line}",
+        }).ToList();
         var clients = new List<DatabaseClient>();
         DatabaseClient? migrationClient = null;
 
@@ -107,6 +119,7 @@ public static class ConfigurationAuditor
             });
         }
 
+        notes.AddRange(defaultsText.Select(d => $"node-postgres defaults changed for the whole process: {d}"));
         return new ConfigurationModel { Scenarios = scenarios, Clients = clients, MigrationClient = migrationClient, Notes = notes };
     }
 

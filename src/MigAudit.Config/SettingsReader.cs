@@ -125,9 +125,19 @@ public static partial class SettingsReader
                     return new SslValue(SslState.Unknown, $"connection not statically known: {unknown.Expression}");
                 }
 
-                return scenario.Variables.TryGetValue("PGSSLMODE", out var mode) && mode != "disable"
-                    ? new SslValue(mode == "no-verify" ? SslState.NotVerified : SslState.Verified, $"PGSSLMODE={mode}")
-                    : new SslValue(SslState.Off, "no ssl option: pg's default");
+                if (scenario.Variables.TryGetValue("PGSSLMODE", out var mode))
+                {
+                    return mode == "disable" ? new SslValue(SslState.Off, "PGSSLMODE=disable")
+                        : new SslValue(mode == "no-verify" ? SslState.NotVerified : SslState.Verified, $"PGSSLMODE={mode}");
+                }
+
+                if (scenario.PgDefaultSsl is StaticValue fallback and not JsUndefined && scenario.PgDefaultSslSource is { } fallbackSource)
+                {
+                    var fromDefaults = SslOf(new JsObject([new("ssl", fallback)], false), scenario);
+                    return fromDefaults with { Source = fallbackSource };
+                }
+
+                return new SslValue(SslState.Off, "no ssl option: pg's default");
             case JsBoolean { Value: false } or JsNull:
                 return new SslValue(SslState.Off, "ssl: false");
             case JsBoolean { Value: true }:

@@ -80,6 +80,10 @@ public sealed record ConfigProblem(int Line, string Key, string Message, bool Fa
 /// <summary>Named environment for evaluating configuration that depends on process.env.</summary>
 public sealed record Scenario(string Id, string Description, IReadOnlyDictionary<string, string> Variables)
 {
+    /// <summary>The statically evaluated <c>pg.defaults.ssl</c> of the project in this scenario, if it sets one (a MigAudit.Knex StaticValue).</summary>
+    public object? PgDefaultSsl { get; init; }
+    public string? PgDefaultSslSource { get; init; }
+
     public bool IsProduction => Variables.TryGetValue("NODE_ENV", out var env) && env == "production";
 }
 

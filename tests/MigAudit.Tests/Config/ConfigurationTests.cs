@@ -207,6 +207,20 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public void Pg_defaults_ssl_applies_to_clients_without_their_own_ssl()
+    {
+        var result = AuditProject(
+            ("knexfile.js", Knexfile),
+            ("src/pool.js", "const pg = require('pg');\npg.defaults.ssl = process.env.PGSSL === 'off' ? false : { rejectUnauthorized: false };\nmodule.exports = new pg.Pool({ connectionString: process.env.DATABASE_URL });\n"));
+        var app = Assert.Single(result.Input.Configuration.Clients, c => c.Kind == ClientKind.PgPool);
+        var ssl = app.Settings[ScenarioIds.Production].Ssl;
+        Assert.Equal((SslState.NotVerified, "pg.defaults.ssl at src/pool.js:2"), (ssl.State, ssl.Source));
+        Assert.Equal(SslState.NotVerified, app.Settings[ScenarioIds.ProductionFlagsFalse].Ssl.State);
+        Assert.Contains(result.Input.Configuration.Notes, n => n.Contains("pg.defaults.ssl = ") && n.Contains("(src/pool.js:2)"));
+        Assert.Empty(result.Of("ssl-mismatch"));
+    }
+
+    [Fact]
     public void Redaction_hides_passwords_in_urls_and_parameters()
     {
         Assert.Equal("postgres://app:***@db:5432/x?sslmode=require", Redaction.Redact("postgres://app:s3cr3t@db:5432/x?sslmode=require"));
