@@ -54,6 +54,7 @@ public static class CliApp
         var root = new RootCommand("migaudit — audits a Knex.js project's migrations and database configuration and says whether it is ready for production.");
         root.Subcommands.Add(AuditCommand(stdout, stderr));
         root.Subcommands.Add(DemoCommand(stdout, stderr));
+        root.Subcommands.Add(SchemaCommand(stdout));
         return root;
     }
 
@@ -86,6 +87,36 @@ public static class CliApp
             var result = Auditor.Run(parse.GetValue(path)!, options);
             Render(result, parse.GetValue(format)!, stdout);
             return result.Ready ? ExitReady : ExitNotReady;
+        });
+        return command;
+    }
+
+    private static Command SchemaCommand(TextWriter stdout)
+    {
+        var path = new Argument<string>("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
+        var format = new Option<string>("--format", "-f") { Description = "Output format: text, json or sql.", DefaultValueFactory = _ => "text" }.AcceptOnlyFromAmong("text", "json", "sql");
+        var environment = new Option<string?>("--env") { Description = "The knexfile environment (default: production, else the only one)." };
+        var knexfile = new Option<string?>("--knexfile") { Description = "The knexfile to read, instead of searching for one." };
+        var migrations = new Option<string[]>("--migrations") { Description = "Migration directories, relative to PATH.", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("schema", "Print the schema replayed statically from the migrations: tables, columns, foreign keys, indexes, and which migration created each.") { path, format, environment, knexfile, migrations };
+        command.SetAction(parse =>
+        {
+            var options = new DiscoveryOptions { Environment = parse.GetValue(environment), Knexfile = parse.GetValue(knexfile), MigrationDirectories = parse.GetValue(migrations) ?? [] };
+            var replay = Auditor.Run(parse.GetValue(path)!, options).Input.Schema;
+            switch (parse.GetValue(format))
+            {
+                case "json":
+                    stdout.WriteLine(JsonReport.RenderSchema(replay));
+                    break;
+                case "sql":
+                    stdout.Write(SchemaReport.Sql(replay));
+                    break;
+                default:
+                    SchemaReport.WriteText(replay, new ReportConsole(stdout, UseColour(stdout)));
+                    break;
+            }
+
+            return ExitReady;
         });
         return command;
     }

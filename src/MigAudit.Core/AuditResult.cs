@@ -10,6 +10,12 @@ public sealed record Statistics
     public int WithDown { get; init; }
     public int WithoutDown { get; init; }
     public int Unparseable { get; init; }
+
+    /// <summary>Explicit index and unique declarations (builder calls and CREATE INDEX; primary keys and FK constraints not counted).</summary>
+    public int Indexes { get; init; }
+    public int ForeignKeys { get; init; }
+    public double AverageIndexesPerMigration { get; init; }
+    public int Tables { get; init; }
 }
 
 /// <summary>The inputs every rule sees: the discovered project, its migrations in Knex order, and its history.</summary>
@@ -22,6 +28,10 @@ public sealed record AuditInput
     public IReadOnlyList<RenamedMigration> Renamed { get; init; } = [];
     public required GitFacts Git { get; init; }
     public ConfigurationModel Configuration { get; init; } = ConfigurationModel.Empty;
+    public SchemaReplay Schema { get; init; } = SchemaReplay.Empty;
+
+    /// <summary>The column naming tenants (e.g. workspace_id), for tenant-aware index rules.</summary>
+    public string TenantColumn { get; init; } = "workspace_id";
 }
 
 /// <summary>A rule's metadata as the report needs it. Effort is a fixed part per rule plus a part per finding.</summary>
@@ -34,7 +44,8 @@ public enum RuleCategory
 {
     Migrations,
     Configuration,
-    Schema,
+    ForeignKeys,
+    Indexes,
 }
 
 public sealed record AuditResult

@@ -3,6 +3,8 @@ using MigAudit.Config;
 using MigAudit.Core;
 using MigAudit.Git;
 using MigAudit.Knex.Discovery;
+using MigAudit.Knex.JavaScript;
+using MigAudit.Knex.Schema;
 using MigAudit.Knex.Migrations;
 using MigAudit.Rules;
 
@@ -62,8 +64,12 @@ public static class Auditor
             IsSymlink = new FileInfo(listed.FullPath).LinkTarget is not null,
         }).ToList();
 
+        var cache = new ParsedModuleCache();
         progress?.Report("evaluating database clients");
-        var configuration = ConfigurationAuditor.Audit(project);
+        var configuration = ConfigurationAuditor.Audit(project, cache);
+
+        progress?.Report("replaying the schema");
+        var schema = SchemaReplayer.Replay(project.Root, listing.Migrations.Select(m => new SchemaReplayer.Input(m.Name, m.FullPath)).ToList(), cache);
 
         var input = new AuditInput
         {
@@ -74,6 +80,7 @@ public static class Auditor
             Renamed = history.Renamed,
             Git = history.Facts,
             Configuration = configuration,
+            Schema = schema,
         };
 
         progress?.Report("checking rules");
@@ -83,7 +90,13 @@ public static class Auditor
             Input = input,
             Findings = findings,
             Rules = RuleCatalog.All.Select(r => r.ToSummary()).ToList(),
-            Statistics = Count(input),
+            Statistics = Count(input) with
+            {
+                Indexes = schema.IndexesDeclared,
+                ForeignKeys = schema.ForeignKeys,
+                AverageIndexesPerMigration = migrations.Count == 0 ? 0 : Math.Round(schema.IndexesDeclared / (double)migrations.Count, 2),
+                Tables = schema.Schema.Tables.Count,
+            },
             Elapsed = clock.Elapsed,
         };
     }

@@ -21,6 +21,31 @@ public static class JsonReport
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>The replayed schema, also the body of 'migaudit schema --format json'.</summary>
+    public static object SchemaJson(SchemaReplay replay) => new
+    {
+        tables = replay.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => new
+        {
+            name = t.Name,
+            createdBy = t.Origin.Migration,
+            primaryKey = t.PrimaryKey,
+            columns = t.Columns.Select(c => new { name = c.Name, type = c.Type, nullable = c.Nullable, @default = c.Default, createdBy = c.Origin.Migration }),
+            indexes = t.Indexes.Select(i => new { name = i.Name, columns = i.Columns, unique = i.Unique, explicitName = i.ExplicitName, createdBy = i.Origin.Migration }),
+            foreignKeys = t.ForeignKeys.Select(f => new
+            {
+                name = f.Name,
+                column = string.Join(",", f.Columns),
+                columns = f.Columns,
+                references = $"{f.ReferencesTable}.{string.Join(",", f.ReferencesColumns)}",
+                onDelete = f.OnDelete,
+                onUpdate = f.OnUpdate,
+                createdBy = f.Origin.Migration,
+            }),
+        }),
+    };
+
+    public static string RenderSchema(SchemaReplay replay) => JsonSerializer.Serialize(new { schemaVersion = SchemaVersion, schema = SchemaJson(replay) }, Options);
+
     private static object Setting(SettingValue value) => new { value = value.Number, text = value.Text, isDefault = value.FromDefault, known = value.Known };
 
     public static string Render(AuditResult result, string toolVersion)
@@ -166,6 +191,14 @@ public static class JsonReport
                 }),
                 notes = input.Configuration.Notes,
             },
+            schema = SchemaJson(input.Schema),
+            coverage = input.Schema.Migrations.Select(m => new
+            {
+                migration = m.Migration,
+                up = new { understood = m.Up.Understood, total = m.Up.Total },
+                down = new { understood = m.Down.Understood, total = m.Down.Total },
+                notUnderstood = m.Up.Gaps.Concat(m.Down.Gaps).Select(g => new { line = g.Line, code = g.Code, reason = g.Reason }),
+            }),
             verdict = result.Verdict,
             blockingCount = result.BlockingCount,
             effortMinutes = new { low = effortLow, high = effortHigh },

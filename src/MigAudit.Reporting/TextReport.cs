@@ -63,6 +63,12 @@ public static class TextReport
         output.Heading(Next("DATABASE CONFIGURATION"));
         ConfigurationSection.Write(output, result, groups.Where(g => CategoryOf(result, g.Key) == RuleCategory.Configuration).ToList());
 
+        output.Heading(Next("FOREIGN KEY ANALYSIS"));
+        SchemaSections.WriteForeignKeys(output, result, groups.Where(g => CategoryOf(result, g.Key) == RuleCategory.ForeignKeys).ToList());
+
+        output.Heading(Next("INDEX ANALYSIS"));
+        SchemaSections.WriteIndexes(output, result, groups.Where(g => CategoryOf(result, g.Key) == RuleCategory.Indexes).ToList());
+
         output.Heading(Next("PRODUCTION DEPLOYMENT RISK SUMMARY"));
 
         foreach (var severity in new[] { Severity.High, Severity.Medium, Severity.Low })

@@ -12,10 +12,12 @@ public static class RuleCatalog
         new NonKnexMigrationRule(),
         new MissingUpRule(),
         new MissingDownRule(),
+        new ChainErrorRule(),
         new EditedMigrationRule(),
         new LateMigrationRule(),
         new UntrackedMigrationRule(),
         new EmptyDownRule(),
+        new IrreversibleDownRule(),
         new MixedNamingRule(),
         new InvalidTimestampRule(),
         new IgnoredMigrationFileRule(),
@@ -24,6 +26,12 @@ public static class RuleCatalog
         new SslMismatchRule(),
         new ConnectionEnvMismatchRule(),
         new PoolExhaustionRiskRule(),
+        new FkMissingOnDeleteRule(),
+        new FkMissingIndexRule(),
+        new MissingCreatedAtIndexRule(),
+        new MissingTenantTimeIndexRule(),
+        new RedundantIndexRule(),
+        new IndexNamingRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

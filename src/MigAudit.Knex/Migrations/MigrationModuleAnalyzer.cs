@@ -51,6 +51,14 @@ public static class MigrationModuleAnalyzer
         };
     }
 
+    /// <summary>The up and down functions a module exports, as syntax nodes, for the schema replay.</summary>
+    public static (IFunction? Up, IFunction? Down) ExportedFunctions(ModuleScope scope)
+    {
+        var exports = new ExportCollector(scope);
+        exports.Collect();
+        return (exports.FunctionOf("up"), exports.FunctionOf("down"));
+    }
+
     private sealed class ExportCollector(ModuleScope scope)
     {
         private readonly Dictionary<string, Node> exported = new(StringComparer.Ordinal);
@@ -211,6 +219,8 @@ public static class MigrationModuleAnalyzer
 
             return node;
         }
+
+        public IFunction? FunctionOf(string name) => exported.TryGetValue(name, out var node) ? Deref(node) as IFunction : null;
 
         public ExportedFunction? Resolve(string name)
         {

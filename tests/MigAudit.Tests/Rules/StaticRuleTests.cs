@@ -24,6 +24,14 @@ public sealed class StaticRuleTests
     [InlineData("non-knex-migration")]
     [InlineData("unparseable-migration")]
     [InlineData("ignored-migration-file")]
+    [InlineData("chain-error")]
+    [InlineData("irreversible-down")]
+    [InlineData("fk-missing-on-delete")]
+    [InlineData("fk-missing-index")]
+    [InlineData("missing-created-at-index")]
+    [InlineData("missing-tenant-time-index")]
+    [InlineData("redundant-index")]
+    [InlineData("index-naming")]
     public void Good_fixture_has_no_finding_at_all(string rule)
     {
         var result = AuditFixture(rule, "good");
@@ -133,5 +141,22 @@ public sealed class StaticRuleTests
         Assert.Equal("migrations/20250102000000_create_accounts.mjs", finding.File);
         Assert.Contains("extension '.mjs' is not in loadExtensions", finding.Message);
         Assert.Equal(1, result.Statistics.Active);
+    }
+
+    [Theory]
+    [InlineData("chain-error", "migrations/20250101000000_create_posts.js", 4, "references 'users', which does not exist at this point")]
+    [InlineData("irreversible-down", "migrations/20250101000000_create_tags.js", 12, "table tag_aliases is left behind")]
+    [InlineData("fk-missing-on-delete", "migrations/20250102000000_create_posts.js", 4, "posts(user_id) references users without onDelete")]
+    [InlineData("fk-missing-index", "migrations/20250102000000_create_posts.js", 5, "no index starts with (user_id)")]
+    [InlineData("missing-created-at-index", "migrations/20250101000000_create_events.js", 2, "events looks write-heavy")]
+    [InlineData("missing-tenant-time-index", "migrations/20250101000000_create_projects.js", 2, "no index starting with (workspace_id, created_at)")]
+    [InlineData("redundant-index", "migrations/20250101000000_create_items.js", 6, "items_sku_index on items(sku) is covered by items_sku_color_index(sku, color)")]
+    [InlineData("index-naming", "migrations/20250101000000_create_items.js", 9, "idx_items_size on items uses an idx_ prefix while 2 of 3 indexes use Knex's default names")]
+    public void Schema_rule_bad_fixture_has_exactly_its_finding(string rule, string file, int line, string text)
+    {
+        var result = AuditFixture(rule, "bad");
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal((rule, file, line), (finding.Rule, finding.File, finding.Line));
+        Assert.Contains(text, finding.Message);
     }
 }

@@ -1,0 +1,114 @@
+namespace MigAudit.Core;
+
+/// <summary>Where a schema object came from: the migration and line that created it.</summary>
+public sealed record Origin(string Migration, int Line);
+
+public sealed record ColumnModel
+{
+    public required string Name { get; init; }
+    public required string Type { get; init; }
+    public bool Nullable { get; init; } = true;
+    public string? Default { get; init; }
+    public required Origin Origin { get; init; }
+}
+
+public sealed record IndexModel
+{
+    public required string Name { get; init; }
+    public required IReadOnlyList<string> Columns { get; init; }
+    public bool Unique { get; init; }
+
+    /// <summary>The name was written by the author (not Knex's generated default).</summary>
+    public bool ExplicitName { get; init; }
+    public required Origin Origin { get; init; }
+}
+
+public sealed record ForeignKeyModel
+{
+    public required string Name { get; init; }
+    public required IReadOnlyList<string> Columns { get; init; }
+    public required string ReferencesTable { get; init; }
+    public required IReadOnlyList<string> ReferencesColumns { get; init; }
+
+    /// <summary>Null when the migration does not say: PostgreSQL then uses NO ACTION.</summary>
+    public string? OnDelete { get; init; }
+    public string? OnUpdate { get; init; }
+    public required Origin Origin { get; init; }
+}
+
+/// <summary>A table as the replay of the migrations built it. Immutable: every operation returns a new state.</summary>
+public sealed record TableModel
+{
+    public required string Name { get; init; }
+    public IReadOnlyList<ColumnModel> Columns { get; init; } = [];
+    public IReadOnlyList<IndexModel> Indexes { get; init; } = [];
+    public IReadOnlyList<ForeignKeyModel> ForeignKeys { get; init; } = [];
+    public IReadOnlyList<string> PrimaryKey { get; init; } = [];
+    public required Origin Origin { get; init; }
+
+    public ColumnModel? Column(string name) => Columns.FirstOrDefault(c => c.Name == name);
+}
+
+public sealed record SchemaModel
+{
+    public static readonly SchemaModel Empty = new();
+
+    public IReadOnlyDictionary<string, TableModel> Tables { get; init; } = new Dictionary<string, TableModel>(StringComparer.Ordinal);
+
+    public TableModel? Table(string name) => Tables.TryGetValue(name, out var table) ? table : null;
+
+    public SchemaModel With(TableModel table)
+    {
+        var tables = new Dictionary<string, TableModel>(Tables, StringComparer.Ordinal) { [table.Name] = table };
+        return this with { Tables = tables };
+    }
+
+    public SchemaModel Without(string table)
+    {
+        var tables = new Dictionary<string, TableModel>(Tables, StringComparer.Ordinal);
+        tables.Remove(table);
+        return this with { Tables = tables };
+    }
+}
+
+/// <summary>A statement the replay could not interpret: reported, never guessed.</summary>
+public sealed record NotUnderstood(int Line, string Code, string Reason);
+
+/// <summary>A statement that fails on a fresh database when the chain runs in Knex order.</summary>
+public sealed record ChainProblem(int Line, string Message);
+
+/// <summary>How much of one direction (up or down) of a migration the replay understood.</summary>
+public sealed record Coverage(int Understood, int Total, IReadOnlyList<NotUnderstood> Gaps)
+{
+    public static readonly Coverage None = new(0, 0, []);
+
+    public bool Complete => Understood == Total;
+    public double Ratio => Total == 0 ? 1 : (double)Understood / Total;
+}
+
+/// <summary>The replay of one migration: what up built, whether down undid it, and what was not understood.</summary>
+public sealed record MigrationReplay
+{
+    public required string Migration { get; init; }
+    public required Coverage Up { get; init; }
+    public Coverage Down { get; init; } = Coverage.None;
+    public IReadOnlyList<ChainProblem> ChainProblems { get; init; } = [];
+
+    /// <summary>Differences between the schema before up and after up+down, when both were fully understood.</summary>
+    public IReadOnlyList<string> DownLeftovers { get; init; } = [];
+    public int DownLine { get; init; }
+
+    /// <summary>Explicit index and unique declarations (builder calls and CREATE INDEX; not primary keys or FK constraints).</summary>
+    public int IndexesDeclared { get; init; }
+}
+
+public sealed record SchemaReplay
+{
+    public static readonly SchemaReplay Empty = new();
+
+    public SchemaModel Schema { get; init; } = SchemaModel.Empty;
+    public IReadOnlyList<MigrationReplay> Migrations { get; init; } = [];
+
+    public int IndexesDeclared => Migrations.Sum(m => m.IndexesDeclared);
+    public int ForeignKeys => Schema.Tables.Values.Sum(t => t.ForeignKeys.Count);
+}

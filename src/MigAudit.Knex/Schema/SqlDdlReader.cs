@@ -1,0 +1,664 @@
+using System.Text;
+using MigAudit.Core;
+
+namespace MigAudit.Knex.Schema;
+
+/// <summary>
+/// A focused reader of the PostgreSQL DDL migrations carry in raw SQL: CREATE TABLE (columns, inline
+/// REFERENCES ... ON DELETE, PRIMARY KEY, UNIQUE, table constraints), CREATE [UNIQUE] INDEX [CONCURRENTLY]
+/// [IF NOT EXISTS], ALTER TABLE ADD/DROP/RENAME COLUMN, ADD/DROP CONSTRAINT, ALTER COLUMN, RENAME TO,
+/// DROP TABLE/INDEX. Data statements and harmless DDL (extensions, comments) are understood as having no
+/// effect on tables; anything else is reported as not understood.
+/// </summary>
+public static class SqlDdlReader
+{
+    /// <summary>Applies every statement in <paramref name="sql"/>; returns how many statements there were and which were not understood.</summary>
+    public static (int Total, List<NotUnderstood> Gaps) Apply(string sql, SchemaState state, int line)
+    {
+        var gaps = new List<NotUnderstood>();
+        var statements = SplitStatements(sql);
+        foreach (var statement in statements)
+        {
+            var tokens = Tokenize(statement);
+            if (tokens.Count == 0)
+            {
+                continue;
+            }
+
+            var reader = new Reader(tokens, state, line);
+            string? reason;
+            try
+            {
+                reason = reader.Statement();
+            }
+            catch (FormatException error)
+            {
+                reason = error.Message;
+            }
+
+            if (reason is not null)
+            {
+                var text = string.Join(' ', statement.Split((char[])['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
+                gaps.Add(new NotUnderstood(line, text.Length > 120 ? text[..120] + "…" : text, reason));
+            }
+        }
+
+        return (statements.Count(s => Tokenize(s).Count > 0), gaps);
+    }
+
+    private static List<string> SplitStatements(string sql)
+    {
+        var statements = new List<string>();
+        var current = new StringBuilder();
+        for (var i = 0; i < sql.Length; i++)
+        {
+            var c = sql[i];
+            if (c == '\'' || c == '"')
+            {
+                var end = sql.IndexOf(c, i + 1);
+                end = end < 0 ? sql.Length - 1 : end;
+                current.Append(sql, i, end - i + 1);
+                i = end;
+            }
+            else if (c == '$' && DollarTag(sql, i) is { } tag)
+            {
+                var end = sql.IndexOf(tag, i + tag.Length, StringComparison.Ordinal);
+                end = end < 0 ? sql.Length : end + tag.Length;
+                current.Append(sql, i, end - i);
+                i = end - 1;
+            }
+            else if (c == '-' && i + 1 < sql.Length && sql[i + 1] == '-')
+            {
+                while (i < sql.Length && sql[i] != '\n')
+                {
+                    i++;
+                }
+            }
+            else if (c == '/' && i + 1 < sql.Length && sql[i + 1] == '*')
+            {
+                var end = sql.IndexOf("*/", i + 2, StringComparison.Ordinal);
+                i = end < 0 ? sql.Length : end + 1;
+            }
+            else if (c == ';')
+            {
+                statements.Add(current.ToString());
+                current.Clear();
+            }
+            else
+            {
+                current.Append(c);
+            }
+        }
+
+        statements.Add(current.ToString());
+        return statements.Where(s => !string.IsNullOrWhiteSpace(s)).ToList();
+    }
+
+    private static string? DollarTag(string sql, int i)
+    {
+        var end = sql.IndexOf('$', i + 1);
+        if (end < 0)
+        {
+            return null;
+        }
+
+        var tag = sql[i..(end + 1)];
+        return tag.Skip(1).SkipLast(1).All(ch => char.IsLetterOrDigit(ch) || ch == '_') ? tag : null;
+    }
+
+    /// <summary>Words (upper-cased keywords, identifiers with quotes removed), strings, numbers and punctuation.</summary>
+    private static List<string> Tokenize(string sql)
+    {
+        var tokens = new List<string>();
+        var i = 0;
+        while (i < sql.Length)
+        {
+            var c = sql[i];
+            if (char.IsWhiteSpace(c))
+            {
+                i++;
+            }
+            else if (c == '"')
+            {
+                var end = sql.IndexOf('"', i + 1);
+                end = end < 0 ? sql.Length : end;
+                tokens.Add("\u0001" + sql[(i + 1)..end]);
+                i = end + 1;
+            }
+            else if (c == '\'')
+            {
+                var end = i + 1;
+                while (end < sql.Length && !(sql[end] == '\'' && (end + 1 >= sql.Length || sql[end + 1] != '\'')))
+                {
+                    end += sql[end] == '\'' ? 2 : 1;
+                }
+
+                tokens.Add(sql[i..Math.Min(sql.Length, end + 1)]);
+                i = end + 1;
+            }
+            else if (char.IsLetterOrDigit(c) || c == '_')
+            {
+                var start = i;
+                while (i < sql.Length && (char.IsLetterOrDigit(sql[i]) || sql[i] is '_' or '$'))
+                {
+                    i++;
+                }
+
+                tokens.Add(sql[start..i]);
+            }
+            else if (c == ':' && i + 1 < sql.Length && sql[i + 1] == ':')
+            {
+                tokens.Add("::");
+                i += 2;
+            }
+            else
+            {
+                tokens.Add(c.ToString());
+                i++;
+            }
+        }
+
+        return tokens;
+    }
+
+    private sealed class Reader(List<string> tokens, SchemaState state, int line)
+    {
+        private static readonly HashSet<string> NoEffect = new(StringComparer.OrdinalIgnoreCase)
+        {
+            "INSERT", "UPDATE", "DELETE", "SELECT", "SET", "BEGIN", "COMMIT", "ROLLBACK", "ANALYZE", "VACUUM", "GRANT", "REVOKE", "NOTIFY", "LOCK", "TRUNCATE", "REINDEX",
+        };
+
+        private int position;
+
+        private string Peek(int ahead = 0) => position + ahead < tokens.Count ? tokens[position + ahead] : string.Empty;
+
+        private bool Is(string word, int ahead = 0) => string.Equals(Peek(ahead), word, StringComparison.OrdinalIgnoreCase);
+
+        private bool Accept(params string[] words)
+        {
+            for (var k = 0; k < words.Length; k++)
+            {
+                if (!Is(words[k], k))
+                {
+                    return false;
+                }
+            }
+
+            position += words.Length;
+            return true;
+        }
+
+        private void Expect(string word)
+        {
+            if (!Accept(word))
+            {
+                throw new FormatException($"expected {word} near '{Peek()}'");
+            }
+        }
+
+        private bool AtEnd => position >= tokens.Count;
+
+        private static string Unquote(string token) => token.StartsWith('\u0001') ? token[1..] : token.ToLowerInvariant();
+
+        /// <summary>A possibly schema-qualified name; the schema is dropped (the model is per table name).</summary>
+        private string Name()
+        {
+            var name = Unquote(Next());
+            while (Peek() == ".")
+            {
+                position++;
+                name = Unquote(Next());
+            }
+
+            return name;
+        }
+
+        private string Next() => AtEnd ? throw new FormatException("unexpected end of statement") : tokens[position++];
+
+        /// <summary>Returns null when understood, else the reason.</summary>
+        public string? Statement()
+        {
+            if (NoEffect.Contains(Peek()) || Is("WITH"))
+            {
+                return null;
+            }
+
+            if (Accept("CREATE", "EXTENSION") || Accept("CREATE", "SCHEMA") || Accept("COMMENT", "ON") || Accept("DROP", "EXTENSION") || Accept("DROP", "SCHEMA"))
+            {
+                return null;
+            }
+
+            if (Accept("CREATE"))
+            {
+                Accept("GLOBAL");
+                Accept("LOCAL");
+                if (Accept("UNLOGGED") || Is("TABLE"))
+                {
+                    Expect("TABLE");
+                    return CreateTable();
+                }
+
+                var unique = Accept("UNIQUE");
+                if (Accept("INDEX"))
+                {
+                    return CreateIndex(unique);
+                }
+
+                return $"CREATE {Peek()} is not read by migaudit";
+            }
+
+            if (Accept("ALTER", "TABLE"))
+            {
+                return AlterTable();
+            }
+
+            if (Accept("DROP", "TABLE"))
+            {
+                var ifExists = Accept("IF", "EXISTS");
+                do
+                {
+                    state.DropTable(Name(), ifExists, line);
+                }
+                while (Accept(","));
+                return null;
+            }
+
+            if (Accept("DROP", "INDEX"))
+            {
+                Accept("CONCURRENTLY");
+                var ifExists = Accept("IF", "EXISTS");
+                do
+                {
+                    state.DropIndex(null, null, Name(), unique: false, ifExists, line);
+                }
+                while (Accept(","));
+                return null;
+            }
+
+            return $"'{string.Join(' ', tokens.Take(3))}' is not read by migaudit";
+        }
+
+        private string? CreateTable()
+        {
+            var ifNotExists = Accept("IF", "NOT", "EXISTS");
+            var table = Name();
+            if (!Accept("("))
+            {
+                return "CREATE TABLE without a column list (AS, PARTITION OF...) is not read by migaudit";
+            }
+
+            var existed = state.HasTable(table);
+            state.CreateTable(table, ifNotExists, line);
+            if (existed && ifNotExists)
+            {
+                SkipBalanced();
+                return null;
+            }
+
+            do
+            {
+                if (Is(")"))
+                {
+                    break;
+                }
+
+                TableElement(table);
+            }
+            while (Accept(","));
+            Expect(")");
+            return null;
+        }
+
+        private void TableElement(string table)
+        {
+            string? constraintName = null;
+            if (Accept("CONSTRAINT"))
+            {
+                constraintName = Name();
+            }
+
+            if (Accept("PRIMARY", "KEY"))
+            {
+                state.SetPrimaryKey(table, ColumnList(), line);
+                return;
+            }
+
+            if (Accept("UNIQUE"))
+            {
+                var uniqueColumns = ColumnList();
+                state.AddIndex(table, uniqueColumns, unique: true, constraintName ?? $"{table}_{string.Join('_', uniqueColumns)}_key", line, explicitName: constraintName is not null);
+                return;
+            }
+
+            if (Accept("FOREIGN", "KEY"))
+            {
+                var columns = ColumnList();
+                ForeignKey(table, columns, constraintName);
+                return;
+            }
+
+            if (Accept("CHECK") || Accept("EXCLUDE"))
+            {
+                SkipToElementEnd();
+                return;
+            }
+
+            Column(table, Name(), ifNotExists: false);
+        }
+
+        private void Column(string table, string column, bool ifNotExists)
+        {
+            var type = new StringBuilder(Next().ToLowerInvariant());
+            while (!AtEnd && Peek() is not ("," or ")") && !IsConstraintStart())
+            {
+                type.Append(Peek() is "(" or ")" or "[" or "]" ? Next() : " " + Next().ToLowerInvariant());
+            }
+
+            var nullable = true;
+            string? defaultValue = null;
+            var primary = false;
+            var unique = false;
+            (string Table, List<string> Columns, string? OnDelete, string? OnUpdate)? reference = null;
+            while (!AtEnd && Peek() is not ("," or ")"))
+            {
+                if (Accept("CONSTRAINT"))
+                {
+                    Name();
+                }
+                else if (Accept("NOT", "NULL"))
+                {
+                    nullable = false;
+                }
+                else if (Accept("NULL"))
+                {
+                    nullable = true;
+                }
+                else if (Accept("DEFAULT"))
+                {
+                    defaultValue = Expression();
+                }
+                else if (Accept("PRIMARY", "KEY"))
+                {
+                    primary = true;
+                    nullable = false;
+                }
+                else if (Accept("UNIQUE"))
+                {
+                    unique = true;
+                }
+                else if (Accept("REFERENCES"))
+                {
+                    var target = Name();
+                    var targetColumns = Is("(") ? ColumnList() : ["id"];
+                    var (onDelete, onUpdate) = ReferentialActions();
+                    reference = (target, targetColumns, onDelete, onUpdate);
+                }
+                else if (Accept("CHECK") || Accept("GENERATED") || Accept("COLLATE"))
+                {
+                    SkipToElementEnd();
+                }
+                else
+                {
+                    throw new FormatException($"column option '{Peek()}' is not read by migaudit");
+                }
+            }
+
+            state.AddColumn(table, column, type.ToString(), nullable, defaultValue, line, ifNotExists);
+            if (primary)
+            {
+                state.SetPrimaryKey(table, [column], line);
+            }
+
+            if (unique)
+            {
+                state.AddIndex(table, [column], unique: true, $"{table}_{column}_key", line, explicitName: false);
+            }
+
+            if (reference is { } r)
+            {
+                state.AddForeignKey(table, [column], r.Table, r.Columns, r.OnDelete, r.OnUpdate, $"{table}_{column}_fkey", line);
+            }
+        }
+
+        private bool IsConstraintStart() =>
+            Is("NOT") || Is("NULL") || Is("DEFAULT") || Is("PRIMARY") || Is("UNIQUE") || Is("REFERENCES") || Is("CHECK") || Is("CONSTRAINT") || Is("GENERATED") || Is("COLLATE");
+
+        private void ForeignKey(string table, List<string> columns, string? name)
+        {
+            Expect("REFERENCES");
+            var target = Name();
+            var targetColumns = Is("(") ? ColumnList() : ["id"];
+            var (onDelete, onUpdate) = ReferentialActions();
+            state.AddForeignKey(table, columns, target, targetColumns, onDelete, onUpdate, name ?? $"{table}_{string.Join('_', columns)}_fkey", line);
+        }
+
+        private (string? OnDelete, string? OnUpdate) ReferentialActions()
+        {
+            string? onDelete = null;
+            string? onUpdate = null;
+            while (Accept("ON"))
+            {
+                var isDelete = Accept("DELETE");
+                if (!isDelete)
+                {
+                    Expect("UPDATE");
+                }
+
+                var action = Accept("SET", "NULL") ? "SET NULL" : Accept("SET", "DEFAULT") ? "SET DEFAULT" : Accept("NO", "ACTION") ? "NO ACTION" : Next().ToUpperInvariant();
+                if (isDelete)
+                {
+                    onDelete = action;
+                }
+                else
+                {
+                    onUpdate = action;
+                }
+            }
+
+            Accept("DEFERRABLE");
+            Accept("INITIALLY", "DEFERRED");
+            Accept("INITIALLY", "IMMEDIATE");
+            return (onDelete, onUpdate);
+        }
+
+        private List<string> ColumnList()
+        {
+            Expect("(");
+            var columns = new List<string>();
+            while (!AtEnd && !Is(")"))
+            {
+                var start = position;
+                var depth = 0;
+                while (!AtEnd && !(depth == 0 && Peek() is "," or ")"))
+                {
+                    depth += Peek() == "(" ? 1 : Peek() == ")" ? -1 : 0;
+                    position++;
+                }
+
+                var part = tokens.GetRange(start, position - start);
+                columns.Add(part.Count == 1 || part.Count > 1 && part.Skip(1).All(t => t.ToUpperInvariant() is "ASC" or "DESC" or "NULLS" or "FIRST" or "LAST")
+                    ? Unquote(part[0])
+                    : "(" + string.Join(' ', part.Select(Unquote)) + ")");
+                Accept(",");
+            }
+
+            Expect(")");
+            return columns;
+        }
+
+        private string Expression()
+        {
+            var start = position;
+            var depth = 0;
+            while (!AtEnd && !(depth == 0 && (Peek() is "," or ")" || IsConstraintStart() && !Is("NULL"))))
+            {
+                depth += Peek() == "(" ? 1 : Peek() == ")" ? -1 : 0;
+                position++;
+            }
+
+            return string.Join(' ', tokens.GetRange(start, position - start).Select(t => t.TrimStart('\u0001')));
+        }
+
+        private void SkipToElementEnd()
+        {
+            var depth = 0;
+            while (!AtEnd && !(depth == 0 && Peek() is "," or ")"))
+            {
+                depth += Peek() == "(" ? 1 : Peek() == ")" ? -1 : 0;
+                position++;
+            }
+        }
+
+        private void SkipBalanced()
+        {
+            var depth = 1;
+            while (!AtEnd && depth > 0)
+            {
+                depth += Peek() == "(" ? 1 : Peek() == ")" ? -1 : 0;
+                position++;
+            }
+        }
+
+        private string? CreateIndex(bool unique)
+        {
+            Accept("CONCURRENTLY");
+            var ifNotExists = Accept("IF", "NOT", "EXISTS");
+            string? name = null;
+            if (!Is("ON"))
+            {
+                name = Name();
+            }
+
+            var explicitName = name is not null;
+
+            Expect("ON");
+            Accept("ONLY");
+            var table = Name();
+            if (Accept("USING"))
+            {
+                Next();
+            }
+
+            var columns = ColumnList();
+            if (name is null)
+            {
+                // PostgreSQL's own naming: <table>_<columns>_idx / _key.
+                name = $"{table}_{string.Join('_', columns)}_{(unique ? "key" : "idx")}";
+            }
+
+            state.AddIndex(table, columns, unique, name, line, ifNotExists, explicitName);
+            return null;
+        }
+
+        private string? AlterTable()
+        {
+            var ifExists = Accept("IF", "EXISTS");
+            Accept("ONLY");
+            var table = Name();
+            if (ifExists && !state.HasTable(table))
+            {
+                return null;
+            }
+
+            do
+            {
+                if (AlterAction(table) is { } reason)
+                {
+                    return reason;
+                }
+            }
+            while (Accept(","));
+            return AtEnd ? null : $"ALTER TABLE ... '{Peek()}' is not read by migaudit";
+        }
+
+        private string? AlterAction(string table)
+        {
+            if (Accept("ADD"))
+            {
+                if (Is("CONSTRAINT") || Is("PRIMARY") || Is("UNIQUE") || Is("FOREIGN") || Is("CHECK"))
+                {
+                    TableElement(table);
+                    return null;
+                }
+
+                Accept("COLUMN");
+                var ifNotExists = Accept("IF", "NOT", "EXISTS");
+                Column(table, Name(), ifNotExists);
+                return null;
+            }
+
+            if (Accept("DROP", "CONSTRAINT"))
+            {
+                var ifExists = Accept("IF", "EXISTS");
+                state.DropConstraint(table, Name(), ifExists, line);
+                Accept("CASCADE");
+                return null;
+            }
+
+            if (Accept("DROP"))
+            {
+                Accept("COLUMN");
+                var ifExists = Accept("IF", "EXISTS");
+                state.DropColumn(table, Name(), ifExists, line);
+                if (!Accept("CASCADE"))
+                {
+                    Accept("RESTRICT");
+                }
+
+                return null;
+            }
+
+            if (Accept("RENAME", "COLUMN") || Accept("RENAME"))
+            {
+                if (Accept("TO"))
+                {
+                    state.RenameTable(table, Name(), line);
+                    return null;
+                }
+
+                var from = Name();
+                Expect("TO");
+                state.RenameColumn(table, from, Name(), line);
+                return null;
+            }
+
+            if (Accept("ALTER"))
+            {
+                Accept("COLUMN");
+                var column = Name();
+                if (Accept("SET", "NOT", "NULL"))
+                {
+                    state.AlterColumn(table, column, null, false, null, false, line);
+                }
+                else if (Accept("DROP", "NOT", "NULL"))
+                {
+                    state.AlterColumn(table, column, null, true, null, false, line);
+                }
+                else if (Accept("SET", "DEFAULT"))
+                {
+                    state.AlterColumn(table, column, null, null, Expression(), false, line);
+                }
+                else if (Accept("DROP", "DEFAULT"))
+                {
+                    state.AlterColumn(table, column, null, null, null, true, line);
+                }
+                else if (Accept("SET", "DATA", "TYPE") || Accept("TYPE"))
+                {
+                    state.AlterColumn(table, column, Expression().ToLowerInvariant(), null, null, false, line);
+                    if (Accept("USING"))
+                    {
+                        Expression();
+                    }
+                }
+                else
+                {
+                    return $"ALTER COLUMN ... {Peek()} is not read by migaudit";
+                }
+
+                return null;
+            }
+
+            return $"ALTER TABLE ... {Peek()} is not read by migaudit";
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using MigAudit.Core;
+
+namespace MigAudit.Reporting;
+
+/// <summary>'migaudit schema': the replayed schema as text or as SQL DDL.</summary>
+public static class SchemaReport
+{
+    public static void WriteText(SchemaReplay replay, ReportConsole output)
+    {
+        foreach (var table in replay.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            output.Line($"{table.Name}  (created by {table.Origin.Migration})", "bold");
+            foreach (var column in table.Columns)
+            {
+                var flags = (table.PrimaryKey.Contains(column.Name) ? " primary key" : string.Empty) + (column.Nullable ? string.Empty : " not null") +
+                            (column.Default is null ? string.Empty : $" default {column.Default}");
+                output.Line($"  {column.Name,-28} {column.Type}{flags}{(column.Origin.Migration != table.Origin.Migration ? $"  (added by {column.Origin.Migration})" : string.Empty)}");
+            }
+
+            foreach (var fk in table.ForeignKeys)
+            {
+                output.Line($"  FK {string.Join(", ", fk.Columns)} -> {fk.ReferencesTable}({string.Join(", ", fk.ReferencesColumns)}) on delete {fk.OnDelete ?? "NO ACTION (not set)"}  [{fk.Name}]");
+            }
+
+            foreach (var index in table.Indexes)
+            {
+                output.Line($"  {(index.Unique ? "UNIQUE" : "INDEX")} {index.Name} ({string.Join(", ", index.Columns)}){(index.Origin.Migration != table.Origin.Migration ? $"  (added by {index.Origin.Migration})" : string.Empty)}");
+            }
+
+            output.Line();
+        }
+
+        var understood = replay.Migrations.Sum(m => m.Up.Understood);
+        var total = replay.Migrations.Sum(m => m.Up.Total);
+        output.Line($"{replay.Schema.Tables.Count} tables, {replay.ForeignKeys} foreign keys, {replay.IndexesDeclared} index declarations; up statements understood: {understood} of {total}.");
+        foreach (var migration in replay.Migrations.Where(m => !m.Up.Complete))
+        {
+            foreach (var gap in migration.Up.Gaps)
+            {
+                output.Line($"not understood: {migration.Migration}:{gap.Line}: {gap.Reason} ({gap.Code})", "yellow");
+            }
+        }
+    }
+
+    public static string Sql(SchemaReplay replay)
+    {
+        var sql = new System.Text.StringBuilder();
+        sql.Append("-- Schema replayed by migaudit from the Knex migrations (static; not read from a database).\n\n");
+        var tables = replay.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        foreach (var table in tables)
+        {
+            sql.Append($"-- created by {table.Origin.Migration}\nCREATE TABLE {Quote(table.Name)} (\n");
+            var lines = table.Columns.Select(c => $"  {Quote(c.Name)} {c.Type}{(c.Nullable ? string.Empty : " NOT NULL")}{(c.Default is null ? string.Empty : $" DEFAULT {c.Default}")}").ToList();
+            if (table.PrimaryKey.Count > 0)
+            {
+                lines.Add($"  PRIMARY KEY ({string.Join(", ", table.PrimaryKey.Select(Quote))})");
+            }
+
+            sql.Append(string.Join(",\n", lines)).Append("\n);\n\n");
+        }
+
+        foreach (var table in tables)
+        {
+            foreach (var index in table.Indexes)
+            {
+                sql.Append($"CREATE {(index.Unique ? "UNIQUE " : string.Empty)}INDEX {Quote(index.Name)} ON {Quote(table.Name)} ({string.Join(", ", index.Columns.Select(c => c.StartsWith('(') ? c : Quote(c)))});\n");
+            }
+        }
+
+        sql.Append('\n');
+        foreach (var table in tables)
+        {
+            foreach (var fk in table.ForeignKeys)
+            {
+                sql.Append($"ALTER TABLE {Quote(table.Name)} ADD CONSTRAINT {Quote(fk.Name)} FOREIGN KEY ({string.Join(", ", fk.Columns.Select(Quote))}) REFERENCES {Quote(fk.ReferencesTable)} ({string.Join(", ", fk.ReferencesColumns.Select(Quote))}){(fk.OnDelete is null ? string.Empty : $" ON DELETE {fk.OnDelete}")}{(fk.OnUpdate is null ? string.Empty : $" ON UPDATE {fk.OnUpdate}")};\n");
+            }
+        }
+
+        return sql.ToString();
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}
