@@ -97,4 +97,26 @@ public sealed class CliTests
         Assert.Contains("Production Readiness: NOT READY", run.Stdout);
         Assert.Contains("Rename 20250202000034_helpdesk_tickets.js to 20250202000035_helpdesk_tickets.js", run.Stdout);
     }
+
+    [Fact]
+    public async Task Schema_command_prints_text_json_and_sql()
+    {
+        using var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine("fk-missing-on-delete", "good"));
+        repo.Commit();
+
+        var text = await CliRunner.RunAsync("schema", repo.Root);
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("posts  (created by 20250102000000_create_posts.js)", text.Stdout);
+        Assert.Contains("FK user_id -> users(id) on delete CASCADE  [posts_user_id_foreign]", text.Stdout);
+
+        var json = await CliRunner.RunAsync("schema", repo.Root, "--format", "json");
+        using var document = JsonDocument.Parse(json.Stdout);
+        Assert.Equal(["posts", "users"], document.RootElement.GetProperty("schema").GetProperty("tables").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+
+        var sql = await CliRunner.RunAsync("schema", repo.Root, "--format", "sql");
+        Assert.Contains("CREATE TABLE \"posts\" (\n  \"id\" serial NOT NULL,\n  \"user_id\" integer NOT NULL,\n  PRIMARY KEY (\"id\")\n);", sql.Stdout);
+        Assert.Contains("ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_user_id_foreign\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\") ON DELETE CASCADE;", sql.Stdout);
+        Assert.Contains("CREATE INDEX \"posts_user_id_index\" ON \"posts\" (\"user_id\");", sql.Stdout);
+    }
 }

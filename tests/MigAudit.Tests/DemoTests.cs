@@ -105,6 +105,33 @@ public sealed class DemoTests : IClassFixture<DemoTests.DemoFixture>
     }
 
     [Fact]
+    public void Foreign_keys_and_indexes_read_like_the_seed()
+    {
+        var s = result.Statistics;
+        Assert.Equal((130, 95, 72), (s.Indexes, s.ForeignKeys, s.Tables));
+        Assert.Equal(1.73, s.AverageIndexesPerMigration);
+        Assert.All(result.Input.Schema.Migrations, m => Assert.True(m.Up.Complete && m.Down.Complete, m.Migration));
+
+        // Seed section 4: "All foreign keys have onDelete handlers", CASCADE and SET NULL.
+        Assert.Empty(result.Of("fk-missing-on-delete"));
+        Assert.Equal(["CASCADE", "SET NULL"], result.Input.Schema.Schema.Tables.Values.SelectMany(t => t.ForeignKeys).Select(f => f.OnDelete!).Distinct().Order());
+
+        // Seed section 5: missing created_at indexes on transactional tables, missing (workspace_id, created_at), naming inconsistency.
+        Assert.Contains("messages", result.Of("missing-created-at-index").Select(f => f.Headline));
+        Assert.Contains("audit_logs", result.Of("missing-tenant-time-index").Select(f => f.Headline));
+        Assert.DoesNotContain("conversations", result.Of("missing-tenant-time-index").Select(f => f.Headline));
+        Assert.Equal(
+            ["idx_bot_clones_source", "idx_entities_bot_id", "idx_facebook_pages_channel", "idx_intents_bot_id"],
+            result.Of("index-naming").Select(f => f.Headline!.Split(' ')[0]));
+        Assert.All(result.Findings.Where(f => f.Rule is "fk-missing-index" or "missing-created-at-index" or "missing-tenant-time-index" or "redundant-index" or "index-naming"),
+            f => Assert.Equal((Severity.Low, false), (f.Severity, f.Blocking)));
+
+        // The demo's chain runs on an empty database and every down undoes its up.
+        Assert.Empty(result.Of("chain-error"));
+        Assert.Empty(result.Of("irreversible-down"));
+    }
+
+    [Fact]
     public void Json_report_keeps_its_contract()
     {
         var json = MigAudit.Reporting.JsonReport.Render(result, "test");
@@ -133,6 +160,18 @@ public sealed class DemoTests : IClassFixture<DemoTests.DemoFixture>
             Assert.True(deleted.TryGetProperty(field, out _), field);
         }
 
+        Assert.Equal(72, root.GetProperty("schema").GetProperty("tables").GetArrayLength());
+        var table = root.GetProperty("schema").GetProperty("tables")[0];
+        foreach (var field in new[] { "name", "columns", "indexes", "foreignKeys" })
+        {
+            Assert.True(table.TryGetProperty(field, out _), field);
+        }
+
+        var fk = table.GetProperty("foreignKeys")[0];
+        Assert.Equal(("ab_test_id", "ab_tests.id", "CASCADE"), (fk.GetProperty("column").GetString(), fk.GetProperty("references").GetString(), fk.GetProperty("onDelete").GetString()));
+        Assert.Equal(75, root.GetProperty("coverage").GetArrayLength());
+        Assert.Equal(130, stats.GetProperty("indexes").GetInt32());
+        Assert.Equal(95, stats.GetProperty("foreignKeys").GetInt32());
         var finding = root.GetProperty("findings")[0];
         foreach (var field in new[] { "rule", "severity", "blocking", "file", "line", "message", "related" })
         {

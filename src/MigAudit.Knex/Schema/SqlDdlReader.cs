@@ -349,9 +349,11 @@ public static class SqlDdlReader
         private void Column(string table, string column, bool ifNotExists)
         {
             var type = new StringBuilder(Next().ToLowerInvariant());
-            while (!AtEnd && Peek() is not ("," or ")") && !IsConstraintStart())
+            var depth = 0;
+            while (!AtEnd && (depth > 0 || Peek() is not ("," or ")") && !IsConstraintStart()))
             {
-                type.Append(Peek() is "(" or ")" or "[" or "]" ? Next() : " " + Next().ToLowerInvariant());
+                depth += Peek() == "(" ? 1 : Peek() == ")" ? -1 : 0;
+                type.Append(Peek() is "(" or ")" or "[" or "]" or "," ? Next() : (type[^1] is '(' or ',' ? string.Empty : " ") + Next().ToLowerInvariant());
             }
 
             var nullable = true;
