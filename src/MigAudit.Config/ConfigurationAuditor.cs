@@ -21,11 +21,14 @@ public static class ConfigurationAuditor
         var root = project.Root;
         var notes = new List<string>();
         var candidates = new List<string>();
+        var migrationDirectories = project.Settings.Directories.ToHashSet(StringComparer.Ordinal);
         var variables = new List<string>();
         foreach (var file in ProjectFiles.EnumerateFiles(root, name => ScriptExtensions.Contains(MigAudit.Core.MigrationNames.Extension(name)) && !IsTestFile(name)))
         {
             var relative = ProjectFiles.Relative(root, file);
-            if (ProjectDiscovery.IsInBuildOutput(root, file) || relative.Split('/').SkipLast(1).Any(TestDirectories.Contains))
+            // Migration folders hold migrations, not clients (a migration's own client is non-knex-migration's concern).
+            if (ProjectDiscovery.IsInBuildOutput(root, file) || relative.Split('/').SkipLast(1).Any(TestDirectories.Contains) ||
+                migrationDirectories.Contains(Path.GetDirectoryName(relative)?.Replace('\\', '/') is { Length: > 0 } d ? d : "."))
             {
                 continue;
             }

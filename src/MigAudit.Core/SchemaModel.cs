@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace MigAudit.Core;
 
 /// <summary>Where a schema object came from: the migration and line that created it.</summary>
@@ -49,26 +51,39 @@ public sealed record TableModel
     public ColumnModel? Column(string name) => Columns.FirstOrDefault(c => c.Name == name);
 }
 
+/// <summary>
+/// The whole schema. Immutable dictionaries share structure between versions, so the replay can keep a
+/// snapshot per migration and change one table in O(log n), not O(number of tables).
+/// </summary>
 public sealed record SchemaModel
 {
     public static readonly SchemaModel Empty = new();
 
-    public IReadOnlyDictionary<string, TableModel> Tables { get; init; } = new Dictionary<string, TableModel>(StringComparer.Ordinal);
+    public ImmutableDictionary<string, TableModel> Tables { get; init; } = ImmutableDictionary.Create<string, TableModel>(StringComparer.Ordinal);
+
+    /// <summary>Index and unique constraint names to their table: PostgreSQL index names are unique per schema.</summary>
+    public ImmutableDictionary<string, string> IndexOwners { get; init; } = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
 
     public TableModel? Table(string name) => Tables.TryGetValue(name, out var table) ? table : null;
 
     public SchemaModel With(TableModel table)
     {
-        var tables = new Dictionary<string, TableModel>(Tables, StringComparer.Ordinal) { [table.Name] = table };
-        return this with { Tables = tables };
+        var owners = IndexOwners;
+        if (Tables.TryGetValue(table.Name, out var previous))
+        {
+            owners = owners.RemoveRange(previous.Indexes.Select(i => i.Name));
+        }
+
+        return this with
+        {
+            Tables = Tables.SetItem(table.Name, table),
+            IndexOwners = owners.SetItems(table.Indexes.Select(i => KeyValuePair.Create(i.Name, table.Name))),
+        };
     }
 
-    public SchemaModel Without(string table)
-    {
-        var tables = new Dictionary<string, TableModel>(Tables, StringComparer.Ordinal);
-        tables.Remove(table);
-        return this with { Tables = tables };
-    }
+    public SchemaModel Without(string table) => Tables.TryGetValue(table, out var previous)
+        ? this with { Tables = Tables.Remove(table), IndexOwners = IndexOwners.RemoveRange(previous.Indexes.Select(i => i.Name)) }
+        : this;
 }
 
 /// <summary>A statement the replay could not interpret: reported, never guessed.</summary>

@@ -33,24 +33,29 @@ public static class Auditor
             };
         }
 
-        progress?.Report($"parsing {listing.Migrations.Count} migrations");
-        var modules = new MigrationModule[listing.Migrations.Count];
-        Parallel.For(0, listing.Migrations.Count, i =>
-        {
-            var listed = listing.Migrations[i];
-            modules[i] = MigrationModuleAnalyzer.Analyze(listed.FullPath, listed.Name);
-        });
-
+        // History comes from git processes: read it while this process parses on its own cores.
         progress?.Report("reading git history");
         var directoryIndex = project.Settings.Directories.Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i, StringComparer.Ordinal);
-        var history = GitHistoryReader.Read(new HistoryRequest
+        var historyTask = Task.Run(() => GitHistoryReader.Read(new HistoryRequest
         {
             Root = project.Root,
             Directories = project.Settings.Directories,
             LoadExtensions = project.Settings.LoadExtensions,
             ActivePaths = listing.Migrations.Select(m => m.Path).ToList(),
             KnexOrder = KnexOrder(project.Settings, directoryIndex),
-        });
+        }));
+
+        progress?.Report($"parsing {listing.Migrations.Count} migrations");
+        var cache = new ParsedModuleCache();
+        var modules = new MigrationModule[listing.Migrations.Count];
+        Parallel.For(0, listing.Migrations.Count, i => modules[i] = MigrationModuleAnalyzer.Analyze(listing.Migrations[i].FullPath, cache));
+
+        progress?.Report("evaluating database clients");
+        var configuration = ConfigurationAuditor.Audit(project, cache);
+
+        progress?.Report("replaying the schema");
+        var schema = SchemaReplayer.Replay(project.Root, listing.Migrations.Select(m => new SchemaReplayer.Input(m.Name, m.FullPath)).ToList(), cache);
+        var history = historyTask.GetAwaiter().GetResult();
 
         var migrations = listing.Migrations.Select((listed, i) => new Migration
         {
@@ -60,16 +65,9 @@ public static class Auditor
             Order = listed.Order,
             Module = modules[i],
             Git = history.Files.TryGetValue(listed.Path, out var git) ? git : MigrationGitInfo.Unknown,
-            SizeBytes = new FileInfo(listed.FullPath).Length,
-            IsSymlink = new FileInfo(listed.FullPath).LinkTarget is not null,
+            SizeBytes = cache.File(listed.FullPath).SizeBytes,
+            IsSymlink = cache.File(listed.FullPath).IsSymlink,
         }).ToList();
-
-        var cache = new ParsedModuleCache();
-        progress?.Report("evaluating database clients");
-        var configuration = ConfigurationAuditor.Audit(project, cache);
-
-        progress?.Report("replaying the schema");
-        var schema = SchemaReplayer.Replay(project.Root, listing.Migrations.Select(m => new SchemaReplayer.Input(m.Name, m.FullPath)).ToList(), cache);
 
         var input = new AuditInput
         {

@@ -5,8 +5,12 @@ namespace MigAudit.Rules;
 /// <summary>Shared by the schema rules: where a schema object was created.</summary>
 internal static class SchemaLocation
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AuditInput, Dictionary<string, string>> Paths = new();
+
+    /// <summary>The path of a migration by name; a lookup table per audit keeps rules linear in the number of findings.</summary>
     public static string? PathOf(AuditInput input, string migration) =>
-        input.Migrations.FirstOrDefault(m => m.Name == migration)?.Path;
+        Paths.GetValue(input, i => i.Migrations.GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.First().Path, StringComparer.Ordinal))
+            .GetValueOrDefault(migration);
 
     public static string Columns(IEnumerable<string> columns) => "(" + string.Join(", ", columns) + ")";
 

@@ -1,23 +1,32 @@
 using System.Collections.Concurrent;
+using MigAudit.Core;
 
 namespace MigAudit.Knex.JavaScript;
 
-/// <summary>Parsed files shared by several evaluators (one per scenario), so each file is read and parsed once.</summary>
+/// <summary>A file read and parsed once: its text, its syntax tree, or why it has none.</summary>
+public sealed record ParsedFile(string Text, Acornima.Ast.Program? Program, ParseProblem? Problem, bool IsModuleSyntax, string Language, long SizeBytes, bool IsSymlink);
+
+/// <summary>Parsed files shared by the whole audit (module analysis, schema replay, every configuration scenario), so each file is read and parsed once.</summary>
 public sealed class ParsedModuleCache
 {
-    private readonly ConcurrentDictionary<string, (string Text, Acornima.Ast.Program? Program)> entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ParsedFile> entries = new(StringComparer.Ordinal);
+
+    public ParsedFile File(string path) => entries.GetOrAdd(path, static file =>
+    {
+        var source = SourceReader.Read(file);
+        var language = JsParser.IsTypeScript(file) ? "ts" : "js";
+        if (source.Problem is not null)
+        {
+            return new ParsedFile(string.Empty, null, source.Problem, false, language, source.SizeBytes, source.IsSymlink);
+        }
+
+        var parsed = JsParser.Parse(source.Text, file);
+        return new ParsedFile(source.Text, parsed.Program, parsed.Problem, parsed.IsModuleSyntax, parsed.Language, source.SizeBytes, source.IsSymlink);
+    });
 
     public (string Text, Acornima.Ast.Program? Program)? Get(string file)
     {
-        return entries.GetOrAdd(file, static path =>
-        {
-            var source = SourceReader.Read(path);
-            if (source.Problem is not null)
-            {
-                return (string.Empty, null);
-            }
-
-            return (source.Text, JsParser.Parse(source.Text, path).Program);
-        });
+        var entry = File(file);
+        return (entry.Text, entry.Program);
     }
 }

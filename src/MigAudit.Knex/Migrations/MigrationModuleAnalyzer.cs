@@ -15,27 +15,22 @@ public static class MigrationModuleAnalyzer
     /// <summary>Methods people call on a pg client that a knex instance or transaction does not have.</summary>
     private static readonly HashSet<string> ClientOnlyMethods = ["query", "execute", "none", "any", "one", "many", "oneOrNone", "manyOrNone"];
 
-    public static MigrationModule Analyze(string path, string fileName)
-    {
-        var source = SourceReader.Read(path);
-        var language = JsParser.IsTypeScript(fileName) ? "ts" : "js";
-        if (source.Problem is not null)
-        {
-            return new MigrationModule { Language = language, ModuleSystem = ModuleSystem.Unknown, ParseProblem = source.Problem };
-        }
-
-        return AnalyzeText(source.Text, fileName);
-    }
+    public static MigrationModule Analyze(string path, ParsedModuleCache cache) => Analyze(cache.File(path), path);
 
     public static MigrationModule AnalyzeText(string text, string fileName)
     {
         var parsed = JsParser.Parse(text, fileName);
+        return Analyze(new ParsedFile(text, parsed.Program, parsed.Problem, parsed.IsModuleSyntax, parsed.Language, text.Length, false), fileName);
+    }
+
+    private static MigrationModule Analyze(ParsedFile parsed, string fileName)
+    {
         if (parsed.Program is null)
         {
             return new MigrationModule { Language = parsed.Language, ModuleSystem = ModuleSystem.Unknown, ParseProblem = parsed.Problem };
         }
 
-        var scope = new ModuleScope(fileName, text, parsed.Program);
+        var scope = new ModuleScope(fileName, parsed.Text, parsed.Program);
         var exports = new ExportCollector(scope);
         exports.Collect();
 

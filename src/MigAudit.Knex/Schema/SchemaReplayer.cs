@@ -17,7 +17,7 @@ public static class SchemaReplayer
     {
         var evaluator = new StaticEvaluator(root, environment: null, cache);
         var state = new SchemaState(SchemaModel.Empty);
-        var steps = new List<(Input Migration, SchemaModel Before, SchemaModel After, Coverage Up, IReadOnlyList<ChainProblem> Problems, int Indexes, IFunctionRef? Down)>();
+        var steps = new List<(Input Migration, SchemaModel Before, SchemaModel After, Coverage Up, IReadOnlyList<ChainProblem> Problems, int Indexes, IFunctionRef? Down, string[] Touched)>();
 
         foreach (var migration in migrations)
         {
@@ -25,7 +25,7 @@ public static class SchemaReplayer
             var before = state.Current;
             if (entry?.Program is not { } program)
             {
-                steps.Add((migration, before, before, Coverage.None, [], 0, null));
+                steps.Add((migration, before, before, Coverage.None, [], 0, null, []));
                 continue;
             }
 
@@ -33,10 +33,11 @@ public static class SchemaReplayer
             var (up, down) = MigrationModuleAnalyzer.ExportedFunctions(scope);
             state.Migration = migration.Name;
             var problemsBefore = state.Problems.Count;
+            state.ResetTouched();
             var indexesBefore = state.IndexesDeclared;
             var upCoverage = up is null ? Coverage.None : new KnexSchemaInterpreter(state, evaluator, cache).Run(up, scope);
             steps.Add((migration, before, state.Current, upCoverage, state.Problems.Skip(problemsBefore).ToList(), state.IndexesDeclared - indexesBefore,
-                down is null ? null : new IFunctionRef(down, scope)));
+                down is null ? null : new IFunctionRef(down, scope), [.. state.Touched]));
         }
 
         var replays = new List<MigrationReplay>();
@@ -52,7 +53,7 @@ public static class SchemaReplayer
                 downLine = ((Acornima.Ast.Node)down.Function).Location.Start.Line;
                 if (step.Up.Complete && downCoverage.Complete && step.Up.Total > 0)
                 {
-                    leftovers = Difference(step.Before, downState.Current);
+                    leftovers = Difference(step.Before, downState.Current, [.. step.Touched, .. downState.Touched]);
                 }
             }
 
@@ -74,22 +75,24 @@ public static class SchemaReplayer
     private sealed record IFunctionRef(Acornima.Ast.IFunction Function, ModuleScope Scope);
 
     /// <summary>What differs between the schema before an up and after its down: what the down failed to undo.</summary>
-    public static IReadOnlyList<string> Difference(SchemaModel expected, SchemaModel actual)
+    /// <param name="touched">The tables the up and the down worked on; only they can differ.</param>
+    public static IReadOnlyList<string> Difference(SchemaModel expected, SchemaModel actual, IEnumerable<string> touched)
     {
         var differences = new List<string>();
-        foreach (var table in actual.Tables.Values.Where(t => expected.Table(t.Name) is null).OrderBy(t => t.Name, StringComparer.Ordinal))
+        var names = touched.Distinct().Order(StringComparer.Ordinal).ToList();
+        foreach (var name in names.Where(n => actual.Table(n) is not null && expected.Table(n) is null))
         {
-            differences.Add($"table {table.Name} is left behind");
+            differences.Add($"table {name} is left behind");
         }
 
-        foreach (var table in expected.Tables.Values.Where(t => actual.Table(t.Name) is null).OrderBy(t => t.Name, StringComparer.Ordinal))
+        foreach (var name in names.Where(n => expected.Table(n) is not null && actual.Table(n) is null))
         {
-            differences.Add($"table {table.Name} is dropped, but it existed before the up");
+            differences.Add($"table {name} is dropped, but it existed before the up");
         }
 
-        foreach (var before in expected.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
+        foreach (var before in names.Select(expected.Table).OfType<TableModel>())
         {
-            if (actual.Table(before.Name) is not { } after)
+            if (actual.Table(before.Name) is not { } after || ReferenceEquals(before, after))
             {
                 continue;
             }

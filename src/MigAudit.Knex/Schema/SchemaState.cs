@@ -10,6 +10,11 @@ public sealed class SchemaState(SchemaModel initial)
 {
     public SchemaModel Current { get; private set; } = initial;
     public List<ChainProblem> Problems { get; } = [];
+
+    /// <summary>Tables created, changed, renamed or dropped since the last <see cref="ResetTouched"/>: the only ones a down can have left different.</summary>
+    public HashSet<string> Touched { get; } = new(StringComparer.Ordinal);
+
+    public void ResetTouched() => Touched.Clear();
     public int IndexesDeclared { get; private set; }
     public string Migration { get; set; } = string.Empty;
 
@@ -45,6 +50,7 @@ public sealed class SchemaState(SchemaModel initial)
             return;
         }
 
+        Touched.Add(name);
         Current = Current.With(new TableModel { Name = name, Origin = At(line) });
     }
 
@@ -60,6 +66,7 @@ public sealed class SchemaState(SchemaModel initial)
             return;
         }
 
+        Touched.Add(name);
         Current = Current.Without(name);
     }
 
@@ -71,6 +78,8 @@ public sealed class SchemaState(SchemaModel initial)
             return;
         }
 
+        Touched.Add(from);
+        Touched.Add(to);
         Current = Current.Without(from).With(table with { Name = to });
     }
 
@@ -85,7 +94,11 @@ public sealed class SchemaState(SchemaModel initial)
         return found;
     }
 
-    private void Update(TableModel table) => Current = Current.With(table);
+    private void Update(TableModel table)
+    {
+        Touched.Add(table.Name);
+        Current = Current.With(table);
+    }
 
     public void AddColumn(string table, string column, string type, bool nullable, string? defaultValue, int line, bool ifNotExists = false)
     {
@@ -207,7 +220,7 @@ public sealed class SchemaState(SchemaModel initial)
 
         MissingColumns(model, columns, line, unique ? "unique" : "index");
         var indexName = name ?? DefaultIndexName(table, columns, unique ? "unique" : "index");
-        if (Current.Tables.Values.Any(t => t.Indexes.Any(i => i.Name == indexName)))
+        if (Current.IndexOwners.ContainsKey(indexName))
         {
             if (!ifNotExists)
             {
@@ -232,7 +245,7 @@ public sealed class SchemaState(SchemaModel initial)
     public void DropIndex(string? table, IReadOnlyList<string>? columns, string? name, bool unique, bool ifExists, int line)
     {
         var indexName = name ?? (table is not null && columns is not null ? DefaultIndexName(table, columns, unique ? "unique" : "index") : null);
-        var owner = Current.Tables.Values.FirstOrDefault(t => t.Indexes.Any(i => i.Name == indexName));
+        var owner = indexName is not null && Current.IndexOwners.TryGetValue(indexName, out var ownerName) ? Current.Table(ownerName) : null;
         if (owner is null)
         {
             if (!ifExists)
