@@ -13,6 +13,9 @@ namespace MigAudit.Engine;
 /// <summary>The static audit: discover, list, parse, read history, run the rules. Never executes project code.</summary>
 public static class Auditor
 {
+    /// <summary>How many migrations may be parsed ahead of the replay: enough to keep every core busy, few enough to bound memory.</summary>
+    private const int LookAhead = 64;
+
     public static AuditResult Run(string root, DiscoveryOptions options, IProgress<string>? progress = null)
     {
         var clock = Stopwatch.StartNew();
@@ -45,16 +48,64 @@ public static class Auditor
             KnexOrder = KnexOrder(project.Settings, directoryIndex),
         }));
 
-        progress?.Report($"parsing {listing.Migrations.Count} migrations");
         var cache = new ParsedModuleCache();
-        var modules = new MigrationModule[listing.Migrations.Count];
-        Parallel.For(0, listing.Migrations.Count, i => modules[i] = MigrationModuleAnalyzer.Analyze(listing.Migrations[i].FullPath, cache));
-
         progress?.Report("evaluating database clients");
         var configuration = ConfigurationAuditor.Audit(project, cache);
 
-        progress?.Report("replaying the schema");
-        var schema = SchemaReplayer.Replay(project.Root, listing.Migrations.Select(m => new SchemaReplayer.Input(m.Name, m.FullPath)).ToList(), cache);
+        // Parse and analyse ahead on every core, replay in Knex's order on this thread, and drop each syntax tree
+        // after its step: memory stays bounded by the look-ahead, not by the number of migrations.
+        progress?.Report($"parsing and replaying {listing.Migrations.Count} migrations");
+        var count = listing.Migrations.Count;
+        var modules = new MigrationModule[count];
+        var sizes = new (long Size, bool Symlink)[count];
+        var replayer = new SchemaReplayer(project.Root, cache);
+        var ready = new TaskCompletionSource[count];
+        for (var i = 0; i < count; i++)
+        {
+            ready[i] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        var window = new SemaphoreSlim(LookAhead);
+        var next = -1;
+        var producers = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount)).Select(_ => Task.Run(() =>
+        {
+            // The permit comes first, then the index: whoever holds an index can always finish it, so the
+            // replay's next migration is never stuck behind a full window.
+            while (true)
+            {
+                window.Wait();
+                var i = Interlocked.Increment(ref next);
+                if (i >= count)
+                {
+                    window.Release();
+                    return;
+                }
+
+                try
+                {
+                    modules[i] = MigrationModuleAnalyzer.Analyze(listing.Migrations[i].FullPath, cache);
+                    ready[i].SetResult();
+                }
+                catch (Exception error)
+                {
+                    ready[i].SetException(error);
+                }
+            }
+        })).ToArray();
+
+        for (var i = 0; i < count; i++)
+        {
+            ready[i].Task.GetAwaiter().GetResult();
+            var listed = listing.Migrations[i];
+            replayer.Step(new SchemaReplayer.Input(listed.Name, listed.FullPath));
+            var file = cache.File(listed.FullPath);
+            sizes[i] = (file.SizeBytes, file.IsSymlink);
+            cache.Evict(listed.FullPath);
+            window.Release();
+        }
+
+        Task.WaitAll(producers);
+        var schema = replayer.Result;
         var history = historyTask.GetAwaiter().GetResult();
 
         var migrations = listing.Migrations.Select((listed, i) => new Migration
@@ -65,8 +116,8 @@ public static class Auditor
             Order = listed.Order,
             Module = modules[i],
             Git = history.Files.TryGetValue(listed.Path, out var git) ? git : MigrationGitInfo.Unknown,
-            SizeBytes = cache.File(listed.FullPath).SizeBytes,
-            IsSymlink = cache.File(listed.FullPath).IsSymlink,
+            SizeBytes = sizes[i].Size,
+            IsSymlink = sizes[i].Symlink,
         }).ToList();
 
         var input = new AuditInput

@@ -93,8 +93,9 @@ public static class GitHistoryReader
                 }
             }
 
-            var log = GitRunner.Run(root, ["--literal-pathspecs", "log", "--date-order", "--reverse", "--full-history", "-z", "--name-status", "-M", GitLogParser.Format, "--", .. pathspecs]);
-            commits.AddRange(GitLogParser.Parse(log.Stdout));
+            var log = GitRunner.Stream(root, reader => GitLogParser.Parse(reader).ToList(),
+                ["--literal-pathspecs", "log", "--date-order", "--reverse", "--full-history", "-z", "--name-status", "-M", GitLogParser.Format, "--", .. pathspecs]);
+            commits.AddRange(log.Result);
         }
 
         var status = GitRunner.Run(root, ["--literal-pathspecs", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", .. pathspecs]);

@@ -21,9 +21,12 @@ public static class GitLogParser
 {
     public const string Format = "--format=%x1e%H%x1f%an%x1f%aI%x1f%s";
 
-    public static IEnumerable<CommitChanges> Parse(string output)
+    public static IEnumerable<CommitChanges> Parse(string output) => Parse(new StringReader(output));
+
+    /// <summary>Parses record by record from a stream, so a history of any length is never held as one string.</summary>
+    public static IEnumerable<CommitChanges> Parse(TextReader reader)
     {
-        foreach (var record in output.Split('\x1e', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var record in Records(reader))
         {
             var headerEnd = record.IndexOf('\0');
             var header = (headerEnd < 0 ? record : record[..headerEnd]).Split('\x1f');
@@ -81,6 +84,38 @@ public static class GitLogParser
             }
 
             yield return new CommitChanges(commit, changes);
+        }
+    }
+
+    private static IEnumerable<string> Records(TextReader reader)
+    {
+        var buffer = new char[64 * 1024];
+        var record = new System.Text.StringBuilder();
+        int read;
+        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            var start = 0;
+            for (var i = 0; i < read; i++)
+            {
+                if (buffer[i] == '\x1e')
+                {
+                    record.Append(buffer, start, i - start);
+                    if (record.Length > 0)
+                    {
+                        yield return record.ToString();
+                        record.Clear();
+                    }
+
+                    start = i + 1;
+                }
+            }
+
+            record.Append(buffer, start, read - start);
+        }
+
+        if (record.Length > 0)
+        {
+            yield return record.ToString();
         }
     }
 }

@@ -16,7 +16,33 @@ public static class GitRunner
     public static GitOutput Run(string workingDirectory, params string[] arguments) =>
         Run(workingDirectory, new Dictionary<string, string>(), arguments);
 
-    public static GitOutput Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    /// <summary>Runs git and hands its standard output to <paramref name="consume"/> as a stream, for outputs too large to buffer.</summary>
+    public static (int ExitCode, T Result, string Stderr) Stream<T>(string workingDirectory, Func<TextReader, T> consume, params string[] arguments)
+    {
+        var start = StartInfo(workingDirectory, new Dictionary<string, string>(), arguments);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("git could not be started");
+        process.StandardInput.Close();
+        var stderr = process.StandardError.ReadToEndAsync();
+        var result = consume(process.StandardOutput);
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, result, stderr.Result);
+    }
+
+    /// <summary>Runs git with <paramref name="input"/> on its standard input (for fast-import).</summary>
+    public static GitOutput RunWithInput(string workingDirectory, string input, params string[] arguments) =>
+        Run(workingDirectory, new Dictionary<string, string>(), input, arguments);
+
+    public static GitOutput Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        Run(workingDirectory, environment, null, arguments);
+
+    private static GitOutput Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, string? input, params string[] arguments)
+    {
+        var start = StartInfo(workingDirectory, environment, arguments);
+        return Execute(start, input);
+    }
+
+    private static ProcessStartInfo StartInfo(string workingDirectory, IReadOnlyDictionary<string, string> environment, string[] arguments)
     {
         var start = new ProcessStartInfo("git")
         {
@@ -44,7 +70,26 @@ public static class GitRunner
             start.Environment[name] = value;
         }
 
+        return start;
+    }
+
+    private static GitOutput Execute(ProcessStartInfo start, string? input)
+    {
         using var process = Process.Start(start) ?? throw new InvalidOperationException("git could not be started");
+        if (input is not null)
+        {
+            var writer = Task.Run(() =>
+            {
+                using var stdin = new StreamWriter(process.StandardInput.BaseStream, new UTF8Encoding(false));
+                stdin.Write(input);
+            });
+            var errors = process.StandardError.ReadToEndAsync();
+            var output = process.StandardOutput.ReadToEnd();
+            writer.GetAwaiter().GetResult();
+            process.WaitForExit();
+            return new GitOutput(process.ExitCode, output, errors.Result);
+        }
+
         process.StandardInput.Close();
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();

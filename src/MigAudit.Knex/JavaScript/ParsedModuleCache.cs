@@ -24,6 +24,9 @@ public sealed class ParsedModuleCache
         return new ParsedFile(source.Text, parsed.Program, parsed.Problem, parsed.IsModuleSyntax, parsed.Language, source.SizeBytes, source.IsSymlink);
     });
 
+    /// <summary>Forgets a file once nothing needs its syntax tree any more (migrations after their replay step), bounding memory.</summary>
+    public void Evict(string path) => entries.TryRemove(path, out _);
+
     public (string Text, Acornima.Ast.Program? Program)? Get(string file)
     {
         var entry = File(file);

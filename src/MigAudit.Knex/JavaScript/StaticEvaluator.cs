@@ -40,6 +40,9 @@ public sealed class StaticEvaluator
         return scope is null ? new JsUnknown(Path.GetFileName(file), "cannot be parsed") : scope.Exports(this, 0);
     }
 
+    /// <summary>Drops what this evaluator holds of a module (its scope and cached binding values).</summary>
+    public void Forget(string file) => modules.Remove(Path.GetFullPath(file));
+
     /// <summary>Evaluates an expression of a module loaded through this evaluator's cache.</summary>
     public StaticValue EvaluateIn(string file, Node node)
     {

@@ -5,74 +5,82 @@ using MigAudit.Knex.Migrations;
 namespace MigAudit.Knex.Schema;
 
 /// <summary>
-/// Replays the migrations into a schema: every up in Knex's order (recording chain problems), then every down
-/// from the schema its up produced, compared with the schema before that up. A down is judged only when both
-/// directions were fully understood.
+/// Replays the migrations into a schema, one step per migration in Knex's order: its up (recording chain
+/// problems), then its down from the schema the up produced, compared with the schema before the up. A down is
+/// judged only when both directions were fully understood. Steps are fed one at a time so the caller can
+/// parse ahead in parallel and drop each syntax tree after its step.
 /// </summary>
-public static class SchemaReplayer
+public sealed class SchemaReplayer(string root, ParsedModuleCache cache)
 {
     public sealed record Input(string Name, string FullPath);
 
+    private readonly StaticEvaluator evaluator = new(root, environment: null, cache);
+    private readonly SchemaState state = new(SchemaModel.Empty);
+    private readonly List<MigrationReplay> replays = [];
+
     public static SchemaReplay Replay(string root, IReadOnlyList<Input> migrations, ParsedModuleCache cache)
     {
-        var evaluator = new StaticEvaluator(root, environment: null, cache);
-        var state = new SchemaState(SchemaModel.Empty);
-        var steps = new List<(Input Migration, SchemaModel Before, SchemaModel After, Coverage Up, IReadOnlyList<ChainProblem> Problems, int Indexes, IFunctionRef? Down, string[] Touched)>();
-
+        var replayer = new SchemaReplayer(root, cache);
         foreach (var migration in migrations)
         {
-            var entry = cache.Get(migration.FullPath);
-            var before = state.Current;
-            if (entry?.Program is not { } program)
-            {
-                steps.Add((migration, before, before, Coverage.None, [], 0, null, []));
-                continue;
-            }
-
-            var scope = new ModuleScope(migration.FullPath, entry.Value.Text, program);
-            var (up, down) = MigrationModuleAnalyzer.ExportedFunctions(scope);
-            state.Migration = migration.Name;
-            var problemsBefore = state.Problems.Count;
-            state.ResetTouched();
-            var indexesBefore = state.IndexesDeclared;
-            var upCoverage = up is null ? Coverage.None : new KnexSchemaInterpreter(state, evaluator, cache).Run(up, scope);
-            steps.Add((migration, before, state.Current, upCoverage, state.Problems.Skip(problemsBefore).ToList(), state.IndexesDeclared - indexesBefore,
-                down is null ? null : new IFunctionRef(down, scope), [.. state.Touched]));
+            replayer.Step(migration);
         }
 
-        var replays = new List<MigrationReplay>();
-        foreach (var step in steps)
-        {
-            var downCoverage = Coverage.None;
-            IReadOnlyList<string> leftovers = [];
-            var downLine = 0;
-            if (step.Down is { } down)
-            {
-                var downState = new SchemaState(step.After) { Migration = step.Migration.Name, RecordProblems = false };
-                downCoverage = new KnexSchemaInterpreter(downState, evaluator, cache).Run(down.Function, down.Scope);
-                downLine = ((Acornima.Ast.Node)down.Function).Location.Start.Line;
-                if (step.Up.Complete && downCoverage.Complete && step.Up.Total > 0)
-                {
-                    leftovers = Difference(step.Before, downState.Current, [.. step.Touched, .. downState.Touched]);
-                }
-            }
-
-            replays.Add(new MigrationReplay
-            {
-                Migration = step.Migration.Name,
-                Up = step.Up,
-                Down = downCoverage,
-                ChainProblems = step.Problems,
-                DownLeftovers = leftovers,
-                DownLine = downLine,
-                IndexesDeclared = step.Indexes,
-            });
-        }
-
-        return new SchemaReplay { Schema = state.Current, Migrations = replays };
+        return replayer.Result;
     }
 
-    private sealed record IFunctionRef(Acornima.Ast.IFunction Function, ModuleScope Scope);
+    public SchemaReplay Result => new() { Schema = state.Current, Migrations = [.. replays] };
+
+    public MigrationReplay Step(Input migration)
+    {
+        var entry = cache.Get(migration.FullPath);
+        if (entry?.Program is not { } program)
+        {
+            return Add(new MigrationReplay { Migration = migration.Name, Up = Coverage.None });
+        }
+
+        var scope = new ModuleScope(migration.FullPath, entry.Value.Text, program);
+        var (up, down) = MigrationModuleAnalyzer.ExportedFunctions(scope);
+        var before = state.Current;
+        state.Migration = migration.Name;
+        state.ResetTouched();
+        var problemsBefore = state.Problems.Count;
+        var indexesBefore = state.IndexesDeclared;
+        var upCoverage = up is null ? Coverage.None : new KnexSchemaInterpreter(state, evaluator, cache).Run(up, scope);
+        var problems = state.Problems.Skip(problemsBefore).ToList();
+
+        var downCoverage = Coverage.None;
+        IReadOnlyList<string> leftovers = [];
+        var downLine = 0;
+        if (down is not null)
+        {
+            var downState = new SchemaState(state.Current) { Migration = migration.Name, RecordProblems = false };
+            downCoverage = new KnexSchemaInterpreter(downState, evaluator, cache).Run(down, scope);
+            downLine = ((Acornima.Ast.Node)down).Location.Start.Line;
+            if (upCoverage.Complete && downCoverage.Complete && upCoverage.Total > 0)
+            {
+                leftovers = Difference(before, downState.Current, [.. state.Touched, .. downState.Touched]);
+            }
+        }
+
+        evaluator.Forget(migration.FullPath);
+        return Add(new MigrationReplay
+        {
+            Migration = migration.Name,
+            Up = upCoverage,
+            Down = downCoverage,
+            ChainProblems = problems,
+            DownLeftovers = leftovers,
+            DownLine = downLine,
+            IndexesDeclared = state.IndexesDeclared - indexesBefore,
+        });
+    }
+
+    private MigrationReplay Add(MigrationReplay replay)
+    {
+        replays.Add(replay);
+        return replay;
+    }
 
     /// <summary>What differs between the schema before an up and after its down: what the down failed to undo.</summary>
     /// <param name="touched">The tables the up and the down worked on; only they can differ.</param>
