@@ -5,6 +5,7 @@ using MigAudit.Demo;
 using MigAudit.Engine;
 using MigAudit.Knex.Discovery;
 using MigAudit.Reporting;
+using MigAudit.Rules;
 
 namespace MigAudit.Cli;
 
@@ -56,19 +57,27 @@ public static class CliApp
         root.Subcommands.Add(DemoCommand(stdout, stderr));
         root.Subcommands.Add(SchemaCommand(stdout));
         root.Subcommands.Add(BenchGenCommand(stdout));
+        root.Subcommands.Add(InitCommand(stdout, stderr));
+        root.Subcommands.Add(RulesCommand(stdout));
+        root.Subcommands.Add(ExplainCommand(stdout));
         return root;
     }
 
+    private static readonly string[] Formats = ["text", "json", "markdown", "github", "sarif", "html"];
+
     private static Option<string> FormatOption() => new Option<string>("--format", "-f")
     {
-        Description = "Report format: text or json.",
+        Description = "Report format: text, json, markdown, github (workflow annotations), sarif or html.",
         DefaultValueFactory = _ => "text",
-    }.AcceptOnlyFromAmong("text", "json");
+    }.AcceptOnlyFromAmong(Formats);
+
+    private static Option<string?> OutputOption() => new("--output", "-o") { Description = "Write the report to this file instead of standard output." };
 
     private static Command AuditCommand(TextWriter stdout, TextWriter stderr)
     {
         var path = new Argument<string>("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
         var format = FormatOption();
+        var output = OutputOption();
         var environment = new Option<string?>("--env") { Description = "The knexfile environment to audit (default: production, else the only one)." };
         var knexfile = new Option<string?>("--knexfile") { Description = "The knexfile to read, instead of searching for one." };
         var migrations = new Option<string[]>("--migrations")
@@ -76,18 +85,127 @@ public static class CliApp
             Description = "Migration directories, relative to PATH; overrides the knexfile. Repeat for several.",
             AllowMultipleArgumentsPerToken = true,
         };
-        var command = new Command("audit", "Audit a Knex project statically (its code is never run).") { path, format, environment, knexfile, migrations };
+        var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a finding of this severity or higher remains: high, medium, low or never (default: any blocking finding)." };
+        failOn.AcceptOnlyFromAmong(AuditSettings.FailOnValues);
+        var baseline = new Option<string?>("--baseline") { Description = "Report only findings that are not in this baseline file." };
+        var writeBaseline = new Option<string?>("--write-baseline")
+        {
+            Description = $"Record today's findings as the baseline (default file: {Baseline.DefaultFile}) and exit 0.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var command = new Command("audit", "Audit a Knex project statically (its code is never run).")
+        {
+            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline,
+        };
         command.SetAction(parse =>
         {
+            var root = parse.GetValue(path)!;
+            var settings = Directory.Exists(root) ? AuditSettings.Load(root) : new AuditSettings();
             var options = new DiscoveryOptions
             {
-                Environment = parse.GetValue(environment),
-                Knexfile = parse.GetValue(knexfile),
-                MigrationDirectories = parse.GetValue(migrations) ?? [],
+                Environment = parse.GetValue(environment) ?? settings.Environment,
+                Knexfile = parse.GetValue(knexfile) ?? settings.Knexfile,
+                MigrationDirectories = parse.GetValue(migrations) is { Length: > 0 } given ? given : settings.Migrations,
             };
-            var result = Auditor.Run(parse.GetValue(path)!, options);
-            Render(result, parse.GetValue(format)!, stdout);
+            ISet<string>? accepted = null;
+            if (parse.GetValue(baseline) is { } baselineFile)
+            {
+                try
+                {
+                    accepted = Baseline.Read(Path.IsPathRooted(baselineFile) || File.Exists(baselineFile) ? baselineFile : Path.Combine(root, baselineFile));
+                }
+                catch (Exception error) when (error is FormatException or IOException)
+                {
+                    throw new ProjectException(error is FileNotFoundException ? $"baseline '{baselineFile}' does not exist" : error.Message);
+                }
+            }
+
+            var result = Auditor.Run(root, options, settings, accepted);
+            if (parse.GetResult(writeBaseline) is not null)
+            {
+                var target = parse.GetValue(writeBaseline) ?? Path.Combine(result.Input.Project.Root, Baseline.DefaultFile);
+                File.WriteAllText(target, Baseline.Write(result.Findings, Version));
+                stderr.WriteLine($"Baseline with {result.Findings.Count} findings written to {target}; later runs with --baseline report only new ones.");
+                return ExitReady;
+            }
+
+            Render(result, parse.GetValue(format)!, parse.GetValue(output), settings.DocsUrl, stdout, stderr);
+            return ExitCode(result, parse.GetValue(failOn) ?? settings.FailOn);
+        });
+        return command;
+    }
+
+    public static int ExitCode(AuditResult result, string? failOn)
+    {
+        var threshold = failOn switch
+        {
+            "never" => (Severity?)null,
+            "high" => Severity.High,
+            "medium" => Severity.Medium,
+            "low" => Severity.Low,
+            _ => null,
+        };
+        if (failOn is null)
+        {
             return result.Ready ? ExitReady : ExitNotReady;
+        }
+
+        return threshold is { } level && result.Findings.Any(f => f.Severity >= level) ? ExitNotReady : ExitReady;
+    }
+
+    private static Command InitCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var path = new Argument<string>("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
+        var command = new Command("init", $"Write a starter {AuditSettings.FileName} with the settings migaudit discovers.") { path };
+        command.SetAction(parse =>
+        {
+            var root = parse.GetValue(path)!;
+            var target = Path.Combine(root, AuditSettings.FileName);
+            if (File.Exists(target))
+            {
+                throw new ProjectException($"{target} already exists; edit it or remove it first");
+            }
+
+            var project = ProjectDiscovery.Discover(root, new DiscoveryOptions());
+            File.WriteAllText(target, AuditSettings.Starter(project));
+            stdout.WriteLine($"Wrote {target}");
+            return ExitReady;
+        });
+        return command;
+    }
+
+    private static Command RulesCommand(TextWriter stdout)
+    {
+        var command = new Command("rules", "List every rule: id, severity, blocking, summary.");
+        command.SetAction(_ =>
+        {
+            var width = RuleCatalog.All.Max(r => r.Id.Length);
+            stdout.WriteLine($"{"id".PadRight(width)}  severity  blocking  summary");
+            foreach (var rule in RuleCatalog.All)
+            {
+                stdout.WriteLine($"{rule.Id.PadRight(width)}  {rule.Severity.ToId(),-8}  {(rule.Blocking ? "yes" : "no"),-8}  {rule.Summary}");
+            }
+
+            return ExitReady;
+        });
+        return command;
+    }
+
+    private static Command ExplainCommand(TextWriter stdout)
+    {
+        var id = new Argument<string>("ID") { Description = "A rule id, as 'migaudit rules' lists them." };
+        var command = new Command("explain", "Print a rule's documentation: why it matters in Knex, a bad and a good example, the fix.") { id };
+        command.SetAction(parse =>
+        {
+            var rule = parse.GetValue(id)!;
+            var docs = RuleCatalog.Find(rule) is null ? null : RuleDocs.Markdown(rule);
+            if (docs is null)
+            {
+                throw new ProjectException($"unknown rule id '{rule}' (run 'migaudit rules' for the list)");
+            }
+
+            stdout.Write(docs);
+            return ExitReady;
         });
         return command;
     }
@@ -150,7 +268,8 @@ public static class CliApp
         var format = FormatOption();
         var directory = new Option<string?>("--path") { Description = "Where to create the demo repository (default: a new temp folder)." };
         var keep = new Option<bool>("--keep") { Description = "Keep the demo repository after the audit (always kept with --path)." };
-        var command = new Command("demo", "Build the BotBuilder sample repository (a real git history) in a temp folder and audit it.") { format, directory, keep };
+        var output = OutputOption();
+        var command = new Command("demo", "Build the BotBuilder sample repository (a real git history) in a temp folder and audit it.") { format, output, directory, keep };
         command.SetAction(parse =>
         {
             var target = parse.GetValue(directory);
@@ -166,7 +285,7 @@ public static class CliApp
             {
                 BotBuilderDemo.Create(target);
                 var result = Auditor.Run(target, new DiscoveryOptions());
-                Render(result, parse.GetValue(format)!, stdout);
+                Render(result, parse.GetValue(format)!, parse.GetValue(output), null, stdout, stderr);
                 return result.Ready ? ExitReady : ExitNotReady;
             }
             finally
@@ -184,15 +303,46 @@ public static class CliApp
         return command;
     }
 
-    private static void Render(AuditResult result, string format, TextWriter stdout)
+    private static void Render(AuditResult result, string format, string? output, string? docsUrl, TextWriter stdout, TextWriter stderr)
     {
-        if (format == "json")
+        var text = format switch
         {
-            stdout.WriteLine(JsonReport.Render(result, Version));
+            "json" => JsonReport.Render(result, Version) + "\n",
+            "markdown" => MarkdownReport.Render(result, docsUrl),
+            "github" => GithubAnnotations.Render(result),
+            "sarif" => SarifReport.Render(result, Version, docsUrl) + "\n",
+            "html" => HtmlReport.Render(result, Version, docsUrl),
+            _ => null,
+        };
+        if (text is null)
+        {
+            if (output is null)
+            {
+                TextReport.Write(result, new ReportConsole(stdout, UseColour(stdout)));
+                return;
+            }
+
+            var plain = new StringWriter();
+            TextReport.Write(result, new ReportConsole(plain, colour: false));
+            text = plain.ToString();
+        }
+
+        if (output is null)
+        {
+            stdout.Write(text);
             return;
         }
 
-        TextReport.Write(result, new ReportConsole(stdout, UseColour(stdout)));
+        try
+        {
+            File.WriteAllText(output, text);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new ProjectException($"cannot write {output}: {error.Message}");
+        }
+
+        stderr.WriteLine($"{format} report written to {output} ({(result.Ready ? "ready" : $"not ready, {result.BlockingCount} blocking")})");
     }
 
     private static bool UseColour(TextWriter stdout) =>

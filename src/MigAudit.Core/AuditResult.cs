@@ -57,6 +57,15 @@ public sealed record AuditResult
     public DateTimeOffset GeneratedAt { get; init; } = DateTimeOffset.UtcNow;
     public TimeSpan Elapsed { get; init; }
 
+    /// <summary>Findings left out by an inline migaudit-disable-next-line comment.</summary>
+    public int Suppressed { get; init; }
+
+    /// <summary>Findings left out by the configuration (rules turned off, ignored paths).</summary>
+    public int Ignored { get; init; }
+
+    /// <summary>Findings left out because the baseline records them.</summary>
+    public int Baselined { get; init; }
+
     public int BlockingCount => Findings.Count(f => f.Blocking);
     public bool Ready => BlockingCount == 0;
     public string Verdict => Ready ? "ready" : "not-ready";

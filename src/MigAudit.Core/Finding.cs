@@ -19,6 +19,13 @@ public sealed record Finding
 
     /// <summary>Files the action touches and how (e.g. "RENAME"), for the "files requiring changes" section.</summary>
     public IReadOnlyList<FileChange> Changes { get; init; } = [];
+
+    /// <summary>Identifies the finding across runs by rule, file and message (not line: lines move when files are edited).</summary>
+    public string Fingerprint()
+    {
+        var key = $"{Rule}\n{File}\n{Message}";
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..32];
+    }
 }
 
 public sealed record FileChange(string Path, string Change, FileChangeGroup Group = FileChangeGroup.Immediate);

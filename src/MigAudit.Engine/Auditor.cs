@@ -16,7 +16,11 @@ public static class Auditor
     /// <summary>How many migrations may be parsed ahead of the replay: enough to keep every core busy, few enough to bound memory.</summary>
     private const int LookAhead = 64;
 
-    public static AuditResult Run(string root, DiscoveryOptions options, IProgress<string>? progress = null)
+    public static AuditResult Run(string root, DiscoveryOptions options, IProgress<string>? progress = null) =>
+        Run(root, options, new AuditSettings(), baseline: null, progress);
+
+    /// <summary>The audit with the project's settings (rule levels, ignored paths, tenant column) and an optional baseline applied.</summary>
+    public static AuditResult Run(string root, DiscoveryOptions options, AuditSettings settings, ISet<string>? baseline, IProgress<string>? progress = null)
     {
         var clock = Stopwatch.StartNew();
         progress?.Report("discovering the Knex configuration");
@@ -130,14 +134,18 @@ public static class Auditor
             Git = history.Facts,
             Configuration = configuration,
             Schema = schema,
+            TenantColumn = settings.TenantColumn,
         };
 
         progress?.Report("checking rules");
-        var findings = RuleCatalog.All.SelectMany(rule => rule.Check(input)).ToList();
+        var outcome = FindingFilter.Apply(RuleCatalog.All.SelectMany(rule => rule.Check(input)).ToList(), project.Root, settings, baseline, f => f.Fingerprint());
         return new AuditResult
         {
             Input = input,
-            Findings = findings,
+            Findings = outcome.Findings,
+            Suppressed = outcome.Suppressed,
+            Ignored = outcome.Ignored,
+            Baselined = outcome.Baselined,
             Rules = RuleCatalog.All.Select(r => r.ToSummary()).ToList(),
             Statistics = Count(input) with
             {

@@ -1,0 +1,167 @@
+using System.Text.Json;
+using MigAudit.Core;
+using MigAudit.Knex.Discovery;
+using MigAudit.Rules;
+
+namespace MigAudit.Engine;
+
+/// <summary>
+/// The project's migaudit configuration: <c>.migauditrc.json</c> at the project root, or a <c>"migaudit"</c> key
+/// in its package.json. Unknown keys, unknown rule ids and invalid values are errors that name the key.
+/// </summary>
+public sealed record AuditSettings
+{
+    public const string FileName = ".migauditrc.json";
+
+    private static readonly HashSet<string> Keys = ["knexfile", "environment", "migrations", "tenantColumn", "rules", "ignore", "failOn", "docsUrl", "$schema"];
+
+    public string? Source { get; init; }
+    public string? Knexfile { get; init; }
+    public string? Environment { get; init; }
+    public IReadOnlyList<string> Migrations { get; init; } = [];
+    public string TenantColumn { get; init; } = "workspace_id";
+
+    /// <summary>Rule id to "off", "low", "medium" or "high".</summary>
+    public IReadOnlyDictionary<string, string> Rules { get; init; } = new Dictionary<string, string>();
+    public IReadOnlyList<string> Ignore { get; init; } = [];
+    public string? FailOn { get; init; }
+    public string? DocsUrl { get; init; }
+
+    public static readonly string[] FailOnValues = ["high", "medium", "low", "never"];
+
+    public static AuditSettings Load(string root)
+    {
+        var rc = Path.Combine(root, FileName);
+        if (File.Exists(rc))
+        {
+            return Parse(File.ReadAllText(rc), FileName);
+        }
+
+        var package = Path.Combine(root, "package.json");
+        if (File.Exists(package))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(File.ReadAllText(package));
+                if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("migaudit", out var section))
+                {
+                    return Parse(section.GetRawText(), "package.json (\"migaudit\")");
+                }
+            }
+            catch (JsonException)
+            {
+                // A broken package.json is the project's problem, not a migaudit configuration.
+            }
+        }
+
+        return new AuditSettings();
+    }
+
+    public static AuditSettings Parse(string json, string source)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException error)
+        {
+            throw new ProjectException($"{source}: invalid JSON at line {(error.LineNumber ?? 0) + 1}: {error.Message.Split(". ")[0].Split(" LineNumber")[0]}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new ProjectException($"{source}: the configuration must be a JSON object");
+            }
+
+            foreach (var property in root.EnumerateObject().Where(p => !Keys.Contains(p.Name)))
+            {
+                throw new ProjectException($"{source}: unknown key '{property.Name}' (known: {string.Join(", ", Keys.Where(k => k != "$schema"))})");
+            }
+
+            string? Text(string key) => root.TryGetProperty(key, out var value)
+                ? value.ValueKind == JsonValueKind.String ? value.GetString() : throw new ProjectException($"{source}: '{key}' must be a string")
+                : null;
+
+            IReadOnlyList<string> List(string key)
+            {
+                if (!root.TryGetProperty(key, out var value))
+                {
+                    return [];
+                }
+
+                if (value.ValueKind == JsonValueKind.String)
+                {
+                    return [value.GetString()!];
+                }
+
+                if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String))
+                {
+                    throw new ProjectException($"{source}: '{key}' must be a string or an array of strings");
+                }
+
+                return value.EnumerateArray().Select(v => v.GetString()!).ToList();
+            }
+
+            var rules = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (root.TryGetProperty("rules", out var ruleSection))
+            {
+                if (ruleSection.ValueKind != JsonValueKind.Object)
+                {
+                    throw new ProjectException($"{source}: 'rules' must be an object of rule id to off/low/medium/high");
+                }
+
+                foreach (var rule in ruleSection.EnumerateObject())
+                {
+                    if (RuleCatalog.Find(rule.Name) is null)
+                    {
+                        throw new ProjectException($"{source}: unknown rule id '{rule.Name}' in 'rules' (run 'migaudit rules' for the list)");
+                    }
+
+                    var level = rule.Value.ValueKind == JsonValueKind.String ? rule.Value.GetString() : null;
+                    if (level is not ("off" or "low" or "medium" or "high"))
+                    {
+                        throw new ProjectException($"{source}: rules.{rule.Name} must be \"off\", \"low\", \"medium\" or \"high\"");
+                    }
+
+                    rules[rule.Name] = level;
+                }
+            }
+
+            var failOn = Text("failOn");
+            if (failOn is not null && !FailOnValues.Contains(failOn))
+            {
+                throw new ProjectException($"{source}: 'failOn' must be one of {string.Join(", ", FailOnValues)}");
+            }
+
+            return new AuditSettings
+            {
+                Source = source,
+                Knexfile = Text("knexfile"),
+                Environment = Text("environment"),
+                Migrations = List("migrations"),
+                TenantColumn = Text("tenantColumn") ?? "workspace_id",
+                Rules = rules,
+                Ignore = List("ignore"),
+                FailOn = failOn,
+                DocsUrl = Text("docsUrl"),
+            };
+        }
+    }
+
+    /// <summary>A starter file with what discovery found.</summary>
+    public static string Starter(KnexProject project) =>
+        JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["knexfile"] = project.Knexfile?.Path,
+            ["environment"] = project.Environment,
+            ["migrations"] = project.Settings.Directories,
+            ["tenantColumn"] = "workspace_id",
+            ["rules"] = new Dictionary<string, string>(),
+            ["ignore"] = Array.Empty<string>(),
+            ["failOn"] = "high",
+        }.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value), new JsonSerializerOptions { WriteIndented = true }) + "\n";
+}

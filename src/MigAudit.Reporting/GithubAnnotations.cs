@@ -1,0 +1,42 @@
+using System.Text;
+using MigAudit.Core;
+
+namespace MigAudit.Reporting;
+
+/// <summary>GitHub Actions workflow commands: one ::error/::warning/::notice annotation per finding.</summary>
+public static class GithubAnnotations
+{
+    public static string Render(AuditResult result)
+    {
+        var text = new StringBuilder();
+        foreach (var finding in result.Findings)
+        {
+            var level = finding.Severity switch
+            {
+                Severity.High => "error",
+                Severity.Medium => "warning",
+                _ => "notice",
+            };
+            var properties = new List<string>();
+            if (finding.File is not null)
+            {
+                properties.Add($"file={Property(finding.File)}");
+                properties.Add($"line={finding.Line ?? 1}");
+            }
+
+            properties.Add($"title={Property($"migaudit {finding.Rule}{(finding.Blocking ? " (blocking)" : string.Empty)}")}");
+            text.Append($"::{level} {string.Join(',', properties)}::{Data(finding.Message)}\n");
+        }
+
+        text.Append(result.Ready
+            ? "::notice title=migaudit::ready for production\n"
+            : $"::error title=migaudit::not ready for production: {result.BlockingCount} blocking findings\n");
+        return text.ToString();
+    }
+
+    private static string Data(string value) =>
+        value.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
+
+    private static string Property(string value) =>
+        Data(value).Replace(":", "%3A", StringComparison.Ordinal).Replace(",", "%2C", StringComparison.Ordinal);
+}

@@ -1,0 +1,60 @@
+using System.Text;
+using MigAudit.Core;
+
+namespace MigAudit.Reporting;
+
+/// <summary>A compact pull-request comment: verdict, counts, and a table of findings.</summary>
+public static class MarkdownReport
+{
+    public const int MaxRows = 50;
+
+    public static string Render(AuditResult result, string? docsBaseUrl = null)
+    {
+        var s = result.Statistics;
+        var text = new StringBuilder();
+        text.Append(result.Ready
+            ? "## migaudit: ✅ ready for production\n\n"
+            : $"## migaudit: ❌ not ready for production ({result.BlockingCount} blocking)\n\n");
+        text.Append($"**{s.Active} migrations** ({s.Committed} committed, {s.Untracked} untracked) · {s.Deleted} deleted · {s.Renamed} renamed · " +
+                    $"{s.WithoutDown} without down · {s.Tables} tables · {s.ForeignKeys} foreign keys · {s.Indexes} indexes\n\n");
+        text.Append("| severity | findings | blocking |\n| --- | ---: | ---: |\n");
+        foreach (var severity in new[] { Severity.High, Severity.Medium, Severity.Low })
+        {
+            var findings = result.Findings.Where(f => f.Severity == severity).ToList();
+            text.Append($"| {Icon(severity)} {severity.ToId()} | {findings.Count} | {findings.Count(f => f.Blocking)} |\n");
+        }
+
+        if (result.Findings.Count == 0)
+        {
+            return text.Append("\nNo findings.\n").ToString();
+        }
+
+        text.Append("\n| | rule | where | finding |\n| --- | --- | --- | --- |\n");
+        var ordered = result.Findings.OrderByDescending(f => f.Blocking).ThenByDescending(f => f.Severity).ToList();
+        foreach (var finding in ordered.Take(MaxRows))
+        {
+            var where = finding.File is null ? string.Empty : $"`{finding.File}{(finding.Line is null ? string.Empty : ":" + finding.Line)}`";
+            text.Append($"| {Icon(finding.Severity)}{(finding.Blocking ? " **blocking**" : string.Empty)} | [{finding.Rule}]({RuleDocs.Url(finding.Rule, docsBaseUrl)}) | {where} | {Cell(finding.Headline ?? finding.Message)} |\n");
+        }
+
+        if (ordered.Count > MaxRows)
+        {
+            text.Append($"\n… and {ordered.Count - MaxRows} more findings (run `migaudit audit` for all of them).\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Icon(Severity severity) => severity switch
+    {
+        Severity.High => "🔴",
+        Severity.Medium => "🟠",
+        _ => "⚪",
+    };
+
+    private static string Cell(string text)
+    {
+        var cell = text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
+        return cell.Length > 300 ? cell[..300] + "…" : cell;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MigAudit.Core;
+
+namespace MigAudit.Reporting;
+
+/// <summary>SARIF 2.1.0, as GitHub code scanning accepts it: one rule entry per rule id, results with file, line and level.</summary>
+public static class SarifReport
+{
+    public static string Render(AuditResult result, string toolVersion, string? docsBaseUrl = null)
+    {
+        var rules = result.Rules.ToList();
+        var index = rules.Select((r, i) => (r.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+        var driverRules = new JsonArray();
+        foreach (var rule in rules)
+        {
+            var entry = new JsonObject
+            {
+                ["id"] = rule.Id,
+                ["name"] = PascalCase(rule.Id),
+                ["shortDescription"] = new JsonObject { ["text"] = rule.Title },
+                ["fullDescription"] = new JsonObject { ["text"] = rule.Summary },
+                ["helpUri"] = RuleDocs.Url(rule.Id, docsBaseUrl),
+                ["help"] = new JsonObject
+                {
+                    ["text"] = $"{rule.Summary} Impact: {rule.Impact}",
+                    ["markdown"] = RuleDocs.Markdown(rule.Id) ?? rule.Summary,
+                },
+                ["defaultConfiguration"] = new JsonObject { ["level"] = Level(rule.Severity) },
+                ["properties"] = new JsonObject
+                {
+                    ["tags"] = new JsonArray(new[] { "knex", "migrations", rule.Category.ToString().ToLowerInvariant() }.Distinct().Select(t => (JsonNode?)t).ToArray()),
+                    ["blocking"] = rule.Blocking,
+                    ["problem.severity"] = rule.Severity switch { Severity.High => "error", Severity.Medium => "warning", _ => "recommendation" },
+                },
+            };
+            driverRules.Add(entry);
+        }
+
+        var results = new JsonArray();
+        foreach (var finding in result.Findings)
+        {
+            var item = new JsonObject
+            {
+                ["ruleId"] = finding.Rule,
+                ["ruleIndex"] = index.TryGetValue(finding.Rule, out var i) ? i : -1,
+                ["level"] = Level(finding.Severity),
+                ["message"] = new JsonObject { ["text"] = finding.Action is null ? finding.Message : $"{finding.Message} Fix: {finding.Action}" },
+                ["partialFingerprints"] = new JsonObject { ["migaudit/v1"] = Baseline.Fingerprint(finding) },
+                ["properties"] = new JsonObject { ["blocking"] = finding.Blocking },
+            };
+            var location = Location(finding.File, finding.Line ?? 1);
+            if (location is not null)
+            {
+                item["locations"] = new JsonArray(location);
+            }
+
+            if (finding.Related.Count > 0)
+            {
+                item["relatedLocations"] = new JsonArray(finding.Related.Select((path, n) => (JsonNode?)Location(path, 1, n + 1)).Where(l => l is not null).ToArray());
+            }
+
+            results.Add(item);
+        }
+
+        var log = new JsonObject
+        {
+            ["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json",
+            ["version"] = "2.1.0",
+            ["runs"] = new JsonArray(new JsonObject
+            {
+                ["tool"] = new JsonObject
+                {
+                    ["driver"] = new JsonObject
+                    {
+                        ["name"] = "migaudit",
+                        ["semanticVersion"] = toolVersion,
+                        ["informationUri"] = RuleDocs.DefaultBaseUrl.Replace("/blob/main/docs/rules/", string.Empty, StringComparison.Ordinal),
+                        ["rules"] = driverRules,
+                    },
+                },
+                ["automationDetails"] = new JsonObject { ["id"] = "migaudit/" + (result.Input.Project.Environment ?? "default") },
+                ["results"] = results,
+            }),
+        };
+        return log.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static JsonObject? Location(string? path, int line, int? id = null)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        var location = new JsonObject
+        {
+            ["physicalLocation"] = new JsonObject
+            {
+                ["artifactLocation"] = new JsonObject { ["uri"] = Uri.EscapeDataString(path).Replace("%2F", "/", StringComparison.Ordinal), ["uriBaseId"] = "%SRCROOT%" },
+                ["region"] = new JsonObject { ["startLine"] = Math.Max(1, line) },
+            },
+        };
+        if (id is not null)
+        {
+            location["id"] = id.Value;
+        }
+
+        return location;
+    }
+
+    public static string Level(Severity severity) => severity switch
+    {
+        Severity.High => "error",
+        Severity.Medium => "warning",
+        _ => "note",
+    };
+
+    private static string PascalCase(string id) => string.Concat(id.Split('-').Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
+}
