@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Reflection;
 using MigAudit.Core;
 using MigAudit.Demo;
+using MigAudit.Config;
 using MigAudit.Engine;
+using MigAudit.Live;
 using MigAudit.Knex.Discovery;
 using MigAudit.Reporting;
 using MigAudit.Rules;
@@ -58,6 +60,7 @@ public static class CliApp
         root.Subcommands.Add(SchemaCommand(stdout));
         root.Subcommands.Add(BenchGenCommand(stdout));
         root.Subcommands.Add(InitCommand(stdout, stderr));
+        root.Subcommands.Add(VerifyCommand(stdout, stderr));
         root.Subcommands.Add(RulesCommand(stdout));
         root.Subcommands.Add(ExplainCommand(stdout));
         return root;
@@ -151,6 +154,67 @@ public static class CliApp
         }
 
         return threshold is { } level && result.Findings.Any(f => f.Severity >= level) ? ExitNotReady : ExitReady;
+    }
+
+    private static Command VerifyCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var path = new Argument<string>("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
+        var database = new Option<string?>("--database") { Description = "A PostgreSQL server to create the scratch database on (postgres://user:password@host:port/db). Default: a throwaway server from the machine's PostgreSQL binaries." };
+        var keep = new Option<bool>("--keep") { Description = "Keep the scratch database (and the throwaway server) afterwards." };
+        var format = new Option<string>("--format", "-f") { Description = "text or json.", DefaultValueFactory = _ => "text" }.AcceptOnlyFromAmong("text", "json");
+        var environment = new Option<string?>("--env") { Description = "The knexfile environment whose migration settings to use." };
+        var command = new Command("verify", "Run the migrations for real with the project's own knex on a scratch PostgreSQL database: each up, each down in reverse, then latest again.") { path, database, keep, format, environment };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var root = parse.GetValue(path)!;
+            var settings = Directory.Exists(root) ? AuditSettings.Load(root) : new AuditSettings();
+            var audit = Auditor.Run(root, new DiscoveryOptions { Environment = parse.GetValue(environment) ?? settings.Environment, Knexfile = settings.Knexfile, MigrationDirectories = settings.Migrations }, settings, null);
+            if (!File.Exists(Path.Combine(audit.Input.Project.Root, "node_modules", "knex", "package.json")) && !KnexResolvable(audit.Input.Project.Root))
+            {
+                throw new ProjectException($"knex is not installed in {audit.Input.Project.Root}: run 'npm install' there first ('migaudit verify' runs the project's own knex)");
+            }
+
+            VerifyResult result;
+            try
+            {
+                result = await Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), new SynchronousProgress(stderr));
+            }
+            catch (Exception error) when (error is InvalidOperationException or Npgsql.NpgsqlException or TimeoutException)
+            {
+                throw new ProjectException(Redaction.Redact(error.Message));
+            }
+
+            if (parse.GetValue(format) == "json")
+            {
+                stdout.WriteLine(VerifyReport.Json(result));
+            }
+            else
+            {
+                VerifyReport.WriteText(result, new ReportConsole(stdout, UseColour(stdout)));
+            }
+
+            return result.Passed ? ExitReady : ExitNotReady;
+        });
+        return command;
+    }
+
+    /// <summary>knex found by Node's resolution from the project folder (node_modules here or in a parent folder).</summary>
+    private static bool KnexResolvable(string root)
+    {
+        for (var directory = new DirectoryInfo(root); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "node_modules", "knex", "package.json")))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class SynchronousProgress(TextWriter writer) : IProgress<string>
+    {
+        public void Report(string value) => writer.WriteLine(value);
     }
 
     private static Command InitCommand(TextWriter stdout, TextWriter stderr)

@@ -1,0 +1,103 @@
+using Npgsql;
+
+namespace MigAudit.Live;
+
+/// <summary>The schema of a database as pg_catalog reports it: tables, columns, indexes, constraints (Knex's own tables excluded).</summary>
+public sealed record SchemaSnapshot(IReadOnlyDictionary<string, SnapshotTable> Tables)
+{
+    public static async Task<SchemaSnapshot> ReadAsync(NpgsqlConnection connection, string migrationsTable = "knex_migrations")
+    {
+        var tables = new SortedDictionary<string, (List<string> Columns, List<string> Indexes, List<string> Constraints)>(StringComparer.Ordinal);
+        (List<string>, List<string>, List<string>) Table(string name) =>
+            tables.TryGetValue(name, out var t) ? t : tables[name] = ([], [], []);
+
+        const string schemas = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
+        var ignored = new[] { migrationsTable, migrationsTable + "_lock" };
+        await using (var command = new NpgsqlCommand($"""
+            SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid)
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+            LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+            WHERE c.relkind IN ('r', 'p') AND {schemas}
+            ORDER BY c.relname, a.attnum
+            """, connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var table = reader.GetString(0);
+                if (!ignored.Contains(table))
+                {
+                    Table(table).Item1.Add($"{reader.GetString(1)} {reader.GetString(2)}{(reader.GetBoolean(3) ? " not null" : string.Empty)}{(reader.IsDBNull(4) ? string.Empty : " default " + reader.GetString(4))}");
+                }
+            }
+        }
+
+        await using (var command = new NpgsqlCommand($"""
+            SELECT t.relname, i.relname, pg_get_indexdef(i.oid)
+            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE {schemas} ORDER BY t.relname, i.relname
+            """, connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                if (!ignored.Contains(reader.GetString(0)))
+                {
+                    Table(reader.GetString(0)).Item2.Add($"{reader.GetString(1)}: {reader.GetString(2)}");
+                }
+            }
+        }
+
+        await using (var command = new NpgsqlCommand($"""
+            SELECT t.relname, c.conname, pg_get_constraintdef(c.oid)
+            FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE {schemas} ORDER BY t.relname, c.conname
+            """, connection))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                if (!ignored.Contains(reader.GetString(0)))
+                {
+                    Table(reader.GetString(0)).Item3.Add($"{reader.GetString(1)}: {reader.GetString(2)}");
+                }
+            }
+        }
+
+        return new SchemaSnapshot(tables.ToDictionary(t => t.Key, t => new SnapshotTable(t.Value.Columns, t.Value.Indexes, t.Value.Constraints), StringComparer.Ordinal));
+    }
+
+    /// <summary>How <paramref name="actual"/> differs from this snapshot, as readable lines.</summary>
+    public IReadOnlyList<string> DifferencesTo(SchemaSnapshot actual)
+    {
+        var differences = new List<string>();
+        foreach (var name in actual.Tables.Keys.Except(Tables.Keys).Order(StringComparer.Ordinal))
+        {
+            differences.Add($"table {name} is left behind");
+        }
+
+        foreach (var name in Tables.Keys.Except(actual.Tables.Keys).Order(StringComparer.Ordinal))
+        {
+            differences.Add($"table {name} is missing");
+        }
+
+        foreach (var (name, expected) in Tables.Where(t => actual.Tables.ContainsKey(t.Key)))
+        {
+            var now = actual.Tables[name];
+            Compare(differences, name, "column", expected.Columns, now.Columns);
+            Compare(differences, name, "index", expected.Indexes, now.Indexes);
+            Compare(differences, name, "constraint", expected.Constraints, now.Constraints);
+        }
+
+        return differences;
+    }
+
+    private static void Compare(List<string> differences, string table, string kind, IReadOnlyList<string> expected, IReadOnlyList<string> actual)
+    {
+        differences.AddRange(actual.Except(expected).Select(a => $"{table}: {kind} {a} is left behind"));
+        differences.AddRange(expected.Except(actual).Select(e => $"{table}: {kind} {e} is not restored"));
+    }
+}
+
+public sealed record SnapshotTable(IReadOnlyList<string> Columns, IReadOnlyList<string> Indexes, IReadOnlyList<string> Constraints);

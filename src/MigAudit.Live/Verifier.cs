@@ -1,0 +1,295 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using MigAudit.Core;
+using Npgsql;
+
+namespace MigAudit.Live;
+
+public enum StepStatus
+{
+    Ok,
+    Failed,
+    NotRun,
+    NotRestored,
+}
+
+public sealed record VerifyStep
+{
+    public required string Migration { get; init; }
+    public StepStatus Up { get; init; } = StepStatus.NotRun;
+    public string? UpError { get; init; }
+    public long UpMilliseconds { get; init; }
+    public StepStatus Down { get; init; } = StepStatus.NotRun;
+    public string? DownError { get; init; }
+    public long DownMilliseconds { get; init; }
+    public IReadOnlyList<string> DownDifferences { get; init; } = [];
+}
+
+public sealed record VerifyResult
+{
+    public required IReadOnlyList<VerifyStep> Steps { get; init; }
+    public bool? LatestAgain { get; init; }
+    public string? LatestAgainError { get; init; }
+    public IReadOnlyList<string> StaticModelDifferences { get; init; } = [];
+    public required string Server { get; init; }
+    public required string Database { get; init; }
+    public bool Kept { get; init; }
+    public TimeSpan Elapsed { get; init; }
+
+    public bool Passed => Steps.All(s => s.Up == StepStatus.Ok && s.Down == StepStatus.Ok) && LatestAgain == true;
+}
+
+/// <summary>
+/// 'migaudit verify': runs the chain for real with the project's own knex on a scratch database migaudit creates
+/// (migaudit_verify_&lt;random&gt;) and drops afterwards — each migration up with a schema snapshot after it, then each
+/// down in reverse compared with the snapshot before its up, then latest again. It never touches another database:
+/// the connection variables the project reads are pointed at the scratch database for the driver process.
+/// </summary>
+public static class Verifier
+{
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
+
+    public static async Task<VerifyResult> RunAsync(AuditResult audit, string? databaseUrl, bool keep, IProgress<string>? progress = null)
+    {
+        var clock = Stopwatch.StartNew();
+        ThrowawayPostgres? server = null;
+        string admin;
+        string serverText;
+        if (databaseUrl is null)
+        {
+            progress?.Report("starting a throwaway PostgreSQL server");
+            server = ThrowawayPostgres.Start();
+            admin = server.ConnectionString;
+            serverText = $"throwaway PostgreSQL on 127.0.0.1:{server.Port}";
+        }
+        else
+        {
+            admin = ToConnectionString(databaseUrl);
+            var builder = new NpgsqlConnectionStringBuilder(admin);
+            serverText = $"{builder.Host}:{builder.Port} (user {builder.Username})";
+        }
+
+        var database = "migaudit_verify_" + Guid.NewGuid().ToString("n")[..10];
+        var scratch = new NpgsqlConnectionStringBuilder(admin) { Database = database, Pooling = false }.ConnectionString;
+        try
+        {
+            await using (var connection = new NpgsqlConnection(admin))
+            {
+                await connection.OpenAsync();
+                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+                await create.ExecuteNonQueryAsync();
+            }
+
+            var steps = await RunChainAsync(audit, scratch, progress);
+            return steps with { Server = serverText, Database = database, Kept = keep, Elapsed = clock.Elapsed };
+        }
+        finally
+        {
+            if (!keep)
+            {
+                await DropAsync(admin, database);
+                server?.Dispose();
+            }
+        }
+    }
+
+    private static async Task<VerifyResult> RunChainAsync(AuditResult audit, string scratch, IProgress<string>? progress)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(scratch);
+        var url = $"postgres://{Uri.EscapeDataString(builder.Username ?? "postgres")}{(builder.Password is { Length: > 0 } p ? ":" + Uri.EscapeDataString(p) : string.Empty)}@{builder.Host}:{builder.Port}/{builder.Database}";
+        var environment = new Dictionary<string, string>
+        {
+            ["DATABASE_URL"] = url,
+            ["PGHOST"] = builder.Host!,
+            ["PGPORT"] = builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PGUSER"] = builder.Username ?? "postgres",
+            ["PGDATABASE"] = builder.Database!,
+            ["NODE_ENV"] = audit.Input.Project.Environment ?? "production",
+        };
+        if (builder.Password is { Length: > 0 } password)
+        {
+            environment["PGPASSWORD"] = password;
+        }
+
+        // Connection variables the project reads (DB_URL, DATABASE_URI...) also point at the scratch database.
+        foreach (var scenario in audit.Input.Configuration.Scenarios.Where(s => s.Id == ScenarioIds.Production))
+        {
+            foreach (var (name, value) in scenario.Variables.Where(v => v.Value.StartsWith("postgres://", StringComparison.Ordinal)))
+            {
+                environment[name] = url;
+            }
+        }
+
+        var settings = audit.Input.Project.Settings;
+        var root = audit.Input.Project.Root;
+        var migrations = new JsonObject
+        {
+            ["directory"] = new JsonArray(settings.Directories.Select(d => (JsonNode?)Path.GetFullPath(Path.Combine(root, d))).ToArray()),
+            ["tableName"] = settings.TableName,
+            ["loadExtensions"] = new JsonArray(settings.LoadExtensions.Select(e => (JsonNode?)e).ToArray()),
+            ["sortDirsSeparately"] = settings.SortDirsSeparately,
+        };
+        if (settings.SchemaName is not null)
+        {
+            migrations["schemaName"] = settings.SchemaName;
+        }
+
+        var connection = new JsonObject
+        {
+            ["host"] = builder.Host,
+            ["port"] = builder.Port,
+            ["user"] = builder.Username ?? "postgres",
+            ["database"] = builder.Database,
+        };
+        if (builder.Password is { Length: > 0 } secret)
+        {
+            connection["password"] = secret;
+        }
+
+        var names = audit.Input.Migrations.Select(m => m.Name).ToList();
+        var steps = names.Select(n => new VerifyStep { Migration = n }).ToArray();
+        var snapshots = new List<SchemaSnapshot>();
+        await using var database = new NpgsqlConnection(scratch);
+        await database.OpenAsync();
+        snapshots.Add(await SchemaSnapshot.ReadAsync(database, settings.TableName));
+
+        using var driver = KnexDriver.Start(root, connection, migrations, environment);
+        var applied = 0;
+        for (var i = 0; i < names.Count; i++)
+        {
+            var reply = driver.Send("up", StepTimeout);
+            progress?.Report($"[{i + 1}/{names.Count}] up   {names[i]}: {(reply.Ok ? "ok" : "FAILED")} ({reply.Milliseconds} ms)");
+            if (!reply.Ok)
+            {
+                steps[i] = steps[i] with { Up = StepStatus.Failed, UpError = reply.Error, UpMilliseconds = reply.Milliseconds };
+                break;
+            }
+
+            var ran = reply.Names.FirstOrDefault();
+            steps[i] = steps[i] with
+            {
+                Up = StepStatus.Ok,
+                UpMilliseconds = reply.Milliseconds,
+                UpError = ran is not null && ran != names[i] ? $"knex ran {ran} here, migaudit expected {names[i]}" : null,
+            };
+            snapshots.Add(await SchemaSnapshot.ReadAsync(database, settings.TableName));
+            applied++;
+        }
+
+        var finalSnapshot = snapshots[^1];
+        var downOk = true;
+        for (var i = applied - 1; i >= 0; i--)
+        {
+            var reply = driver.Send("down", StepTimeout);
+            progress?.Report($"[{i + 1}/{names.Count}] down {names[i]}: {(reply.Ok ? "ok" : "FAILED")} ({reply.Milliseconds} ms)");
+            if (!reply.Ok)
+            {
+                steps[i] = steps[i] with { Down = StepStatus.Failed, DownError = reply.Error, DownMilliseconds = reply.Milliseconds };
+                downOk = false;
+                break;
+            }
+
+            var differences = snapshots[i].DifferencesTo(await SchemaSnapshot.ReadAsync(database, settings.TableName));
+            steps[i] = steps[i] with
+            {
+                Down = differences.Count == 0 ? StepStatus.Ok : StepStatus.NotRestored,
+                DownMilliseconds = reply.Milliseconds,
+                DownDifferences = differences,
+            };
+        }
+
+        bool? latestAgain = null;
+        string? latestError = null;
+        if (applied == names.Count && downOk)
+        {
+            var reply = driver.Send("latest", StepTimeout);
+            progress?.Report($"latest again: {(reply.Ok ? "ok" : "FAILED")} ({reply.Milliseconds} ms)");
+            (latestAgain, latestError) = (reply.Ok, reply.Error);
+        }
+
+        return new VerifyResult
+        {
+            Steps = steps,
+            LatestAgain = latestAgain,
+            LatestAgainError = latestError,
+            StaticModelDifferences = CompareWithStatic(audit.Input.Schema.Schema, finalSnapshot),
+            Server = string.Empty,
+            Database = string.Empty,
+        };
+    }
+
+    /// <summary>Where the static replay's model disagrees with the real schema: how we learn what the replay still misses.</summary>
+    public static IReadOnlyList<string> CompareWithStatic(SchemaModel model, SchemaSnapshot real)
+    {
+        var differences = new List<string>();
+        foreach (var table in real.Tables.Keys.Where(t => model.Table(t) is null).Order(StringComparer.Ordinal))
+        {
+            differences.Add($"table {table} exists in the database but not in the static model");
+        }
+
+        foreach (var table in model.Tables.Keys.Where(t => !real.Tables.ContainsKey(t)).Order(StringComparer.Ordinal))
+        {
+            differences.Add($"table {table} is in the static model but not in the database");
+        }
+
+        foreach (var (name, table) in model.Tables.Where(t => real.Tables.ContainsKey(t.Key)).OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            var realColumns = real.Tables[name].Columns.Select(c => c.Split(' ')[0]).ToHashSet(StringComparer.Ordinal);
+            var modelColumns = table.Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            differences.AddRange(realColumns.Except(modelColumns).Order(StringComparer.Ordinal).Select(c => $"column {name}.{c} exists in the database but not in the static model"));
+            differences.AddRange(modelColumns.Except(realColumns).Order(StringComparer.Ordinal).Select(c => $"column {name}.{c} is in the static model but not in the database"));
+            var realIndexes = real.Tables[name].Indexes.Select(i => i.Split(':')[0]).Where(i => !i.EndsWith("_pkey", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+            var modelIndexes = table.Indexes.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+            differences.AddRange(realIndexes.Except(modelIndexes).Order(StringComparer.Ordinal).Select(i => $"index {i} on {name} exists in the database but not in the static model"));
+            differences.AddRange(modelIndexes.Except(realIndexes).Order(StringComparer.Ordinal).Select(i => $"index {i} on {name} is in the static model but not in the database"));
+            var realForeignKeys = real.Tables[name].Constraints.Count(c => c.Contains("FOREIGN KEY", StringComparison.Ordinal));
+            if (realForeignKeys != table.ForeignKeys.Count)
+            {
+                differences.Add($"{name} has {realForeignKeys} foreign keys in the database, {table.ForeignKeys.Count} in the static model");
+            }
+        }
+
+        return differences;
+    }
+
+    private static async Task DropAsync(string admin, string database)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(admin);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // The server may be gone already (throwaway stopped): nothing left to drop.
+        }
+    }
+
+    /// <summary>postgres://user:password@host:port/database?sslmode=... or a key=value connection string.</summary>
+    public static string ToConnectionString(string url)
+    {
+        if (!url.StartsWith("postgres://", StringComparison.Ordinal) && !url.StartsWith("postgresql://", StringComparison.Ordinal))
+        {
+            return new NpgsqlConnectionStringBuilder(url).ConnectionString;
+        }
+
+        var uri = new Uri(url);
+        var userInfo = uri.UserInfo.Split(':', 2);
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = uri.Host,
+            Port = uri.Port > 0 ? uri.Port : 5432,
+            Username = Uri.UnescapeDataString(userInfo[0]),
+            Database = uri.AbsolutePath.Trim('/') is { Length: > 0 } name ? Uri.UnescapeDataString(name) : "postgres",
+            Pooling = false,
+        };
+        if (userInfo.Length > 1)
+        {
+            builder.Password = Uri.UnescapeDataString(userInfo[1]);
+        }
+
+        return builder.ConnectionString;
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MigAudit.Reporting;
+
+namespace MigAudit.Live;
+
+/// <summary>The verify result as text (per migration: up, down, time, differences) and as JSON.</summary>
+public static class VerifyReport
+{
+    public static void WriteText(VerifyResult result, ReportConsole output)
+    {
+        output.Line($"migaudit verify: {(result.Passed ? "PASSED" : "FAILED")}", result.Passed ? "green bold" : "red bold");
+        output.Line($"Server: {result.Server}; scratch database: {result.Database}{(result.Kept ? " (kept)" : " (dropped)")}");
+        output.Line();
+        var width = Math.Max(9, result.Steps.Select(s => s.Migration.Length).DefaultIfEmpty(9).Max());
+        output.Line($"{"#",4}  {"migration".PadRight(width)}  {"up",-7} {"ms",6}  {"down",-13} {"ms",6}");
+        for (var i = 0; i < result.Steps.Count; i++)
+        {
+            var step = result.Steps[i];
+            var style = step.Up == StepStatus.Failed || step.Down is StepStatus.Failed or StepStatus.NotRestored ? "red" : null;
+            output.Line($"{i + 1,4}  {step.Migration.PadRight(width)}  {Text(step.Up),-7} {step.UpMilliseconds,6}  {Text(step.Down),-13} {step.DownMilliseconds,6}", style);
+            if (step.UpError is not null)
+            {
+                output.Line($"      up: {step.UpError}", "red");
+            }
+
+            if (step.DownError is not null)
+            {
+                output.Line($"      down: {step.DownError}", "red");
+            }
+
+            foreach (var difference in step.DownDifferences)
+            {
+                output.Line($"      down does not restore the schema: {difference}", "red");
+            }
+        }
+
+        output.Line();
+        output.Line(result.LatestAgain switch
+        {
+            true => "latest again after rolling everything back: ok",
+            false => $"latest again after rolling everything back: FAILED: {result.LatestAgainError}",
+            _ => "latest again: not run (the chain did not go up and down cleanly)",
+        });
+        output.Line();
+        if (result.StaticModelDifferences.Count == 0)
+        {
+            output.Line("The static schema replay matches the real schema.", "green");
+        }
+        else
+        {
+            output.Line($"Where the static schema replay differs from the real schema ({result.StaticModelDifferences.Count}):", "yellow");
+            foreach (var difference in result.StaticModelDifferences)
+            {
+                output.Line($"- {difference}");
+            }
+        }
+
+        output.Line($"Took {result.Elapsed.TotalSeconds:0.0} s");
+    }
+
+    public static string Json(VerifyResult result) => new JsonObject
+    {
+        ["schemaVersion"] = 1,
+        ["passed"] = result.Passed,
+        ["server"] = result.Server,
+        ["database"] = result.Database,
+        ["kept"] = result.Kept,
+        ["migrations"] = new JsonArray(result.Steps.Select(s => (JsonNode?)new JsonObject
+        {
+            ["name"] = s.Migration,
+            ["up"] = Text(s.Up),
+            ["upError"] = s.UpError,
+            ["upMs"] = s.UpMilliseconds,
+            ["down"] = Text(s.Down),
+            ["downError"] = s.DownError,
+            ["downMs"] = s.DownMilliseconds,
+            ["downDifferences"] = new JsonArray(s.DownDifferences.Select(d => (JsonNode?)d).ToArray()),
+        }).ToArray()),
+        ["latestAgain"] = result.LatestAgain,
+        ["latestAgainError"] = result.LatestAgainError,
+        ["staticModelDifferences"] = new JsonArray(result.StaticModelDifferences.Select(d => (JsonNode?)d).ToArray()),
+        ["elapsedMs"] = (long)result.Elapsed.TotalMilliseconds,
+    }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    public static string Text(StepStatus status) => status switch
+    {
+        StepStatus.Ok => "ok",
+        StepStatus.Failed => "failed",
+        StepStatus.NotRestored => "not-restored",
+        _ => "not-run",
+    };
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using MigAudit.Live;
+using MigAudit.Tests.Support;
+using Xunit.Abstractions;
+
+namespace MigAudit.Tests.Live;
+
+/// <summary>
+/// 'migaudit verify' against a real PostgreSQL server with real knex and pg from npm (tests/node). These tests fail
+/// in CI when PostgreSQL or knex is missing, and say they are skipped on a developer machine without them.
+/// </summary>
+public sealed class VerifyTests(ITestOutputHelper output)
+{
+    private bool Ready()
+    {
+        if (ThrowawayPostgres.FindBinaries() is null)
+        {
+            Assert.False(NodeKnex.Required, "PostgreSQL is required in CI (apt-get install postgresql)");
+            output.WriteLine("SKIPPED: PostgreSQL is not installed (apt-get install postgresql)");
+            return false;
+        }
+
+        return NodeKnex.EnsureAvailable(output);
+    }
+
+    private static TempRepo Project(params (string Name, string Content)[] migrations)
+    {
+        var repo = new TempRepo();
+        repo.Write("knexfile.js", Audit.Knexfile);
+        foreach (var (name, content) in migrations)
+        {
+            repo.Write("migrations/" + name, content);
+        }
+
+        repo.Commit();
+        Directory.CreateSymbolicLink(repo.PathOf("node_modules"), Path.Combine(NodeKnex.ScriptsDirectory!, "node_modules"));
+        return repo;
+    }
+
+    private const string Users = """
+        exports.up = (knex) => knex.schema.createTable('users', (t) => {
+          t.increments('id');
+          t.string('email').notNullable().unique();
+          t.timestamps(true, true);
+        });
+        exports.down = (knex) => knex.schema.dropTable('users');
+        """;
+
+    private const string Posts = """
+        exports.up = async (knex) => {
+          await knex.schema.createTable('posts', (t) => {
+            t.increments('id');
+            t.integer('user_id').notNullable().references('id').inTable('users').onDelete('CASCADE').index();
+            t.text('body');
+          });
+          await knex.raw('CREATE INDEX posts_body_idx ON posts (body)');
+        };
+        exports.down = async (knex) => {
+          await knex.raw('DROP INDEX posts_body_idx');
+          await knex.schema.dropTable('posts');
+        };
+        """;
+
+    [Fact]
+    public async Task Passing_chain_goes_up_down_and_up_again_and_matches_the_static_model()
+    {
+        if (!Ready())
+        {
+            return;
+        }
+
+        using var repo = Project(("20250101000000_users.js", Users), ("20250102000000_posts.js", Posts));
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        using var json = JsonDocument.Parse(run.Stdout);
+        var root = json.RootElement;
+        Assert.True(root.GetProperty("passed").GetBoolean());
+        Assert.True(root.GetProperty("latestAgain").GetBoolean());
+        Assert.Equal(["ok", "ok"], root.GetProperty("migrations").EnumerateArray().Select(m => m.GetProperty("up").GetString()));
+        Assert.Equal(["ok", "ok"], root.GetProperty("migrations").EnumerateArray().Select(m => m.GetProperty("down").GetString()));
+        Assert.Equal(0, root.GetProperty("staticModelDifferences").GetArrayLength());
+        Assert.StartsWith("migaudit_verify_", root.GetProperty("database").GetString());
+        Assert.Contains("[2/2] up   20250102000000_posts.js: ok", run.Stderr);
+    }
+
+    [Fact]
+    public async Task Failing_migration_reports_the_database_error_and_stops_the_chain()
+    {
+        if (!Ready())
+        {
+            return;
+        }
+
+        using var repo = Project(
+            ("20250101000000_posts.js", Posts),
+            ("20250102000000_users.js", Users));
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+        Assert.Equal(1, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Stdout);
+        var first = json.RootElement.GetProperty("migrations")[0];
+        Assert.Equal("failed", first.GetProperty("up").GetString());
+        Assert.Contains("relation \"users\" does not exist", first.GetProperty("upError").GetString());
+        Assert.Equal("not-run", json.RootElement.GetProperty("migrations")[1].GetProperty("up").GetString());
+    }
+
+    [Fact]
+    public async Task Down_that_leaves_a_table_behind_is_shown_with_the_difference()
+    {
+        if (!Ready())
+        {
+            return;
+        }
+
+        using var repo = Project(("20250101000000_tags.js", """
+            exports.up = async (knex) => {
+              await knex.schema.createTable('tags', (t) => t.increments('id'));
+              await knex.schema.createTable('tag_aliases', (t) => t.increments('id'));
+            };
+            exports.down = (knex) => knex.schema.dropTable('tags');
+            """));
+        var run = await CliRunner.RunAsync("verify", repo.Root);
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("down does not restore the schema: table tag_aliases is left behind", run.Stdout);
+        Assert.Contains("not-restored", run.Stdout);
+    }
+
+    [Fact]
+    public async Task Given_server_gets_a_scratch_database_that_is_dropped_afterwards()
+    {
+        if (!Ready())
+        {
+            return;
+        }
+
+        using var server = ThrowawayPostgres.Start();
+        using var repo = Project(("20250101000000_users.js", Users));
+        var url = $"postgres://postgres@127.0.0.1:{server.Port}/postgres";
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--database", url, "--format", "json");
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+
+        await using var connection = new Npgsql.NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var databases = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname LIKE 'migaudit_verify_%'", connection);
+        Assert.Equal(0L, (long)(await databases.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task Missing_knex_is_a_one_line_error_naming_npm_install()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", Audit.Knexfile);
+        repo.Write("migrations/20250101000000_users.js", Users);
+        repo.Commit();
+        var run = await CliRunner.RunAsync("verify", repo.Root);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("run 'npm install' there first", run.Stderr);
+    }
+}
