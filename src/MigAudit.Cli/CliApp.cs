@@ -61,6 +61,7 @@ public static class CliApp
         root.Subcommands.Add(BenchGenCommand(stdout));
         root.Subcommands.Add(InitCommand(stdout, stderr));
         root.Subcommands.Add(VerifyCommand(stdout, stderr));
+        root.Subcommands.Add(DriftCommand(stdout));
         root.Subcommands.Add(RulesCommand(stdout));
         root.Subcommands.Add(ExplainCommand(stdout));
         return root;
@@ -194,6 +195,42 @@ public static class CliApp
             }
 
             return result.Passed ? ExitReady : ExitNotReady;
+        });
+        return command;
+    }
+
+    private static Command DriftCommand(TextWriter stdout)
+    {
+        var path = new Argument<string>("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
+        var database = new Option<string>("--database") { Description = "The database to compare with the project (postgres://user:password@host:port/db), opened read-only.", Required = true };
+        var format = new Option<string>("--format", "-f") { Description = "text or json.", DefaultValueFactory = _ => "text" }.AcceptOnlyFromAmong("text", "json");
+        var environment = new Option<string?>("--env") { Description = "The knexfile environment whose migration settings to use." };
+        var command = new Command("drift", "Compare a live database with the project, read-only: applied vs files, pending, lock, orphaned and missing tables, schema differences.") { path, database, format, environment };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var root = parse.GetValue(path)!;
+            var settings = Directory.Exists(root) ? AuditSettings.Load(root) : new AuditSettings();
+            var audit = Auditor.Run(root, new DiscoveryOptions { Environment = parse.GetValue(environment) ?? settings.Environment, Knexfile = settings.Knexfile, MigrationDirectories = settings.Migrations }, settings, null);
+            DriftResult result;
+            try
+            {
+                result = await DriftChecker.RunAsync(audit, parse.GetValue(database)!);
+            }
+            catch (Exception error) when (error is InvalidOperationException or Npgsql.NpgsqlException or ArgumentException or UriFormatException)
+            {
+                throw new ProjectException(Redaction.Redact(error.Message));
+            }
+
+            if (parse.GetValue(format) == "json")
+            {
+                stdout.WriteLine(DriftReport.Json(result));
+            }
+            else
+            {
+                DriftReport.WriteText(result, new ReportConsole(stdout, UseColour(stdout)));
+            }
+
+            return result.Clean ? ExitReady : ExitNotReady;
         });
         return command;
     }
