@@ -13,56 +13,37 @@ public sealed record SchemaSnapshot(IReadOnlyDictionary<string, SnapshotTable> T
 
         const string schemas = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
         var ignored = new[] { migrationsTable, migrationsTable + "_lock" };
-        await using (var command = new NpgsqlCommand($"""
-            SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid)
+
+        // One round trip per snapshot: verify takes one after every step.
+        await using var command = new NpgsqlCommand($"""
+            SELECT 0, c.relname, a.attnum, a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+                   || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+                   || COALESCE(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
             LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
             WHERE c.relkind IN ('r', 'p') AND {schemas}
-            ORDER BY c.relname, a.attnum
-            """, connection))
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                var table = reader.GetString(0);
-                if (!ignored.Contains(table))
-                {
-                    Table(table).Item1.Add($"{reader.GetString(1)} {reader.GetString(2)}{(reader.GetBoolean(3) ? " not null" : string.Empty)}{(reader.IsDBNull(4) ? string.Empty : " default " + reader.GetString(4))}");
-                }
-            }
-        }
-
-        await using (var command = new NpgsqlCommand($"""
-            SELECT t.relname, i.relname, pg_get_indexdef(i.oid)
+            UNION ALL
+            SELECT 1, t.relname, 0, i.relname || ': ' || pg_get_indexdef(i.oid)
             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
-            WHERE {schemas} ORDER BY t.relname, i.relname
-            """, connection))
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                if (!ignored.Contains(reader.GetString(0)))
-                {
-                    Table(reader.GetString(0)).Item2.Add($"{reader.GetString(1)}: {reader.GetString(2)}");
-                }
-            }
-        }
-
-        await using (var command = new NpgsqlCommand($"""
-            SELECT t.relname, c.conname, pg_get_constraintdef(c.oid)
+            WHERE {schemas}
+            UNION ALL
+            SELECT 2, t.relname, 0, c.conname || ': ' || pg_get_constraintdef(c.oid)
             FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
-            WHERE {schemas} ORDER BY t.relname, c.conname
-            """, connection))
-        await using (var reader = await command.ExecuteReaderAsync())
+            WHERE {schemas}
+            ORDER BY 1, 2, 3, 4
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
         {
-            while (await reader.ReadAsync())
+            var table = reader.GetString(1);
+            if (ignored.Contains(table))
             {
-                if (!ignored.Contains(reader.GetString(0)))
-                {
-                    Table(reader.GetString(0)).Item3.Add($"{reader.GetString(1)}: {reader.GetString(2)}");
-                }
+                continue;
             }
+
+            var (columns, indexes, constraints) = Table(table);
+            (reader.GetInt32(0) switch { 0 => columns, 1 => indexes, _ => constraints }).Add(reader.GetString(3));
         }
 
         return new SchemaSnapshot(tables.ToDictionary(t => t.Key, t => new SnapshotTable(t.Value.Columns, t.Value.Indexes, t.Value.Constraints), StringComparer.Ordinal));
