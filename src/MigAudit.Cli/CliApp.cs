@@ -8,6 +8,7 @@ using MigAudit.Live;
 using MigAudit.Knex.Discovery;
 using MigAudit.Reporting;
 using MigAudit.Rules;
+using Spectre.Console;
 
 namespace MigAudit.Cli;
 
@@ -178,7 +179,9 @@ public static class CliApp
             VerifyResult result;
             try
             {
-                result = await Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), new SynchronousProgress(stderr));
+                result = stderr == Console.Error && !Console.IsErrorRedirected
+                    ? await LiveProgressAsync(audit.Input.Migrations.Count, progress => Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), progress))
+                    : await Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), new SynchronousProgress(stderr));
             }
             catch (Exception error) when (error is InvalidOperationException or Npgsql.NpgsqlException or TimeoutException)
             {
@@ -252,6 +255,37 @@ public static class CliApp
     private sealed class SynchronousProgress(TextWriter writer) : IProgress<string>
     {
         public void Report(string value) => writer.WriteLine(value);
+    }
+
+    /// <summary>A live Spectre.Console display on the terminal: one bar for the ups, one for the downs.</summary>
+    private static async Task<VerifyResult> LiveProgressAsync(int migrations, Func<IProgress<string>, Task<VerifyResult>> run)
+    {
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(Console.Error) });
+        VerifyResult? result = null;
+        await console.Progress()
+            .Columns(new Spectre.Console.TaskDescriptionColumn(), new Spectre.Console.ProgressBarColumn(), new Spectre.Console.PercentageColumn(), new Spectre.Console.ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var up = context.AddTask("up, one by one", maxValue: Math.Max(1, migrations));
+                var down = context.AddTask("down, in reverse", maxValue: Math.Max(1, migrations));
+                result = await run(new LiveProgress(line =>
+                {
+                    var task = line.Contains("] up ", StringComparison.Ordinal) ? up : line.Contains("] down ", StringComparison.Ordinal) ? down : null;
+                    task?.Increment(1);
+                    if (task is not null)
+                    {
+                        task.Description = Spectre.Console.Markup.Escape(line[(line.IndexOf(']', StringComparison.Ordinal) + 2)..]);
+                    }
+                }));
+                up.Value = up.MaxValue;
+                down.Value = down.MaxValue;
+            });
+        return result!;
+    }
+
+    private sealed class LiveProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
     }
 
     private static Command InitCommand(TextWriter stdout, TextWriter stderr)
