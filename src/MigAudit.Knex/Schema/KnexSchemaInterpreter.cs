@@ -685,10 +685,6 @@ public sealed class KnexSchemaInterpreter(SchemaState state, StaticEvaluator eva
         string? uniqueName = null;
         var index = false;
         string? indexName = null;
-        string? references = null;
-        string? inTable = null;
-        string? onDelete = null;
-        string? onUpdate = null;
         foreach (var modifier in modifiers)
         {
             var margs = modifier.Arguments ?? [];
@@ -714,18 +710,6 @@ public sealed class KnexSchemaInterpreter(SchemaState state, StaticEvaluator eva
                 case "index":
                     index = true;
                     indexName = IndexName(margs, 0, frame);
-                    break;
-                case "references":
-                    references = Text(margs, 0, frame);
-                    break;
-                case "inTable":
-                    inTable = Text(margs, 0, frame);
-                    break;
-                case "onDelete":
-                    onDelete = Text(margs, 0, frame)?.ToUpperInvariant();
-                    break;
-                case "onUpdate":
-                    onUpdate = Text(margs, 0, frame)?.ToUpperInvariant();
                     break;
                 case "alter":
                     alter = true;
@@ -756,18 +740,16 @@ public sealed class KnexSchemaInterpreter(SchemaState state, StaticEvaluator eva
             state.AddIndex(table, [name], unique: false, indexName, line);
         }
 
-        if (references is not null)
+        var reference = ReadReference(modifiers, frame);
+        if (reference.References is not null)
         {
-            var (targetTable, targetColumn) = references.Contains('.', StringComparison.Ordinal)
-                ? (references[..references.LastIndexOf('.')], references[(references.LastIndexOf('.') + 1)..])
-                : (inTable, references);
-            if (targetTable is null)
+            if (reference.Table is null)
             {
                 Gap(type.Node, frame, "references() without a table");
                 return;
             }
 
-            state.AddForeignKey(table, [name], targetTable, [targetColumn], onDelete, onUpdate, null, line);
+            state.AddForeignKey(table, [name], reference.Table, [reference.Column!], reference.OnDelete, reference.OnUpdate, null, line);
         }
 
         Understood();
@@ -775,42 +757,43 @@ public sealed class KnexSchemaInterpreter(SchemaState state, StaticEvaluator eva
 
     private void ForeignKey(string table, IReadOnlyList<string> columns, string? name, List<Link> modifiers, int line, Frame frame)
     {
-        string? references = null;
-        string? inTable = null;
-        string? onDelete = null;
-        string? onUpdate = null;
-        foreach (var modifier in modifiers)
-        {
-            var margs = modifier.Arguments ?? [];
-            switch (modifier.Name)
-            {
-                case "references":
-                    references = Text(margs, 0, frame);
-                    break;
-                case "inTable":
-                    inTable = Text(margs, 0, frame);
-                    break;
-                case "onDelete":
-                    onDelete = Text(margs, 0, frame)?.ToUpperInvariant();
-                    break;
-                case "onUpdate":
-                    onUpdate = Text(margs, 0, frame)?.ToUpperInvariant();
-                    break;
-            }
-        }
-
-        var (targetTable, targetColumn) = references is not null && references.Contains('.', StringComparison.Ordinal)
-            ? (references[..references.LastIndexOf('.')], references[(references.LastIndexOf('.') + 1)..])
-            : (inTable, references);
-        if (targetTable is null || targetColumn is null)
+        var reference = ReadReference(modifiers, frame);
+        if (reference.Table is null || reference.Column is null)
         {
             total++;
             gaps.Add(new NotUnderstood(line, $"foreign({string.Join(", ", columns)})", "foreign() without a statically known references()/inTable()"));
             return;
         }
 
-        state.AddForeignKey(table, columns, targetTable, [targetColumn], onDelete, onUpdate, name, line);
+        state.AddForeignKey(table, columns, reference.Table, [reference.Column], reference.OnDelete, reference.OnUpdate, name, line);
         Understood();
+    }
+
+    /// <summary>A foreign key's target and actions, as written with references('t.c') or references('c').inTable('t'), onDelete, onUpdate.</summary>
+    private sealed record Reference(string? References, string? InTable, string? OnDelete, string? OnUpdate)
+    {
+        public string? Table => References is not null && References.Contains('.', StringComparison.Ordinal) ? References[..References.LastIndexOf('.')] : InTable;
+
+        public string? Column => References is not null && References.Contains('.', StringComparison.Ordinal) ? References[(References.LastIndexOf('.') + 1)..] : References;
+    }
+
+    private Reference ReadReference(IEnumerable<Link> modifiers, Frame frame)
+    {
+        var reference = new Reference(null, null, null, null);
+        foreach (var modifier in modifiers)
+        {
+            var args = modifier.Arguments ?? [];
+            reference = modifier.Name switch
+            {
+                "references" => reference with { References = Text(args, 0, frame) },
+                "inTable" => reference with { InTable = Text(args, 0, frame) },
+                "onDelete" => reference with { OnDelete = Text(args, 0, frame)?.ToUpperInvariant() },
+                "onUpdate" => reference with { OnUpdate = Text(args, 0, frame)?.ToUpperInvariant() },
+                _ => reference,
+            };
+        }
+
+        return reference;
     }
 
     /// <summary>Calls a local or required helper function with the knex or table builder it is given, as if its body were written here.</summary>
