@@ -105,13 +105,7 @@ public static class CliApp
         command.SetAction(parse =>
         {
             var root = parse.GetValue(path)!;
-            var settings = Directory.Exists(root) ? AuditSettings.Load(root) : new AuditSettings();
-            var options = new DiscoveryOptions
-            {
-                Environment = parse.GetValue(environment) ?? settings.Environment,
-                Knexfile = parse.GetValue(knexfile) ?? settings.Knexfile,
-                MigrationDirectories = parse.GetValue(migrations) is { Length: > 0 } given ? given : settings.Migrations,
-            };
+            var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations));
             ISet<string>? accepted = null;
             if (parse.GetValue(baseline) is { } baselineFile)
             {
@@ -138,6 +132,18 @@ public static class CliApp
             return ExitCode(result, parse.GetValue(failOn) ?? settings.FailOn);
         });
         return command;
+    }
+
+    /// <summary>The project's settings file, with command-line options winning over it.</summary>
+    private static (AuditSettings Settings, DiscoveryOptions Options) Configure(string root, string? environment, string? knexfile, string[]? migrations)
+    {
+        var settings = Directory.Exists(root) ? AuditSettings.Load(root) : new AuditSettings();
+        return (settings, new DiscoveryOptions
+        {
+            Environment = environment ?? settings.Environment,
+            Knexfile = knexfile ?? settings.Knexfile,
+            MigrationDirectories = migrations is { Length: > 0 } ? migrations : settings.Migrations,
+        });
     }
 
     public static int ExitCode(AuditResult result, string? failOn)
@@ -169,9 +175,9 @@ public static class CliApp
         command.SetAction(async (parse, cancellation) =>
         {
             var root = parse.GetValue(path)!;
-            var settings = Directory.Exists(root) ? AuditSettings.Load(root) : new AuditSettings();
-            var audit = Auditor.Run(root, new DiscoveryOptions { Environment = parse.GetValue(environment) ?? settings.Environment, Knexfile = settings.Knexfile, MigrationDirectories = settings.Migrations }, settings, null);
-            if (!File.Exists(Path.Combine(audit.Input.Project.Root, "node_modules", "knex", "package.json")) && !KnexResolvable(audit.Input.Project.Root))
+            var (settings, options) = Configure(root, parse.GetValue(environment), null, null);
+            var audit = Auditor.Run(root, options, settings, baseline: null);
+            if (!KnexResolvable(audit.Input.Project.Root))
             {
                 throw new ProjectException($"knex is not installed in {audit.Input.Project.Root}: run 'npm install' there first ('migaudit verify' runs the project's own knex)");
             }
@@ -212,8 +218,8 @@ public static class CliApp
         command.SetAction(async (parse, cancellation) =>
         {
             var root = parse.GetValue(path)!;
-            var settings = Directory.Exists(root) ? AuditSettings.Load(root) : new AuditSettings();
-            var audit = Auditor.Run(root, new DiscoveryOptions { Environment = parse.GetValue(environment) ?? settings.Environment, Knexfile = settings.Knexfile, MigrationDirectories = settings.Migrations }, settings, null);
+            var (settings, options) = Configure(root, parse.GetValue(environment), null, null);
+            var audit = Auditor.Run(root, options, settings, baseline: null);
             DriftResult result;
             try
             {
@@ -355,8 +361,9 @@ public static class CliApp
         var command = new Command("schema", "Print the schema replayed statically from the migrations: tables, columns, foreign keys, indexes, and which migration created each.") { path, format, environment, knexfile, migrations };
         command.SetAction(parse =>
         {
-            var options = new DiscoveryOptions { Environment = parse.GetValue(environment), Knexfile = parse.GetValue(knexfile), MigrationDirectories = parse.GetValue(migrations) ?? [] };
-            var replay = Auditor.Run(parse.GetValue(path)!, options).Input.Schema;
+            var root = parse.GetValue(path)!;
+            var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations));
+            var replay = Auditor.Run(root, options, settings, baseline: null).Input.Schema;
             switch (parse.GetValue(format))
             {
                 case "json":

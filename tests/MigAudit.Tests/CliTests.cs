@@ -119,4 +119,18 @@ public sealed class CliTests
         Assert.Contains("ALTER TABLE \"posts\" ADD CONSTRAINT \"posts_user_id_foreign\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\") ON DELETE CASCADE;", sql.Stdout);
         Assert.Contains("CREATE INDEX \"posts_user_id_index\" ON \"posts\" (\"user_id\");", sql.Stdout);
     }
+
+    [Fact]
+    public async Task Schema_command_reads_the_project_configuration()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("db/changes/20250101000000_users.js", Audit.CreateTable("users"));
+        Assert.Equal(2, (await CliRunner.RunAsync("schema", repo.Root)).ExitCode);
+
+        repo.Write(".migauditrc.json", "{ \"migrations\": [\"db/changes\"] }");
+        var run = await CliRunner.RunAsync("schema", repo.Root, "--format", "json");
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Stdout);
+        Assert.Equal("users", json.RootElement.GetProperty("schema").GetProperty("tables")[0].GetProperty("name").GetString());
+    }
 }
