@@ -4,6 +4,7 @@ using MigAudit.Core;
 using MigAudit.Demo;
 using MigAudit.Config;
 using MigAudit.Engine;
+using MigAudit.Engine.Fixes;
 using MigAudit.Live;
 using MigAudit.Knex.Discovery;
 using MigAudit.Reporting;
@@ -63,6 +64,7 @@ public static class CliApp
         root.Subcommands.Add(InitCommand(stdout, stderr));
         root.Subcommands.Add(VerifyCommand(stdout, stderr));
         root.Subcommands.Add(DriftCommand(stdout));
+        root.Subcommands.Add(FixCommand(stdout));
         root.Subcommands.Add(RulesCommand(stdout));
         root.Subcommands.Add(ExplainCommand(stdout));
         return root;
@@ -240,6 +242,54 @@ public static class CliApp
             }
 
             return result.Clean ? ExitReady : ExitNotReady;
+        });
+        return command;
+    }
+
+    private static Command FixCommand(TextWriter stdout)
+    {
+        var path = new Argument<string>("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
+        var rules = new Option<string[]>("--rule") { Description = $"Fix only these rules ({string.Join(", ", Fixer.SupportedRules)}). Repeat for several.", AllowMultipleArgumentsPerToken = true };
+        var apply = new Option<bool>("--apply") { Description = "Write the changes (renames with git mv). Without it nothing is changed: the diff and commands are printed." };
+        var command = new Command("fix", "Fix what can be fixed mechanically and safely; prints a unified diff, changes nothing without --apply.") { path, rules, apply };
+        command.SetAction(parse =>
+        {
+            var root = parse.GetValue(path)!;
+            var selected = parse.GetValue(rules) ?? [];
+            foreach (var rule in selected.Where(r => !Fixer.SupportedRules.Contains(r)))
+            {
+                throw new ProjectException($"'{rule}' has no automatic fix (fixable: {string.Join(", ", Fixer.SupportedRules)})");
+            }
+
+            var (settings, options) = Configure(root, null, null, null);
+            var audit = Auditor.Run(root, options, settings, baseline: null);
+            var plan = Fixer.Plan(audit, selected);
+            if (plan.IsEmpty && plan.Refusals.Count == 0)
+            {
+                stdout.WriteLine("Nothing to fix.");
+                return ExitReady;
+            }
+
+            stdout.Write(plan.Describe());
+            if (!parse.GetValue(apply))
+            {
+                stdout.WriteLine(plan.IsEmpty ? "Nothing to change." : "Dry run: nothing was changed. Run again with --apply to write these changes.");
+                return ExitReady;
+            }
+
+            try
+            {
+                foreach (var line in Fixer.Apply(plan, audit.Input.Project.Root))
+                {
+                    stdout.WriteLine(line);
+                }
+            }
+            catch (InvalidOperationException error)
+            {
+                throw new ProjectException(error.Message);
+            }
+
+            return ExitReady;
         });
         return command;
     }

@@ -31,6 +31,9 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache)
 
     public SchemaReplay Result => new() { Schema = state.Current, Migrations = [.. replays] };
 
+    /// <summary>The schema after the steps so far (for fixes that derive a down from what an up built).</summary>
+    public SchemaModel Current => state.Current;
+
     public MigrationReplay Step(Input migration)
     {
         var entry = cache.Get(migration.FullPath);

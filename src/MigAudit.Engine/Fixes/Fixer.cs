@@ -1,0 +1,312 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Acornima.Ast;
+using MigAudit.Core;
+using MigAudit.Git;
+using MigAudit.Knex.JavaScript;
+using MigAudit.Knex.Migrations;
+using MigAudit.Knex.Schema;
+
+namespace MigAudit.Engine.Fixes;
+
+/// <summary>
+/// 'migaudit fix': mechanical, reviewable remediation of what the audit found. Planning never writes; applying
+/// writes only what the plan shows, renames tracked files with git mv, and refuses files with uncommitted changes.
+/// Every fix is idempotent: once applied, the finding is gone and the plan is empty.
+/// </summary>
+public static partial class Fixer
+{
+    public static readonly string[] SupportedRules = ["duplicate-version", "non-knex-migration", "missing-down"];
+
+    [GeneratedRegex(@"^Rename (?<old>\S+) to (?<new>\S+?)(;|$)")]
+    private static partial Regex RenameAction();
+
+    public static FixPlan Plan(AuditResult audit, IReadOnlyCollection<string>? rules = null)
+    {
+        bool Wanted(string rule) => rules is null || rules.Count == 0 || rules.Contains(rule);
+        var root = audit.Input.Project.Root;
+        var edits = new List<FileEdit>();
+        var refusals = new List<Refusal>();
+        var sql = new List<string>();
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Text(Migration m) => texts.TryGetValue(m.Path, out var t) ? t : texts[m.Path] = File.ReadAllText(Path.Combine(root, m.Path));
+        var byPath = audit.Input.Migrations.ToDictionary(m => m.Path, StringComparer.Ordinal);
+
+        if (Wanted("non-knex-migration"))
+        {
+            foreach (var migration in audit.Input.Migrations.Where(m => m.Module.Format == MigrationFormat.NonKnex))
+            {
+                var (converted, reason) = ConvertToKnex(Text(migration), Path.Combine(root, migration.Path));
+                if (converted is null)
+                {
+                    refusals.Add(new Refusal(migration.Path, "non-knex-migration", reason!));
+                    continue;
+                }
+
+                texts[migration.Path] = converted;
+            }
+        }
+
+        if (Wanted("missing-down"))
+        {
+            var downs = DerivedDowns(audit, audit.Findings.Where(f => f.Rule == "missing-down").Select(f => f.File!).ToHashSet(StringComparer.Ordinal));
+            foreach (var (path, down) in downs)
+            {
+                var migration = byPath[path];
+                var text = Text(migration).TrimEnd('\n') + "\n";
+                texts[path] = text + (migration.Module.ModuleSystem == ModuleSystem.EsModule
+                    ? $"\nexport async function down(knex) {{\n{down}}}\n"
+                    : $"\nmodule.exports.down = async function (knex) {{\n{down}}};\n");
+            }
+        }
+
+        foreach (var (path, text) in texts)
+        {
+            var before = File.ReadAllText(Path.Combine(root, path));
+            if (text != before)
+            {
+                var what = audit.Findings.Where(f => f.File == path && f.Rule is "non-knex-migration" or "missing-down").Select(f => f.Rule).Distinct();
+                edits.Add(new Rewrite(path, string.Join(", ", what), string.Join(" and ", what.Select(r => r == "missing-down" ? "add a down derived from the up" : "convert to Knex format (same SQL, through knex.raw)")), before, text));
+            }
+        }
+
+        if (Wanted("duplicate-version"))
+        {
+            foreach (var finding in audit.Findings.Where(f => f.Rule == "duplicate-version"))
+            {
+                var match = RenameAction().Match(finding.Action ?? string.Empty);
+                if (!match.Success || finding.File is null)
+                {
+                    refusals.Add(new Refusal(finding.File ?? "?", "duplicate-version", "no free version keeps its place between its neighbours: rename it by hand"));
+                    continue;
+                }
+
+                var migration = byPath[finding.File];
+                var newPath = Path.Combine(Path.GetDirectoryName(finding.File) ?? string.Empty, match.Groups["new"].Value).Replace('\\', '/');
+                var tracked = migration.Git.State == TrackingState.Committed;
+                edits.Add(new Rename(finding.File, "duplicate-version", $"give {migration.Name} a version of its own, keeping its place", newPath, tracked));
+                if (tracked)
+                {
+                    sql.Add($"UPDATE {audit.Input.Project.Settings.TableName} SET name = '{match.Groups["new"].Value}' WHERE name = '{migration.Name}';");
+                }
+            }
+        }
+
+        return new FixPlan(edits, refusals, sql);
+    }
+
+    /// <summary>Writes the plan. Throws <see cref="InvalidOperationException"/> before writing anything if a file to change has uncommitted changes.</summary>
+    public static IReadOnlyList<string> Apply(FixPlan plan, string root)
+    {
+        var touched = plan.Edits.Select(e => e.Path).Distinct().ToArray();
+        var status = GitRunner.Run(root, ["status", "--porcelain", "--untracked-files=no", "--", .. touched]);
+        if (status.Ok && status.Stdout.Trim().Length > 0)
+        {
+            throw new InvalidOperationException($"these files have uncommitted changes; commit or stash them first: {string.Join(", ", status.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[3..]))}");
+        }
+
+        var done = new List<string>();
+        foreach (var rewrite in plan.Edits.OfType<Rewrite>())
+        {
+            File.WriteAllText(Path.Combine(root, rewrite.Path), rewrite.After);
+            done.Add($"rewrote {rewrite.Path}: {rewrite.Description}");
+        }
+
+        foreach (var rename in plan.Edits.OfType<Rename>())
+        {
+            if (rename.Tracked && GitRunner.Run(root, "mv", rename.Path, rename.NewPath) is { Ok: true })
+            {
+                done.Add($"git mv {rename.Path} {rename.NewPath}");
+            }
+            else
+            {
+                File.Move(Path.Combine(root, rename.Path), Path.Combine(root, rename.NewPath));
+                done.Add($"mv {rename.Path} {rename.NewPath}");
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>
+    /// Rewrites db.query(sql) into knex.raw(sql) with the SQL untouched: on the knex parameter, only the method
+    /// name changes; for a required client, the call goes through the knex parameter (added when missing) and
+    /// the require is removed once unused. Queries with parameters ($1...) are refused: knex.raw binds with '?'.
+    /// </summary>
+    public static (string? Text, string? Reason) ConvertToKnex(string text, string file)
+    {
+        var parsed = JsParser.Parse(text, file);
+        if (parsed.Program is null)
+        {
+            return (null, "cannot be parsed");
+        }
+
+        var scope = new ModuleScope(file, text, parsed.Program);
+        var (up, down) = MigrationModuleAnalyzer.ExportedFunctions(scope);
+        var splices = new List<(int Start, int End, string Text)>();
+        var externals = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var function in new[] { up, down }.OfType<IFunction>())
+        {
+            var parameter = function.Params.Count > 0 ? (function.Params[0] as Identifier)?.Name : null;
+            var calls = new List<CallExpression>();
+            Collect((Node)function.Body, calls);
+            var needsParameter = false;
+            foreach (var call in calls)
+            {
+                if (call.Callee is not MemberExpression { Object: Identifier receiver, Property: Identifier { Name: "query" } method })
+                {
+                    continue;
+                }
+
+                if (call.Arguments.Count > 1)
+                {
+                    return (null, $"line {call.Location.Start.Line} passes query parameters to {receiver.Name}.query(); knex.raw binds with '?' instead of $1, so convert it by hand");
+                }
+
+                if (receiver.Name == parameter)
+                {
+                    splices.Add((method.Start, method.End, "raw"));
+                }
+                else if (scope.Bindings.ContainsKey(receiver.Name))
+                {
+                    externals.Add(receiver.Name);
+                    splices.Add((receiver.Start, method.End, $"{parameter ?? "knex"}.raw"));
+                    needsParameter |= parameter is null;
+                }
+            }
+
+            if (needsParameter)
+            {
+                var open = text.IndexOf('(', ((Node)function).Start);
+                splices.Add((open + 1, open + 1, "knex"));
+            }
+        }
+
+        // Remove `const db = require(...)` lines whose binding is no longer used.
+        foreach (var name in externals)
+        {
+            var declaration = parsed.Program.Body.OfType<VariableDeclaration>().FirstOrDefault(d => d.Declarations.Count == 1 && d.Declarations[0].Id is Identifier { } id && id.Name == name);
+            var uses = new List<Identifier>();
+            CollectIdentifiers(parsed.Program, name, uses);
+            var remaining = uses.Count - splices.Count(s => text[s.Start..s.End].StartsWith(name + ".", StringComparison.Ordinal));
+            if (declaration is not null && remaining == 1)
+            {
+                var end = declaration.End;
+                while (end < text.Length && text[end] is '\n' or '\r')
+                {
+                    end++;
+                }
+
+                splices.Add((declaration.Start, end, string.Empty));
+            }
+        }
+
+        var result = new StringBuilder(text);
+        foreach (var (start, end, replacement) in splices.OrderByDescending(s => s.Start))
+        {
+            result.Remove(start, end - start).Insert(start, replacement);
+        }
+
+        return (result.ToString(), null);
+    }
+
+    private static void CollectIdentifiers(Node node, string name, List<Identifier> found)
+    {
+        if (node is Identifier id && id.Name == name)
+        {
+            found.Add(id);
+        }
+
+        foreach (var child in node.ChildNodes)
+        {
+            CollectIdentifiers(child, name, found);
+        }
+    }
+
+    private static void Collect(Node node, List<CallExpression> calls)
+    {
+        if (node is CallExpression call)
+        {
+            calls.Add(call);
+        }
+
+        foreach (var child in node.ChildNodes)
+        {
+            Collect(child, calls);
+        }
+    }
+
+    /// <summary>Downs derived from what each up built, replayed statically: drop what it created, in reverse; otherwise an explicit irreversible error.</summary>
+    private static Dictionary<string, string> DerivedDowns(AuditResult audit, HashSet<string> paths)
+    {
+        var downs = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (paths.Count == 0)
+        {
+            return downs;
+        }
+
+        var root = audit.Input.Project.Root;
+        var replayer = new SchemaReplayer(root, new ParsedModuleCache());
+        foreach (var migration in audit.Input.Migrations)
+        {
+            var before = replayer.Current;
+            var step = replayer.Step(new SchemaReplayer.Input(migration.Name, Path.Combine(root, migration.Path)));
+            if (paths.Contains(migration.Path) && migration.Module.ParseProblem is null)
+            {
+                downs[migration.Path] = DownFor(migration.Name, before, replayer.Current, step);
+            }
+        }
+
+        return downs;
+    }
+
+    private static string DownFor(string name, SchemaModel before, SchemaModel after, MigrationReplay step)
+    {
+        var irreversible = $"  throw new Error('Irreversible migration: {name} cannot be rolled back automatically (migaudit could not derive a safe down)');\n";
+        if (!step.Up.Complete || step.Up.Total == 0)
+        {
+            return irreversible;
+        }
+
+        var statements = new List<string>();
+        var created = after.Tables.Values.Where(t => before.Table(t.Name) is null).OrderByDescending(t => t.Origin.Line).ToList();
+        foreach (var table in after.Tables.Values.Where(t => before.Table(t.Name) is { } old && !ReferenceEquals(old, t)).OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            var old = before.Table(table.Name)!;
+            if (old.Columns.Any(c => table.Column(c.Name) is not { } now || now.Type != c.Type || now.Nullable != c.Nullable || now.Default != c.Default) ||
+                old.Indexes.Any(i => table.Indexes.All(n => n.Name != i.Name)) || old.ForeignKeys.Any(f => table.ForeignKeys.All(n => n.Name != f.Name)))
+            {
+                return irreversible;
+            }
+
+            foreach (var fk in table.ForeignKeys.Where(f => old.ForeignKeys.All(o => o.Name != f.Name)).Reverse())
+            {
+                statements.Add($"  await knex.raw('ALTER TABLE \"{table.Name}\" DROP CONSTRAINT IF EXISTS \"{fk.Name}\"');");
+            }
+
+            foreach (var index in table.Indexes.Where(i => old.Indexes.All(o => o.Name != i.Name)).Reverse())
+            {
+                if (index.Unique)
+                {
+                    statements.Add($"  await knex.raw('ALTER TABLE \"{table.Name}\" DROP CONSTRAINT IF EXISTS \"{index.Name}\"');");
+                }
+
+                statements.Add($"  await knex.raw('DROP INDEX IF EXISTS \"{index.Name}\"');");
+            }
+
+            var columns = table.Columns.Where(c => old.Column(c.Name) is null).Select(c => $"'{c.Name}'").Reverse().ToList();
+            if (columns.Count > 0)
+            {
+                statements.Add($"  await knex.schema.alterTable('{table.Name}', (table) => {{\n    table.dropColumns({string.Join(", ", columns)});\n  }});");
+            }
+        }
+
+        if (before.Tables.Keys.Any(t => after.Table(t) is null))
+        {
+            return irreversible;
+        }
+
+        statements.AddRange(created.Select(t => $"  await knex.schema.dropTableIfExists('{t.Name}');"));
+        return statements.Count == 0 ? irreversible : string.Join("\n", statements) + "\n";
+    }
+}

@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using MigAudit.Demo;
+using MigAudit.Live;
+using MigAudit.Tests.Support;
+using Xunit.Abstractions;
+
+namespace MigAudit.Tests;
+
+/// <summary>'migaudit fix': a dry run changes nothing, --apply removes the findings and is idempotent, and the fixed chain really runs.</summary>
+public sealed class FixTests(ITestOutputHelper output)
+{
+    private static Dictionary<string, string> Hashes(string root) =>
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/.git/", StringComparison.Ordinal))
+            .ToDictionary(f => f, f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
+
+    [Fact]
+    public async Task Dry_run_changes_no_byte_and_shows_the_diff()
+    {
+        using var folder = new TempRepo(init: false);
+        BotBuilderDemo.Create(folder.Root);
+        var before = Hashes(folder.Root);
+        var run = await CliRunner.RunAsync("fix", folder.Root);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(before, Hashes(folder.Root));
+        Assert.Contains("--- a/server/migrations/026_create_intents_entities.js", run.Stdout);
+        Assert.Contains("\n-  await db.query('CREATE INDEX IF NOT EXISTS idx_intents_bot_id ON intents (bot_id)');\n", run.Stdout);
+        Assert.Contains("\n+  await db.raw('CREATE INDEX IF NOT EXISTS idx_intents_bot_id ON intents (bot_id)');\n", run.Stdout);
+        Assert.Contains("-const db = require('../config/db');", run.Stdout);
+        Assert.Contains("+module.exports.down = async function (knex) {\n+  await knex.schema.dropTableIfExists('templates');\n+};", run.Stdout);
+        Assert.Contains("mv server/migrations/20250202000034_helpdesk_tickets.js server/migrations/20250202000035_helpdesk_tickets.js", run.Stdout);
+        Assert.EndsWith("Dry run: nothing was changed. Run again with --apply to write these changes.\n", run.Stdout);
+    }
+
+    [Fact]
+    public async Task Apply_removes_the_findings_is_idempotent_and_the_fixed_chain_runs_for_real()
+    {
+        using var folder = new TempRepo(init: false);
+        BotBuilderDemo.Create(folder.Root);
+        var apply = await CliRunner.RunAsync("fix", folder.Root, "--apply");
+        Assert.Equal(0, apply.ExitCode);
+        Assert.Contains("rewrote server/migrations/035_clone_system.js", apply.Stdout);
+
+        var audit = Audit.Run(folder.Root);
+        Assert.Empty(audit.Of("duplicate-version"));
+        Assert.Empty(audit.Of("non-knex-migration"));
+        Assert.Empty(audit.Of("missing-down"));
+        Assert.Empty(audit.Of("chain-error"));
+        Assert.Empty(audit.Of("irreversible-down"));
+
+        var before = Hashes(folder.Root);
+        var again = await CliRunner.RunAsync("fix", folder.Root, "--apply");
+        Assert.Equal("Nothing to fix.\n", again.Stdout);
+        Assert.Equal(before, Hashes(folder.Root));
+
+        if (ThrowawayPostgres.FindBinaries() is null || !NodeKnex.Available)
+        {
+            Assert.False(NodeKnex.Required, "PostgreSQL and knex are required in CI");
+            output.WriteLine("SKIPPED the real run: PostgreSQL or knex not installed");
+            return;
+        }
+
+        Directory.CreateSymbolicLink(Path.Combine(folder.Root, "node_modules"), Path.Combine(NodeKnex.ScriptsDirectory!, "node_modules"));
+        var verify = await CliRunner.RunAsync("verify", folder.Root, "--format", "json");
+        Assert.True(verify.ExitCode == 0, verify.Stdout);
+        using var json = JsonDocument.Parse(verify.Stdout);
+        Assert.Equal(75, json.RootElement.GetProperty("migrations").GetArrayLength());
+        Assert.True(json.RootElement.GetProperty("latestAgain").GetBoolean());
+        Assert.Equal(0, json.RootElement.GetProperty("staticModelDifferences").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_file_that_cannot_be_converted_safely_is_left_untouched_and_reported()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", Audit.Knexfile);
+        const string original = "const pool = require('../db');\nexports.up = async () => {\n  await pool.query('INSERT INTO settings (key) VALUES ($1)', ['x']);\n};\nexports.down = async () => {};\n";
+        repo.Write("migrations/20250101000000_settings.js", original);
+        repo.Commit();
+        var run = await CliRunner.RunAsync("fix", repo.Root, "--apply");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("# not fixed (non-knex-migration): migrations/20250101000000_settings.js: line 3 passes query parameters to pool.query(); knex.raw binds with '?' instead of $1, so convert it by hand", run.Stdout);
+        Assert.Equal(original, File.ReadAllText(repo.PathOf("migrations/20250101000000_settings.js")));
+    }
+
+    [Fact]
+    public async Task Uncommitted_changes_to_a_file_it_would_touch_stop_the_apply()
+    {
+        using var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine("missing-down", "bad"));
+        repo.Commit();
+        File.AppendAllText(repo.PathOf("migrations/20250101000000_create_users.js"), "// work in progress\n");
+        var run = await CliRunner.RunAsync("fix", repo.Root, "--apply");
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("uncommitted changes", run.Stderr);
+        Assert.EndsWith("// work in progress\n", File.ReadAllText(repo.PathOf("migrations/20250101000000_create_users.js")));
+
+        Assert.Equal(2, (await CliRunner.RunAsync("fix", repo.Root, "--rule", "deleted-migration")).ExitCode);
+    }
+}
