@@ -65,6 +65,7 @@ public static class CliApp
         root.Subcommands.Add(VerifyCommand(stdout, stderr));
         root.Subcommands.Add(DriftCommand(stdout));
         root.Subcommands.Add(FixCommand(stdout));
+        root.Subcommands.Add(RestoreCommand(stdout));
         root.Subcommands.Add(RulesCommand(stdout));
         root.Subcommands.Add(ExplainCommand(stdout));
         return root;
@@ -283,6 +284,30 @@ public static class CliApp
                 {
                     stdout.WriteLine(line);
                 }
+            }
+            catch (InvalidOperationException error)
+            {
+                throw new ProjectException(error.Message);
+            }
+
+            return ExitReady;
+        });
+        return command;
+    }
+
+    private static Command RestoreCommand(TextWriter stdout)
+    {
+        var name = new Argument<string>("NAME") { Description = "The deleted migration's file name." };
+        var path = new Option<string>("--path") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
+        var command = new Command("restore", "Bring a deleted migration back from the last version git has of it.") { name, path };
+        command.SetAction(parse =>
+        {
+            var root = parse.GetValue(path)!;
+            var (settings, options) = Configure(root, null, null, null);
+            var audit = Auditor.Run(root, options, settings, baseline: null);
+            try
+            {
+                stdout.WriteLine(DeletedMigrations.Restore(audit, parse.GetValue(name)!));
             }
             catch (InvalidOperationException error)
             {

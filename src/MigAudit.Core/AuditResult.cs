@@ -30,6 +30,9 @@ public sealed record AuditInput
     public ConfigurationModel Configuration { get; init; } = ConfigurationModel.Empty;
     public SchemaReplay Schema { get; init; } = SchemaReplay.Empty;
 
+    /// <summary>Deleted or renamed migration names listed in docs/deleted-migrations.md (written by 'migaudit fix').</summary>
+    public IReadOnlySet<string> Documented { get; init; } = new HashSet<string>();
+
     /// <summary>The column naming tenants (e.g. workspace_id), for tenant-aware index rules.</summary>
     public string TenantColumn { get; init; } = "workspace_id";
 }

@@ -135,6 +135,7 @@ public static class Auditor
             Configuration = configuration,
             Schema = schema,
             TenantColumn = settings.TenantColumn,
+            Documented = Documented(project.Root),
         };
 
         progress?.Report("checking rules");
@@ -156,6 +157,18 @@ public static class Auditor
             },
             Elapsed = clock.Elapsed,
         };
+    }
+
+    /// <summary>Names in backquotes in docs/deleted-migrations.md: the deletions and renames a team has documented.</summary>
+    private static HashSet<string> Documented(string root)
+    {
+        var path = Path.Combine(root, "docs", "deleted-migrations.md");
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+
+        return System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(path), "`([^`]+)`").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Knex's order over root-relative paths: by file name, or by directory first when sortDirsSeparately is set.</summary>

@@ -18,6 +18,18 @@ public sealed class DeletedMigrationRule : Rule
         var validationOff = input.Project.Settings.DisableMigrationsListValidation;
         foreach (var deleted in input.Deleted)
         {
+            if (input.Documented.Contains(deleted.Name))
+            {
+                yield return Found(
+                    $"{deleted.Name} is deleted and documented in docs/deleted-migrations.md: databases that applied it still refuse to migrate until the rollback script (or your own cleanup) has removed its row.",
+                    headline: $"{deleted.Name} — documented",
+                    file: deleted.Path,
+                    action: "Run the reviewed deleted-migrations-rollback.sql on every database that applied it",
+                    severity: Severity.Low,
+                    blocking: false);
+                continue;
+            }
+
             var where = deleted.DeletedIn == "working-tree"
                 ? "deleted in the working tree (still in HEAD)"
                 : $"deleted by commit {Text.Commit(deleted.DeletionCommit)}";

@@ -16,6 +16,17 @@ public sealed class RenamedMigrationRule : Rule
     {
         foreach (var rename in input.Renamed)
         {
+            if (input.Documented.Contains(rename.OldName))
+            {
+                yield return Found(
+                    $"{rename.OldName} was renamed to {rename.NewName}, documented in docs/deleted-migrations.md: run its UPDATE from the rollback script on every database that applied the old name.",
+                    headline: $"{rename.OldName} -> {rename.NewName} — documented",
+                    file: rename.NewPath,
+                    severity: Severity.Low,
+                    blocking: false);
+                continue;
+            }
+
             var how = rename.ExtensionOnly ? "only its extension changed, but " : string.Empty;
             var when = rename.RenamedIn == "working-tree" ? "in the working tree" : $"in commit {Text.Commit(rename.Commit)}";
             var consequence = input.Project.Settings.DisableMigrationsListValidation

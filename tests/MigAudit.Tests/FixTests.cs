@@ -96,6 +96,68 @@ public sealed class FixTests(ITestOutputHelper output)
         Assert.Contains("uncommitted changes", run.Stderr);
         Assert.EndsWith("// work in progress\n", File.ReadAllText(repo.PathOf("migrations/20250101000000_create_users.js")));
 
-        Assert.Equal(2, (await CliRunner.RunAsync("fix", repo.Root, "--rule", "deleted-migration")).ExitCode);
+        Assert.Equal(2, (await CliRunner.RunAsync("fix", repo.Root, "--rule", "index-naming")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Deleted_migrations_are_documented_with_a_guarded_rollback_script_then_no_longer_block()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", Audit.Knexfile);
+        repo.Write("migrations/20250101000000_create_users.js", Audit.CreateTable("users"));
+        repo.Write("migrations/20250102000000_create_orders.js", Audit.CreateTable("orders"));
+        repo.Write("migrations/20250103000000_create_users_again.js", "exports.up = (knex) => knex.schema.createTable('audit_trail', (t) => t.increments('id'));\nexports.down = (knex) => knex.schema.dropTable('audit_trail');\n");
+        repo.Commit();
+        repo.Delete("migrations/20250102000000_create_orders.js");
+        repo.Write("migrations/20250103000000_create_users_again.js", "exports.up = (knex) => knex.schema.createTable('audit_trail', (t) => t.increments('id'));\nexports.down = (knex) => knex.schema.dropTable('audit_trail');\n");
+        var deletion = repo.Commit("drop orders");
+
+        var apply = await CliRunner.RunAsync("fix", repo.Root, "--rule", "deleted-migration", "--apply");
+        Assert.Equal(0, apply.ExitCode);
+        var document = File.ReadAllText(repo.PathOf("docs/deleted-migrations.md"));
+        Assert.Contains($"| `20250102000000_create_orders.js` | {deletion[..10]} (Test Author, 2025-01-02) | ", document);
+        Assert.Contains("| orders | no |", document);
+        var script = File.ReadAllText(repo.PathOf("deleted-migrations-rollback.sql"));
+        Assert.Contains("BEGIN;", script);
+        Assert.Contains("DROP TABLE IF EXISTS \"orders\"; -- created by 20250102000000_create_orders.js", script);
+        Assert.Contains("DELETE FROM \"knex_migrations\" WHERE name IN (\n  '20250102000000_create_orders.js'\n);", script);
+        Assert.EndsWith("COMMIT;\n", script);
+
+        var finding = Assert.Single(Audit.Run(repo.Root).Of("deleted-migration"));
+        Assert.False(finding.Blocking);
+        Assert.Contains("documented in docs/deleted-migrations.md", finding.Message);
+        Assert.Equal("Nothing to fix.\n", (await CliRunner.RunAsync("fix", repo.Root, "--rule", "deleted-migration")).Stdout);
+    }
+
+    [Fact]
+    public async Task Restore_brings_a_deleted_migration_back_from_history()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", Audit.Knexfile);
+        repo.Write("migrations/20250101000000_create_users.js", Audit.CreateTable("users"));
+        repo.Commit();
+        repo.Delete("migrations/20250101000000_create_users.js");
+        repo.Commit("oops");
+
+        var run = await CliRunner.RunAsync("restore", "20250101000000_create_users.js", "--path", repo.Root);
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("restored migrations/20250101000000_create_users.js from ", run.Stdout);
+        Assert.Equal(Audit.CreateTable("users"), File.ReadAllText(repo.PathOf("migrations/20250101000000_create_users.js")));
+        Assert.Empty(Audit.Run(repo.Root).Input.Deleted);
+        Assert.Equal(2, (await CliRunner.RunAsync("restore", "nope.js", "--path", repo.Root)).ExitCode);
+    }
+
+    [Fact]
+    public async Task App_knex_client_is_pointed_at_the_knexfile_environment()
+    {
+        using var folder = new TempRepo(init: false);
+        BotBuilderDemo.Create(folder.Root);
+        var run = await CliRunner.RunAsync("fix", folder.Root, "--rule", "pool-mismatch", "--apply");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("const db = knex(require('../knexfile')[process.env.NODE_ENV || 'production']);", File.ReadAllText(Path.Combine(folder.Root, "server/config/db.js")));
+        var audit = Audit.Run(folder.Root);
+        Assert.Empty(audit.Of("pool-mismatch"));
+        Assert.Empty(audit.Of("ssl-mismatch"));
+        Assert.Equal("the knexfile", audit.Input.Configuration.Clients.Single(c => c.File == "server/config/db.js").ConfigFrom);
     }
 }

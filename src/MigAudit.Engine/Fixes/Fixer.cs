@@ -16,7 +16,7 @@ namespace MigAudit.Engine.Fixes;
 /// </summary>
 public static partial class Fixer
 {
-    public static readonly string[] SupportedRules = ["duplicate-version", "non-knex-migration", "missing-down"];
+    public static readonly string[] SupportedRules = ["duplicate-version", "non-knex-migration", "missing-down", "deleted-migration", "renamed-migration", "pool-mismatch", "ssl-mismatch"];
 
     [GeneratedRegex(@"^Rename (?<old>\S+) to (?<new>\S+?)(;|$)")]
     private static partial Regex RenameAction();
@@ -60,13 +60,70 @@ public static partial class Fixer
             }
         }
 
+        if ((Wanted("pool-mismatch") || Wanted("ssl-mismatch")) && audit.Input.Configuration.MigrationClient is { } migrations)
+        {
+            foreach (var file in audit.Findings.Where(f => f.Rule is "pool-mismatch" or "ssl-mismatch" && f.File is not null).Select(f => (f.File!, f.Line)).Distinct())
+            {
+                var client = audit.Input.Configuration.Clients.FirstOrDefault(c => c.File == file.Item1 && c.Line == file.Line);
+                if (client is null)
+                {
+                    continue;
+                }
+
+                if (client.Kind != ClientKind.Knex)
+                {
+                    refusals.Add(new Refusal(client.File, "pool-mismatch", "a pg Pool cannot take a knex configuration: align max, idleTimeoutMillis and ssl with the knexfile by hand"));
+                    continue;
+                }
+
+                var path = Path.Combine(root, client.File);
+                var current = texts.TryGetValue(client.File, out var t) ? t : File.ReadAllText(path);
+                var parsed = JsParser.Parse(current, path);
+                var site = parsed.Program is null ? null : MigAudit.Config.ClientFinder.Find(new ModuleScope(path, current, parsed.Program)).FirstOrDefault(s => s.Line == client.Line && s.ConfigNode is not null);
+                if (site?.ConfigNode is not { } node)
+                {
+                    refusals.Add(new Refusal(client.File, "pool-mismatch", "the client's configuration could not be located"));
+                    continue;
+                }
+
+                var require = Path.GetRelativePath(Path.GetDirectoryName(client.File) is { Length: > 0 } d ? d : ".", Path.ChangeExtension(migrations.File, null)).Replace('\\', '/');
+                require = require.StartsWith('.') ? require : "./" + require;
+                var replacement = $"require('{require}')[process.env.NODE_ENV || '{migrations.Environment ?? "production"}']";
+                texts[client.File] = current[..node.Start] + replacement + current[node.End..];
+            }
+        }
+
         foreach (var (path, text) in texts)
         {
             var before = File.ReadAllText(Path.Combine(root, path));
             if (text != before)
             {
-                var what = audit.Findings.Where(f => f.File == path && f.Rule is "non-knex-migration" or "missing-down").Select(f => f.Rule).Distinct();
-                edits.Add(new Rewrite(path, string.Join(", ", what), string.Join(" and ", what.Select(r => r == "missing-down" ? "add a down derived from the up" : "convert to Knex format (same SQL, through knex.raw)")), before, text));
+                var what = audit.Findings.Where(f => f.File == path && f.Rule is "non-knex-migration" or "missing-down" or "pool-mismatch" or "ssl-mismatch").Select(f => f.Rule).Distinct().ToList();
+                edits.Add(new Rewrite(path, string.Join(", ", what), string.Join(" and ", what.Select(r => r switch
+                {
+                    "missing-down" => "add a down derived from the up",
+                    "non-knex-migration" => "convert to Knex format (same SQL, through knex.raw)",
+                    _ => "take pool and SSL from the knexfile environment (the source of truth)",
+                }).Distinct()), before, text));
+            }
+        }
+
+        var undocumented = audit.Input.Deleted.Any(d => !audit.Input.Documented.Contains(d.Name)) || audit.Input.Renamed.Any(r => !audit.Input.Documented.Contains(r.OldName));
+        if ((Wanted("deleted-migration") || Wanted("renamed-migration")) && undocumented)
+        {
+            var recovered = DeletedMigrations.Recover(audit);
+            foreach (var (path, text, what) in new[]
+                     {
+                         (DeletedMigrations.DocumentPath, DeletedMigrations.Document(audit, recovered), "document each deleted and renamed migration"),
+                         (DeletedMigrations.RollbackPath, DeletedMigrations.RollbackScript(audit, recovered), "a guarded rollback script (never run by migaudit)"),
+                     })
+            {
+                var full = Path.Combine(root, path);
+                var before = File.Exists(full) ? File.ReadAllText(full) : string.Empty;
+                if (before != text)
+                {
+                    edits.Add(new Rewrite(path, "deleted-migration", what, before, text));
+                }
             }
         }
 
@@ -108,6 +165,7 @@ public static partial class Fixer
         var done = new List<string>();
         foreach (var rewrite in plan.Edits.OfType<Rewrite>())
         {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, rewrite.Path))!);
             File.WriteAllText(Path.Combine(root, rewrite.Path), rewrite.After);
             done.Add($"rewrote {rewrite.Path}: {rewrite.Description}");
         }

@@ -7,7 +7,7 @@ public static class UnifiedDiff
 {
     public static string Create(string path, string before, string after, int context = 3)
     {
-        var a = before.Split('\n');
+        var a = before.Length == 0 ? [] : before.Split('\n');
         var b = after.Split('\n');
         var lcs = new int[a.Length + 1, b.Length + 1];
         for (var i = a.Length - 1; i >= 0; i--)
@@ -36,7 +36,7 @@ public static class UnifiedDiff
             }
         }
 
-        var text = new StringBuilder($"--- a/{path}\n+++ b/{path}\n");
+        var text = new StringBuilder($"--- {(a.Length == 0 ? "/dev/null" : "a/" + path)}\n+++ b/{path}\n");
         var changed = lines.Select((l, i) => (l, i)).Where(p => p.l.Kind != ' ').Select(p => p.i).ToList();
         var index = 0;
         while (index < changed.Count)
