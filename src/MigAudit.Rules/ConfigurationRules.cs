@@ -2,6 +2,21 @@ using MigAudit.Core;
 
 namespace MigAudit.Rules;
 
+/// <summary>How an application file requires the knexfile: the rules' recommendation and 'migaudit fix' write the same.</summary>
+public static class KnexfileRequire
+{
+    /// <summary>The require() path from <paramref name="fromFile"/> to the knexfile, without extension, both root-relative.</summary>
+    public static string PathFrom(string fromFile, string knexfile)
+    {
+        var relative = Path.GetRelativePath(Path.GetDirectoryName(fromFile) is { Length: > 0 } d ? d : ".", Path.ChangeExtension(knexfile, null)).Replace('\\', '/');
+        return relative.StartsWith('.') ? relative : "./" + relative;
+    }
+
+    /// <summary>The expression that loads the knexfile environment, e.g. require('../knexfile')[process.env.NODE_ENV || 'production'].</summary>
+    public static string Environment(string fromFile, string knexfile, string? environment) =>
+        $"require('{PathFrom(fromFile, knexfile)}')[process.env.NODE_ENV || '{environment ?? "production"}']";
+}
+
 /// <summary>Shared by the configuration rules: the knexfile environment migrations use, and the application's own clients.</summary>
 internal static class Clients
 {
@@ -39,15 +54,8 @@ internal static class Clients
         _ => "knexfile environment",
     };
 
-    /// <summary>The require() path from the app file to the knexfile, without extension.</summary>
-    public static string RequirePath(string fromFile, string knexfile)
-    {
-        var relative = Path.GetRelativePath(Path.GetDirectoryName(fromFile) is { Length: > 0 } d ? d : ".", Path.ChangeExtension(knexfile, null)).Replace('\\', '/');
-        return relative.StartsWith('.') ? relative : "./" + relative;
-    }
-
     public static string SourceOfTruth(DatabaseClient app, DatabaseClient migrations) =>
-        $"const knexfile = require('{RequirePath(app.File, migrations.File)}'); module.exports = knex(knexfile[process.env.NODE_ENV || '{migrations.Environment ?? "production"}']);";
+        $"const knexfile = require('{KnexfileRequire.PathFrom(app.File, migrations.File)}'); module.exports = knex(knexfile[process.env.NODE_ENV || '{migrations.Environment ?? "production"}']);";
 }
 
 public sealed class PoolMismatchRule : Rule

@@ -86,10 +86,7 @@ public static partial class Fixer
                     continue;
                 }
 
-                var require = Path.GetRelativePath(Path.GetDirectoryName(client.File) is { Length: > 0 } d ? d : ".", Path.ChangeExtension(migrations.File, null)).Replace('\\', '/');
-                require = require.StartsWith('.') ? require : "./" + require;
-                var replacement = $"require('{require}')[process.env.NODE_ENV || '{migrations.Environment ?? "production"}']";
-                texts[client.File] = current[..node.Start] + replacement + current[node.End..];
+                texts[client.File] = current[..node.Start] + MigAudit.Rules.KnexfileRequire.Environment(client.File, migrations.File, migrations.Environment) + current[node.End..];
             }
         }
 
