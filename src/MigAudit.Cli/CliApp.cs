@@ -190,7 +190,7 @@ public static class CliApp
             {
                 result = stderr == Console.Error && !Console.IsErrorRedirected
                     ? await LiveProgressAsync(audit.Input.Migrations.Count, progress => Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), progress))
-                    : await Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), new SynchronousProgress(stderr));
+                    : await Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), new SynchronousProgress(stderr.WriteLine));
             }
             catch (Exception error) when (error is InvalidOperationException or Npgsql.NpgsqlException or TimeoutException)
             {
@@ -333,9 +333,10 @@ public static class CliApp
         return false;
     }
 
-    private sealed class SynchronousProgress(TextWriter writer) : IProgress<string>
+    /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class SynchronousProgress(Action<string> report) : IProgress<string>
     {
-        public void Report(string value) => writer.WriteLine(value);
+        public void Report(string value) => report(value);
     }
 
     /// <summary>A live Spectre.Console display on the terminal: one bar for the ups, one for the downs.</summary>
@@ -349,7 +350,7 @@ public static class CliApp
             {
                 var up = context.AddTask("up, one by one", maxValue: Math.Max(1, migrations));
                 var down = context.AddTask("down, in reverse", maxValue: Math.Max(1, migrations));
-                result = await run(new LiveProgress(line =>
+                result = await run(new SynchronousProgress(line =>
                 {
                     var task = line.Contains("] up ", StringComparison.Ordinal) ? up : line.Contains("] down ", StringComparison.Ordinal) ? down : null;
                     task?.Increment(1);
@@ -364,10 +365,6 @@ public static class CliApp
         return result!;
     }
 
-    private sealed class LiveProgress(Action<string> report) : IProgress<string>
-    {
-        public void Report(string value) => report(value);
-    }
 
     private static Command InitCommand(TextWriter stdout, TextWriter stderr)
     {

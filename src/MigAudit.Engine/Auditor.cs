@@ -24,7 +24,8 @@ public static class Auditor
     {
         var clock = Stopwatch.StartNew();
         progress?.Report("discovering the Knex configuration");
-        var project = ProjectDiscovery.Discover(root, options);
+        var cache = new ParsedModuleCache();
+        var project = ProjectDiscovery.Discover(root, options, cache);
 
         progress?.Report("listing migrations");
         var listing = MigrationLister.List(project.Root, project.Settings);
@@ -52,7 +53,6 @@ public static class Auditor
             KnexOrder = KnexOrder(project.Settings, directoryIndex),
         }));
 
-        var cache = new ParsedModuleCache();
         progress?.Report("evaluating database clients");
         var configuration = ConfigurationAuditor.Audit(project, cache);
 

@@ -16,7 +16,8 @@ public static class ProjectDiscovery
 
     private static readonly string[] ConfigKeys = ["client", "connection", "migrations", "pool", "useNullAsDefault", "seeds"];
 
-    public static KnexProject Discover(string root, DiscoveryOptions options)
+    /// <param name="cache">Parsed files shared with the rest of the audit, so the knexfile and its modules are parsed once.</param>
+    public static KnexProject Discover(string root, DiscoveryOptions options, ParsedModuleCache? cache = null)
     {
         root = Path.GetFullPath(root);
         if (!Directory.Exists(root))
@@ -25,7 +26,8 @@ public static class ProjectDiscovery
         }
 
         var notes = new List<string>();
-        var evaluator = new StaticEvaluator(root);
+        cache ??= new ParsedModuleCache();
+        var evaluator = new StaticEvaluator(root, environment: null, cache);
 
         string? knexfilePath;
         var otherKnexfiles = new List<string>();
@@ -58,7 +60,7 @@ public static class ProjectDiscovery
         MigrationSettings? settings = null;
         if (knexfilePath is not null)
         {
-            (knexfile, environment, settings) = ReadKnexfile(root, knexfilePath, options, evaluator, notes);
+            (knexfile, environment, settings) = ReadKnexfile(root, knexfilePath, options, evaluator, cache, notes);
         }
         else if (options.Environment is not null)
         {
@@ -103,13 +105,10 @@ public static class ProjectDiscovery
     public static bool IsInBuildOutput(string root, string path) =>
         ProjectFiles.Relative(root, path).Split('/').SkipLast(1).Any(ProjectFiles.BuildOutputDirectories.Contains);
 
-    private static (KnexfileInfo, string?, MigrationSettings) ReadKnexfile(string root, string path, DiscoveryOptions options, StaticEvaluator evaluator, List<string> notes)
+    private static (KnexfileInfo, string?, MigrationSettings) ReadKnexfile(string root, string path, DiscoveryOptions options, StaticEvaluator evaluator, ParsedModuleCache cache, List<string> notes)
     {
         var relative = ProjectFiles.Relative(root, path);
-        var source = SourceReader.Read(path);
-        var parsed = source.Problem is null ? JsParser.Parse(source.Text, path) : null;
-        var problem = source.Problem ?? parsed?.Problem;
-        if (problem is not null)
+        if (cache.File(Path.GetFullPath(path)).Problem is { } problem)
         {
             throw new ProjectException($"{relative}:{problem.Line}: cannot be read: {problem.Message}");
         }

@@ -16,14 +16,16 @@ public static class SqlDdlReader
     public static (int Total, List<NotUnderstood> Gaps) Apply(string sql, SchemaState state, int line)
     {
         var gaps = new List<NotUnderstood>();
-        var statements = SplitStatements(sql);
-        foreach (var statement in statements)
+        var total = 0;
+        foreach (var statement in SplitStatements(sql))
         {
             var tokens = Tokenize(statement);
             if (tokens.Count == 0)
             {
                 continue;
             }
+
+            total++;
 
             var reader = new Reader(tokens, state, line);
             string? reason;
@@ -43,7 +45,7 @@ public static class SqlDdlReader
             }
         }
 
-        return (statements.Count(s => Tokenize(s).Count > 0), gaps);
+        return (total, gaps);
     }
 
     private static List<string> SplitStatements(string sql)
