@@ -29,12 +29,10 @@ public static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
-            {
-                await stderr.WriteLineAsync($"migaudit: {error.Message}");
-            }
-
-            await stderr.WriteLineAsync("Run 'migaudit --help' for usage.");
+            // One line, whatever System.CommandLine's messages look like (some list the allowed values one per line).
+            var messages = parse.Errors.Select(e => e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                .Select(lines => lines.Length == 1 ? lines[0] : lines[0] + " " + string.Join(", ", lines[1..]));
+            await stderr.WriteLineAsync(Quoting.Printable($"migaudit: {string.Join("; ", messages)} (run 'migaudit --help' for usage)"));
             return ExitUsage;
         }
 
@@ -44,12 +42,12 @@ public static class CliApp
         }
         catch (ProjectException error)
         {
-            await stderr.WriteLineAsync($"migaudit: {error.Message}");
-            return ExitUsage;
+            await stderr.WriteLineAsync($"migaudit: {Quoting.Printable(error.Message)}");
+            return error.ExitCode;
         }
         catch (Exception error) when (Environment.GetEnvironmentVariable("MIGAUDIT_DEBUG") is null)
         {
-            await stderr.WriteLineAsync($"migaudit: internal error: {error.GetType().Name}: {error.Message} (set MIGAUDIT_DEBUG=1 for details)");
+            await stderr.WriteLineAsync(Quoting.Printable($"migaudit: internal error: {error.GetType().Name}: {error.Message} (set MIGAUDIT_DEBUG=1 for details)"));
             return ExitUsage;
         }
     }
@@ -192,7 +190,7 @@ public static class CliApp
                     ? await LiveProgressAsync(audit.Input.Migrations.Count, progress => Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), progress))
                     : await Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), new SynchronousProgress(stderr.WriteLine));
             }
-            catch (Exception error) when (error is InvalidOperationException or Npgsql.NpgsqlException or TimeoutException)
+            catch (Exception error) when (error is Npgsql.NpgsqlException or TimeoutException)
             {
                 throw new ProjectException(Redaction.Redact(error.Message));
             }
@@ -228,7 +226,7 @@ public static class CliApp
             {
                 result = await DriftChecker.RunAsync(audit, parse.GetValue(database)!);
             }
-            catch (Exception error) when (error is InvalidOperationException or Npgsql.NpgsqlException or ArgumentException or UriFormatException)
+            catch (Npgsql.NpgsqlException error)
             {
                 throw new ProjectException(Redaction.Redact(error.Message));
             }
@@ -278,16 +276,9 @@ public static class CliApp
                 return ExitReady;
             }
 
-            try
+            foreach (var line in Fixer.Apply(plan, audit.Input.Project.Root))
             {
-                foreach (var line in Fixer.Apply(plan, audit.Input.Project.Root))
-                {
-                    stdout.WriteLine(line);
-                }
-            }
-            catch (InvalidOperationException error)
-            {
-                throw new ProjectException(error.Message);
+                stdout.WriteLine(line);
             }
 
             return ExitReady;
@@ -305,14 +296,7 @@ public static class CliApp
             var root = parse.GetValue(path)!;
             var (settings, options) = Configure(root, null, null, null);
             var audit = Auditor.Run(root, options, settings, baseline: null);
-            try
-            {
-                stdout.WriteLine(DeletedMigrations.Restore(audit, parse.GetValue(name)!));
-            }
-            catch (InvalidOperationException error)
-            {
-                throw new ProjectException(error.Message);
-            }
+            stdout.WriteLine(DeletedMigrations.Restore(audit, parse.GetValue(name)!));
 
             return ExitReady;
         });

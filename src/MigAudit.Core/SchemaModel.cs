@@ -71,6 +71,12 @@ public sealed record SchemaModel
         var owners = IndexOwners;
         if (Tables.TryGetValue(table.Name, out var previous))
         {
+            if (ReferenceEquals(previous.Indexes, table.Indexes))
+            {
+                // A column or key change: the index names are the same, so the owners map is too.
+                return this with { Tables = Tables.SetItem(table.Name, table) };
+            }
+
             owners = owners.RemoveRange(previous.Indexes.Select(i => i.Name));
         }
 
@@ -78,6 +84,21 @@ public sealed record SchemaModel
         {
             Tables = Tables.SetItem(table.Name, table),
             IndexOwners = owners.SetItems(table.Indexes.Select(i => KeyValuePair.Create(i.Name, table.Name))),
+        };
+    }
+
+    /// <summary>
+    /// One more index on an existing table in O(log n): a migration that declares thousands of indexes on one table
+    /// stays linear (rewriting the owners of every index on each addition was quadratic).
+    /// </summary>
+    public SchemaModel WithIndex(string tableName, IndexModel index)
+    {
+        var table = Tables[tableName];
+        var indexes = table.Indexes is ImmutableList<IndexModel> list ? list.Add(index) : ImmutableList.CreateRange(table.Indexes).Add(index);
+        return this with
+        {
+            Tables = Tables.SetItem(tableName, table with { Indexes = indexes }),
+            IndexOwners = IndexOwners.SetItem(index.Name, tableName),
         };
     }
 
@@ -112,6 +133,12 @@ public sealed record MigrationReplay
     /// <summary>Differences between the schema before up and after up+down, when both were fully understood.</summary>
     public IReadOnlyList<string> DownLeftovers { get; init; } = [];
     public int DownLine { get; init; }
+
+    /// <summary>Every table the up named (created, changed, dropped, renamed or referenced), whether or not it existed.</summary>
+    public IReadOnlyList<string> TablesNamed { get; init; } = [];
+
+    /// <summary>The up named a table in a schema (withSchema or a qualified SQL name); the model keys tables by name alone.</summary>
+    public bool SchemaQualified { get; init; }
 
     /// <summary>Explicit index and unique declarations (builder calls and CREATE INDEX; not primary keys or FK constraints).</summary>
     public int IndexesDeclared { get; init; }

@@ -1,3 +1,4 @@
+using MigAudit.Core;
 using MigAudit.Git;
 
 namespace MigAudit.Demo;
@@ -45,7 +46,7 @@ internal sealed class DemoRepository(string root)
         var result = GitRunner.Run(root, environment, "commit", "-q", "--no-verify", "--author", author, "-m", message);
         if (!result.Ok)
         {
-            throw new InvalidOperationException($"git commit failed: {result.Stderr.Trim()}");
+            throw new ProjectException($"git commit failed: {result.Stderr.Trim()}");
         }
     }
 
@@ -54,7 +55,7 @@ internal sealed class DemoRepository(string root)
         var result = GitRunner.Run(root, arguments);
         if (!result.Ok)
         {
-            throw new InvalidOperationException($"git {arguments[0]} failed: {result.Stderr.Trim()}");
+            throw new ProjectException($"git {arguments[0]} failed: {result.Stderr.Trim()}");
         }
     }
 }

@@ -1,3 +1,4 @@
+using MigAudit.Core;
 using System.Globalization;
 using System.Text;
 using MigAudit.Git;
@@ -132,7 +133,7 @@ public static class SyntheticRepository
         var import = GitRunner.RunWithInput(directory, stream.ToString(), "fast-import", "--quiet");
         if (!import.Ok)
         {
-            throw new InvalidOperationException("git fast-import failed: " + import.Stderr.Trim());
+            throw new ProjectException("git fast-import failed: " + import.Stderr.Trim());
         }
 
         Run(directory, "reset", "-q", "--hard", "main");
@@ -184,7 +185,7 @@ public static class SyntheticRepository
         var result = GitRunner.Run(directory, arguments);
         if (!result.Ok)
         {
-            throw new InvalidOperationException($"git {arguments[0]} failed: {result.Stderr.Trim()}");
+            throw new ProjectException($"git {arguments[0]} failed: {result.Stderr.Trim()}");
         }
     }
 }

@@ -1,3 +1,4 @@
+using MigAudit.IO;
 using System.Text.Json;
 using MigAudit.Core;
 using MigAudit.Knex.Discovery;
@@ -34,7 +35,7 @@ public sealed record AuditSettings
         var rc = Path.Combine(root, FileName);
         if (File.Exists(rc))
         {
-            return Parse(File.ReadAllText(rc), FileName);
+            return Parse(SafeRead.TextOrFail(rc, "the settings file"), FileName);
         }
 
         var package = Path.Combine(root, "package.json");
@@ -42,7 +43,7 @@ public sealed record AuditSettings
         {
             try
             {
-                using var document = JsonDocument.Parse(File.ReadAllText(package));
+                using var document = JsonDocument.Parse(SafeRead.TextOrFail(package, "the project's"));
                 if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("migaudit", out var section))
                 {
                     return Parse(section.GetRawText(), "package.json (\"migaudit\")");

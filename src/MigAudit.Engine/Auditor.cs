@@ -1,3 +1,4 @@
+using MigAudit.IO;
 using System.Diagnostics;
 using MigAudit.Config;
 using MigAudit.Core;
@@ -159,7 +160,7 @@ public static class Auditor
         };
     }
 
-    /// <summary>Names in backquotes in docs/deleted-migrations.md: the deletions and renames a team has documented.</summary>
+    /// <summary>Names in backquotes in docs/deleted-migrations.md: the deletions and renames a team has documented, as <see cref="Quoting.Printable"/> shows them.</summary>
     private static HashSet<string> Documented(string root)
     {
         var path = Path.Combine(root, "docs", "deleted-migrations.md");
@@ -168,7 +169,7 @@ public static class Auditor
             return [];
         }
 
-        return System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(path), "`([^`]+)`").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        return System.Text.RegularExpressions.Regex.Matches(SafeRead.TextOrFail(path, "the deletion record"), "`([^`]+)`").Select(m => m.Groups[1].Value.Replace("\\|", "|", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Knex's order over root-relative paths: by file name, or by directory first when sortDirsSeparately is set.</summary>

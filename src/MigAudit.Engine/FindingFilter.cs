@@ -1,3 +1,4 @@
+using MigAudit.IO;
 using System.Text.RegularExpressions;
 using MigAudit.Core;
 
@@ -62,9 +63,9 @@ public static partial class FindingFilter
             var path = Path.Combine(root, finding.File);
             try
             {
-                text = File.Exists(path) && new FileInfo(path).Length < 16 * 1024 * 1024 ? File.ReadAllLines(path) : [];
+                text = SafeRead.Text(path).Split('\n');
             }
-            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            catch (UnreadableFileException)
             {
                 text = [];
             }

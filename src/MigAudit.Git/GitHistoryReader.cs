@@ -1,3 +1,4 @@
+using MigAudit.IO;
 using System.Security.Cryptography;
 using System.Text;
 using MigAudit.Core;
@@ -175,7 +176,7 @@ public static class GitHistoryReader
 
         foreach (var (commit, rawChanges) in commits)
         {
-            var changes = PairExtensionRenames(rawChanges);
+            var changes = PairExtensionRenames(SplitDifferentMigrations(rawChanges));
             var arrivals = new List<string>();
             foreach (var change in changes)
             {
@@ -336,6 +337,28 @@ public static class GitHistoryReader
     }
 
     /// <summary>
+    /// Git pairs a deleted and an added file as a rename when their contents are merely similar (50% by default), and
+    /// two migrations written from one template often are. A pair whose content changed and whose version differs is
+    /// two migrations, one deleted and one added: calling it a rename would lead to an UPDATE of the migrations table
+    /// that marks the new, never-run migration as applied. Identical content (a pure renumbering) stays a rename.
+    /// </summary>
+    private static IReadOnlyList<FileChange> SplitDifferentMigrations(IReadOnlyList<FileChange> changes)
+    {
+        if (!changes.Any(IsDifferentMigration))
+        {
+            return changes;
+        }
+
+        return changes.SelectMany(c => IsDifferentMigration(c)
+            ? new[] { new FileChange(ChangeKind.Deleted, c.OldPath!, null, 0), new FileChange(ChangeKind.Added, c.Path, null, 0) }
+            : [c]).ToList();
+    }
+
+    private static bool IsDifferentMigration(FileChange change) =>
+        change is { Kind: ChangeKind.Renamed, Similarity: < 100, OldPath: { } oldPath } &&
+        MigrationNames.VersionOf(Path.GetFileName(oldPath)) != MigrationNames.VersionOf(Path.GetFileName(change.Path));
+
+    /// <summary>
     /// Git pairs a deletion and an addition as a rename only when the contents are similar; converting a
     /// migration from TypeScript to JavaScript often rewrites it. The same folder and name stem in one commit
     /// is the same migration for Knex's purposes, so treat it as a rename.
@@ -389,11 +412,11 @@ public static class GitHistoryReader
     {
         try
         {
-            var content = File.ReadAllBytes(path);
+            var content = SafeRead.Bytes(path);
             var header = Encoding.ASCII.GetBytes($"blob {content.Length}\0");
             return Convert.ToHexStringLower(SHA1.HashData([.. header, .. content]));
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        catch (UnreadableFileException)
         {
             return string.Empty;
         }

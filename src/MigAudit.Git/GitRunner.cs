@@ -1,3 +1,4 @@
+using MigAudit.Core;
 using System.Diagnostics;
 using System.Text;
 
@@ -20,7 +21,7 @@ public static class GitRunner
     public static (int ExitCode, T Result, string Stderr) Stream<T>(string workingDirectory, Func<TextReader, T> consume, params string[] arguments)
     {
         var start = StartInfo(workingDirectory, new Dictionary<string, string>(), arguments);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("git could not be started");
+        using var process = Process.Start(start) ?? throw new ProjectException("git could not be started");
         process.StandardInput.Close();
         var stderr = process.StandardError.ReadToEndAsync();
         var result = consume(process.StandardOutput);
@@ -75,7 +76,7 @@ public static class GitRunner
 
     private static GitOutput Execute(ProcessStartInfo start, string? input)
     {
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("git could not be started");
+        using var process = Process.Start(start) ?? throw new ProjectException("git could not be started");
         if (input is not null)
         {
             var writer = Task.Run(() =>

@@ -47,15 +47,15 @@ public static class DriftChecker
                        await ScalarAsync(connection, "SHOW transaction_read_only") as string == "on";
         if (!readOnly)
         {
-            throw new InvalidOperationException("the session could not be made read-only; drift stops without reading anything");
+            throw new ProjectException("the session could not be made read-only; drift stops without reading anything");
         }
 
         var settings = audit.Input.Project.Settings;
-        var table = settings.SchemaName is null ? $"\"{settings.TableName}\"" : $"\"{settings.SchemaName}\".\"{settings.TableName}\"";
-        var lockTable = settings.SchemaName is null ? $"\"{settings.TableName}_lock\"" : $"\"{settings.SchemaName}\".\"{settings.TableName}_lock\"";
+        var table = Quoting.SqlQualified(settings.SchemaName, settings.TableName);
+        var lockTable = Quoting.SqlQualified(settings.SchemaName, settings.TableName + "_lock");
         var findings = new List<DriftFinding>();
         var applied = new List<string>();
-        if (await ScalarAsync(connection, $"SELECT to_regclass('{table.Replace("'", "''", StringComparison.Ordinal)}')::text") is null)
+        if (await ScalarAsync(connection, $"SELECT to_regclass({Quoting.SqlLiteral(table)})::text") is null)
         {
             findings.Add(new DriftFinding("no-migrations-table", $"{settings.TableName} does not exist: no migration has been applied to this database", false));
         }
@@ -69,7 +69,7 @@ public static class DriftChecker
             }
         }
 
-        if (await ScalarAsync(connection, $"SELECT to_regclass('{lockTable.Replace("'", "''", StringComparison.Ordinal)}')::text") is not null &&
+        if (await ScalarAsync(connection, $"SELECT to_regclass({Quoting.SqlLiteral(lockTable)})::text") is not null &&
             await ScalarAsync(connection, $"SELECT max(is_locked) FROM {lockTable}") is int locked && locked > 0)
         {
             findings.Add(new DriftFinding("lock-held", $"{settings.TableName}_lock is held (is_locked = 1): every knex migrate command waits, then fails with \"Migration table is already locked\"; if no migration is running, 'knex migrate:unlock' releases it", true));

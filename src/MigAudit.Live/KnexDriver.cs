@@ -1,3 +1,4 @@
+using MigAudit.Core;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
@@ -47,12 +48,12 @@ public sealed class KnexDriver : IDisposable
         Process process;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException("node could not be started");
+            process = Process.Start(start) ?? throw new ProjectException("node could not be started");
         }
         catch (System.ComponentModel.Win32Exception)
         {
             File.Delete(script);
-            throw new InvalidOperationException("Node.js is not installed: 'migaudit verify' runs the project's own knex with node");
+            throw new ProjectException("Node.js is not installed: 'migaudit verify' runs the project's own knex with node");
         }
 
         process.ErrorDataReceived += (_, _) => { };
@@ -72,13 +73,13 @@ public sealed class KnexDriver : IDisposable
 
         if (line.Result is null)
         {
-            throw new InvalidOperationException("the knex driver stopped unexpectedly");
+            throw new ProjectException("the knex driver stopped unexpectedly");
         }
 
         var reply = JsonNode.Parse(line.Result)!;
         if (reply["fatal"] is { } fatal)
         {
-            throw new InvalidOperationException(fatal.GetValue<string>());
+            throw new ProjectException(fatal.GetValue<string>());
         }
 
         return new DriverReply(

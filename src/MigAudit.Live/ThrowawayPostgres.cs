@@ -1,3 +1,4 @@
+using MigAudit.Core;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -47,7 +48,7 @@ public sealed class ThrowawayPostgres : IDisposable
 
     public static ThrowawayPostgres Start()
     {
-        var binaries = FindBinaries() ?? throw new InvalidOperationException("PostgreSQL is not installed (no initdb/pg_ctl on PATH or under /usr/lib/postgresql): install it (e.g. apt-get install postgresql) or pass --database URL");
+        var binaries = FindBinaries() ?? throw new ProjectException("PostgreSQL is not installed (no initdb/pg_ctl on PATH or under /usr/lib/postgresql): install it (e.g. apt-get install postgresql) or pass --database URL");
         var directory = Path.Combine(Path.GetTempPath(), "migaudit-pg-" + Guid.NewGuid().ToString("n")[..8]);
         Directory.CreateDirectory(directory);
         var port = FreePort();
@@ -94,13 +95,13 @@ public sealed class ThrowawayPostgres : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} could not be started");
+        using var process = Process.Start(start) ?? throw new ProjectException($"{file} could not be started");
         var stderr = process.StandardError.ReadToEndAsync();
         var stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{Path.GetFileName(file)} {string.Join(' ', arguments.Take(2))} failed: {(stderr.Result + stdout).Trim()}");
+            throw new ProjectException($"{Path.GetFileName(file)} {string.Join(' ', arguments.Take(2))} failed: {(stderr.Result + stdout).Trim()}");
         }
     }
 
@@ -123,7 +124,7 @@ public sealed class ThrowawayPostgres : IDisposable
                     Pg("pg_ctl", "-D", Path.Combine(directory, "data"), "-m", "immediate", "-w", "stop");
                 }
             }
-            catch (InvalidOperationException)
+            catch (ProjectException)
             {
                 // Already stopped: nothing to do.
             }

@@ -76,7 +76,7 @@ public static class Verifier
             await using (var connection = new NpgsqlConnection(admin))
             {
                 await connection.OpenAsync();
-                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+                await using var create = new NpgsqlCommand($"CREATE DATABASE {Quoting.SqlIdentifier(database)}", connection);
                 await create.ExecuteNonQueryAsync();
             }
 
@@ -258,7 +258,7 @@ public static class Verifier
         {
             await using var connection = new NpgsqlConnection(admin);
             await connection.OpenAsync();
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)", connection);
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Quoting.SqlIdentifier(database)} WITH (FORCE)", connection);
             await drop.ExecuteNonQueryAsync();
         }
         catch (NpgsqlException)
@@ -268,7 +268,21 @@ public static class Verifier
     }
 
     /// <summary>postgres://user:password@host:port/database?sslmode=... or a key=value connection string.</summary>
+    /// <exception cref="ProjectException">The text is neither a postgres:// URL nor a connection string Npgsql accepts.</exception>
     public static string ToConnectionString(string url)
+    {
+        try
+        {
+            return ParseConnection(url);
+        }
+        catch (Exception error) when (error is ArgumentException or UriFormatException or FormatException)
+        {
+            // The message of a bad connection string can quote it, password included: say only what kind of problem it is.
+            throw new ProjectException($"the database address is not a postgres://user:password@host:port/database URL or a connection string Npgsql accepts ({error.GetType().Name})");
+        }
+    }
+
+    private static string ParseConnection(string url)
     {
         if (!url.StartsWith("postgres://", StringComparison.Ordinal) && !url.StartsWith("postgresql://", StringComparison.Ordinal))
         {

@@ -1,3 +1,4 @@
+using MigAudit.IO;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MigAudit.Core;
@@ -37,7 +38,7 @@ public static class Baseline
         JsonNode? document;
         try
         {
-            document = JsonNode.Parse(File.ReadAllText(path));
+            document = JsonNode.Parse(SafeRead.TextOrFail(path, "baseline"));
         }
         catch (JsonException error)
         {

@@ -21,8 +21,13 @@ public sealed class ReportConsole
         console.Profile.Width = width ?? 10_000;
     }
 
-    public void Line(string text = "", string? style = null) =>
-        console.MarkupLine(style is null ? Markup.Escape(text) : $"[{style}]{Markup.Escape(text)}[/]");
+    /// <summary>One line; repository text in it (file names, messages) is shown with control characters escaped, so a
+    /// crafted name cannot send escape sequences to the terminal.</summary>
+    public void Line(string text = "", string? style = null)
+    {
+        var safe = Markup.Escape(Core.Quoting.Printable(text));
+        console.MarkupLine(style is null ? safe : $"[{style}]{safe}[/]");
+    }
 
     public void Heading(string text)
     {

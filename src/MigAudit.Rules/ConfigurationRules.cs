@@ -14,7 +14,7 @@ public static class KnexfileRequire
 
     /// <summary>The expression that loads the knexfile environment, e.g. require('../knexfile')[process.env.NODE_ENV || 'production'].</summary>
     public static string Environment(string fromFile, string knexfile, string? environment) =>
-        $"require('{PathFrom(fromFile, knexfile)}')[process.env.NODE_ENV || '{environment ?? "production"}']";
+        $"require({Quoting.JsString(PathFrom(fromFile, knexfile))})[process.env.NODE_ENV || {Quoting.JsString(environment ?? "production")}]";
 }
 
 /// <summary>Shared by the configuration rules: the knexfile environment migrations use, and the application's own clients.</summary>

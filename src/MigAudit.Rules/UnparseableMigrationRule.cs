@@ -21,7 +21,17 @@ public sealed class UnparseableMigrationRule : Rule
                 continue;
             }
 
-            if (problem.KnexFailsToo)
+            if (problem.KnexFailsToo && problem.Message.StartsWith("cannot be read", StringComparison.Ordinal))
+            {
+                // Node's require() fails on an unreadable file and blocks forever on a FIFO or a device.
+                yield return Found(
+                    $"{migration.Name} {problem.Message}. Knex loads every pending migration before running any, so 'knex migrate:latest' cannot load it: it fails or waits forever, and applies nothing.",
+                    file: migration.Path,
+                    line: problem.Line,
+                    action: $"Replace {migration.Name} with a regular, readable file (or remove it)",
+                    changes: [new FileChange(migration.Path, "REPLACE")]);
+            }
+            else if (problem.KnexFailsToo)
             {
                 yield return Found(
                     $"{migration.Name} cannot be parsed at line {problem.Line}, column {problem.Column}: {problem.Message}. Knex loads every pending migration before running any, so 'knex migrate:latest' fails on it and applies nothing.",

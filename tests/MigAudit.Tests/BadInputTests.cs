@@ -101,7 +101,7 @@ public sealed class BadInputTests
     {
         using var repo = new TempRepo(init: false);
         repo.Write("knexfile.js", "module.exports = {\n  production: {\n");
-        var error = Assert.Throws<MigAudit.Knex.Discovery.ProjectException>(() => Audit.Run(repo.Root));
-        Assert.StartsWith("knexfile.js:3: cannot be read:", error.Message);
+        var error = Assert.Throws<MigAudit.Core.ProjectException>(() => Audit.Run(repo.Root));
+        Assert.StartsWith("knexfile.js:3: cannot be parsed:", error.Message);
     }
 }

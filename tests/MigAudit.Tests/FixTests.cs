@@ -8,14 +8,14 @@ using Xunit.Abstractions;
 namespace MigAudit.Tests;
 
 /// <summary>'migaudit fix': a dry run changes nothing, --apply removes the findings and is idempotent, and the fixed chain really runs.</summary>
-public sealed class FixTests(ITestOutputHelper output)
+public sealed class FixTests
 {
     private static Dictionary<string, string> Hashes(string root) =>
         Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
             .Where(f => !f.Contains("/.git/", StringComparison.Ordinal))
             .ToDictionary(f => f, f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 
-    [Fact]
+    [SkippableFact]
     public async Task Dry_run_changes_no_byte_and_shows_the_diff()
     {
         using var folder = new TempRepo(init: false);
@@ -33,7 +33,7 @@ public sealed class FixTests(ITestOutputHelper output)
         Assert.EndsWith("Dry run: nothing was changed. Run again with --apply to write these changes.\n", run.Stdout);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Apply_removes_the_findings_is_idempotent_and_the_fixed_chain_runs_for_real()
     {
         using var folder = new TempRepo(init: false);
@@ -54,12 +54,7 @@ public sealed class FixTests(ITestOutputHelper output)
         Assert.Equal("Nothing to fix.\n", again.Stdout);
         Assert.Equal(before, Hashes(folder.Root));
 
-        if (ThrowawayPostgres.FindBinaries() is null || !NodeKnex.Available)
-        {
-            Assert.False(NodeKnex.Required, "PostgreSQL and knex are required in CI");
-            output.WriteLine("SKIPPED the real run: PostgreSQL or knex not installed");
-            return;
-        }
+        Requires.PostgresAndKnex();
 
         Directory.CreateSymbolicLink(Path.Combine(folder.Root, "node_modules"), Path.Combine(NodeKnex.ScriptsDirectory!, "node_modules"));
         var verify = await CliRunner.RunAsync("verify", folder.Root, "--format", "json");
@@ -70,7 +65,7 @@ public sealed class FixTests(ITestOutputHelper output)
         Assert.Equal(0, json.RootElement.GetProperty("staticModelDifferences").GetArrayLength());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_file_that_cannot_be_converted_safely_is_left_untouched_and_reported()
     {
         using var repo = new TempRepo();
@@ -84,7 +79,7 @@ public sealed class FixTests(ITestOutputHelper output)
         Assert.Equal(original, File.ReadAllText(repo.PathOf("migrations/20250101000000_settings.js")));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Uncommitted_changes_to_a_file_it_would_touch_stop_the_apply()
     {
         using var repo = new TempRepo();
@@ -99,7 +94,7 @@ public sealed class FixTests(ITestOutputHelper output)
         Assert.Equal(2, (await CliRunner.RunAsync("fix", repo.Root, "--rule", "index-naming")).ExitCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Deleted_migrations_are_documented_with_a_guarded_rollback_script_then_no_longer_block()
     {
         using var repo = new TempRepo();
@@ -129,7 +124,7 @@ public sealed class FixTests(ITestOutputHelper output)
         Assert.Equal("Nothing to fix.\n", (await CliRunner.RunAsync("fix", repo.Root, "--rule", "deleted-migration")).Stdout);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Restore_brings_a_deleted_migration_back_from_history()
     {
         using var repo = new TempRepo();
@@ -147,7 +142,7 @@ public sealed class FixTests(ITestOutputHelper output)
         Assert.Equal(2, (await CliRunner.RunAsync("restore", "nope.js", "--path", repo.Root)).ExitCode);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task App_knex_client_is_pointed_at_the_knexfile_environment()
     {
         using var folder = new TempRepo(init: false);

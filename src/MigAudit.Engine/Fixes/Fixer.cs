@@ -1,3 +1,4 @@
+using MigAudit.IO;
 using System.Text;
 using System.Text.RegularExpressions;
 using Acornima.Ast;
@@ -29,7 +30,7 @@ public static partial class Fixer
         var refusals = new List<Refusal>();
         var sql = new List<string>();
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
-        string Text(Migration m) => texts.TryGetValue(m.Path, out var t) ? t : texts[m.Path] = File.ReadAllText(Path.Combine(root, m.Path));
+        string Text(Migration m) => texts.TryGetValue(m.Path, out var t) ? t : texts[m.Path] = SafeRead.Text(Path.Combine(root, m.Path));
         var byPath = audit.Input.Migrations.ToDictionary(m => m.Path, StringComparer.Ordinal);
 
         if (Wanted("non-knex-migration"))
@@ -77,7 +78,7 @@ public static partial class Fixer
                 }
 
                 var path = Path.Combine(root, client.File);
-                var current = texts.TryGetValue(client.File, out var t) ? t : File.ReadAllText(path);
+                var current = texts.TryGetValue(client.File, out var t) ? t : SafeRead.Text(path);
                 var parsed = JsParser.Parse(current, path);
                 var site = parsed.Program is null ? null : MigAudit.Config.ClientFinder.Find(new ModuleScope(path, current, parsed.Program)).FirstOrDefault(s => s.Line == client.Line && s.ConfigNode is not null);
                 if (site?.ConfigNode is not { } node)
@@ -92,7 +93,7 @@ public static partial class Fixer
 
         foreach (var (path, text) in texts)
         {
-            var before = File.ReadAllText(Path.Combine(root, path));
+            var before = SafeRead.Text(Path.Combine(root, path));
             if (text != before)
             {
                 var what = audit.Findings.Where(f => f.File == path && f.Rule is "non-knex-migration" or "missing-down" or "pool-mismatch" or "ssl-mismatch").Select(f => f.Rule).Distinct().ToList();
@@ -105,25 +106,7 @@ public static partial class Fixer
             }
         }
 
-        var undocumented = audit.Input.Deleted.Any(d => !audit.Input.Documented.Contains(d.Name)) || audit.Input.Renamed.Any(r => !audit.Input.Documented.Contains(r.OldName));
-        if ((Wanted("deleted-migration") || Wanted("renamed-migration")) && undocumented)
-        {
-            var recovered = DeletedMigrations.Recover(audit);
-            foreach (var (path, text, what) in new[]
-                     {
-                         (DeletedMigrations.DocumentPath, DeletedMigrations.Document(audit, recovered), "document each deleted and renamed migration"),
-                         (DeletedMigrations.RollbackPath, DeletedMigrations.RollbackScript(audit, recovered), "a guarded rollback script (never run by migaudit)"),
-                     })
-            {
-                var full = Path.Combine(root, path);
-                var before = File.Exists(full) ? File.ReadAllText(full) : string.Empty;
-                if (before != text)
-                {
-                    edits.Add(new Rewrite(path, "deleted-migration", what, before, text));
-                }
-            }
-        }
-
+        var renumbered = new List<RenamedMigration>();
         if (Wanted("duplicate-version"))
         {
             foreach (var finding in audit.Findings.Where(f => f.Rule == "duplicate-version"))
@@ -136,12 +119,44 @@ public static partial class Fixer
                 }
 
                 var migration = byPath[finding.File];
-                var newPath = Path.Combine(Path.GetDirectoryName(finding.File) ?? string.Empty, match.Groups["new"].Value).Replace('\\', '/');
+                var newName = match.Groups["new"].Value;
+                var newPath = Path.Combine(Path.GetDirectoryName(finding.File) ?? string.Empty, newName).Replace('\\', '/');
                 var tracked = migration.Git.State == TrackingState.Committed;
                 edits.Add(new Rename(finding.File, "duplicate-version", $"give {migration.Name} a version of its own, keeping its place", newPath, tracked));
                 if (tracked)
                 {
-                    sql.Add($"UPDATE {audit.Input.Project.Settings.TableName} SET name = '{match.Groups["new"].Value}' WHERE name = '{migration.Name}';");
+                    var migrationsTable = Quoting.SqlQualified(audit.Input.Project.Settings.SchemaName, audit.Input.Project.Settings.TableName);
+                    sql.Add($"UPDATE {migrationsTable} SET name = {Quoting.SqlLiteral(newName)} WHERE name = {Quoting.SqlLiteral(migration.Name)};");
+                    renumbered.Add(new RenamedMigration { OldName = migration.Name, NewName = newName, OldPath = migration.Path, NewPath = newPath, RenamedIn = DeletedMigrations.PlannedRename });
+                }
+            }
+        }
+
+        // A tracked renumbering is recorded in the document and the rollback script in the same run, so the next run
+        // finds it documented and changes nothing.
+        var undocumented = audit.Input.Deleted.Any(d => !audit.Input.Documented.Contains(Quoting.Printable(d.Name))) || audit.Input.Renamed.Any(r => !audit.Input.Documented.Contains(Quoting.Printable(r.OldName))) ||
+                           (renumbered.Count > 0 && (Wanted("deleted-migration") || Wanted("renamed-migration")));
+        if ((Wanted("deleted-migration") || Wanted("renamed-migration")) && undocumented)
+        {
+            var recovered = DeletedMigrations.Recover(audit);
+            var renames = audit.Input.Renamed.Concat(renumbered).DistinctBy(r => r.OldName).ToList();
+            foreach (var (path, text, what) in new[]
+                     {
+                         (DeletedMigrations.DocumentPath, DeletedMigrations.Document(audit, recovered, renames), "document each deleted and renamed migration"),
+                         (DeletedMigrations.RollbackPath, DeletedMigrations.RollbackScript(audit, recovered, renames), "a guarded rollback script (never run by migaudit)"),
+                     })
+            {
+                var full = Path.Combine(root, path);
+                var before = File.Exists(full) ? SafeRead.Text(full) : string.Empty;
+                if (before.Length > 0 && !DeletedMigrations.WrittenByMigaudit(before))
+                {
+                    refusals.Add(new Refusal(path, "deleted-migration", $"exists and was not written by migaudit (no '{DeletedMigrations.GeneratedMarker}' header): move it aside, or run again with --force"));
+                    continue;
+                }
+
+                if (before != text)
+                {
+                    edits.Add(new Rewrite(path, "deleted-migration", what, before, text));
                 }
             }
         }
@@ -149,14 +164,14 @@ public static partial class Fixer
         return new FixPlan(edits, refusals, sql);
     }
 
-    /// <summary>Writes the plan. Throws <see cref="InvalidOperationException"/> before writing anything if a file to change has uncommitted changes.</summary>
+    /// <summary>Writes the plan. Throws <see cref="ProjectException"/> before writing anything if a file to change has uncommitted changes.</summary>
     public static IReadOnlyList<string> Apply(FixPlan plan, string root)
     {
         var touched = plan.Edits.Select(e => e.Path).Distinct().ToArray();
         var status = GitRunner.Run(root, ["status", "--porcelain", "--untracked-files=no", "--", .. touched]);
         if (status.Ok && status.Stdout.Trim().Length > 0)
         {
-            throw new InvalidOperationException($"these files have uncommitted changes; commit or stash them first: {string.Join(", ", status.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[3..]))}");
+            throw new ProjectException($"these files have uncommitted changes; commit or stash them first: {string.Join(", ", status.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[3..]))}");
         }
 
         var done = new List<string>();
@@ -317,7 +332,7 @@ public static partial class Fixer
 
     private static string DownFor(string name, SchemaModel before, SchemaModel after, MigrationReplay step)
     {
-        var irreversible = $"  throw new Error('Irreversible migration: {name} cannot be rolled back automatically (migaudit could not derive a safe down)');\n";
+        var irreversible = $"  throw new Error({Quoting.JsString($"Irreversible migration: {name} cannot be rolled back automatically (migaudit could not derive a safe down)")});\n";
         if (!step.Up.Complete || step.Up.Total == 0)
         {
             return irreversible;
@@ -336,23 +351,23 @@ public static partial class Fixer
 
             foreach (var fk in table.ForeignKeys.Where(f => old.ForeignKeys.All(o => o.Name != f.Name)).Reverse())
             {
-                statements.Add($"  await knex.raw('ALTER TABLE \"{table.Name}\" DROP CONSTRAINT IF EXISTS \"{fk.Name}\"');");
+                statements.Add($"  await knex.raw({Quoting.JsString($"ALTER TABLE {Quoting.SqlIdentifier(table.Name)} DROP CONSTRAINT IF EXISTS {Quoting.SqlIdentifier(fk.Name)}")});");
             }
 
             foreach (var index in table.Indexes.Where(i => old.Indexes.All(o => o.Name != i.Name)).Reverse())
             {
                 if (index.Unique)
                 {
-                    statements.Add($"  await knex.raw('ALTER TABLE \"{table.Name}\" DROP CONSTRAINT IF EXISTS \"{index.Name}\"');");
+                    statements.Add($"  await knex.raw({Quoting.JsString($"ALTER TABLE {Quoting.SqlIdentifier(table.Name)} DROP CONSTRAINT IF EXISTS {Quoting.SqlIdentifier(index.Name)}")});");
                 }
 
-                statements.Add($"  await knex.raw('DROP INDEX IF EXISTS \"{index.Name}\"');");
+                statements.Add($"  await knex.raw({Quoting.JsString($"DROP INDEX IF EXISTS {Quoting.SqlIdentifier(index.Name)}")});");
             }
 
-            var columns = table.Columns.Where(c => old.Column(c.Name) is null).Select(c => $"'{c.Name}'").Reverse().ToList();
+            var columns = table.Columns.Where(c => old.Column(c.Name) is null).Select(c => Quoting.JsString(c.Name)).Reverse().ToList();
             if (columns.Count > 0)
             {
-                statements.Add($"  await knex.schema.alterTable('{table.Name}', (table) => {{\n    table.dropColumns({string.Join(", ", columns)});\n  }});");
+                statements.Add($"  await knex.schema.alterTable({Quoting.JsString(table.Name)}, (table) => {{\n    table.dropColumns({string.Join(", ", columns)});\n  }});");
             }
         }
 
@@ -361,7 +376,7 @@ public static partial class Fixer
             return irreversible;
         }
 
-        statements.AddRange(created.Select(t => $"  await knex.schema.dropTableIfExists('{t.Name}');"));
+        statements.AddRange(created.Select(t => $"  await knex.schema.dropTableIfExists({Quoting.JsString(t.Name)});"));
         return statements.Count == 0 ? irreversible : string.Join("\n", statements) + "\n";
     }
 }

@@ -7,6 +7,3 @@ public sealed record DiscoveryOptions
     public string? Knexfile { get; init; }
     public IReadOnlyList<string> MigrationDirectories { get; init; } = [];
 }
-
-/// <summary>Input the audit cannot work with: reported as one line, exit code 2.</summary>
-public sealed class ProjectException(string message) : Exception(message);

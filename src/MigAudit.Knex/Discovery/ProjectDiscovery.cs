@@ -110,7 +110,10 @@ public static class ProjectDiscovery
         var relative = ProjectFiles.Relative(root, path);
         if (cache.File(Path.GetFullPath(path)).Problem is { } problem)
         {
-            throw new ProjectException($"{relative}:{problem.Line}: cannot be read: {problem.Message}");
+            // A parse error reads "knexfile.js:3: cannot be parsed: ..."; an I/O problem already says "cannot be read: ...".
+            throw new ProjectException(problem.Message.StartsWith("cannot be read", StringComparison.Ordinal) || problem.Message.StartsWith("not parsed", StringComparison.Ordinal)
+                ? $"{relative}: {problem.Message}"
+                : $"{relative}:{problem.Line}: cannot be parsed: {problem.Message}");
         }
 
         var exported = evaluator.EvaluateModuleExports(path);

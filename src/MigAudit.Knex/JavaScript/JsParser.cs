@@ -38,7 +38,14 @@ public static class JsParser
         try
         {
             Acornima.Ast.Program program = preferModule ? parser.ParseModule(code, fileName) : parser.ParseScript(code, fileName);
-            return new ParsedSource(program, null, preferModule, language);
+            return SyntaxLimits.Check(program) is { } tooLarge
+                ? new ParsedSource(null, tooLarge, preferModule, language)
+                : new ParsedSource(program, null, preferModule, language);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            // Acornima guards its own recursion: nesting this deep is hostile or generated, never hand-written.
+            return new ParsedSource(null, SyntaxLimits.TooDeepForParser, preferModule, language);
         }
         catch (ParseErrorException error)
         {

@@ -1,5 +1,6 @@
 using System.Text;
 using MigAudit.Core;
+using MigAudit.IO;
 
 namespace MigAudit.Knex.JavaScript;
 
@@ -9,7 +10,7 @@ public sealed record SourceFile(string Text, long SizeBytes, bool IsSymlink, Par
 public static class SourceReader
 {
     /// <summary>Files larger than this are not parsed: nobody writes a migration this size by hand, and parsing it would dominate the audit.</summary>
-    public const long MaxParsedBytes = 16 * 1024 * 1024;
+    public const long MaxParsedBytes = SafeRead.DefaultMaxBytes;
 
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
 
@@ -17,36 +18,35 @@ public static class SourceReader
     {
         var info = new FileInfo(path);
         var isSymlink = info.LinkTarget is not null;
+        if (isSymlink && FileKinds.Of(path) == FileKind.Missing)
+        {
+            return new SourceFile(string.Empty, 0, true, new ParseProblem(1, 1, $"broken symbolic link to {Quoting.Printable(info.LinkTarget!)}: Node cannot load it", true));
+        }
+
+        byte[] bytes;
         try
         {
-            if (isSymlink && info.ResolveLinkTarget(returnFinalTarget: true) is not { Exists: true })
-            {
-                return new SourceFile(string.Empty, 0, true, new ParseProblem(1, 1, $"broken symbolic link to {info.LinkTarget}: Node cannot load it", true));
-            }
-
-            var size = isSymlink ? new FileInfo(info.ResolveLinkTarget(true)!.FullName).Length : info.Length;
-            if (size > MaxParsedBytes)
-            {
-                return new SourceFile(string.Empty, size, isSymlink, new ParseProblem(1, 1, $"file is {size / (1024 * 1024)} MB; migaudit does not parse files over {MaxParsedBytes / (1024 * 1024)} MB", false));
-            }
-
-            var bytes = File.ReadAllBytes(path);
-            if (Array.IndexOf(bytes, (byte)0) >= 0)
-            {
-                return new SourceFile(string.Empty, size, isSymlink, new ParseProblem(1, 1, "binary content (NUL bytes): not a JavaScript file", true));
-            }
-
-            var text = Utf8.GetString(bytes);
-            if (text.Length > 0 && text[0] == '\uFEFF')
-            {
-                text = text[1..];
-            }
-
-            return new SourceFile(text, size, isSymlink, null);
+            bytes = SafeRead.Bytes(path, MaxParsedBytes);
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        catch (UnreadableFileException error)
         {
-            return new SourceFile(string.Empty, 0, isSymlink, new ParseProblem(1, 1, $"cannot be read: {error.Message}", true));
+            // Node would block on a FIFO or device, or fail on an unreadable file: Knex cannot load it either. A file
+            // over the size limit is one migaudit chose not to read, not one Knex cannot load.
+            var knexFailsToo = !error.Reason.StartsWith("is larger than", StringComparison.Ordinal);
+            return new SourceFile(string.Empty, 0, isSymlink, new ParseProblem(1, 1, knexFailsToo ? $"cannot be read: {error.Reason}" : $"not parsed: the file {error.Reason}", knexFailsToo));
         }
+
+        if (Array.IndexOf(bytes, (byte)0) >= 0)
+        {
+            return new SourceFile(string.Empty, bytes.Length, isSymlink, new ParseProblem(1, 1, "binary content (NUL bytes): not a JavaScript file", true));
+        }
+
+        var text = Utf8.GetString(bytes);
+        if (text.Length > 0 && text[0] == '\uFEFF')
+        {
+            text = text[1..];
+        }
+
+        return new SourceFile(text, bytes.Length, isSymlink, null);
     }
 }

@@ -448,6 +448,7 @@ public sealed class KnexSchemaInterpreter(SchemaState state, StaticEvaluator eva
             switch (link.Name)
             {
                 case "withSchema":
+                    state.SchemaQualified = true;
                     break;
                 case "createTable" or "createTableIfNotExists" when Text(args, 0, frame) is { } table:
                     state.CreateTable(table, link.Name == "createTableIfNotExists", line);

@@ -51,6 +51,8 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache)
         var indexesBefore = state.IndexesDeclared;
         var upCoverage = up is null ? Coverage.None : new KnexSchemaInterpreter(state, evaluator, cache).Run(up, scope);
         var problems = state.Problems.Skip(problemsBefore).ToList();
+        var named = state.Mentioned.Order(StringComparer.Ordinal).ToList();
+        var qualified = state.SchemaQualified;
 
         var downCoverage = Coverage.None;
         IReadOnlyList<string> leftovers = [];
@@ -76,6 +78,8 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache)
             DownLeftovers = leftovers,
             DownLine = downLine,
             IndexesDeclared = state.IndexesDeclared - indexesBefore,
+            TablesNamed = named,
+            SchemaQualified = qualified,
         });
     }
 

@@ -14,7 +14,22 @@ public sealed class SchemaState(SchemaModel initial)
     /// <summary>Tables created, changed, renamed or dropped since the last <see cref="ResetTouched"/>: the only ones a down can have left different.</summary>
     public HashSet<string> Touched { get; } = new(StringComparer.Ordinal);
 
-    public void ResetTouched() => Touched.Clear();
+    /// <summary>Every table a statement named since the last <see cref="ResetTouched"/>, whether or not it existed: created, changed, dropped, renamed or referenced by a foreign key.</summary>
+    public HashSet<string> Mentioned { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A statement since the last <see cref="ResetTouched"/> named a table in a schema (withSchema, or a qualified name in SQL).
+    /// The model keys tables by name alone, so which schema such a table lives in is not known.
+    /// </summary>
+    public bool SchemaQualified { get; set; }
+
+    public void ResetTouched()
+    {
+        Touched.Clear();
+        Mentioned.Clear();
+        SchemaQualified = false;
+    }
+
     public int IndexesDeclared { get; private set; }
     public string Migration { get; set; } = string.Empty;
 
@@ -40,6 +55,7 @@ public sealed class SchemaState(SchemaModel initial)
 
     public void CreateTable(string name, bool ifNotExists, int line)
     {
+        Mentioned.Add(name);
         if (HasTable(name))
         {
             if (!ifNotExists)
@@ -56,6 +72,7 @@ public sealed class SchemaState(SchemaModel initial)
 
     public void DropTable(string name, bool ifExists, int line)
     {
+        Mentioned.Add(name);
         if (!HasTable(name))
         {
             if (!ifExists)
@@ -72,6 +89,8 @@ public sealed class SchemaState(SchemaModel initial)
 
     public void RenameTable(string from, string to, int line)
     {
+        Mentioned.Add(from);
+        Mentioned.Add(to);
         if (Current.Table(from) is not { } table)
         {
             Problem(line, $"renameTable('{from}', '{to}'): '{from}' does not exist at this point");
@@ -85,6 +104,7 @@ public sealed class SchemaState(SchemaModel initial)
 
     private TableModel? Require(string table, int line, string what)
     {
+        Mentioned.Add(table);
         var found = Current.Table(table);
         if (found is null)
         {
@@ -230,7 +250,8 @@ public sealed class SchemaState(SchemaModel initial)
             return;
         }
 
-        Update(model with { Indexes = [.. model.Indexes, new IndexModel { Name = indexName, Columns = columns, Unique = unique, ExplicitName = explicitName ?? name is not null, Origin = At(line) }] });
+        Touched.Add(table);
+        Current = Current.WithIndex(table, new IndexModel { Name = indexName, Columns = columns, Unique = unique, ExplicitName = explicitName ?? name is not null, Origin = At(line) });
     }
 
     private void MissingColumns(TableModel model, IEnumerable<string> columns, int line, string what)
@@ -261,6 +282,7 @@ public sealed class SchemaState(SchemaModel initial)
 
     public void AddForeignKey(string table, IReadOnlyList<string> columns, string referencesTable, IReadOnlyList<string> referencesColumns, string? onDelete, string? onUpdate, string? name, int line)
     {
+        Mentioned.Add(referencesTable);
         if (Require(table, line, $"foreign key {table}({string.Join(", ", columns)})") is not { } model)
         {
             return;

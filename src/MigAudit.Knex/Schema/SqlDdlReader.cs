@@ -208,6 +208,7 @@ public static class SqlDdlReader
             var name = Unquote(Next());
             while (Peek() == ".")
             {
+                state.SchemaQualified = true;
                 position++;
                 name = Unquote(Next());
             }

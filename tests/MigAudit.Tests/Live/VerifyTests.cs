@@ -13,12 +13,7 @@ public sealed class VerifyTests(ITestOutputHelper output)
 {
     private bool Ready()
     {
-        if (ThrowawayPostgres.FindBinaries() is null)
-        {
-            Assert.False(NodeKnex.Required, "PostgreSQL is required in CI (apt-get install postgresql)");
-            output.WriteLine("SKIPPED: PostgreSQL is not installed (apt-get install postgresql)");
-            return false;
-        }
+        Requires.Postgres();
 
         return NodeKnex.EnsureAvailable(output);
     }
@@ -61,7 +56,7 @@ public sealed class VerifyTests(ITestOutputHelper output)
         };
         """;
 
-    [Fact]
+    [SkippableFact]
     public async Task Passing_chain_goes_up_down_and_up_again_and_matches_the_static_model()
     {
         if (!Ready())
@@ -83,7 +78,7 @@ public sealed class VerifyTests(ITestOutputHelper output)
         Assert.Contains("[2/2] up   20250102000000_posts.js: ok", run.Stderr);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Failing_migration_reports_the_database_error_and_stops_the_chain()
     {
         if (!Ready())
@@ -103,7 +98,7 @@ public sealed class VerifyTests(ITestOutputHelper output)
         Assert.Equal("not-run", json.RootElement.GetProperty("migrations")[1].GetProperty("up").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Down_that_leaves_a_table_behind_is_shown_with_the_difference()
     {
         if (!Ready())
@@ -124,7 +119,7 @@ public sealed class VerifyTests(ITestOutputHelper output)
         Assert.Contains("not-restored", run.Stdout);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Given_server_gets_a_scratch_database_that_is_dropped_afterwards()
     {
         if (!Ready())
@@ -144,7 +139,7 @@ public sealed class VerifyTests(ITestOutputHelper output)
         Assert.Equal(0L, (long)(await databases.ExecuteScalarAsync())!);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Missing_knex_is_a_one_line_error_naming_npm_install()
     {
         using var repo = new TempRepo();
