@@ -5,6 +5,7 @@ using MigAudit.Demo;
 using MigAudit.Config;
 using MigAudit.Engine;
 using MigAudit.Engine.Fixes;
+using MigAudit.IO;
 using MigAudit.Live;
 using MigAudit.Knex.Discovery;
 using MigAudit.Reporting;
@@ -96,12 +97,13 @@ public static class CliApp
         var baseline = new Option<string?>("--baseline") { Description = "Report only findings that are not in this baseline file." };
         var writeBaseline = new Option<string?>("--write-baseline")
         {
-            Description = $"Record today's findings as the baseline (default file: {Baseline.DefaultFile}) and exit 0.",
+            Description = $"Record today's findings as the baseline (default file: {Baseline.DefaultFile}, inside the project) and exit 0.",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        var force = new Option<bool>("--force") { Description = "With --write-baseline: overwrite the file even when it is not a migaudit baseline." };
         var command = new Command("audit", "Audit a Knex project statically (its code is never run).")
         {
-            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline,
+            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force,
         };
         command.SetAction(parse =>
         {
@@ -123,9 +125,16 @@ public static class CliApp
             var result = Auditor.Run(root, options, settings, accepted);
             if (parse.GetResult(writeBaseline) is not null)
             {
-                var target = parse.GetValue(writeBaseline) ?? Path.Combine(result.Input.Project.Root, Baseline.DefaultFile);
-                File.WriteAllText(target, Baseline.Write(result.Findings, Version));
-                stderr.WriteLine($"Baseline with {result.Findings.Count} findings written to {target}; later runs with --baseline report only new ones.");
+                var projectRoot = result.Input.Project.Root;
+                var target = parse.GetValue(writeBaseline) is { } named ? Path.GetFullPath(named) : Path.Combine(projectRoot, Baseline.DefaultFile);
+                var full = SafeWrite.Check(projectRoot, target);
+                if (!parse.GetValue(force) && File.Exists(full) && !Baseline.IsBaseline(SafeRead.TextOrFail(full, "the baseline file")))
+                {
+                    throw new ProjectException($"{Quoting.Printable(target)} exists and is not a migaudit baseline; choose another file, or pass --force to overwrite it");
+                }
+
+                SafeWrite.Text(projectRoot, full, Baseline.Write(result.Findings, Version));
+                stderr.WriteLine(Quoting.Printable($"Baseline with {result.Findings.Count} findings written to {target}; later runs with --baseline report only new ones."));
                 return ExitReady;
             }
 
@@ -250,7 +259,8 @@ public static class CliApp
         var path = new Argument<string>("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
         var rules = new Option<string[]>("--rule") { Description = $"Fix only these rules ({string.Join(", ", Fixer.SupportedRules)}). Repeat for several.", AllowMultipleArgumentsPerToken = true };
         var apply = new Option<bool>("--apply") { Description = "Write the changes (renames with git mv). Without it nothing is changed: the diff and commands are printed." };
-        var command = new Command("fix", "Fix what can be fixed mechanically and safely; prints a unified diff, changes nothing without --apply.") { path, rules, apply };
+        var force = new Option<bool>("--force") { Description = $"Overwrite {DeletedMigrations.DocumentPath} and {DeletedMigrations.RollbackPath} even when migaudit did not write them." };
+        var command = new Command("fix", "Fix what can be fixed mechanically and safely; prints a unified diff, changes nothing without --apply.") { path, rules, apply, force };
         command.SetAction(parse =>
         {
             var root = parse.GetValue(path)!;
@@ -262,7 +272,7 @@ public static class CliApp
 
             var (settings, options) = Configure(root, null, null, null);
             var audit = Auditor.Run(root, options, settings, baseline: null);
-            var plan = Fixer.Plan(audit, selected);
+            var plan = Fixer.Plan(audit, selected, parse.GetValue(force));
             if (plan.IsEmpty && plan.Refusals.Count == 0)
             {
                 stdout.WriteLine("Nothing to fix.");
@@ -364,7 +374,7 @@ public static class CliApp
             }
 
             var project = ProjectDiscovery.Discover(root, new DiscoveryOptions());
-            File.WriteAllText(target, AuditSettings.Starter(project));
+            SafeWrite.Text(root, AuditSettings.FileName, AuditSettings.Starter(project));
             stdout.WriteLine($"Wrote {target}");
             return ExitReady;
         });

@@ -28,7 +28,7 @@ public static class ConfigurationAuditor
             var relative = ProjectFiles.Relative(root, file);
             // Migration folders hold migrations, not clients (a migration's own client is non-knex-migration's concern).
             if (ProjectDiscovery.IsInBuildOutput(root, file) || relative.Split('/').SkipLast(1).Any(TestDirectories.Contains) ||
-                migrationDirectories.Contains(Path.GetDirectoryName(relative)?.Replace('\\', '/') is { Length: > 0 } d ? d : "."))
+                migrationDirectories.Contains((Path.GetDirectoryName(relative) is { } parent ? PathText.WithSlashes(parent) : null) is { Length: > 0 } d ? d : "."))
             {
                 continue;
             }

@@ -180,7 +180,7 @@ public static class Auditor
             return (a, b) => string.CompareOrdinal(Path.GetFileName(a), Path.GetFileName(b));
         }
 
-        int IndexOf(string path) => directoryIndex.TryGetValue(Path.GetDirectoryName(path)?.Replace('\\', '/') is { Length: > 0 } d ? d : ".", out var i) ? i : int.MaxValue;
+        int IndexOf(string path) => directoryIndex.TryGetValue((Path.GetDirectoryName(path) is { } parent ? PathText.WithSlashes(parent) : null) is { Length: > 0 } d ? d : ".", out var i) ? i : int.MaxValue;
         return (a, b) =>
         {
             var byDirectory = IndexOf(a).CompareTo(IndexOf(b));

@@ -32,6 +32,19 @@ public static class Baseline
         return document.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
+    /// <summary>Whether the text is a baseline migaudit wrote (any version): only such a file is overwritten without --force.</summary>
+    public static bool IsBaseline(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text) is JsonObject document && document["tool"]?.GetValue<string>() is { } tool && tool.StartsWith("migaudit", StringComparison.Ordinal);
+        }
+        catch (Exception error) when (error is JsonException or InvalidOperationException or FormatException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Reads the fingerprints of a baseline file; throws <see cref="FormatException"/> with a one-line reason.</summary>
     public static HashSet<string> Read(string path)
     {

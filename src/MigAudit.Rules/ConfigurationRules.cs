@@ -8,7 +8,7 @@ public static class KnexfileRequire
     /// <summary>The require() path from <paramref name="fromFile"/> to the knexfile, without extension, both root-relative.</summary>
     public static string PathFrom(string fromFile, string knexfile)
     {
-        var relative = Path.GetRelativePath(Path.GetDirectoryName(fromFile) is { Length: > 0 } d ? d : ".", Path.ChangeExtension(knexfile, null)).Replace('\\', '/');
+        var relative = PathText.WithSlashes(Path.GetRelativePath(Path.GetDirectoryName(fromFile) is { Length: > 0 } d ? d : ".", Path.ChangeExtension(knexfile, null)));
         return relative.StartsWith('.') ? relative : "./" + relative;
     }
 

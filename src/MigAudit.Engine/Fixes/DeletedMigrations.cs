@@ -1,6 +1,7 @@
 using System.Text;
 using MigAudit.Core;
 using MigAudit.Git;
+using MigAudit.IO;
 using MigAudit.Knex.JavaScript;
 using MigAudit.Knex.Schema;
 
@@ -40,7 +41,7 @@ public static class DeletedMigrations
             foreach (var deleted in audit.Input.Deleted)
             {
                 var revision = deleted.DeletedIn == "working-tree" ? "HEAD" : deleted.DeletionCommit?.Id + "^";
-                var show = GitRunner.Run(root, "show", $"{revision}:{Path.GetRelativePath(GitTop(root), Path.Combine(root, deleted.Path)).Replace('\\', '/')}");
+                var show = GitRunner.Run(root, "show", $"{revision}:{PathText.WithSlashes(Path.GetRelativePath(GitTop(root), Path.Combine(root, deleted.Path)))}");
                 if (!show.Ok)
                 {
                     recovered.Add(new Recovered(deleted, [], new Dictionary<string, string>(), "its last version could not be read from git history"));
@@ -244,7 +245,7 @@ public static class DeletedMigrations
                       ?? throw new ProjectException($"'{name}' is not a deleted migration (deleted: {string.Join(", ", audit.Input.Deleted.Select(d => d.Name).Take(5))}{(audit.Input.Deleted.Count > 5 ? ", ..." : string.Empty)})");
         var root = audit.Input.Project.Root;
         var revision = deleted.DeletedIn == "working-tree" ? "HEAD" : deleted.DeletionCommit!.Id + "^";
-        var target = Path.Combine(root, deleted.Path);
+        var target = SafeWrite.Check(root, deleted.Path);
         if (File.Exists(target))
         {
             throw new ProjectException($"{deleted.Path} already exists");

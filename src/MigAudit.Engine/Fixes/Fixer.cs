@@ -22,7 +22,8 @@ public static partial class Fixer
     [GeneratedRegex(@"^Rename (?<old>\S+) to (?<new>\S+?)(;|$)")]
     private static partial Regex RenameAction();
 
-    public static FixPlan Plan(AuditResult audit, IReadOnlyCollection<string>? rules = null)
+    /// <param name="force">Overwrite the generated document and script even when migaudit did not write the files there.</param>
+    public static FixPlan Plan(AuditResult audit, IReadOnlyCollection<string>? rules = null, bool force = false)
     {
         bool Wanted(string rule) => rules is null || rules.Count == 0 || rules.Contains(rule);
         var root = audit.Input.Project.Root;
@@ -120,7 +121,7 @@ public static partial class Fixer
 
                 var migration = byPath[finding.File];
                 var newName = match.Groups["new"].Value;
-                var newPath = Path.Combine(Path.GetDirectoryName(finding.File) ?? string.Empty, newName).Replace('\\', '/');
+                var newPath = PathText.WithSlashes(Path.Combine(Path.GetDirectoryName(finding.File) ?? string.Empty, newName));
                 var tracked = migration.Git.State == TrackingState.Committed;
                 edits.Add(new Rename(finding.File, "duplicate-version", $"give {migration.Name} a version of its own, keeping its place", newPath, tracked));
                 if (tracked)
@@ -148,7 +149,7 @@ public static partial class Fixer
             {
                 var full = Path.Combine(root, path);
                 var before = File.Exists(full) ? SafeRead.Text(full) : string.Empty;
-                if (before.Length > 0 && !DeletedMigrations.WrittenByMigaudit(before))
+                if (before.Length > 0 && !force && !DeletedMigrations.WrittenByMigaudit(before))
                 {
                     refusals.Add(new Refusal(path, "deleted-migration", $"exists and was not written by migaudit (no '{DeletedMigrations.GeneratedMarker}' header): move it aside, or run again with --force"));
                     continue;
@@ -164,38 +165,86 @@ public static partial class Fixer
         return new FixPlan(edits, refusals, sql);
     }
 
-    /// <summary>Writes the plan. Throws <see cref="ProjectException"/> before writing anything if a file to change has uncommitted changes.</summary>
+    /// <summary>
+    /// Writes the plan, or nothing: every check runs before the first write. A file migaudit rewrites that it did not
+    /// generate must be tracked by git and unmodified, so the original stays recoverable from git; when git cannot
+    /// say, nothing is written. Every write stays inside the project and never goes through a symbolic link.
+    /// </summary>
+    /// <exception cref="ProjectException">A check failed; nothing was written.</exception>
     public static IReadOnlyList<string> Apply(FixPlan plan, string root)
     {
-        var touched = plan.Edits.Select(e => e.Path).Distinct().ToArray();
-        var status = GitRunner.Run(root, ["status", "--porcelain", "--untracked-files=no", "--", .. touched]);
-        if (status.Ok && status.Stdout.Trim().Length > 0)
+        var generated = new HashSet<string>(StringComparer.Ordinal) { DeletedMigrations.DocumentPath, DeletedMigrations.RollbackPath };
+        var mustBeCommitted = plan.Edits.Where(e => e is Rename { Tracked: true } || (e is Rewrite && !generated.Contains(e.Path))).Select(e => e.Path).Distinct().ToArray();
+        EnsureCommittedAndClean(root, mustBeCommitted);
+        foreach (var edit in plan.Edits)
         {
-            throw new ProjectException($"these files have uncommitted changes; commit or stash them first: {string.Join(", ", status.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l[3..]))}");
+            SafeWrite.Check(root, edit.Path);
+            if (edit is Rename rename)
+            {
+                SafeWrite.Check(root, rename.NewPath);
+                if (File.Exists(Path.Combine(root, rename.NewPath)))
+                {
+                    throw new ProjectException($"refusing to rename {Quoting.Printable(rename.Path)}: {Quoting.Printable(rename.NewPath)} already exists");
+                }
+            }
         }
 
         var done = new List<string>();
         foreach (var rewrite in plan.Edits.OfType<Rewrite>())
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(root, rewrite.Path))!);
-            File.WriteAllText(Path.Combine(root, rewrite.Path), rewrite.After);
+            SafeWrite.Text(root, rewrite.Path, rewrite.After);
             done.Add($"rewrote {rewrite.Path}: {rewrite.Description}");
         }
 
         foreach (var rename in plan.Edits.OfType<Rename>())
         {
-            if (rename.Tracked && GitRunner.Run(root, "mv", rename.Path, rename.NewPath) is { Ok: true })
+            if (rename.Tracked)
             {
+                var moved = GitRunner.Run(root, "mv", "--", rename.Path, rename.NewPath);
+                if (!moved.Ok)
+                {
+                    throw new ProjectException($"git mv {Quoting.Printable(rename.Path)} failed: {Quoting.Printable(moved.Stderr.Trim())}");
+                }
+
                 done.Add($"git mv {rename.Path} {rename.NewPath}");
             }
             else
             {
-                File.Move(Path.Combine(root, rename.Path), Path.Combine(root, rename.NewPath));
+                File.Move(SafeWrite.Check(root, rename.Path), SafeWrite.Check(root, rename.NewPath));
                 done.Add($"mv {rename.Path} {rename.NewPath}");
             }
         }
 
         return done;
+    }
+
+    private static void EnsureCommittedAndClean(string root, string[] paths)
+    {
+        if (paths.Length == 0)
+        {
+            return;
+        }
+
+        var tracked = GitRunner.Run(root, ["--literal-pathspecs", "ls-files", "-z", "--", .. paths]);
+        var status = GitRunner.Run(root, ["--literal-pathspecs", "status", "--porcelain=v1", "-z", "--untracked-files=no", "--", .. paths]);
+        if (!tracked.Ok || !status.Ok)
+        {
+            throw new ProjectException($"git cannot say whether these files have uncommitted changes, so migaudit does not rewrite them: {string.Join(", ", paths.Select(Quoting.Printable))} ({Quoting.Printable((tracked.Ok ? status : tracked).Stderr.Trim())})");
+        }
+
+        // Both commands print paths relative to the folder they run in: the project root.
+        var known = tracked.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var untracked = paths.Where(p => !known.Contains(p)).ToList();
+        if (untracked.Count > 0)
+        {
+            throw new ProjectException($"these files are not committed, so a rewrite could not be undone from git; commit them first: {string.Join(", ", untracked.Select(Quoting.Printable))}");
+        }
+
+        var changed = status.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Length > 3).Select(l => l[3..]).ToList();
+        if (changed.Count > 0)
+        {
+            throw new ProjectException($"these files have uncommitted changes; commit or stash them first: {string.Join(", ", changed.Select(Quoting.Printable))}");
+        }
     }
 
     /// <summary>

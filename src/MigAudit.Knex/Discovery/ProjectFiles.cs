@@ -1,3 +1,4 @@
+using MigAudit.Core;
 namespace MigAudit.Knex.Discovery;
 
 /// <summary>Walks the project tree once, skipping dependencies, VCS data and build output folders.</summary>
@@ -55,5 +56,5 @@ public static class ProjectFiles
     }
 
     public static string Relative(string root, string path) =>
-        Path.GetRelativePath(root, path).Replace('\\', '/');
+        PathText.WithSlashes(Path.GetRelativePath(root, path));
 }
