@@ -53,4 +53,14 @@ public sealed record KnexProject
     public required MigrationSettings Settings { get; init; }
     public IReadOnlyList<string> OtherKnexfiles { get; init; } = [];
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>Why the migrations Knex would run cannot be known or listed: each is a blocking finding.</summary>
+    public IReadOnlyList<SourceProblem> SourceProblems { get; init; } = [];
 }
+
+/// <summary>
+/// Something that stops migaudit from knowing which migrations Knex runs: a folder Knex cannot read (Knex then
+/// fails too), a folder outside the project migaudit does not read, a knexfile that cannot load, a custom source.
+/// </summary>
+/// <param name="KnexFails">Knex itself fails here (the message quotes its error); otherwise only migaudit cannot know.</param>
+public sealed record SourceProblem(string? File, int? Line, string Message, bool KnexFails);

@@ -30,17 +30,11 @@ public static class Auditor
 
         progress?.Report("listing migrations");
         var listing = MigrationLister.List(project.Root, project.Settings);
-        if (listing.MissingDirectories.Count > 0)
+        if (listing.Problems.Count > 0)
         {
-            project = project with
-            {
-                Notes =
-                [
-                    .. project.Notes,
-                    .. listing.MissingDirectories.Select(d => $"migration directory '{d}' does not exist: Knex's readdir fails there and 'knex migrate:latest' stops with ENOENT"),
-                ],
-            };
+            project = project with { SourceProblems = [.. project.SourceProblems, .. listing.Problems] };
         }
+
 
         // History comes from git processes: read it while this process parses on its own cores.
         progress?.Report("reading git history");
@@ -112,6 +106,13 @@ public static class Auditor
         Task.WaitAll(producers);
         var schema = replayer.Result;
         var history = historyTask.GetAwaiter().GetResult();
+        if (listing.Migrations.Count == 0 && history.Deleted.Count == 0 && history.Renamed.Count == 0 && project.SourceProblems.Count == 0)
+        {
+            // Nothing to audit, now or in history, is not "ready": say what was looked for and how to point migaudit elsewhere.
+            var where = string.Join(", ", project.Settings.Directories.Select(d => $"'{Quoting.Printable(d)}'"));
+            var from = project.Knexfile is { } knexfile ? $" (from {Quoting.Printable(knexfile.Path)})" : string.Empty;
+            throw new ProjectException($"no migrations found: looked in {where}{from} for {string.Join(", ", project.Settings.LoadExtensions)} files; point migaudit at them with --migrations DIR or --knexfile FILE");
+        }
 
         var migrations = listing.Migrations.Select((listed, i) => new Migration
         {

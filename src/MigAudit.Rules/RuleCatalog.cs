@@ -5,6 +5,7 @@ public static class RuleCatalog
     /// <summary>Every rule, in the order the report presents problems: what breaks Knex first.</summary>
     public static IReadOnlyList<Rule> All { get; } =
     [
+        new MigrationSourceUnknownRule(),
         new DeletedMigrationRule(),
         new RenamedMigrationRule(),
         new DuplicateVersionRule(),

@@ -85,15 +85,30 @@ public sealed class BadInputTests
     }
 
     [Fact]
-    public void Knexfile_with_migrations_directory_missing_is_audited_with_a_note()
+    public void Knexfile_whose_migrations_directory_is_missing_is_not_ready_and_quotes_knex()
     {
+        // Checked with real knex's FsMigrations: readdir of a missing folder rejects with ENOENT.
         using var repo = new TempRepo();
         repo.Write("knexfile.js", Audit.Knexfile);
         repo.Commit();
         var result = Audit.Run(repo.Root);
         Assert.Empty(result.Input.Migrations);
-        Assert.Contains(result.Input.Project.Notes, n => n.Contains("'migrations' does not exist"));
-        Assert.True(result.Ready);
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal("migration-source-unknown", finding.Rule);
+        Assert.True(finding.Blocking);
+        Assert.Equal($"migration directory 'migrations' does not exist: Knex's readdir fails there and 'knex migrate:latest' stops with \"ENOENT: no such file or directory, scandir '{repo.PathOf("migrations")}'\".", finding.Message);
+        Assert.False(result.Ready);
+    }
+
+    [Fact]
+    public void An_empty_migrations_folder_is_a_one_line_error_never_ready()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", Audit.Knexfile);
+        Directory.CreateDirectory(repo.PathOf("migrations"));
+        var error = Assert.Throws<MigAudit.Core.ProjectException>(() => Audit.Run(repo.Root));
+        Assert.StartsWith("no migrations found: looked in 'migrations' (from knexfile.js) for .co, .coffee", error.Message);
+        Assert.EndsWith("point migaudit at them with --migrations DIR or --knexfile FILE", error.Message);
     }
 
     [Fact]

@@ -91,12 +91,26 @@ public static class ProjectDiscovery
             throw new ProjectException($"no Knex project found in '{root}': no knexfile, no knex.migrate.latest() call and no migrations folder (use --migrations DIR)");
         }
 
+        var sourceProblems = new List<SourceProblem>();
+        if (knexfilePath is not null && cache.File(Path.GetFullPath(knexfilePath)).Program is { } knexfileProgram &&
+            KnexfileLoad.Check(knexfileProgram, ProjectFiles.Relative(root, knexfilePath)) is { } loadProblem)
+        {
+            sourceProblems.Add(loadProblem);
+        }
+
+        if (settings.CustomMigrationSource is { } custom)
+        {
+            sourceProblems.Add(new SourceProblem(settings.SourceFile, settings.SourceLine,
+                $"a custom migrationSource ({Quoting.Printable(custom)}) decides which migrations Knex runs and in what order; migaudit does not follow it yet, so the list below is the folder listing Knex would use without it", KnexFails: false));
+        }
+
         return new KnexProject
         {
             Root = root,
             Knexfile = knexfile,
             Environment = environment,
             Settings = settings,
+            SourceProblems = sourceProblems,
             OtherKnexfiles = otherKnexfiles,
             Notes = notes,
         };

@@ -6,7 +6,7 @@ namespace MigAudit.Knex.Migrations;
 /// <summary>A file Knex will load, before analysis.</summary>
 public sealed record ListedMigration(string Name, string Path, string Directory, int Order, string FullPath);
 
-public sealed record MigrationListing(IReadOnlyList<ListedMigration> Migrations, IReadOnlyList<IgnoredFile> Ignored, IReadOnlyList<string> MissingDirectories);
+public sealed record MigrationListing(IReadOnlyList<ListedMigration> Migrations, IReadOnlyList<IgnoredFile> Ignored, IReadOnlyList<SourceProblem> Problems);
 
 /// <summary>
 /// Lists migrations exactly as Knex's FsMigrations does: each configured directory read non-recursively,
@@ -25,19 +25,31 @@ public static class MigrationLister
     {
         var perDirectory = new List<List<ListedMigration>>();
         var ignored = new List<IgnoredFile>();
-        var missing = new List<string>();
+        var problems = new List<SourceProblem>();
         foreach (var directory in settings.Directories)
         {
-            var full = Path.Combine(root, directory);
+            var full = Path.GetFullPath(Path.Combine(root, directory));
             var entries = new List<ListedMigration>();
             perDirectory.Add(entries);
-            if (!Directory.Exists(full))
+            if (DirectoryProblem(root, directory, full, settings) is { } problem)
             {
-                missing.Add(directory);
+                problems.Add(problem);
                 continue;
             }
 
-            foreach (var file in Directory.EnumerateFileSystemEntries(full))
+            List<string> names;
+            try
+            {
+                names = Directory.EnumerateFileSystemEntries(full).ToList();
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                // Knex's fs.readdir fails the same way (EACCES, ELOOP, ...), and migrate:latest with it.
+                problems.Add(new SourceProblem(settings.SourceFile, settings.SourceLine, $"migration directory '{Quoting.Printable(directory)}' cannot be listed ({Quoting.Printable(error.Message)}): Knex's readdir fails there too and 'knex migrate:latest' stops", KnexFails: true));
+                continue;
+            }
+
+            foreach (var file in names)
             {
                 var name = Path.GetFileName(file);
                 var relative = ProjectFiles.Relative(root, file);
@@ -59,7 +71,40 @@ public static class MigrationLister
 
         // Within one directory readdir order is not specified; Knex then sorts. OrderBy is stable, as lodash's sortBy.
         var list = ordered.Select((m, index) => m with { Order = index + 1 }).ToList();
-        return new MigrationListing(list, ignored.OrderBy(i => i.Path, StringComparer.Ordinal).ToList(), missing);
+        return new MigrationListing(list, ignored.OrderBy(i => i.Path, StringComparer.Ordinal).ToList(), problems);
+    }
+
+    /// <summary>
+    /// A configured directory Knex cannot list (it fails: ENOENT, ENOTDIR, ELOOP, as checked with real knex's
+    /// FsMigrations), or one outside the project, which migaudit does not read: a repository must not make the audit
+    /// read /etc or a device folder.
+    /// </summary>
+    private static SourceProblem? DirectoryProblem(string root, string directory, string full, MigrationSettings settings)
+    {
+        var shown = Quoting.Printable(directory);
+        var realRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        string? real = full;
+        try
+        {
+            real = new DirectoryInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
+        }
+        catch (IOException)
+        {
+            // A link loop: reported below as Knex reports it.
+        }
+
+        var inside = real == realRoot || real.StartsWith(realRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+        if (!inside)
+        {
+            return new SourceProblem(settings.SourceFile, settings.SourceLine, $"migration directory '{shown}' is outside the project ({Quoting.Printable(real)}): migaudit does not read it, so which migrations Knex runs there is unknown", KnexFails: false);
+        }
+
+        return IO.FileKinds.Of(full) switch
+        {
+            IO.FileKind.Missing => new SourceProblem(settings.SourceFile, settings.SourceLine, $"migration directory '{shown}' does not exist: Knex's readdir fails there and 'knex migrate:latest' stops with \"ENOENT: no such file or directory, scandir '{Quoting.Printable(full)}'\"", KnexFails: true),
+            IO.FileKind.Directory or IO.FileKind.Unknown => null,
+            var kind => new SourceProblem(settings.SourceFile, settings.SourceLine, $"migration directory '{shown}' is {IO.FileKinds.Describe(kind)}: Knex's readdir fails there (ENOTDIR) and 'knex migrate:latest' stops", KnexFails: true),
+        };
     }
 
     private static string IgnoreReason(string extension, IReadOnlyList<string> loadExtensions)

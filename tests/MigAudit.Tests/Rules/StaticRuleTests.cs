@@ -15,6 +15,7 @@ public sealed class StaticRuleTests
     }
 
     [Theory]
+    [InlineData("migration-source-unknown")]
     [InlineData("duplicate-version")]
     [InlineData("mixed-naming")]
     [InlineData("invalid-timestamp")]
@@ -37,6 +38,35 @@ public sealed class StaticRuleTests
         var result = AuditFixture(rule, "good");
         Assert.Empty(result.Findings);
         Assert.True(result.Ready);
+    }
+
+    [Fact]
+    public void Migration_source_unknown_quotes_knex_for_a_missing_folder()
+    {
+        var result = AuditFixture("migration-source-unknown", "bad");
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal("migration-source-unknown", finding.Rule);
+        Assert.True(finding.Blocking);
+        Assert.Equal(("knexfile.js", 6), (finding.File, finding.Line));
+        Assert.StartsWith("migration directory 'db/migrations' does not exist: Knex's readdir fails there and 'knex migrate:latest' stops with \"ENOENT: no such file or directory, scandir '", finding.Message);
+        Assert.False(result.Ready);
+    }
+
+    [Theory]
+    [InlineData("throw new Error('set DATABASE_URL');\nmodule.exports = { production: { client: 'pg' } };\n", "knexfile.js:1 throws when Node loads it: every knex command (migrate:latest included) fails before reading a migration.")]
+    [InlineData("while (true) {}\nmodule.exports = { production: { client: 'pg' } };\n", "knexfile.js:1 loops forever when Node loads it: every knex command hangs before reading a migration.")]
+    [InlineData("module.exports = { production: { client: 'pg', migrations: { directory: '/etc' } } };\n", "migration directory '../../../../etc' is outside the project (/etc): migaudit does not read it, so which migrations Knex runs there is unknown. Until it can be read, this audit cannot say the project is ready.")]
+    [InlineData("module.exports = { production: { client: 'pg', migrations: { migrationSource: new (require('./source'))() } } };\n", "a custom migrationSource (")]
+    public void Migration_source_unknown_for_knexfiles_that_cannot_load_or_cannot_be_followed(string knexfile, string message)
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", knexfile);
+        repo.Write("migrations/20250101000000_create_users.js", Audit.CreateTable("users"));
+        repo.Commit();
+        var result = Audit.Run(repo.Root);
+        var finding = Assert.Single(result.Of("migration-source-unknown"));
+        Assert.StartsWith(message.Replace("../../../../etc", Path.GetRelativePath(repo.Root, "/etc"), StringComparison.Ordinal), finding.Message);
+        Assert.False(result.Ready);
     }
 
     [Fact]

@@ -1,0 +1,61 @@
+using Acornima.Ast;
+using MigAudit.Core;
+
+namespace MigAudit.Knex.Discovery;
+
+/// <summary>
+/// What Node does when it loads the knexfile, as far as it can be told without running it: a statement at the top
+/// level that always throws, or a loop that never ends, stops every knex command before any migration is read.
+/// </summary>
+public static class KnexfileLoad
+{
+    public static SourceProblem? Check(Acornima.Ast.Program program, string relative)
+    {
+        foreach (var statement in program.Body)
+        {
+            var line = statement.Location.Start.Line;
+            switch (statement)
+            {
+                case ThrowStatement:
+                    return new SourceProblem(relative, line, $"{Quoting.Printable(relative)}:{line} throws when Node loads it: every knex command (migrate:latest included) fails before reading a migration", KnexFails: true);
+                case WhileStatement { Test: var test } when AlwaysTrue(test):
+                case DoWhileStatement { Test: var doTest } when AlwaysTrue(doTest):
+                case ForStatement { Test: null }:
+                case ForStatement { Test: { } forTest } when AlwaysTrue(forTest):
+                    if (!Exits(statement))
+                    {
+                        return new SourceProblem(relative, line, $"{Quoting.Printable(relative)}:{line} loops forever when Node loads it: every knex command hangs before reading a migration", KnexFails: true);
+                    }
+
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool AlwaysTrue(Expression test) => test is Literal { Value: true } || (test is Literal { Value: double number } && number != 0);
+
+    /// <summary>A loop body with a break, return or throw may end; only a body without one is certain to loop.</summary>
+    private static bool Exits(Node loop)
+    {
+        var pending = new Stack<Node>();
+        pending.Push(loop);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            if (node is BreakStatement or ReturnStatement or ThrowStatement or CallExpression or AwaitExpression or YieldExpression)
+            {
+                // A call may throw (process.exit, an error): the loop is then not certain to run forever.
+                return true;
+            }
+
+            foreach (var child in node.ChildNodes)
+            {
+                pending.Push(child);
+            }
+        }
+
+        return false;
+    }
+}

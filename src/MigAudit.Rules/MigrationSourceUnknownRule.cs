@@ -1,0 +1,29 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+/// <summary>Never "ready" on a guess: when the migrations Knex would run cannot be listed or known, the audit says so and blocks.</summary>
+public sealed class MigrationSourceUnknownRule : Rule
+{
+    public override string Id => "migration-source-unknown";
+    public override string Title => "Migrations Knex would run cannot be known";
+    public override Severity Severity => Severity.High;
+    public override bool Blocking => true;
+    public override string Summary => "A migration folder Knex cannot read, a folder outside the project, a knexfile that throws or hangs when loaded, or a custom migrationSource: which migrations run is unknown.";
+    public override string Impact => "Either 'knex migrate:latest' itself fails (the message quotes Knex's error), or the audit cannot see what it would run; a verdict without it would be a guess.";
+    public override int EffortPerFindingMinutes => 15;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        foreach (var problem in input.Project.SourceProblems)
+        {
+            yield return Found(
+                problem.Message + (problem.KnexFails ? "." : ". Until it can be read, this audit cannot say the project is ready."),
+                file: problem.File,
+                line: problem.Line,
+                action: problem.KnexFails
+                    ? "Make the knexfile load and every migration directory readable, as 'knex migrate:list' would need"
+                    : "Point migaudit at the folders Knex really reads with --migrations DIR (inside the project)");
+        }
+    }
+}
