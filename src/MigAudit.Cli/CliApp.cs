@@ -109,12 +109,16 @@ public static class CliApp
         {
             var root = parse.GetValue(path)!;
             var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations));
-            ISet<string>? accepted = null;
+            BaselineSet? accepted = null;
             if (parse.GetValue(baseline) is { } baselineFile)
             {
                 try
                 {
                     accepted = Baseline.Read(Path.IsPathRooted(baselineFile) || File.Exists(baselineFile) ? baselineFile : Path.Combine(root, baselineFile));
+                    if (accepted.Notice(baselineFile) is { } notice)
+                    {
+                        stderr.WriteLine(Quoting.Printable("migaudit: " + notice));
+                    }
                 }
                 catch (Exception error) when (error is FormatException or IOException)
                 {
@@ -122,7 +126,7 @@ public static class CliApp
                 }
             }
 
-            var result = Auditor.Run(root, options, settings, accepted);
+            var result = Auditor.Run(root, options, settings, accepted is null ? null : accepted.Accepts);
             if (parse.GetResult(writeBaseline) is not null)
             {
                 var projectRoot = result.Input.Project.Root;

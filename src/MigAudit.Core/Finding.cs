@@ -20,12 +20,25 @@ public sealed record Finding
     /// <summary>Files the action touches and how (e.g. "RENAME"), for the "files requiring changes" section.</summary>
     public IReadOnlyList<FileChange> Changes { get; init; } = [];
 
-    /// <summary>Identifies the finding across runs by rule, file and message (not line: lines move when files are edited).</summary>
-    public string Fingerprint()
-    {
-        var key = $"{Rule}\n{File}\n{Message}";
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..32];
-    }
+    /// <summary>
+    /// What the finding is about, supplied by its rule: the migration, table, index, foreign key or client, never
+    /// the message text. With rule and file it identifies the finding across runs.
+    /// </summary>
+    public string Key { get; init; } = string.Empty;
+
+    public const string FingerprintVersion = "migaudit/v2";
+
+    /// <summary>
+    /// Identifies the finding across runs by rule, file and <see cref="Key"/>; not by line (lines move when files are
+    /// edited) nor by message (adding one migration changes "#1 of 2" to "#1 of 3").
+    /// </summary>
+    public string Fingerprint() => Hash($"v2\n{Rule}\n{File}\n{Key}");
+
+    /// <summary>The version 1 fingerprint (rule, file and message), to keep reading baselines written before v2.</summary>
+    public string LegacyFingerprint() => Hash($"{Rule}\n{File}\n{Message}");
+
+    private static string Hash(string key) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..32];
 }
 
 public sealed record FileChange(string Path, string Change, FileChangeGroup Group = FileChangeGroup.Immediate);

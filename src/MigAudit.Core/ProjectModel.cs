@@ -63,4 +63,5 @@ public sealed record KnexProject
 /// fails too), a folder outside the project migaudit does not read, a knexfile that cannot load, a custom source.
 /// </summary>
 /// <param name="KnexFails">Knex itself fails here (the message quotes its error); otherwise only migaudit cannot know.</param>
-public sealed record SourceProblem(string? File, int? Line, string Message, bool KnexFails);
+/// <param name="Key">What the problem is about (a directory, the knexfile's loading, the migration source), for fingerprints.</param>
+public sealed record SourceProblem(string? File, int? Line, string Message, bool KnexFails, string Key);

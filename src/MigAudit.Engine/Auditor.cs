@@ -21,7 +21,8 @@ public static class Auditor
         Run(root, options, new AuditSettings(), baseline: null, progress);
 
     /// <summary>The audit with the project's settings (rule levels, ignored paths, tenant column) and an optional baseline applied.</summary>
-    public static AuditResult Run(string root, DiscoveryOptions options, AuditSettings settings, ISet<string>? baseline, IProgress<string>? progress = null)
+    /// <param name="baseline">Whether a finding is accepted by the user's baseline (null: no baseline).</param>
+    public static AuditResult Run(string root, DiscoveryOptions options, AuditSettings settings, Func<Finding, bool>? baseline, IProgress<string>? progress = null)
     {
         var clock = Stopwatch.StartNew();
         progress?.Report("discovering the Knex configuration");
@@ -141,7 +142,7 @@ public static class Auditor
         };
 
         progress?.Report("checking rules");
-        var outcome = FindingFilter.Apply(RuleCatalog.All.SelectMany(rule => rule.Check(input)).ToList(), project.Root, settings, baseline, f => f.Fingerprint());
+        var outcome = FindingFilter.Apply(RuleCatalog.All.SelectMany(rule => rule.Check(input)).ToList(), project.Root, settings, baseline);
         return new AuditResult
         {
             Input = input,

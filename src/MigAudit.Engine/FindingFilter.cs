@@ -12,7 +12,7 @@ public static partial class FindingFilter
 
     public sealed record Outcome(IReadOnlyList<Finding> Findings, int Suppressed, int Ignored, int Baselined);
 
-    public static Outcome Apply(IReadOnlyList<Finding> findings, string root, AuditSettings settings, ISet<string>? baseline, Func<Finding, string> fingerprint)
+    public static Outcome Apply(IReadOnlyList<Finding> findings, string root, AuditSettings settings, Func<Finding, bool>? baseline)
     {
         var ignore = settings.Ignore.Select(Glob).ToList();
         var lines = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -38,7 +38,7 @@ public static partial class FindingFilter
                 continue;
             }
 
-            if (baseline is not null && baseline.Contains(fingerprint(finding)))
+            if (baseline is not null && baseline(finding))
             {
                 baselined++;
                 continue;

@@ -138,6 +138,8 @@ public static class JsonReport
                 message = f.Message,
                 related = f.Related,
                 action = f.Action,
+                fingerprint = f.Fingerprint(),
+                fingerprintVersion = Finding.FingerprintVersion,
             }),
             rules = result.Rules.Select(r => new
             {

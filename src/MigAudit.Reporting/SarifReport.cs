@@ -46,7 +46,7 @@ public static class SarifReport
                 ["ruleIndex"] = index.TryGetValue(finding.Rule, out var i) ? i : -1,
                 ["level"] = Level(finding.Severity),
                 ["message"] = new JsonObject { ["text"] = finding.Action is null ? finding.Message : $"{finding.Message} Fix: {finding.Action}" },
-                ["partialFingerprints"] = new JsonObject { ["migaudit/v1"] = Baseline.Fingerprint(finding) },
+                ["partialFingerprints"] = new JsonObject { [Finding.FingerprintVersion] = finding.Fingerprint() },
                 ["properties"] = new JsonObject { ["blocking"] = finding.Blocking },
             };
             var location = Location(finding.File, finding.Line ?? 1);

@@ -49,7 +49,7 @@ public static class SchemaReport
         var tables = replay.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
         foreach (var table in tables)
         {
-            sql.Append($"-- created by {table.Origin.Migration}\nCREATE TABLE {Quote(table.Name)} (\n");
+            sql.Append($"-- created by {Quoting.CommentText(table.Origin.Migration)}\nCREATE TABLE {Quote(table.Name)} (\n");
             var lines = table.Columns.Select(c => $"  {Quote(c.Name)} {c.Type}{(c.Nullable ? string.Empty : " NOT NULL")}{(c.Default is null ? string.Empty : $" DEFAULT {c.Default}")}").ToList();
             if (table.PrimaryKey.Count > 0)
             {
@@ -72,12 +72,22 @@ public static class SchemaReport
         {
             foreach (var fk in table.ForeignKeys)
             {
-                sql.Append($"ALTER TABLE {Quote(table.Name)} ADD CONSTRAINT {Quote(fk.Name)} FOREIGN KEY ({string.Join(", ", fk.Columns.Select(Quote))}) REFERENCES {Quote(fk.ReferencesTable)} ({string.Join(", ", fk.ReferencesColumns.Select(Quote))}){(fk.OnDelete is null ? string.Empty : $" ON DELETE {fk.OnDelete}")}{(fk.OnUpdate is null ? string.Empty : $" ON UPDATE {fk.OnUpdate}")};\n");
+                sql.Append($"ALTER TABLE {Quote(table.Name)} ADD CONSTRAINT {Quote(fk.Name)} FOREIGN KEY ({string.Join(", ", fk.Columns.Select(Quote))}) REFERENCES {Quote(fk.ReferencesTable)} ({string.Join(", ", fk.ReferencesColumns.Select(Quote))}){ReferentialAction("DELETE", fk.OnDelete)}{ReferentialAction("UPDATE", fk.OnUpdate)};\n");
             }
         }
 
         return sql.ToString();
     }
 
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    private static string Quote(string identifier) => Quoting.SqlIdentifier(identifier);
+
+    private static readonly HashSet<string> ReferentialActions = new(StringComparer.OrdinalIgnoreCase) { "CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT", "NO ACTION" };
+
+    /// <summary>PostgreSQL's five actions, written as they are; anything else (Knex splices the text in unchecked) is left out of the SQL and shown in a comment.</summary>
+    private static string ReferentialAction(string on, string? action) => action switch
+    {
+        null => string.Empty,
+        _ when ReferentialActions.Contains(action.Trim()) => $" ON {on} {action.Trim().ToUpperInvariant()}",
+        _ => $" /* ON {on} {Quoting.CommentText(action).Replace("*/", "* /", StringComparison.Ordinal)}: not a PostgreSQL action */",
+    };
 }

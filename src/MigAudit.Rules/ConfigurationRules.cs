@@ -35,6 +35,10 @@ internal static class Clients
 
     public static ClientSettings Production(this DatabaseClient client) => client.Settings[ScenarioIds.Production];
 
+    /// <summary>A fingerprint key for a client that survives edits around it: its kind and environment, or its rank among the file's clients of that kind.</summary>
+    public static string KeyOf(AuditInput input, DatabaseClient client) =>
+        $"{client.Kind}:{client.Environment ?? input.Configuration.Clients.Where(c => c.File == client.File && c.Kind == client.Kind).ToList().IndexOf(client).ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
     /// <summary>
     /// Scenarios in which comparing with the migrations' knexfile environment makes sense: those whose NODE_ENV is
     /// that environment (production scenarios when the environment has another name, such as "staging").
@@ -89,6 +93,7 @@ public sealed class PoolMismatchRule : Rule
             yield return Found(
                 $"{app.Label} builds its own {app.KindText()} while migrations use {migrations.Label}: {string.Join("; ", differences)} (application vs knexfile, production).",
                 file: app.File,
+                key: Clients.KeyOf(input, app),
                 line: app.Line,
                 headline: $"{app.Label}: {string.Join("; ", differences)}",
                 action: $"Use the knexfile as the source of truth in {app.File}: {Clients.SourceOfTruth(app, migrations)}",
@@ -131,6 +136,7 @@ public sealed class SslMismatchRule : Rule
             yield return Found(
                 $"{app.Label} and {migrations.Label} disagree on TLS in {differing.Count} of {scenarios.Count} scenarios. Knexfile: {Behaviour(migrations, scenarios)}. Application: {Behaviour(app, scenarios)}. {detail}.",
                 file: app.File,
+                key: Clients.KeyOf(input, app),
                 line: app.Line,
                 headline: $"{app.Label}: {Behaviour(app, scenarios)}; knexfile: {Behaviour(migrations, scenarios)}",
                 action: $"Take SSL from the knexfile environment in {app.File} (same change as for the pool), so both connect the same way",
@@ -181,6 +187,7 @@ public sealed class IgnoredConfigRule : Rule
                 yield return Found(
                     $"{client.Label}: {problem.Message}.",
                     file: client.File,
+                    key: $"{Clients.KeyOf(input, client)}/{problem.Key}",
                     line: problem.Line > 0 ? problem.Line : client.Line,
                     action: $"Fix '{problem.Key}' in {client.File}",
                     changes: [new FileChange(client.File, $"fix '{problem.Key}'", FileChangeGroup.Configuration)],
@@ -213,6 +220,7 @@ public sealed class ConnectionEnvMismatchRule : Rule
                 yield return Found(
                     $"{app.Label} connects with {string.Join(", ", mine)} while migrations ({migrations.Label}) use {string.Join(", ", theirs)}: set differently, they point at different databases.",
                     file: app.File,
+                    key: Clients.KeyOf(input, app),
                     line: app.Line,
                     action: $"Read the same variable in {app.File} and {migrations.File}",
                     related: [migrations.File]);
@@ -226,6 +234,7 @@ public sealed class ConnectionEnvMismatchRule : Rule
                 yield return Found(
                     $"{client.Label} falls back to a hard-coded local database in production when its variables are unset: {unset.ConnectionSource}.",
                     file: client.File,
+                    key: $"{Clients.KeyOf(input, client)}/localhost",
                     line: client.Line,
                     action: $"Fail fast in {client.File} when the connection variable is missing in production instead of falling back to localhost");
             }
@@ -261,6 +270,7 @@ public sealed class PoolExhaustionRiskRule : Rule
         yield return Found(
             $"Pool maxima add up to {total} = {parts}, against {UsableConnections} usable connections on a default PostgreSQL (max_connections 100, 3 reserved for superusers). This assumes one process per client; every extra process or replica adds its pool again.",
             file: known.OrderByDescending(c => c.Production().Max.Number).First().File,
+            key: "pool-total",
             line: known.OrderByDescending(c => c.Production().Max.Number).First().Line,
             action: "Lower the pool maxima or raise max_connections (or put PgBouncer in front) so that the sum over all processes stays below it",
             severity: total > UsableConnections ? Severity.High : null);

@@ -29,8 +29,8 @@ public sealed class DuplicateVersionRule : Rule
             var next = input.Migrations.FirstOrDefault(m => m.Order > files[^1].Order);
             var free = NextFreeVersion(group.Key, taken, next?.Version);
             var newName = free is null ? null : free + toRename.Name[group.Key.Length..];
-            var renameNote = toRename.Git.State == TrackingState.Committed
-                ? $"; it is committed, so on databases that already applied it also run UPDATE {input.Project.Settings.TableName} SET name = '{newName}' WHERE name = '{toRename.Name}'"
+            var renameNote = toRename.Git.State == TrackingState.Committed && newName is not null
+                ? $"; it is committed, so on databases that already applied it also run UPDATE {Quoting.SqlQualified(input.Project.Settings.SchemaName, input.Project.Settings.TableName)} SET name = {Quoting.SqlLiteral(newName)} WHERE name = {Quoting.SqlLiteral(toRename.Name)}"
                 : string.Empty;
             var action = newName is null
                 ? $"Give {toRename.Name} a version of its own that sorts where it must run"

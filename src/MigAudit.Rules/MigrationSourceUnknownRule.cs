@@ -21,6 +21,7 @@ public sealed class MigrationSourceUnknownRule : Rule
                 problem.Message + (problem.KnexFails ? "." : ". Until it can be read, this audit cannot say the project is ready."),
                 file: problem.File,
                 line: problem.Line,
+                key: problem.Key,
                 action: problem.KnexFails
                     ? "Make the knexfile load and every migration directory readable, as 'knex migrate:list' would need"
                     : "Point migaudit at the folders Knex really reads with --migrations DIR (inside the project)");

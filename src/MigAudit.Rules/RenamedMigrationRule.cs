@@ -22,6 +22,7 @@ public sealed class RenamedMigrationRule : Rule
                     $"{rename.OldName} was renamed to {rename.NewName}, documented in docs/deleted-migrations.md: run its UPDATE from the rollback script on every database that applied the old name.",
                     headline: $"{rename.OldName} -> {rename.NewName} — documented",
                     file: rename.NewPath,
+                    key: rename.OldName,
                     severity: Severity.Low,
                     blocking: false);
                 continue;
@@ -36,7 +37,8 @@ public sealed class RenamedMigrationRule : Rule
                 $"{rename.OldName} was renamed to {rename.NewName} {when}: {how}Knex records the file name with its extension in {input.Project.Settings.TableName}, so {consequence}.",
                 headline: $"{rename.OldName} -> {rename.NewName} ({(rename.RenamedIn == "working-tree" ? "working tree" : Text.Commit(rename.Commit))})",
                 file: rename.NewPath,
-                action: $"On every database that applied {rename.OldName}, run UPDATE {input.Project.Settings.TableName} SET name = '{rename.NewName}' WHERE name = '{rename.OldName}' (or rename the file back)",
+                key: rename.OldName,
+                action: $"On every database that applied {rename.OldName}, run UPDATE {Quoting.SqlQualified(input.Project.Settings.SchemaName, input.Project.Settings.TableName)} SET name = {Quoting.SqlLiteral(rename.NewName)} WHERE name = {Quoting.SqlLiteral(rename.OldName)} (or rename the file back)",
                 related: [rename.OldPath],
                 changes: [new FileChange(rename.NewPath, $"RENAMED from {rename.OldName}: update {input.Project.Settings.TableName} rows or rename back")]);
         }

@@ -33,7 +33,7 @@ public abstract class Rule
     public RuleSummary ToSummary() => new(Id, Title, Severity, Blocking, Summary, Impact, EffortBaseMinutes, EffortPerFindingMinutes) { Category = Category };
 
     protected Finding Found(string message, string? file = null, int? line = null, string? action = null, string? headline = null,
-        IReadOnlyList<string>? related = null, IReadOnlyList<FileChange>? changes = null, Severity? severity = null, bool? blocking = null) =>
+        IReadOnlyList<string>? related = null, IReadOnlyList<FileChange>? changes = null, Severity? severity = null, bool? blocking = null, string? key = null) =>
         new()
         {
             Rule = Id,
@@ -46,5 +46,8 @@ public abstract class Rule
             Action = action,
             Related = related ?? [],
             Changes = changes ?? [],
+
+            // Most rules find one thing per file; those that find several name what each one is about.
+            Key = key ?? string.Empty,
         };
 }

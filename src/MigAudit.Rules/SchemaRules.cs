@@ -49,11 +49,12 @@ public sealed class ChainErrorRule : Rule
     {
         foreach (var replay in input.Schema.Migrations)
         {
-            foreach (var problem in replay.ChainProblems)
+            foreach (var (problem, ordinal) in replay.ChainProblems.Select((p, i) => (p, i)))
             {
                 yield return Found(
                     $"{replay.Migration} (line {problem.Line}): {problem.Message}. Replayed in Knex's order on an empty database, 'knex migrate:latest' fails here.",
                     file: SchemaLocation.PathOf(input, replay.Migration),
+                    key: $"{replay.Migration}#{ordinal}",
                     line: problem.Line,
                     headline: $"{replay.Migration}:{problem.Line} — {problem.Message}",
                     action: $"Fix the order or the statement in {replay.Migration} (line {problem.Line}) so the chain runs on an empty database");
@@ -81,6 +82,7 @@ public sealed class IrreversibleDownRule : Rule
             yield return Found(
                 $"{replay.Migration}: after up then down, {string.Join("; ", replay.DownLeftovers)}.",
                 file: SchemaLocation.PathOf(input, replay.Migration),
+                key: replay.Migration,
                 line: replay.DownLine,
                 headline: $"{replay.Migration}: {string.Join("; ", replay.DownLeftovers)}",
                 action: $"Make the down of {replay.Migration} undo everything its up does ({replay.DownLeftovers[0]})");
@@ -108,6 +110,7 @@ public sealed class FkMissingOnDeleteRule : Rule
                 yield return Found(
                     $"{table.Name}{SchemaLocation.Columns(fk.Columns)} references {fk.ReferencesTable} without onDelete: deleting a {fk.ReferencesTable} row that has {table.Name} rows fails (NO ACTION).",
                     file: SchemaLocation.PathOf(input, fk.Origin.Migration),
+                    key: $"{table.Name}({string.Join(",", fk.Columns)})->{fk.ReferencesTable}",
                     line: fk.Origin.Line,
                     headline: $"{table.Name}.{string.Join(",", fk.Columns)} -> {fk.ReferencesTable} ({fk.Origin.Migration}:{fk.Origin.Line})",
                     action: $"Add .onDelete('CASCADE' | 'SET NULL' | 'RESTRICT') to {table.Name}.{string.Join(",", fk.Columns)} in a new migration");
@@ -136,6 +139,7 @@ public sealed class FkMissingIndexRule : Rule
                 yield return Found(
                     $"{table.Name}{SchemaLocation.Columns(fk.Columns)} references {fk.ReferencesTable} but no index starts with {SchemaLocation.Columns(fk.Columns)}: PostgreSQL does not create one for a foreign key, so deletes on {fk.ReferencesTable} and joins scan {table.Name}.",
                     file: SchemaLocation.PathOf(input, fk.Origin.Migration),
+                    key: $"{table.Name}({string.Join(",", fk.Columns)})->{fk.ReferencesTable}",
                     line: fk.Origin.Line,
                     headline: $"{table.Name}.{string.Join(",", fk.Columns)} -> {fk.ReferencesTable}",
                     action: $"Add table.index([{string.Join(", ", fk.Columns.Select(c => $"'{c}'"))}]) on {table.Name} in a new migration");
@@ -167,6 +171,7 @@ public sealed class MissingCreatedAtIndexRule : Rule
             yield return Found(
                 $"{table.Name} looks write-heavy (its rows grow with traffic) and has created_at, but no index starts with created_at.",
                 file: SchemaLocation.PathOf(input, table.Origin.Migration),
+                key: table.Name,
                 line: table.Origin.Line,
                 headline: table.Name,
                 action: $"Add table.index(['created_at']) on {table.Name} in a new migration (or a composite that starts with it)");
@@ -199,6 +204,7 @@ public sealed class MissingTenantTimeIndexRule : Rule
             yield return Found(
                 $"{table.Name} has {tenant} and created_at but no index starting with ({tenant}, created_at).",
                 file: SchemaLocation.PathOf(input, table.Origin.Migration),
+                key: table.Name,
                 line: table.Origin.Line,
                 headline: table.Name,
                 action: $"Add table.index(['{tenant}', 'created_at']) on {table.Name} in a new migration");
@@ -239,6 +245,7 @@ public sealed class RedundantIndexRule : Rule
                 yield return Found(
                     $"Index {index.Name} on {table.Name}{SchemaLocation.Columns(index.Columns)} is covered by {covering.Name}{SchemaLocation.Columns(covering.Columns)}, which starts with the same columns.",
                     file: SchemaLocation.PathOf(input, index.Origin.Migration),
+                    key: index.Name,
                     line: index.Origin.Line,
                     headline: $"{index.Name} (covered by {covering.Name})",
                     action: $"Drop {index.Name} in a new migration");
@@ -274,6 +281,7 @@ public sealed class IndexNamingRule : Rule
             yield return Found(
                 $"Index {index.Name} on {table.Name} uses {Pattern(table.Name, index)} while {patterns[0].Count()} of {indexes.Count} indexes use {dominant}.",
                 file: SchemaLocation.PathOf(input, index.Origin.Migration),
+                key: index.Name,
                 line: index.Origin.Line,
                 headline: $"{index.Name} ({Pattern(table.Name, index)})",
                 action: $"Name new indexes with {dominant}; keep {index.Name} unless a migration renames it (ALTER INDEX ... RENAME TO)");

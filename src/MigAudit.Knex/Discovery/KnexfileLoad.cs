@@ -17,14 +17,14 @@ public static class KnexfileLoad
             switch (statement)
             {
                 case ThrowStatement:
-                    return new SourceProblem(relative, line, $"{Quoting.Printable(relative)}:{line} throws when Node loads it: every knex command (migrate:latest included) fails before reading a migration", KnexFails: true);
+                    return new SourceProblem(relative, line, $"{Quoting.Printable(relative)}:{line} throws when Node loads it: every knex command (migrate:latest included) fails before reading a migration", KnexFails: true, Key: "knexfile-load");
                 case WhileStatement { Test: var test } when AlwaysTrue(test):
                 case DoWhileStatement { Test: var doTest } when AlwaysTrue(doTest):
                 case ForStatement { Test: null }:
                 case ForStatement { Test: { } forTest } when AlwaysTrue(forTest):
                     if (!Exits(statement))
                     {
-                        return new SourceProblem(relative, line, $"{Quoting.Printable(relative)}:{line} loops forever when Node loads it: every knex command hangs before reading a migration", KnexFails: true);
+                        return new SourceProblem(relative, line, $"{Quoting.Printable(relative)}:{line} loops forever when Node loads it: every knex command hangs before reading a migration", KnexFails: true, Key: "knexfile-load");
                     }
 
                     break;

@@ -101,7 +101,7 @@ public static class ProjectDiscovery
         if (settings.CustomMigrationSource is { } custom)
         {
             sourceProblems.Add(new SourceProblem(settings.SourceFile, settings.SourceLine,
-                $"a custom migrationSource ({Quoting.Printable(custom)}) decides which migrations Knex runs and in what order; migaudit does not follow it yet, so the list below is the folder listing Knex would use without it", KnexFails: false));
+                $"a custom migrationSource ({Quoting.Printable(custom)}) decides which migrations Knex runs and in what order; migaudit does not follow it yet, so the list below is the folder listing Knex would use without it", KnexFails: false, Key: "migration-source"));
         }
 
         return new KnexProject

@@ -45,7 +45,7 @@ public static class MigrationLister
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {
                 // Knex's fs.readdir fails the same way (EACCES, ELOOP, ...), and migrate:latest with it.
-                problems.Add(new SourceProblem(settings.SourceFile, settings.SourceLine, $"migration directory '{Quoting.Printable(directory)}' cannot be listed ({Quoting.Printable(error.Message)}): Knex's readdir fails there too and 'knex migrate:latest' stops", KnexFails: true));
+                problems.Add(new SourceProblem(settings.SourceFile, settings.SourceLine, $"migration directory '{Quoting.Printable(directory)}' cannot be listed ({Quoting.Printable(error.Message)}): Knex's readdir fails there too and 'knex migrate:latest' stops", KnexFails: true, Key: "directory:" + directory));
                 continue;
             }
 
@@ -96,14 +96,14 @@ public static class MigrationLister
         var inside = real == realRoot || real.StartsWith(realRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal);
         if (!inside)
         {
-            return new SourceProblem(settings.SourceFile, settings.SourceLine, $"migration directory '{shown}' is outside the project ({Quoting.Printable(real)}): migaudit does not read it, so which migrations Knex runs there is unknown", KnexFails: false);
+            return new SourceProblem(settings.SourceFile, settings.SourceLine, $"migration directory '{shown}' is outside the project ({Quoting.Printable(real)}): migaudit does not read it, so which migrations Knex runs there is unknown", KnexFails: false, Key: "directory:" + directory);
         }
 
         return IO.FileKinds.Of(full) switch
         {
-            IO.FileKind.Missing => new SourceProblem(settings.SourceFile, settings.SourceLine, $"migration directory '{shown}' does not exist: Knex's readdir fails there and 'knex migrate:latest' stops with \"ENOENT: no such file or directory, scandir '{Quoting.Printable(full)}'\"", KnexFails: true),
+            IO.FileKind.Missing => new SourceProblem(settings.SourceFile, settings.SourceLine, $"migration directory '{shown}' does not exist: Knex's readdir fails there and 'knex migrate:latest' stops with \"ENOENT: no such file or directory, scandir '{Quoting.Printable(full)}'\"", KnexFails: true, Key: "directory:" + directory),
             IO.FileKind.Directory or IO.FileKind.Unknown => null,
-            var kind => new SourceProblem(settings.SourceFile, settings.SourceLine, $"migration directory '{shown}' is {IO.FileKinds.Describe(kind)}: Knex's readdir fails there (ENOTDIR) and 'knex migrate:latest' stops", KnexFails: true),
+            var kind => new SourceProblem(settings.SourceFile, settings.SourceLine, $"migration directory '{shown}' is {IO.FileKinds.Describe(kind)}: Knex's readdir fails there (ENOTDIR) and 'knex migrate:latest' stops", KnexFails: true, Key: "directory:" + directory),
         };
     }
 

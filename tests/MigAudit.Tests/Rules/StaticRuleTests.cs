@@ -80,7 +80,7 @@ public sealed class StaticRuleTests
         Assert.Equal("migrations/20250101000000_create_users.js", finding.File);
         Assert.Equal(["migrations/20250101000000_create_accounts.js"], finding.Related);
         Assert.Contains("20250101000000_create_accounts.js (#1 of 2), then 20250101000000_create_users.js (#2 of 2)", finding.Message);
-        Assert.Equal("Rename 20250101000000_create_users.js to 20250101000001_create_users.js; it is committed, so on databases that already applied it also run UPDATE knex_migrations SET name = '20250101000001_create_users.js' WHERE name = '20250101000000_create_users.js'", finding.Action);
+        Assert.Equal("Rename 20250101000000_create_users.js to 20250101000001_create_users.js; it is committed, so on databases that already applied it also run UPDATE \"knex_migrations\" SET name = '20250101000001_create_users.js' WHERE name = '20250101000000_create_users.js'", finding.Action);
     }
 
     [Fact]
