@@ -134,6 +134,9 @@ public sealed record MigrationReplay
     public IReadOnlyList<string> DownLeftovers { get; init; } = [];
     public int DownLine { get; init; }
 
+    /// <summary>Why the migration was not replayed at all (it could not be read or parsed), or null.</summary>
+    public string? Skipped { get; init; }
+
     /// <summary>Every table the up named (created, changed, dropped, renamed or referenced), whether or not it existed.</summary>
     public IReadOnlyList<string> TablesNamed { get; init; } = [];
 

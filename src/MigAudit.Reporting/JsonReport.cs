@@ -42,6 +42,9 @@ public static class JsonReport
                 createdBy = f.Origin.Migration,
             }),
         }),
+
+        // Migrations not replayed at all (unreadable or unparseable): without them the schema above is incomplete.
+        skipped = replay.Migrations.Where(m => m.Skipped is not null).Select(m => new { migration = m.Migration, reason = m.Skipped }),
     };
 
     public static string RenderSchema(SchemaReplay replay) => JsonSerializer.Serialize(new { schemaVersion = SchemaVersion, schema = SchemaJson(replay) }, Options);

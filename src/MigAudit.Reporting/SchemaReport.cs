@@ -32,7 +32,14 @@ public static class SchemaReport
 
         var understood = replay.Migrations.Sum(m => m.Up.Understood);
         var total = replay.Migrations.Sum(m => m.Up.Total);
-        output.Line($"{replay.Schema.Tables.Count} tables, {replay.ForeignKeys} foreign keys, {replay.IndexesDeclared} index declarations; up statements understood: {understood} of {total}.");
+        var skipped = replay.Migrations.Where(m => m.Skipped is not null).ToList();
+        output.Line($"{replay.Schema.Tables.Count} tables, {replay.ForeignKeys} foreign keys, {replay.IndexesDeclared} index declarations; up statements understood: {understood} of {total}" +
+                    (skipped.Count == 0 ? "." : $" in the {replay.Migrations.Count - skipped.Count} migrations read; {skipped.Count} not replayed at all, so this schema is incomplete:"));
+        foreach (var migration in skipped)
+        {
+            output.Line($"skipped: {migration.Migration}: {migration.Skipped}", "yellow");
+        }
+
         foreach (var migration in replay.Migrations.Where(m => !m.Up.Complete))
         {
             foreach (var gap in migration.Up.Gaps)
@@ -45,7 +52,13 @@ public static class SchemaReport
     public static string Sql(SchemaReplay replay)
     {
         var sql = new System.Text.StringBuilder();
-        sql.Append("-- Schema replayed by migaudit from the Knex migrations (static; not read from a database).\n\n");
+        sql.Append("-- Schema replayed by migaudit from the Knex migrations (static; not read from a database).\n");
+        foreach (var migration in replay.Migrations.Where(m => m.Skipped is not null))
+        {
+            sql.Append($"-- INCOMPLETE: {Quoting.CommentText(migration.Migration)} was not replayed ({Quoting.CommentText(migration.Skipped!)})\n");
+        }
+
+        sql.Append('\n');
         var tables = replay.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
         foreach (var table in tables)
         {

@@ -36,13 +36,15 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache)
 
     public MigrationReplay Step(Input migration)
     {
-        var entry = cache.Get(migration.FullPath);
-        if (entry?.Program is not { } program)
+        var entry = cache.File(migration.FullPath);
+        if (entry.Program is not { } program)
         {
-            return Add(new MigrationReplay { Migration = migration.Name, Up = Coverage.None });
+            // Nothing of it is replayed: say so, or the schema would look complete without it.
+            var why = entry.Problem is { } problem ? $"line {problem.Line}: {problem.Message}" : "it could not be read";
+            return Add(new MigrationReplay { Migration = migration.Name, Up = Coverage.None, Skipped = why });
         }
 
-        var scope = new ModuleScope(migration.FullPath, entry.Value.Text, program);
+        var scope = new ModuleScope(migration.FullPath, entry.Text, program);
         var (up, down) = MigrationModuleAnalyzer.ExportedFunctions(scope);
         var before = state.Current;
         state.Migration = migration.Name;

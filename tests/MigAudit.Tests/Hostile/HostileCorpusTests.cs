@@ -127,4 +127,18 @@ public sealed class HostileCorpusTests : IDisposable
         var run = await CliRunner.RunAsync("audit", repo.Root);
         Assert.Contains("20250102000000_\\e[31mred\\e[0m.js", run.Stdout);
     }
+
+    [Fact]
+    public async Task Schema_states_the_files_it_could_not_replay()
+    {
+        using var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine("hostile", "base"));
+        repo.Write("migrations/20250102000000_broken.js", "exports.up = (knex) => {{{\n");
+        var text = await CliRunner.RunAsync("schema", repo.Root);
+        Assert.Contains("1 not replayed at all, so this schema is incomplete:\nskipped: 20250102000000_broken.js: line 2: Unexpected end of input\n", text.Stdout);
+        var sql = await CliRunner.RunAsync("schema", repo.Root, "--format", "sql");
+        Assert.Contains("-- INCOMPLETE: 20250102000000_broken.js was not replayed (line 2: Unexpected end of input)\n", sql.Stdout);
+        var json = System.Text.Json.Nodes.JsonNode.Parse((await CliRunner.RunAsync("schema", repo.Root, "--format", "json")).Stdout)!;
+        Assert.Equal("20250102000000_broken.js", json["schema"]!["skipped"]![0]!["migration"]!.GetValue<string>());
+    }
 }
