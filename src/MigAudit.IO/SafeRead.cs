@@ -31,20 +31,43 @@ public static class SafeRead
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1);
-            var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
-            {
-                if (buffer.Length + read > maxBytes)
-                {
-                    throw new UnreadableFileException(path, $"is larger than {maxBytes / (1024 * 1024)} MB; migaudit does not read files that large");
-                }
 
-                buffer.Write(chunk, 0, read);
+            // Sized from the length the file reports, but the limit holds on what is actually read: one byte past
+            // the expected end is asked for, so a file that grows (or a device posing as a file) is caught.
+            var expected = stream.Length;
+            if (expected > maxBytes)
+            {
+                throw TooLarge(path, maxBytes);
             }
 
-            return buffer.ToArray();
+            var buffer = new byte[expected];
+            var total = 0;
+            int read;
+            while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0)
+            {
+                total += read;
+            }
+
+            if (total < buffer.Length)
+            {
+                return buffer[..total];
+            }
+
+            // More than the file said it had: keep reading, within the limit.
+            var more = new MemoryStream();
+            more.Write(buffer, 0, total);
+            var chunk = new byte[81920];
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                if (more.Length + read > maxBytes)
+                {
+                    throw TooLarge(path, maxBytes);
+                }
+
+                more.Write(chunk, 0, read);
+            }
+
+            return more.Length == total ? buffer : more.ToArray();
         }
         catch (UnauthorizedAccessException)
         {
@@ -55,6 +78,9 @@ public static class SafeRead
             throw new UnreadableFileException(path, Quoting.Printable(error.Message));
         }
     }
+
+    private static UnreadableFileException TooLarge(string path, long maxBytes) =>
+        new(path, $"is larger than {maxBytes / (1024 * 1024)} MB; migaudit does not read files that large");
 
     /// <summary>UTF-8 text, the way Node reads source (BOM dropped, invalid bytes replaced).</summary>
     public static string Text(string path, long maxBytes = DefaultMaxBytes)
