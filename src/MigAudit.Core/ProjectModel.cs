@@ -64,4 +64,5 @@ public sealed record KnexProject
 /// </summary>
 /// <param name="KnexFails">Knex itself fails here (the message quotes its error); otherwise only migaudit cannot know.</param>
 /// <param name="Key">What the problem is about (a directory, the knexfile's loading, the migration source), for fingerprints.</param>
-public sealed record SourceProblem(string? File, int? Line, string Message, bool KnexFails, string Key);
+/// <param name="Blocking">False when migaudit went on with Knex's own default and says so (medium, not blocking).</param>
+public sealed record SourceProblem(string? File, int? Line, string Message, bool KnexFails, string Key, bool Blocking = true);

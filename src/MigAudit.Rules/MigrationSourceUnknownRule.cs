@@ -18,10 +18,12 @@ public sealed class MigrationSourceUnknownRule : Rule
         foreach (var problem in input.Project.SourceProblems)
         {
             yield return Found(
-                problem.Message + (problem.KnexFails ? "." : ". Until it can be read, this audit cannot say the project is ready."),
+                problem.Message + (problem.KnexFails || !problem.Blocking ? "." : ". Until it can be read, this audit cannot say the project is ready."),
                 file: problem.File,
                 line: problem.Line,
                 key: problem.Key,
+                severity: problem.Blocking ? null : Severity.Medium,
+                blocking: problem.Blocking ? null : false,
                 action: problem.KnexFails
                     ? "Make the knexfile load and every migration directory readable, as 'knex migrate:list' would need"
                     : "Point migaudit at the folders Knex really reads with --migrations DIR (inside the project)");

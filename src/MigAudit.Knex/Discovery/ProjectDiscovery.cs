@@ -58,9 +58,10 @@ public static class ProjectDiscovery
         KnexfileInfo? knexfile = null;
         string? environment = null;
         MigrationSettings? settings = null;
+        var sourceProblems = new List<SourceProblem>();
         if (knexfilePath is not null)
         {
-            (knexfile, environment, settings) = ReadKnexfile(root, knexfilePath, options, evaluator, cache, notes);
+            (knexfile, environment, settings) = ReadKnexfile(root, knexfilePath, options, evaluator, cache, notes, sourceProblems);
         }
         else if (options.Environment is not null)
         {
@@ -91,7 +92,6 @@ public static class ProjectDiscovery
             throw new ProjectException($"no Knex project found in '{root}': no knexfile, no knex.migrate.latest() call and no migrations folder (use --migrations DIR)");
         }
 
-        var sourceProblems = new List<SourceProblem>();
         if (knexfilePath is not null && cache.File(Path.GetFullPath(knexfilePath)).Program is { } knexfileProgram &&
             KnexfileLoad.Check(knexfileProgram, ProjectFiles.Relative(root, knexfilePath)) is { } loadProblem)
         {
@@ -119,7 +119,7 @@ public static class ProjectDiscovery
     public static bool IsInBuildOutput(string root, string path) =>
         ProjectFiles.Relative(root, path).Split('/').SkipLast(1).Any(ProjectFiles.BuildOutputDirectories.Contains);
 
-    private static (KnexfileInfo, string?, MigrationSettings) ReadKnexfile(string root, string path, DiscoveryOptions options, StaticEvaluator evaluator, ParsedModuleCache cache, List<string> notes)
+    private static (KnexfileInfo, string?, MigrationSettings) ReadKnexfile(string root, string path, DiscoveryOptions options, StaticEvaluator evaluator, ParsedModuleCache cache, List<string> notes, List<SourceProblem> problems)
     {
         var relative = ProjectFiles.Relative(root, path);
         if (cache.File(Path.GetFullPath(path)).Problem is { } problem)
@@ -155,6 +155,16 @@ public static class ProjectDiscovery
             {
                 notes.Add($"{relative} has a single configuration without environments; --env {options.Environment} does not change it");
             }
+        }
+        else if (environments.Count == 0 && all.Incomplete)
+        {
+            // e.g. module.exports = { [env]: loadFileConfigs().postgres }: an environment whose name or content only
+            // running the file would tell. Audit Knex's defaults (./migrations beside the knexfile) and say so.
+            problems.Add(new SourceProblem(relative, all.Line,
+                $"{Quoting.Printable(relative)} builds its environments at run time (computed keys); migaudit assumed Knex's default migration settings (directory ./migrations beside the knexfile, table knex_migrations): pass --migrations DIR if the configuration says otherwise",
+                KnexFails: false, Key: "environment-unknown", Blocking: false));
+            var assumed = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, null, ConfigSource.Knexfile, relative, notes) with { SourceLine = all.Line };
+            return (info, null, assumed);
         }
         else
         {

@@ -128,4 +128,23 @@ public sealed class DiscoveryTests
         var separately = MigrationLister.List(repo.Root, new MigrationSettings { Directories = ["a", "b"], SortDirsSeparately = true, Source = ConfigSource.CommandLine });
         Assert.Equal(["a/2.js", "a/4.js", "b/1.js", "b/3.js"], separately.Migrations.Select(m => m.Path));
     }
+
+    [Fact]
+    public void A_knexfile_with_computed_environments_is_audited_with_knex_defaults_and_says_so()
+    {
+        // The shape of a real project: the environment name and its settings come from the 'config' package.
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", "const { loadFileConfigs } = require('config').util;\nconst env = process.env.NODE_ENV || 'development';\nmodule.exports = { [env]: loadFileConfigs().postgres };\n");
+        repo.Write("migrations/20250101000000_create_users.js", Audit.CreateTable("users"));
+        repo.Commit();
+        var result = Audit.Run(repo.Root);
+        Assert.Equal(["migrations"], result.Input.Project.Settings.Directories);
+        Assert.Single(result.Input.Migrations);
+        var finding = Assert.Single(result.Of("migration-source-unknown"));
+        Assert.False(finding.Blocking);
+        Assert.Equal(Severity.Medium, finding.Severity);
+        Assert.Equal(("knexfile.js", 3), (finding.File, finding.Line));
+        Assert.StartsWith("knexfile.js builds its environments at run time (computed keys); migaudit assumed Knex's default migration settings", finding.Message);
+        Assert.True(result.Ready);
+    }
 }
