@@ -101,14 +101,16 @@ public static class CliApp
             Arity = ArgumentArity.ZeroOrOne,
         };
         var force = new Option<bool>("--force") { Description = "With --write-baseline: overwrite the file even when it is not a migaudit baseline." };
+        var branch = new Option<string?>("--branch") { Description = "The mainline: history is read along this branch's first-parent line (default: HEAD; or 'mainline' in .migauditrc.json)." };
         var command = new Command("audit", "Audit a Knex project statically (its code is never run).")
         {
-            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force,
+            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force, branch,
         };
         command.SetAction(parse =>
         {
             var root = parse.GetValue(path)!;
             var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations));
+            settings = settings with { Mainline = parse.GetValue(branch) ?? settings.Mainline };
             BaselineSet? accepted = null;
             if (parse.GetValue(baseline) is { } baselineFile)
             {

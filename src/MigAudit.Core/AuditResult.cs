@@ -26,6 +26,9 @@ public sealed record AuditInput
     public IReadOnlyList<IgnoredFile> IgnoredFiles { get; init; } = [];
     public IReadOnlyList<DeletedMigration> Deleted { get; init; } = [];
     public IReadOnlyList<RenamedMigration> Renamed { get; init; } = [];
+
+    /// <summary>Migration files (root-relative) that only ever lived on branches merged later: no finding, listed for the record.</summary>
+    public IReadOnlyList<string> BranchOnly { get; init; } = [];
     public required GitFacts Git { get; init; }
     public ConfigurationModel Configuration { get; init; } = ConfigurationModel.Empty;
     public SchemaReplay Schema { get; init; } = SchemaReplay.Empty;

@@ -14,12 +14,15 @@ public sealed record AuditSettings
 {
     public const string FileName = ".migauditrc.json";
 
-    private static readonly HashSet<string> Keys = ["knexfile", "environment", "migrations", "tenantColumn", "rules", "ignore", "failOn", "docsUrl", "$schema"];
+    private static readonly HashSet<string> Keys = ["knexfile", "environment", "migrations", "mainline", "tenantColumn", "rules", "ignore", "failOn", "docsUrl", "$schema"];
 
     public string? Source { get; init; }
     public string? Knexfile { get; init; }
     public string? Environment { get; init; }
     public IReadOnlyList<string> Migrations { get; init; } = [];
+
+    /// <summary>The branch whose first-parent line is the history that reached databases (default: HEAD).</summary>
+    public string? Mainline { get; init; }
     public string TenantColumn { get; init; } = "workspace_id";
 
     /// <summary>Rule id to "off", "low", "medium" or "high".</summary>
@@ -144,6 +147,7 @@ public sealed record AuditSettings
                 Knexfile = Text("knexfile"),
                 Environment = Text("environment"),
                 Migrations = List("migrations"),
+                Mainline = Text("mainline"),
                 TenantColumn = Text("tenantColumn") ?? "workspace_id",
                 Rules = rules,
                 Ignore = List("ignore"),

@@ -47,6 +47,7 @@ public static class Auditor
             LoadExtensions = project.Settings.LoadExtensions,
             ActivePaths = listing.Migrations.Select(m => m.Path).ToList(),
             KnexOrder = KnexOrder(project.Settings, directoryIndex),
+            Mainline = settings.Mainline,
         }));
 
         progress?.Report("evaluating database clients");
@@ -134,6 +135,7 @@ public static class Auditor
             IgnoredFiles = listing.Ignored,
             Deleted = history.Deleted,
             Renamed = history.Renamed,
+            BranchOnly = history.BranchOnly,
             Git = history.Facts,
             Configuration = configuration,
             Schema = schema,

@@ -20,6 +20,9 @@ public sealed record HistoryRequest
 
     /// <summary>Knex's execution order over root-relative paths (file name order, or per directory).</summary>
     public required Comparison<string> KnexOrder { get; init; }
+
+    /// <summary>The branch whose first-parent line is the mainline (default: HEAD).</summary>
+    public string? Mainline { get; init; }
 }
 
 public sealed record GitHistory
@@ -28,12 +31,19 @@ public sealed record GitHistory
     public IReadOnlyDictionary<string, MigrationGitInfo> Files { get; init; } = new Dictionary<string, MigrationGitInfo>();
     public IReadOnlyList<DeletedMigration> Deleted { get; init; } = [];
     public IReadOnlyList<RenamedMigration> Renamed { get; init; } = [];
+
+    /// <summary>Migration files that existed only on branches merged later (added and removed before the merge): never on the mainline, so no database built from it ran them.</summary>
+    public IReadOnlyList<string> BranchOnly { get; init; } = [];
 }
 
 /// <summary>
-/// Reads the history of the migration folders with one <c>git log</c> pass (renames followed with -M),
-/// plus <c>ls-tree</c> for HEAD and <c>status</c> for the working tree, and derives for every migration name
-/// whether it is committed, untracked, deleted, renamed, edited after its first commit, or arrived late.
+/// Reads the history of the migration folders along the mainline, the first-parent line of the audited branch:
+/// a merged branch counts through its merge commit only, diffed against the mainline before it, so a file added
+/// and removed inside a branch never existed for any database built from the mainline. One <c>git log</c> pass
+/// (renames followed with -M), plus <c>ls-tree</c> for the branch and <c>status</c> for the working tree, derive
+/// for every migration name whether it is committed, untracked, deleted, renamed, edited after its first commit,
+/// or arrived late (by the time it reached the mainline). When the history has merges, a second pass lists the
+/// migration files that only ever lived on branches.
 /// </summary>
 public static class GitHistoryReader
 {
@@ -55,7 +65,13 @@ public static class GitHistoryReader
         var topLevel = lines[0];
         var prefix = lines.Length > 1 ? lines[1] : string.Empty;
         var shallow = lines.Length > 2 && lines[2] == "true";
-        var head = GitRunner.Run(root, "rev-parse", "--verify", "-q", "HEAD");
+        var mainline = request.Mainline ?? "HEAD";
+        var head = GitRunner.Run(root, "rev-parse", "--verify", "-q", "--end-of-options", mainline + "^{commit}");
+        if (!head.Ok && request.Mainline is not null)
+        {
+            throw new ProjectException($"mainline '{Quoting.Printable(request.Mainline)}' is not a branch or commit of this repository");
+        }
+
         var hasCommits = head.Ok;
         var branch = GitRunner.Run(root, "symbolic-ref", "-q", "--short", "HEAD");
         var limitations = new List<string>();
@@ -69,7 +85,7 @@ public static class GitHistoryReader
             limitations.Add("shallow clone: history before the oldest fetched commit is missing, so deleted, renamed, edited and late migrations may be incomplete (run 'git fetch --unshallow')");
         }
 
-        if (hasCommits && !branch.Ok)
+        if (hasCommits && !branch.Ok && request.Mainline is null)
         {
             limitations.Add($"detached HEAD at {head.Stdout.Trim()[..10]}: the history audited is that commit's, not a branch's");
         }
@@ -79,9 +95,10 @@ public static class GitHistoryReader
 
         var headFiles = new Dictionary<string, string>(StringComparer.Ordinal);
         var commits = new List<CommitChanges>();
+        HashSet<string>? branchOnly = null;
         if (hasCommits)
         {
-            var tree = GitRunner.Run(root, ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-name", "HEAD", "--", .. pathspecs]);
+            var tree = GitRunner.Run(root, ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-name", head.Stdout.Trim(), "--", .. pathspecs]);
             foreach (var entry in tree.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries))
             {
                 // "<mode> blob <oid>\t<path>"
@@ -94,9 +111,18 @@ public static class GitHistoryReader
                 }
             }
 
+            var tip = head.Stdout.Trim();
             var log = GitRunner.Stream(root, reader => GitLogParser.Parse(reader).ToList(),
-                ["--literal-pathspecs", "log", "--date-order", "--reverse", "--full-history", "-z", "--name-status", "-M", GitLogParser.Format, "--", .. pathspecs]);
+                ["--literal-pathspecs", "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "-z", "--name-status", "-M", GitLogParser.Format, tip, "--", .. pathspecs]);
             commits.AddRange(log.Result);
+
+            // Only a merge on the mainline (one that touched the migrations: the log is path-limited) can bring a
+            // branch that hid migrations; then one more pass lists every migration ever added, anywhere.
+            if (commits.Any(c => c.IsMerge) &&
+                GitRunner.Run(root, ["--literal-pathspecs", "log", "--full-history", "--diff-filter=A", "--no-renames", "-z", "--name-only", "--format=", tip, "--", .. pathspecs]) is { Ok: true } added)
+            {
+                branchOnly = added.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries).Select(context.ToRootRelative).OfType<string>().Where(context.IsCandidate).ToHashSet(StringComparer.Ordinal);
+            }
         }
 
         var status = GitRunner.Run(root, ["--literal-pathspecs", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", .. pathspecs]);
@@ -110,11 +136,31 @@ public static class GitHistoryReader
             IsDetached = hasCommits && !branch.Ok,
             HasCommits = hasCommits,
             Head = hasCommits ? head.Stdout.Trim() : null,
-            Branch = branch.Ok ? branch.Stdout.Trim() : null,
+            Branch = request.Mainline ?? (branch.Ok ? branch.Stdout.Trim() : null),
             CommitsRead = commits.Count,
             Limitations = limitations,
         };
-        return Derive(request, context, facts, headFiles, commits, worktree);
+        var history = Derive(request, context, facts, headFiles, commits, worktree);
+        if (branchOnly is null)
+        {
+            return history;
+        }
+
+        // Every path the mainline ever had (added, renamed to or from, deleted) is not branch-only.
+        foreach (var change in commits.SelectMany(c => c.Changes))
+        {
+            foreach (var path in new[] { change.Path, change.OldPath })
+            {
+                if (path is not null && context.ToRootRelative(path) is { } relative)
+                {
+                    branchOnly.Remove(relative);
+                }
+            }
+        }
+
+        branchOnly.ExceptWith(headFiles.Keys);
+        branchOnly.ExceptWith(request.ActivePaths);
+        return history with { BranchOnly = branchOnly.Order(StringComparer.Ordinal).ToList() };
     }
 
     private sealed class PathContext(string prefix, HistoryRequest request)
@@ -174,7 +220,7 @@ public static class GitHistoryReader
         string? latestCommitted = null;
         CommitRef? latestCommittedIn = null;
 
-        foreach (var (commit, rawChanges) in commits)
+        foreach (var (commit, rawChanges, _) in commits)
         {
             var changes = PairExtensionRenames(SplitDifferentMigrations(rawChanges));
             var arrivals = new List<string>();

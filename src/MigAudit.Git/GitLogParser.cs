@@ -14,12 +14,13 @@ public enum ChangeKind
 
 public sealed record FileChange(ChangeKind Kind, string Path, string? OldPath, int Similarity);
 
-public sealed record CommitChanges(CommitRef Commit, IReadOnlyList<FileChange> Changes);
+/// <param name="IsMerge">The commit has more than one parent: on the mainline, a merged branch arrives here.</param>
+public sealed record CommitChanges(CommitRef Commit, IReadOnlyList<FileChange> Changes, bool IsMerge = false);
 
-/// <summary>Parses <c>git log -z --name-status --format=%x1e%H%x1f%an%x1f%aI%x1f%s</c>.</summary>
+/// <summary>Parses <c>git log -z --name-status --format=%x1e%H%x1f%P%x1f%an%x1f%aI%x1f%s</c>.</summary>
 public static class GitLogParser
 {
-    public const string Format = "--format=%x1e%H%x1f%an%x1f%aI%x1f%s";
+    public const string Format = "--format=%x1e%H%x1f%P%x1f%an%x1f%aI%x1f%s";
 
     public static IEnumerable<CommitChanges> Parse(string output) => Parse(new StringReader(output));
 
@@ -30,13 +31,16 @@ public static class GitLogParser
         {
             var headerEnd = record.IndexOf('\0');
             var header = (headerEnd < 0 ? record : record[..headerEnd]).Split('\x1f');
-            if (header.Length < 4)
+            if (header.Length < 5)
             {
                 continue;
             }
 
-            var date = DateTimeOffset.TryParse(header[2], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed) ? parsed : default;
-            var commit = new CommitRef(header[0], header[1], date, header[3]);
+            var date = DateTimeOffset.TryParse(header[3], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed) ? parsed : default;
+
+            // The subject is last, so a subject that itself holds the separator stays whole.
+            var commit = new CommitRef(header[0], header[2], date, string.Join('\x1f', header[4..]));
+            var isMerge = header[1].Contains(' ', StringComparison.Ordinal);
             var changes = new List<FileChange>();
             if (headerEnd >= 0)
             {
@@ -83,7 +87,7 @@ public static class GitLogParser
                 }
             }
 
-            yield return new CommitChanges(commit, changes);
+            yield return new CommitChanges(commit, changes, isMerge);
         }
     }
 

@@ -119,6 +119,7 @@ public static class JsonReport
                 date = d.DeletionCommit?.Date.ToString("o"),
                 lastCommit = d.LastCommitWithFile?.Id,
             }),
+            branchOnly = input.BranchOnly.Select(path => new { name = Path.GetFileName(path), path }),
             renamedMigrations = input.Renamed.Select(r => new
             {
                 from = r.OldName,
