@@ -97,72 +97,133 @@ public sealed class KnexSchemaInterpreter(SchemaState state, StaticEvaluator eva
         }
     }
 
-    private void Statement(Node node, Frame frame)
+    /// <summary>How a statement ends, as far as the replay can tell.</summary>
+    private enum Flow
+    {
+        /// <summary>Control goes on to the next statement.</summary>
+        Normal,
+
+        /// <summary>A return or throw was reached: the rest of the function does not run.</summary>
+        Exits,
+
+        /// <summary>A return or throw behind a condition the replay cannot decide: whether the rest runs is unknown.</summary>
+        Uncertain,
+    }
+
+    private Flow Statement(Node node, Frame frame)
     {
         switch (node)
         {
             case BlockStatement block:
-                foreach (var statement in block.Body)
+                for (var i = 0; i < block.Body.Count; i++)
                 {
-                    Statement(statement, frame);
+                    var flow = Statement(block.Body[i], frame);
+                    if (flow == Flow.Normal)
+                    {
+                        continue;
+                    }
+
+                    if (flow == Flow.Uncertain)
+                    {
+                        // Replaying the rest as if it surely ran would invent schema (and chain errors) the database
+                        // may never see: it is reported as not followed instead.
+                        foreach (var rest in block.Body.Skip(i + 1).Where(r => MentionsDatabase(r, frame)))
+                        {
+                            Gap(rest, frame, "runs only if an earlier return or throw, behind a condition not statically known, is not taken");
+                        }
+                    }
+
+                    return flow;
                 }
 
-                break;
+                return Flow.Normal;
             case ExpressionStatement expression:
                 Expression(expression.Expression, frame);
-                break;
+                return Flow.Normal;
             case ReturnStatement { Argument: { } argument }:
                 Expression(argument, frame);
-                break;
+                return Flow.Exits;
+            case ReturnStatement or ThrowStatement:
+                return Flow.Exits;
             case VariableDeclaration declaration:
                 foreach (var declarator in declaration.Declarations)
                 {
                     Declare(declarator, frame);
                 }
 
-                break;
+                return Flow.Normal;
             case IfStatement conditional:
                 switch (Condition(conditional.Test, frame))
                 {
                     case true:
-                        Statement(conditional.Consequent, frame);
-                        break;
-                    case false when conditional.Alternate is not null:
-                        Statement(conditional.Alternate, frame);
-                        break;
-                    case null when MentionsDatabase(conditional, frame):
-                        Gap(conditional, frame, "condition not statically known");
-                        break;
+                        return Statement(conditional.Consequent, frame);
+                    case false:
+                        return conditional.Alternate is null ? Flow.Normal : Statement(conditional.Alternate, frame);
+                    default:
+                        if (MentionsDatabase(conditional, frame))
+                        {
+                            Gap(conditional, frame, "condition not statically known");
+                        }
+
+                        return MayExit(conditional.Consequent) || (conditional.Alternate is { } alternate && MayExit(alternate)) ? Flow.Uncertain : Flow.Normal;
                 }
 
-                break;
             case ForOfStatement loop:
-                Loop(loop, frame);
-                break;
+                return Loop(loop, frame);
             case TryStatement attempt:
-                Statement(attempt.Block, frame);
-                if (attempt.Finalizer is not null)
+                // A throw inside try goes to its catch (not replayed); a return still ends the function.
+                var tried = Statement(attempt.Block, frame);
+                if (attempt.Handler is not null && tried == Flow.Exits && !Returns(attempt.Block))
                 {
-                    Statement(attempt.Finalizer, frame);
+                    tried = Flow.Uncertain;
                 }
 
-                break;
+                return attempt.Finalizer is not null && Statement(attempt.Finalizer, frame) is not Flow.Normal and var final ? final : tried;
             case FunctionDeclaration { Id: { } id } function:
                 frame.Set(id.Name, new FunctionLocal(function, frame.Scope));
-                break;
-            case EmptyStatement or ReturnStatement or ThrowStatement:
-                break;
+                return Flow.Normal;
+            case EmptyStatement:
+                return Flow.Normal;
             default:
                 if (MentionsDatabase(node, frame))
                 {
                     Gap(node, frame, $"{node.Type} is not followed by the replay");
                 }
 
-                break;
+                return MayExit(node) ? Flow.Uncertain : Flow.Normal;
         }
     }
 
-    private void Loop(ForOfStatement loop, Frame frame)
+    /// <summary>A return or throw somewhere in the statement, outside nested functions.</summary>
+    private static bool MayExit(Node node) => Contains(node, n => n is ReturnStatement or ThrowStatement);
+
+    private static bool Returns(Node node) => Contains(node, n => n is ReturnStatement);
+
+    private static bool Contains(Node root, Func<Node, bool> match)
+    {
+        var pending = new Stack<Node>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            if (match(node))
+            {
+                return true;
+            }
+
+            foreach (var child in node.ChildNodes)
+            {
+                if (child is not IFunction)
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private Flow Loop(ForOfStatement loop, Frame frame)
     {
         var items = Value(loop.Right, frame) as JsArray;
         var variable = loop.Left is VariableDeclaration { Declarations: [{ Id: Identifier id }] } ? id.Name : null;
@@ -173,15 +234,20 @@ public sealed class KnexSchemaInterpreter(SchemaState state, StaticEvaluator eva
                 Gap(loop, frame, "loop over values not statically known");
             }
 
-            return;
+            return MayExit(loop.Body) ? Flow.Uncertain : Flow.Normal;
         }
 
         foreach (var item in items.Items)
         {
             var body = frame.Child();
             body.Set(variable, new ValueLocal(item));
-            Statement(loop.Body, body);
+            if (Statement(loop.Body, body) is not Flow.Normal and var flow)
+            {
+                return flow;
+            }
         }
+
+        return Flow.Normal;
     }
 
     private void Declare(VariableDeclarator declarator, Frame frame)

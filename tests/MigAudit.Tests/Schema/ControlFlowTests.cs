@@ -1,0 +1,120 @@
+using System.Text.Json;
+using MigAudit.Tests.Support;
+
+namespace MigAudit.Tests.Schema;
+
+/// <summary>
+/// return and throw end the function in the replay as they do in Node; a return behind a condition the replay
+/// cannot decide leaves the rest unknown (reported as not followed), never replayed as if it surely ran.
+/// </summary>
+public sealed class ControlFlowTests
+{
+    private const string Visits = """
+        exports.up = (knex) => knex.schema.createTable('visits', (t) => {
+          t.increments('id');
+          t.integer('user_id');
+        });
+        exports.down = (knex) => knex.schema.dropTable('visits');
+        """;
+
+    /// <summary>The shape of a real project's migration: a guard held in a variable, then an early return.</summary>
+    private const string GuardedUserId = """
+        exports.up = async (knex) => {
+          const hasUserIDColumn = await knex.schema.hasColumn('visits', 'user_id');
+          if (hasUserIDColumn) return;
+          await knex.schema.alterTable('visits', (t) => {
+            t.integer('user_id');
+          });
+        };
+        exports.down = async () => {};
+        """;
+
+    private static TempRepo Project(params (string Name, string Content)[] migrations)
+    {
+        var repo = new TempRepo();
+        repo.Write("knexfile.js", Audit.Knexfile);
+        foreach (var (name, content) in migrations)
+        {
+            repo.Write("migrations/" + name, content);
+        }
+
+        repo.Commit();
+        return repo;
+    }
+
+    [Fact]
+    public void A_guarded_early_return_stops_the_replay_as_it_stops_node()
+    {
+        using var repo = Project(("20250101000000_visits.js", Visits), ("20250102000000_user_id.js", GuardedUserId));
+        var result = Audit.Run(repo.Root);
+        Assert.Empty(result.Of("chain-error"));
+        Assert.Equal(["id", "user_id"], result.Input.Schema.Schema.Table("visits")!.Columns.Select(c => c.Name));
+        var step = result.Input.Schema.Migrations[1];
+        Assert.True(step.Up.Complete);
+    }
+
+    [Fact]
+    public void Throw_ends_the_function()
+    {
+        using var repo = Project(("20250101000000_stop.js", """
+            exports.up = async (knex) => {
+              await knex.schema.createTable('first', (t) => { t.increments('id'); });
+              throw new Error('not yet');
+              await knex.schema.createTable('never', (t) => { t.increments('id'); });
+            };
+            exports.down = async () => {};
+            """));
+        var tables = Audit.Run(repo.Root).Input.Schema.Schema.Tables.Keys.Order(StringComparer.Ordinal);
+        Assert.Equal(["first"], tables);
+    }
+
+    [Fact]
+    public void An_undecidable_early_return_leaves_the_rest_unknown_not_replayed()
+    {
+        using var repo = Project(("20250101000000_cloud.js", """
+            exports.up = async (knex) => {
+              await knex.schema.createTable('always', (t) => { t.increments('id'); });
+              if (!process.env.CLOUD) return;
+              await knex.schema.createTable('cloud_only', (t) => { t.increments('id'); });
+            };
+            exports.down = async () => {};
+            """));
+        var result = Audit.Run(repo.Root);
+        Assert.Equal(["always"], result.Input.Schema.Schema.Tables.Keys);
+        var gap = Assert.Single(result.Input.Schema.Migrations[0].Up.Gaps);
+        Assert.Equal(4, gap.Line);
+        Assert.Equal("runs only if an earlier return or throw, behind a condition not statically known, is not taken", gap.Reason);
+    }
+
+    [Fact]
+    public void A_throw_caught_by_its_try_does_not_end_the_function_for_certain()
+    {
+        using var repo = Project(("20250101000000_try.js", """
+            exports.up = async (knex) => {
+              try {
+                await knex.schema.createTable('first', (t) => { t.increments('id'); });
+                throw new Error('handled below');
+              } catch (error) {
+                console.log(error);
+              }
+              await knex.schema.createTable('after', (t) => { t.increments('id'); });
+            };
+            exports.down = async () => {};
+            """));
+        var result = Audit.Run(repo.Root);
+        Assert.Equal(["first"], result.Input.Schema.Schema.Tables.Keys);
+        Assert.Equal(8, Assert.Single(result.Input.Schema.Migrations[0].Up.Gaps).Line);
+    }
+
+    [SkippableFact]
+    public async Task Real_knex_on_postgresql_agrees_with_the_replay_of_the_guarded_return()
+    {
+        Requires.PostgresAndKnex();
+        using var repo = Project(("20250101000000_visits.js", Visits), ("20250102000000_user_id.js", GuardedUserId));
+        Directory.CreateSymbolicLink(repo.PathOf("node_modules"), Path.Combine(NodeKnex.ScriptsDirectory!, "node_modules"));
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+        using var json = JsonDocument.Parse(run.Stdout);
+        Assert.Equal(["ok", "ok"], json.RootElement.GetProperty("migrations").EnumerateArray().Select(m => m.GetProperty("up").GetString()));
+        Assert.Equal(0, json.RootElement.GetProperty("staticModelDifferences").GetArrayLength());
+    }
+}
