@@ -46,6 +46,12 @@ public sealed record TableModel
     public IReadOnlyList<IndexModel> Indexes { get; init; } = [];
     public IReadOnlyList<ForeignKeyModel> ForeignKeys { get; init; } = [];
     public IReadOnlyList<string> PrimaryKey { get; init; } = [];
+
+    /// <summary>Names of CHECK (and EXCLUDE) constraints the replay knows, e.g. the one PostgreSQL names &lt;table&gt;_&lt;column&gt;_check for a Knex enu() column.</summary>
+    public IReadOnlyList<string> Checks { get; init; } = [];
+
+    /// <summary>The table has constraints the replay could not name (an unnamed table-level CHECK): a drop of an unknown name may still succeed.</summary>
+    public bool HasUnnamedConstraints { get; init; }
     public required Origin Origin { get; init; }
 
     public ColumnModel? Column(string name) => Columns.FirstOrDefault(c => c.Name == name);

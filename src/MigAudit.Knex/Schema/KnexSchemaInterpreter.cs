@@ -792,6 +792,13 @@ public sealed class KnexSchemaInterpreter(SchemaState state, StaticEvaluator eva
         }
 
         state.AddColumn(table, name, sqlType, nullable && !primary, defaultValue, line);
+        if (type.Name is "enu" or "enum" && !(args.Count > 2 && Value(args[2], frame) is JsObject options && options.Get("useNative") is JsBoolean { Value: true }))
+        {
+            // Knex sends "<column>" text check ("<column>" in (...)) (checked with knex's toString()); PostgreSQL
+            // names that column constraint <table>_<column>_check, which later migrations drop by that name.
+            state.AddCheck(table, $"{table}_{name}_check", line);
+        }
+
         if (primary)
         {
             state.SetPrimaryKey(table, [name], line);

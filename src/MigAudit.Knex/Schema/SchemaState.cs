@@ -186,6 +186,9 @@ public sealed class SchemaState(SchemaModel initial)
             Indexes = model.Indexes.Where(i => !i.Columns.Contains(column)).ToList(),
             ForeignKeys = model.ForeignKeys.Where(f => !f.Columns.Contains(column)).ToList(),
             PrimaryKey = model.PrimaryKey.Contains(column) ? [] : model.PrimaryKey,
+
+            // The column's own CHECK (as PostgreSQL names it) goes with it; other checks may use several columns.
+            Checks = model.Checks.Where(c => c != $"{table}_{column}_check").ToList(),
         });
     }
 
@@ -339,13 +342,28 @@ public sealed class SchemaState(SchemaModel initial)
         {
             Update(model with { Indexes = model.Indexes.Where(i => i.Name != name).ToList() });
         }
+        else if (model.Checks.Contains(name))
+        {
+            Update(model with { Checks = model.Checks.Where(c => c != name).ToList() });
+        }
         else if (name == $"{table}_pkey")
         {
             Update(model with { PrimaryKey = [] });
         }
-        else if (!ifExists)
+        else if (!ifExists && !model.HasUnnamedConstraints)
         {
             Problem(line, $"drop constraint '{name}' on {table}: no such constraint at this point");
         }
+    }
+
+    /// <summary>A CHECK or EXCLUDE constraint; <paramref name="name"/> null when PostgreSQL picks a name the replay does not derive.</summary>
+    public void AddCheck(string table, string? name, int line)
+    {
+        if (Require(table, line, $"check constraint on {table}") is not { } model)
+        {
+            return;
+        }
+
+        Update(name is null ? model with { HasUnnamedConstraints = true } : model with { Checks = [.. model.Checks, name] });
     }
 }

@@ -342,7 +342,9 @@ public static class SqlDdlReader
 
             if (Accept("CHECK") || Accept("EXCLUDE"))
             {
+                // Named, it is known; unnamed, PostgreSQL derives a name from the expression's columns.
                 SkipToElementEnd();
+                state.AddCheck(table, constraintName, line);
                 return;
             }
 
@@ -363,6 +365,7 @@ public static class SqlDdlReader
             string? defaultValue = null;
             var primary = false;
             var unique = false;
+            var check = false;
             (string Table, List<string> Columns, string? OnDelete, string? OnUpdate)? reference = null;
             while (!AtEnd && Peek() is not ("," or ")"))
             {
@@ -398,7 +401,13 @@ public static class SqlDdlReader
                     var (onDelete, onUpdate) = ReferentialActions();
                     reference = (target, targetColumns, onDelete, onUpdate);
                 }
-                else if (Accept("CHECK") || Accept("GENERATED") || Accept("COLLATE"))
+                else if (Accept("CHECK"))
+                {
+                    // A column CHECK without CONSTRAINT is named <table>_<column>_check by PostgreSQL.
+                    check = true;
+                    SkipToElementEnd();
+                }
+                else if (Accept("GENERATED") || Accept("COLLATE"))
                 {
                     SkipToElementEnd();
                 }
@@ -409,6 +418,11 @@ public static class SqlDdlReader
             }
 
             state.AddColumn(table, column, type.ToString(), nullable, defaultValue, line, ifNotExists);
+            if (check)
+            {
+                state.AddCheck(table, $"{table}_{column}_check", line);
+            }
+
             if (primary)
             {
                 state.SetPrimaryKey(table, [column], line);
