@@ -31,7 +31,8 @@ public static class Auditor
 
         progress?.Report("listing migrations");
         var listing = MigrationLister.List(project.Root, project.Settings);
-        if (listing.Problems.Count > 0)
+        // With a custom migrationSource Knex never reads the folders, so what their listing says of Knex is moot.
+        if (listing.Problems.Count > 0 && project.Settings.CustomMigrationSource is null)
         {
             project = project with { SourceProblems = [.. project.SourceProblems, .. listing.Problems] };
         }

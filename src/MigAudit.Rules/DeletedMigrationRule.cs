@@ -9,7 +9,7 @@ public sealed class DeletedMigrationRule : Rule
     public override Severity Severity => Severity.High;
     public override bool Blocking => true;
     public override string Summary => "A migration that was committed is gone from the migration directory.";
-    public override string Impact => "Databases that applied them refuse to migrate (\"The migration directory is corrupt\"); their tables stay behind with no migration that can roll them back.";
+    public override string Impact => "Databases that applied them refuse to migrate (\"The migration directory is corrupt\"), unless disableMigrationsListValidation is on; either way their tables stay behind with no migration that can roll them back.";
     public override int EffortBaseMinutes => 60;
     public override int EffortPerFindingMinutes => 5;
 

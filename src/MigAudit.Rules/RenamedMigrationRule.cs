@@ -9,7 +9,7 @@ public sealed class RenamedMigrationRule : Rule
     public override Severity Severity => Severity.High;
     public override bool Blocking => true;
     public override string Summary => "A committed migration file was renamed; Knex records names with their extension, so the applied name looks missing.";
-    public override string Impact => "Databases that applied the old name refuse to migrate until the row in the migrations table is renamed too.";
+    public override string Impact => "Databases that applied the old name refuse to migrate until the row in the migrations table is renamed too; with disableMigrationsListValidation, Knex instead runs the file again under its new name.";
     public override int EffortPerFindingMinutes => 15;
 
     public override IEnumerable<Finding> Check(AuditInput input)

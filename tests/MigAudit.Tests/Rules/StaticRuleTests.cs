@@ -57,8 +57,11 @@ public sealed class StaticRuleTests
     [InlineData("while (true) {}\nmodule.exports = { production: { client: 'pg' } };\n", "knexfile.js:1 loops forever when Node loads it: every knex command hangs before reading a migration.")]
     [InlineData("module.exports = { production: { client: 'pg', migrations: { directory: '/etc' } } };\n", "migration directory '../../../../etc' is outside the project (/etc): migaudit does not read it, so which migrations Knex runs there is unknown. Until it can be read, this audit cannot say the project is ready.")]
     [InlineData("module.exports = { production: { client: 'pg', migrations: { migrationSource: new (require('./source'))() } } };\n", "a custom migrationSource (")]
+    [InlineData("module.exports = { production: { client: 'pg', migrations: { directory: './nowhere', migrationSource: new (require('./source'))() } } };\n", "migration directory 'nowhere' does not exist: Knex's readdir fails there")]
     public void Migration_source_unknown_for_knexfiles_that_cannot_load_or_cannot_be_followed(string knexfile, string message)
     {
+        // One finding each: a custom migrationSource means Knex reads no folder (no second finding), unless an FS
+        // option is set beside it, which makes Knex drop the source and list the folder (checked in knex's source).
         using var repo = new TempRepo();
         repo.Write("knexfile.js", knexfile);
         repo.Write("migrations/20250101000000_create_users.js", Audit.CreateTable("users"));
