@@ -56,7 +56,7 @@ public sealed class FixTests
 
         Requires.PostgresAndKnex();
 
-        Directory.CreateSymbolicLink(Path.Combine(folder.Root, "node_modules"), Path.Combine(NodeKnex.ScriptsDirectory!, "node_modules"));
+        NodeKnex.LinkInto(folder);
         var verify = await CliRunner.RunAsync("verify", folder.Root, "--format", "json");
         Assert.True(verify.ExitCode == 0, verify.Stdout);
         using var json = JsonDocument.Parse(verify.Stdout);

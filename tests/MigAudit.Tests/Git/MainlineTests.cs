@@ -17,13 +17,9 @@ public sealed class MainlineTests
         return repo;
     }
 
-    private static void Merge(TempRepo repo, string branch, params string[] how) =>
-        repo.Git(["-c", "user.name=Test Author", "-c", "user.email=test@example.invalid", "merge", "-q", .. how, branch, "-m", $"Merge {branch}"]);
-
-    [Fact]
-    public void A_migration_added_and_removed_inside_a_merged_branch_is_branch_only_not_deleted()
+    /// <summary>A feature branch that adds a draft migration, then replaces it before any merge; back on main.</summary>
+    private static void DraftReplacedOnABranch(TempRepo repo)
     {
-        using var repo = Project();
         repo.Git("checkout", "-q", "-b", "feature");
         repo.Write("migrations/20250102000000_draft.js", Audit.CreateTable("drafts"));
         repo.Commit("draft");
@@ -31,6 +27,16 @@ public sealed class MainlineTests
         repo.Write("migrations/20250103000000_final.js", Audit.CreateTable("finals"));
         repo.Commit("replace the draft");
         repo.Git("checkout", "-q", "main");
+    }
+
+    private static void Merge(TempRepo repo, string branch, params string[] how) =>
+        repo.Git(["-c", "user.name=Test Author", "-c", "user.email=test@example.invalid", "merge", "-q", .. how, branch, "-m", $"Merge {branch}"]);
+
+    [Fact]
+    public void A_migration_added_and_removed_inside_a_merged_branch_is_branch_only_not_deleted()
+    {
+        using var repo = Project();
+        DraftReplacedOnABranch(repo);
         Merge(repo, "feature", "--no-ff");
 
         var result = Audit.Run(repo.Root);
@@ -44,13 +50,7 @@ public sealed class MainlineTests
     public void A_squash_merged_branch_leaves_only_its_net_result()
     {
         using var repo = Project();
-        repo.Git("checkout", "-q", "-b", "feature");
-        repo.Write("migrations/20250102000000_draft.js", Audit.CreateTable("drafts"));
-        repo.Commit("draft");
-        repo.Delete("migrations/20250102000000_draft.js");
-        repo.Write("migrations/20250103000000_final.js", Audit.CreateTable("finals"));
-        repo.Commit("replace the draft");
-        repo.Git("checkout", "-q", "main");
+        DraftReplacedOnABranch(repo);
         Merge(repo, "feature", "--squash");
         repo.Commit("squashed feature");
 

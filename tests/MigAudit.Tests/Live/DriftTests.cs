@@ -37,7 +37,7 @@ public sealed class DriftTests(ITestOutputHelper output, DriftTests.Server serve
         repo.Write("migrations/20250101000000_users.js", Users);
         repo.Write("migrations/20250102000000_posts.js", Posts);
         repo.Commit();
-        Directory.CreateSymbolicLink(repo.PathOf("node_modules"), Path.Combine(NodeKnex.ScriptsDirectory!, "node_modules"));
+        NodeKnex.LinkInto(repo);
 
         var database = "drift_" + Guid.NewGuid().ToString("n")[..8];
         await ExecuteAsync(postgres!.ConnectionString, $"CREATE DATABASE {database}");

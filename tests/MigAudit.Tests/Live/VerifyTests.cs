@@ -20,15 +20,8 @@ public sealed class VerifyTests(ITestOutputHelper output)
 
     private static TempRepo Project(params (string Name, string Content)[] migrations)
     {
-        var repo = new TempRepo();
-        repo.Write("knexfile.js", Audit.Knexfile);
-        foreach (var (name, content) in migrations)
-        {
-            repo.Write("migrations/" + name, content);
-        }
-
-        repo.Commit();
-        Directory.CreateSymbolicLink(repo.PathOf("node_modules"), Path.Combine(NodeKnex.ScriptsDirectory!, "node_modules"));
+        var repo = Audit.Project(migrations);
+        NodeKnex.LinkInto(repo);
         return repo;
     }
 

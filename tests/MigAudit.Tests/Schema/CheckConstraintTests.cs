@@ -28,18 +28,6 @@ public sealed class CheckConstraintTests
         };
         """;
 
-    private static TempRepo Project(params (string Name, string Content)[] migrations)
-    {
-        var repo = new TempRepo();
-        repo.Write("knexfile.js", Audit.Knexfile);
-        foreach (var (name, content) in migrations)
-        {
-            repo.Write("migrations/" + name, content);
-        }
-
-        repo.Commit();
-        return repo;
-    }
 
     [SkippableFact]
     public void Knex_sends_an_inline_check_for_enu()
@@ -62,7 +50,7 @@ public sealed class CheckConstraintTests
     [Fact]
     public void Dropping_the_enum_check_by_postgresql_name_is_no_chain_error_but_an_unknown_name_is()
     {
-        using var repo = Project(("20250101000000_events.js", Events), ("20250102000000_widen.js", WidenEnum), ("20250103000000_typo.js", """
+        using var repo = Audit.Project(("20250101000000_events.js", Events), ("20250102000000_widen.js", WidenEnum), ("20250103000000_typo.js", """
             exports.up = (knex) => knex.raw('ALTER TABLE events DROP CONSTRAINT events_kind_check');
             exports.down = async () => {};
             """));
@@ -76,7 +64,7 @@ public sealed class CheckConstraintTests
     [Fact]
     public void A_table_with_an_unnamed_check_makes_an_unknown_drop_uncertain_not_an_error()
     {
-        using var repo = Project(("20250101000000_prices.js", """
+        using var repo = Audit.Project(("20250101000000_prices.js", """
             exports.up = async (knex) => {
               await knex.raw('CREATE TABLE prices (id serial primary key, low int, high int, CHECK (low < high))');
               await knex.raw('ALTER TABLE prices DROP CONSTRAINT prices_check');
@@ -90,8 +78,8 @@ public sealed class CheckConstraintTests
     public async Task Real_knex_on_postgresql_runs_the_widening_the_replay_accepts()
     {
         Requires.PostgresAndKnex();
-        using var repo = Project(("20250101000000_events.js", Events), ("20250102000000_widen.js", WidenEnum));
-        Directory.CreateSymbolicLink(repo.PathOf("node_modules"), Path.Combine(NodeKnex.ScriptsDirectory!, "node_modules"));
+        using var repo = Audit.Project(("20250101000000_events.js", Events), ("20250102000000_widen.js", WidenEnum));
+        NodeKnex.LinkInto(repo);
         Assert.Empty(Audit.Run(repo.Root).Of("chain-error"));
         var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
         using var json = JsonDocument.Parse(run.Stdout);

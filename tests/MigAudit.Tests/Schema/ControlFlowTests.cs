@@ -29,23 +29,11 @@ public sealed class ControlFlowTests
         exports.down = async () => {};
         """;
 
-    private static TempRepo Project(params (string Name, string Content)[] migrations)
-    {
-        var repo = new TempRepo();
-        repo.Write("knexfile.js", Audit.Knexfile);
-        foreach (var (name, content) in migrations)
-        {
-            repo.Write("migrations/" + name, content);
-        }
-
-        repo.Commit();
-        return repo;
-    }
 
     [Fact]
     public void A_guarded_early_return_stops_the_replay_as_it_stops_node()
     {
-        using var repo = Project(("20250101000000_visits.js", Visits), ("20250102000000_user_id.js", GuardedUserId));
+        using var repo = Audit.Project(("20250101000000_visits.js", Visits), ("20250102000000_user_id.js", GuardedUserId));
         var result = Audit.Run(repo.Root);
         Assert.Empty(result.Of("chain-error"));
         Assert.Equal(["id", "user_id"], result.Input.Schema.Schema.Table("visits")!.Columns.Select(c => c.Name));
@@ -56,7 +44,7 @@ public sealed class ControlFlowTests
     [Fact]
     public void Throw_ends_the_function()
     {
-        using var repo = Project(("20250101000000_stop.js", """
+        using var repo = Audit.Project(("20250101000000_stop.js", """
             exports.up = async (knex) => {
               await knex.schema.createTable('first', (t) => { t.increments('id'); });
               throw new Error('not yet');
@@ -71,7 +59,7 @@ public sealed class ControlFlowTests
     [Fact]
     public void An_undecidable_early_return_leaves_the_rest_unknown_not_replayed()
     {
-        using var repo = Project(("20250101000000_cloud.js", """
+        using var repo = Audit.Project(("20250101000000_cloud.js", """
             exports.up = async (knex) => {
               await knex.schema.createTable('always', (t) => { t.increments('id'); });
               if (!process.env.CLOUD) return;
@@ -89,7 +77,7 @@ public sealed class ControlFlowTests
     [Fact]
     public void A_throw_caught_by_its_try_does_not_end_the_function_for_certain()
     {
-        using var repo = Project(("20250101000000_try.js", """
+        using var repo = Audit.Project(("20250101000000_try.js", """
             exports.up = async (knex) => {
               try {
                 await knex.schema.createTable('first', (t) => { t.increments('id'); });
@@ -110,8 +98,8 @@ public sealed class ControlFlowTests
     public async Task Real_knex_on_postgresql_agrees_with_the_replay_of_the_guarded_return()
     {
         Requires.PostgresAndKnex();
-        using var repo = Project(("20250101000000_visits.js", Visits), ("20250102000000_user_id.js", GuardedUserId));
-        Directory.CreateSymbolicLink(repo.PathOf("node_modules"), Path.Combine(NodeKnex.ScriptsDirectory!, "node_modules"));
+        using var repo = Audit.Project(("20250101000000_visits.js", Visits), ("20250102000000_user_id.js", GuardedUserId));
+        NodeKnex.LinkInto(repo);
         var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
         using var json = JsonDocument.Parse(run.Stdout);
         Assert.Equal(["ok", "ok"], json.RootElement.GetProperty("migrations").EnumerateArray().Select(m => m.GetProperty("up").GetString()));

@@ -12,6 +12,20 @@ public static class Audit
 
     public static Migration Migration(this AuditResult result, string name) => result.Input.Migrations.Single(m => m.Name == name);
 
+    /// <summary>A committed project: the standard knexfile and these files under migrations/.</summary>
+    public static TempRepo Project(params (string Name, string Content)[] migrations)
+    {
+        var repo = new TempRepo();
+        repo.Write("knexfile.js", Knexfile);
+        foreach (var (name, content) in migrations)
+        {
+            repo.Write("migrations/" + name, content);
+        }
+
+        repo.Commit();
+        return repo;
+    }
+
     public const string Knexfile = """
         module.exports = {
           production: {

@@ -21,6 +21,10 @@ public static class NodeKnex
         return true;
     }
 
+    /// <summary>Makes the real knex and pg of tests/node resolvable from the project, as 'npm install' there would.</summary>
+    public static void LinkInto(TempRepo repo) =>
+        Directory.CreateSymbolicLink(repo.PathOf("node_modules"), Path.Combine(ScriptsDirectory!, "node_modules"));
+
     public static (int ExitCode, string Stdout, string Stderr) Run(string script, params string[] arguments)
     {
         var start = new ProcessStartInfo("node") { WorkingDirectory = ScriptsDirectory!, RedirectStandardOutput = true, RedirectStandardError = true };
