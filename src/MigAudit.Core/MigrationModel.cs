@@ -84,6 +84,9 @@ public sealed record Migration
 
     /// <summary>Leading digits of the name (the version Knex users compare), or null when the name has none.</summary>
     public string? Version => MigrationNames.VersionOf(Name);
+
+    /// <summary>The naming scheme and the scheme's whole version token.</summary>
+    public MigrationVersion VersionInfo => MigrationNames.ParseVersion(Name);
 }
 
 /// <summary>A file in a migration directory that Knex skips (extension not in loadExtensions).</summary>

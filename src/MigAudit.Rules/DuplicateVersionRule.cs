@@ -18,7 +18,9 @@ public sealed class DuplicateVersionRule : Rule
         var total = input.Migrations.Count;
         var taken = input.Migrations.Select(m => m.Version).Concat(input.Deleted.Select(d => MigrationNames.VersionOf(d.Name)))
             .OfType<string>().ToHashSet(StringComparer.Ordinal);
-        foreach (var group in input.Migrations.Where(m => m.Version is not null).GroupBy(m => m.Version!).Where(g => g.Count() > 1))
+        // Versions are compared within one naming scheme: 20220524_152512_x and 20220524_221800_y, or 2.5.1 and
+        // 2.5.12, are different versions; same-day files with a sequence (20241022_01_x) are too.
+        foreach (var group in input.Migrations.Where(m => m.Version is not null).GroupBy(m => m.VersionInfo).Where(g => g.Count() > 1))
         {
             var files = group.OrderBy(m => m.Order).ToList();
             var order = string.Join(", then ", files.Select(m => $"{m.Name} ({Text.Position(m, total)})"));
@@ -27,8 +29,8 @@ public sealed class DuplicateVersionRule : Rule
             var uncommitted = files.Where(m => m.Git.State == TrackingState.Untracked).ToList();
             var toRename = uncommitted.Count == 1 ? uncommitted[0] : files[^1];
             var next = input.Migrations.FirstOrDefault(m => m.Order > files[^1].Order);
-            var free = NextFreeVersion(group.Key, taken, next?.Version);
-            var newName = free is null ? null : free + toRename.Name[group.Key.Length..];
+            var free = NextFreeVersion(group.Key.Token, taken, next?.Version);
+            var newName = free is null ? null : free + toRename.Name[group.Key.Token.Length..];
             var renameNote = toRename.Git.State == TrackingState.Committed && newName is not null
                 ? $"; it is committed, so on databases that already applied it also run UPDATE {Quoting.SqlQualified(input.Project.Settings.SchemaName, input.Project.Settings.TableName)} SET name = {Quoting.SqlLiteral(newName)} WHERE name = {Quoting.SqlLiteral(toRename.Name)}"
                 : string.Empty;
@@ -38,7 +40,7 @@ public sealed class DuplicateVersionRule : Rule
             var dependents = files.Where(f => f != toRename).Select(f => f.Path).ToList();
 
             yield return Found(
-                $"Version {group.Key} is used by {files.Count} files. Knex runs all of them — it sorts whole file names as plain strings — in this order: {order}. The order comes from the text after the version, not from when they were written, so a migration that depends on the other can run first; tools and people that identify migrations by version see a conflict.",
+                $"Version {group.Key.Token} is used by {files.Count} files. Knex runs all of them — it sorts whole file names as plain strings — in this order: {order}. The order comes from the text after the version, not from when they were written, so a migration that depends on the other can run first; tools and people that identify migrations by version see a conflict.",
                 file: toRename.Path,
                 line: 1,
                 action: action,

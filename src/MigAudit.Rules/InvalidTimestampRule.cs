@@ -18,18 +18,28 @@ public sealed class InvalidTimestampRule : Rule
         var total = input.Migrations.Count;
         foreach (var migration in input.Migrations)
         {
-            if (migration.Version is not { Length: 14 } version ||
+            // Every date-bearing scheme is checked, not only knex's 14-digit one (YYYYMMDD_, YYYYMMDD_HHMMSS_, YYYY-MM-DD-HHMM-).
+            var parsed = migration.VersionInfo;
+            if (parsed.DateDigits is not { } version ||
                 DateTime.TryParseExact(version, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
             {
                 continue;
             }
 
             yield return Found(
-                $"{migration.Name}: {version} is not a valid YYYYMMDDHHmmss timestamp ({Problem(version)}). 'knex migrate:make' never makes such a name; Knex still runs it, by plain string order, at {Text.Position(migration, total)}.",
+                $"{migration.Name}: {parsed.Token} is not a valid {Pattern(parsed.Scheme)} timestamp ({Problem(version)}). No migration generator makes such a name; Knex still runs it, by plain string order, at {Text.Position(migration, total)}.",
                 file: migration.Path,
                 action: $"Check that {migration.Name} runs where intended; if it was never applied anywhere, rename it with a real timestamp");
         }
     }
+
+    private static string Pattern(NamingScheme scheme) => scheme switch
+    {
+        NamingScheme.DateUnderscoreTime => "YYYYMMDD_HHMMSS",
+        NamingScheme.Date => "YYYYMMDD",
+        NamingScheme.DashedDateTime => "YYYY-MM-DD-HHMM",
+        _ => "YYYYMMDDHHmmss",
+    };
 
     private static string Problem(string version)
     {

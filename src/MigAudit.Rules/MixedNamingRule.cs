@@ -12,13 +12,6 @@ public sealed class MixedNamingRule : Rule
     public override string Impact => "Execution order follows characters, not age: old sequence-numbered files run before every timestamped one.";
     public override int EffortPerFindingMinutes => 10;
 
-    private enum Scheme
-    {
-        Timestamp,
-        Sequence,
-        NoVersion,
-    }
-
     public override IEnumerable<Finding> Check(AuditInput input)
     {
         var total = input.Migrations.Count;
@@ -48,17 +41,16 @@ public sealed class MixedNamingRule : Rule
         }
     }
 
-    private static Scheme SchemeOf(Migration migration) => migration.Version switch
-    {
-        null => Scheme.NoVersion,
-        { Length: 14 } => Scheme.Timestamp,
-        _ => Scheme.Sequence,
-    };
+    private static NamingScheme SchemeOf(Migration migration) => migration.VersionInfo.Scheme;
 
-    private static string SchemeText(Scheme scheme) => scheme switch
+    private static string SchemeText(NamingScheme scheme) => scheme switch
     {
-        Scheme.Timestamp => "the YYYYMMDDHHmmss timestamp scheme",
-        Scheme.Sequence => "a numeric sequence prefix",
+        NamingScheme.Timestamp => "the YYYYMMDDHHmmss timestamp scheme",
+        NamingScheme.DateUnderscoreTime => "the YYYYMMDD_HHMMSS scheme",
+        NamingScheme.Date => "the YYYYMMDD date scheme",
+        NamingScheme.DashedDateTime => "the YYYY-MM-DD-HHMM scheme",
+        NamingScheme.Semver => "semantic-version names (x.y.z)",
+        NamingScheme.Sequence => "a numeric sequence prefix",
         _ => "no version prefix",
     };
 }
