@@ -447,6 +447,22 @@ public sealed class KnexSchemaInterpreter(SchemaState state, StaticEvaluator eva
                 return;
         }
 
+        if (Unwrap(call.Callee) is IFunction immediate)
+        {
+            // exports.up = (knex) => (async () => { ... })(): the body runs right there and sees the enclosing locals.
+            var inner = frame.Child();
+            for (var i = 0; i < immediate.Params.Count && i < call.Arguments.Count; i++)
+            {
+                if (immediate.Params[i] is Identifier parameter && call.Arguments[i] is Identifier passed && frame.Lookup(passed.Name) is { } local)
+                {
+                    inner.Set(parameter.Name, local);
+                }
+            }
+
+            Body(immediate, inner);
+            return;
+        }
+
         if (Inline(call, frame))
         {
             return;
