@@ -27,6 +27,12 @@ public sealed record AuditInput
     public IReadOnlyList<DeletedMigration> Deleted { get; init; } = [];
     public IReadOnlyList<RenamedMigration> Renamed { get; init; } = [];
 
+    /// <summary>
+    /// With disableMigrationsListValidation, a renamed migration runs again under its new name on databases that ran the
+    /// old one: its up replayed once more against the schema the chain leaves, by new file name.
+    /// </summary>
+    public IReadOnlyDictionary<string, RerunReplay> Reruns { get; init; } = new Dictionary<string, RerunReplay>();
+
     /// <summary>Migration files (root-relative) that only ever lived on branches merged later: no finding, listed for the record.</summary>
     public IReadOnlyList<string> BranchOnly { get; init; } = [];
     public required GitFacts Git { get; init; }
@@ -93,3 +99,6 @@ public sealed record AuditResult
         }
     }
 }
+
+/// <summary>A migration's up replayed a second time. <paramref name="Understood"/> is false when part of it could not be followed.</summary>
+public sealed record RerunReplay(bool Understood, IReadOnlyList<ChainProblem> Problems);

@@ -43,6 +43,12 @@ public sealed record DeletedMigration
     public required string DeletedIn { get; init; }
     public CommitRef? DeletionCommit { get; init; }
     public CommitRef? LastCommitWithFile { get; init; }
+
+    /// <summary>The commit that brought the file to the mainline, when history has it.</summary>
+    public CommitRef? AddedIn { get; init; }
+
+    /// <summary>The release tags whose tree held the file, oldest first; null when the repository has no release tags (then every mainline commit counts as released).</summary>
+    public IReadOnlyList<string>? Releases { get; init; }
 }
 
 public sealed record RenamedMigration
@@ -55,6 +61,12 @@ public sealed record RenamedMigration
     /// <summary>"working-tree", or the id of the commit that renamed it.</summary>
     public required string RenamedIn { get; init; }
     public CommitRef? Commit { get; init; }
+
+    /// <summary>The commit that brought the old name to the mainline, when history has it.</summary>
+    public CommitRef? OldAddedIn { get; init; }
+
+    /// <summary>The release tags whose tree held the old name, oldest first; null when the repository has no release tags.</summary>
+    public IReadOnlyList<string>? Releases { get; init; }
     public bool ExtensionOnly => System.IO.Path.GetFileNameWithoutExtension(OldName) == System.IO.Path.GetFileNameWithoutExtension(NewName);
 }
 

@@ -14,7 +14,7 @@ public sealed record AuditSettings
 {
     public const string FileName = ".migauditrc.json";
 
-    private static readonly HashSet<string> Keys = ["knexfile", "environment", "migrations", "mainline", "tenantColumn", "rules", "ignore", "failOn", "docsUrl", "$schema"];
+    private static readonly HashSet<string> Keys = ["knexfile", "environment", "migrations", "mainline", "releases", "tenantColumn", "rules", "ignore", "failOn", "docsUrl", "$schema"];
 
     public string? Source { get; init; }
     public string? Knexfile { get; init; }
@@ -23,6 +23,9 @@ public sealed record AuditSettings
 
     /// <summary>The branch whose first-parent line is the history that reached databases (default: HEAD).</summary>
     public string? Mainline { get; init; }
+
+    /// <summary>Which tags are releases, a glob such as "v*" (default: every tag).</summary>
+    public string? Releases { get; init; }
     public string TenantColumn { get; init; } = "workspace_id";
 
     /// <summary>Rule id to "off", "low", "medium" or "high".</summary>
@@ -148,6 +151,7 @@ public sealed record AuditSettings
                 Environment = Text("environment"),
                 Migrations = List("migrations"),
                 Mainline = Text("mainline"),
+                Releases = Text("releases"),
                 TenantColumn = Text("tenantColumn") ?? "workspace_id",
                 Rules = rules,
                 Ignore = List("ignore"),

@@ -49,6 +49,7 @@ public static class Auditor
             ActivePaths = listing.Migrations.Select(m => m.Path).ToList(),
             KnexOrder = KnexOrder(project.Settings, directoryIndex),
             Mainline = settings.Mainline,
+            ReleaseTags = settings.Releases,
         }));
 
         progress?.Report("evaluating database clients");
@@ -109,6 +110,7 @@ public static class Auditor
         Task.WaitAll(producers);
         var schema = replayer.Result;
         var history = historyTask.GetAwaiter().GetResult();
+        var reruns = Reruns(project, history, listing, schema, cache);
         if (listing.Migrations.Count == 0 && history.Deleted.Count == 0 && history.Renamed.Count == 0 && project.SourceProblems.Count == 0)
         {
             // Nothing to audit, now or in history, is not "ready": say what was looked for and how to point migaudit elsewhere.
@@ -137,6 +139,7 @@ public static class Auditor
             Deleted = history.Deleted,
             Renamed = history.Renamed,
             BranchOnly = history.BranchOnly,
+            Reruns = reruns,
             Git = history.Facts,
             Configuration = configuration,
             Schema = schema,
@@ -163,6 +166,32 @@ public static class Auditor
             },
             Elapsed = clock.Elapsed,
         };
+    }
+
+    /// <summary>
+    /// With disableMigrationsListValidation Knex does not stop on a renamed migration: databases that ran the old name
+    /// run the new one as a pending migration, after everything they applied. Replaying its up once more against the
+    /// schema the chain leaves says whether that second run fails (a project may guard every statement on purpose).
+    /// </summary>
+    private static Dictionary<string, RerunReplay> Reruns(KnexProject project, GitHistory history, MigrationListing listing, SchemaReplay schema, ParsedModuleCache cache)
+    {
+        var reruns = new Dictionary<string, RerunReplay>(StringComparer.Ordinal);
+        if (!project.Settings.DisableMigrationsListValidation || history.Renamed.Count == 0)
+        {
+            return reruns;
+        }
+
+        var byPath = listing.Migrations.ToDictionary(m => m.Path, StringComparer.Ordinal);
+        foreach (var rename in history.Renamed)
+        {
+            if (byPath.TryGetValue(rename.NewPath, out var listed))
+            {
+                var again = new SchemaReplayer(project.Root, cache, schema.Schema).Step(new SchemaReplayer.Input(listed.Name, listed.FullPath));
+                reruns[rename.NewName] = new RerunReplay(again.Up.Complete && again.Up.Total > 0, again.ChainProblems);
+            }
+        }
+
+        return reruns;
     }
 
     /// <summary>Names in backquotes in docs/deleted-migrations.md: the deletions and renames a team has documented, as <see cref="Quoting.Printable"/> shows them.</summary>

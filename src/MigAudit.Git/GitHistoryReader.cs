@@ -23,6 +23,9 @@ public sealed record HistoryRequest
 
     /// <summary>The branch whose first-parent line is the mainline (default: HEAD).</summary>
     public string? Mainline { get; init; }
+
+    /// <summary>Which tags are releases, as a glob on the tag name (default: every tag).</summary>
+    public string? ReleaseTags { get; init; }
 }
 
 public sealed record GitHistory
@@ -140,7 +143,7 @@ public static class GitHistoryReader
             CommitsRead = commits.Count,
             Limitations = limitations,
         };
-        var history = Derive(request, context, facts, headFiles, commits, worktree);
+        var history = WithReleases(root, request, Derive(request, context, facts, headFiles, commits, worktree));
         if (branchOnly is null)
         {
             return history;
@@ -259,6 +262,7 @@ public static class GitHistoryReader
                                 NewPath = path!,
                                 RenamedIn = commit.Id,
                                 Commit = commit,
+                                OldAddedIn = moved.Added,
                             });
                         }
 
@@ -347,6 +351,7 @@ public static class GitHistoryReader
                     OldPath = path,
                     NewPath = successor,
                     RenamedIn = "working-tree",
+                    OldAddedIn = trail?.Added,
                 });
                 continue;
             }
@@ -357,6 +362,7 @@ public static class GitHistoryReader
                 Path = path,
                 DeletedIn = "working-tree",
                 LastCommitWithFile = trail?.LastTouched,
+                AddedIn = trail?.Added,
             });
         }
 
@@ -374,12 +380,58 @@ public static class GitHistoryReader
                 DeletedIn = trail.DeletedBy!.Id,
                 DeletionCommit = trail.DeletedBy,
                 LastCommitWithFile = trail.LastTouched,
+                AddedIn = trail.Added,
             });
         }
 
         // A rename is only a problem while the old name is gone: renamed back, or restored, it is harmless.
         var liveRenames = renames.Where(r => !active.Contains(r.OldPath)).ToList();
         return new GitHistory { Facts = facts, Files = files, Deleted = deleted.OrderBy(d => d.Name, StringComparer.Ordinal).ToList(), Renamed = liveRenames };
+    }
+
+    /// <summary>
+    /// The releases (tags) whose tree held each deleted or renamed migration: those containing the commit that added it
+    /// and not the commit that removed it (with no addition in the history read, the last commit that had it). Only deleted and renamed files are looked up, a few git calls each.
+    /// </summary>
+    private static GitHistory WithReleases(string root, HistoryRequest request, GitHistory history)
+    {
+        if (history.Deleted.Count == 0 && history.Renamed.Count == 0)
+        {
+            return history;
+        }
+
+        var pattern = request.ReleaseTags is null ? "refs/tags" : "refs/tags/" + request.ReleaseTags;
+        var any = GitRunner.Run(root, "for-each-ref", "--count=1", "--format=%(refname)", pattern);
+        if (!any.Ok || any.Stdout.Trim().Length == 0)
+        {
+            return history;
+        }
+
+        var cache = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        List<string> Containing(string? revision)
+        {
+            if (revision is null)
+            {
+                return [];
+            }
+
+            if (!cache.TryGetValue(revision, out var tags))
+            {
+                var result = GitRunner.Run(root, "for-each-ref", "--sort=creatordate", "--format=%(refname:short)", "--contains", revision, pattern);
+                tags = result.Ok ? result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList() : [];
+                cache[revision] = tags;
+            }
+
+            return tags;
+        }
+
+        List<string> Held(string? present, string? removed) => Containing(present).Except(Containing(removed), StringComparer.Ordinal).ToList();
+
+        return history with
+        {
+            Deleted = history.Deleted.Select(d => d with { Releases = Held((d.AddedIn ?? d.LastCommitWithFile)?.Id, d.DeletionCommit?.Id) }).ToList(),
+            Renamed = history.Renamed.Select(r => r with { Releases = Held(r.OldAddedIn?.Id ?? (r.Commit is null ? "HEAD" : r.Commit.Id + "^"), r.Commit?.Id) }).ToList(),
+        };
     }
 
     /// <summary>

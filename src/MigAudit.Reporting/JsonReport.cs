@@ -118,6 +118,7 @@ public static class JsonReport
                 author = d.DeletionCommit?.Author,
                 date = d.DeletionCommit?.Date.ToString("o"),
                 lastCommit = d.LastCommitWithFile?.Id,
+                releases = d.Releases,
             }),
             branchOnly = input.BranchOnly.Select(path => new { name = Path.GetFileName(path), path }),
             renamedMigrations = input.Renamed.Select(r => new
@@ -129,6 +130,7 @@ public static class JsonReport
                 renamedIn = r.RenamedIn,
                 author = r.Commit?.Author,
                 date = r.Commit?.Date.ToString("o"),
+                releases = r.Releases,
                 extensionOnly = r.ExtensionOnly,
             }),
             ignoredFiles = input.IgnoredFiles.Select(i => new { name = i.Name, path = i.Path, reason = i.Reason }),

@@ -40,14 +40,15 @@ public sealed class DeletedMigrationRule : Rule
             var restore = deleted.DeletedIn == "working-tree"
                 ? $"git checkout HEAD -- {deleted.Path}"
                 : $"git checkout {deleted.DeletionCommit?.ShortId}^ -- {deleted.Path}";
+            var (released, shipped) = Text.Releases(deleted.Releases);
             yield return Found(
-                $"{deleted.Name} was {where}{lastSeen}: {consequence}.",
+                $"{deleted.Name} was {where}{lastSeen}: {consequence}. {char.ToUpperInvariant(released[0])}{released[1..]}.",
                 headline: $"{deleted.Name} — {(deleted.DeletedIn == "working-tree" ? "deleted in the working tree" : "deleted by " + Text.Commit(deleted.DeletionCommit))}",
                 file: deleted.Path,
                 action: $"Restore it ({restore}) or document it and remove its row from {input.Project.Settings.TableName} on every database that applied it",
                 changes: [new FileChange("docs/deleted-migrations.md", "DOCUMENT deleted migrations", FileChangeGroup.Documentation)],
-                severity: validationOff ? Severity.Medium : null,
-                blocking: validationOff ? false : null);
+                severity: validationOff || !shipped ? Severity.Medium : null,
+                blocking: validationOff || !shipped ? false : null);
         }
     }
 }

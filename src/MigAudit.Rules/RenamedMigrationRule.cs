@@ -30,17 +30,27 @@ public sealed class RenamedMigrationRule : Rule
 
             var how = rename.ExtensionOnly ? "only its extension changed, but " : string.Empty;
             var when = rename.RenamedIn == "working-tree" ? "in the working tree" : $"in commit {Text.Commit(rename.Commit)}";
-            var consequence = input.Project.Settings.DisableMigrationsListValidation
-                ? $"with list validation disabled Knex runs {rename.NewName} again as a new migration"
-                : $"databases that applied {rename.OldName} fail 'knex migrate:latest' with \"The migration directory is corrupt, the following files are missing: {rename.OldName}\"";
+            var validationOff = input.Project.Settings.DisableMigrationsListValidation;
+            input.Reruns.TryGetValue(rename.NewName, out var rerun);
+            var consequence = !validationOff
+                ? $"databases that applied {rename.OldName} fail 'knex migrate:latest' with \"The migration directory is corrupt, the following files are missing: {rename.OldName}\""
+                : rerun is { Understood: true, Problems.Count: 0 }
+                    ? $"with list validation disabled Knex runs {rename.NewName} again as a new migration; replayed once more on the schema the chain leaves, it fails nowhere (its statements are guarded), so that second run is harmless as far as the replay can tell"
+                    : rerun is { Problems.Count: > 0 }
+                        ? $"with list validation disabled Knex runs {rename.NewName} again as a new migration, and that second run fails: {rerun.Problems[0].Message} (line {rerun.Problems[0].Line})"
+                        : $"with list validation disabled Knex runs {rename.NewName} again as a new migration; whether that second run fails is unknown (the replay could not follow all of it)";
+            var (released, shipped) = Text.Releases(rename.Releases);
+            var harmless = validationOff && rerun is { Understood: true, Problems.Count: 0 };
             yield return Found(
-                $"{rename.OldName} was renamed to {rename.NewName} {when}: {how}Knex records the file name with its extension in {input.Project.Settings.TableName}, so {consequence}.",
+                $"{rename.OldName} was renamed to {rename.NewName} {when}: {how}Knex records the file name with its extension in {input.Project.Settings.TableName}, so {consequence}. Under its old name {released}.",
                 headline: $"{rename.OldName} -> {rename.NewName} ({(rename.RenamedIn == "working-tree" ? "working tree" : Text.Commit(rename.Commit))})",
                 file: rename.NewPath,
                 key: rename.OldName,
                 action: $"On every database that applied {rename.OldName}, run UPDATE {Quoting.SqlQualified(input.Project.Settings.SchemaName, input.Project.Settings.TableName)} SET name = {Quoting.SqlLiteral(rename.NewName)} WHERE name = {Quoting.SqlLiteral(rename.OldName)} (or rename the file back)",
                 related: [rename.OldPath],
-                changes: [new FileChange(rename.NewPath, $"RENAMED from {rename.OldName}: update {input.Project.Settings.TableName} rows or rename back")]);
+                changes: [new FileChange(rename.NewPath, $"RENAMED from {rename.OldName}: update {input.Project.Settings.TableName} rows or rename back")],
+                severity: shipped && !harmless ? null : Severity.Medium,
+                blocking: shipped && !harmless ? null : false);
         }
     }
 }

@@ -10,12 +10,13 @@ namespace MigAudit.Knex.Schema;
 /// judged only when both directions were fully understood. Steps are fed one at a time so the caller can
 /// parse ahead in parallel and drop each syntax tree after its step.
 /// </summary>
-public sealed class SchemaReplayer(string root, ParsedModuleCache cache)
+/// <param name="initial">The schema the first step starts from (default: an empty database).</param>
+public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaModel? initial = null)
 {
     public sealed record Input(string Name, string FullPath);
 
     private readonly StaticEvaluator evaluator = new(root, environment: null, cache);
-    private readonly SchemaState state = new(SchemaModel.Empty);
+    private readonly SchemaState state = new(initial ?? SchemaModel.Empty);
     private readonly List<MigrationReplay> replays = [];
 
     public static SchemaReplay Replay(string root, IReadOnlyList<Input> migrations, ParsedModuleCache cache)

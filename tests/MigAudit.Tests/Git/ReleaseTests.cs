@@ -1,0 +1,114 @@
+using MigAudit.Core;
+using MigAudit.Tests.Support;
+
+namespace MigAudit.Tests.Git;
+
+/// <summary>A deleted or renamed migration matters by the databases that can have it: the releases whose tree held it.</summary>
+public sealed class ReleaseTests
+{
+    private static TempRepo Project()
+    {
+        var repo = Audit.Project(("20250101000000_users.js", Audit.CreateTable("users")));
+        repo.Git("tag", "v1.0.0");
+        return repo;
+    }
+
+    [Fact]
+    public void A_migration_shipped_in_releases_then_deleted_blocks_and_names_them()
+    {
+        using var repo = Project();
+        repo.Write("migrations/20250102000000_orders.js", Audit.CreateTable("orders"));
+        repo.Commit("orders");
+        repo.Git("tag", "v1.1.0");
+        repo.Git("tag", "v1.2.0");
+        repo.Delete("migrations/20250102000000_orders.js");
+        repo.Commit("drop orders");
+        repo.Git("tag", "v1.3.0");
+
+        var result = Audit.Run(repo.Root);
+        Assert.Equal(["v1.1.0", "v1.2.0"], Assert.Single(result.Input.Deleted).Releases);
+        var finding = Assert.Single(result.Of("deleted-migration"));
+        Assert.True(finding.Blocking);
+        Assert.EndsWith("It shipped in releases v1.1.0 to v1.2.0 (2).", finding.Message);
+    }
+
+    [Fact]
+    public void A_migration_added_and_deleted_between_releases_is_mainline_only_and_does_not_block()
+    {
+        using var repo = Project();
+        repo.Write("migrations/20250102000000_orders.js", Audit.CreateTable("orders"));
+        repo.Commit("orders");
+        repo.Delete("migrations/20250102000000_orders.js");
+        repo.Commit("drop orders before any release");
+        repo.Git("tag", "v1.1.0");
+
+        var result = Audit.Run(repo.Root);
+        Assert.Empty(Assert.Single(result.Input.Deleted).Releases!);
+        var finding = Assert.Single(result.Of("deleted-migration"));
+        Assert.False(finding.Blocking);
+        Assert.Equal(Severity.Medium, finding.Severity);
+        Assert.EndsWith("It was in no release: only databases built from the mainline while it existed (such as staging) have it.", finding.Message);
+        Assert.True(result.Ready);
+    }
+
+    [Fact]
+    public void Only_tags_matching_the_releases_setting_count()
+    {
+        using var repo = Project();
+        repo.Write("migrations/20250102000000_orders.js", Audit.CreateTable("orders"));
+        repo.Commit("orders");
+        repo.Git("tag", "nightly-20250102");
+        repo.Delete("migrations/20250102000000_orders.js");
+        repo.Commit("drop orders");
+        repo.Write(".migauditrc.json", "{ \"releases\": \"v*\" }");
+
+        var all = Audit.Run(repo.Root);
+        Assert.Equal(["nightly-20250102"], Assert.Single(all.Input.Deleted).Releases);
+        var settings = MigAudit.Engine.AuditSettings.Load(repo.Root);
+        var releasesOnly = MigAudit.Engine.Auditor.Run(repo.Root, new MigAudit.Knex.Discovery.DiscoveryOptions(), settings, baseline: null);
+        Assert.Empty(Assert.Single(releasesOnly.Input.Deleted).Releases!);
+        Assert.False(Assert.Single(releasesOnly.Of("deleted-migration")).Blocking);
+    }
+
+    [Fact]
+    public void Without_release_tags_every_mainline_commit_counts_as_released()
+    {
+        using var repo = Audit.Project(("20250101000000_users.js", Audit.CreateTable("users")), ("20250102000000_orders.js", Audit.CreateTable("orders")));
+        repo.Delete("migrations/20250102000000_orders.js");
+        repo.Commit("drop orders");
+        var result = Audit.Run(repo.Root);
+        Assert.Null(Assert.Single(result.Input.Deleted).Releases);
+        var finding = Assert.Single(result.Of("deleted-migration"));
+        Assert.True(finding.Blocking);
+        Assert.EndsWith("The repository has no release tags, so every mainline commit counts as released.", finding.Message);
+    }
+
+    private const string ValidationOff = """
+        module.exports = {
+          production: {
+            client: 'pg',
+            connection: process.env.DATABASE_URL,
+            migrations: { directory: './migrations', disableMigrationsListValidation: true },
+          },
+        };
+        """;
+
+    [Theory]
+    [InlineData("if (!(await knex.schema.hasTable('users'))) { await knex.schema.createTable('users', (t) => { t.increments('id'); }); }", false, "it fails nowhere (its statements are guarded)")]
+    [InlineData("await knex.schema.createTable('users', (t) => { t.increments('id'); });", true, "that second run fails: createTable('users'): the table already exists at this point")]
+    public void With_list_validation_off_a_renamed_migration_runs_again_and_the_replay_says_whether_that_fails(string body, bool blocking, string message)
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", ValidationOff);
+        repo.Write("migrations/20250101000000_users.ts", $"export async function up(knex) {{ {body} }}\nexport async function down() {{}}\n");
+        repo.Commit();
+        repo.Git("tag", "v1.0.0");
+        repo.Git("mv", "migrations/20250101000000_users.ts", "migrations/20250101000000_users.js");
+        repo.Commit("compile to js");
+
+        var finding = Assert.Single(Audit.Run(repo.Root).Of("renamed-migration"));
+        Assert.Equal(blocking, finding.Blocking);
+        Assert.Contains(message, finding.Message);
+        Assert.EndsWith("Under its old name it shipped in release v1.0.0.", finding.Message);
+    }
+}
