@@ -138,6 +138,9 @@ public sealed record MigrationReplay
 
     /// <summary>Differences between the schema before up and after up+down, when both were fully understood.</summary>
     public IReadOnlyList<string> DownLeftovers { get; init; } = [];
+
+    /// <summary>Statements of the down PostgreSQL would refuse after the up (both fully understood): the rollback fails there.</summary>
+    public IReadOnlyList<ChainProblem> DownFailures { get; init; } = [];
     public int DownLine { get; init; }
 
     /// <summary>Why the migration was not replayed at all (it could not be read or parsed), or null.</summary>

@@ -77,7 +77,20 @@ public sealed class IrreversibleDownRule : Rule
     {
         // An empty down is empty-down's finding; this rule is about downs that do something, but not enough.
         var emptyDowns = input.Migrations.Where(m => m.Module.Down is { IsEmpty: true }).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var replay in input.Schema.Migrations.Where(r => r.DownLeftovers.Count > 0 && !emptyDowns.Contains(r.Migration)))
+        foreach (var replay in input.Schema.Migrations.Where(r => r.DownFailures.Count > 0))
+        {
+            // The first refused statement ends the rollback: Knex's transaction undoes the rest of the down with it.
+            var failure = replay.DownFailures[0];
+            yield return Found(
+                $"{replay.Migration}: its down fails at line {failure.Line}, after the up ran: {failure.Message}. 'knex migrate:rollback' stops there and undoes the rollback.",
+                file: SchemaLocation.PathOf(input, replay.Migration),
+                key: replay.Migration,
+                line: failure.Line,
+                headline: $"{replay.Migration}:{failure.Line}: the down fails — {failure.Message}",
+                action: $"Fix the down of {replay.Migration} (line {failure.Line}) so that it runs after its up");
+        }
+
+        foreach (var replay in input.Schema.Migrations.Where(r => r.DownFailures.Count == 0 && r.DownLeftovers.Count > 0 && !emptyDowns.Contains(r.Migration)))
         {
             yield return Found(
                 $"{replay.Migration}: after up then down, {string.Join("; ", replay.DownLeftovers)}.",

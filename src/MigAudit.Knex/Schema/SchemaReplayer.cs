@@ -59,6 +59,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
 
         var downCoverage = Coverage.None;
         IReadOnlyList<string> leftovers = [];
+        IReadOnlyList<ChainProblem> downFailures = [];
         var downLine = 0;
         if (down is not null)
         {
@@ -68,6 +69,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             if (upCoverage.Complete && downCoverage.Complete && upCoverage.Total > 0)
             {
                 leftovers = Difference(before, downState.Current, [.. state.Touched, .. downState.Touched]);
+                downFailures = [.. downState.DownFailures];
             }
         }
 
@@ -79,6 +81,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             Down = downCoverage,
             ChainProblems = problems,
             DownLeftovers = leftovers,
+            DownFailures = downFailures,
             DownLine = downLine,
             IndexesDeclared = state.IndexesDeclared - indexesBefore,
             TablesNamed = named,

@@ -36,13 +36,11 @@ public sealed class SchemaState(SchemaModel initial)
     /// <summary>When false (down replay), chain problems are not recorded: a down is judged by what it leaves behind.</summary>
     public bool RecordProblems { get; set; } = true;
 
-    private void Problem(int line, string message)
-    {
-        if (RecordProblems)
-        {
-            Problems.Add(new ChainProblem(line, message));
-        }
-    }
+    /// <summary>Statements of a down replay that PostgreSQL would refuse: knex migrate:rollback fails there.</summary>
+    public List<ChainProblem> DownFailures { get; } = [];
+
+    private void Problem(int line, string message) =>
+        (RecordProblems ? Problems : DownFailures).Add(new ChainProblem(line, message));
 
     public bool HasTable(string table) => Current.Table(table) is not null;
 
@@ -50,8 +48,12 @@ public sealed class SchemaState(SchemaModel initial)
 
     private Origin At(int line) => new(Migration, line);
 
+    /// <summary>
+    /// Knex's generated name (checked with knex's toString()): the table part lower-cased with '.' and '-' turned into
+    /// '_', the column part lower-cased as it is, e.g. "order_items_x_a_index" for table "Order-Items.x", column "A".
+    /// </summary>
     public static string DefaultIndexName(string table, IEnumerable<string> columns, string suffix) =>
-        $"{table}_{string.Join('_', columns)}_{suffix}".ToLowerInvariant().Replace('-', '_').Replace('.', '_');
+        $"{table.ToLowerInvariant().Replace('-', '_').Replace('.', '_')}_{string.Join('_', columns).ToLowerInvariant()}_{suffix}";
 
     public void CreateTable(string name, bool ifNotExists, int line)
     {
@@ -274,7 +276,12 @@ public sealed class SchemaState(SchemaModel initial)
         {
             if (!ifExists)
             {
-                Problem(line, $"drop index '{indexName}': no such index at this point");
+                // table.dropIndex('orders_created_desc') reads its argument as a column: Knex sends
+                // drop index "orders_orders_created_desc_index", and the index meant is never dropped.
+                var meant = name is null && columns is [var only] && Current.IndexOwners.ContainsKey(only) ? only : null;
+                Problem(line, meant is null
+                    ? $"drop index \"{indexName}\": no such index at this point"
+                    : $"drop index \"{indexName}\": no such index at this point; Knex reads the first argument of {(unique ? "dropUnique" : "dropIndex")} as column names, so '{meant}' is taken for a column: to drop the index {meant}, write table.{(unique ? "dropUnique" : "dropIndex")}([], '{meant}')");
             }
 
             return;

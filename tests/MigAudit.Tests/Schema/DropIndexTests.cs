@@ -1,0 +1,72 @@
+using System.Text.Json;
+using MigAudit.Knex.Schema;
+using MigAudit.Tests.Support;
+
+namespace MigAudit.Tests.Schema;
+
+/// <summary>Knex's own index names and its reading of dropIndex's arguments, checked against real knex.</summary>
+public sealed class DropIndexTests
+{
+    private const string Orders = """
+        exports.up = async (knex) => {
+          await knex.schema.createTable('orders', (t) => { t.increments('id'); t.timestamp('created_at'); });
+          await knex.schema.alterTable('orders', (t) => { t.index(['created_at'], 'orders_created_desc'); });
+        };
+        exports.down = async (knex) => {
+          await knex.schema.alterTable('orders', (t) => { t.dropIndex('orders_created_desc'); });
+          await knex.schema.dropTable('orders');
+        };
+        """;
+
+    [SkippableFact]
+    public void Generated_names_match_what_knex_sends()
+    {
+        Requires.Dependency(NodeKnex.Available, "real knex from npm (run 'npm ci' in tests/node)");
+        var script = Path.Combine(Path.GetTempPath(), $"migaudit-names-{Guid.NewGuid():n}.js");
+        File.WriteAllText(script, """
+            const knex = require(require('path').join(process.cwd(), 'node_modules', 'knex'))({ client: 'pg' });
+            const out = [];
+            out.push(knex.schema.alterTable('orders', (t) => { t.dropIndex('orders_created_desc'); }).toString());
+            out.push(knex.schema.alterTable('Order-Items.x', (t) => { t.index(['A', 'b']); }).toString());
+            out.push(knex.schema.alterTable('orders', (t) => { t.unique(['Email']); }).toString());
+            console.log(out.join('\n'));
+            """);
+        try
+        {
+            var (exit, stdout, stderr) = NodeKnex.Run(script);
+            Assert.True(exit == 0, stderr);
+            var lines = stdout.Split('\n');
+            Assert.Equal($"drop index \"{SchemaState.DefaultIndexName("orders", ["orders_created_desc"], "index")}\"", lines[0]);
+            Assert.Contains($"create index \"{SchemaState.DefaultIndexName("Order-Items.x", ["A", "b"], "index")}\"", lines[1]);
+            Assert.Contains($"add constraint \"{SchemaState.DefaultIndexName("orders", ["Email"], "unique")}\" unique", lines[2]);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    [Fact]
+    public void Drop_index_with_the_name_as_first_argument_makes_the_down_fail_and_says_how_to_write_it()
+    {
+        using var repo = Audit.Project(("20250101000000_orders.js", Orders));
+        var finding = Assert.Single(Audit.Run(repo.Root).Of("irreversible-down"));
+        Assert.Equal(6, finding.Line);
+        Assert.Contains("its down fails at line 6, after the up ran: drop index \"orders_orders_created_desc_index\": no such index at this point", finding.Message);
+        Assert.Contains("write table.dropIndex([], 'orders_created_desc')", finding.Message);
+    }
+
+    [SkippableFact]
+    public async Task Real_knex_on_postgresql_fails_that_down_as_the_replay_says()
+    {
+        Requires.PostgresAndKnex();
+        using var repo = Audit.Project(("20250101000000_orders.js", Orders));
+        NodeKnex.LinkInto(repo);
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+        using var json = JsonDocument.Parse(run.Stdout);
+        var step = Assert.Single(json.RootElement.GetProperty("migrations").EnumerateArray());
+        Assert.Equal("ok", step.GetProperty("up").GetString());
+        Assert.NotEqual("ok", step.GetProperty("down").GetString());
+        Assert.Contains("orders_orders_created_desc_index", step.ToString());
+    }
+}
