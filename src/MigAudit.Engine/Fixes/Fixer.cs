@@ -392,7 +392,7 @@ public static partial class Fixer
         foreach (var table in after.Tables.Values.Where(t => before.Table(t.Name) is { } old && !ReferenceEquals(old, t)).OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             var old = before.Table(table.Name)!;
-            if (old.Columns.Any(c => table.Column(c.Name) is not { } now || now.Type != c.Type || now.Nullable != c.Nullable || now.Default != c.Default) ||
+            if (old.Columns.Any(c => table.Column(c.Name) is not { } now || !SqlTypes.Same(now.Type, c.Type) || now.Nullable != c.Nullable || now.Default != c.Default) ||
                 old.Indexes.Any(i => table.Indexes.All(n => n.Name != i.Name)) || old.ForeignKeys.Any(f => table.ForeignKeys.All(n => n.Name != f.Name)))
             {
                 return irreversible;

@@ -128,7 +128,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
                 differences.Add($"column {before.Name}.{column.Name} is not restored");
             }
 
-            foreach (var column in before.Columns.Where(c => after.Column(c.Name) is { } now && (now.Type != c.Type || now.Nullable != c.Nullable)))
+            foreach (var column in before.Columns.Where(c => after.Column(c.Name) is { } now && (!SqlTypes.Same(now.Type, c.Type) || now.Nullable != c.Nullable)))
             {
                 differences.Add($"column {before.Name}.{column.Name} is not restored to {column.Type}{(column.Nullable ? string.Empty : " not null")}");
             }

@@ -518,6 +518,20 @@ public static class SqlDdlReader
             return string.Join(' ', tokens.GetRange(start, position - start).Select(t => t.TrimStart('\u0001')));
         }
 
+        /// <summary>The type of ALTER COLUMN ... TYPE, which a USING clause or a COLLATE may follow.</summary>
+        private string TypeUntilUsing()
+        {
+            var start = position;
+            var depth = 0;
+            while (!AtEnd && !(depth == 0 && (Peek() is "," or ")" || Is("USING") || Is("COLLATE"))))
+            {
+                depth += Peek() == "(" ? 1 : Peek() == ")" ? -1 : 0;
+                position++;
+            }
+
+            return string.Join(' ', tokens.GetRange(start, position - start).Select(t => t.TrimStart('\u0001')));
+        }
+
         private void SkipToElementEnd()
         {
             var depth = 0;
@@ -663,7 +677,7 @@ public static class SqlDdlReader
                 }
                 else if (Accept("SET", "DATA", "TYPE") || Accept("TYPE"))
                 {
-                    state.AlterColumn(table, column, Expression().ToLowerInvariant(), null, null, false, line);
+                    state.AlterColumn(table, column, TypeUntilUsing().ToLowerInvariant(), null, null, false, line);
                     if (Accept("USING"))
                     {
                         Expression();

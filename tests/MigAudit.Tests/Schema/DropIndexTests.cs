@@ -69,4 +69,23 @@ public sealed class DropIndexTests
         Assert.NotEqual("ok", step.GetProperty("down").GetString());
         Assert.Contains("orders_orders_created_desc_index", step.ToString());
     }
+
+    [Theory]
+    [InlineData("timestamp with time zone", "timestamptz")]
+    [InlineData("TIMESTAMP  WITHOUT TIME ZONE", "timestamp")]
+    [InlineData("int4", "integer")]
+    [InlineData("character varying(255)", "varchar(255)")]
+    [InlineData("numeric(10, 2)", "decimal(10,2)")]
+    [InlineData("int8[]", "bigint[]")]
+    public void Type_spellings_postgresql_treats_as_one_compare_equal(string a, string b) =>
+        Assert.True(MigAudit.Core.SqlTypes.Same(a, b), $"{a} vs {b}");
+
+    [Fact]
+    public void A_down_that_restores_timestamptz_under_its_long_name_restores_it()
+    {
+        using var repo = Audit.Project(
+            ("20250101000000_events.js", "exports.up = (knex) => knex.schema.createTable('events', (t) => { t.increments('id'); t.timestamp('at'); });\nexports.down = (knex) => knex.schema.dropTable('events');\n"),
+            ("20250102000000_at_text.js", "exports.up = (knex) => knex.raw('ALTER TABLE events ALTER COLUMN at TYPE text');\nexports.down = (knex) => knex.raw('ALTER TABLE events ALTER COLUMN at TYPE timestamp with time zone USING at::timestamptz');\n"));
+        Assert.Empty(Audit.Run(repo.Root).Of("irreversible-down"));
+    }
 }
