@@ -22,28 +22,16 @@ public sealed class DropIndexTests
     public void Generated_names_match_what_knex_sends()
     {
         Requires.Dependency(NodeKnex.Available, "real knex from npm (run 'npm ci' in tests/node)");
-        var script = Path.Combine(Path.GetTempPath(), $"migaudit-names-{Guid.NewGuid():n}.js");
-        File.WriteAllText(script, """
-            const knex = require(require('path').join(process.cwd(), 'node_modules', 'knex'))({ client: 'pg' });
+        var lines = NodeKnex.WithKnex("""
             const out = [];
             out.push(knex.schema.alterTable('orders', (t) => { t.dropIndex('orders_created_desc'); }).toString());
             out.push(knex.schema.alterTable('Order-Items.x', (t) => { t.index(['A', 'b']); }).toString());
             out.push(knex.schema.alterTable('orders', (t) => { t.unique(['Email']); }).toString());
             console.log(out.join('\n'));
-            """);
-        try
-        {
-            var (exit, stdout, stderr) = NodeKnex.Run(script);
-            Assert.True(exit == 0, stderr);
-            var lines = stdout.Split('\n');
-            Assert.Equal($"drop index \"{SchemaState.DefaultIndexName("orders", ["orders_created_desc"], "index")}\"", lines[0]);
-            Assert.Contains($"create index \"{SchemaState.DefaultIndexName("Order-Items.x", ["A", "b"], "index")}\"", lines[1]);
-            Assert.Contains($"add constraint \"{SchemaState.DefaultIndexName("orders", ["Email"], "unique")}\" unique", lines[2]);
-        }
-        finally
-        {
-            File.Delete(script);
-        }
+            """).Split('\n');
+        Assert.Equal($"drop index \"{SchemaState.DefaultIndexName("orders", ["orders_created_desc"], "index")}\"", lines[0]);
+        Assert.Contains($"create index \"{SchemaState.DefaultIndexName("Order-Items.x", ["A", "b"], "index")}\"", lines[1]);
+        Assert.Contains($"add constraint \"{SchemaState.DefaultIndexName("orders", ["Email"], "unique")}\" unique", lines[2]);
     }
 
     [Fact]

@@ -25,6 +25,26 @@ public static class NodeKnex
     public static void LinkInto(TempRepo repo) =>
         Directory.CreateSymbolicLink(repo.PathOf("node_modules"), Path.Combine(ScriptsDirectory!, "node_modules"));
 
+    /// <summary>
+    /// Runs JavaScript with a real knex for PostgreSQL bound to <c>knex</c> (no database: only query building, such as
+    /// toString()), and returns what it printed. Fails the test when node fails.
+    /// </summary>
+    public static string WithKnex(string body)
+    {
+        var script = Path.Combine(Path.GetTempPath(), $"migaudit-knex-{Guid.NewGuid():n}.js");
+        File.WriteAllText(script, "const knex = require(require('path').join(process.cwd(), 'node_modules', 'knex'))({ client: 'pg' });\n" + body);
+        try
+        {
+            var (exit, stdout, stderr) = Run(script);
+            Assert.True(exit == 0, stderr);
+            return stdout;
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
     public static (int ExitCode, string Stdout, string Stderr) Run(string script, params string[] arguments)
     {
         var start = new ProcessStartInfo("node") { WorkingDirectory = ScriptsDirectory!, RedirectStandardOutput = true, RedirectStandardError = true };
