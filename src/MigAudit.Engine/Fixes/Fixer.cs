@@ -31,7 +31,7 @@ public static partial class Fixer
         var refusals = new List<Refusal>();
         var sql = new List<string>();
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
-        string Text(Migration m) => texts.TryGetValue(m.Path, out var t) ? t : texts[m.Path] = SafeRead.Text(Path.Combine(root, m.Path));
+        string Text(Migration m) => texts.TryGetValue(m.Path, out var t) ? t : texts[m.Path] = SafeRead.TextOrFail(Path.Combine(root, m.Path), "the file to fix");
         var byPath = audit.Input.Migrations.ToDictionary(m => m.Path, StringComparer.Ordinal);
 
         if (Wanted("non-knex-migration"))
@@ -79,7 +79,7 @@ public static partial class Fixer
                 }
 
                 var path = Path.Combine(root, client.File);
-                var current = texts.TryGetValue(client.File, out var t) ? t : SafeRead.Text(path);
+                var current = texts.TryGetValue(client.File, out var t) ? t : SafeRead.TextOrFail(path, "the file to fix");
                 var parsed = JsParser.Parse(current, path);
                 var site = parsed.Program is null ? null : MigAudit.Config.ClientFinder.Find(new ModuleScope(path, current, parsed.Program)).FirstOrDefault(s => s.Line == client.Line && s.ConfigNode is not null);
                 if (site?.ConfigNode is not { } node)
@@ -94,7 +94,7 @@ public static partial class Fixer
 
         foreach (var (path, text) in texts)
         {
-            var before = SafeRead.Text(Path.Combine(root, path));
+            var before = SafeRead.TextOrFail(Path.Combine(root, path), "the file to fix");
             if (text != before)
             {
                 var what = audit.Findings.Where(f => f.File == path && f.Rule is "non-knex-migration" or "missing-down" or "pool-mismatch" or "ssl-mismatch").Select(f => f.Rule).Distinct().ToList();
@@ -148,7 +148,7 @@ public static partial class Fixer
                      })
             {
                 var full = Path.Combine(root, path);
-                var before = File.Exists(full) ? SafeRead.Text(full) : string.Empty;
+                var before = File.Exists(full) ? SafeRead.TextOrFail(full, "the generated file") : string.Empty;
                 if (before.Length > 0 && !force && !DeletedMigrations.WrittenByMigaudit(before))
                 {
                     refusals.Add(new Refusal(path, "deleted-migration", $"exists and was not written by migaudit (no '{DeletedMigrations.GeneratedMarker}' header): move it aside, or run again with --force"));
