@@ -33,6 +33,9 @@ public sealed record AuditInput
     /// </summary>
     public IReadOnlyDictionary<string, RerunReplay> Reruns { get; init; } = new Dictionary<string, RerunReplay>();
 
+    /// <summary>Edited migrations (root-relative paths) whose current text is the same code as the version first committed: formatting only.</summary>
+    public IReadOnlySet<string> CosmeticEdits { get; init; } = new HashSet<string>();
+
     /// <summary>Migration files (root-relative) that only ever lived on branches merged later: no finding, listed for the record.</summary>
     public IReadOnlyList<string> BranchOnly { get; init; } = [];
     public required GitFacts Git { get; init; }

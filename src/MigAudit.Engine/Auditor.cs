@@ -111,6 +111,7 @@ public static class Auditor
         var schema = replayer.Result;
         var history = historyTask.GetAwaiter().GetResult();
         var reruns = Reruns(project, history, listing, schema, cache);
+        var cosmetic = CosmeticEdits(history, listing);
         if (listing.Migrations.Count == 0 && history.Deleted.Count == 0 && history.Renamed.Count == 0 && project.SourceProblems.Count == 0)
         {
             // Nothing to audit, now or in history, is not "ready": say what was looked for and how to point migaudit elsewhere.
@@ -140,6 +141,7 @@ public static class Auditor
             Renamed = history.Renamed,
             BranchOnly = history.BranchOnly,
             Reruns = reruns,
+            CosmeticEdits = cosmetic,
             Git = history.Facts,
             Configuration = configuration,
             Schema = schema,
@@ -192,6 +194,51 @@ public static class Auditor
         }
 
         return reruns;
+    }
+
+    /// <summary>
+    /// Edited migrations whose text now is the same code as the version first committed (a formatting commit over every
+    /// migration, a quote-style change): read in one git cat-file process, compared token by token.
+    /// </summary>
+    private static HashSet<string> CosmeticEdits(GitHistory history, MigrationListing listing)
+    {
+        var cosmetic = new HashSet<string>(StringComparer.Ordinal);
+        if (history.Facts.TopLevel is not { } top)
+        {
+            return cosmetic;
+        }
+
+        var edited = listing.Migrations
+            .Where(m => history.Files.TryGetValue(m.Path, out var git) && git.EditedIn.Count > 0 && git.Added is not null)
+            .Select(m => (Migration: m, Object: $"{history.Files[m.Path].Added!.Id}:{PathText.WithSlashes(Path.GetRelativePath(top, m.FullPath))}"))
+            .ToList();
+        if (edited.Count == 0)
+        {
+            return cosmetic;
+        }
+
+        var first = GitRunner.CatFiles(top, edited.Select(e => e.Object).ToList());
+        for (var i = 0; i < edited.Count; i++)
+        {
+            if (first[i] is not { } bytes)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (CodeEquivalence.SameTokens(System.Text.Encoding.UTF8.GetString(bytes), SafeRead.Text(edited[i].Migration.FullPath)))
+                {
+                    cosmetic.Add(edited[i].Migration.Path);
+                }
+            }
+            catch (UnreadableFileException)
+            {
+                // Not comparable: the edit stays reported.
+            }
+        }
+
+        return cosmetic;
     }
 
     /// <summary>Names in backquotes in docs/deleted-migrations.md: the deletions and renames a team has documented, as <see cref="Quoting.Printable"/> shows them.</summary>

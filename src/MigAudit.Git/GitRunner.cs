@@ -30,6 +30,65 @@ public static class GitRunner
         return (process.ExitCode, result, stderr.Result);
     }
 
+    /// <summary>
+    /// The contents of many blobs in one <c>git cat-file --batch</c> process, each named as git accepts it
+    /// ("&lt;commit&gt;:&lt;path&gt;"); null where git has no such object. Read as bytes: the sizes git reports are byte counts.
+    /// </summary>
+    public static IReadOnlyList<byte[]?> CatFiles(string workingDirectory, IReadOnlyList<string> objects)
+    {
+        var results = new byte[]?[objects.Count];
+        var asked = Enumerable.Range(0, objects.Count).Where(i => !objects[i].Contains('\n', StringComparison.Ordinal)).ToList();
+        if (asked.Count == 0)
+        {
+            return results;
+        }
+
+        var start = StartInfo(workingDirectory, new Dictionary<string, string>(), ["cat-file", "--batch"]);
+        using var process = Process.Start(start) ?? throw new ProjectException("git could not be started");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var writer = Task.Run(() =>
+        {
+            foreach (var index in asked)
+            {
+                process.StandardInput.Write(objects[index] + "\n");
+            }
+
+            process.StandardInput.Close();
+        });
+        var output = process.StandardOutput.BaseStream;
+        foreach (var index in asked)
+        {
+            var header = ReadLine(output);
+            var parts = header?.Split(' ');
+            if (parts is not { Length: 3 } || !long.TryParse(parts[2], out var size))
+            {
+                continue;
+            }
+
+            var content = new byte[size];
+            output.ReadExactly(content);
+            output.ReadByte();
+            results[index] = content;
+        }
+
+        writer.Wait();
+        process.WaitForExit();
+        _ = stderr.Result;
+        return results;
+    }
+
+    private static string? ReadLine(Stream stream)
+    {
+        var bytes = new List<byte>();
+        int next;
+        while ((next = stream.ReadByte()) >= 0 && next != '\n')
+        {
+            bytes.Add((byte)next);
+        }
+
+        return next < 0 && bytes.Count == 0 ? null : Encoding.UTF8.GetString(bytes.ToArray());
+    }
+
     /// <summary>Runs git with <paramref name="input"/> on its standard input (for fast-import).</summary>
     public static GitOutput RunWithInput(string workingDirectory, string input, params string[] arguments) =>
         Run(workingDirectory, new Dictionary<string, string>(), input, arguments);
@@ -54,6 +113,7 @@ public static class GitRunner
             UseShellExecute = false,
             StandardOutputEncoding = new UTF8Encoding(false),
             StandardErrorEncoding = new UTF8Encoding(false),
+            StandardInputEncoding = new UTF8Encoding(false),
         };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add("core.quotepath=off");

@@ -121,6 +121,7 @@ public static class JsonReport
                 releases = d.Releases,
             }),
             branchOnly = input.BranchOnly.Select(path => new { name = Path.GetFileName(path), path }),
+            cosmeticEdits = input.CosmeticEdits.Order(StringComparer.Ordinal),
             renamedMigrations = input.Renamed.Select(r => new
             {
                 from = r.OldName,

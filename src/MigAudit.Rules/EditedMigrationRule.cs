@@ -22,6 +22,12 @@ public sealed class EditedMigrationRule : Rule
                 continue;
             }
 
+            // Reformatted only: the same code Knex ran before, so no database diverges.
+            if (!git.ModifiedInWorkingTree && input.CosmeticEdits.Contains(migration.Path))
+            {
+                continue;
+            }
+
             var edits = new List<string>();
             if (git.EditedIn.Count > 0)
             {
