@@ -37,7 +37,6 @@ public static class Auditor
             project = project with { SourceProblems = [.. project.SourceProblems, .. listing.Problems] };
         }
 
-
         // History comes from git processes: read it while this process parses on its own cores.
         progress?.Report("reading git history");
         var directoryIndex = project.Settings.Directories.Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i, StringComparer.Ordinal);
@@ -110,8 +109,6 @@ public static class Auditor
         Task.WaitAll(producers);
         var schema = replayer.Result;
         var history = historyTask.GetAwaiter().GetResult();
-        var reruns = Reruns(project, history, listing, schema, cache);
-        var cosmetic = CosmeticEdits(history, listing);
         if (listing.Migrations.Count == 0 && history.Deleted.Count == 0 && history.Renamed.Count == 0 && project.SourceProblems.Count == 0)
         {
             // Nothing to audit, now or in history, is not "ready": say what was looked for and how to point migaudit elsewhere.
@@ -119,6 +116,9 @@ public static class Auditor
             var from = project.Knexfile is { } knexfile ? $" (from {Quoting.Printable(knexfile.Path)})" : string.Empty;
             throw new ProjectException($"no migrations found: looked in {where}{from} for {string.Join(", ", project.Settings.LoadExtensions)} files; point migaudit at them with --migrations DIR or --knexfile FILE");
         }
+
+        var reruns = Reruns(project, history, listing, schema, cache);
+        var cosmetic = CosmeticEdits(history, listing);
 
         var migrations = listing.Migrations.Select((listed, i) => new Migration
         {

@@ -15,8 +15,14 @@ public static class SafeWrite
     /// <exception cref="ProjectException">Outside the project, behind a symbolic link, or not a regular file.</exception>
     public static string Check(string root, string path)
     {
-        var realRoot = RealPath(root);
-        var full = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(realRoot, path));
+        var realRoot = RealRoot(root);
+        var givenRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        var absolute = Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(realRoot, path));
+
+        // An absolute path spelled through the root as given (itself a link, say) is the same place under the real root.
+        var full = absolute.StartsWith(givenRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal) && givenRoot != realRoot
+            ? Path.Combine(realRoot, absolute[(givenRoot.Length + 1)..])
+            : absolute;
         if (!full.StartsWith(realRoot.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             throw new ProjectException($"refusing to write {Quoting.Printable(path)}: it is outside the project ({Quoting.Printable(realRoot)})");
@@ -71,10 +77,6 @@ public static class SafeWrite
     }
 
     /// <summary>The root with its own links resolved: the user chose it, so a link there is theirs to follow.</summary>
-    private static string RealPath(string root)
-    {
-        var full = Path.GetFullPath(root);
-        var resolved = new DirectoryInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
-        return Path.TrimEndingDirectorySeparator(resolved);
-    }
+    private static string RealRoot(string root) =>
+        IO.RealPath.Of(root) ?? throw new ProjectException($"the project folder {Quoting.Printable(root)} cannot be resolved (a symbolic-link loop)");
 }

@@ -82,19 +82,8 @@ public static class MigrationLister
     private static SourceProblem? DirectoryProblem(string root, string directory, string full, MigrationSettings settings)
     {
         var shown = Quoting.Printable(directory);
-        var realRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
-        string? real = full;
-        try
-        {
-            real = new DirectoryInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full;
-        }
-        catch (IOException)
-        {
-            // A link loop: reported below as Knex reports it.
-        }
-
-        var inside = real == realRoot || real.StartsWith(realRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-        if (!inside)
+        var real = IO.RealPath.Of(full);
+        if (real is not null && !IO.RealPath.IsInside(root, full))
         {
             return new SourceProblem(settings.SourceFile, settings.SourceLine, $"migration directory '{shown}' is outside the project ({Quoting.Printable(real)}): migaudit does not read it, so which migrations Knex runs there is unknown", KnexFails: false, Key: "directory:" + directory);
         }

@@ -138,4 +138,17 @@ public sealed class WriteSafetyTests : IDisposable
         Assert.Equal("Nothing to fix.\n", second.Stdout);
         Assert.Equal(after, Hashes(repo.Root));
     }
+
+    [Fact]
+    public async Task A_project_reached_through_a_symlink_it_was_given_can_still_be_written()
+    {
+        using var repo = WithDeletedMigration();
+        var link = Path.Combine(outside, "project-link");
+        Directory.CreateSymbolicLink(link, repo.Root);
+        var run = await CliRunner.RunAsync("audit", link, "--write-baseline");
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.True(File.Exists(repo.PathOf(".migaudit-baseline.json")));
+        Assert.Equal(0, (await CliRunner.RunAsync("fix", link, "--apply")).ExitCode);
+        Assert.True(File.Exists(repo.PathOf("deleted-migrations-rollback.sql")));
+    }
 }

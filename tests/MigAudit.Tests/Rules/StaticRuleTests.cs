@@ -73,6 +73,29 @@ public sealed class StaticRuleTests
     }
 
     [Fact]
+    public void A_migration_folder_behind_a_linked_parent_outside_the_project_is_not_read()
+    {
+        var outside = Path.Combine(Path.GetTempPath(), "migaudit-outside-" + Guid.NewGuid().ToString("n")[..8]);
+        Directory.CreateDirectory(Path.Combine(outside, "migrations"));
+        File.WriteAllText(Path.Combine(outside, "migrations", "20250101000000_secret.js"), Audit.CreateTable("secret"));
+        try
+        {
+            using var repo = new TempRepo();
+            repo.Write("knexfile.js", "module.exports = { production: { client: 'pg', migrations: { directory: './db/migrations' } } };\n");
+            Directory.CreateSymbolicLink(repo.PathOf("db"), outside);
+            repo.Commit();
+            var result = Audit.Run(repo.Root);
+            Assert.Empty(result.Input.Migrations);
+            var finding = Assert.Single(result.Of("migration-source-unknown"));
+            Assert.StartsWith($"migration directory 'db/migrations' is outside the project ({Path.Combine(outside, "migrations")})", finding.Message);
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Duplicate_version_names_both_files_and_knex_order()
     {
         var result = AuditFixture("duplicate-version", "bad");
