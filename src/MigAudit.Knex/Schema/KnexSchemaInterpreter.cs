@@ -178,7 +178,9 @@ public sealed class KnexSchemaInterpreter(SchemaState state, StaticEvaluator eva
                     tried = Flow.Uncertain;
                 }
 
-                return attempt.Finalizer is not null && Statement(attempt.Finalizer, frame) is not Flow.Normal and var final ? final : tried;
+                // A finally that itself returns or throws wins over how the try ended.
+                var finalFlow = attempt.Finalizer is null ? Flow.Normal : Statement(attempt.Finalizer, frame);
+                return finalFlow != Flow.Normal ? finalFlow : tried;
             case FunctionDeclaration { Id: { } id } function:
                 frame.Set(id.Name, new FunctionLocal(function, frame.Scope));
                 return Flow.Normal;
