@@ -20,8 +20,11 @@ public sealed class ParsedModuleCache
             return new ParsedFile(string.Empty, null, source.Problem, false, language, source.SizeBytes, source.IsSymlink);
         }
 
-        var parsed = JsParser.Parse(source.Text, file);
-        return new ParsedFile(source.Text, parsed.Program, parsed.Problem, parsed.IsModuleSyntax, parsed.Language, source.SizeBytes, source.IsSymlink);
+        // A knexfile.json (named with --knexfile) is read as the module Node makes of it: its value is module.exports.
+        // The prefix stays on line 1, so line numbers are the file's own.
+        var text = file.EndsWith(".json", StringComparison.Ordinal) ? "module.exports = " + source.Text : source.Text;
+        var parsed = JsParser.Parse(text, file);
+        return new ParsedFile(text, parsed.Program, parsed.Problem, parsed.IsModuleSyntax, parsed.Language, source.SizeBytes, source.IsSymlink);
     });
 
     /// <summary>Forgets a file once nothing needs its syntax tree any more (migrations after their replay step), bounding memory.</summary>

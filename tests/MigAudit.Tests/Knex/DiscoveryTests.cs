@@ -147,4 +147,21 @@ public sealed class DiscoveryTests
         Assert.StartsWith("knexfile.js builds its environments at run time (computed keys); migaudit assumed Knex's default migration settings", finding.Message);
         Assert.True(result.Ready);
     }
+
+    [Fact]
+    public void The_knexfile_a_package_script_passes_to_knex_wins_and_may_be_json()
+    {
+        using var repo = new TempRepo();
+        repo.Write("package.json", "{ \"scripts\": { \"migrate\": \"knex migrate:latest --knexfile config/knexfile.json\", \"test\": \"vitest\" } }\n");
+        repo.Write("config/knexfile.json", "{\n  \"production\": { \"client\": \"pg\", \"migrations\": { \"directory\": \"../db/migrations\" } }\n}\n");
+        repo.Write("db/migrations/20250101000000_create_users.js", Audit.CreateTable("users"));
+        repo.Write("vendor/lib/knexfile.js", "module.exports = { production: { client: 'sqlite3', migrations: { directory: './nothing' } } };\n");
+        repo.Commit();
+
+        var result = Audit.Run(repo.Root);
+        Assert.Equal("config/knexfile.json", result.Input.Project.Knexfile!.Path);
+        Assert.Equal(["db/migrations"], result.Input.Project.Settings.Directories);
+        Assert.Contains("knexfile config/knexfile.json is the one the 'migrate' script in package.json passes to knex (--knexfile)", result.Input.Project.Notes);
+        Assert.True(result.Ready);
+    }
 }
