@@ -45,6 +45,9 @@ public sealed record AuditInput
     /// <summary>Deleted or renamed migration names listed in docs/deleted-migrations.md (written by 'migaudit fix').</summary>
     public IReadOnlySet<string> Documented { get; init; } = new HashSet<string>();
 
+    /// <summary>Whether docs/deleted-migrations.md names this file (names are written there as <see cref="Quoting.Printable"/> shows them).</summary>
+    public bool IsDocumented(string name) => Documented.Contains(Quoting.Printable(name));
+
     /// <summary>The column naming tenants (e.g. workspace_id), for tenant-aware index rules.</summary>
     public string TenantColumn { get; init; } = "workspace_id";
 }

@@ -101,7 +101,8 @@ public static class GitHistoryReader
         HashSet<string>? branchOnly = null;
         if (hasCommits)
         {
-            var tree = GitRunner.Run(root, ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-name", head.Stdout.Trim(), "--", .. pathspecs]);
+            var tip = head.Stdout.Trim();
+            var tree = GitRunner.Run(root, ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-name", tip, "--", .. pathspecs]);
             foreach (var entry in tree.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries))
             {
                 // "<mode> blob <oid>\t<path>"
@@ -114,7 +115,6 @@ public static class GitHistoryReader
                 }
             }
 
-            var tip = head.Stdout.Trim();
             var log = GitRunner.Stream(root, reader => GitLogParser.Parse(reader).ToList(),
                 ["--literal-pathspecs", "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "-z", "--name-status", "-M", GitLogParser.Format, tip, "--", .. pathspecs]);
             commits.AddRange(log.Result);

@@ -51,9 +51,10 @@ public static class Baseline
     {
         try
         {
-            return JsonNode.Parse(text) is JsonObject document && document["tool"]?.GetValue<string>() is { } tool && tool.StartsWith("migaudit", StringComparison.Ordinal);
+            return JsonNode.Parse(text) is JsonObject document && document["tool"] is JsonValue value && value.TryGetValue<string>(out var tool) &&
+                   tool.StartsWith("migaudit", StringComparison.Ordinal);
         }
-        catch (Exception error) when (error is JsonException or InvalidOperationException or FormatException)
+        catch (JsonException)
         {
             return false;
         }

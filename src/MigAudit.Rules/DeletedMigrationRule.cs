@@ -18,7 +18,7 @@ public sealed class DeletedMigrationRule : Rule
         var validationOff = input.Project.Settings.DisableMigrationsListValidation;
         foreach (var deleted in input.Deleted)
         {
-            if (input.Documented.Contains(Quoting.Printable(deleted.Name)))
+            if (input.IsDocumented(deleted.Name))
             {
                 yield return Found(
                     $"{deleted.Name} is deleted and documented in docs/deleted-migrations.md: databases that applied it still refuse to migrate until the rollback script (or your own cleanup) has removed its row.",

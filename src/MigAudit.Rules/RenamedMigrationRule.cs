@@ -16,7 +16,7 @@ public sealed class RenamedMigrationRule : Rule
     {
         foreach (var rename in input.Renamed)
         {
-            if (input.Documented.Contains(Quoting.Printable(rename.OldName)))
+            if (input.IsDocumented(rename.OldName))
             {
                 yield return Found(
                     $"{rename.OldName} was renamed to {rename.NewName}, documented in docs/deleted-migrations.md: run its UPDATE from the rollback script on every database that applied the old name.",

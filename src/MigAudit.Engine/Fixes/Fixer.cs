@@ -135,8 +135,7 @@ public static partial class Fixer
 
         // A tracked renumbering is recorded in the document and the rollback script in the same run, so the next run
         // finds it documented and changes nothing.
-        var undocumented = audit.Input.Deleted.Any(d => !audit.Input.Documented.Contains(Quoting.Printable(d.Name))) || audit.Input.Renamed.Any(r => !audit.Input.Documented.Contains(Quoting.Printable(r.OldName))) ||
-                           (renumbered.Count > 0 && (Wanted("deleted-migration") || Wanted("renamed-migration")));
+        var undocumented = renumbered.Count > 0 || audit.Input.Deleted.Any(d => !audit.Input.IsDocumented(d.Name)) || audit.Input.Renamed.Any(r => !audit.Input.IsDocumented(r.OldName));
         if ((Wanted("deleted-migration") || Wanted("renamed-migration")) && undocumented)
         {
             var recovered = DeletedMigrations.Recover(audit);
@@ -179,13 +178,9 @@ public static partial class Fixer
         foreach (var edit in plan.Edits)
         {
             SafeWrite.Check(root, edit.Path);
-            if (edit is Rename rename)
+            if (edit is Rename rename && File.Exists(SafeWrite.Check(root, rename.NewPath)))
             {
-                SafeWrite.Check(root, rename.NewPath);
-                if (File.Exists(Path.Combine(root, rename.NewPath)))
-                {
-                    throw new ProjectException($"refusing to rename {Quoting.Printable(rename.Path)}: {Quoting.Printable(rename.NewPath)} already exists");
-                }
+                throw new ProjectException($"refusing to rename {Quoting.Printable(rename.Path)}: {Quoting.Printable(rename.NewPath)} already exists");
             }
         }
 
@@ -232,7 +227,8 @@ public static partial class Fixer
             throw new ProjectException($"git cannot say whether these files have uncommitted changes, so migaudit does not rewrite them: {string.Join(", ", paths.Select(Quoting.Printable))} ({Quoting.Printable((tracked.Ok ? status : tracked).Stderr.Trim())})");
         }
 
-        // Both commands print paths relative to the folder they run in: the project root.
+        // ls-files prints paths relative to the folder it runs in (the project root), as the plan names them;
+        // status prints them relative to the repository's top level, which is only shown.
         var known = tracked.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
         var untracked = paths.Where(p => !known.Contains(p)).ToList();
         if (untracked.Count > 0)

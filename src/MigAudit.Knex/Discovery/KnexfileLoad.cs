@@ -36,26 +36,7 @@ public static class KnexfileLoad
 
     private static bool AlwaysTrue(Expression test) => test is Literal { Value: true } || (test is Literal { Value: double number } && number != 0);
 
-    /// <summary>A loop body with a break, return or throw may end; only a body without one is certain to loop.</summary>
-    private static bool Exits(Node loop)
-    {
-        var pending = new Stack<Node>();
-        pending.Push(loop);
-        while (pending.Count > 0)
-        {
-            var node = pending.Pop();
-            if (node is BreakStatement or ReturnStatement or ThrowStatement or CallExpression or AwaitExpression or YieldExpression)
-            {
-                // A call may throw (process.exit, an error): the loop is then not certain to run forever.
-                return true;
-            }
-
-            foreach (var child in node.ChildNodes)
-            {
-                pending.Push(child);
-            }
-        }
-
-        return false;
-    }
+    /// <summary>A loop with a break, return, throw, call, await or yield may end; only one without any is certain to loop.</summary>
+    private static bool Exits(Node loop) =>
+        JavaScript.SyntaxSearch.Contains(loop, n => n is BreakStatement or ReturnStatement or ThrowStatement or CallExpression or AwaitExpression or YieldExpression);
 }

@@ -165,7 +165,7 @@ public sealed class KnexSchemaInterpreter(SchemaState state, StaticEvaluator eva
                             Gap(conditional, frame, "condition not statically known");
                         }
 
-                        return MayExit(conditional.Consequent) || (conditional.Alternate is { } alternate && MayExit(alternate)) ? Flow.Uncertain : Flow.Normal;
+                        return MayExit(conditional) ? Flow.Uncertain : Flow.Normal;
                 }
 
             case ForOfStatement loop:
@@ -197,33 +197,9 @@ public sealed class KnexSchemaInterpreter(SchemaState state, StaticEvaluator eva
     }
 
     /// <summary>A return or throw somewhere in the statement, outside nested functions.</summary>
-    private static bool MayExit(Node node) => Contains(node, n => n is ReturnStatement or ThrowStatement);
+    private static bool MayExit(Node node) => SyntaxSearch.Contains(node, n => n is ReturnStatement or ThrowStatement);
 
-    private static bool Returns(Node node) => Contains(node, n => n is ReturnStatement);
-
-    private static bool Contains(Node root, Func<Node, bool> match)
-    {
-        var pending = new Stack<Node>();
-        pending.Push(root);
-        while (pending.Count > 0)
-        {
-            var node = pending.Pop();
-            if (match(node))
-            {
-                return true;
-            }
-
-            foreach (var child in node.ChildNodes)
-            {
-                if (child is not IFunction)
-                {
-                    pending.Push(child);
-                }
-            }
-        }
-
-        return false;
-    }
+    private static bool Returns(Node node) => SyntaxSearch.Contains(node, n => n is ReturnStatement);
 
     private Flow Loop(ForOfStatement loop, Frame frame)
     {
