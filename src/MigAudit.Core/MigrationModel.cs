@@ -43,7 +43,23 @@ public sealed record ExportedFunction
     public IReadOnlyList<NonKnexUse> NonKnexUses { get; init; } = [];
 }
 
-public sealed record ParseProblem(int Line, int Column, string Message, bool KnexFailsToo);
+/// <param name="Kind">What went wrong, so callers need not read it from the message.</param>
+public sealed record ParseProblem(int Line, int Column, string Message, bool KnexFailsToo, ParseProblemKind Kind = ParseProblemKind.Syntax);
+
+public enum ParseProblemKind
+{
+    /// <summary>The text is not JavaScript Node accepts (a syntax error, conflict markers, binary content, a broken link).</summary>
+    Syntax,
+
+    /// <summary>The file could not be read at all (permission, a FIFO or a device): Node cannot load it either.</summary>
+    Unreadable,
+
+    /// <summary>The file is larger than migaudit reads; Knex may well load it.</summary>
+    TooLarge,
+
+    /// <summary>The syntax is beyond migaudit's budget (nesting depth, node count); Knex may well load it.</summary>
+    NotAnalysed,
+}
 
 /// <summary>What static analysis learned about one migration file's module.</summary>
 public sealed record MigrationModule

@@ -3,10 +3,13 @@ using MigAudit.Core;
 namespace MigAudit.IO;
 
 /// <summary>Why a file could not be read; the message names the path and reads as one line.</summary>
-public sealed class UnreadableFileException(string path, string reason) : IOException($"{path}: {reason}")
+public sealed class UnreadableFileException(string path, string reason, bool tooLarge = false) : IOException($"{path}: {reason}")
 {
     public string Path { get; } = path;
     public string Reason { get; } = reason;
+
+    /// <summary>Readable, but over the size limit migaudit reads: a choice of migaudit's, not a problem of the file.</summary>
+    public bool TooLarge { get; } = tooLarge;
 }
 
 /// <summary>
@@ -80,7 +83,7 @@ public static class SafeRead
     }
 
     private static UnreadableFileException TooLarge(string path, long maxBytes) =>
-        new(path, $"is larger than {maxBytes / (1024 * 1024)} MB; migaudit does not read files that large");
+        new(path, $"is larger than {maxBytes / (1024 * 1024)} MB; migaudit does not read files that large", tooLarge: true);
 
     /// <summary>UTF-8 text, the way Node reads source (BOM dropped, invalid bytes replaced).</summary>
     public static string Text(string path, long maxBytes = DefaultMaxBytes)

@@ -21,7 +21,7 @@ public sealed class UnparseableMigrationRule : Rule
                 continue;
             }
 
-            if (problem.KnexFailsToo && problem.Message.StartsWith("cannot be read", StringComparison.Ordinal))
+            if (problem.Kind == ParseProblemKind.Unreadable)
             {
                 // Node's require() fails on an unreadable file and blocks forever on a FIFO or a device.
                 yield return Found(

@@ -191,7 +191,7 @@ public static class ProjectDiscovery
         if (cache.File(Path.GetFullPath(path)).Problem is { } problem)
         {
             // A parse error reads "knexfile.js:3: cannot be parsed: ..."; an I/O problem already says "cannot be read: ...".
-            throw new ProjectException(problem.Message.StartsWith("cannot be read", StringComparison.Ordinal) || problem.Message.StartsWith("not parsed", StringComparison.Ordinal)
+            throw new ProjectException(problem.Kind is ParseProblemKind.Unreadable or ParseProblemKind.TooLarge
                 ? $"{relative}: {problem.Message}"
                 : $"{relative}:{problem.Line}: cannot be parsed: {problem.Message}");
         }

@@ -32,8 +32,10 @@ public static class SourceReader
         {
             // Node would block on a FIFO or device, or fail on an unreadable file: Knex cannot load it either. A file
             // over the size limit is one migaudit chose not to read, not one Knex cannot load.
-            var knexFailsToo = !error.Reason.StartsWith("is larger than", StringComparison.Ordinal);
-            return new SourceFile(string.Empty, 0, isSymlink, new ParseProblem(1, 1, knexFailsToo ? $"cannot be read: {error.Reason}" : $"not parsed: the file {error.Reason}", knexFailsToo));
+            var problem = error.TooLarge
+                ? new ParseProblem(1, 1, $"not parsed: the file {error.Reason}", KnexFailsToo: false, ParseProblemKind.TooLarge)
+                : new ParseProblem(1, 1, $"cannot be read: {error.Reason}", KnexFailsToo: true, ParseProblemKind.Unreadable);
+            return new SourceFile(string.Empty, 0, isSymlink, problem);
         }
 
         if (Array.IndexOf(bytes, (byte)0) >= 0)

@@ -16,7 +16,7 @@ public static class SyntaxLimits
     public const int MaxNodes = 2_000_000;
 
     public static readonly ParseProblem TooDeepForParser =
-        new(1, 1, $"not analysed: the syntax nests too deeply for the parser (migaudit's limit is {MaxDepth} levels)", KnexFailsToo: false);
+        new(1, 1, $"not analysed: the syntax nests too deeply for the parser (migaudit's limit is {MaxDepth} levels)", KnexFailsToo: false, ParseProblemKind.NotAnalysed);
 
     /// <summary>Null when the tree is within budget, else the problem to report.</summary>
     public static ParseProblem? Check(Node root)
@@ -30,12 +30,12 @@ public static class SyntaxLimits
             if (depth > MaxDepth)
             {
                 var line = node.Location.Start.Line;
-                return new ParseProblem(line, node.Location.Start.Column + 1, $"not analysed: the syntax nests more than {MaxDepth} levels deep here (long chains of calls or of '+' nest one level each)", KnexFailsToo: false);
+                return new ParseProblem(line, node.Location.Start.Column + 1, $"not analysed: the syntax nests more than {MaxDepth} levels deep here (long chains of calls or of '+' nest one level each)", KnexFailsToo: false, ParseProblemKind.NotAnalysed);
             }
 
             if (++nodes > MaxNodes)
             {
-                return new ParseProblem(1, 1, $"not analysed: more than {MaxNodes:N0} syntax nodes", KnexFailsToo: false);
+                return new ParseProblem(1, 1, $"not analysed: more than {MaxNodes:N0} syntax nodes", KnexFailsToo: false, ParseProblemKind.NotAnalysed);
             }
 
             foreach (var child in node.ChildNodes)
