@@ -33,6 +33,7 @@ public static class DeletedMigrations
         var root = audit.Input.Project.Root;
         var active = audit.Input.Schema.Schema;
         var used = ActiveUse(audit.Input.Schema);
+        var top = audit.Input.Git.TopLevel ?? root;
         var recovered = new List<Recovered>();
         var scratch = Path.Combine(Path.GetTempPath(), "migaudit-recover-" + Guid.NewGuid().ToString("n")[..8]);
         Directory.CreateDirectory(scratch);
@@ -41,7 +42,7 @@ public static class DeletedMigrations
             foreach (var deleted in audit.Input.Deleted)
             {
                 var revision = deleted.DeletedIn == "working-tree" ? "HEAD" : deleted.DeletionCommit?.Id + "^";
-                var show = GitRunner.Run(root, "show", $"{revision}:{PathText.WithSlashes(Path.GetRelativePath(GitTop(root), Path.Combine(root, deleted.Path)))}");
+                var show = GitRunner.Run(root, "show", $"{revision}:{PathText.WithSlashes(Path.GetRelativePath(top, Path.Combine(root, deleted.Path)))}");
                 if (!show.Ok)
                 {
                     recovered.Add(new Recovered(deleted, [], new Dictionary<string, string>(), "its last version could not be read from git history"));
@@ -119,12 +120,6 @@ public static class DeletedMigrations
     /// <summary>A table named in code the replay could not follow: only such code can still use it unseen.</summary>
     private static string? NamedInGap(SchemaReplay replay, string table) =>
         replay.Migrations.FirstOrDefault(m => m.Up.Gaps.Any(g => g.Code.Contains(table, StringComparison.OrdinalIgnoreCase)))?.Migration;
-
-    private static string GitTop(string root)
-    {
-        var top = GitRunner.Run(root, "rev-parse", "--show-toplevel");
-        return top.Ok ? top.Stdout.Trim() : root;
-    }
 
     /// <summary>The first line of every file migaudit writes; a file without it is the user's, and is not overwritten.</summary>
     public const string GeneratedMarker = "migaudit:generated";
