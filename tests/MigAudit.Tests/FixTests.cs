@@ -3,7 +3,6 @@ using System.Text.Json;
 using MigAudit.Demo;
 using MigAudit.Live;
 using MigAudit.Tests.Support;
-using Xunit.Abstractions;
 
 namespace MigAudit.Tests;
 

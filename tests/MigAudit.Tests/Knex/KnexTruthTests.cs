@@ -3,12 +3,11 @@ using MigAudit.Core;
 using MigAudit.Demo;
 using MigAudit.Knex.Migrations;
 using MigAudit.Tests.Support;
-using Xunit.Abstractions;
 
 namespace MigAudit.Tests.Knex;
 
 /// <summary>migaudit's execution order must be the one Knex itself computes: checked against real knex from npm.</summary>
-public sealed class KnexTruthTests(ITestOutputHelper output)
+public sealed class KnexTruthTests
 {
     private List<string> KnexOrder(IEnumerable<string> directories, bool sortDirsSeparately = false)
     {
@@ -21,10 +20,7 @@ public sealed class KnexTruthTests(ITestOutputHelper output)
     [SkippableFact]
     public void Demo_order_equals_knex_order()
     {
-        if (!NodeKnex.EnsureAvailable(output))
-        {
-            return;
-        }
+        Requires.Dependency(NodeKnex.Available, "real knex from npm (run 'npm ci' in tests/node)");
 
         using var folder = new TempRepo(init: false);
         BotBuilderDemo.Create(folder.Root);
@@ -39,10 +35,7 @@ public sealed class KnexTruthTests(ITestOutputHelper output)
     [InlineData(true)]
     public void Tricky_names_and_several_directories_match_knex(bool sortDirsSeparately)
     {
-        if (!NodeKnex.EnsureAvailable(output))
-        {
-            return;
-        }
+        Requires.Dependency(NodeKnex.Available, "real knex from npm (run 'npm ci' in tests/node)");
 
         using var folder = new TempRepo(init: false);
         string[] first = ["b_x.js", "B_x.js", "a-1.js", "a_1.js", "026_x.js", "20250202000034_y.js", "c.JS", "d.mjs", "e.d.ts", ".hidden.js", "ünïcode.js", "x.cjs"];

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using MigAudit.Live;
 using MigAudit.Tests.Support;
-using Xunit.Abstractions;
 
 namespace MigAudit.Tests.Live;
 
@@ -9,14 +8,10 @@ namespace MigAudit.Tests.Live;
 /// 'migaudit verify' against a real PostgreSQL server with real knex and pg from npm (tests/node). These tests fail
 /// in CI when PostgreSQL or knex is missing, and say they are skipped on a developer machine without them.
 /// </summary>
-public sealed class VerifyTests(ITestOutputHelper output)
+public sealed class VerifyTests
 {
-    private bool Ready()
-    {
-        Requires.Postgres();
-
-        return NodeKnex.EnsureAvailable(output);
-    }
+    /// <summary>Skips the test (fails it in CI) without PostgreSQL and real knex.</summary>
+    private static void Ready() => Requires.PostgresAndKnex();
 
     private static TempRepo Project(params (string Name, string Content)[] migrations)
     {
@@ -52,10 +47,7 @@ public sealed class VerifyTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task Passing_chain_goes_up_down_and_up_again_and_matches_the_static_model()
     {
-        if (!Ready())
-        {
-            return;
-        }
+        Ready();
 
         using var repo = Project(("20250101000000_users.js", Users), ("20250102000000_posts.js", Posts));
         var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
@@ -74,10 +66,7 @@ public sealed class VerifyTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task Failing_migration_reports_the_database_error_and_stops_the_chain()
     {
-        if (!Ready())
-        {
-            return;
-        }
+        Ready();
 
         using var repo = Project(
             ("20250101000000_posts.js", Posts),
@@ -94,10 +83,7 @@ public sealed class VerifyTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task Down_that_leaves_a_table_behind_is_shown_with_the_difference()
     {
-        if (!Ready())
-        {
-            return;
-        }
+        Ready();
 
         using var repo = Project(("20250101000000_tags.js", """
             exports.up = async (knex) => {
@@ -115,10 +101,7 @@ public sealed class VerifyTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task Given_server_gets_a_scratch_database_that_is_dropped_afterwards()
     {
-        if (!Ready())
-        {
-            return;
-        }
+        Ready();
 
         using var server = ThrowawayPostgres.Start();
         using var repo = Project(("20250101000000_users.js", Users));

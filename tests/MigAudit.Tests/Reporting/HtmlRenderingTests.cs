@@ -2,7 +2,6 @@ using System.Diagnostics;
 using MigAudit.Demo;
 using MigAudit.Reporting;
 using MigAudit.Tests.Support;
-using Xunit.Abstractions;
 
 namespace MigAudit.Tests.Reporting;
 

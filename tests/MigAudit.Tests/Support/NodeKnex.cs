@@ -14,13 +14,6 @@ public static class NodeKnex
 
     public static bool Required => Environment.GetEnvironmentVariable("CI") is "true" or "1";
 
-    /// <summary>Returns true when knex is installed; otherwise the test fails in CI and is reported skipped elsewhere.</summary>
-    public static bool EnsureAvailable(Xunit.Abstractions.ITestOutputHelper output)
-    {
-        Requires.Dependency(Available, "real knex from npm (run 'npm ci' in tests/node)");
-        return true;
-    }
-
     /// <summary>Makes the real knex and pg of tests/node resolvable from the project, as 'npm install' there would.</summary>
     public static void LinkInto(TempRepo repo) =>
         Directory.CreateSymbolicLink(repo.PathOf("node_modules"), Path.Combine(ScriptsDirectory!, "node_modules"));
