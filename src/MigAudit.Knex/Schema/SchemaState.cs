@@ -6,8 +6,11 @@ namespace MigAudit.Knex.Schema;
 /// The schema as the replay goes, with the checks PostgreSQL would make: a statement on a table or column that
 /// does not exist, a table created twice, or a foreign key to a table that does not exist yet is a chain problem.
 /// </summary>
-public sealed class SchemaState(SchemaModel initial)
+public sealed class SchemaState(SchemaModel initial, SqlDialect dialect = SqlDialect.PostgreSQL)
 {
+    /// <summary>The database Knex compiles for: column types and generated names follow it.</summary>
+    public SqlDialect Dialect { get; } = dialect;
+
     public SchemaModel Current { get; private set; } = initial;
     public List<ChainProblem> Problems { get; } = [];
 

@@ -1,0 +1,34 @@
+using Acornima;
+using Acornima.Ast;
+using MigAudit.Core;
+using MigAudit.Knex.JavaScript;
+
+namespace MigAudit.Knex.Schema;
+
+/// <summary>What the replay knows a name in a migration function stands for: knex, a table builder, a value or a function.</summary>
+public sealed partial class KnexSchemaInterpreter
+{
+    private abstract record Local;
+
+    private sealed record KnexAlias : Local;
+
+    private sealed record TableAlias(string Table, bool Creating) : Local;
+
+    private sealed record ValueLocal(StaticValue Value) : Local;
+
+    private sealed record FunctionLocal(IFunction Function, ModuleScope Scope) : Local;
+
+    private sealed class Frame(ModuleScope scope, Frame? parent = null)
+    {
+        private readonly Dictionary<string, Local> locals = new(StringComparer.Ordinal);
+
+        public ModuleScope Scope { get; } = scope;
+        public int Depth { get; init; }
+
+        public Local? Lookup(string name) => locals.TryGetValue(name, out var local) ? local : parent?.Lookup(name);
+
+        public void Set(string name, Local local) => locals[name] = local;
+
+        public Frame Child() => new(Scope, this) { Depth = Depth };
+    }
+}

@@ -1,0 +1,211 @@
+using Acornima;
+using Acornima.Ast;
+using MigAudit.Core;
+using MigAudit.Knex.JavaScript;
+
+namespace MigAudit.Knex.Schema;
+
+/// <summary>knex.schema.* chains, knex.raw and client.query SQL, transactions and query builders (data, not schema).</summary>
+public sealed partial class KnexSchemaInterpreter
+{
+    private static readonly HashSet<string> DataMethods =
+    [
+        "select", "insert", "update", "del", "delete", "where", "from", "into", "table", "truncate", "first", "pluck", "increment", "decrement",
+        "count", "returning", "onConflict", "merge", "ignore", "whereIn", "join", "leftJoin", "orderBy", "groupBy", "limit", "batchInsert",
+        "fn", "ref", "destroy", "client",
+    ];
+
+
+    /// <summary>The answer of knex.schema.hasTable / hasColumn at this point of the replay.</summary>
+    private bool? GuardValue(Node node, Frame frame)
+    {
+        node = Unwrap(node);
+        if (node is not CallExpression call || Chain(call, frame) is not { Root: KnexAlias } chain || chain.Links.Count < 2 || chain.Links[0].Name != "schema")
+        {
+            return null;
+        }
+
+        var link = chain.Links[^1];
+        var args = link.Arguments ?? [];
+        return link.Name switch
+        {
+            "hasTable" when Text(args, 0, frame) is { } table => state.HasTable(table),
+            "hasColumn" when Text(args, 0, frame) is { } table && Text(args, 1, frame) is { } column => state.HasColumn(table, column),
+            _ => null,
+        };
+    }
+
+    private sealed record Link(string Name, IReadOnlyList<Node>? Arguments, Node Node);
+
+    private sealed record CallChain(Local? Root, Node RootNode, List<Link> Links);
+
+    /// <summary>Flattens a.b(x).c(y) into root a and links [b(x), c(y)].</summary>
+    private CallChain? Chain(Node node, Frame frame)
+    {
+        var links = new List<Link>();
+        var current = node;
+        while (true)
+        {
+            switch (current)
+            {
+                case CallExpression { Callee: MemberExpression { Computed: false, Property: Identifier name } member } call:
+                    links.Add(new Link(name.Name, call.Arguments.Cast<Node>().ToList(), call));
+                    current = member.Object;
+                    continue;
+                case MemberExpression { Computed: false, Property: Identifier property } member:
+                    links.Add(new Link(property.Name, null, member));
+                    current = member.Object;
+                    continue;
+                case CallExpression { Callee: Identifier callee } rootCall when frame.Lookup(callee.Name) is KnexAlias:
+                    // knex('table')... is a query builder: data, not schema.
+                    links.Add(new Link("(query)", rootCall.Arguments.Cast<Node>().ToList(), rootCall));
+                    current = callee;
+                    continue;
+                case AwaitExpression or ParenthesizedExpression:
+                    current = Unwrap(current);
+                    continue;
+                case Identifier root:
+                    links.Reverse();
+                    return new CallChain(frame.Lookup(root.Name), root, links);
+                default:
+                    return null;
+            }
+        }
+    }
+
+
+    private void Sql(CallExpression call, Frame frame)
+    {
+        if (Value(call.Arguments[0], frame) is not JsString sql)
+        {
+            Gap(call, frame, "SQL text not statically known");
+            return;
+        }
+
+        var (count, sqlGaps) = SqlDdlReader.Apply(sql.Value, state, call.Location.Start.Line);
+        total += count;
+        understood += count - sqlGaps.Count;
+        gaps.AddRange(sqlGaps);
+    }
+
+    private void KnexChain(CallChain chain, Frame frame)
+    {
+        var links = chain.Links;
+        if (links.Count == 0)
+        {
+            return;
+        }
+
+        switch (links[0].Name)
+        {
+            case "schema":
+                SchemaChain(links.Skip(1).ToList(), frame);
+                return;
+            case "transaction" when links[0].Arguments is [IFunction callback, ..]:
+                var inner = frame.Child();
+                if (callback.Params.Count > 0 && callback.Params[0] is Identifier trx)
+                {
+                    inner.Set(trx.Name, new KnexAlias());
+                }
+
+                Body(callback, inner);
+                return;
+            case var name when name == "(query)" || DataMethods.Contains(name):
+                Understood();
+                FollowThen(links, frame, null);
+                return;
+            default:
+                Gap(links[0].Node, frame, $"knex.{links[0].Name}() is not followed by the replay");
+                return;
+        }
+    }
+
+    private void SchemaChain(List<Link> links, Frame frame)
+    {
+        bool? lastGuard = null;
+        foreach (var link in links)
+        {
+            var line = link.Node.Location.Start.Line;
+            var args = link.Arguments ?? [];
+            switch (link.Name)
+            {
+                case "withSchema":
+                    state.SchemaQualified = true;
+                    break;
+                case "createTable" or "createTableIfNotExists" when Text(args, 0, frame) is { } table:
+                    state.CreateTable(table, link.Name == "createTableIfNotExists", line);
+                    Understood();
+                    if (args.Count > 1)
+                    {
+                        TableCallback(args[1], table, creating: true, frame);
+                    }
+
+                    break;
+                case "table" or "alterTable" when Text(args, 0, frame) is { } table:
+                    if (!state.HasTable(table))
+                    {
+                        state.Problems.Add(new ChainProblem(line, $"{link.Name}('{table}'): the table does not exist at this point"));
+                    }
+
+                    Understood();
+                    if (args.Count > 1)
+                    {
+                        TableCallback(args[1], table, creating: false, frame);
+                    }
+
+                    break;
+                case "dropTable" or "dropTableIfExists" when Text(args, 0, frame) is { } table:
+                    state.DropTable(table, link.Name == "dropTableIfExists", line);
+                    Understood();
+                    break;
+                case "renameTable" when Text(args, 0, frame) is { } from && Text(args, 1, frame) is { } to:
+                    state.RenameTable(from, to, line);
+                    Understood();
+                    break;
+                case "hasTable" when Text(args, 0, frame) is { } table:
+                    lastGuard = state.HasTable(table);
+                    Understood();
+                    break;
+                case "hasColumn" when Text(args, 0, frame) is { } table && Text(args, 1, frame) is { } column:
+                    lastGuard = state.HasColumn(table, column);
+                    Understood();
+                    break;
+                case "raw" when args.Count > 0 && link.Node is CallExpression rawCall:
+                    Sql(rawCall, frame);
+                    break;
+                case "createSchema" or "createSchemaIfNotExists" or "dropSchema" or "dropSchemaIfExists" or "createExtension" or "createExtensionIfNotExists" or "dropExtension" or "dropExtensionIfExists":
+                    Understood();
+                    break;
+                case "then" when args is [IFunction callback, ..]:
+                    var inner = frame.Child();
+                    if (callback.Params.Count > 0 && callback.Params[0] is Identifier result && lastGuard is not null)
+                    {
+                        inner.Set(result.Name, new ValueLocal(new JsBoolean(lastGuard.Value)));
+                    }
+
+                    Body(callback, inner);
+                    break;
+                case "catch" or "finally" or "toString" or "toSQL" or "generateDdlCommands" or "debug" or "transacting" or "connection":
+                    break;
+                default:
+                    Gap(link.Node, frame, $"schema.{link.Name}() with these arguments is not followed by the replay");
+                    break;
+            }
+        }
+    }
+
+    private void FollowThen(List<Link> links, Frame frame, bool? guard)
+    {
+        foreach (var link in links.Where(l => l.Name == "then" && l.Arguments is [IFunction, ..]))
+        {
+            var callback = (IFunction)link.Arguments![0];
+            var inner = frame.Child();
+            if (guard is not null && callback.Params.Count > 0 && callback.Params[0] is Identifier result)
+            {
+                inner.Set(result.Name, new ValueLocal(new JsBoolean(guard.Value)));
+            }
+
+            Body(callback, inner);
+        }
+    }
+}

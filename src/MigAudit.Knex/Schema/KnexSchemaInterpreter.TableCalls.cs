@@ -1,0 +1,344 @@
+using Acornima;
+using Acornima.Ast;
+using MigAudit.Core;
+using MigAudit.Knex.JavaScript;
+
+namespace MigAudit.Knex.Schema;
+
+/// <summary>The table builder inside createTable/alterTable callbacks: columns with their modifiers, indexes, keys, drops and renames.</summary>
+public sealed partial class KnexSchemaInterpreter
+{
+    private static readonly HashSet<string> NoEffectTableMethods = ["comment", "engine", "charset", "collate", "inherits", "check", "queryContext"];
+
+
+    private void TableCallback(Node callback, string table, bool creating, Frame frame)
+    {
+        var function = callback as IFunction;
+        var scope = frame.Scope;
+        if (function is null && callback is Identifier named && frame.Lookup(named.Name) is FunctionLocal local)
+        {
+            (function, scope) = (local.Function, local.Scope);
+        }
+
+        if (function is null)
+        {
+            Gap(callback, frame, "table callback could not be followed");
+            return;
+        }
+
+        var inner = new Frame(scope, frame) { Depth = frame.Depth };
+        if (function.Params.Count > 0 && function.Params[0] is Identifier builder)
+        {
+            inner.Set(builder.Name, new TableAlias(table, creating));
+        }
+
+        Body(function, inner);
+    }
+
+    private void TableChain(CallChain chain, TableAlias alias, Frame frame)
+    {
+        var table = alias.Table;
+        var links = chain.Links;
+        if (links.Count == 0 || links[0].Arguments is null)
+        {
+            Gap(chain.RootNode, frame, "table builder use not followed");
+            return;
+        }
+
+        var first = links[0];
+        var args = first.Arguments!;
+        var line = first.Node.Location.Start.Line;
+        var modifiers = links.Skip(1).ToList();
+
+        if (KnexColumnTypes.IsColumnMethod(first.Name))
+        {
+            Column(table, first, modifiers, frame);
+            return;
+        }
+
+        switch (first.Name)
+        {
+            case "timestamps":
+                // timestamps(useTimestamps, defaultToNow, useCamelCase), or the same three as one object.
+                var flags = args.Select(a => Value(a, frame)).ToList();
+                bool Flag(int position, string key) => (flags is [JsObject named, ..] ? named.Get(key) : position < flags.Count ? flags[position] : null) is JsBoolean { Value: true };
+                var defaultToNow = Flag(1, "defaultToNow");
+                var camel = Flag(2, "useCamelCase");
+                var timestampType = KnexColumnTypes.TypeOf(Flag(0, "useTimestamps") ? "timestamp" : "datetime", state.Dialect, []) ?? "?";
+                foreach (var column in camel ? new[] { "createdAt", "updatedAt" } : ["created_at", "updated_at"])
+                {
+                    state.AddColumn(table, column, timestampType, nullable: !defaultToNow, defaultToNow ? "CURRENT_TIMESTAMP" : null, line);
+                }
+
+                Understood();
+                return;
+            case "index" or "unique" when Columns(args, 0, frame) is { } columns:
+                state.AddIndex(table, columns, first.Name == "unique", IndexName(args, 1, frame), line);
+                Understood();
+                return;
+            case "primary" when Columns(args, 0, frame) is { } columns:
+                state.SetPrimaryKey(table, columns, line);
+                Understood();
+                return;
+            case "foreign" when Columns(args, 0, frame) is { } columns:
+                ForeignKey(table, columns, IndexName(args, 1, frame), modifiers, line, frame);
+                return;
+            case "dropColumn" or "dropColumns":
+                foreach (var argument in args)
+                {
+                    if (Value(argument, frame) is JsString column)
+                    {
+                        state.DropColumn(table, column.Value, ifExists: false, line);
+                    }
+                    else if (Value(argument, frame) is JsArray many)
+                    {
+                        foreach (var item in many.Items.OfType<JsString>())
+                        {
+                            state.DropColumn(table, item.Value, ifExists: false, line);
+                        }
+                    }
+                }
+
+                Understood();
+                return;
+            case "renameColumn" when Text(args, 0, frame) is { } from && Text(args, 1, frame) is { } to:
+                state.RenameColumn(table, from, to, line);
+                Understood();
+                return;
+            case "dropIndex" or "dropUnique":
+                state.DropIndex(table, Columns(args, 0, frame), IndexName(args, 1, frame), first.Name == "dropUnique", ifExists: false, line);
+                Understood();
+                return;
+            case "dropForeign":
+                state.DropForeignKey(table, Columns(args, 0, frame), IndexName(args, 1, frame), line);
+                Understood();
+                return;
+            case "dropPrimary":
+                state.DropPrimaryKey(table, line);
+                Understood();
+                return;
+            case "dropTimestamps":
+                state.DropColumn(table, "created_at", ifExists: false, line);
+                state.DropColumn(table, "updated_at", ifExists: false, line);
+                Understood();
+                return;
+            case "setNullable" or "dropNullable" when Text(args, 0, frame) is { } column:
+                state.AlterColumn(table, column, null, first.Name == "setNullable", null, false, line);
+                Understood();
+                return;
+        }
+
+        if (NoEffectTableMethods.Contains(first.Name))
+        {
+            Understood();
+            return;
+        }
+
+        Gap(first.Node, frame, $"table.{first.Name}() with these arguments is not followed by the replay");
+    }
+
+    private void Column(string table, Link type, List<Link> modifiers, Frame frame)
+    {
+        var args = type.Arguments!;
+        var line = type.Node.Location.Start.Line;
+        var increments = KnexColumnTypes.IsIncrements(type.Name);
+        var name = Text(args, 0, frame) ?? (increments && (args.Count == 0 || Value(args[0], frame) is JsUndefined or JsNull) ? "id" : null);
+        if (name is null)
+        {
+            Gap(type.Node, frame, "column name not statically known");
+            return;
+        }
+
+        var typeArguments = args.Skip(1).Select(a => Value(a, frame)).ToList();
+        var options = typeArguments.Count > 0 ? typeArguments[0] as JsObject : null;
+        var sqlType = KnexColumnTypes.TypeOf(type.Name, state.Dialect, typeArguments);
+        if (sqlType is null)
+        {
+            if (state.Dialect == SqlDialect.Unknown)
+            {
+                Gap(type.Node, frame, $"the type Knex gives table.{type.Name}() depends on the database client, which is not known");
+                return;
+            }
+
+            // Knex lists the method but the dialect's column compiler does not define it: it writes the type "undefined".
+            state.Problems.Add(new ChainProblem(line, $"table.{type.Name}('{name}'): Knex 3 cannot compile this column for {state.Dialect} (it writes the type \"undefined\", which the database refuses, or throws while compiling); use table.specificType('{name}', '<type>')"));
+            sqlType = "?";
+        }
+
+        var nullable = !increments;
+        string? defaultValue = null;
+
+        // increments() is the primary key unless { primaryKey: false } (SQLite's autoincrement column always is); uuid() only with { primaryKey: true }.
+        var primary = increments && (state.Dialect == SqlDialect.SQLite || options?.Get("primaryKey") is not JsBoolean { Value: false }) ||
+                      type.Name == "uuid" && options?.Get("primaryKey") is JsBoolean { Value: true };
+        var alter = false;
+        var unique = false;
+        string? uniqueName = null;
+        var index = false;
+        string? indexName = null;
+        foreach (var modifier in modifiers)
+        {
+            var margs = modifier.Arguments ?? [];
+            switch (modifier.Name)
+            {
+                case "notNullable":
+                    nullable = false;
+                    break;
+                case "nullable":
+                    nullable = true;
+                    break;
+                case "defaultTo":
+                    defaultValue = margs.Count > 0 ? DefaultText(margs[0], frame) : null;
+                    break;
+                case "primary":
+                    primary = true;
+                    nullable = false;
+                    break;
+                case "unique":
+                    unique = true;
+                    uniqueName = IndexName(margs, 0, frame);
+                    break;
+                case "index":
+                    index = true;
+                    indexName = IndexName(margs, 0, frame);
+                    break;
+                case "alter":
+                    alter = true;
+                    break;
+            }
+        }
+
+        if (alter)
+        {
+            state.AlterColumn(table, name, sqlType, nullable, defaultValue, defaultValue is null, line);
+            Understood();
+            return;
+        }
+
+        state.AddColumn(table, name, sqlType, nullable && !primary, defaultValue, line);
+        if (type.Name is "enu" or "enum" && state.Dialect is not (SqlDialect.MySQL or SqlDialect.MSSQL) &&
+            !(typeArguments.Count > 1 && typeArguments[1] is JsObject enumOptions && enumOptions.Get("useNative") is JsBoolean { Value: true }))
+        {
+            // Knex sends "<column>" text check ("<column>" in (...)) (checked with knex's toString()); PostgreSQL
+            // names that column constraint <table>_<column>_check, which later migrations drop by that name.
+            state.AddCheck(table, $"{table}_{name}_check", line);
+        }
+
+        if (primary)
+        {
+            state.SetPrimaryKey(table, [name], line);
+        }
+
+        if (unique)
+        {
+            state.AddIndex(table, [name], unique: true, uniqueName, line);
+        }
+
+        if (index)
+        {
+            state.AddIndex(table, [name], unique: false, indexName, line);
+        }
+
+        var reference = ReadReference(modifiers, frame);
+        if (reference.References is not null)
+        {
+            if (reference.Table is null)
+            {
+                Gap(type.Node, frame, "references() without a table");
+                return;
+            }
+
+            state.AddForeignKey(table, [name], reference.Table, [reference.Column!], reference.OnDelete, reference.OnUpdate, null, line);
+        }
+
+        Understood();
+    }
+
+    private void ForeignKey(string table, IReadOnlyList<string> columns, string? name, List<Link> modifiers, int line, Frame frame)
+    {
+        var reference = ReadReference(modifiers, frame);
+        if (reference.Table is null || reference.Column is null)
+        {
+            total++;
+            gaps.Add(new NotUnderstood(line, $"foreign({string.Join(", ", columns)})", "foreign() without a statically known references()/inTable()"));
+            return;
+        }
+
+        state.AddForeignKey(table, columns, reference.Table, [reference.Column], reference.OnDelete, reference.OnUpdate, name, line);
+        Understood();
+    }
+
+    /// <summary>A foreign key's target and actions, as written with references('t.c') or references('c').inTable('t'), onDelete, onUpdate.</summary>
+    private sealed record Reference(string? References, string? InTable, string? OnDelete, string? OnUpdate)
+    {
+        public string? Table => References is not null && References.Contains('.', StringComparison.Ordinal) ? References[..References.LastIndexOf('.')] : InTable;
+
+        public string? Column => References is not null && References.Contains('.', StringComparison.Ordinal) ? References[(References.LastIndexOf('.') + 1)..] : References;
+    }
+
+    private Reference ReadReference(IEnumerable<Link> modifiers, Frame frame)
+    {
+        var reference = new Reference(null, null, null, null);
+        foreach (var modifier in modifiers)
+        {
+            var args = modifier.Arguments ?? [];
+            reference = modifier.Name switch
+            {
+                "references" => reference with { References = Text(args, 0, frame) },
+                "inTable" => reference with { InTable = Text(args, 0, frame) },
+                "onDelete" => reference with { OnDelete = Text(args, 0, frame)?.ToUpperInvariant() },
+                "onUpdate" => reference with { OnUpdate = Text(args, 0, frame)?.ToUpperInvariant() },
+                _ => reference,
+            };
+        }
+
+        return reference;
+    }
+
+
+    /// <summary>A column default as SQL: knex.raw('sql') is the SQL, knex.fn.now() is CURRENT_TIMESTAMP, values are literals.</summary>
+    private string DefaultText(Node node, Frame frame)
+    {
+        if (node is CallExpression { Callee: MemberExpression { Property: Identifier { Name: "raw" } } } raw && raw.Arguments.Count > 0 && Value(raw.Arguments[0], frame) is JsString sql)
+        {
+            return sql.Value;
+        }
+
+        if (node is CallExpression { Callee: MemberExpression { Property: Identifier { Name: "now" } } })
+        {
+            return "CURRENT_TIMESTAMP";
+        }
+
+        return Value(node, frame) switch
+        {
+            JsString s => "'" + s.Value.Replace("'", "''", StringComparison.Ordinal) + "'",
+            JsNumber n => n.ToString(),
+            JsBoolean b => b.Value ? "true" : "false",
+            JsNull => "NULL",
+            _ => frame.Scope.TextOf(node),
+        };
+    }
+
+    private string? Text(IReadOnlyList<Node> args, int index, Frame frame) =>
+        index < args.Count && Value(args[index], frame) is JsString s ? s.Value : null;
+
+    private List<string>? Columns(IReadOnlyList<Node> args, int index, Frame frame) => index < args.Count
+        ? Value(args[index], frame) switch
+        {
+            JsString s => [s.Value],
+            JsArray a when a.Items.All(i => i is JsString) => a.Items.Cast<JsString>().Select(i => i.Value).ToList(),
+            _ => null,
+        }
+        : null;
+
+    /// <summary>An explicit index name: a string, or { indexName } / { constraintName } options.</summary>
+    private string? IndexName(IReadOnlyList<Node> args, int index, Frame frame) => index < args.Count
+        ? Value(args[index], frame) switch
+        {
+            JsString s => s.Value,
+            JsObject o when o.Get("indexName") is JsString n => n.Value,
+            JsObject o when o.Get("constraintName") is JsString n => n.Value,
+            _ => null,
+        }
+        : null;
+}
