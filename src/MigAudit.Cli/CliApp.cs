@@ -389,14 +389,16 @@ public static class CliApp
 
     private static Command RulesCommand(TextWriter stdout)
     {
-        var command = new Command("rules", "List every rule: id, severity, blocking, summary.");
+        var command = new Command("rules", "List every rule: id, severity, blocking, the databases it applies to, summary.");
         command.SetAction(_ =>
         {
             var width = RuleCatalog.All.Max(r => r.Id.Length);
-            stdout.WriteLine($"{"id".PadRight(width)}  severity  blocking  summary");
+            static string Dialects(MigAudit.Rules.Rule rule) => rule.Dialects.Count == MigAudit.Rules.Rule.AllDialects.Count ? "all" : string.Join(",", rule.Dialects.Select(d => d.ToString().ToLowerInvariant()));
+            var dialectWidth = RuleCatalog.All.Max(r => Dialects(r).Length);
+            stdout.WriteLine($"{"id".PadRight(width)}  severity  blocking  {"databases".PadRight(dialectWidth)}  summary");
             foreach (var rule in RuleCatalog.All)
             {
-                stdout.WriteLine($"{rule.Id.PadRight(width)}  {rule.Severity.ToId(),-8}  {(rule.Blocking ? "yes" : "no"),-8}  {rule.Summary}");
+                stdout.WriteLine($"{rule.Id.PadRight(width)}  {rule.Severity.ToId(),-8}  {(rule.Blocking ? "yes" : "no"),-8}  {Dialects(rule).PadRight(dialectWidth)}  {rule.Summary}");
             }
 
             return ExitReady;
@@ -435,17 +437,19 @@ public static class CliApp
         {
             var root = parse.GetValue(path)!;
             var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations));
-            var replay = Auditor.Run(root, options, settings, baseline: null).Input.Schema;
+            var input = Auditor.Run(root, options, settings, baseline: null).Input;
+            var replay = input.Schema;
+            var dialect = input.Project.Dialect;
             switch (parse.GetValue(format))
             {
                 case "json":
-                    stdout.WriteLine(JsonReport.RenderSchema(replay));
+                    stdout.WriteLine(JsonReport.RenderSchema(replay, dialect));
                     break;
                 case "sql":
-                    stdout.Write(SchemaReport.Sql(replay));
+                    stdout.Write(SchemaReport.Sql(replay, dialect));
                     break;
                 default:
-                    SchemaReport.WriteText(replay, new ReportConsole(stdout, UseColour(stdout)));
+                    SchemaReport.WriteText(replay, dialect, new ReportConsole(stdout, UseColour(stdout)));
                     break;
             }
 

@@ -54,17 +54,26 @@ public static partial class SettingsReader
         }
 
         var connection = knex.Get("connection") ?? StaticValue.Undefined;
-        var (source, variables, localhost) = DescribeConnection(connection);
+        var dialect = (knex.Get("client") ?? knex.Get("dialect")) is JsString client ? Knex.Discovery.DialectDetection.FromClientName(client.Value) : null;
+        var (source, variables, localhost) = dialect is null or SqlDialect.PostgreSQL ? DescribeConnection(connection) : DescribeOtherConnection(connection, dialect.Value);
+
+        // Knex's SQLite clients (sqlite3, better-sqlite3) default to a pool of exactly one connection.
+        var (defaultMin, defaultMax) = dialect == SqlDialect.SQLite ? (1.0, 1.0) : (KnexMin, KnexMax);
         return new ClientSettings
         {
-            Min = Number(pool?.Get("min"), SettingValue.Default(KnexMin), orDefault: false),
-            Max = Number(pool?.Get("max"), SettingValue.Default(KnexMax), orDefault: false),
+            Min = Number(pool?.Get("min"), SettingValue.Default(defaultMin), orDefault: false),
+            Max = Number(pool?.Get("max"), SettingValue.Default(defaultMax), orDefault: false),
             AcquireTimeoutMillis = acquire,
 
             // tarn uses `value || default`, so 0 also means the default.
             IdleTimeoutMillis = Number(pool?.Get("idleTimeoutMillis"), SettingValue.Default(TarnIdleTimeout), orDefault: true),
             CreateTimeoutMillis = Number(pool?.Get("createTimeoutMillis"), SettingValue.Default(TarnCreateTimeout), orDefault: true),
-            Ssl = SslOf(connection, scenario),
+            Ssl = dialect switch
+            {
+                null or SqlDialect.PostgreSQL => SslOf(connection, scenario),
+                SqlDialect.SQLite => new SslValue(SslState.Off, "SQLite opens a local file"),
+                _ => new SslValue(SslState.Unknown, $"not evaluated for {dialect}: migaudit reads node-postgres's ssl settings only"),
+            },
             ConnectionSource = source,
             ConnectionVariables = variables,
             HardCodedLocalhost = localhost,
@@ -238,6 +247,25 @@ public static partial class SettingsReader
         }
 
         return (string.Join(", ", parts), variables, localhost);
+    }
+
+    /// <summary>A MySQL, SQLite or other client's connection: its file or URL, without node-postgres's PG* fallbacks.</summary>
+    private static (string Source, IReadOnlyList<string> Variables, bool HardCodedLocalhost) DescribeOtherConnection(StaticValue connection, SqlDialect dialect)
+    {
+        if (dialect == SqlDialect.SQLite)
+        {
+            var file = connection is JsObject o ? o.Get("filename") : connection;
+            return file switch
+            {
+                JsString { Variable: { } variable } => ($"file from env {variable}", [variable], false),
+                JsString name => ($"file '{Redaction.Redact(name.Value)}'", [], false),
+                JsUnknown unknown => ($"file unknown ({unknown.Expression})", [], false),
+                _ => ("no filename set", [], false),
+            };
+        }
+
+        var (source, variables, localhost) = DescribeConnection(connection is JsUndefined ? new JsObject([], false) : connection);
+        return (source.Replace("pg reads PGHOST, PGDATABASE... or uses localhost", "the driver's defaults", StringComparison.Ordinal), variables, localhost);
     }
 
     private static bool IsLocal(string value) =>

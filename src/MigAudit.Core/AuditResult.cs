@@ -56,6 +56,9 @@ public sealed record AuditInput
 public sealed record RuleSummary(string Id, string Title, Severity Severity, bool Blocking, string Summary, string Impact, int EffortBaseMinutes, int EffortPerFindingMinutes)
 {
     public RuleCategory Category { get; init; } = RuleCategory.Migrations;
+
+    /// <summary>The databases the rule's claim holds for.</summary>
+    public IReadOnlyList<SqlDialect> Dialects { get; init; } = [];
 }
 
 public enum RuleCategory

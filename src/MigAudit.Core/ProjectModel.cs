@@ -51,6 +51,9 @@ public sealed record KnexProject
     public KnexfileInfo? Knexfile { get; init; }
     public string? Environment { get; init; }
     public required MigrationSettings Settings { get; init; }
+
+    /// <summary>The database the migrations are compiled for: every report states it, and PostgreSQL-only claims need it.</summary>
+    public DialectInfo Dialect { get; init; } = DialectInfo.NotStated;
     public IReadOnlyList<string> OtherKnexfiles { get; init; } = [];
     public IReadOnlyList<string> Notes { get; init; } = [];
 

@@ -46,7 +46,7 @@ public static class Quoting
     /// Text safe inside a one-line comment (SQL "--" or JavaScript "//"): a line break would end the comment and
     /// turn the rest into code, so control characters are shown escaped.
     /// </summary>
-    public static string CommentText(string value) => Printable(value);
+    public static string CommentText(string value) => Printable(value).Replace("*/", "* /", StringComparison.Ordinal);
 
     /// <summary>A single-quoted JavaScript string literal (valid in CommonJS, ESM and TypeScript).</summary>
     public static string JsString(string value)

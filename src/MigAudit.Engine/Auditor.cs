@@ -60,7 +60,7 @@ public static class Auditor
         var count = listing.Migrations.Count;
         var modules = new MigrationModule[count];
         var sizes = new (long Size, bool Symlink)[count];
-        var replayer = new SchemaReplayer(project.Root, cache);
+        var replayer = new SchemaReplayer(project.Root, cache, dialect: project.Dialect.Dialect);
         var ready = new TaskCompletionSource[count];
         for (var i = 0; i < count; i++)
         {
@@ -150,7 +150,7 @@ public static class Auditor
         };
 
         progress?.Report("checking rules");
-        var outcome = FindingFilter.Apply(RuleCatalog.All.SelectMany(rule => rule.Check(input)).ToList(), project.Root, settings, baseline);
+        var outcome = FindingFilter.Apply(RuleCatalog.All.Where(rule => rule.AppliesTo(project.Dialect)).SelectMany(rule => rule.Check(input)).ToList(), project.Root, settings, baseline);
         return new AuditResult
         {
             Input = input,
@@ -188,7 +188,7 @@ public static class Auditor
         {
             if (byPath.TryGetValue(rename.NewPath, out var listed))
             {
-                var again = new SchemaReplayer(project.Root, cache, schema.Schema).Step(new SchemaReplayer.Input(listed.Name, listed.FullPath));
+                var again = new SchemaReplayer(project.Root, cache, schema.Schema, project.Dialect.Dialect).Step(new SchemaReplayer.Input(listed.Name, listed.FullPath));
                 reruns[rename.NewName] = new RerunReplay(again.Up.Complete && again.Up.Total > 0, again.ChainProblems);
             }
         }

@@ -39,6 +39,7 @@ public static class HtmlReport
             .Append("\n</style></head><body>\n");
         html.Append($"<h1>{E(title)}</h1>\n");
         html.Append($"<div class=\"verdict {(result.Ready ? "ready" : "not-ready")}\" id=\"verdict\">{(result.Ready ? "Ready for production" : $"Not ready for production — {result.BlockingCount} blocking findings")}</div>\n");
+        html.Append($"<p id=\"dialect\">Database: {E(result.Input.Project.Dialect.Describe())}</p>\n");
         html.Append("<div class=\"stats\">");
         foreach (var (label, value) in new (string, int)[]
                  {

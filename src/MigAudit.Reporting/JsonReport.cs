@@ -47,7 +47,16 @@ public static class JsonReport
         skipped = replay.Migrations.Where(m => m.Skipped is not null).Select(m => new { migration = m.Migration, reason = m.Skipped }),
     };
 
-    public static string RenderSchema(SchemaReplay replay) => JsonSerializer.Serialize(new { schemaVersion = SchemaVersion, schema = SchemaJson(replay) }, Options);
+    public static string RenderSchema(SchemaReplay replay, DialectInfo dialect) =>
+        JsonSerializer.Serialize(new { schemaVersion = SchemaVersion, dialect = DialectJson(dialect), schema = SchemaJson(replay) }, Options);
+
+    private static object DialectJson(DialectInfo dialect) => new
+    {
+        name = dialect.Dialect.ToString().ToLowerInvariant(),
+        client = dialect.Client,
+        source = dialect.Source,
+        possible = dialect.Possible.Select(d => d.ToString().ToLowerInvariant()),
+    };
 
     private static object Setting(SettingValue value) => new { value = value.Number, text = value.Text, isDefault = value.FromDefault, known = value.Known };
 
@@ -64,6 +73,7 @@ public static class JsonReport
             knexfile = project.Knexfile?.Path,
             environment = project.Environment,
             environments = project.Knexfile?.Environments ?? [],
+            dialect = DialectJson(project.Dialect),
             migrationDirectories = project.Settings.Directories,
             migrationSettings = new
             {

@@ -17,6 +17,7 @@ public static class MarkdownReport
             : $"## migaudit: ❌ not ready for production ({result.BlockingCount} blocking)\n\n");
         text.Append($"**{s.Active} migrations** ({s.Committed} committed, {s.Untracked} untracked) · {s.Deleted} deleted · {s.Renamed} renamed · " +
                     $"{s.WithoutDown} without down · {s.Tables} tables · {s.ForeignKeys} foreign keys · {s.Indexes} indexes\n\n");
+        text.Append($"Database: {Cell(result.Input.Project.Dialect.Describe())}\n\n");
         text.Append("| severity | findings | blocking |\n| --- | ---: | ---: |\n");
         foreach (var severity in new[] { Severity.High, Severity.Medium, Severity.Low })
         {

@@ -3,10 +3,16 @@ using MigAudit.Core;
 namespace MigAudit.Reporting;
 
 /// <summary>'migaudit schema': the replayed schema as text or as SQL DDL.</summary>
-public static class SchemaReport
+public static partial class SchemaReport
 {
-    public static void WriteText(SchemaReplay replay, ReportConsole output)
+    /// <summary>A type name with optional numeric arguments and array brackets, e.g. numeric(10, 2), timestamp with time zone, text[].</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_ ]*(\(\s*\d+(\s*,\s*\d+)?\s*\))?(\[\])*$")]
+    private static partial System.Text.RegularExpressions.Regex PlainType();
+
+    public static void WriteText(SchemaReplay replay, DialectInfo dialect, ReportConsole output)
     {
+        output.Line($"Database: {Quoting.Printable(dialect.Describe())}");
+        output.Line();
         foreach (var table in replay.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             output.Line($"{table.Name}  (created by {table.Origin.Migration})", "bold");
@@ -49,10 +55,18 @@ public static class SchemaReport
         }
     }
 
-    public static string Sql(SchemaReplay replay)
+    private static string DefaultSql(string? value) => value switch
+    {
+        null => string.Empty,
+        _ when value.StartsWith("unknown (", StringComparison.Ordinal) => $" /* DEFAULT not statically known: {Quoting.CommentText(value)} */",
+        _ => $" DEFAULT {value}",
+    };
+
+    public static string Sql(SchemaReplay replay, DialectInfo dialect)
     {
         var sql = new System.Text.StringBuilder();
         sql.Append("-- Schema replayed by migaudit from the Knex migrations (static; not read from a database).\n");
+        sql.Append($"-- Database: {Quoting.CommentText(dialect.Describe())}\n");
         foreach (var migration in replay.Migrations.Where(m => m.Skipped is not null))
         {
             sql.Append($"-- INCOMPLETE: {Quoting.CommentText(migration.Migration)} was not replayed ({Quoting.CommentText(migration.Skipped!)})\n");
@@ -63,7 +77,14 @@ public static class SchemaReport
         foreach (var table in tables)
         {
             sql.Append($"-- created by {Quoting.CommentText(table.Origin.Migration)}\nCREATE TABLE {Quote(table.Name)} (\n");
-            var lines = table.Columns.Select(c => $"  {Quote(c.Name)} {c.Type}{(c.Nullable ? string.Empty : " NOT NULL")}{(c.Default is null ? string.Empty : $" DEFAULT {c.Default}")}").ToList();
+            var lines = table.Columns.Where(c => PlainType().IsMatch(c.Type))
+                .Select(c => $"  {Quote(c.Name)} {c.Type}{(c.Nullable ? string.Empty : " NOT NULL")}{DefaultSql(c.Default)}").ToList();
+            foreach (var column in table.Columns.Where(c => !PlainType().IsMatch(c.Type)))
+            {
+                // A type not statically known (decimal(?, 2)) or not a plain type name is left out of the DDL, not guessed.
+                sql.Append($"-- INCOMPLETE: column {Quoting.CommentText(column.Name)} has a type migaudit cannot write as SQL: {Quoting.CommentText(column.Type)}\n");
+            }
+
             if (table.PrimaryKey.Count > 0)
             {
                 lines.Add($"  PRIMARY KEY ({string.Join(", ", table.PrimaryKey.Select(Quote))})");

@@ -20,6 +20,7 @@ public static class TextReport
         output.Line($"Date:        {result.GeneratedAt:yyyy-MM-dd}");
         output.Line($"Status:      {(result.Ready ? "READY" : "CRITICAL ISSUES FOUND")}", result.Ready ? "green" : "red bold");
         output.Line($"Knexfile:    {Knexfile(project)}");
+        output.Line($"Database:    {Quoting.Printable(project.Dialect.Describe())}");
         output.Line($"Migrations:  {string.Join(", ", project.Settings.Directories)} (table {Table(project.Settings)}, {SourceText(project.Settings)})");
         output.Line($"Git:         {GitText(input.Git)}");
 

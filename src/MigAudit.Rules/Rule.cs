@@ -30,7 +30,21 @@ public abstract class Rule
 
     public virtual RuleCategory Category => RuleCategory.Migrations;
 
-    public RuleSummary ToSummary() => new(Id, Title, Severity, Blocking, Summary, Impact, EffortBaseMinutes, EffortPerFindingMinutes) { Category = Category };
+    /// <summary>Every dialect migaudit knows: the default for rules whose claim holds on any database.</summary>
+    public static readonly IReadOnlyList<SqlDialect> AllDialects = [SqlDialect.PostgreSQL, SqlDialect.MySQL, SqlDialect.SQLite, SqlDialect.MSSQL, SqlDialect.Oracle];
+
+    /// <summary>The databases whose behaviour the rule's claim describes; it runs only for them.</summary>
+    public virtual IReadOnlyList<SqlDialect> Dialects => AllDialects;
+
+    /// <summary>
+    /// Whether the rule's claim holds for the project's database. When the dialect is not known, only a rule that holds for
+    /// every dialect the project may use (its installed drivers, or all) runs: a PostgreSQL-only claim needs PostgreSQL.
+    /// </summary>
+    public bool AppliesTo(DialectInfo dialect) => dialect.Dialect != SqlDialect.Unknown
+        ? Dialects.Contains(dialect.Dialect)
+        : (dialect.Possible.Count > 0 ? dialect.Possible : AllDialects).All(Dialects.Contains);
+
+    public RuleSummary ToSummary() => new(Id, Title, Severity, Blocking, Summary, Impact, EffortBaseMinutes, EffortPerFindingMinutes) { Category = Category, Dialects = Dialects };
 
     protected Finding Found(string message, string? file = null, int? line = null, string? action = null, string? headline = null,
         IReadOnlyList<string>? related = null, IReadOnlyList<FileChange>? changes = null, Severity? severity = null, bool? blocking = null, string? key = null) =>

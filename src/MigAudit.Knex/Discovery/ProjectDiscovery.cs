@@ -65,9 +65,10 @@ public static class ProjectDiscovery
         string? environment = null;
         MigrationSettings? settings = null;
         var sourceProblems = new List<SourceProblem>();
+        StaticValue? client = null;
         if (knexfilePath is not null)
         {
-            (knexfile, environment, settings) = ReadKnexfile(root, knexfilePath, options, evaluator, cache, notes, sourceProblems);
+            (knexfile, environment, settings, client) = ReadKnexfile(root, knexfilePath, options, evaluator, cache, notes, sourceProblems);
         }
         else if (options.Environment is not null)
         {
@@ -110,9 +111,12 @@ public static class ProjectDiscovery
                 $"a custom migrationSource ({Quoting.Printable(custom)}) decides which migrations Knex runs and in what order; migaudit does not follow it yet, so the list below is the folder listing Knex would use without it", KnexFails: false, Key: "migration-source"));
         }
 
+        var packageDirectory = knexfilePath is null ? root : NearestPackageDirectory(root, Path.GetDirectoryName(Path.GetFullPath(knexfilePath))!);
+        var dialect = DialectDetection.Detect(client, knexfile?.Path ?? "knexfile", packageDirectory);
         return new KnexProject
         {
             Root = root,
+            Dialect = dialect,
             Knexfile = knexfile,
             Environment = environment,
             Settings = settings,
@@ -185,7 +189,7 @@ public static class ProjectDiscovery
     public static bool IsInBuildOutput(string root, string path) =>
         ProjectFiles.Relative(root, path).Split('/').SkipLast(1).Any(ProjectFiles.BuildOutputDirectories.Contains);
 
-    private static (KnexfileInfo, string?, MigrationSettings) ReadKnexfile(string root, string path, DiscoveryOptions options, StaticEvaluator evaluator, ParsedModuleCache cache, List<string> notes, List<SourceProblem> problems)
+    private static (KnexfileInfo, string?, MigrationSettings, StaticValue?) ReadKnexfile(string root, string path, DiscoveryOptions options, StaticEvaluator evaluator, ParsedModuleCache cache, List<string> notes, List<SourceProblem> problems)
     {
         var relative = ProjectFiles.Relative(root, path);
         if (cache.File(Path.GetFullPath(path)).Problem is { } problem)
@@ -230,7 +234,7 @@ public static class ProjectDiscovery
                 $"{Quoting.Printable(relative)} builds its environments at run time (computed keys); migaudit assumed Knex's default migration settings (directory ./migrations beside the knexfile, table knex_migrations): pass --migrations DIR if the configuration says otherwise",
                 KnexFails: false, Key: "environment-unknown", Blocking: false));
             var assumed = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, null, ConfigSource.Knexfile, relative, notes) with { SourceLine = all.Line };
-            return (info, null, assumed);
+            return (info, null, assumed, null);
         }
         else
         {
@@ -246,7 +250,13 @@ public static class ProjectDiscovery
         var settings = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, config.Get("migrations"), ConfigSource.Knexfile, relative, notes)
             with
         { SourceLine = (config.Get("migrations") ?? config).Line };
-        return (info, environment, settings);
+        var client = config.Get("client") ?? config.Get("dialect");
+        if (client is not null && client.Line == 0)
+        {
+            client = client with { Line = config.Line };
+        }
+
+        return (info, environment, settings, client);
     }
 
     private static string ChooseEnvironment(string knexfile, List<string> environments, string? requested, List<string> notes)

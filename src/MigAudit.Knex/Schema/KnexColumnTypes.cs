@@ -86,6 +86,13 @@ public static class KnexColumnTypes
     /// </summary>
     public static string? TypeOf(string method, SqlDialect dialect, IReadOnlyList<StaticValue> args)
     {
+        if (dialect is SqlDialect.Unknown or SqlDialect.MSSQL or SqlDialect.Oracle)
+        {
+            // Not stated, or a dialect whose compiler the table does not cover: a type only when every covered dialect agrees.
+            var each = new[] { SqlDialect.PostgreSQL, SqlDialect.MySQL, SqlDialect.SQLite }.Select(d => TypeOf(method, d, args)).ToList();
+            return each.Any(t => t is null) ? null : each.Distinct().Count() == 1 ? each[0] : $"knex:{method}";
+        }
+
         var row = Table[method];
         var baseType = dialect switch
         {

@@ -205,6 +205,10 @@ public sealed partial class KnexSchemaInterpreter
                 case "alter":
                     alter = true;
                     break;
+                case "unsigned" when state.Dialect == SqlDialect.MySQL && !sqlType.EndsWith(" unsigned", StringComparison.Ordinal):
+                    // Knex writes "unsigned" only for MySQL; the other column compilers ignore it.
+                    sqlType += " unsigned";
+                    break;
             }
         }
 
@@ -297,6 +301,9 @@ public sealed partial class KnexSchemaInterpreter
 
 
     /// <summary>A column default as SQL: knex.raw('sql') is the SQL, knex.fn.now() is CURRENT_TIMESTAMP, values are literals.</summary>
+    /// <summary>How a default the replay cannot evaluate (read from the environment, computed) is shown: never as SQL.</summary>
+    public const string UnknownDefaultPrefix = "unknown (";
+
     private string DefaultText(Node node, Frame frame)
     {
         if (node is CallExpression { Callee: MemberExpression { Property: Identifier { Name: "raw" } } } raw && raw.Arguments.Count > 0 && Value(raw.Arguments[0], frame) is JsString sql)
@@ -315,7 +322,7 @@ public sealed partial class KnexSchemaInterpreter
             JsNumber n => n.ToString(),
             JsBoolean b => b.Value ? "true" : "false",
             JsNull => "NULL",
-            _ => frame.Scope.TextOf(node),
+            _ => UnknownDefaultPrefix + frame.Scope.TextOf(node).ReplaceLineEndings(" ") + ")",
         };
     }
 

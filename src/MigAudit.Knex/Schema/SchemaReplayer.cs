@@ -11,12 +11,13 @@ namespace MigAudit.Knex.Schema;
 /// parse ahead in parallel and drop each syntax tree after its step.
 /// </summary>
 /// <param name="initial">The schema the first step starts from (default: an empty database).</param>
-public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaModel? initial = null)
+/// <param name="dialect">The database Knex compiles for (the knexfile's client).</param>
+public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaModel? initial = null, SqlDialect dialect = SqlDialect.PostgreSQL)
 {
     public sealed record Input(string Name, string FullPath);
 
     private readonly StaticEvaluator evaluator = new(root, environment: null, cache);
-    private readonly SchemaState state = new(initial ?? SchemaModel.Empty);
+    private readonly SchemaState state = new(initial ?? SchemaModel.Empty, dialect);
     private readonly List<MigrationReplay> replays = [];
 
     public static SchemaReplay Replay(string root, IReadOnlyList<Input> migrations, ParsedModuleCache cache)
@@ -63,7 +64,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
         var downLine = 0;
         if (down is not null)
         {
-            var downState = new SchemaState(state.Current) { Migration = migration.Name, RecordProblems = false };
+            var downState = new SchemaState(state.Current, dialect) { Migration = migration.Name, RecordProblems = false };
             downCoverage = new KnexSchemaInterpreter(downState, evaluator, cache).Run(down, scope);
             downLine = ((Acornima.Ast.Node)down).Location.Start.Line;
             if (upCoverage.Complete && downCoverage.Complete && upCoverage.Total > 0)

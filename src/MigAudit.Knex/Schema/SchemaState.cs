@@ -301,9 +301,10 @@ public sealed class SchemaState(SchemaModel initial, SqlDialect dialect = SqlDia
             return;
         }
 
-        if (!HasTable(referencesTable) && referencesTable != table)
+        // SQLite checks foreign keys only when rows change, so it accepts one to a missing table; PostgreSQL and MySQL refuse it.
+        if (!HasTable(referencesTable) && referencesTable != table && Dialect is not (SqlDialect.SQLite or SqlDialect.Unknown))
         {
-            Problem(line, $"foreign key {table}({string.Join(", ", columns)}) references '{referencesTable}', which does not exist at this point (created later, or never): PostgreSQL refuses it");
+            Problem(line, $"foreign key {table}({string.Join(", ", columns)}) references '{referencesTable}', which does not exist at this point (created later, or never): {Dialect} refuses it");
         }
 
         var fk = new ForeignKeyModel

@@ -23,6 +23,8 @@ public sealed partial class RuleCatalogTests
             Assert.Contains("## Bad", text);
             Assert.Contains("## Good", text);
             Assert.Contains($"severity: {rule.Severity.ToString().ToLowerInvariant()}, blocking: {(rule.Blocking ? "yes" : "no")}", text);
+            var dialects = rule.Dialects.Count == Rule.AllDialects.Count ? "all databases" : string.Join(", ", rule.Dialects);
+            Assert.Contains($"## Dialects\n\nApplies to: {dialects}.\n", text.ReplaceLineEndings("\n"));
         }
     }
 }

@@ -1,0 +1,97 @@
+using System.Text.Json;
+using MigAudit.Core;
+using MigAudit.IO;
+using MigAudit.Knex.JavaScript;
+
+namespace MigAudit.Knex.Discovery;
+
+/// <summary>
+/// The dialect from the knexfile's client (knex's own names and its aliases), or, when the client is chosen at run
+/// time, from the database drivers package.json installs: Knex can only load a driver the project has.
+/// </summary>
+public static class DialectDetection
+{
+    /// <summary>Knex 3's client names and the aliases it accepts (pg, postgresql, sqlite), with their drivers.</summary>
+    public static SqlDialect? FromClientName(string client) => client.ToLowerInvariant() switch
+    {
+        // cockroachdb and redshift are Knex clients built on its PostgreSQL compiler.
+        "pg" or "postgres" or "postgresql" or "pgnative" or "pg-native" or "cockroachdb" or "redshift" => SqlDialect.PostgreSQL,
+        "mysql" or "mysql2" => SqlDialect.MySQL,
+        "sqlite3" or "sqlite" or "better-sqlite3" => SqlDialect.SQLite,
+        "mssql" => SqlDialect.MSSQL,
+        "oracledb" or "oracle" => SqlDialect.Oracle,
+        _ => null,
+    };
+
+    private static readonly Dictionary<string, SqlDialect> Drivers = new(StringComparer.Ordinal)
+    {
+        ["pg"] = SqlDialect.PostgreSQL,
+        ["pg-native"] = SqlDialect.PostgreSQL,
+        ["mysql"] = SqlDialect.MySQL,
+        ["mysql2"] = SqlDialect.MySQL,
+        ["sqlite3"] = SqlDialect.SQLite,
+        ["better-sqlite3"] = SqlDialect.SQLite,
+        ["@vscode/sqlite3"] = SqlDialect.SQLite,
+        ["tedious"] = SqlDialect.MSSQL,
+        ["oracledb"] = SqlDialect.Oracle,
+    };
+
+    /// <param name="client">The knexfile environment's client (or dialect) value, or null when there is no knexfile.</param>
+    /// <param name="packageDirectory">The folder of the package.json that installs knex's driver.</param>
+    public static DialectInfo Detect(StaticValue? client, string knexfile, string packageDirectory)
+    {
+        if (client is JsString named)
+        {
+            return FromClientName(named.Value) is { } dialect
+                ? new DialectInfo(dialect, named.Value, $"{knexfile}:{client.Line}, client '{Quoting.Printable(named.Value)}'", [])
+                : new DialectInfo(SqlDialect.Unknown, named.Value, $"{knexfile}:{client.Line}: client '{Quoting.Printable(named.Value)}' is not one of Knex's clients", []);
+        }
+
+        var drivers = InstalledDrivers(packageDirectory);
+        var possible = drivers.Select(d => Drivers[d]).Distinct().ToList();
+        var why = client is null or JsUndefined
+            ? "the knexfile sets no client"
+            : $"the client is chosen at run time ({knexfile}:{client.Line}: {Quoting.Printable(StaticValueText.Describe(client))})";
+        if (client is not null && client is not JsUndefined && client is not JsUnknown)
+        {
+            why = $"the client at {knexfile}:{client.Line} is not a client name ({Quoting.Printable(StaticValueText.Describe(client))})";
+        }
+
+        return possible.Count == 1
+            ? new DialectInfo(possible[0], null, $"{why}; {string.Join(" and ", drivers)} is the only database driver in package.json", [])
+            : new DialectInfo(SqlDialect.Unknown, null, possible.Count == 0 ? $"{why}, and package.json installs no database driver" : $"{why}; package.json installs drivers for {string.Join(", ", possible)}", possible);
+    }
+
+    private static List<string> InstalledDrivers(string directory)
+    {
+        var package = Path.Combine(directory, "package.json");
+        if (!File.Exists(package))
+        {
+            return [];
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(SafeRead.Text(package));
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return [];
+            }
+
+            var found = new List<string>();
+            foreach (var section in new[] { "dependencies", "devDependencies", "optionalDependencies", "peerDependencies" })
+            {
+                if (document.RootElement.TryGetProperty(section, out var dependencies) && dependencies.ValueKind == JsonValueKind.Object)
+                {
+                    found.AddRange(dependencies.EnumerateObject().Select(d => d.Name).Where(Drivers.ContainsKey));
+                }
+            }
+
+            return found.Distinct().Order(StringComparer.Ordinal).ToList();
+        }
+        catch (Exception error) when (error is JsonException or UnreadableFileException)
+        {
+            return [];
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+public sealed class ChainErrorRule : Rule
+{
+    public override string Id => "chain-error";
+    public override string Title => "Migration chain errors";
+    public override Severity Severity => Severity.High;
+    public override bool Blocking => true;
+    public override string Summary => "Run in Knex's order on an empty database, a migration works on a table or column that does not exist yet, creates one that exists, or references a table created later.";
+    public override string Impact => "knex migrate:latest fails on a fresh database (a new environment, CI, a disaster-recovery rebuild).";
+    public override int EffortPerFindingMinutes => 30;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        foreach (var replay in input.Schema.Migrations)
+        {
+            foreach (var (problem, ordinal) in replay.ChainProblems.Select((p, i) => (p, i)))
+            {
+                yield return Found(
+                    $"{replay.Migration} (line {problem.Line}): {problem.Message}. Replayed in Knex's order on an empty database, 'knex migrate:latest' fails here.",
+                    file: SchemaLocation.PathOf(input, replay.Migration),
+                    key: $"{replay.Migration}#{ordinal}",
+                    line: problem.Line,
+                    headline: $"{replay.Migration}:{problem.Line} — {problem.Message}",
+                    action: $"Fix the order or the statement in {replay.Migration} (line {problem.Line}) so the chain runs on an empty database");
+            }
+        }
+    }
+}

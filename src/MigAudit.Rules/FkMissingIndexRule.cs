@@ -1,0 +1,34 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+public sealed class FkMissingIndexRule : Rule
+{
+    public override string Id => "fk-missing-index";
+    public override RuleCategory Category => RuleCategory.ForeignKeys;
+    public override string Title => "Foreign keys without an index";
+    public override Severity Severity => Severity.Low;
+    // InnoDB creates an index for every foreign key that lacks one; PostgreSQL, SQLite, SQL Server and Oracle do not.
+    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL, SqlDialect.SQLite, SqlDialect.MSSQL, SqlDialect.Oracle];
+    public override bool Blocking => false;
+    public override string Summary => "The database does not index the referencing column of a foreign key by itself (MySQL's InnoDB does, so the rule skips MySQL).";
+    public override string Impact => "Joins on the key and every delete or update of a parent row scan the child table.";
+    public override int EffortPerFindingMinutes => 5;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        foreach (var table in input.Schema.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            foreach (var fk in table.ForeignKeys.Where(f => !SchemaLocation.HasLeadingIndex(table, f.Columns)))
+            {
+                yield return Found(
+                    $"{table.Name}{SchemaLocation.Columns(fk.Columns)} references {fk.ReferencesTable} but no index starts with {SchemaLocation.Columns(fk.Columns)}: {(input.Project.Dialect.Dialect == SqlDialect.Unknown ? "the database" : input.Project.Dialect.Dialect)} does not create one for a foreign key, so deletes on {fk.ReferencesTable} and joins scan {table.Name}.",
+                    file: SchemaLocation.PathOf(input, fk.Origin.Migration),
+                    key: $"{table.Name}({string.Join(",", fk.Columns)})->{fk.ReferencesTable}",
+                    line: fk.Origin.Line,
+                    headline: $"{table.Name}.{string.Join(",", fk.Columns)} -> {fk.ReferencesTable}",
+                    action: $"Add table.index([{string.Join(", ", fk.Columns.Select(c => $"'{c}'"))}]) on {table.Name} in a new migration");
+            }
+        }
+    }
+}

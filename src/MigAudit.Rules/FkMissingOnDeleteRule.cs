@@ -1,0 +1,32 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+public sealed class FkMissingOnDeleteRule : Rule
+{
+    public override string Id => "fk-missing-on-delete";
+    public override RuleCategory Category => RuleCategory.ForeignKeys;
+    public override string Title => "Foreign keys without onDelete";
+    public override Severity Severity => Severity.Low;
+    public override bool Blocking => false;
+    public override string Summary => "A foreign key does not say what happens when the referenced row is deleted (the database then uses NO ACTION).";
+    public override string Impact => "Deleting a parent row fails with a foreign-key violation wherever children exist; the intent (cascade, set null, restrict) is undocumented.";
+    public override int EffortPerFindingMinutes => 5;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        foreach (var table in input.Schema.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            foreach (var fk in table.ForeignKeys.Where(f => f.OnDelete is null))
+            {
+                yield return Found(
+                    $"{table.Name}{SchemaLocation.Columns(fk.Columns)} references {fk.ReferencesTable} without onDelete: deleting a {fk.ReferencesTable} row that has {table.Name} rows fails (NO ACTION).",
+                    file: SchemaLocation.PathOf(input, fk.Origin.Migration),
+                    key: $"{table.Name}({string.Join(",", fk.Columns)})->{fk.ReferencesTable}",
+                    line: fk.Origin.Line,
+                    headline: $"{table.Name}.{string.Join(",", fk.Columns)} -> {fk.ReferencesTable} ({fk.Origin.Migration}:{fk.Origin.Line})",
+                    action: $"Add .onDelete('CASCADE' | 'SET NULL' | 'RESTRICT') to {table.Name}.{string.Join(",", fk.Columns)} in a new migration");
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+public sealed class IrreversibleDownRule : Rule
+{
+    public override string Id => "irreversible-down";
+    public override string Title => "Downs that do not undo their up";
+    public override Severity Severity => Severity.Medium;
+    public override bool Blocking => false;
+    public override string Summary => "Replaying up then down does not give back the schema the up started from.";
+    public override string Impact => "knex migrate:rollback reports success but leaves tables, columns or indexes behind; running up again then fails.";
+    public override int EffortPerFindingMinutes => 20;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        // An empty down is empty-down's finding; this rule is about downs that do something, but not enough.
+        var emptyDowns = input.Migrations.Where(m => m.Module.Down is { IsEmpty: true }).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var replay in input.Schema.Migrations.Where(r => r.DownFailures.Count > 0))
+        {
+            // The first refused statement ends the rollback: Knex's transaction undoes the rest of the down with it.
+            var failure = replay.DownFailures[0];
+            yield return Found(
+                $"{replay.Migration}: its down fails at line {failure.Line}, after the up ran: {failure.Message}. 'knex migrate:rollback' stops there and undoes the rollback.",
+                file: SchemaLocation.PathOf(input, replay.Migration),
+                key: replay.Migration,
+                line: failure.Line,
+                headline: $"{replay.Migration}:{failure.Line}: the down fails — {failure.Message}",
+                action: $"Fix the down of {replay.Migration} (line {failure.Line}) so that it runs after its up");
+        }
+
+        foreach (var replay in input.Schema.Migrations.Where(r => r.DownFailures.Count == 0 && r.DownLeftovers.Count > 0 && !emptyDowns.Contains(r.Migration)))
+        {
+            yield return Found(
+                $"{replay.Migration}: after up then down, {string.Join("; ", replay.DownLeftovers)}.",
+                file: SchemaLocation.PathOf(input, replay.Migration),
+                key: replay.Migration,
+                line: replay.DownLine,
+                headline: $"{replay.Migration}: {string.Join("; ", replay.DownLeftovers)}",
+                action: $"Make the down of {replay.Migration} undo everything its up does ({replay.DownLeftovers[0]})");
+        }
+    }
+}

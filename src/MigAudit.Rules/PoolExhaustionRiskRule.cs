@@ -1,0 +1,40 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+public sealed class PoolExhaustionRiskRule : Rule
+{
+    /// <summary>PostgreSQL's default max_connections (100) minus superuser_reserved_connections (3).</summary>
+    public const int UsableConnections = 97;
+
+    public override string Id => "pool-exhaustion-risk";
+    public override RuleCategory Category => RuleCategory.Configuration;
+    public override string Title => "Connection pool exhaustion risk";
+    public override Severity Severity => Severity.Medium;
+    // Compares with PostgreSQL's default max_connections (100, 3 reserved for superusers).
+    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
+    public override bool Blocking => false;
+    public override string Summary => "The pool maxima of all clients add up close to or beyond PostgreSQL's default max_connections.";
+    public override string Impact => "Under load new connections are refused ('sorry, too many clients already').";
+    public override int EffortBaseMinutes => 30;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        var clients = input.Configuration.Clients.Where(c => c.Kind != ClientKind.KnexfileEnvironment || c == input.Configuration.MigrationClient).ToList();
+        var known = clients.Where(c => c.Production().Max.Number is not null).ToList();
+        var total = known.Sum(c => c.Production().Max.Number!.Value);
+        if (total <= UsableConnections * 0.8)
+        {
+            yield break;
+        }
+
+        var parts = string.Join(" + ", known.Select(c => $"{c.Production().Max.Number} ({c.Label})"));
+        yield return Found(
+            $"Pool maxima add up to {total} = {parts}, against {UsableConnections} usable connections on a default PostgreSQL (max_connections 100, 3 reserved for superusers). This assumes one process per client; every extra process or replica adds its pool again.",
+            file: known.OrderByDescending(c => c.Production().Max.Number).First().File,
+            key: "pool-total",
+            line: known.OrderByDescending(c => c.Production().Max.Number).First().Line,
+            action: "Lower the pool maxima or raise max_connections (or put PgBouncer in front) so that the sum over all processes stays below it",
+            severity: total > UsableConnections ? Severity.High : null);
+    }
+}

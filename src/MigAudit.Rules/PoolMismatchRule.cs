@@ -1,0 +1,48 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+public sealed class PoolMismatchRule : Rule
+{
+    public override string Id => "pool-mismatch";
+    public override RuleCategory Category => RuleCategory.Configuration;
+    public override string Title => "Pool configuration mismatch";
+    public override Severity Severity => Severity.Medium;
+    public override bool Blocking => false;
+    public override string Summary => "The application's pool differs from the knexfile environment migrations run with.";
+    public override string Impact => "Migrations and the application size and time out their connections differently: one may exhaust connections or time out where the other does not.";
+    public override int EffortBaseMinutes => 30;
+    public override int EffortPerFindingMinutes => 15;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        foreach (var (app, migrations) in Clients.AppVersusMigrations(input))
+        {
+            var mine = app.Production();
+            var theirs = migrations.Production();
+            var differences = mine.PoolSettings().Zip(theirs.PoolSettings())
+                .Where(pair => pair.First.Value != SettingValue.NotApplicable && pair.Second.Value != SettingValue.NotApplicable &&
+                               pair.First.Value.Known && pair.Second.Value.Known && !pair.First.Value.SameValueAs(pair.Second.Value))
+                .Select(pair => $"{pair.First.Name} {pair.First.Value.Text} vs {pair.Second.Value.Text}")
+                .ToList();
+            if (differences.Count == 0)
+            {
+                continue;
+            }
+
+            yield return Found(
+                $"{app.Label} builds its own {app.KindText()} while migrations use {migrations.Label}: {string.Join("; ", differences)} (application vs knexfile, production).",
+                file: app.File,
+                key: Clients.KeyOf(input, app),
+                line: app.Line,
+                headline: $"{app.Label}: {string.Join("; ", differences)}",
+                action: $"Use the knexfile as the source of truth in {app.File}: {Clients.SourceOfTruth(app, migrations)}",
+                related: [migrations.File],
+                changes:
+                [
+                    new FileChange(migrations.File, "source of truth", FileChangeGroup.Configuration),
+                    new FileChange(app.File, $"must align with {Path.GetFileName(migrations.File)}", FileChangeGroup.Configuration),
+                ]);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+public sealed class RedundantIndexRule : Rule
+{
+    public override string Id => "redundant-index";
+    public override RuleCategory Category => RuleCategory.Indexes;
+    public override string Title => "Redundant indexes";
+    public override Severity Severity => Severity.Low;
+    public override bool Blocking => false;
+    public override string Summary => "A non-unique index whose columns are a prefix of another index (or the primary key) on the same table.";
+    public override string Impact => "Every write maintains an index the planner never needs.";
+    public override int EffortPerFindingMinutes => 5;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        foreach (var table in input.Schema.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            var others = table.Indexes.Select(i => (i.Name, i.Columns)).ToList();
+            if (table.PrimaryKey.Count > 0)
+            {
+                others.Add(("primary key", table.PrimaryKey));
+            }
+
+            foreach (var index in table.Indexes.Where(i => !i.Unique))
+            {
+                var covering = others.FirstOrDefault(o => o.Name != index.Name && o.Columns.Count >= index.Columns.Count &&
+                                                          o.Columns.Take(index.Columns.Count).SequenceEqual(index.Columns));
+                if (covering.Name is null)
+                {
+                    continue;
+                }
+
+                yield return Found(
+                    $"Index {index.Name} on {table.Name}{SchemaLocation.Columns(index.Columns)} is covered by {covering.Name}{SchemaLocation.Columns(covering.Columns)}, which starts with the same columns.",
+                    file: SchemaLocation.PathOf(input, index.Origin.Migration),
+                    key: index.Name,
+                    line: index.Origin.Line,
+                    headline: $"{index.Name} (covered by {covering.Name})",
+                    action: $"Drop {index.Name} in a new migration");
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using MigAudit.Core;
+using MigAudit.Knex.Discovery;
+using MigAudit.Tests.Support;
+
+namespace MigAudit.Tests.Knex;
+
+/// <summary>The dialect read from the knexfile's client (or the installed driver), stated in every report, and no PostgreSQL claim on other databases.</summary>
+public sealed class DialectTests
+{
+    private static TempRepo ProjectWithClient(string client, string? packageJson = null)
+    {
+        var repo = new TempRepo();
+        repo.Write("knexfile.js", $"module.exports = {{\n  production: {{\n    client: {client},\n    connection: process.env.DATABASE_URL,\n  }},\n}};\n");
+        repo.Write("migrations/20250101000000_create_users.js", Audit.CreateTable("users"));
+        if (packageJson is not null)
+        {
+            repo.Write("package.json", packageJson);
+        }
+
+        repo.Commit();
+        return repo;
+    }
+
+    [Theory]
+    [InlineData("'pg'", SqlDialect.PostgreSQL)]
+    [InlineData("'postgresql'", SqlDialect.PostgreSQL)]
+    [InlineData("'postgres'", SqlDialect.PostgreSQL)]
+    [InlineData("'pgnative'", SqlDialect.PostgreSQL)]
+    [InlineData("'cockroachdb'", SqlDialect.PostgreSQL)]
+    [InlineData("'mysql'", SqlDialect.MySQL)]
+    [InlineData("'mysql2'", SqlDialect.MySQL)]
+    [InlineData("'sqlite3'", SqlDialect.SQLite)]
+    [InlineData("'sqlite'", SqlDialect.SQLite)]
+    [InlineData("'better-sqlite3'", SqlDialect.SQLite)]
+    [InlineData("'mssql'", SqlDialect.MSSQL)]
+    [InlineData("'oracledb'", SqlDialect.Oracle)]
+    public void Knex_client_names_and_aliases_give_the_dialect_with_the_line_they_are_read_from(string client, SqlDialect expected)
+    {
+        using var repo = ProjectWithClient(client);
+        var dialect = ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions()).Dialect;
+        Assert.Equal(expected, dialect.Dialect);
+        Assert.Equal(client.Trim('\''), dialect.Client);
+        Assert.Equal($"knexfile.js:3, client {client}", dialect.Source);
+    }
+
+    [Fact]
+    public void A_client_chosen_at_run_time_is_decided_by_the_only_driver_installed()
+    {
+        using var repo = ProjectWithClient("process.env.DB_CLIENT", """{ "dependencies": { "knex": "^3.1.0", "pg": "^8.13.0" } }""");
+        var dialect = ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions()).Dialect;
+        Assert.Equal(SqlDialect.PostgreSQL, dialect.Dialect);
+        Assert.Null(dialect.Client);
+        Assert.Equal("the client is chosen at run time (knexfile.js:3: unknown (process.env.DB_CLIENT)); pg is the only database driver in package.json", dialect.Source);
+    }
+
+    [Fact]
+    public void A_client_chosen_at_run_time_between_two_installed_drivers_is_unknown_and_postgresql_only_rules_do_not_run()
+    {
+        using var repo = ProjectWithClient("process.env.DB_CLIENT", """{ "dependencies": { "pg": "^8.13.0" }, "devDependencies": { "sqlite3": "^5.1.0" } }""");
+        var result = Audit.Run(repo.Root);
+        var dialect = result.Input.Project.Dialect;
+        Assert.Equal(SqlDialect.Unknown, dialect.Dialect);
+        Assert.Equal([SqlDialect.PostgreSQL, SqlDialect.SQLite], dialect.Possible);
+        Assert.Equal("unknown: the client is chosen at run time (knexfile.js:3: unknown (process.env.DB_CLIENT)); package.json installs drivers for PostgreSQL, SQLite", dialect.Describe());
+        Assert.Empty(result.Of("ssl-mismatch"));
+    }
+
+    [Fact]
+    public void A_client_that_is_not_one_of_knex_clients_is_unknown_and_says_so()
+    {
+        using var repo = ProjectWithClient("'postgress'");
+        var dialect = ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions()).Dialect;
+        Assert.Equal(SqlDialect.Unknown, dialect.Dialect);
+        Assert.Equal("knexfile.js:3: client 'postgress' is not one of Knex's clients", dialect.Source);
+    }
+
+    [Fact]
+    public async Task A_sqlite_project_is_described_with_sqlite_types_and_defaults_and_no_postgresql_claim()
+    {
+        using var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine("dialects", "sqlite"));
+        repo.Commit("fixture");
+
+        var text = await CliRunner.RunAsync("audit", repo.Root);
+        Assert.Contains("Database:    SQLite (knexfile.js:3, client 'better-sqlite3')", text.Stdout);
+        Assert.DoesNotContain("PostgreSQL", text.Stdout);
+        Assert.DoesNotContain("pg's default", text.Stdout);
+        Assert.Contains("  min:                  1 (default)", text.Stdout);
+        Assert.Contains("  max:                  1 (default)", text.Stdout);
+        Assert.Contains("  ssl:                  off (SQLite opens a local file)", text.Stdout);
+
+        var result = Audit.Run(repo.Root);
+        var notes = result.Input.Schema.Schema.Table("notes")!;
+        Assert.Equal(["id:integer", "author_id:integer", "score:float", "state:text"], notes.Columns.Select(c => $"{c.Name}:{c.Type}"));
+        var authors = result.Input.Schema.Schema.Table("authors")!;
+        Assert.Equal(["id"], authors.PrimaryKey);
+        Assert.Equal(["datetime", "datetime"], authors.Columns.Where(c => c.Name.EndsWith("_at", StringComparison.Ordinal)).Select(c => c.Type));
+
+        // SQLite does not index a foreign key's column by itself either: that claim holds there.
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal("fk-missing-index", finding.Rule);
+        Assert.Contains("SQLite does not create one for a foreign key", finding.Message);
+
+        var json = JsonDocument.Parse((await CliRunner.RunAsync("audit", repo.Root, "--format", "json")).Stdout).RootElement.GetProperty("dialect");
+        Assert.Equal("sqlite", json.GetProperty("name").GetString());
+        Assert.Equal("better-sqlite3", json.GetProperty("client").GetString());
+    }
+
+    [Fact]
+    public async Task A_mysql_project_gets_mysql_types_no_unindexed_foreign_key_claim_and_mediumtext_compiles()
+    {
+        using var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine("dialects", "mysql"));
+        repo.Commit("fixture");
+
+        var result = Audit.Run(repo.Root);
+        Assert.Empty(result.Findings);
+        Assert.True(result.Ready);
+        var customers = result.Input.Schema.Schema.Table("customers")!;
+        Assert.Equal(["id:int unsigned", "email:varchar(191)", "notes:mediumtext", "created_at:timestamp", "updated_at:timestamp"], customers.Columns.Select(c => $"{c.Name}:{c.Type}"));
+        var orders = result.Input.Schema.Schema.Table("orders")!;
+        Assert.Equal("enum('new', 'paid', 'shipped')", orders.Column("status")!.Type);
+        Assert.Equal("float(10, 2)", orders.Column("total")!.Type);
+        Assert.Equal("int unsigned", orders.Column("customer_id")!.Type);
+
+        var text = await CliRunner.RunAsync("audit", repo.Root);
+        Assert.Contains("Database:    MySQL (knexfile.js:3, client 'mysql2')", text.Stdout);
+        Assert.DoesNotContain("PostgreSQL", text.Stdout);
+        var schema = await CliRunner.RunAsync("schema", repo.Root);
+        Assert.StartsWith("Database: MySQL (knexfile.js:3, client 'mysql2')", schema.Stdout);
+    }
+
+    [Fact]
+    public void A_column_method_knex_cannot_compile_for_postgresql_is_a_chain_error_there()
+    {
+        using var repo = Audit.Project(("20250101000000_posts.js", """
+            exports.up = (knex) => knex.schema.createTable('posts', (t) => {
+              t.increments();
+              t.mediumtext('body');
+            });
+            exports.down = (knex) => knex.schema.dropTable('posts');
+            """));
+        var finding = Assert.Single(Audit.Run(repo.Root).Of("chain-error"));
+        Assert.Equal(3, finding.Line);
+        Assert.Contains("table.mediumtext('body'): Knex 3 cannot compile this column for PostgreSQL (it writes the type \"undefined\", which the database refuses, or throws while compiling); use table.specificType('body', '<type>')", finding.Message);
+    }
+}
