@@ -3,7 +3,27 @@ using System.Collections.Immutable;
 namespace MigAudit.Core;
 
 /// <summary>Where a schema object came from: the migration and line that created it.</summary>
-public sealed record Origin(string Migration, int Line);
+public sealed record Origin(string Migration, int Line)
+{
+    /// <summary>The replay's step counter when the object was made: later than an <see cref="Uncertainty"/> means known despite it.</summary>
+    public long Sequence { get; init; }
+}
+
+/// <summary>
+/// The statement that made part of the schema unknown: one the replay could not follow, or a condition it could not
+/// decide (whose branches disagree). What it may have touched is neither present nor absent for the rules.
+/// </summary>
+public sealed record Uncertainty(string Migration, int Line, string Reason)
+{
+    /// <summary>The reason a stand-in table has: a migration used it before any migration created it.</summary>
+    public const string CreatedOutside = "created outside the migrations (no earlier migration creates it)";
+
+    public bool IsCreatedOutside => Reason == CreatedOutside;
+
+    public long Sequence { get; init; }
+
+    public string Describe() => $"{Migration}:{Line}: {Reason}";
+}
 
 public sealed record ColumnModel
 {
@@ -54,6 +74,12 @@ public sealed record TableModel
     public bool HasUnnamedConstraints { get; init; }
     public required Origin Origin { get; init; }
 
+    /// <summary>
+    /// Set when a statement the replay could not follow may have changed the table: what it lists from before that
+    /// statement is not known to be there, and what it lacks is not known to be missing.
+    /// </summary>
+    public Uncertainty? Partial { get; init; }
+
     public ColumnModel? Column(string name) => Columns.FirstOrDefault(c => c.Name == name);
 }
 
@@ -71,6 +97,27 @@ public sealed record SchemaModel
     public ImmutableDictionary<string, string> IndexOwners { get; init; } = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
 
     public TableModel? Table(string name) => Tables.TryGetValue(name, out var table) ? table : null;
+
+    /// <summary>Tables whose existence is unknown: created or dropped on only one branch of an undecidable condition, or by SQL not read.</summary>
+    public ImmutableDictionary<string, Uncertainty> UnknownTables { get; init; } = ImmutableDictionary.Create<string, Uncertainty>(StringComparer.Ordinal);
+
+    /// <summary>Tables a migration dropped (or renamed away) and none re-created: known absent.</summary>
+    public ImmutableHashSet<string> Dropped { get; init; } = ImmutableHashSet.Create<string>(StringComparer.Ordinal);
+
+    /// <summary>A statement that could have touched any table: everything made before it is unknown.</summary>
+    public Uncertainty? Unknown { get; init; }
+
+    /// <summary>Why the table's contents are not all known (its own partial mark, or a schema-wide one after it was made), or null.</summary>
+    public Uncertainty? UncertaintyOf(TableModel table) =>
+        table.Partial is { } partial && (Unknown is null || partial.Sequence >= Unknown.Sequence) ? partial
+        : Unknown is { } unknown && table.Origin.Sequence < unknown.Sequence ? unknown
+        : table.Partial;
+
+    /// <summary>Whether a fact about the table made at <paramref name="origin"/> is known to hold now: no uncertainty reached the table since.</summary>
+    public bool Knows(TableModel table, Origin origin) => UncertaintyOf(table) is not { } uncertainty || origin.Sequence > uncertainty.Sequence;
+
+    /// <summary>Whether everything listed for the table, and everything it lacks, is known.</summary>
+    public bool IsKnown(TableModel table) => UncertaintyOf(table) is null;
 
     public SchemaModel With(TableModel table)
     {
@@ -111,6 +158,10 @@ public sealed record SchemaModel
     public SchemaModel Without(string table) => Tables.TryGetValue(table, out var previous)
         ? this with { Tables = Tables.Remove(table), IndexOwners = IndexOwners.RemoveRange(previous.Indexes.Select(i => i.Name)) }
         : this;
+
+    /// <summary>Every table whose contents are not all known, with why.</summary>
+    public IEnumerable<(TableModel Table, Uncertainty Why)> UncertainTables() =>
+        Tables.Values.Select(t => (Table: t, Why: UncertaintyOf(t))).Where(x => x.Why is not null).Select(x => (x.Table, x.Why!));
 }
 
 /// <summary>A statement the replay could not interpret: reported, never guessed.</summary>
@@ -118,6 +169,12 @@ public sealed record NotUnderstood(int Line, string Code, string Reason);
 
 /// <summary>A statement that fails on a fresh database when the chain runs in Knex order.</summary>
 public sealed record ChainProblem(int Line, string Message);
+
+/// <summary>A statement whose outcome the replay cannot decide, and the uncertainty that decides it.</summary>
+public sealed record UnknownOutcome(int Line, string Message, Uncertainty Because);
+
+/// <summary>A table a migration uses that no earlier migration creates: made by the application, a dump, or nobody.</summary>
+public sealed record ExternalTable(string Table, int Line, string Use);
 
 /// <summary>How much of one direction (up or down) of a migration the replay understood.</summary>
 public sealed record Coverage(int Understood, int Total, IReadOnlyList<NotUnderstood> Gaps)
@@ -154,6 +211,12 @@ public sealed record MigrationReplay
 
     /// <summary>Explicit index and unique declarations (builder calls and CREATE INDEX; not primary keys or FK constraints).</summary>
     public int IndexesDeclared { get; init; }
+
+    /// <summary>Statements of the up whose success the replay cannot decide (they would fail only if an unknown went one way).</summary>
+    public IReadOnlyList<UnknownOutcome> Unknowns { get; init; } = [];
+
+    /// <summary>Tables the up uses that no migration before it creates.</summary>
+    public IReadOnlyList<ExternalTable> ExternalTables { get; init; } = [];
 }
 
 public sealed record SchemaReplay

@@ -28,6 +28,9 @@ public static class JsonReport
         {
             name = t.Name,
             createdBy = t.Origin.Migration,
+
+            // Null when everything listed (and not listed) is known; else the statement after which it is not.
+            unknownSince = UncertaintyJson(replay.Schema.UncertaintyOf(t)),
             primaryKey = t.PrimaryKey,
             columns = t.Columns.Select(c => new { name = c.Name, type = c.Type, nullable = c.Nullable, @default = c.Default, createdBy = c.Origin.Migration }),
             indexes = t.Indexes.Select(i => new { name = i.Name, columns = i.Columns, unique = i.Unique, explicitName = i.ExplicitName, createdBy = i.Origin.Migration }),
@@ -45,7 +48,17 @@ public static class JsonReport
 
         // Migrations not replayed at all (unreadable or unparseable): without them the schema above is incomplete.
         skipped = replay.Migrations.Where(m => m.Skipped is not null).Select(m => new { migration = m.Migration, reason = m.Skipped }),
+
+        // Tables that may or may not exist, and the statement that made them so.
+        unknownTables = replay.Schema.UnknownTables.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new { name = t.Key, because = UncertaintyJson(t.Value) }),
+
+        // A statement that could have touched any table: everything made before it is unknown.
+        unknownSince = UncertaintyJson(replay.Schema.Unknown),
     };
+
+    private static object? UncertaintyJson(Uncertainty? uncertainty) => uncertainty is null
+        ? null
+        : new { migration = uncertainty.Migration, line = uncertainty.Line, reason = uncertainty.Reason };
 
     public static string RenderSchema(SchemaReplay replay, DialectInfo dialect) =>
         JsonSerializer.Serialize(new { schemaVersion = SchemaVersion, dialect = DialectJson(dialect), schema = SchemaJson(replay) }, Options);
@@ -217,6 +230,10 @@ public static class JsonReport
                 up = new { understood = m.Up.Understood, total = m.Up.Total },
                 down = new { understood = m.Down.Understood, total = m.Down.Total },
                 notUnderstood = m.Up.Gaps.Concat(m.Down.Gaps).Select(g => new { line = g.Line, code = g.Code, reason = g.Reason }),
+
+                // Statements whose success depends on something unknown, and tables used that no earlier migration creates.
+                unknownOutcomes = m.Unknowns.Select(u => new { line = u.Line, message = u.Message, because = UncertaintyJson(u.Because) }),
+                externalTables = m.ExternalTables.Select(e => new { table = e.Table, line = e.Line, use = e.Use }),
             }),
             suppressed = result.Suppressed,
             ignored = result.Ignored,

@@ -15,7 +15,10 @@ public static partial class SchemaReport
         output.Line();
         foreach (var table in replay.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
-            output.Line($"{table.Name}  (created by {table.Origin.Migration})", "bold");
+            var why = replay.Schema.UncertaintyOf(table);
+            output.Line(why is null ? $"{table.Name}  (created by {table.Origin.Migration})"
+                : why.IsCreatedOutside ? $"{table.Name}  (created outside the migrations; first used by {table.Origin.Migration}:{table.Origin.Line}; contents unknown)"
+                : $"{table.Name}  (created by {table.Origin.Migration}; partly unknown since {why.Describe()})", "bold");
             foreach (var column in table.Columns)
             {
                 var flags = (table.PrimaryKey.Contains(column.Name) ? " primary key" : string.Empty) + (column.Nullable ? string.Empty : " not null") +
@@ -34,6 +37,16 @@ public static partial class SchemaReport
             }
 
             output.Line();
+        }
+
+        foreach (var (name, why) in replay.Schema.UnknownTables.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            output.Line($"unknown whether table {name} exists: {why.Describe()}", "yellow");
+        }
+
+        if (replay.Schema.Unknown is { } everything)
+        {
+            output.Line($"unknown: everything made before {everything.Describe()}", "yellow");
         }
 
         var understood = replay.Migrations.Sum(m => m.Up.Understood);

@@ -86,7 +86,47 @@ internal static class SchemaSections
             output.Line($"  - ... and {partial.Count - 10} more (see --format json, 'coverage')");
         }
 
+        WriteUnknowns(output, replay);
         output.Line();
+    }
+
+    /// <summary>What the replay could not decide: the rules make no claim about it, and the report says so.</summary>
+    private static void WriteUnknowns(ReportConsole output, SchemaReplay replay)
+    {
+        var schema = replay.Schema;
+        var partialTables = schema.UncertainTables().Where(t => !t.Why.IsCreatedOutside).OrderBy(t => t.Table.Name, StringComparer.Ordinal).ToList();
+        var outcomes = replay.Migrations.SelectMany(m => m.Unknowns.Select(u => (m.Migration, Outcome: u))).ToList();
+        if (schema.Unknown is null && partialTables.Count == 0 && schema.UnknownTables.IsEmpty && outcomes.Count == 0)
+        {
+            return;
+        }
+
+        output.Line("Unknown (no rule makes a claim about it):");
+        if (schema.Unknown is { } everything)
+        {
+            output.Line($"  - everything made before {Quoting.Printable(everything.Describe())}", "yellow");
+        }
+
+        foreach (var (table, why) in partialTables.Take(10))
+        {
+            output.Line($"  - contents of {Quoting.Printable(table.Name)}, since {Quoting.Printable(why.Describe())}", "yellow");
+        }
+
+        foreach (var (table, why) in schema.UnknownTables.OrderBy(t => t.Key, StringComparer.Ordinal).Take(10))
+        {
+            output.Line($"  - whether {Quoting.Printable(table)} exists: {Quoting.Printable(why.Describe())}", "yellow");
+        }
+
+        foreach (var (migration, outcome) in outcomes.Take(10))
+        {
+            output.Line($"  - {Quoting.Printable(migration)}:{outcome.Line}: {Quoting.Printable(outcome.Message)} ({Quoting.Printable(outcome.Because.Describe())})", "yellow");
+        }
+
+        var more = Math.Max(0, partialTables.Count - 10) + Math.Max(0, schema.UnknownTables.Count - 10) + Math.Max(0, outcomes.Count - 10);
+        if (more > 0)
+        {
+            output.Line($"  - ... and {more} more (see --format json, 'schema' and 'coverage')");
+        }
     }
 
     private static void WriteGroups(ReportConsole output, AuditResult result, List<IGrouping<string, Finding>> groups)

@@ -17,7 +17,7 @@ public sealed class FkMissingOnDeleteRule : Rule
     {
         foreach (var table in input.Schema.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
-            foreach (var fk in table.ForeignKeys.Where(f => f.OnDelete is null))
+            foreach (var fk in table.ForeignKeys.Where(f => f.OnDelete is null && input.Schema.Schema.Knows(table, f.Origin)))
             {
                 yield return Found(
                     $"{table.Name}{SchemaLocation.Columns(fk.Columns)} references {fk.ReferencesTable} without onDelete: deleting a {fk.ReferencesTable} row that has {table.Name} rows fails (NO ACTION).",

@@ -14,6 +14,7 @@ public static class RuleCatalog
         new MissingUpRule(),
         new MissingDownRule(),
         new ChainErrorRule(),
+        new TableCreatedOutsideRule(),
         new EditedMigrationRule(),
         new LateMigrationRule(),
         new UntrackedMigrationRule(),

@@ -96,7 +96,7 @@ public static class DeletedMigrations
     private static Dictionary<string, string> ActiveUse(SchemaReplay replay)
     {
         var used = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var table in replay.Schema.Tables.Values)
+        foreach (var table in replay.Schema.Tables.Values.Where(t => t.Partial?.Reason != SchemaState.ExternalReason))
         {
             used.TryAdd(table.Name, $"an active migration creates it ({table.Origin.Migration})");
         }

@@ -142,13 +142,10 @@ public sealed partial class KnexSchemaInterpreter
 
                     break;
                 case "table" or "alterTable" when Text(args, 0, frame) is { } table:
-                    if (!state.HasTable(table))
-                    {
-                        state.Problems.Add(new ChainProblem(line, $"{link.Name}('{table}'): the table does not exist at this point"));
-                    }
-
+                    // On a table known not to exist, Knex's one ALTER TABLE fails as a whole: its columns are not replayed.
+                    var exists = state.Require(table, line, $"{link.Name}('{table}')") is not null;
                     Understood();
-                    if (args.Count > 1)
+                    if (exists && args.Count > 1)
                     {
                         TableCallback(args[1], table, creating: false, frame);
                     }

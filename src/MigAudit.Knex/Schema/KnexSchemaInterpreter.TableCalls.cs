@@ -22,7 +22,7 @@ public sealed partial class KnexSchemaInterpreter
 
         if (function is null)
         {
-            Gap(callback, frame, "table callback could not be followed");
+            Gap(callback, frame, "table callback could not be followed", table);
             return;
         }
 
@@ -41,7 +41,7 @@ public sealed partial class KnexSchemaInterpreter
         var links = chain.Links;
         if (links.Count == 0 || links[0].Arguments is null)
         {
-            Gap(chain.RootNode, frame, "table builder use not followed");
+            Gap(chain.RootNode, frame, "table builder use not followed", table);
             return;
         }
 
@@ -134,7 +134,7 @@ public sealed partial class KnexSchemaInterpreter
             return;
         }
 
-        Gap(first.Node, frame, $"table.{first.Name}() with these arguments is not followed by the replay");
+        Gap(first.Node, frame, $"table.{first.Name}() with these arguments is not followed by the replay", table);
     }
 
     private void Column(string table, Link type, List<Link> modifiers, Frame frame)
@@ -145,7 +145,7 @@ public sealed partial class KnexSchemaInterpreter
         var name = Text(args, 0, frame) ?? (increments && (args.Count == 0 || Value(args[0], frame) is JsUndefined or JsNull) ? "id" : null);
         if (name is null)
         {
-            Gap(type.Node, frame, "column name not statically known");
+            Gap(type.Node, frame, "column name not statically known", table);
             return;
         }
 
@@ -156,7 +156,7 @@ public sealed partial class KnexSchemaInterpreter
         {
             if (state.Dialect == SqlDialect.Unknown)
             {
-                Gap(type.Node, frame, $"the type Knex gives table.{type.Name}() depends on the database client, which is not known");
+                Gap(type.Node, frame, $"the type Knex gives table.{type.Name}() depends on the database client, which is not known", table);
                 return;
             }
 
@@ -248,7 +248,7 @@ public sealed partial class KnexSchemaInterpreter
         {
             if (reference.Table is null)
             {
-                Gap(type.Node, frame, "references() without a table");
+                Gap(type.Node, frame, "references() without a table", table);
                 return;
             }
 
@@ -265,6 +265,7 @@ public sealed partial class KnexSchemaInterpreter
         {
             total++;
             gaps.Add(new NotUnderstood(line, $"foreign({string.Join(", ", columns)})", "foreign() without a statically known references()/inTable()"));
+            state.MarkUnknown(state.NewUncertainty(line, "not followed by the replay: foreign() without a statically known references()/inTable()"), table);
             return;
         }
 

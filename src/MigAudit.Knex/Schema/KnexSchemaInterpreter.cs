@@ -38,23 +38,50 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
 
     private void Understood() => (understood, total) = (understood + 1, total + 1);
 
-    private void Gap(Node node, Frame frame, string reason)
+    /// <summary>
+    /// Code the replay cannot follow: counted as not understood, and what it may touch becomes unknown (the table
+    /// builder's table, or the whole schema when it cannot tell).
+    /// </summary>
+    private void Gap(Node node, Frame frame, string reason, string? table = null)
     {
         total++;
         var text = frame.Scope.TextOf(node).ReplaceLineEndings(" ");
-        gaps.Add(new NotUnderstood(node.Location.Start.Line, text.Length > 100 ? text[..100] + "…" : text, reason));
+        var line = node.Location.Start.Line;
+        gaps.Add(new NotUnderstood(line, text.Length > 100 ? text[..100] + "…" : text, reason));
+        state.MarkUnknown(state.NewUncertainty(line, $"not followed by the replay: {reason}"), table ?? OnlyTableUsed(node, frame));
     }
 
-    private void Body(IFunction function, Frame frame)
+    /// <summary>
+    /// The one table builder code uses when it uses no knex object and no database client (a helper given only the
+    /// builder can change only that table); null when it may reach further.
+    /// </summary>
+    private string? OnlyTableUsed(Node node, Frame frame)
     {
-        if (function.Body is BlockStatement block)
+        string? table = null;
+        var stack = new Stack<Node>([node]);
+        while (stack.TryPop(out var current))
         {
-            Statement(block, frame);
+            if (current is Identifier id)
+            {
+                switch (frame.Lookup(id.Name))
+                {
+                    case TableAlias alias when table is null || table == alias.Table:
+                        table = alias.Table;
+                        continue;
+                    case TableAlias or KnexAlias:
+                        return null;
+                    case null when frame.Scope.Bindings.ContainsKey(id.Name) && MentionsDatabase(id, frame):
+                        return null;
+                }
+            }
+
+            foreach (var child in current.ChildNodes)
+            {
+                stack.Push(child);
+            }
         }
-        else
-        {
-            Expression((Expression)function.Body, frame);
-        }
+
+        return table;
     }
 
     /// <summary>How a statement ends, as far as the replay can tell.</summary>
@@ -113,20 +140,13 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
 
                 return Flow.Normal;
             case IfStatement conditional:
-                switch (Condition(conditional.Test, frame))
+                return Condition(conditional.Test, frame) switch
                 {
-                    case true:
-                        return Statement(conditional.Consequent, frame);
-                    case false:
-                        return conditional.Alternate is null ? Flow.Normal : Statement(conditional.Alternate, frame);
-                    default:
-                        if (MentionsDatabase(conditional, frame))
-                        {
-                            Gap(conditional, frame, "condition not statically known");
-                        }
-
-                        return MayExit(conditional) ? Flow.Uncertain : Flow.Normal;
-                }
+                    true => Statement(conditional.Consequent, frame),
+                    false => conditional.Alternate is null ? Flow.Normal : Statement(conditional.Alternate, frame),
+                    _ => Branches(conditional.Test, frame, () => Statement(conditional.Consequent, frame),
+                        conditional.Alternate is null ? null : () => Statement(conditional.Alternate, frame)),
+                };
 
             case ForOfStatement loop:
                 return Loop(loop, frame);
@@ -284,7 +304,21 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
                         Expression(conditional.Alternate, frame);
                         break;
                     default:
-                        Gap(conditional, frame, "condition not statically known");
+                        Branches(conditional.Test, frame, () => Normal(() => Expression(conditional.Consequent, frame)), () => Normal(() => Expression(conditional.Alternate, frame)));
+                        break;
+                }
+
+                return;
+            case LogicalExpression { Operator: Operator.LogicalAnd or Operator.LogicalOr } logical when MentionsDatabase(logical.Right, frame):
+                // cond && knex.schema...(): the right side runs only when the left is truthy (falsy for ||).
+                var runsRight = Condition(logical.Left, frame) is { } left ? left == (logical.Operator == Operator.LogicalAnd) : (bool?)null;
+                switch (runsRight)
+                {
+                    case true:
+                        Expression(logical.Right, frame);
+                        break;
+                    case null:
+                        Branches(logical.Left, frame, () => Normal(() => Expression(logical.Right, frame)), null);
                         break;
                 }
 

@@ -52,9 +52,29 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
         state.Migration = migration.Name;
         state.ResetTouched();
         var problemsBefore = state.Problems.Count;
+        var unknownsBefore = state.Unknowns.Count;
+        var externalsBefore = state.ExternalTables.Count;
+        var resolvedBefore = state.ResolvedExternals.Count;
         var indexesBefore = state.IndexesDeclared;
         var upCoverage = up is null ? Coverage.None : new KnexSchemaInterpreter(state, evaluator, cache).Run(up, scope);
         var problems = state.Problems.Skip(problemsBefore).ToList();
+        var unknowns = state.Unknowns.Skip(unknownsBefore).ToList();
+        var externals = state.ExternalTables.Skip(externalsBefore).ToList();
+        foreach (var (earlier, use, createdBy) in state.ResolvedExternals.Skip(resolvedBefore).ToList())
+        {
+            // The stand-in the earlier use made was never really there: the down is judged against no table.
+            before = before.Without(use.Table);
+            if (externals.Remove(use))
+            {
+                // Used, then created, in this same migration.
+                problems.Add(UsedBeforeCreated(use, "it is created later in this migration"));
+            }
+            else
+            {
+                Resolve(earlier, use, createdBy);
+            }
+        }
+
         var named = state.Mentioned.Order(StringComparer.Ordinal).ToList();
         var qualified = state.SchemaQualified;
 
@@ -69,7 +89,11 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             downLine = ((Acornima.Ast.Node)down).Location.Start.Line;
             if (upCoverage.Complete && downCoverage.Complete && upCoverage.Total > 0)
             {
-                leftovers = Difference(before, downState.Current, [.. state.Touched, .. downState.Touched]);
+                // A table made outside the migrations is there before and after; what the up did to it is compared only
+                // when it was already there before this migration.
+                var judged = state.Touched.Concat(downState.Touched)
+                    .Where(t => before.Table(t) is not null || downState.Current.Table(t)?.Partial?.Reason != SchemaState.ExternalReason);
+                leftovers = Difference(before, downState.Current, judged);
                 downFailures = [.. downState.DownFailures];
             }
         }
@@ -85,10 +109,33 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             DownFailures = downFailures,
             DownLine = downLine,
             IndexesDeclared = state.IndexesDeclared - indexesBefore,
+            Unknowns = unknowns,
+            ExternalTables = externals,
             TablesNamed = named,
             SchemaQualified = qualified,
         });
     }
+
+    /// <summary>
+    /// A table an earlier migration used is created by a later one: on an empty database the earlier use fails there, so
+    /// it is a chain problem of that migration, not a table made outside the migrations.
+    /// </summary>
+    private void Resolve(string earlier, ExternalTable use, string createdBy)
+    {
+        var index = replays.FindLastIndex(r => r.Migration == earlier && r.ExternalTables.Contains(use));
+        if (index >= 0)
+        {
+            var replay = replays[index];
+            replays[index] = replay with
+            {
+                ChainProblems = [.. replay.ChainProblems, UsedBeforeCreated(use, $"a later migration, {createdBy}, creates it")],
+                ExternalTables = replay.ExternalTables.Where(e => e != use).ToList(),
+            };
+        }
+    }
+
+    private static ChainProblem UsedBeforeCreated(ExternalTable use, string creator) =>
+        new(use.Line, $"{use.Use}: table '{use.Table}' does not exist at this point; {creator}");
 
     private MigrationReplay Add(MigrationReplay replay)
     {

@@ -3,22 +3,46 @@ using MigAudit.Core;
 namespace MigAudit.Knex.Schema;
 
 /// <summary>
-/// The schema as the replay goes, with the checks PostgreSQL would make: a statement on a table or column that
-/// does not exist, a table created twice, or a foreign key to a table that does not exist yet is a chain problem.
+/// The schema as the replay goes, three-valued: what is known present, known absent, or unknown (with the statement
+/// that made it so). A statement fails (a chain problem) only on known facts; on unknown ones its outcome is recorded
+/// as unknown. The DDL operations are in SchemaState.Operations.cs.
 /// </summary>
-public sealed class SchemaState(SchemaModel initial, SqlDialect dialect = SqlDialect.PostgreSQL)
+public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect = SqlDialect.PostgreSQL)
 {
+    /// <summary>The reason given to a table no migration created before it was used.</summary>
+    public const string ExternalReason = Uncertainty.CreatedOutside;
+
+    // Global so that states forked for a down or a branch keep ordering facts after everything before them.
+    private static long sequence;
+
     /// <summary>The database Knex compiles for: column types and generated names follow it.</summary>
     public SqlDialect Dialect { get; } = dialect;
 
     public SchemaModel Current { get; private set; } = initial;
     public List<ChainProblem> Problems { get; } = [];
 
+    /// <summary>Statements whose success depends on something unknown.</summary>
+    public List<UnknownOutcome> Unknowns { get; } = [];
+
+    /// <summary>Tables used before any migration created them, still awaiting a creator (see <see cref="ResolvedExternals"/>).</summary>
+    public List<ExternalTable> ExternalTables { get; } = [];
+
+    /// <summary>Uses of a table made before a later migration created it: on an empty database they fail.</summary>
+    public List<(string Migration, ExternalTable Use, string CreatedBy)> ResolvedExternals { get; } = [];
+
+    private readonly Dictionary<string, List<(string Migration, ExternalTable Use)>> pendingExternals = new(StringComparer.Ordinal);
+
     /// <summary>Tables created, changed, renamed or dropped since the last <see cref="ResetTouched"/>: the only ones a down can have left different.</summary>
     public HashSet<string> Touched { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Every table a statement named since the last <see cref="ResetTouched"/>, whether or not it existed: created, changed, dropped, renamed or referenced by a foreign key.</summary>
     public HashSet<string> Mentioned { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Names of the tables changed, in order, so a fork knows what its branch touched without comparing whole schemas.</summary>
+    private readonly List<string> changeLog = [];
+
+    /// <summary>The undecidable conditions the replay is inside: a failure there is only possible, not certain.</summary>
+    private readonly Stack<Uncertainty> conditions = new();
 
     /// <summary>
     /// A statement since the last <see cref="ResetTouched"/> named a table in a schema (withSchema, or a qualified name in SQL).
@@ -39,17 +63,155 @@ public sealed class SchemaState(SchemaModel initial, SqlDialect dialect = SqlDia
     /// <summary>When false (down replay), chain problems are not recorded: a down is judged by what it leaves behind.</summary>
     public bool RecordProblems { get; set; } = true;
 
-    /// <summary>Statements of a down replay that PostgreSQL would refuse: knex migrate:rollback fails there.</summary>
+    /// <summary>Statements of a down replay that the database would refuse: knex migrate:rollback fails there.</summary>
     public List<ChainProblem> DownFailures { get; } = [];
 
-    private void Problem(int line, string message) =>
-        (RecordProblems ? Problems : DownFailures).Add(new ChainProblem(line, message));
+    private static long Next() => Interlocked.Increment(ref sequence);
 
-    public bool HasTable(string table) => Current.Table(table) is not null;
+    private Origin At(int line) => new(Migration, line) { Sequence = Next() };
 
-    public bool HasColumn(string table, string column) => Current.Table(table)?.Column(column) is not null;
+    public Uncertainty NewUncertainty(int line, string reason) => new(Migration, line, reason) { Sequence = Next() };
 
-    private Origin At(int line) => new(Migration, line);
+    private void Problem(int line, string message)
+    {
+        if (conditions.TryPeek(out var condition))
+        {
+            Unknowns.Add(new UnknownOutcome(line, message, condition));
+        }
+        else
+        {
+            (RecordProblems ? Problems : DownFailures).Add(new ChainProblem(line, message));
+        }
+    }
+
+    private void Unknown(int line, string message, Uncertainty because)
+    {
+        if (RecordProblems)
+        {
+            Unknowns.Add(new UnknownOutcome(line, message, because));
+        }
+    }
+
+    private void Changed(string table)
+    {
+        Touched.Add(table);
+        changeLog.Add(table);
+    }
+
+    /// <summary>Whether the table exists here: true, false, or null when unknown.</summary>
+    public bool? HasTable(string table) => Existence(table).State switch
+    {
+        TableState.Present => true,
+        TableState.Absent or TableState.NeverSeen => false,
+        _ => null,
+    };
+
+    /// <summary>Whether the column exists here: true, false, or null when unknown.</summary>
+    public bool? HasColumn(string table, string column)
+    {
+        var (state, model, _) = Existence(table);
+        if (state is TableState.Absent or TableState.NeverSeen)
+        {
+            return false;
+        }
+
+        if (model is null)
+        {
+            return null;
+        }
+
+        return model.Column(column) is { } found
+            ? Current.Knows(model, found.Origin) ? true : null
+            : Current.IsKnown(model) ? false : null;
+    }
+
+    private enum TableState
+    {
+        Present,
+
+        /// <summary>In the model, but a later unknown statement may have dropped it; or not in the model, but one may have created it.</summary>
+        Unknown,
+
+        /// <summary>Dropped (or renamed away) by a migration.</summary>
+        Absent,
+
+        /// <summary>No migration so far created it and nothing unknown could have.</summary>
+        NeverSeen,
+    }
+
+    private (TableState State, TableModel? Model, Uncertainty? Why) Existence(string name)
+    {
+        if (Current.Table(name) is { } table)
+        {
+            return Current.Unknown is { } unknown && table.Origin.Sequence < unknown.Sequence
+                ? (TableState.Unknown, table, unknown)
+                : (TableState.Present, table, null);
+        }
+
+        if (Current.UnknownTables.TryGetValue(name, out var why))
+        {
+            return (TableState.Unknown, null, why);
+        }
+
+        if (Current.Dropped.Contains(name))
+        {
+            return (TableState.Absent, null, null);
+        }
+
+        return Current.Unknown is { } schemaWide ? (TableState.Unknown, null, schemaWide) : (TableState.NeverSeen, null, null);
+    }
+
+    /// <summary>
+    /// What a statement the replay could not follow may have touched becomes unknown: the named table's contents, or
+    /// (table null) everything made before it.
+    /// </summary>
+    public void MarkUnknown(Uncertainty because, string? table)
+    {
+        if (table is null)
+        {
+            Current = Current with { Unknown = because };
+            return;
+        }
+
+        if (Current.Table(table) is { } model)
+        {
+            Changed(table);
+            Current = Current.With(model with { Partial = because });
+        }
+        else
+        {
+            changeLog.Add(table);
+            Current = Current with { UnknownTables = Current.UnknownTables.SetItem(table, because) };
+        }
+    }
+
+    /// <summary>A point to come back to, for replaying the other branch of an undecidable condition.</summary>
+    public readonly record struct Fork(SchemaModel Model, int ChangeLogLength);
+
+    public Fork Snapshot() => new(Current, changeLog.Count);
+
+    /// <summary>Returns to <paramref name="fork"/>'s schema, keeping the record of what changed since (for the merge).</summary>
+    public SchemaModel Restore(Fork fork)
+    {
+        var branch = Current;
+        Current = fork.Model;
+        return branch;
+    }
+
+    /// <summary>Continues from a branch's schema (the other branch left the function).</summary>
+    public void Replace(SchemaModel model) => Current = model;
+
+    /// <summary>Tables changed since the fork, in either branch.</summary>
+    public IEnumerable<string> ChangedSince(Fork fork) => changeLog.Skip(fork.ChangeLogLength).Distinct(StringComparer.Ordinal);
+
+    /// <summary>The schema after one of two branches ran, not knowing which: what they agree on stays known.</summary>
+    public void MergeBranches(Fork fork, SchemaModel first, SchemaModel second, Uncertainty because) =>
+        Current = SchemaMerge.Merge(first, second, ChangedSince(fork).ToList(), because);
+
+    /// <summary>Statements from here on run only if an undecidable condition goes one way: their failures are only possible.</summary>
+    public void EnterCondition(Uncertainty because) => conditions.Push(because);
+
+    public void LeaveCondition() => conditions.Pop();
 
     /// <summary>
     /// Knex's generated name (checked with knex's toString()): the table part lower-cased with '.' and '-' turned into
@@ -57,324 +219,4 @@ public sealed class SchemaState(SchemaModel initial, SqlDialect dialect = SqlDia
     /// </summary>
     public static string DefaultIndexName(string table, IEnumerable<string> columns, string suffix) =>
         $"{table.ToLowerInvariant().Replace('-', '_').Replace('.', '_')}_{string.Join('_', columns).ToLowerInvariant()}_{suffix}";
-
-    public void CreateTable(string name, bool ifNotExists, int line)
-    {
-        Mentioned.Add(name);
-        if (HasTable(name))
-        {
-            if (!ifNotExists)
-            {
-                Problem(line, $"createTable('{name}'): the table already exists at this point (\"relation \\\"{name}\\\" already exists\")");
-            }
-
-            return;
-        }
-
-        Touched.Add(name);
-        Current = Current.With(new TableModel { Name = name, Origin = At(line) });
-    }
-
-    public void DropTable(string name, bool ifExists, int line)
-    {
-        Mentioned.Add(name);
-        if (!HasTable(name))
-        {
-            if (!ifExists)
-            {
-                Problem(line, $"dropTable('{name}'): the table does not exist at this point");
-            }
-
-            return;
-        }
-
-        Touched.Add(name);
-        Current = Current.Without(name);
-    }
-
-    public void RenameTable(string from, string to, int line)
-    {
-        Mentioned.Add(from);
-        Mentioned.Add(to);
-        if (Current.Table(from) is not { } table)
-        {
-            Problem(line, $"renameTable('{from}', '{to}'): '{from}' does not exist at this point");
-            return;
-        }
-
-        Touched.Add(from);
-        Touched.Add(to);
-        Current = Current.Without(from).With(table with { Name = to });
-    }
-
-    private TableModel? Require(string table, int line, string what)
-    {
-        Mentioned.Add(table);
-        var found = Current.Table(table);
-        if (found is null)
-        {
-            Problem(line, $"{what}: table '{table}' does not exist at this point");
-        }
-
-        return found;
-    }
-
-    private void Update(TableModel table)
-    {
-        Touched.Add(table.Name);
-        Current = Current.With(table);
-    }
-
-    public void AddColumn(string table, string column, string type, bool nullable, string? defaultValue, int line, bool ifNotExists = false)
-    {
-        if (Require(table, line, $"add column {table}.{column}") is not { } model)
-        {
-            return;
-        }
-
-        if (model.Column(column) is not null)
-        {
-            if (!ifNotExists)
-            {
-                Problem(line, $"add column {table}.{column}: the column already exists");
-            }
-
-            return;
-        }
-
-        Update(model with { Columns = [.. model.Columns, new ColumnModel { Name = column, Type = type, Nullable = nullable, Default = defaultValue, Origin = At(line) }] });
-    }
-
-    public void AlterColumn(string table, string column, string? type, bool? nullable, string? defaultValue, bool dropDefault, int line)
-    {
-        if (Require(table, line, $"alter column {table}.{column}") is not { } model)
-        {
-            return;
-        }
-
-        if (model.Column(column) is not { } existing)
-        {
-            Problem(line, $"alter column {table}.{column}: the column does not exist at this point");
-            return;
-        }
-
-        var changed = existing with
-        {
-            Type = type ?? existing.Type,
-            Nullable = nullable ?? existing.Nullable,
-            Default = dropDefault ? null : defaultValue ?? existing.Default,
-        };
-        Update(model with { Columns = model.Columns.Select(c => c.Name == column ? changed : c).ToList() });
-    }
-
-    public void DropColumn(string table, string column, bool ifExists, int line)
-    {
-        if (Require(table, line, $"drop column {table}.{column}") is not { } model)
-        {
-            return;
-        }
-
-        if (model.Column(column) is null)
-        {
-            if (!ifExists)
-            {
-                Problem(line, $"drop column {table}.{column}: the column does not exist at this point");
-            }
-
-            return;
-        }
-
-        // PostgreSQL drops the indexes and constraints that use the column with it.
-        Update(model with
-        {
-            Columns = model.Columns.Where(c => c.Name != column).ToList(),
-            Indexes = model.Indexes.Where(i => !i.Columns.Contains(column)).ToList(),
-            ForeignKeys = model.ForeignKeys.Where(f => !f.Columns.Contains(column)).ToList(),
-            PrimaryKey = model.PrimaryKey.Contains(column) ? [] : model.PrimaryKey,
-
-            // The column's own CHECK (as PostgreSQL names it) goes with it; other checks may use several columns.
-            Checks = model.Checks.Where(c => c != $"{table}_{column}_check").ToList(),
-        });
-    }
-
-    public void RenameColumn(string table, string from, string to, int line)
-    {
-        if (Require(table, line, $"rename column {table}.{from}") is not { } model)
-        {
-            return;
-        }
-
-        if (model.Column(from) is null)
-        {
-            Problem(line, $"renameColumn('{from}', '{to}') on {table}: the column does not exist at this point");
-            return;
-        }
-
-        IReadOnlyList<string> Rename(IReadOnlyList<string> columns) => columns.Select(c => c == from ? to : c).ToList();
-        Update(model with
-        {
-            Columns = model.Columns.Select(c => c.Name == from ? c with { Name = to } : c).ToList(),
-            Indexes = model.Indexes.Select(i => i with { Columns = Rename(i.Columns) }).ToList(),
-            ForeignKeys = model.ForeignKeys.Select(f => f with { Columns = Rename(f.Columns) }).ToList(),
-            PrimaryKey = Rename(model.PrimaryKey),
-        });
-    }
-
-    public void SetPrimaryKey(string table, IReadOnlyList<string> columns, int line)
-    {
-        if (Require(table, line, $"primary key on {table}") is { } model)
-        {
-            MissingColumns(model, columns, line, "primary key");
-            Update(model with { PrimaryKey = columns });
-        }
-    }
-
-    public void DropPrimaryKey(string table, int line)
-    {
-        if (Require(table, line, $"drop primary key on {table}") is { } model)
-        {
-            Update(model with { PrimaryKey = [] });
-        }
-    }
-
-    /// <param name="explicitName">Whether the author wrote the name; by default, whenever a name is given.</param>
-    public void AddIndex(string table, IReadOnlyList<string> columns, bool unique, string? name, int line, bool ifNotExists = false, bool? explicitName = null)
-    {
-        IndexesDeclared++;
-        if (Require(table, line, $"{(unique ? "unique" : "index")} on {table}({string.Join(", ", columns)})") is not { } model)
-        {
-            return;
-        }
-
-        MissingColumns(model, columns, line, unique ? "unique" : "index");
-        var indexName = name ?? DefaultIndexName(table, columns, unique ? "unique" : "index");
-        if (Current.IndexOwners.ContainsKey(indexName))
-        {
-            if (!ifNotExists)
-            {
-                Problem(line, $"index '{indexName}' already exists (\"relation \\\"{indexName}\\\" already exists\")");
-            }
-
-            return;
-        }
-
-        Touched.Add(table);
-        Current = Current.WithIndex(table, new IndexModel { Name = indexName, Columns = columns, Unique = unique, ExplicitName = explicitName ?? name is not null, Origin = At(line) });
-    }
-
-    private void MissingColumns(TableModel model, IEnumerable<string> columns, int line, string what)
-    {
-        foreach (var column in columns.Where(c => model.Column(c) is null && !c.Contains('(', StringComparison.Ordinal)))
-        {
-            Problem(line, $"{what} on {model.Name}: column '{column}' does not exist at this point");
-        }
-    }
-
-    /// <summary>Drops an index by name (anywhere, as DROP INDEX does) or by table and columns (as Knex's dropIndex does).</summary>
-    public void DropIndex(string? table, IReadOnlyList<string>? columns, string? name, bool unique, bool ifExists, int line)
-    {
-        var indexName = name ?? (table is not null && columns is not null ? DefaultIndexName(table, columns, unique ? "unique" : "index") : null);
-        var owner = indexName is not null && Current.IndexOwners.TryGetValue(indexName, out var ownerName) ? Current.Table(ownerName) : null;
-        if (owner is null)
-        {
-            if (!ifExists)
-            {
-                // table.dropIndex('orders_created_desc') reads its argument as a column: Knex sends
-                // drop index "orders_orders_created_desc_index", and the index meant is never dropped.
-                var meant = name is null && columns is [var only] && Current.IndexOwners.ContainsKey(only) ? only : null;
-                Problem(line, meant is null
-                    ? $"drop index \"{indexName}\": no such index at this point"
-                    : $"drop index \"{indexName}\": no such index at this point; Knex reads the first argument of {(unique ? "dropUnique" : "dropIndex")} as column names, so '{meant}' is taken for a column: to drop the index {meant}, write table.{(unique ? "dropUnique" : "dropIndex")}([], '{meant}')");
-            }
-
-            return;
-        }
-
-        Update(owner with { Indexes = owner.Indexes.Where(i => i.Name != indexName).ToList() });
-    }
-
-    public void AddForeignKey(string table, IReadOnlyList<string> columns, string referencesTable, IReadOnlyList<string> referencesColumns, string? onDelete, string? onUpdate, string? name, int line)
-    {
-        Mentioned.Add(referencesTable);
-        if (Require(table, line, $"foreign key {table}({string.Join(", ", columns)})") is not { } model)
-        {
-            return;
-        }
-
-        // SQLite checks foreign keys only when rows change, so it accepts one to a missing table; PostgreSQL and MySQL refuse it.
-        if (!HasTable(referencesTable) && referencesTable != table && Dialect is not (SqlDialect.SQLite or SqlDialect.Unknown))
-        {
-            Problem(line, $"foreign key {table}({string.Join(", ", columns)}) references '{referencesTable}', which does not exist at this point (created later, or never): {Dialect} refuses it");
-        }
-
-        var fk = new ForeignKeyModel
-        {
-            Name = name ?? DefaultIndexName(table, columns, "foreign"),
-            Columns = columns,
-            ReferencesTable = referencesTable,
-            ReferencesColumns = referencesColumns,
-            OnDelete = onDelete,
-            OnUpdate = onUpdate,
-            Origin = At(line),
-        };
-        Update(model with { ForeignKeys = [.. model.ForeignKeys, fk] });
-    }
-
-    public void DropForeignKey(string table, IReadOnlyList<string>? columns, string? name, int line)
-    {
-        if (Require(table, line, $"drop foreign key on {table}") is not { } model)
-        {
-            return;
-        }
-
-        var fkName = name ?? DefaultIndexName(table, columns ?? [], "foreign");
-        if (model.ForeignKeys.All(f => f.Name != fkName))
-        {
-            Problem(line, $"drop foreign key '{fkName}' on {table}: no such foreign key at this point");
-            return;
-        }
-
-        Update(model with { ForeignKeys = model.ForeignKeys.Where(f => f.Name != fkName).ToList() });
-    }
-
-    /// <summary>ALTER TABLE ... DROP CONSTRAINT: a foreign key, a unique constraint or the primary key.</summary>
-    public void DropConstraint(string table, string name, bool ifExists, int line)
-    {
-        if (Require(table, line, $"drop constraint {name} on {table}") is not { } model)
-        {
-            return;
-        }
-
-        if (model.ForeignKeys.Any(f => f.Name == name))
-        {
-            Update(model with { ForeignKeys = model.ForeignKeys.Where(f => f.Name != name).ToList() });
-        }
-        else if (model.Indexes.Any(i => i.Name == name))
-        {
-            Update(model with { Indexes = model.Indexes.Where(i => i.Name != name).ToList() });
-        }
-        else if (model.Checks.Contains(name))
-        {
-            Update(model with { Checks = model.Checks.Where(c => c != name).ToList() });
-        }
-        else if (name == $"{table}_pkey")
-        {
-            Update(model with { PrimaryKey = [] });
-        }
-        else if (!ifExists && !model.HasUnnamedConstraints)
-        {
-            Problem(line, $"drop constraint '{name}' on {table}: no such constraint at this point");
-        }
-    }
-
-    /// <summary>A CHECK or EXCLUDE constraint; <paramref name="name"/> null when PostgreSQL picks a name the replay does not derive.</summary>
-    public void AddCheck(string table, string? name, int line)
-    {
-        if (Require(table, line, $"check constraint on {table}") is not { } model)
-        {
-            return;
-        }
-
-        Update(name is null ? model with { HasUnnamedConstraints = true } : model with { Checks = [.. model.Checks, name] });
-    }
 }

@@ -42,10 +42,80 @@ public static class SqlDdlReader
             {
                 var text = string.Join(' ', statement.Split((char[])['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
                 gaps.Add(new NotUnderstood(line, text.Length > 120 ? text[..120] + "…" : text, reason));
+                if (Reach(tokens) is { ChangesTables: true } reach)
+                {
+                    state.MarkUnknown(state.NewUncertainty(line, $"SQL not read by migaudit ({(text.Length > 60 ? text[..60] + "…" : text)})"), reach.Table);
+                }
             }
         }
 
         return (total, gaps);
+    }
+
+    // Objects the schema model does not hold: creating, altering or dropping them (without CASCADE) leaves tables as they were.
+    private static readonly HashSet<string> OtherObjects = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "VIEW", "MATERIALIZED", "FUNCTION", "PROCEDURE", "TRIGGER", "TYPE", "SEQUENCE", "ROLE", "USER", "GROUP", "POLICY", "RULE", "DOMAIN",
+        "AGGREGATE", "OPERATOR", "COLLATION", "EXTENSION", "SCHEMA", "PUBLICATION", "SUBSCRIPTION", "EVENT", "LANGUAGE", "CAST", "SERVER",
+        "STATISTICS", "CONVERSION", "TEXT", "DEFAULT",
+    };
+
+    /// <summary>
+    /// What a statement the reader did not understand may have changed: no table (a view, function, trigger...), one
+    /// table (ALTER TABLE t ..., CREATE INDEX ... ON t, CREATE TABLE t AS ...), or any table (null table).
+    /// </summary>
+    private static (bool ChangesTables, string? Table) Reach(List<string> tokens)
+    {
+        bool Word(int i, params string[] words) => i < tokens.Count && words.Any(w => string.Equals(tokens[i], w, StringComparison.OrdinalIgnoreCase));
+        string Name(int i)
+        {
+            // The last part of a qualified name, as the model keys tables.
+            while (i + 2 < tokens.Count && tokens[i + 1] == ".")
+            {
+                i += 2;
+            }
+
+            return tokens[i].StartsWith('\u0001') ? tokens[i][1..] : tokens[i].ToLowerInvariant();
+        }
+
+        if (tokens.Any(t => string.Equals(t, "CASCADE", StringComparison.OrdinalIgnoreCase)))
+        {
+            return (true, null);
+        }
+
+        if (Word(0, "CREATE", "ALTER", "DROP", "COMMENT"))
+        {
+            var i = 1;
+            while (Word(i, "OR", "REPLACE", "TEMP", "TEMPORARY", "UNLOGGED", "GLOBAL", "LOCAL", "CONSTRAINT", "RECURSIVE", "TRUSTED", "PROCEDURAL"))
+            {
+                i++;
+            }
+
+            if (Word(i, "TABLE"))
+            {
+                i++;
+                while (Word(i, "IF", "NOT", "EXISTS", "ONLY"))
+                {
+                    i++;
+                }
+
+                return i < tokens.Count ? (true, Name(i)) : (true, null);
+            }
+
+            if (Word(i, "UNIQUE", "INDEX"))
+            {
+                var on = tokens.FindIndex(i, t => string.Equals(t, "ON", StringComparison.OrdinalIgnoreCase));
+                var at = on + 1 + (Word(on + 1, "ONLY") ? 1 : 0);
+                return on >= 0 && at < tokens.Count ? (true, Name(at)) : (true, null);
+            }
+
+            if (Word(i, [.. OtherObjects]))
+            {
+                return (false, null);
+            }
+        }
+
+        return (true, null);
     }
 
     private static List<string> SplitStatements(string sql)
@@ -290,7 +360,7 @@ public static class SqlDdlReader
                 return "CREATE TABLE without a column list (AS, PARTITION OF...) is not read by migaudit";
             }
 
-            var existed = state.HasTable(table);
+            var existed = state.HasTable(table) == true;
             state.CreateTable(table, ifNotExists, line);
             if (existed && ifNotExists)
             {
@@ -588,7 +658,7 @@ public static class SqlDdlReader
             var ifExists = Accept("IF", "EXISTS");
             Accept("ONLY");
             var table = Name();
-            if (ifExists && !state.HasTable(table))
+            if (ifExists && state.HasTable(table) == false)
             {
                 return null;
             }

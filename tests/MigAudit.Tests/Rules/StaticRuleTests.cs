@@ -26,6 +26,7 @@ public sealed class StaticRuleTests
     [InlineData("unparseable-migration")]
     [InlineData("ignored-migration-file")]
     [InlineData("chain-error")]
+    [InlineData("table-created-outside")]
     [InlineData("irreversible-down")]
     [InlineData("fk-missing-on-delete")]
     [InlineData("fk-missing-index")]
@@ -200,7 +201,8 @@ public sealed class StaticRuleTests
     }
 
     [Theory]
-    [InlineData("chain-error", "migrations/20250101000000_create_posts.js", 4, "references 'users', which does not exist at this point")]
+    [InlineData("chain-error", "migrations/20250101000000_create_posts.js", 4, "referenced by foreign key posts(user_id): table 'users' does not exist at this point; a later migration, 20250102000000_create_users.js, creates it")]
+    [InlineData("table-created-outside", "migrations/20250102000000_add_avatar.js", 2, "alterTable('users') needs table 'users', which no earlier migration creates (1 later migration uses it too)")]
     [InlineData("irreversible-down", "migrations/20250101000000_create_tags.js", 12, "table tag_aliases is left behind")]
     [InlineData("fk-missing-on-delete", "migrations/20250102000000_create_posts.js", 4, "posts(user_id) references users without onDelete")]
     [InlineData("fk-missing-index", "migrations/20250102000000_create_posts.js", 5, "no index starts with (user_id)")]

@@ -57,7 +57,7 @@ public sealed class ControlFlowTests
     }
 
     [Fact]
-    public void An_undecidable_early_return_leaves_the_rest_unknown_not_replayed()
+    public void An_undecidable_early_return_makes_what_follows_it_unknown_not_replayed_as_certain()
     {
         using var repo = Audit.Project(("20250101000000_cloud.js", """
             exports.up = async (knex) => {
@@ -68,10 +68,13 @@ public sealed class ControlFlowTests
             exports.down = async () => {};
             """));
         var result = Audit.Run(repo.Root);
-        Assert.Equal(["always"], result.Input.Schema.Schema.Tables.Keys);
-        var gap = Assert.Single(result.Input.Schema.Migrations[0].Up.Gaps);
-        Assert.Equal(4, gap.Line);
-        Assert.Equal("runs only if an earlier return or throw, behind a condition not statically known, is not taken", gap.Reason);
+        var schema = result.Input.Schema.Schema;
+        Assert.Equal(["always"], schema.Tables.Keys);
+        Assert.True(schema.IsKnown(schema.Table("always")!));
+        var why = Assert.Single(schema.UnknownTables, t => t.Key == "cloud_only").Value;
+        Assert.Equal(3, why.Line);
+        Assert.Equal("depends on a condition not statically known (!process.env.CLOUD)", why.Reason);
+        Assert.True(result.Input.Schema.Migrations[0].Up.Complete);
     }
 
     [Fact]

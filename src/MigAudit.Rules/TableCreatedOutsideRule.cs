@@ -1,0 +1,39 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+/// <summary>
+/// A table the migrations use (alter, drop, rename, reference) that no migration creates. One finding per table, at the
+/// first migration that needs it, instead of a chain error for every statement: the application, a SQL dump or a
+/// hand-run script may create it, which migaudit cannot see; what it can say is that the migrations alone cannot.
+/// </summary>
+public sealed class TableCreatedOutsideRule : Rule
+{
+    public override string Id => "table-created-outside";
+    public override string Title => "Tables created outside the migrations";
+    public override Severity Severity => Severity.Medium;
+    public override bool Blocking => false;
+    public override string Summary => "A migration uses a table that no migration creates: a database built only by the migrations does not have it.";
+    public override string Impact => "knex migrate:latest on an empty database (CI, a new environment) fails at the first migration that needs the table, unless something else creates it first.";
+    public override int EffortPerFindingMinutes => 20;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var replay in input.Schema.Migrations)
+        {
+            foreach (var external in replay.ExternalTables.Where(e => seen.Add(e.Table)))
+            {
+                var later = input.Schema.Migrations.SkipWhile(m => m != replay).Skip(1).Count(m => m.TablesNamed.Contains(external.Table));
+                yield return Found(
+                    $"{replay.Migration} (line {external.Line}): {external.Use} needs table '{external.Table}', which no earlier migration creates{(later > 0 ? $" ({later} later migration{(later == 1 ? " uses" : "s use")} it too)" : string.Empty)}. " +
+                    "On an empty database 'knex migrate:latest' fails here unless the application, a dump or a script creates the table before the migrations run.",
+                    file: SchemaLocation.PathOf(input, replay.Migration),
+                    line: external.Line,
+                    key: external.Table,
+                    headline: $"{external.Table} (first needed by {replay.Migration}:{external.Line})",
+                    action: $"Create '{external.Table}' in a migration that runs before {replay.Migration} (createTableIfNotExists keeps existing databases as they are), or document what creates it");
+            }
+        }
+    }
+}
