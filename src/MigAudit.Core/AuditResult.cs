@@ -110,4 +110,11 @@ public sealed record AuditResult
 }
 
 /// <summary>A migration's up replayed a second time. <paramref name="Understood"/> is false when part of it could not be followed.</summary>
-public sealed record RerunReplay(bool Understood, IReadOnlyList<ChainProblem> Problems);
+public sealed record RerunReplay(bool Understood, IReadOnlyList<ChainProblem> Problems)
+{
+    /// <summary>Statements of the second run whose success depends on something the replay does not know.</summary>
+    public IReadOnlyList<UnknownOutcome> Unknowns { get; init; } = [];
+
+    /// <summary>Fully followed, and fails nowhere on known facts with nothing left undecided.</summary>
+    public bool Harmless => Understood && Problems.Count == 0 && Unknowns.Count == 0;
+}

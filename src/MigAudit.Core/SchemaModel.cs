@@ -80,6 +80,9 @@ public sealed record TableModel
     /// </summary>
     public Uncertainty? Partial { get; init; }
 
+    /// <summary>Set when index SQL the replay could not read ran on the table: its columns are known, its indexes are not.</summary>
+    public Uncertainty? PartialIndexes { get; init; }
+
     public ColumnModel? Column(string name) => Columns.FirstOrDefault(c => c.Name == name);
 }
 
@@ -116,8 +119,22 @@ public sealed record SchemaModel
     /// <summary>Whether a fact about the table made at <paramref name="origin"/> is known to hold now: no uncertainty reached the table since.</summary>
     public bool Knows(TableModel table, Origin origin) => UncertaintyOf(table) is not { } uncertainty || origin.Sequence > uncertainty.Sequence;
 
+    /// <summary>Whether the table is known to exist: nothing that could have dropped it came after it was made.</summary>
+    public bool ExistenceKnown(TableModel table) =>
+        table.Partial?.IsCreatedOutside != true && (Unknown is null || table.Origin.Sequence > Unknown.Sequence);
+
     /// <summary>Whether everything listed for the table, and everything it lacks, is known.</summary>
-    public bool IsKnown(TableModel table) => UncertaintyOf(table) is null;
+    public bool IsKnown(TableModel table) => UncertaintyOf(table) is null && table.PartialIndexes is null;
+
+    /// <summary>Why the table's indexes are not all known, or null.</summary>
+    public Uncertainty? IndexUncertaintyOf(TableModel table) =>
+        UncertaintyOf(table) is { } whole && (table.PartialIndexes is null || whole.Sequence >= table.PartialIndexes.Sequence) ? whole : table.PartialIndexes;
+
+    /// <summary>Whether an index made at <paramref name="origin"/> is known to be there now.</summary>
+    public bool KnowsIndex(TableModel table, Origin origin) => IndexUncertaintyOf(table) is not { } uncertainty || origin.Sequence > uncertainty.Sequence;
+
+    /// <summary>Whether the table's indexes (and their absence) are all known.</summary>
+    public bool IndexesKnown(TableModel table) => IndexUncertaintyOf(table) is null;
 
     public SchemaModel With(TableModel table)
     {

@@ -189,7 +189,7 @@ public static class Auditor
             if (byPath.TryGetValue(rename.NewPath, out var listed))
             {
                 var again = new SchemaReplayer(project.Root, cache, schema.Schema, project.Dialect.Dialect).Step(new SchemaReplayer.Input(listed.Name, listed.FullPath));
-                reruns[rename.NewName] = new RerunReplay(again.Up.Complete && again.Up.Total > 0, again.ChainProblems);
+                reruns[rename.NewName] = new RerunReplay(again.Up.Complete && again.Up.Total > 0, again.ChainProblems) { Unknowns = again.Unknowns };
             }
         }
 

@@ -218,16 +218,19 @@ public static class Verifier
         };
     }
 
-    /// <summary>Where the static replay's model disagrees with the real schema: how we learn what the replay still misses.</summary>
+    /// <summary>
+    /// Where the static replay's model disagrees with the real schema: how we learn what the replay still misses. Only
+    /// what the replay says it knows is compared; what it marks unknown is neither present nor absent.
+    /// </summary>
     public static IReadOnlyList<string> CompareWithStatic(SchemaModel model, SchemaSnapshot real)
     {
         var differences = new List<string>();
-        foreach (var table in real.Tables.Keys.Where(t => model.Table(t) is null).Order(StringComparer.Ordinal))
+        foreach (var table in real.Tables.Keys.Where(t => model.Table(t) is null && model.Unknown is null && !model.UnknownTables.ContainsKey(t)).Order(StringComparer.Ordinal))
         {
             differences.Add($"table {table} exists in the database but not in the static model");
         }
 
-        foreach (var table in model.Tables.Keys.Where(t => !real.Tables.ContainsKey(t)).Order(StringComparer.Ordinal))
+        foreach (var table in model.Tables.Values.Where(t => !real.Tables.ContainsKey(t.Name) && model.ExistenceKnown(t)).Select(t => t.Name).Order(StringComparer.Ordinal))
         {
             differences.Add($"table {table} is in the static model but not in the database");
         }
@@ -235,15 +238,23 @@ public static class Verifier
         foreach (var (name, table) in model.Tables.Where(t => real.Tables.ContainsKey(t.Key)).OrderBy(t => t.Key, StringComparer.Ordinal))
         {
             var realColumns = real.Tables[name].Columns.Select(c => c.Split(' ')[0]).ToHashSet(StringComparer.Ordinal);
-            var modelColumns = table.Columns.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
-            differences.AddRange(realColumns.Except(modelColumns).Order(StringComparer.Ordinal).Select(c => $"column {name}.{c} exists in the database but not in the static model"));
+            var modelColumns = table.Columns.Where(c => model.Knows(table, c.Origin)).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            if (model.UncertaintyOf(table) is null)
+            {
+                differences.AddRange(realColumns.Except(table.Columns.Select(c => c.Name)).Order(StringComparer.Ordinal).Select(c => $"column {name}.{c} exists in the database but not in the static model"));
+            }
+
             differences.AddRange(modelColumns.Except(realColumns).Order(StringComparer.Ordinal).Select(c => $"column {name}.{c} is in the static model but not in the database"));
             var realIndexes = real.Tables[name].Indexes.Select(i => i.Split(':')[0]).Where(i => !i.EndsWith("_pkey", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
-            var modelIndexes = table.Indexes.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
-            differences.AddRange(realIndexes.Except(modelIndexes).Order(StringComparer.Ordinal).Select(i => $"index {i} on {name} exists in the database but not in the static model"));
+            var modelIndexes = table.Indexes.Where(i => model.KnowsIndex(table, i.Origin)).Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+            if (model.IndexesKnown(table))
+            {
+                differences.AddRange(realIndexes.Except(table.Indexes.Select(i => i.Name)).Order(StringComparer.Ordinal).Select(i => $"index {i} on {name} exists in the database but not in the static model"));
+            }
+
             differences.AddRange(modelIndexes.Except(realIndexes).Order(StringComparer.Ordinal).Select(i => $"index {i} on {name} is in the static model but not in the database"));
             var realForeignKeys = real.Tables[name].Constraints.Count(c => c.Contains("FOREIGN KEY", StringComparison.Ordinal));
-            if (realForeignKeys != table.ForeignKeys.Count)
+            if (model.IsKnown(table) && realForeignKeys != table.ForeignKeys.Count)
             {
                 differences.Add($"{name} has {realForeignKeys} foreign keys in the database, {table.ForeignKeys.Count} in the static model");
             }

@@ -31,6 +31,7 @@ public static class JsonReport
 
             // Null when everything listed (and not listed) is known; else the statement after which it is not.
             unknownSince = UncertaintyJson(replay.Schema.UncertaintyOf(t)),
+            indexesUnknownSince = UncertaintyJson(replay.Schema.IndexUncertaintyOf(t)),
             primaryKey = t.PrimaryKey,
             columns = t.Columns.Select(c => new { name = c.Name, type = c.Type, nullable = c.Nullable, @default = c.Default, createdBy = c.Origin.Migration }),
             indexes = t.Indexes.Select(i => new { name = i.Name, columns = i.Columns, unique = i.Unique, explicitName = i.ExplicitName, createdBy = i.Origin.Migration }),

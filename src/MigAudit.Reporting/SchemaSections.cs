@@ -96,7 +96,8 @@ internal static class SchemaSections
         var schema = replay.Schema;
         var partialTables = schema.UncertainTables().Where(t => !t.Why.IsCreatedOutside).OrderBy(t => t.Table.Name, StringComparer.Ordinal).ToList();
         var outcomes = replay.Migrations.SelectMany(m => m.Unknowns.Select(u => (m.Migration, Outcome: u))).ToList();
-        if (schema.Unknown is null && partialTables.Count == 0 && schema.UnknownTables.IsEmpty && outcomes.Count == 0)
+        var indexOnly = schema.Tables.Values.Where(t => schema.UncertaintyOf(t) is null && t.PartialIndexes is not null).OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        if (schema.Unknown is null && partialTables.Count == 0 && indexOnly.Count == 0 && schema.UnknownTables.IsEmpty && outcomes.Count == 0)
         {
             return;
         }
@@ -112,6 +113,11 @@ internal static class SchemaSections
             output.Line($"  - contents of {Quoting.Printable(table.Name)}, since {Quoting.Printable(why.Describe())}", "yellow");
         }
 
+        foreach (var table in indexOnly.Take(10))
+        {
+            output.Line($"  - indexes of {Quoting.Printable(table.Name)}, since {Quoting.Printable(table.PartialIndexes!.Describe())}", "yellow");
+        }
+
         foreach (var (table, why) in schema.UnknownTables.OrderBy(t => t.Key, StringComparer.Ordinal).Take(10))
         {
             output.Line($"  - whether {Quoting.Printable(table)} exists: {Quoting.Printable(why.Describe())}", "yellow");
@@ -122,7 +128,7 @@ internal static class SchemaSections
             output.Line($"  - {Quoting.Printable(migration)}:{outcome.Line}: {Quoting.Printable(outcome.Message)} ({Quoting.Printable(outcome.Because.Describe())})", "yellow");
         }
 
-        var more = Math.Max(0, partialTables.Count - 10) + Math.Max(0, schema.UnknownTables.Count - 10) + Math.Max(0, outcomes.Count - 10);
+        var more = Math.Max(0, partialTables.Count - 10) + Math.Max(0, indexOnly.Count - 10) + Math.Max(0, schema.UnknownTables.Count - 10) + Math.Max(0, outcomes.Count - 10);
         if (more > 0)
         {
             output.Line($"  - ... and {more} more (see --format json, 'schema' and 'coverage')");

@@ -18,7 +18,7 @@ public sealed class FkMissingIndexRule : Rule
     public override IEnumerable<Finding> Check(AuditInput input)
     {
         // An index missing is a claim of absence: only on tables whose contents are all known.
-        foreach (var table in input.Schema.Schema.Tables.Values.Where(input.Schema.Schema.IsKnown).OrderBy(t => t.Name, StringComparer.Ordinal))
+        foreach (var table in input.Schema.Schema.Tables.Values.Where(input.Schema.Schema.IndexesKnown).OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             foreach (var fk in table.ForeignKeys.Where(f => !SchemaLocation.HasLeadingIndex(table, f.Columns)))
             {

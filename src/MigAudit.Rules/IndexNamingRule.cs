@@ -16,7 +16,7 @@ public sealed class IndexNamingRule : Rule
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {
-        var indexes = input.Schema.Schema.Tables.Values.SelectMany(t => t.Indexes.Where(i => input.Schema.Schema.Knows(t, i.Origin)).Select(i => (Table: t, Index: i))).ToList();
+        var indexes = input.Schema.Schema.Tables.Values.SelectMany(t => t.Indexes.Where(i => input.Schema.Schema.KnowsIndex(t, i.Origin)).Select(i => (Table: t, Index: i))).ToList();
         var patterns = indexes.GroupBy(x => Pattern(x.Table.Name, x.Index)).OrderByDescending(g => g.Count()).ToList();
         if (patterns.Count < 2)
         {

@@ -16,7 +16,7 @@ public sealed class MissingCreatedAtIndexRule : Rule
     public override IEnumerable<Finding> Check(AuditInput input)
     {
         // An index missing is a claim of absence: only on tables whose contents are all known.
-        foreach (var table in input.Schema.Schema.Tables.Values.Where(input.Schema.Schema.IsKnown).OrderBy(t => t.Name, StringComparer.Ordinal))
+        foreach (var table in input.Schema.Schema.Tables.Values.Where(input.Schema.Schema.IndexesKnown).OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             if (table.Column("created_at") is null || !SchemaLocation.IsWriteHeavy(table.Name) || table.Indexes.Any(i => i.Columns.FirstOrDefault() == "created_at"))
             {

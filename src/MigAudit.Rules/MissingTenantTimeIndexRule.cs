@@ -17,7 +17,7 @@ public sealed class MissingTenantTimeIndexRule : Rule
     {
         var tenant = input.TenantColumn;
         // An index missing is a claim of absence: only on tables whose contents are all known.
-        foreach (var table in input.Schema.Schema.Tables.Values.Where(input.Schema.Schema.IsKnown).OrderBy(t => t.Name, StringComparer.Ordinal))
+        foreach (var table in input.Schema.Schema.Tables.Values.Where(input.Schema.Schema.IndexesKnown).OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             if (table.Column(tenant) is null || table.Column("created_at") is null ||
                 table.Indexes.Any(i => i.Columns.Count >= 2 && i.Columns[0] == tenant && i.Columns[1] == "created_at"))

@@ -18,13 +18,13 @@ public sealed class RedundantIndexRule : Rule
         foreach (var table in input.Schema.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
             // Both indexes of a pair must be known to be there.
-            var others = table.Indexes.Where(i => input.Schema.Schema.Knows(table, i.Origin)).Select(i => (i.Name, i.Columns)).ToList();
+            var others = table.Indexes.Where(i => input.Schema.Schema.KnowsIndex(table, i.Origin)).Select(i => (i.Name, i.Columns)).ToList();
             if (table.PrimaryKey.Count > 0 && input.Schema.Schema.IsKnown(table))
             {
                 others.Add(("primary key", table.PrimaryKey));
             }
 
-            foreach (var index in table.Indexes.Where(i => !i.Unique && input.Schema.Schema.Knows(table, i.Origin)))
+            foreach (var index in table.Indexes.Where(i => !i.Unique && input.Schema.Schema.KnowsIndex(table, i.Origin)))
             {
                 var covering = others.FirstOrDefault(o => o.Name != index.Name && o.Columns.Count >= index.Columns.Count &&
                                                           o.Columns.Take(index.Columns.Count).SequenceEqual(index.Columns));

@@ -34,13 +34,15 @@ public sealed class RenamedMigrationRule : Rule
             input.Reruns.TryGetValue(rename.NewName, out var rerun);
             var consequence = !validationOff
                 ? $"databases that applied {rename.OldName} fail 'knex migrate:latest' with \"The migration directory is corrupt, the following files are missing: {rename.OldName}\""
-                : rerun is { Understood: true, Problems.Count: 0 }
+                : rerun is { Harmless: true }
                     ? $"with list validation disabled Knex runs {rename.NewName} again as a new migration; replayed once more on the schema the chain leaves, it fails nowhere (its statements are guarded), so that second run is harmless as far as the replay can tell"
                     : rerun is { Problems.Count: > 0 }
                         ? $"with list validation disabled Knex runs {rename.NewName} again as a new migration, and that second run fails: {rerun.Problems[0].Message} (line {rerun.Problems[0].Line})"
-                        : $"with list validation disabled Knex runs {rename.NewName} again as a new migration; whether that second run fails is unknown (the replay could not follow all of it)";
+                        : rerun is { Unknowns: [var undecided, ..] }
+                            ? $"with list validation disabled Knex runs {rename.NewName} again as a new migration; whether that second run fails is unknown: {undecided.Message} (line {undecided.Line}), which depends on {undecided.Because.Describe()}"
+                            : $"with list validation disabled Knex runs {rename.NewName} again as a new migration; whether that second run fails is unknown (the replay could not follow all of it)";
             var (released, shipped) = Text.Releases(rename.Releases);
-            var harmless = validationOff && rerun is { Understood: true, Problems.Count: 0 };
+            var harmless = validationOff && rerun is { Harmless: true };
             yield return Found(
                 $"{rename.OldName} was renamed to {rename.NewName} {when}: {how}Knex records the file name with its extension in {input.Project.Settings.TableName}, so {consequence}. Under its old name {released}.",
                 headline: $"{rename.OldName} -> {rename.NewName} ({(rename.RenamedIn == "working-tree" ? "working tree" : Text.Commit(rename.Commit))})",

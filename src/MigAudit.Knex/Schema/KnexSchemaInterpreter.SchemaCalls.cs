@@ -78,7 +78,16 @@ public sealed partial class KnexSchemaInterpreter
     {
         if (Value(call.Arguments[0], frame) is not JsString sql)
         {
-            Gap(call, frame, "SQL text not statically known");
+            // A template with unknown parts (`CREATE INDEX ${ifNotExists} i ON visits (user_id)`) still says what it works on.
+            var reached = call.Arguments[0] is TemplateLiteral template
+                ? SqlDdlReader.TablesReached(string.Join(" ? ", template.Quasis.Select(q => q.Value.Cooked)))
+                : null;
+            Gap(call, frame, "SQL text not statically known", markUnknown: reached is null);
+            foreach (var (table, indexesOnly) in reached ?? [])
+            {
+                state.MarkUnknown(state.NewUncertainty(call.Location.Start.Line, "not followed by the replay: SQL text not statically known"), table, indexesOnly);
+            }
+
             return;
         }
 

@@ -42,12 +42,17 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
     /// Code the replay cannot follow: counted as not understood, and what it may touch becomes unknown (the table
     /// builder's table, or the whole schema when it cannot tell).
     /// </summary>
-    private void Gap(Node node, Frame frame, string reason, string? table = null)
+    private void Gap(Node node, Frame frame, string reason, string? table = null, bool markUnknown = true)
     {
         total++;
         var text = frame.Scope.TextOf(node).ReplaceLineEndings(" ");
         var line = node.Location.Start.Line;
         gaps.Add(new NotUnderstood(line, text.Length > 100 ? text[..100] + "…" : text, reason));
+        if (!markUnknown)
+        {
+            return;
+        }
+
         state.MarkUnknown(state.NewUncertainty(line, $"not followed by the replay: {reason}"), table ?? OnlyTableUsed(node, frame));
     }
 

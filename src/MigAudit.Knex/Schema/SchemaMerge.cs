@@ -53,6 +53,7 @@ public static class SchemaMerge
             Checks = a.Checks.Intersect(b.Checks).ToList(),
             HasUnnamedConstraints = a.HasUnnamedConstraints || b.HasUnnamedConstraints,
             Partial = Later(a.Partial, b.Partial),
+            PartialIndexes = Later(a.PartialIndexes, b.PartialIndexes),
         };
         var same = common.Columns.Count == a.Columns.Count && common.Columns.Count == b.Columns.Count &&
                    common.Indexes.Count == a.Indexes.Count && common.Indexes.Count == b.Indexes.Count &&

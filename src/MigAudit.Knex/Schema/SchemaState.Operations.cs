@@ -308,13 +308,13 @@ public sealed partial class SchemaState
                 return;
             }
 
-            if (Current.Knows(owner, index.Origin))
+            if (Current.KnowsIndex(owner, index.Origin))
             {
                 Problem(line, $"index '{indexName}' already exists{RelationExists(indexName)}");
                 return;
             }
 
-            Unknown(line, $"index '{indexName}': fails if the index made earlier is still there", Current.UncertaintyOf(owner)!);
+            Unknown(line, $"index '{indexName}': fails if the index made earlier is still there", Current.IndexUncertaintyOf(owner)!);
             Update(owner with { Indexes = owner.Indexes.Where(i => i.Name != indexName).ToList() });
             model = Current.Table(table)!;
         }
@@ -333,8 +333,9 @@ public sealed partial class SchemaState
 
     /// <summary>What could have made an index or constraint the replay does not see: an unknown on the table, or anywhere.</summary>
     private Uncertainty? CouldHaveMade(TableModel? table) =>
-        table is not null && Current.UncertaintyOf(table) is { } onTable ? onTable
-        : Current.Unknown ?? Current.UnknownTables.Values.MaxBy(u => u.Sequence) ?? Current.Tables.Values.Select(t => t.Partial).OfType<Uncertainty>().MaxBy(u => u.Sequence);
+        table is not null && Current.IndexUncertaintyOf(table) is { } onTable ? onTable
+        : Current.Unknown ?? Current.UnknownTables.Values.MaxBy(u => u.Sequence) ??
+          Current.Tables.Values.SelectMany(t => new[] { t.Partial, t.PartialIndexes }).OfType<Uncertainty>().MaxBy(u => u.Sequence);
 
     /// <summary>Drops an index by name (anywhere, as DROP INDEX does) or by table and columns (as Knex's dropIndex does).</summary>
     public void DropIndex(string? table, IReadOnlyList<string>? columns, string? name, bool unique, bool ifExists, int line)

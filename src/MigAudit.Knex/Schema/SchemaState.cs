@@ -165,7 +165,7 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
     /// What a statement the replay could not follow may have touched becomes unknown: the named table's contents, or
     /// (table null) everything made before it.
     /// </summary>
-    public void MarkUnknown(Uncertainty because, string? table)
+    public void MarkUnknown(Uncertainty because, string? table, bool indexesOnly = false)
     {
         if (table is null)
         {
@@ -176,7 +176,7 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
         if (Current.Table(table) is { } model)
         {
             Changed(table);
-            Current = Current.With(model with { Partial = because });
+            Current = Current.With(indexesOnly ? model with { PartialIndexes = because } : model with { Partial = because });
         }
         else
         {

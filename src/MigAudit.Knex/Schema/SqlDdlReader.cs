@@ -44,12 +44,42 @@ public static class SqlDdlReader
                 gaps.Add(new NotUnderstood(line, text.Length > 120 ? text[..120] + "…" : text, reason));
                 if (Reach(tokens) is { ChangesTables: true } reach)
                 {
-                    state.MarkUnknown(state.NewUncertainty(line, $"SQL not read by migaudit ({(text.Length > 60 ? text[..60] + "…" : text)})"), reach.Table);
+                    state.MarkUnknown(state.NewUncertainty(line, $"SQL not read by migaudit ({(text.Length > 60 ? text[..60] + "…" : text)})"), reach.Table, reach.IndexesOnly);
                 }
             }
         }
 
         return (total, gaps);
+    }
+
+    /// <summary>
+    /// The tables statements may change, read from their text alone (a "?" stands for a part not statically known):
+    /// empty when they change none (views, functions...), null when they may change any.
+    /// </summary>
+    public static IReadOnlyList<(string Table, bool IndexesOnly)>? TablesReached(string sql)
+    {
+        var tables = new List<(string, bool)>();
+        foreach (var statement in SplitStatements(sql))
+        {
+            var tokens = Tokenize(statement);
+            if (tokens.Count == 0 || Reader.HasNoEffect(tokens[0]))
+            {
+                continue;
+            }
+
+            switch (Reach(tokens))
+            {
+                case { ChangesTables: false }:
+                    continue;
+                case { Table: { } table } reach when table != "?":
+                    tables.Add((table, reach.IndexesOnly));
+                    continue;
+                default:
+                    return null;
+            }
+        }
+
+        return tables;
     }
 
     // Objects the schema model does not hold: creating, altering or dropping them (without CASCADE) leaves tables as they were.
@@ -64,7 +94,7 @@ public static class SqlDdlReader
     /// What a statement the reader did not understand may have changed: no table (a view, function, trigger...), one
     /// table (ALTER TABLE t ..., CREATE INDEX ... ON t, CREATE TABLE t AS ...), or any table (null table).
     /// </summary>
-    private static (bool ChangesTables, string? Table) Reach(List<string> tokens)
+    private static (bool ChangesTables, string? Table, bool IndexesOnly) Reach(List<string> tokens)
     {
         bool Word(int i, params string[] words) => i < tokens.Count && words.Any(w => string.Equals(tokens[i], w, StringComparison.OrdinalIgnoreCase));
         string Name(int i)
@@ -80,7 +110,7 @@ public static class SqlDdlReader
 
         if (tokens.Any(t => string.Equals(t, "CASCADE", StringComparison.OrdinalIgnoreCase)))
         {
-            return (true, null);
+            return (true, null, false);
         }
 
         if (Word(0, "CREATE", "ALTER", "DROP", "COMMENT"))
@@ -99,23 +129,24 @@ public static class SqlDdlReader
                     i++;
                 }
 
-                return i < tokens.Count ? (true, Name(i)) : (true, null);
+                return i < tokens.Count ? (true, Name(i), false) : (true, null, false);
             }
 
             if (Word(i, "UNIQUE", "INDEX"))
             {
                 var on = tokens.FindIndex(i, t => string.Equals(t, "ON", StringComparison.OrdinalIgnoreCase));
                 var at = on + 1 + (Word(on + 1, "ONLY") ? 1 : 0);
-                return on >= 0 && at < tokens.Count ? (true, Name(at)) : (true, null);
+                // An index statement changes the table's indexes, never its columns.
+                return on >= 0 && at < tokens.Count ? (true, Name(at), true) : (true, null, false);
             }
 
             if (Word(i, [.. OtherObjects]))
             {
-                return (false, null);
+                return (false, null, false);
             }
         }
 
-        return (true, null);
+        return (true, null, false);
     }
 
     private static List<string> SplitStatements(string sql)
@@ -239,6 +270,8 @@ public static class SqlDdlReader
         {
             "INSERT", "UPDATE", "DELETE", "SELECT", "SET", "BEGIN", "COMMIT", "ROLLBACK", "ANALYZE", "VACUUM", "GRANT", "REVOKE", "NOTIFY", "LOCK", "TRUNCATE", "REINDEX",
         };
+
+        public static bool HasNoEffect(string first) => NoEffect.Contains(first);
 
         private int position;
 
