@@ -190,6 +190,18 @@ public sealed record ChainProblem(int Line, string Message);
 /// <summary>A statement whose outcome the replay cannot decide, and the uncertainty that decides it.</summary>
 public sealed record UnknownOutcome(int Line, string Message, Uncertainty Because);
 
+/// <summary>
+/// A Knex builder (schema, raw or query) whose execution the code does not wait for. Builders are lazy thenables:
+/// one that is neither awaited, returned, chained with then nor given to Promise.all never runs
+/// (<see cref="NeverRuns"/>); one started with then() or Promise.all but not awaited runs without the migration
+/// waiting for it.
+/// </summary>
+public sealed record LazyBuilder(int Line, string Code, bool NeverRuns, bool ChangesSchema)
+{
+    /// <summary>What else follows from it, e.g. that a guard used without await always holds.</summary>
+    public string? Note { get; init; }
+}
+
 /// <summary>A table a migration uses that no earlier migration creates: made by the application, a dump, or nobody.</summary>
 public sealed record ExternalTable(string Table, int Line, string Use);
 
@@ -234,6 +246,9 @@ public sealed record MigrationReplay
 
     /// <summary>Tables the up uses that no migration before it creates.</summary>
     public IReadOnlyList<ExternalTable> ExternalTables { get; init; } = [];
+
+    /// <summary>Builders of the up or down that never run, or run without being awaited.</summary>
+    public IReadOnlyList<LazyBuilder> LazyBuilders { get; init; } = [];
 }
 
 public sealed record SchemaReplay

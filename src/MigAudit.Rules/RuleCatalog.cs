@@ -15,6 +15,7 @@ public static class RuleCatalog
         new MissingDownRule(),
         new ChainErrorRule(),
         new TableCreatedOutsideRule(),
+        new UnexecutedBuilderRule(),
         new EditedMigrationRule(),
         new LateMigrationRule(),
         new UntrackedMigrationRule(),

@@ -16,6 +16,9 @@ public sealed partial class KnexSchemaInterpreter
         public SchemaState.Fork Start { get; } = start;
         public List<(SchemaModel Schema, Uncertainty Because)> Exits { get; } = [];
         public int ConditionsEntered { get; set; }
+
+        /// <summary>Builders held in variables of this function: those never run by its end are reported.</summary>
+        public List<PendingLocal> Pending { get; } = [];
     }
 
     private readonly Stack<BodyContext> bodies = new();
@@ -38,6 +41,11 @@ public sealed partial class KnexSchemaInterpreter
         finally
         {
             bodies.Pop();
+            foreach (var pending in context.Pending.Where(p => !p.Ran))
+            {
+                Lazy(pending.Builder, pending.Frame, pending.Chain, neverRuns: true);
+            }
+
             for (var i = 0; i < context.ConditionsEntered; i++)
             {
                 state.LeaveCondition();

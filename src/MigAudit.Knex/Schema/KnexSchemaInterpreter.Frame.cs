@@ -18,6 +18,13 @@ public sealed partial class KnexSchemaInterpreter
 
     private sealed record FunctionLocal(IFunction Function, ModuleScope Scope) : Local;
 
+    /// <summary>A builder held in a variable: it runs when the variable is awaited, returned, given to Promise.all or then()-ed.</summary>
+    private sealed record PendingLocal(Node Builder, Frame Frame, CallChain Chain) : Local
+    {
+        // Mutable on purpose: the same held builder is found through every frame that sees the variable.
+        public bool Ran { get; set; }
+    }
+
     private sealed class Frame(ModuleScope scope, Frame? parent = null)
     {
         private readonly Dictionary<string, Local> locals = new(StringComparer.Ordinal);

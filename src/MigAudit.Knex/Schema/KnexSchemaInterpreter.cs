@@ -26,6 +26,7 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
         understood = 0;
         total = 0;
         gaps.Clear();
+        lazyBuilders.Clear();
         var frame = new Frame(scope);
         if (function.Params.Count > 0 && function.Params[0] is Identifier knex)
         {
@@ -37,6 +38,9 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
     }
 
     private void Understood() => (understood, total) = (understood + 1, total + 1);
+
+    /// <summary>Builders that never ran, or ran without being awaited, in the function replayed last.</summary>
+    public IReadOnlyList<LazyBuilder> LazyBuilders => lazyBuilders;
 
     /// <summary>
     /// Code the replay cannot follow: counted as not understood, and what it may touch becomes unknown (the table
@@ -130,8 +134,12 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
 
                 return Flow.Normal;
             case ExpressionStatement expression:
-                Expression(expression.Expression, frame);
+                Discarded(expression.Expression, frame);
                 return Flow.Normal;
+            case ReturnStatement { Argument: ArrayExpression array } when bodies.Count == 1:
+                // Knex awaits what up/down return only when it is a promise: an array is not, so its builders never run.
+                ReturnedArray(array, frame);
+                return Flow.Exits;
             case ReturnStatement { Argument: { } argument }:
                 Expression(argument, frame);
                 return Flow.Exits;
@@ -220,6 +228,16 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
             return;
         }
 
+        if (LazyBuilderOf(declarator.Init, frame) is { Started: false } lazy)
+        {
+            // const p = knex.schema.createTable(...): nothing runs until p is awaited, returned or then()-ed.
+            var pending = new PendingLocal(declarator.Init, frame, lazy.Chain);
+            frame.Set(id.Name, pending);
+            bodies.Peek().Pending.Add(pending);
+            Understood();
+            return;
+        }
+
         var init = Unwrap(declarator.Init);
         if (GuardValue(init, frame) is { } guard)
         {
@@ -258,6 +276,14 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
 
     private bool? Condition(Node test, Frame frame)
     {
+        if (LazyBuilderOf(test, frame) is { Started: false })
+        {
+            // if (knex.schema.hasTable('t')) without await tests the builder object, which is always truthy.
+            Understood();
+            lazyBuilders.Add(new LazyBuilder(test.Location.Start.Line, Snippet(test, frame), NeverRuns: true, ChangesSchema: true) { Note = "used as a condition without await: the builder object is always truthy, so the condition always holds" });
+            return true;
+        }
+
         test = Unwrap(test);
         if (GuardValue(test, frame) is { } guard)
         {
@@ -282,6 +308,10 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
         node = Unwrap(node);
         switch (node)
         {
+            case Identifier held when frame.Lookup(held.Name) is PendingLocal pending:
+                // Awaited, returned or given to Promise.all: the builder held in the variable runs now.
+                RunPending(pending);
+                return;
             case SequenceExpression sequence:
                 foreach (var expression in sequence.Expressions)
                 {
@@ -350,6 +380,14 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
 
         // SQL run by any client: knex.raw(sql), db.query(sql), client.query(sql). (knex.schema.raw is handled in the schema chain.)
         var chain = Chain(call, frame);
+        if (chain is { Root: PendingLocal pending } && chain.Links.Any(l => Starters.Contains(l.Name)))
+        {
+            // p.then(...): the held builder runs, then its callbacks.
+            RunPending(pending);
+            FollowThen(chain.Links, frame, null);
+            return;
+        }
+
         if (call.Callee is MemberExpression { Property: Identifier { Name: var method } } && call.Arguments.Count > 0 &&
             (method == "query" && chain?.Root is not TableAlias || method == "raw" && chain is { Root: KnexAlias, Links.Count: 1 }))
         {
@@ -457,7 +495,7 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
     {
         if (node is Identifier id)
         {
-            if (frame.Lookup(id.Name) is KnexAlias or TableAlias)
+            if (frame.Lookup(id.Name) is KnexAlias or TableAlias or PendingLocal)
             {
                 return true;
             }

@@ -56,7 +56,9 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
         var externalsBefore = state.ExternalTables.Count;
         var resolvedBefore = state.ResolvedExternals.Count;
         var indexesBefore = state.IndexesDeclared;
-        var upCoverage = up is null ? Coverage.None : new KnexSchemaInterpreter(state, evaluator, cache).Run(up, scope);
+        var upInterpreter = new KnexSchemaInterpreter(state, evaluator, cache);
+        var upCoverage = up is null ? Coverage.None : upInterpreter.Run(up, scope);
+        var lazy = up is null ? [] : upInterpreter.LazyBuilders.ToList();
         var problems = state.Problems.Skip(problemsBefore).ToList();
         var unknowns = state.Unknowns.Skip(unknownsBefore).ToList();
         var externals = state.ExternalTables.Skip(externalsBefore).ToList();
@@ -85,7 +87,9 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
         if (down is not null)
         {
             var downState = new SchemaState(state.Current, dialect) { Migration = migration.Name, RecordProblems = false };
-            downCoverage = new KnexSchemaInterpreter(downState, evaluator, cache).Run(down, scope);
+            var downInterpreter = new KnexSchemaInterpreter(downState, evaluator, cache);
+            downCoverage = downInterpreter.Run(down, scope);
+            lazy.AddRange(downInterpreter.LazyBuilders);
             downLine = ((Acornima.Ast.Node)down).Location.Start.Line;
             if (upCoverage.Complete && downCoverage.Complete && upCoverage.Total > 0)
             {
@@ -111,6 +115,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             IndexesDeclared = state.IndexesDeclared - indexesBefore,
             Unknowns = unknowns,
             ExternalTables = externals,
+            LazyBuilders = lazy,
             TablesNamed = named,
             SchemaQualified = qualified,
         });

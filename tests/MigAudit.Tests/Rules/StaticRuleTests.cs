@@ -27,6 +27,7 @@ public sealed class StaticRuleTests
     [InlineData("ignored-migration-file")]
     [InlineData("chain-error")]
     [InlineData("table-created-outside")]
+    [InlineData("unexecuted-builder")]
     [InlineData("irreversible-down")]
     [InlineData("fk-missing-on-delete")]
     [InlineData("fk-missing-index")]
