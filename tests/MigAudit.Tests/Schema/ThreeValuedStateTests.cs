@@ -221,4 +221,22 @@ public sealed class ThreeValuedStateTests
         Assert.Null(schema.Unknown);
         Assert.True(schema.IsKnown(schema.Table("users")!));
     }
+
+    [Fact]
+    public void A_down_that_may_throw_first_is_not_judged_on_what_the_merge_leaves_unknown()
+    {
+        using var repo = Audit.Project(
+            ("20250101000000_users.js", Users),
+            ("20250102000000_nickname.js", """
+                exports.up = (knex) => knex.schema.alterTable('users', (t) => { t.string('nickname'); });
+                exports.down = async (knex) => {
+                  const { rows: [{ exists }] } = await knex.raw('select exists(select 1 from users where nickname is not null)');
+                  if (exists) throw new Error('clear the nicknames first');
+                  await knex.schema.alterTable('users', (t) => { t.dropColumn('nickname'); });
+                };
+                """));
+        var result = Audit.Run(repo.Root);
+        Assert.Empty(result.Of("irreversible-down"));
+        Assert.True(result.Input.Schema.Migrations[1].Down.Complete);
+    }
 }
