@@ -95,3 +95,23 @@ public static class DialectDetection
         }
     }
 }
+
+/// <summary>What knex.client tells code at run time, for a client name, as real knex 3 reports it.</summary>
+public static class KnexClientProperties
+{
+    /// <summary>knex.client.driverName, knex.client.dialect and knex.client.config.client for a client name, or null when it is not one of Knex's.</summary>
+    public static (string DriverName, string Dialect, string ConfigClient)? Of(string client) => client switch
+    {
+        "pg" or "postgres" or "postgresql" => ("pg", "postgresql", client),
+        "pgnative" => ("pgnative", "postgresql", client),
+        "cockroachdb" => ("cockroachdb", "postgresql", client),
+        "redshift" => ("pg-redshift", "redshift", client),
+        "mysql" => ("mysql", "mysql", client),
+        "mysql2" => ("mysql2", "mysql", client),
+        "sqlite3" or "sqlite" => ("sqlite3", "sqlite3", client),
+        "better-sqlite3" => ("better-sqlite3", "sqlite3", client),
+        "mssql" => ("mssql", "mssql", client),
+        "oracledb" => ("oracledb", "oracle", client),
+        _ => null,
+    };
+}

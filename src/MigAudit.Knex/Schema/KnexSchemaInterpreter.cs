@@ -520,6 +520,17 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
     {
         switch (node)
         {
+            case MemberExpression member when ClientProperty(member, frame) is { } property:
+                return property;
+            case BinaryExpression { Operator: Operator.StrictEquality or Operator.Equality or Operator.StrictInequality or Operator.Inequality } comparison
+                when ClientProperty(comparison.Left, frame) is not null || ClientProperty(comparison.Right, frame) is not null:
+                // knex.client.driverName === 'pg' and the like, decided by the knexfile's client.
+                if (Value(comparison.Left, frame) is not JsString l || Value(comparison.Right, frame) is not JsString r)
+                {
+                    return new JsUnknown(frame.Scope.TextOf(comparison), "the database client is not statically known");
+                }
+
+                return new JsBoolean((l.Value == r.Value) == comparison.Operator is Operator.StrictEquality or Operator.Equality);
             case Identifier id when frame.Lookup(id.Name) is ValueLocal local:
                 return local.Value;
             case Identifier id when frame.Lookup(id.Name) is not null:

@@ -7,8 +7,11 @@ namespace MigAudit.Knex.Schema;
 /// that made it so). A statement fails (a chain problem) only on known facts; on unknown ones its outcome is recorded
 /// as unknown. The DDL operations are in SchemaState.Operations.cs.
 /// </summary>
-public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect = SqlDialect.PostgreSQL)
+public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect = SqlDialect.PostgreSQL, string? client = null)
 {
+    /// <summary>The knex client name as the knexfile writes it, when statically known: decides knex.client.* in the code.</summary>
+    public string? Client { get; } = client;
+
     /// <summary>The reason given to a table no migration created before it was used.</summary>
     public const string ExternalReason = Uncertainty.CreatedOutside;
 

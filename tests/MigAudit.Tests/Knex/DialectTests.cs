@@ -145,4 +145,40 @@ public sealed class DialectTests
         Assert.Equal(3, finding.Line);
         Assert.Contains("table.mediumtext('body'): Knex 3 cannot compile this column for PostgreSQL (it writes the type \"undefined\", which the database refuses, or throws while compiling); use table.specificType('body', '<type>')", finding.Message);
     }
+
+    private const string ClientGuarded = """
+        exports.up = async (knex) => {
+          if (knex.client.config.client !== 'sqlite3') return;
+          await knex.schema.createTable('sqlite_only', (t) => { t.increments('id'); });
+        };
+        exports.down = async () => {};
+        """;
+
+    private const string DriverBranch = """
+        exports.up = async (knex) => {
+          if (knex.client.driverName === 'pg') {
+            await knex.schema.createTable('pg_only', (t) => { t.increments('id'); });
+          } else {
+            await knex.schema.createTable('elsewhere', (t) => { t.increments('id'); });
+          }
+        };
+        exports.down = async () => {};
+        """;
+
+    [Theory]
+    [InlineData("'pg'", "pg_only", "")]
+    [InlineData("'sqlite3'", "elsewhere,sqlite_only", "")]
+    [InlineData("'mysql2'", "elsewhere", "")]
+    [InlineData("process.env.DB_CLIENT", "", "elsewhere,pg_only,sqlite_only")]
+    public void Branches_on_the_database_client_are_decided_by_the_knexfile_client(string client, string tables, string unknown)
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", $"module.exports = {{ production: {{ client: {client}, connection: process.env.DATABASE_URL }} }};\n");
+        repo.Write("migrations/20250101000000_guarded.js", ClientGuarded);
+        repo.Write("migrations/20250102000000_branch.js", DriverBranch);
+        repo.Commit();
+        var schema = Audit.Run(repo.Root).Input.Schema.Schema;
+        Assert.Equal(tables, string.Join(',', schema.Tables.Keys.Order(StringComparer.Ordinal)));
+        Assert.Equal(unknown, string.Join(',', schema.UnknownTables.Keys.Order(StringComparer.Ordinal)));
+    }
 }
