@@ -43,6 +43,18 @@ public sealed record IndexModel
     /// <summary>The name was written by the author (not Knex's generated default).</summary>
     public bool ExplicitName { get; init; }
     public required Origin Origin { get; init; }
+
+    /// <summary>The access method, lower case: btree (PostgreSQL's default), hash, gin, gist, brin, spgist.</summary>
+    public string Method { get; init; } = "btree";
+
+    /// <summary>A partial index's WHERE condition, as written; null for an index over every row.</summary>
+    public string? Predicate { get; init; }
+
+    /// <summary>INCLUDE columns: stored in the index, not part of its key.</summary>
+    public IReadOnlyList<string> Include { get; init; } = [];
+
+    /// <summary>A plain btree index over every row: the kind that serves lookups by its leading columns.</summary>
+    public bool IsPlainBtree => Method == "btree" && Predicate is null;
 }
 
 public sealed record ForeignKeyModel

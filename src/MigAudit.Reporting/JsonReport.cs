@@ -34,7 +34,17 @@ public static class JsonReport
             indexesUnknownSince = UncertaintyJson(replay.Schema.IndexUncertaintyOf(t)),
             primaryKey = t.PrimaryKey,
             columns = t.Columns.Select(c => new { name = c.Name, type = c.Type, nullable = c.Nullable, @default = c.Default, createdBy = c.Origin.Migration }),
-            indexes = t.Indexes.Select(i => new { name = i.Name, columns = i.Columns, unique = i.Unique, explicitName = i.ExplicitName, createdBy = i.Origin.Migration }),
+            indexes = t.Indexes.Select(i => new
+            {
+                name = i.Name,
+                columns = i.Columns,
+                unique = i.Unique,
+                explicitName = i.ExplicitName,
+                createdBy = i.Origin.Migration,
+                method = i.Method,
+                predicate = i.Predicate,
+                include = i.Include,
+            }),
             foreignKeys = t.ForeignKeys.Select(f => new
             {
                 name = f.Name,

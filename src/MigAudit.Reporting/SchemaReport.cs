@@ -9,6 +9,9 @@ public static partial class SchemaReport
     [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_ ]*(\(\s*\d+(\s*,\s*\d+)?\s*\))?(\[\])*$")]
     private static partial System.Text.RegularExpressions.Regex PlainType();
 
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z_]+$")]
+    private static partial System.Text.RegularExpressions.Regex MethodName();
+
     public static void WriteText(SchemaReplay replay, DialectInfo dialect, ReportConsole output)
     {
         output.Line($"Database: {Quoting.Printable(dialect.Describe())}");
@@ -33,7 +36,10 @@ public static partial class SchemaReport
 
             foreach (var index in table.Indexes)
             {
-                output.Line($"  {(index.Unique ? "UNIQUE" : "INDEX")} {index.Name} ({string.Join(", ", index.Columns)}){(index.Origin.Migration != table.Origin.Migration ? $"  (added by {index.Origin.Migration})" : string.Empty)}");
+                var shape = (index.Method == "btree" ? string.Empty : $" using {index.Method}") +
+                            (index.Include.Count == 0 ? string.Empty : $" include ({string.Join(", ", index.Include)})") +
+                            (index.Predicate is null ? string.Empty : $" where {index.Predicate}");
+                output.Line($"  {(index.Unique ? "UNIQUE" : "INDEX")} {index.Name} ({string.Join(", ", index.Columns)}){shape}{(index.Origin.Migration != table.Origin.Migration ? $"  (added by {index.Origin.Migration})" : string.Empty)}");
             }
 
             output.Line();
@@ -110,7 +116,16 @@ public static partial class SchemaReport
         {
             foreach (var index in table.Indexes)
             {
-                sql.Append($"CREATE {(index.Unique ? "UNIQUE " : string.Empty)}INDEX {Quote(index.Name)} ON {Quote(table.Name)} ({string.Join(", ", index.Columns.Select(c => c.StartsWith('(') ? c : Quote(c)))});\n");
+                if (!MethodName().IsMatch(index.Method) || index.Predicate is { } where && where.StartsWith("(a predicate", StringComparison.Ordinal))
+                {
+                    sql.Append($"-- INCOMPLETE: index {Quoting.CommentText(index.Name)} on {Quoting.CommentText(table.Name)} has a method or predicate migaudit cannot write as SQL\n");
+                    continue;
+                }
+
+                sql.Append($"CREATE {(index.Unique ? "UNIQUE " : string.Empty)}INDEX {Quote(index.Name)} ON {Quote(table.Name)}{(index.Method == "btree" ? string.Empty : $" USING {index.Method}")} " +
+                           $"({string.Join(", ", index.Columns.Select(c => c.StartsWith('(') ? c : Quote(c)))})" +
+                           (index.Include.Count == 0 ? string.Empty : $" INCLUDE ({string.Join(", ", index.Include.Select(Quote))})") +
+                           (index.Predicate is null ? string.Empty : $" WHERE {index.Predicate}") + ";\n");
             }
         }
 

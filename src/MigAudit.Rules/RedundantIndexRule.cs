@@ -17,14 +17,15 @@ public sealed class RedundantIndexRule : Rule
     {
         foreach (var table in input.Schema.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
-            // Both indexes of a pair must be known to be there.
-            var others = table.Indexes.Where(i => input.Schema.Schema.KnowsIndex(table, i.Origin)).Select(i => (i.Name, i.Columns)).ToList();
+            // Both indexes of a pair must be known to be there, and alike: a partial, GIN, GiST, BRIN or hash index serves
+            // other queries than a plain btree over the same leading columns, so only plain btrees cover each other.
+            var others = table.Indexes.Where(i => i.IsPlainBtree && input.Schema.Schema.KnowsIndex(table, i.Origin)).Select(i => (i.Name, i.Columns)).ToList();
             if (table.PrimaryKey.Count > 0 && input.Schema.Schema.IsKnown(table))
             {
                 others.Add(("primary key", table.PrimaryKey));
             }
 
-            foreach (var index in table.Indexes.Where(i => !i.Unique && input.Schema.Schema.KnowsIndex(table, i.Origin)))
+            foreach (var index in table.Indexes.Where(i => !i.Unique && i.IsPlainBtree && i.Include.Count == 0 && input.Schema.Schema.KnowsIndex(table, i.Origin)))
             {
                 var covering = others.FirstOrDefault(o => o.Name != index.Name && o.Columns.Count >= index.Columns.Count &&
                                                           o.Columns.Take(index.Columns.Count).SequenceEqual(index.Columns));

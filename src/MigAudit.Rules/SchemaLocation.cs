@@ -14,13 +14,16 @@ internal static class SchemaLocation
 
     public static string Columns(IEnumerable<string> columns) => "(" + string.Join(", ", columns) + ")";
 
-    /// <summary>Whether some index, unique constraint or the primary key starts with exactly these columns (in any order).</summary>
+    /// <summary>
+    /// Whether some plain btree index (no predicate), unique constraint or the primary key starts with exactly these
+    /// columns (in any order): the kind PostgreSQL can use to find the rows a key refers to.
+    /// </summary>
     public static bool HasLeadingIndex(TableModel table, IReadOnlyList<string> columns)
     {
         bool Leads(IReadOnlyList<string> indexColumns) =>
             indexColumns.Count >= columns.Count && indexColumns.Take(columns.Count).ToHashSet().SetEquals(columns);
 
-        return Leads(table.PrimaryKey) || table.Indexes.Any(i => Leads(i.Columns));
+        return Leads(table.PrimaryKey) || table.Indexes.Any(i => i.IsPlainBtree && Leads(i.Columns));
     }
 
     /// <summary>Tables whose rows grow with traffic, by name: see docs/rules/missing-created-at-index.md.</summary>

@@ -73,7 +73,19 @@ public sealed partial class KnexSchemaInterpreter
                 Understood();
                 return;
             case "index" or "unique" when Columns(args, 0, frame) is { } columns:
-                state.AddIndex(table, columns, first.Name == "unique", IndexName(args, 1, frame), line);
+                // index(columns, name, method | { storageEngineIndexType, indexType, predicate }): on PostgreSQL Knex 3
+                // writes "using <storageEngineIndexType>" (a string third argument is that), "create unique index" for
+                // indexType 'unique', and "where <predicate>"; other indexType values are ignored.
+                var indexOptions = args.Count > 2 ? Value(args[2], frame) : null;
+                var optionsObject = indexOptions as JsObject;
+                var method = (indexOptions as JsString ?? optionsObject?.Get("storageEngineIndexType") as JsString)?.Value.ToLowerInvariant() ?? "btree";
+                var uniqueIndex = first.Name == "unique" || optionsObject?.Get("indexType") is JsString { Value: var kind } && kind.Equals("unique", StringComparison.OrdinalIgnoreCase);
+                var predicate = optionsObject?.Get("predicate") is { } where and not JsUndefined ? "(a predicate built with knex)" : null;
+                var given = IndexName(args, 1, frame);
+
+                // index() names a unique index <table>_<columns>_index all the same.
+                var indexName = given ?? (first.Name == "index" ? SchemaState.DefaultIndexName(table, columns, "index") : null);
+                state.AddIndex(table, columns, uniqueIndex, indexName, line, explicitName: given is not null, method: first.Name == "unique" ? "btree" : method, predicate: predicate);
                 Understood();
                 return;
             case "primary" when Columns(args, 0, frame) is { } columns:

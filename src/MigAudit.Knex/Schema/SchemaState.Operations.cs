@@ -290,7 +290,8 @@ public sealed partial class SchemaState
     }
 
     /// <param name="explicitName">Whether the author wrote the name; by default, whenever a name is given.</param>
-    public void AddIndex(string table, IReadOnlyList<string> columns, bool unique, string? name, int line, bool ifNotExists = false, bool? explicitName = null)
+    public void AddIndex(string table, IReadOnlyList<string> columns, bool unique, string? name, int line, bool ifNotExists = false, bool? explicitName = null,
+        string method = "btree", string? predicate = null, IReadOnlyList<string>? include = null)
     {
         IndexesDeclared++;
         if (Require(table, line, $"{(unique ? "unique" : "index")} on {table}({string.Join(", ", columns)})") is not { } model)
@@ -320,7 +321,17 @@ public sealed partial class SchemaState
         }
 
         Changed(table);
-        Current = Current.WithIndex(table, new IndexModel { Name = indexName, Columns = columns, Unique = unique, ExplicitName = explicitName ?? name is not null, Origin = At(line) });
+        Current = Current.WithIndex(table, new IndexModel
+        {
+            Name = indexName,
+            Columns = columns,
+            Unique = unique,
+            ExplicitName = explicitName ?? name is not null,
+            Origin = At(line),
+            Method = method,
+            Predicate = predicate,
+            Include = include ?? [],
+        });
     }
 
     private void MissingColumns(TableModel model, IEnumerable<string> columns, int line, string what)

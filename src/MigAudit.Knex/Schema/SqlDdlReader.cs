@@ -670,19 +670,45 @@ public static class SqlDdlReader
             Expect("ON");
             Accept("ONLY");
             var table = Name();
-            if (Accept("USING"))
+            var method = Accept("USING") ? Unquote(Next()) : "btree";
+            var columns = ColumnList();
+            var include = Accept("INCLUDE") ? ColumnList() : [];
+            if (Accept("NULLS"))
+            {
+                Accept("NOT");
+                Expect("DISTINCT");
+            }
+
+            if (Accept("WITH"))
+            {
+                Expect("(");
+                SkipBalanced();
+            }
+
+            if (Accept("TABLESPACE"))
             {
                 Next();
             }
 
-            var columns = ColumnList();
+            string? predicate = null;
+            if (Accept("WHERE"))
+            {
+                predicate = string.Join(' ', tokens.Skip(position).Select(t => t.TrimStart('\u0001')));
+                position = tokens.Count;
+            }
+
+            if (!AtEnd)
+            {
+                return $"CREATE INDEX ... '{Peek()}' is not read by migaudit";
+            }
+
             if (name is null)
             {
                 // PostgreSQL's own naming: <table>_<columns>_idx / _key.
                 name = $"{table}_{string.Join('_', columns)}_{(unique ? "key" : "idx")}";
             }
 
-            state.AddIndex(table, columns, unique, name, line, ifNotExists, explicitName);
+            state.AddIndex(table, columns, unique, name, line, ifNotExists, explicitName, method, predicate, include);
             return null;
         }
 

@@ -1,0 +1,88 @@
+using MigAudit.Tests.Support;
+
+namespace MigAudit.Tests.Schema;
+
+/// <summary>Indexes as PostgreSQL sees them: method, predicate and INCLUDE, and rules that compare only like with like.</summary>
+public sealed class IndexShapeTests
+{
+    private const string Orders = """
+        exports.up = (knex) => knex.schema.createTable('orders', (t) => {
+          t.increments('id');
+          t.integer('customer_id');
+          t.jsonb('tags');
+          t.string('status');
+          t.timestamp('deleted_at');
+        });
+        exports.down = (knex) => knex.schema.dropTable('orders');
+        """;
+
+    [Fact]
+    public void The_sql_reader_keeps_method_predicate_and_include()
+    {
+        using var repo = Audit.Project(("20250101000000_orders.js", Orders), ("20250102000000_indexes.js", """
+            exports.up = async (knex) => {
+              await knex.raw('CREATE INDEX orders_tags_gin ON orders USING GIN (tags)');
+              await knex.raw('CREATE INDEX orders_live_status ON orders (status) INCLUDE (customer_id) WITH (fillfactor = 90) WHERE deleted_at IS NULL');
+            };
+            exports.down = async () => {};
+            """));
+        var result = Audit.Run(repo.Root);
+        var indexes = result.Input.Schema.Schema.Table("orders")!.Indexes;
+        Assert.Equal(("gin", null), (indexes[0].Method, indexes[0].Predicate));
+        Assert.Equal(("btree", "deleted_at IS NULL", "customer_id"), (indexes[1].Method, indexes[1].Predicate, Assert.Single(indexes[1].Include)));
+        Assert.True(result.Input.Schema.Migrations[1].Up.Complete);
+    }
+
+    [Fact]
+    public void A_partial_or_gin_index_is_not_redundant_beside_a_plain_btree_on_the_same_columns()
+    {
+        using var repo = Audit.Project(("20250101000000_orders.js", Orders), ("20250102000000_indexes.js", """
+            exports.up = async (knex) => {
+              await knex.schema.alterTable('orders', (t) => {
+                t.index(['status', 'customer_id']);
+                t.index(['status'], 'orders_live_status', { predicate: knex.whereNull('deleted_at') });
+                t.index(['tags'], 'orders_tags_gin', 'gin');
+              });
+              await knex.raw('CREATE INDEX orders_tags_btree ON orders (tags)');
+            };
+            exports.down = async () => {};
+            """));
+        var result = Audit.Run(repo.Root);
+        Assert.Empty(result.Of("redundant-index"));
+    }
+
+    [Fact]
+    public void A_plain_btree_covered_by_a_wider_one_is_still_redundant()
+    {
+        using var repo = Audit.Project(("20250101000000_orders.js", Orders), ("20250102000000_indexes.js", """
+            exports.up = (knex) => knex.schema.alterTable('orders', (t) => {
+              t.index(['status', 'customer_id']);
+              t.index(['status']);
+            });
+            exports.down = async () => {};
+            """));
+        var finding = Assert.Single(Audit.Run(repo.Root).Of("redundant-index"));
+        Assert.Contains("orders_status_index on orders(status) is covered by orders_status_customer_id_index(status, customer_id)", finding.Message);
+    }
+
+    [Fact]
+    public void A_foreign_key_covered_only_by_a_partial_or_gin_index_still_lacks_one()
+    {
+        using var repo = Audit.Project(
+            ("20250101000000_customers.js", "exports.up = (knex) => knex.schema.createTable('customers', (t) => { t.increments('id'); });\nexports.down = (knex) => knex.schema.dropTable('customers');\n"),
+            ("20250102000000_orders.js", """
+                exports.up = async (knex) => {
+                  await knex.schema.createTable('orders', (t) => {
+                    t.increments('id');
+                    t.integer('customer_id').references('customers.id').onDelete('CASCADE');
+                    t.integer('seller_id').references('customers.id').onDelete('CASCADE');
+                  });
+                  await knex.raw('CREATE INDEX orders_customer_live ON orders (customer_id) WHERE id > 0');
+                  await knex.raw('CREATE INDEX orders_seller ON orders (seller_id)');
+                };
+                exports.down = (knex) => knex.schema.dropTable('orders');
+                """));
+        var finding = Assert.Single(Audit.Run(repo.Root).Of("fk-missing-index"));
+        Assert.Contains("orders(customer_id) references customers but no index starts with (customer_id)", finding.Message);
+    }
+}
