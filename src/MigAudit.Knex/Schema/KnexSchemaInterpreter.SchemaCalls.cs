@@ -27,10 +27,12 @@ public sealed partial class KnexSchemaInterpreter
 
         var link = chain.Links[^1];
         var args = link.Arguments ?? [];
+        var schema = chain.Links.LastOrDefault(l => l.Name == "withSchema") is { Arguments: [var named, ..] } ? Value(named, frame) as JsString : null;
+        string? Table(int index) => Text(args, index, frame) is { } name ? SchemaState.TableKey(schema?.Value, name) : null;
         return link.Name switch
         {
-            "hasTable" when Text(args, 0, frame) is { } table => state.HasTable(table),
-            "hasColumn" when Text(args, 0, frame) is { } table && Text(args, 1, frame) is { } column => state.HasColumn(table, column),
+            "hasTable" when Table(0) is { } table => state.HasTable(table),
+            "hasColumn" when Table(0) is { } table && Text(args, 1, frame) is { } column => state.HasColumn(table, column),
             _ => null,
         };
     }
@@ -132,6 +134,22 @@ public sealed partial class KnexSchemaInterpreter
     private void SchemaChain(List<Link> links, Frame frame)
     {
         bool? lastGuard = null;
+        string? schema = null;
+        string? Table(IReadOnlyList<Node> arguments, int index) => Text(arguments, index, frame) is { } name ? SchemaState.TableKey(schema, name) : null;
+        void Callback(Node callback, string table, bool creating)
+        {
+            // Knex names the indexes of withSchema('crm').table('roles') after 'roles' alone.
+            state.Naming = schema is null ? null : (table, table[(table.IndexOf('.', StringComparison.Ordinal) + 1)..]);
+            try
+            {
+                TableCallback(callback, table, creating, frame);
+            }
+            finally
+            {
+                state.Naming = null;
+            }
+        }
+
         foreach (var link in links)
         {
             var line = link.Node.Location.Start.Line;
@@ -139,40 +157,48 @@ public sealed partial class KnexSchemaInterpreter
             switch (link.Name)
             {
                 case "withSchema":
+                    // withSchema('crm').createTable('roles') makes crm.roles, a table distinct from public's roles.
+                    schema = Text(args, 0, frame);
                     state.SchemaQualified = true;
+                    if (schema is null)
+                    {
+                        Gap(link.Node, frame, "withSchema() with a schema not statically known");
+                        return;
+                    }
+
                     break;
-                case "createTable" or "createTableIfNotExists" when Text(args, 0, frame) is { } table:
+                case "createTable" or "createTableIfNotExists" when Table(args, 0) is { } table:
                     state.CreateTable(table, link.Name == "createTableIfNotExists", line);
                     Understood();
                     if (args.Count > 1)
                     {
-                        TableCallback(args[1], table, creating: true, frame);
+                        Callback(args[1], table, creating: true);
                     }
 
                     break;
-                case "table" or "alterTable" when Text(args, 0, frame) is { } table:
+                case "table" or "alterTable" when Table(args, 0) is { } table:
                     // On a table known not to exist, Knex's one ALTER TABLE fails as a whole: its columns are not replayed.
                     var exists = state.Require(table, line, $"{link.Name}('{table}')") is not null;
                     Understood();
                     if (exists && args.Count > 1)
                     {
-                        TableCallback(args[1], table, creating: false, frame);
+                        Callback(args[1], table, creating: false);
                     }
 
                     break;
-                case "dropTable" or "dropTableIfExists" when Text(args, 0, frame) is { } table:
+                case "dropTable" or "dropTableIfExists" when Table(args, 0) is { } table:
                     state.DropTable(table, link.Name == "dropTableIfExists", line);
                     Understood();
                     break;
-                case "renameTable" when Text(args, 0, frame) is { } from && Text(args, 1, frame) is { } to:
+                case "renameTable" when Table(args, 0) is { } from && Table(args, 1) is { } to:
                     state.RenameTable(from, to, line);
                     Understood();
                     break;
-                case "hasTable" when Text(args, 0, frame) is { } table:
+                case "hasTable" when Table(args, 0) is { } table:
                     lastGuard = state.HasTable(table);
                     Understood();
                     break;
-                case "hasColumn" when Text(args, 0, frame) is { } table && Text(args, 1, frame) is { } column:
+                case "hasColumn" when Table(args, 0) is { } table && Text(args, 1, frame) is { } column:
                     lastGuard = state.HasColumn(table, column);
                     Understood();
                     break;

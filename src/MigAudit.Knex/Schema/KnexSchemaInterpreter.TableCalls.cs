@@ -84,7 +84,7 @@ public sealed partial class KnexSchemaInterpreter
                 var given = IndexName(args, 1, frame);
 
                 // index() names a unique index <table>_<columns>_index all the same.
-                var indexName = given ?? (first.Name == "index" ? SchemaState.DefaultIndexName(table, columns, "index") : null);
+                var indexName = given ?? (first.Name == "index" ? state.IndexNameFor(table, columns, "index") : null);
                 state.AddIndex(table, columns, uniqueIndex, indexName, line, explicitName: given is not null, method: first.Name == "unique" ? "btree" : method, predicate: predicate);
                 Understood();
                 return;

@@ -300,7 +300,7 @@ public sealed partial class SchemaState
         }
 
         MissingColumns(model, columns, line, unique ? "unique" : "index");
-        var indexName = name ?? DefaultIndexName(table, columns, unique ? "unique" : "index");
+        var indexName = name ?? IndexNameFor(table, columns, unique ? "unique" : "index");
         if (Current.IndexOwners.TryGetValue(indexName, out var ownerName) && Current.Table(ownerName) is { } owner)
         {
             var index = owner.Indexes.First(i => i.Name == indexName);
@@ -351,7 +351,7 @@ public sealed partial class SchemaState
     /// <summary>Drops an index by name (anywhere, as DROP INDEX does) or by table and columns (as Knex's dropIndex does).</summary>
     public void DropIndex(string? table, IReadOnlyList<string>? columns, string? name, bool unique, bool ifExists, int line)
     {
-        var indexName = name ?? (table is not null && columns is not null ? DefaultIndexName(table, columns, unique ? "unique" : "index") : null);
+        var indexName = name ?? (table is not null && columns is not null ? IndexNameFor(table, columns, unique ? "unique" : "index") : null);
         var owner = indexName is not null && Current.IndexOwners.TryGetValue(indexName, out var ownerName) ? Current.Table(ownerName) : null;
         if (owner is null)
         {
@@ -402,7 +402,7 @@ public sealed partial class SchemaState
 
         var fk = new ForeignKeyModel
         {
-            Name = name ?? DefaultIndexName(table, columns, "foreign"),
+            Name = name ?? IndexNameFor(table, columns, "foreign"),
             Columns = columns,
             ReferencesTable = referencesTable,
             ReferencesColumns = referencesColumns,
@@ -420,7 +420,7 @@ public sealed partial class SchemaState
             return;
         }
 
-        var fkName = name ?? DefaultIndexName(table, columns ?? [], "foreign");
+        var fkName = name ?? IndexNameFor(table, columns ?? [], "foreign");
         if (model.ForeignKeys.All(f => f.Name != fkName))
         {
             if (Current.IsKnown(model))

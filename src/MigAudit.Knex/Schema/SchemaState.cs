@@ -217,6 +217,21 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
     public void LeaveCondition() => conditions.Pop();
 
     /// <summary>
+    /// Set while a builder works on a table reached through withSchema('crm').alterTable('roles'): its key is
+    /// "crm.roles", but Knex names its indexes after the table name alone ("roles_..."), as it does not for a table
+    /// written 'crm.roles' ("crm_roles_...").
+    /// </summary>
+    public (string Table, string Naming)? Naming { get; set; }
+
+    /// <summary>The name Knex generates for an index, unique constraint or foreign key on the table in this statement.</summary>
+    public string IndexNameFor(string table, IEnumerable<string> columns, string suffix) =>
+        DefaultIndexName(Naming is { } naming && naming.Table == table ? naming.Naming : table, columns, suffix);
+
+    /// <summary>The model's key for a table: "schema.table", or the name alone in the default schema (public).</summary>
+    public static string TableKey(string? schema, string table) =>
+        schema is null or "public" ? (schema is null && table.StartsWith("public.", StringComparison.Ordinal) ? table["public.".Length..] : table) : $"{schema}.{table}";
+
+    /// <summary>
     /// Knex's generated name (checked with knex's toString()): the table part lower-cased with '.' and '-' turned into
     /// '_', the column part lower-cased as it is, e.g. "order_items_x_a_index" for table "Order-Items.x", column "A".
     /// </summary>

@@ -99,13 +99,14 @@ public static class SqlDdlReader
         bool Word(int i, params string[] words) => i < tokens.Count && words.Any(w => string.Equals(tokens[i], w, StringComparison.OrdinalIgnoreCase));
         string Name(int i)
         {
-            // The last part of a qualified name, as the model keys tables.
+            // A qualified name keyed as the model keys tables: "schema.table", or the name alone in public.
             while (i + 2 < tokens.Count && tokens[i + 1] == ".")
             {
                 i += 2;
             }
 
-            return tokens[i].StartsWith('\u0001') ? tokens[i][1..] : tokens[i].ToLowerInvariant();
+            string Part(int at) => tokens[at].StartsWith('\u0001') ? tokens[at][1..] : tokens[at].ToLowerInvariant();
+            return i >= 2 && tokens[i - 1] == "." ? SchemaState.TableKey(Part(i - 2), Part(i)) : Part(i);
         }
 
         if (tokens.Any(t => string.Equals(t, "CASCADE", StringComparison.OrdinalIgnoreCase)))
@@ -305,7 +306,25 @@ public static class SqlDdlReader
 
         private static string Unquote(string token) => token.StartsWith('\u0001') ? token[1..] : token.ToLowerInvariant();
 
-        /// <summary>A possibly schema-qualified name; the schema is dropped (the model is per table name).</summary>
+        /// <summary>A table name: "schema.table" when qualified with a schema other than public, as the model keys tables.</summary>
+        private string TableName()
+        {
+            var parts = new List<string> { Unquote(Next()) };
+            while (Peek() == ".")
+            {
+                position++;
+                parts.Add(Unquote(Next()));
+            }
+
+            if (parts.Count > 1)
+            {
+                state.SchemaQualified = true;
+            }
+
+            return SchemaState.TableKey(parts.Count > 1 ? parts[^2] : null, parts[^1]);
+        }
+
+        /// <summary>Another schema object's name (an index, a constraint, a column): the schema, if any, is dropped.</summary>
         private string Name()
         {
             var name = Unquote(Next());
@@ -363,7 +382,7 @@ public static class SqlDdlReader
                 var ifExists = Accept("IF", "EXISTS");
                 do
                 {
-                    state.DropTable(Name(), ifExists, line);
+                    state.DropTable(TableName(), ifExists, line);
                 }
                 while (Accept(","));
                 return null;
@@ -387,7 +406,7 @@ public static class SqlDdlReader
         private string? CreateTable()
         {
             var ifNotExists = Accept("IF", "NOT", "EXISTS");
-            var table = Name();
+            var table = TableName();
             if (!Accept("("))
             {
                 return "CREATE TABLE without a column list (AS, PARTITION OF...) is not read by migaudit";
@@ -499,7 +518,7 @@ public static class SqlDdlReader
                 }
                 else if (Accept("REFERENCES"))
                 {
-                    var target = Name();
+                    var target = TableName();
                     var targetColumns = Is("(") ? ColumnList() : ["id"];
                     var (onDelete, onUpdate) = ReferentialActions();
                     reference = (target, targetColumns, onDelete, onUpdate);
@@ -548,7 +567,7 @@ public static class SqlDdlReader
         private void ForeignKey(string table, List<string> columns, string? name)
         {
             Expect("REFERENCES");
-            var target = Name();
+            var target = TableName();
             var targetColumns = Is("(") ? ColumnList() : ["id"];
             var (onDelete, onUpdate) = ReferentialActions();
             state.AddForeignKey(table, columns, target, targetColumns, onDelete, onUpdate, name ?? $"{table}_{string.Join('_', columns)}_fkey", line);
@@ -669,7 +688,7 @@ public static class SqlDdlReader
 
             Expect("ON");
             Accept("ONLY");
-            var table = Name();
+            var table = TableName();
             var method = Accept("USING") ? Unquote(Next()) : "btree";
             var columns = ColumnList();
             var include = Accept("INCLUDE") ? ColumnList() : [];
@@ -716,7 +735,7 @@ public static class SqlDdlReader
         {
             var ifExists = Accept("IF", "EXISTS");
             Accept("ONLY");
-            var table = Name();
+            var table = TableName();
             if (ifExists && state.HasTable(table) == false)
             {
                 return null;
@@ -774,7 +793,8 @@ public static class SqlDdlReader
             {
                 if (Accept("TO"))
                 {
-                    state.RenameTable(table, Name(), line);
+                    // RENAME TO keeps the table in its schema.
+                    state.RenameTable(table, SchemaState.TableKey(table.Contains('.', StringComparison.Ordinal) ? table[..table.IndexOf('.', StringComparison.Ordinal)] : null, Name()), line);
                     return null;
                 }
 

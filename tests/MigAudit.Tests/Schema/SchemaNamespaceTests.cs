@@ -1,0 +1,46 @@
+using MigAudit.Tests.Support;
+
+namespace MigAudit.Tests.Schema;
+
+/// <summary>Tables in different PostgreSQL schemas are different tables: withSchema(), dotted names and qualified SQL.</summary>
+public sealed class SchemaNamespaceTests
+{
+    [Fact]
+    public void Roles_in_two_schemas_do_not_collide_and_each_keeps_its_own_columns()
+    {
+        using var repo = Audit.Project(
+            ("20250101000000_crm.js", """
+                exports.up = async (knex) => {
+                  await knex.schema.createSchema('crm');
+                  await knex.schema.withSchema('crm').createTable('roles', (t) => { t.increments('id'); t.string('name').index(); });
+                };
+                exports.down = (knex) => knex.schema.withSchema('crm').dropTable('roles');
+                """),
+            ("20250102000000_idm.js", """
+                exports.up = async (knex) => {
+                  await knex.raw('CREATE SCHEMA idm');
+                  await knex.raw('CREATE TABLE idm.roles (id serial PRIMARY KEY, code text NOT NULL)');
+                  await knex.schema.createTable('roles', (t) => { t.increments('id'); t.string('label'); });
+                };
+                exports.down = async () => {};
+                """),
+            ("20250103000000_more.js", """
+                exports.up = async (knex) => {
+                  await knex.schema.withSchema('crm').alterTable('roles', (t) => { t.string('color'); });
+                  await knex.raw('ALTER TABLE public.roles ADD COLUMN rank integer');
+                  await knex.schema.alterTable('idm.roles', (t) => { t.dropColumn('code'); });
+                };
+                exports.down = async () => {};
+                """));
+        var result = Audit.Run(repo.Root);
+        var schema = result.Input.Schema.Schema;
+        Assert.Equal(["crm.roles", "idm.roles", "roles"], schema.Tables.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["id", "name", "color"], schema.Table("crm.roles")!.Columns.Select(c => c.Name));
+        Assert.Equal(["id"], schema.Table("idm.roles")!.Columns.Select(c => c.Name));
+        Assert.Equal(["id", "label", "rank"], schema.Table("roles")!.Columns.Select(c => c.Name));
+
+        // Knex names the index of withSchema('crm').createTable('roles') after 'roles' alone.
+        Assert.Equal("roles_name_index", Assert.Single(schema.Table("crm.roles")!.Indexes).Name);
+        Assert.Empty(result.Of("chain-error"));
+    }
+}
