@@ -62,7 +62,9 @@ public static class DeletedMigrations
                 {
                     if (step.SchemaQualified)
                     {
-                        kept[table] = "the migration names a schema (withSchema or a qualified name), and which schema this table is in is not replayed yet";
+                        // A key "a.b" is table b of schema a, or a table literally named "a.b": the script drops only
+                        // unambiguous names in the default schema, and leaves these to a person who can check.
+                        kept[table] = "the migration names a schema (withSchema or a qualified name); the script drops tables of the default schema only";
                     }
                     else if (used.TryGetValue(table, out var why))
                     {

@@ -55,9 +55,9 @@ public sealed class RollbackScriptTests
         Assert.Contains("DROP TABLE IF EXISTS \"evil\"\" CASCADE; DROP TABLE precious CASCADE; --\"; -- created by 20250102000000_evil.js\n", script);
         Assert.Contains("DROP TABLE IF EXISTS \"old_stuff\";", script);
         Assert.Contains("-- not dropped: legacy_shared: an active migration uses it (20250103000000_alter_legacy.js)\n", script);
-        Assert.Contains("-- not dropped: logs: the migration names a schema", script);
+        Assert.Contains("-- not dropped: archive.logs: the migration names a schema (withSchema or a qualified name); the script drops tables of the default schema only\n", script);
         Assert.DoesNotContain("DROP TABLE IF EXISTS \"legacy_shared\"", script);
-        Assert.DoesNotContain("DROP TABLE IF EXISTS \"logs\"", script);
+        Assert.DoesNotContain("logs\";", script);
         Assert.Contains("'20250102000001_x'') OR true OR name IN (''y.js'", script);
         Assert.Contains("'20250102000002_o''brien.js'", script);
         Assert.Contains("E'20250102000003_back\\\\slash''.js'", script);
