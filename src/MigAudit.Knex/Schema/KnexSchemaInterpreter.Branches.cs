@@ -11,9 +11,12 @@ namespace MigAudit.Knex.Schema;
 public sealed partial class KnexSchemaInterpreter
 {
     /// <summary>One function body being replayed: the schemas of the branches that left it early, and the conditions its remainder is under.</summary>
-    private sealed class BodyContext(SchemaState.Fork start)
+    private sealed class BodyContext(SchemaState.Fork start, bool resultRuns)
     {
         public SchemaState.Fork Start { get; } = start;
+
+        /// <summary>Whether something awaits what the function returns (false for a forEach callback or an unawaited map).</summary>
+        public bool ResultRuns { get; } = resultRuns;
         public List<(SchemaModel Schema, Uncertainty Because)> Exits { get; } = [];
         public int ConditionsEntered { get; set; }
 
@@ -23,9 +26,9 @@ public sealed partial class KnexSchemaInterpreter
 
     private readonly Stack<BodyContext> bodies = new();
 
-    private void Body(IFunction function, Frame frame)
+    private void Body(IFunction function, Frame frame, bool resultRuns = true)
     {
-        var context = new BodyContext(state.Snapshot());
+        var context = new BodyContext(state.Snapshot(), resultRuns);
         bodies.Push(context);
         try
         {
@@ -33,9 +36,13 @@ public sealed partial class KnexSchemaInterpreter
             {
                 Statement(block, frame);
             }
-            else
+            else if (resultRuns)
             {
                 Expression((Expression)function.Body, frame);
+            }
+            else
+            {
+                Discarded((Expression)function.Body, frame);
             }
         }
         finally

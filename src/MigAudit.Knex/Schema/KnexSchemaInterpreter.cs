@@ -140,6 +140,10 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
                 // Knex awaits what up/down return only when it is a promise: an array is not, so its builders never run.
                 ReturnedArray(array, frame);
                 return Flow.Exits;
+            case ReturnStatement { Argument: { } argument } when !bodies.Peek().ResultRuns:
+                // Returned to forEach or to a map nobody awaits: nothing calls then() on it.
+                Discarded(argument, frame);
+                return Flow.Exits;
             case ReturnStatement { Argument: { } argument }:
                 Expression(argument, frame);
                 return Flow.Exits;
@@ -194,11 +198,53 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
 
     private static bool Returns(Node node) => SyntaxSearch.Contains(node, n => n is ReturnStatement);
 
+    /// <summary>Loops over more items than this are not unrolled: what they touch becomes unknown.</summary>
+    private const int MaxUnrolled = 1000;
+
+    /// <summary>
+    /// items.forEach(cb) and items.map(cb) over a static array: the callback is replayed once per item. What a forEach
+    /// callback returns is dropped, and so is what map returns unless Promise.all awaits it; an async forEach callback
+    /// runs, but forEach does not wait for it.
+    /// </summary>
+    private bool Unroll(CallExpression call, Frame frame, bool resultsRun)
+    {
+        if (call.Callee is not MemberExpression { Computed: false, Property: Identifier { Name: "forEach" or "map" } method } member ||
+            call.Arguments is not [IFunction callback, ..] || !MentionsDatabase(call, frame) ||
+            Value(member.Object, frame) is not JsArray items || items.Items.Any(i => !i.IsKnown) || items.Items.Count > MaxUnrolled)
+        {
+            return false;
+        }
+
+        Understood();
+        if (callback.Async && method.Name == "forEach")
+        {
+            lazyBuilders.Add(new LazyBuilder(call.Location.Start.Line, Snippet(call, frame), NeverRuns: false, ChangesSchema: true));
+        }
+
+        for (var i = 0; i < items.Items.Count; i++)
+        {
+            var inner = frame.Child();
+            if (callback.Params.Count > 0 && callback.Params[0] is Identifier item)
+            {
+                inner.Set(item.Name, new ValueLocal(items.Items[i]));
+            }
+
+            if (callback.Params.Count > 1 && callback.Params[1] is Identifier index)
+            {
+                inner.Set(index.Name, new ValueLocal(new JsNumber(i)));
+            }
+
+            Body(callback, inner, resultRuns: resultsRun && method.Name == "map" || callback.Async);
+        }
+
+        return true;
+    }
+
     private Flow Loop(ForOfStatement loop, Frame frame)
     {
         var items = Value(loop.Right, frame) as JsArray;
         var variable = loop.Left is VariableDeclaration { Declarations: [{ Id: Identifier id }] } ? id.Name : null;
-        if (items is null || variable is null || items.Items.Any(i => !i.IsKnown))
+        if (items is null || variable is null || items.Items.Any(i => !i.IsKnown) || items.Items.Count > MaxUnrolled)
         {
             if (MentionsDatabase(loop, frame))
             {
@@ -374,7 +420,19 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
         var calleeText = frame.Scope.TextOf(call.Callee);
         if (calleeText is "Promise.all" or "Promise.allSettled" && call.Arguments.Count == 1)
         {
+            // Promise.all(items.map(cb)) awaits what each callback returns.
+            if (Unwrap(call.Arguments[0]) is CallExpression mapped && Unroll(mapped, frame, resultsRun: true))
+            {
+                return;
+            }
+
             Expression(call.Arguments[0], frame);
+            return;
+        }
+
+        // items.map(cb) outside Promise.all may be awaited later through a variable: only forEach is unrolled here.
+        if (call.Callee is MemberExpression { Property: Identifier { Name: "forEach" } } && Unroll(call, frame, resultsRun: false))
+        {
             return;
         }
 
@@ -507,7 +565,8 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
 
         foreach (var child in node.ChildNodes)
         {
-            if (child is not IFunction && MentionsDatabase(child, frame))
+            // Nested functions count: a callback given to code the replay does not follow may still use knex.
+            if (MentionsDatabase(child, frame))
             {
                 return true;
             }

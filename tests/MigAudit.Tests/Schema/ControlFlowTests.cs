@@ -108,4 +108,22 @@ public sealed class ControlFlowTests
         Assert.Equal(["ok", "ok"], json.RootElement.GetProperty("migrations").EnumerateArray().Select(m => m.GetProperty("up").GetString()));
         Assert.Equal(0, json.RootElement.GetProperty("staticModelDifferences").GetArrayLength());
     }
+
+    [Fact]
+    public void ForEach_and_map_over_a_static_array_are_unrolled_with_knex_laziness()
+    {
+        using var repo = Audit.Project(("20250101000000_loops.js", """
+            const lookups = ['colors', 'sizes'];
+            exports.up = async (knex) => {
+              await Promise.all(lookups.map((name) => knex.schema.createTable(name, (t) => { t.increments('id'); })));
+              ['never_a', 'never_b'].forEach((name) => knex.schema.createTable(name, (t) => { t.increments('id'); }));
+              ['floating'].forEach(async (name) => { await knex.schema.createTable(name, (t) => { t.increments('id'); }); });
+            };
+            exports.down = async () => {};
+            """));
+        var result = Audit.Run(repo.Root);
+        Assert.Equal(["colors", "floating", "sizes"], result.Input.Schema.Schema.Tables.Keys.Order(StringComparer.Ordinal));
+        Assert.True(result.Input.Schema.Migrations[0].Up.Complete);
+        Assert.Equal([(4, true), (4, true), (5, false)], result.Of("unexecuted-builder").Select(f => (f.Line!.Value, f.Blocking)));
+    }
 }
