@@ -235,13 +235,33 @@ public sealed partial class SchemaState
         Update(model with
         {
             Columns = model.Columns.Where(c => c.Name != column).ToList(),
-            Indexes = model.Indexes.Where(i => !i.Columns.Contains(column)).ToList(),
+            Indexes = model.Indexes.Where(i => !UsesColumn(i, column)).ToList(),
             ForeignKeys = model.ForeignKeys.Where(f => !f.Columns.Contains(column)).ToList(),
             PrimaryKey = model.PrimaryKey.Contains(column) ? [] : model.PrimaryKey,
 
             // The column's own CHECK (as PostgreSQL names it) goes with it; other checks may use several columns.
             Checks = model.Checks.Where(c => c != $"{table}_{column}_check").ToList(),
         });
+    }
+
+    /// <summary>An index goes with a dropped column when a key column, an expression or its predicate uses it.</summary>
+    private static bool UsesColumn(IndexModel index, string column) =>
+        index.Columns.Contains(column) || index.Include.Contains(column) ||
+        index.Columns.Concat([index.Predicate ?? string.Empty]).Any(text => text.Length > 0 && !string.Equals(text, column, StringComparison.Ordinal) && MentionsWord(text, column));
+
+    private static bool MentionsWord(string text, string word)
+    {
+        for (var at = text.IndexOf(word, StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + 1, StringComparison.Ordinal))
+        {
+            var before = at == 0 ? ' ' : text[at - 1];
+            var after = at + word.Length >= text.Length ? ' ' : text[at + word.Length];
+            if (!(char.IsLetterOrDigit(before) || before == '_') && !(char.IsLetterOrDigit(after) || after == '_'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public void RenameColumn(string table, string from, string to, int line)

@@ -10,7 +10,7 @@ namespace MigAudit.Knex.Schema;
 /// DROP TABLE/INDEX. Data statements and harmless DDL (extensions, comments) are understood as having no
 /// effect on tables; anything else is reported as not understood.
 /// </summary>
-public static class SqlDdlReader
+public static partial class SqlDdlReader
 {
     /// <summary>Applies every statement in <paramref name="sql"/>; returns how many statements there were and which were not understood.</summary>
     public static (int Total, List<NotUnderstood> Gaps) Apply(string sql, SchemaState state, int line)
@@ -19,6 +19,15 @@ public static class SqlDdlReader
         var total = 0;
         foreach (var statement in SplitStatements(sql))
         {
+            if (StraightDoBlock(statement) is { } body)
+            {
+                // DO $$ BEGIN <statements> END $$ with no control flow runs its statements in order: replay them.
+                var (innerTotal, innerGaps) = Apply(body, state, line);
+                total += innerTotal;
+                gaps.AddRange(innerGaps);
+                continue;
+            }
+
             var tokens = Tokenize(statement);
             if (tokens.Count == 0)
             {
@@ -80,6 +89,30 @@ public static class SqlDdlReader
         }
 
         return tables;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*do\s+(?<tag>\$\w*\$)\s*begin\b(?<body>.*)\bend\s*;?\s*\k<tag>\s*(language\s+plpgsql\s*)?$",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline)]
+    private static partial System.Text.RegularExpressions.Regex DoBlock();
+
+    // PL/pgSQL words that make a block more than a list of statements: the replay cannot tell which of them run.
+    private static readonly HashSet<string> ControlWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "IF", "ELSIF", "LOOP", "FOR", "FOREACH", "WHILE", "EXIT", "CONTINUE", "EXCEPTION", "EXECUTE", "PERFORM", "RETURN", "CASE", "RAISE", "GET", "DECLARE", "BEGIN", "ASSERT", "CALL",
+    };
+
+    /// <summary>The statements of a DO block that is only a list of SQL statements (no IF, loops, dynamic SQL or handlers), or null.</summary>
+    private static string? StraightDoBlock(string statement)
+    {
+        var match = DoBlock().Match(statement);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var body = match.Groups["body"].Value;
+        var words = SplitStatements(body).SelectMany(Tokenize).Where(t => !t.StartsWith('\'') && !t.StartsWith('\u0001'));
+        return words.Any(ControlWords.Contains) ? null : body;
     }
 
     // Objects the schema model does not hold: creating, altering or dropping them (without CASCADE) leaves tables as they were.

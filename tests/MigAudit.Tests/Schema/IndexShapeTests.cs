@@ -85,4 +85,21 @@ public sealed class IndexShapeTests
         var finding = Assert.Single(Audit.Run(repo.Root).Of("fk-missing-index"));
         Assert.Contains("orders(customer_id) references customers but no index starts with (customer_id)", finding.Message);
     }
+
+    [Fact]
+    public void Dropping_a_column_drops_the_expression_and_partial_indexes_that_use_it_as_postgresql_does()
+    {
+        using var repo = Audit.Project(("20250101000000_orders.js", Orders), ("20250102000000_gone.js", """
+            exports.up = (knex) => knex.schema.raw(`do $$begin
+              alter table orders add column gone_status integer;
+              create index orders_gone_idx on orders ((gone_status is null));
+              create index orders_live_idx on orders (status) where gone_status is null;
+            end$$`);
+            exports.down = (knex) => knex.schema.raw('alter table orders drop column gone_status');
+            """));
+        var result = Audit.Run(repo.Root);
+        Assert.True(result.Input.Schema.Migrations[1].Up.Complete);
+        Assert.Equal(["orders_gone_idx", "orders_live_idx"], result.Input.Schema.Schema.Table("orders")!.Indexes.Select(i => i.Name));
+        Assert.Empty(result.Of("irreversible-down"));
+    }
 }
