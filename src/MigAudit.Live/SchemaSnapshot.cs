@@ -14,9 +14,13 @@ public sealed record SchemaSnapshot(IReadOnlyDictionary<string, SnapshotTable> T
         const string schemas = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
         var ignored = new[] { migrationsTable, migrationsTable + "_lock" };
 
-        // One round trip per snapshot: verify takes one after every step.
+        // One round trip per snapshot: verify takes one after every step. Tables outside public are keyed schema.table,
+        // as the static replay keys them.
+        const string name = "CASE WHEN n.nspname = 'public' THEN {0}.relname ELSE n.nspname || '.' || {0}.relname END";
+        var tableName = string.Format(System.Globalization.CultureInfo.InvariantCulture, name, "c");
+        var indexedName = string.Format(System.Globalization.CultureInfo.InvariantCulture, name, "t");
         await using var command = new NpgsqlCommand($"""
-            SELECT 0, c.relname, a.attnum, a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+            SELECT 0, {tableName}, a.attnum, a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
                    || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
                    || COALESCE(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -24,11 +28,11 @@ public sealed record SchemaSnapshot(IReadOnlyDictionary<string, SnapshotTable> T
             LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
             WHERE c.relkind IN ('r', 'p') AND {schemas}
             UNION ALL
-            SELECT 1, t.relname, 0, i.relname || ': ' || pg_get_indexdef(i.oid)
+            SELECT 1, {indexedName}, 0, i.relname || ': ' || pg_get_indexdef(i.oid)
             FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
             WHERE {schemas}
             UNION ALL
-            SELECT 2, t.relname, 0, c.conname || ': ' || pg_get_constraintdef(c.oid)
+            SELECT 2, {indexedName}, 0, c.conname || ': ' || pg_get_constraintdef(c.oid)
             FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
             WHERE {schemas}
             ORDER BY 1, 2, 3, 4

@@ -36,6 +36,11 @@ public sealed partial class KnexSchemaInterpreter
             {
                 Statement(block, frame);
             }
+            else if (function.Body is ArrayExpression array && bodies.Count == 1)
+            {
+                // exports.up = (knex) => [builder, ...]: not a promise, so Knex runs none of them.
+                ReturnedArray(array, frame);
+            }
             else if (resultRuns)
             {
                 Expression((Expression)function.Body, frame);
