@@ -33,13 +33,38 @@ public sealed partial class KnexSchemaInterpreter
             node = parenthesized.Expression;
         }
 
-        if (node is not CallExpression || Chain(node, frame) is not { Root: KnexAlias, Links: [var first, ..] } chain || !LazyStarts.Contains(first.Name))
+        // Most statements are table builder calls (t.string(...)): find the root without building the chain first.
+        if (node is not CallExpression || RootIdentifier(node) is not { } root || frame.Lookup(root.Name) is not KnexAlias ||
+            Chain(node, frame) is not { Root: KnexAlias, Links: [var first, ..] } chain || !LazyStarts.Contains(first.Name))
         {
             return null;
         }
 
         // A chain through an await ((await knex.schema.hasTable('t')) ...) is not one builder.
         return SyntaxSearch.Contains(node, n => n is AwaitExpression) ? null : (chain, chain.Links.Any(l => Starters.Contains(l.Name)));
+    }
+
+    private static Identifier? RootIdentifier(Node node)
+    {
+        while (true)
+        {
+            switch (node)
+            {
+                case CallExpression call:
+                    node = call.Callee;
+                    continue;
+                case MemberExpression member:
+                    node = member.Object;
+                    continue;
+                case ParenthesizedExpression parenthesized:
+                    node = parenthesized.Expression;
+                    continue;
+                case Identifier identifier:
+                    return identifier;
+                default:
+                    return null;
+            }
+        }
     }
 
     /// <summary>An expression statement: its value is dropped, so a builder in it runs only if it was started.</summary>

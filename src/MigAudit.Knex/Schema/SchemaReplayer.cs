@@ -60,9 +60,11 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
         var upInterpreter = new KnexSchemaInterpreter(state, evaluator, cache);
         var upCoverage = up is null ? Coverage.None : upInterpreter.Run(up, scope);
         var lazy = up is null ? [] : upInterpreter.LazyBuilders.ToList();
+        lazy.TrimExcess();
         var problems = state.Problems.Skip(problemsBefore).ToList();
-        var unknowns = state.Unknowns.Skip(unknownsBefore).ToList();
-        var externals = state.ExternalTables.Skip(externalsBefore).ToList();
+        // Most steps add none of these: keep the shared empty list then (10,000 migrations add up).
+        IReadOnlyList<UnknownOutcome> unknowns = state.Unknowns.Count == unknownsBefore ? [] : state.Unknowns[unknownsBefore..];
+        var externals = state.ExternalTables.Count == externalsBefore ? [] : state.ExternalTables[externalsBefore..];
         foreach (var (earlier, use, createdBy) in state.ResolvedExternals.Skip(resolvedBefore).ToList())
         {
             // The stand-in the earlier use made was never really there: the down is judged against no table.

@@ -58,6 +58,9 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
         Touched.Clear();
         Mentioned.Clear();
         SchemaQualified = false;
+
+        // Forks live inside one migration's function: the log of what changed starts over with each step.
+        changeLog.Clear();
     }
 
     public int IndexesDeclared { get; private set; }
