@@ -12,7 +12,7 @@ public enum NamingScheme
     /// <summary>YYYYMMDD_, optionally with a same-day sequence: 20241022_01_x.</summary>
     Date,
 
-    /// <summary>YYYY-MM-DD-HHMM-.</summary>
+    /// <summary>YYYY-MM-DD-HHMM-, also when its time or day is mistyped (2024-08-24-000-x, 2024-10-1315-x).</summary>
     DashedDateTime,
 
     /// <summary>x.y.z, optionally with a pre-release: 2.5.128.js, 2.0.0-beta.11.js.</summary>
@@ -42,7 +42,7 @@ public sealed record MigrationVersion(NamingScheme Scheme, string Token)
 
 public static partial class MigrationNames
 {
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:(?<ts>\d{14})(?!\d)|(?<dt>\d{8}_\d{6})(?!\d)|(?<dash>\d{4}-\d{2}-\d{2}-\d{4})(?!\d)|(?<date>\d{8}(?:_\d{1,4}(?=_))?)(?!\d)|(?<semver>\d+\.\d+\.\d+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?)(?=\.[A-Za-z]+$|[_-][A-Za-z])|(?<seq>\d+))")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?:(?<ts>\d{14})(?!\d)|(?<dt>\d{8}_\d{6})(?!\d)|(?<dash>\d{4}-\d{2}-\d{2}-\d{4})(?!\d)|(?<dashlike>\d{4}-\d{2}-\d+(?:-\d+)?)(?=-[A-Za-z])|(?<date>\d{8}(?:_\d{1,4}(?=_))?)(?!\d)|(?<semver>\d+\.\d+\.\d+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?)(?=\.[A-Za-z]+$|[_-][A-Za-z])|(?<seq>\d+))")]
     private static partial System.Text.RegularExpressions.Regex VersionPattern();
 
     /// <summary>The scheme and version of a migration file name, e.g. (Timestamp, "20250202000034") for "20250202000034_x.js".</summary>
@@ -57,6 +57,7 @@ public static partial class MigrationNames
         foreach (var (group, scheme) in new[]
                  {
                      ("ts", NamingScheme.Timestamp), ("dt", NamingScheme.DateUnderscoreTime), ("dash", NamingScheme.DashedDateTime),
+                     ("dashlike", NamingScheme.DashedDateTime),
                      ("date", NamingScheme.Date), ("semver", NamingScheme.Semver), ("seq", NamingScheme.Sequence),
                  })
         {

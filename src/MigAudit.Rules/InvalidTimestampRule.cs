@@ -43,6 +43,11 @@ public sealed class InvalidTimestampRule : Rule
 
     private static string Problem(string version)
     {
+        if (version.Length != 14 || !version.All(char.IsAsciiDigit))
+        {
+            return "its digits do not fill the layout";
+        }
+
         int Part(int start, int length) => int.Parse(version.AsSpan(start, length), CultureInfo.InvariantCulture);
         var (month, day, hour, minute, second) = (Part(4, 2), Part(6, 2), Part(8, 2), Part(10, 2), Part(12, 2));
         return month is < 1 or > 12 ? $"month {month}"

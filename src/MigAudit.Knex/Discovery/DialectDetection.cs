@@ -33,8 +33,13 @@ public static class DialectDetection
         ["better-sqlite3"] = SqlDialect.SQLite,
         ["@vscode/sqlite3"] = SqlDialect.SQLite,
         ["tedious"] = SqlDialect.MSSQL,
+        ["mssql"] = SqlDialect.MSSQL,
         ["oracledb"] = SqlDialect.Oracle,
     };
+
+    /// <summary>The dialect a database driver package serves; forks of sqlite3 (@vscode/sqlite3, @louislam/sqlite3) count as SQLite.</summary>
+    private static SqlDialect? DriverDialect(string package) =>
+        Drivers.TryGetValue(package, out var dialect) ? dialect : package.EndsWith("/sqlite3", StringComparison.Ordinal) ? SqlDialect.SQLite : null;
 
     /// <param name="client">The knexfile environment's client (or dialect) value, or null when there is no knexfile.</param>
     /// <param name="packageDirectory">The folder of the package.json that installs knex's driver.</param>
@@ -48,7 +53,7 @@ public static class DialectDetection
         }
 
         var drivers = InstalledDrivers(packageDirectory);
-        var possible = drivers.Select(d => Drivers[d]).Distinct().ToList();
+        var possible = drivers.Select(DriverDialect).OfType<SqlDialect>().Distinct().Order().ToList();
         var why = client is null or JsUndefined
             ? "the knexfile sets no client"
             : $"the client is chosen at run time ({knexfile}:{client.Line}: {Quoting.Printable(StaticValueText.Describe(client))})";
@@ -83,7 +88,7 @@ public static class DialectDetection
             {
                 if (document.RootElement.TryGetProperty(section, out var dependencies) && dependencies.ValueKind == JsonValueKind.Object)
                 {
-                    found.AddRange(dependencies.EnumerateObject().Select(d => d.Name).Where(Drivers.ContainsKey));
+                    found.AddRange(dependencies.EnumerateObject().Select(d => d.Name).Where(d => DriverDialect(d) is not null));
                 }
             }
 

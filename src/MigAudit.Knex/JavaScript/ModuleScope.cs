@@ -202,6 +202,9 @@ public sealed class ModuleScope
                 case FunctionDeclaration { Id: { } id } function:
                     Bindings[id.Name] = new Binding(function);
                     break;
+                case ClassDeclaration { Id: { } id } type:
+                    Bindings[id.Name] = new Binding(type);
+                    break;
                 case ImportDeclaration import:
                     foreach (var specifier in import.Specifiers)
                     {

@@ -105,6 +105,7 @@ public sealed class StaticEvaluator
                 var v => new JsBoolean(!IsTruthy(v)),
             },
             FunctionExpression or ArrowFunctionExpression => new JsFunction((IFunction)node, scope.File),
+            ClassDeclaration or ClassExpression => EvaluateClassStatics((IClass)node, scope, depth),
             ParenthesizedExpression p => Evaluate(p.Expression, scope, depth + 1),
             AwaitExpression a => Evaluate(a.Argument, scope, depth + 1),
             _ => new JsUnknown(scope.TextOf(node), "not statically known"),
@@ -269,6 +270,24 @@ public sealed class StaticEvaluator
             (JsString s, "length") => new JsNumber(s.Value.Length),
             _ => new JsUnknown(text, "not statically known"),
         };
+    }
+
+    /// <summary>
+    /// A class as a value: its static fields with literal names (static knexMigrationsPath = "./db/migrations"). The
+    /// object is incomplete, since the class has other members the evaluation does not model.
+    /// </summary>
+    private StaticValue EvaluateClassStatics(IClass type, ModuleScope scope, int depth)
+    {
+        var properties = new List<KeyValuePair<string, StaticValue>>();
+        foreach (var member in type.Body.Body)
+        {
+            if (member is PropertyDefinition { Static: true, Computed: false, Key: Identifier key } field)
+            {
+                properties.Add(KeyValuePair.Create(key.Name, field.Value is null ? StaticValue.Undefined : Evaluate(field.Value, scope, depth + 1)));
+            }
+        }
+
+        return new JsObject(properties, Incomplete: true);
     }
 
     private StaticValue EvaluateLogical(LogicalExpression logical, ModuleScope scope, int depth)

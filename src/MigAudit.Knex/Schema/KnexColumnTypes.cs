@@ -90,7 +90,7 @@ public static class KnexColumnTypes
         {
             // Not stated, or a dialect whose compiler the table does not cover: a type only when every covered dialect agrees.
             var each = new[] { SqlDialect.PostgreSQL, SqlDialect.MySQL, SqlDialect.SQLite }.Select(d => TypeOf(method, d, args)).ToList();
-            return each.Any(t => t is null) ? null : each.Distinct().Count() == 1 ? each[0] : $"knex:{method}";
+            return each.Any(t => t is null) ? null : each.Distinct().Count() == 1 ? each[0] : $"{method} (type per client)";
         }
 
         var row = Table[method];

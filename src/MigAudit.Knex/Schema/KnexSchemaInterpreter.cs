@@ -57,7 +57,46 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
             return;
         }
 
+        if (table is null && OnlyData(node, frame))
+        {
+            // A loop or callback that only reads and writes rows (knex('t').update(...)) leaves the schema as it was.
+            return;
+        }
+
         state.MarkUnknown(state.NewUncertainty(line, $"not followed by the replay: {reason}"), table ?? OnlyTableUsed(node, frame));
+    }
+
+    /// <summary>
+    /// Whether every call in the code is a Knex query builder on rows (knex('t')..., knex.select...) or a call that is
+    /// given no knex object and is no database client: then it cannot change the schema.
+    /// </summary>
+    private bool OnlyData(Node node, Frame frame)
+    {
+        var stack = new Stack<Node>([node]);
+        while (stack.TryPop(out var current))
+        {
+            if (current is CallExpression call)
+            {
+                if (RootIdentifier(call) is { } root && frame.Lookup(root.Name) is KnexAlias)
+                {
+                    if (Chain(call, frame) is not { Links: [var first, ..] } || !(first.Name == "(query)" || DataMethods.Contains(first.Name)))
+                    {
+                        return false;
+                    }
+                }
+                else if (MentionsDatabase(call.Callee, frame) || call.Arguments.Any(a => a is Identifier passed && frame.Lookup(passed.Name) is KnexAlias or TableAlias or PendingLocal))
+                {
+                    return false;
+                }
+            }
+
+            foreach (var child in current.ChildNodes)
+            {
+                stack.Push(child);
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -301,6 +340,14 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
         if (init is IFunction function)
         {
             frame.Set(id.Name, new FunctionLocal(function, frame.Scope));
+            return;
+        }
+
+        if (ClientProperty(init, frame) is not null || init is BinaryExpression comparison && (ClientProperty(comparison.Left, frame) is not null || ClientProperty(comparison.Right, frame) is not null))
+        {
+            // const isSQLite = knex.client.dialect === 'sqlite3': decided by the knexfile's client, or unknown.
+            frame.Set(id.Name, new ValueLocal(Value(init, frame)));
+            Understood();
             return;
         }
 

@@ -183,37 +183,39 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
                 continue;
             }
 
-            foreach (var column in after.Columns.Where(c => before.Column(c.Name) is null))
+            // "Left behind" needs the table's contents before the up to be known; "not restored", the column to have been known there.
+            var beforeKnown = expected.UncertaintyOf(before) is null;
+            foreach (var column in after.Columns.Where(c => beforeKnown && before.Column(c.Name) is null))
             {
                 differences.Add($"column {before.Name}.{column.Name} is left behind");
             }
 
-            foreach (var column in before.Columns.Where(c => after.Column(c.Name) is null))
+            foreach (var column in before.Columns.Where(c => after.Column(c.Name) is null && expected.Knows(before, c.Origin)))
             {
                 differences.Add($"column {before.Name}.{column.Name} is not restored");
             }
 
-            foreach (var column in before.Columns.Where(c => after.Column(c.Name) is { } now && (!SqlTypes.Same(now.Type, c.Type) || now.Nullable != c.Nullable)))
+            foreach (var column in before.Columns.Where(c => expected.Knows(before, c.Origin) && after.Column(c.Name) is { } now && (!SqlTypes.Same(now.Type, c.Type) || now.Nullable != c.Nullable)))
             {
                 differences.Add($"column {before.Name}.{column.Name} is not restored to {column.Type}{(column.Nullable ? string.Empty : " not null")}");
             }
 
-            foreach (var index in after.Indexes.Where(i => before.Indexes.All(b => b.Name != i.Name)))
+            foreach (var index in after.Indexes.Where(i => beforeKnown && expected.IndexesKnown(before) && before.Indexes.All(b => b.Name != i.Name)))
             {
                 differences.Add($"index {index.Name} on {before.Name} is left behind");
             }
 
-            foreach (var index in before.Indexes.Where(i => after.Indexes.All(a => a.Name != i.Name)))
+            foreach (var index in before.Indexes.Where(i => expected.KnowsIndex(before, i.Origin) && after.Indexes.All(a => a.Name != i.Name)))
             {
                 differences.Add($"index {index.Name} on {before.Name} is not restored");
             }
 
-            foreach (var fk in after.ForeignKeys.Where(f => before.ForeignKeys.All(b => b.Name != f.Name)))
+            foreach (var fk in after.ForeignKeys.Where(f => beforeKnown && before.ForeignKeys.All(b => b.Name != f.Name)))
             {
                 differences.Add($"foreign key {fk.Name} on {before.Name} is left behind");
             }
 
-            foreach (var fk in before.ForeignKeys.Where(f => after.ForeignKeys.All(a => a.Name != f.Name)))
+            foreach (var fk in before.ForeignKeys.Where(f => expected.Knows(before, f.Origin) && after.ForeignKeys.All(a => a.Name != f.Name)))
             {
                 differences.Add($"foreign key {fk.Name} on {before.Name} is not restored");
             }

@@ -154,6 +154,16 @@ public sealed class DialectTests
         exports.down = async () => {};
         """;
 
+    private const string HeldFlag = """
+        exports.up = async (knex) => {
+          const isSQLite = knex.client.dialect === 'sqlite3';
+          if (isSQLite) {
+            await knex.schema.createTable('sqlite_flagged', (t) => { t.increments('id'); });
+          }
+        };
+        exports.down = async () => {};
+        """;
+
     private const string DriverBranch = """
         exports.up = async (knex) => {
           if (knex.client.driverName === 'pg') {
@@ -167,15 +177,16 @@ public sealed class DialectTests
 
     [Theory]
     [InlineData("'pg'", "pg_only", "")]
-    [InlineData("'sqlite3'", "elsewhere,sqlite_only", "")]
+    [InlineData("'sqlite3'", "elsewhere,sqlite_flagged,sqlite_only", "")]
     [InlineData("'mysql2'", "elsewhere", "")]
-    [InlineData("process.env.DB_CLIENT", "", "elsewhere,pg_only,sqlite_only")]
+    [InlineData("process.env.DB_CLIENT", "", "elsewhere,pg_only,sqlite_flagged,sqlite_only")]
     public void Branches_on_the_database_client_are_decided_by_the_knexfile_client(string client, string tables, string unknown)
     {
         using var repo = new TempRepo();
         repo.Write("knexfile.js", $"module.exports = {{ production: {{ client: {client}, connection: process.env.DATABASE_URL }} }};\n");
         repo.Write("migrations/20250101000000_guarded.js", ClientGuarded);
         repo.Write("migrations/20250102000000_branch.js", DriverBranch);
+        repo.Write("migrations/20250103000000_flag.js", HeldFlag);
         repo.Commit();
         var schema = Audit.Run(repo.Root).Input.Schema.Schema;
         Assert.Equal(tables, string.Join(',', schema.Tables.Keys.Order(StringComparer.Ordinal)));

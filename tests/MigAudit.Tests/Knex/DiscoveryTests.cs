@@ -79,6 +79,30 @@ public sealed class DiscoveryTests
     }
 
     [Fact]
+    public void A_migrate_call_reading_its_directory_from_a_static_class_field_uses_that_folder()
+    {
+        // uptime-kuma: static knexMigrationsPath = "./db/knex_migrations"; ... migrate.latest({ directory: Database.knexMigrationsPath })
+        using var repo = new TempRepo(init: false);
+        repo.Write("package.json", "{}");
+        repo.Write("db/knex_migrations/2023-08-16-0000-create-uptime.js", Audit.CreateTable("stat_daily"));
+        repo.Write("server/database.js", """
+            class Database {
+                static knexMigrationsPath = "./db/knex_migrations";
+                static async patch(knex) {
+                    await knex.migrate.latest({
+                        directory: Database.knexMigrationsPath,
+                    });
+                }
+            }
+            module.exports = Database;
+            """);
+        var project = Discover(repo);
+        Assert.Equal(ConfigSource.MigrateCall, project.Settings.Source);
+        Assert.Equal(["db/knex_migrations"], project.Settings.Directories);
+        Assert.Empty(project.SourceProblems);
+    }
+
+    [Fact]
     public void Migrate_latest_call_in_code_without_knexfile()
     {
         using var repo = new TempRepo(init: false);

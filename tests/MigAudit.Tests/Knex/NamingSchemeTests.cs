@@ -12,6 +12,8 @@ public sealed class NamingSchemeTests
     [InlineData("20241022_01_add_index.ts", NamingScheme.Date, "20241022_01")]
     [InlineData("20241022_add_index.ts", NamingScheme.Date, "20241022")]
     [InlineData("2023-08-18-0301-add-sessions.js", NamingScheme.DashedDateTime, "2023-08-18-0301")]
+    [InlineData("2024-08-24-000-add-cache-bust.js", NamingScheme.DashedDateTime, "2024-08-24-000")]
+    [InlineData("2024-10-1315-rabbitmq-monitor.js", NamingScheme.DashedDateTime, "2024-10-1315")]
     [InlineData("2.5.128.js", NamingScheme.Semver, "2.5.128")]
     [InlineData("2.0.0-beta.11.js", NamingScheme.Semver, "2.0.0-beta.11")]
     [InlineData("1.2.3_add_users.js", NamingScheme.Semver, "1.2.3")]
@@ -36,6 +38,18 @@ public sealed class NamingSchemeTests
         var result = Run("2023-08-18-0301-a.js", "2023-08-19-1200-b.js", "2023-09-01-0000-c.js");
         Assert.Empty(result.Of("duplicate-version"));
         Assert.Empty(result.Of("mixed-naming"));
+    }
+
+    [Fact]
+    public void Mistyped_dashed_dates_are_invalid_timestamps_not_duplicates_of_their_year()
+    {
+        // uptime-kuma's db/knex_migrations has both shapes beside 53 well-formed YYYY-MM-DD-HHMM names.
+        var result = Run("2024-08-24-000-add-cache-bust.js", "2024-08-24-0000-conditions.js", "2024-10-1315-rabbitmq-monitor.js", "2024-10-31-0000-fix.js");
+        Assert.Empty(result.Of("duplicate-version"));
+        Assert.Empty(result.Of("mixed-naming"));
+        Assert.Equal(
+            ["2024-08-24-000 is not a valid YYYY-MM-DD-HHMM timestamp (its digits do not fill the layout)", "2024-10-1315 is not a valid YYYY-MM-DD-HHMM timestamp (its digits do not fill the layout)"],
+            result.Of("invalid-timestamp").Select(f => f.Message[(f.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..f.Message.IndexOf(". ", StringComparison.Ordinal)]));
     }
 
     [Fact]

@@ -239,4 +239,37 @@ public sealed class ThreeValuedStateTests
         Assert.Empty(result.Of("irreversible-down"));
         Assert.True(result.Input.Schema.Migrations[1].Down.Complete);
     }
+
+    [Fact]
+    public void A_loop_that_only_updates_rows_leaves_the_schema_known()
+    {
+        using var repo = Audit.Project(
+            ("20250101000000_users.js", Users),
+            ("20250102000000_backfill.js", """
+                exports.up = async (knex) => {
+                  const rows = await knex('users').select('id', 'email');
+                  for (const row of rows) {
+                    await knex('users').where({ id: row.id }).update({ email: row.email.toLowerCase() });
+                  }
+                };
+                exports.down = async () => {};
+                """));
+        var result = Audit.Run(repo.Root);
+        var schema = result.Input.Schema.Schema;
+        Assert.Null(schema.Unknown);
+        Assert.True(schema.IsKnown(schema.Table("users")!));
+        Assert.Equal(3, Assert.Single(result.Input.Schema.Migrations[1].Up.Gaps).Line);
+    }
+
+    [Fact]
+    public void A_down_on_a_table_made_outside_the_migrations_is_not_judged_on_its_unknown_columns()
+    {
+        using var repo = Audit.Project(("20250101000000_push_token.js", """
+            exports.up = (knex) => knex.schema.alterTable('monitor', (t) => { t.string('push_token', 32).alter(); });
+            exports.down = (knex) => knex.schema.alterTable('monitor', (t) => { t.string('push_token', 20).alter(); });
+            """));
+        var result = Audit.Run(repo.Root);
+        Assert.Empty(result.Of("irreversible-down"));
+        Assert.Equal("monitor", Assert.Single(result.Of("table-created-outside")).Key);
+    }
 }
