@@ -9,6 +9,38 @@ namespace MigAudit.Knex.Schema;
 /// </summary>
 public sealed partial class SchemaState
 {
+    /// <summary>
+    /// The name as PostgreSQL stores it: identifiers longer than 63 bytes are truncated (with a NOTICE), so two long
+    /// generated names with the same first 63 bytes are the same name, and a drop by the long name finds it.
+    /// </summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(name))]
+    private string? Identifier(string? name)
+    {
+        const int MaxBytes = 63;
+        if (name is null || Dialect != SqlDialect.PostgreSQL || System.Text.Encoding.UTF8.GetByteCount(name) <= MaxBytes)
+        {
+            return name;
+        }
+
+        // Cut at 63 bytes without splitting a character, as PostgreSQL's pg_mbcliplen does.
+        var length = 0;
+        var bytes = 0;
+        while (length < name.Length)
+        {
+            var step = char.IsSurrogatePair(name, length) ? 2 : 1;
+            var size = System.Text.Encoding.UTF8.GetByteCount(name.AsSpan(length, step));
+            if (bytes + size > MaxBytes)
+            {
+                break;
+            }
+
+            bytes += size;
+            length += step;
+        }
+
+        return name[..length];
+    }
+
     private string RelationExists(string name) => Dialect == SqlDialect.PostgreSQL ? $" (\"relation \\\"{name}\\\" already exists\")" : string.Empty;
 
     public void CreateTable(string name, bool ifNotExists, int line)
@@ -320,7 +352,7 @@ public sealed partial class SchemaState
         }
 
         MissingColumns(model, columns, line, unique ? "unique" : "index");
-        var indexName = name ?? IndexNameFor(table, columns, unique ? "unique" : "index");
+        var indexName = Identifier(name ?? IndexNameFor(table, columns, unique ? "unique" : "index"));
         if (Current.IndexOwners.TryGetValue(indexName, out var ownerName) && Current.Table(ownerName) is { } owner)
         {
             var index = owner.Indexes.First(i => i.Name == indexName);
@@ -371,7 +403,7 @@ public sealed partial class SchemaState
     /// <summary>Drops an index by name (anywhere, as DROP INDEX does) or by table and columns (as Knex's dropIndex does).</summary>
     public void DropIndex(string? table, IReadOnlyList<string>? columns, string? name, bool unique, bool ifExists, int line)
     {
-        var indexName = name ?? (table is not null && columns is not null ? IndexNameFor(table, columns, unique ? "unique" : "index") : null);
+        var indexName = Identifier(name ?? (table is not null && columns is not null ? IndexNameFor(table, columns, unique ? "unique" : "index") : null));
         var owner = indexName is not null && Current.IndexOwners.TryGetValue(indexName, out var ownerName) ? Current.Table(ownerName) : null;
         if (owner is null)
         {
@@ -422,7 +454,7 @@ public sealed partial class SchemaState
 
         var fk = new ForeignKeyModel
         {
-            Name = name ?? IndexNameFor(table, columns, "foreign"),
+            Name = Identifier(name ?? IndexNameFor(table, columns, "foreign"))!,
             Columns = columns,
             ReferencesTable = referencesTable,
             ReferencesColumns = referencesColumns,
@@ -440,7 +472,7 @@ public sealed partial class SchemaState
             return;
         }
 
-        var fkName = name ?? IndexNameFor(table, columns ?? [], "foreign");
+        var fkName = Identifier(name ?? IndexNameFor(table, columns ?? [], "foreign"));
         if (model.ForeignKeys.All(f => f.Name != fkName))
         {
             if (Current.IsKnown(model))
@@ -457,6 +489,7 @@ public sealed partial class SchemaState
     /// <summary>ALTER TABLE ... DROP CONSTRAINT: a foreign key, a unique constraint or the primary key.</summary>
     public void DropConstraint(string table, string name, bool ifExists, int line)
     {
+        name = Identifier(name)!;
         if (Require(table, line, $"drop constraint {name} on {table}") is not { } model)
         {
             return;
@@ -487,6 +520,7 @@ public sealed partial class SchemaState
     /// <summary>A CHECK or EXCLUDE constraint; <paramref name="name"/> null when the database picks a name the replay does not derive.</summary>
     public void AddCheck(string table, string? name, int line)
     {
+        name = Identifier(name);
         if (Require(table, line, $"check constraint on {table}") is not { } model)
         {
             return;

@@ -102,4 +102,43 @@ public sealed class IndexShapeTests
         Assert.Equal(["orders_gone_idx", "orders_live_idx"], result.Input.Schema.Schema.Table("orders")!.Indexes.Select(i => i.Name));
         Assert.Empty(result.Of("irreversible-down"));
     }
+
+    private const string LongNames = """
+        exports.up = async (knex) => {
+          await knex.schema.createTable('account_notification_preferences', (t) => {
+            t.increments('id');
+            t.integer('notification_channel_identifier_primary');
+            t.integer('notification_channel_identifier_secondary');
+          });
+          await knex.schema.alterTable('account_notification_preferences', (t) => {
+            t.index(['notification_channel_identifier_primary']);
+          });
+          await knex.schema.alterTable('account_notification_preferences', (t) => {
+            t.index(['notification_channel_identifier_secondary']);
+          });
+        };
+        exports.down = (knex) => knex.schema.dropTable('account_notification_preferences');
+        """;
+
+    [Fact]
+    public void Generated_names_longer_than_63_bytes_collide_as_postgresql_truncates_them()
+    {
+        using var repo = Audit.Project(("20250101000000_long.js", LongNames));
+        var finding = Assert.Single(Audit.Run(repo.Root).Of("chain-error"));
+        Assert.Equal(11, finding.Line);
+        Assert.Contains("index 'account_notification_preferences_notification_channel_identifi' already exists", finding.Message);
+    }
+
+    [SkippableFact]
+    public async Task Real_knex_on_postgresql_fails_on_the_truncated_name_collision_too()
+    {
+        Requires.PostgresAndKnex();
+        using var repo = Audit.Project(("20250101000000_long.js", LongNames));
+        NodeKnex.LinkInto(repo);
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+        using var json = System.Text.Json.JsonDocument.Parse(run.Stdout);
+        var migration = Assert.Single(json.RootElement.GetProperty("migrations").EnumerateArray());
+        Assert.Equal("failed", migration.GetProperty("up").GetString());
+        Assert.Contains("already exists", migration.GetProperty("upError").GetString());
+    }
 }
