@@ -126,7 +126,7 @@ public sealed class IndexShapeTests
         using var repo = Audit.Project(("20250101000000_long.js", LongNames));
         var finding = Assert.Single(Audit.Run(repo.Root).Of("chain-error"));
         Assert.Equal(11, finding.Line);
-        Assert.Contains("index 'account_notification_preferences_notification_channel_identifi' already exists", finding.Message);
+        Assert.Contains("index 'account_notification_preferences_notification_channel_identifie' already exists", finding.Message);
     }
 
     [SkippableFact]
