@@ -17,20 +17,14 @@ public static partial class SqlDdlReader
     {
         var gaps = new List<NotUnderstood>();
         var total = 0;
-        foreach (var statement in SplitStatements(sql))
+        foreach (var (tokens, statement) in SqlTokenizer.Statements(sql))
         {
-            if (StraightDoBlock(statement) is { } body)
+            if (StraightDoBlock(tokens) is { } body)
             {
                 // DO $$ BEGIN <statements> END $$ with no control flow runs its statements in order: replay them.
                 var (innerTotal, innerGaps) = Apply(body, state, line);
                 total += innerTotal;
                 gaps.AddRange(innerGaps);
-                continue;
-            }
-
-            var tokens = Tokenize(statement);
-            if (tokens.Count == 0)
-            {
                 continue;
             }
 
@@ -68,10 +62,9 @@ public static partial class SqlDdlReader
     public static IReadOnlyList<(string Table, bool IndexesOnly)>? TablesReached(string sql)
     {
         var tables = new List<(string, bool)>();
-        foreach (var statement in SplitStatements(sql))
+        foreach (var (tokens, _) in SqlTokenizer.Statements(sql))
         {
-            var tokens = Tokenize(statement);
-            if (tokens.Count == 0 || Reader.HasNoEffect(tokens[0]))
+            if (Reader.HasNoEffect(tokens[0]))
             {
                 continue;
             }
@@ -91,10 +84,6 @@ public static partial class SqlDdlReader
         return tables;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*do\s+(?<tag>\$\w*\$)\s*begin\b(?<body>.*)\bend\s*;?\s*\k<tag>\s*(language\s+plpgsql\s*)?$",
-        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline)]
-    private static partial System.Text.RegularExpressions.Regex DoBlock();
-
     // PL/pgSQL words that make a block more than a list of statements: the replay cannot tell which of them run.
     private static readonly HashSet<string> ControlWords = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -102,17 +91,25 @@ public static partial class SqlDdlReader
     };
 
     /// <summary>The statements of a DO block that is only a list of SQL statements (no IF, loops, dynamic SQL or handlers), or null.</summary>
-    private static string? StraightDoBlock(string statement)
+    private static string? StraightDoBlock(List<SqlToken> tokens)
     {
-        var match = DoBlock().Match(statement);
-        if (!match.Success)
+        // DO $tag$ ... $tag$ [LANGUAGE plpgsql]
+        if (!tokens[0].IsWord("DO") || tokens.Count < 2 || tokens[1].Kind != SqlTokenKind.DollarString ||
+            tokens.Count != 2 && !(tokens.Count == 4 && tokens[2].IsWord("LANGUAGE") && tokens[3].Name == "plpgsql"))
         {
             return null;
         }
 
-        var body = match.Groups["body"].Value;
-        var words = SplitStatements(body).SelectMany(Tokenize).Where(t => !t.StartsWith('\'') && !t.StartsWith('\u0001'));
-        return words.Any(ControlWords.Contains) ? null : body;
+        var code = tokens[1].Text;
+        var words = SqlTokenizer.Tokenize(code);
+        var last = words.FindLastIndex(t => t.IsWord("END"));
+        if (words.Count < 2 || !words[0].IsWord("BEGIN") || last < 0 || words.Skip(last + 1).Any(t => !t.IsPunctuation(";")))
+        {
+            return null;
+        }
+
+        var body = words.Skip(1).Take(last - 1).ToList();
+        return body.Any(t => t.Kind == SqlTokenKind.Word && ControlWords.Contains(t.Text)) ? null : code[words[0].End..words[last].Start];
     }
 
     // Objects the schema model does not hold: creating, altering or dropping them (without CASCADE) leaves tables as they were.
@@ -127,22 +124,21 @@ public static partial class SqlDdlReader
     /// What a statement the reader did not understand may have changed: no table (a view, function, trigger...), one
     /// table (ALTER TABLE t ..., CREATE INDEX ... ON t, CREATE TABLE t AS ...), or any table (null table).
     /// </summary>
-    private static (bool ChangesTables, string? Table, bool IndexesOnly) Reach(List<string> tokens)
+    private static (bool ChangesTables, string? Table, bool IndexesOnly) Reach(List<SqlToken> tokens)
     {
-        bool Word(int i, params string[] words) => i < tokens.Count && words.Any(w => string.Equals(tokens[i], w, StringComparison.OrdinalIgnoreCase));
+        bool Word(int i, params string[] words) => i < tokens.Count && words.Any(tokens[i].IsWord);
         string Name(int i)
         {
             // A qualified name keyed as the model keys tables: "schema.table", or the name alone in public.
-            while (i + 2 < tokens.Count && tokens[i + 1] == ".")
+            while (i + 2 < tokens.Count && tokens[i + 1].IsPunctuation("."))
             {
                 i += 2;
             }
 
-            string Part(int at) => tokens[at].StartsWith('\u0001') ? tokens[at][1..] : tokens[at].ToLowerInvariant();
-            return i >= 2 && tokens[i - 1] == "." ? SchemaState.TableKey(Part(i - 2), Part(i)) : Part(i);
+            return i >= 2 && tokens[i - 1].IsPunctuation(".") ? SchemaState.TableKey(tokens[i - 2].Name, tokens[i].Name) : tokens[i].Name;
         }
 
-        if (tokens.Any(t => string.Equals(t, "CASCADE", StringComparison.OrdinalIgnoreCase)))
+        if (tokens.Any(t => t.IsWord("CASCADE")))
         {
             return (true, null, false);
         }
@@ -168,7 +164,7 @@ public static partial class SqlDdlReader
 
             if (Word(i, "UNIQUE", "INDEX"))
             {
-                var on = tokens.FindIndex(i, t => string.Equals(t, "ON", StringComparison.OrdinalIgnoreCase));
+                var on = tokens.FindIndex(i, t => t.IsWord("ON"));
                 var at = on + 1 + (Word(on + 1, "ONLY") ? 1 : 0);
                 // An index statement changes the table's indexes, never its columns.
                 return on >= 0 && at < tokens.Count ? (true, Name(at), true) : (true, null, false);
@@ -183,135 +179,24 @@ public static partial class SqlDdlReader
         return (true, null, false);
     }
 
-    private static List<string> SplitStatements(string sql)
-    {
-        var statements = new List<string>();
-        var current = new StringBuilder();
-        for (var i = 0; i < sql.Length; i++)
-        {
-            var c = sql[i];
-            if (c == '\'' || c == '"')
-            {
-                var end = sql.IndexOf(c, i + 1);
-                end = end < 0 ? sql.Length - 1 : end;
-                current.Append(sql, i, end - i + 1);
-                i = end;
-            }
-            else if (c == '$' && DollarTag(sql, i) is { } tag)
-            {
-                var end = sql.IndexOf(tag, i + tag.Length, StringComparison.Ordinal);
-                end = end < 0 ? sql.Length : end + tag.Length;
-                current.Append(sql, i, end - i);
-                i = end - 1;
-            }
-            else if (c == '-' && i + 1 < sql.Length && sql[i + 1] == '-')
-            {
-                while (i < sql.Length && sql[i] != '\n')
-                {
-                    i++;
-                }
-            }
-            else if (c == '/' && i + 1 < sql.Length && sql[i + 1] == '*')
-            {
-                var end = sql.IndexOf("*/", i + 2, StringComparison.Ordinal);
-                i = end < 0 ? sql.Length : end + 1;
-            }
-            else if (c == ';')
-            {
-                statements.Add(current.ToString());
-                current.Clear();
-            }
-            else
-            {
-                current.Append(c);
-            }
-        }
 
-        statements.Add(current.ToString());
-        return statements.Where(s => !string.IsNullOrWhiteSpace(s)).ToList();
-    }
-
-    private static string? DollarTag(string sql, int i)
-    {
-        var end = sql.IndexOf('$', i + 1);
-        if (end < 0)
-        {
-            return null;
-        }
-
-        var tag = sql[i..(end + 1)];
-        return tag.Skip(1).SkipLast(1).All(ch => char.IsLetterOrDigit(ch) || ch == '_') ? tag : null;
-    }
-
-    /// <summary>Words (upper-cased keywords, identifiers with quotes removed), strings, numbers and punctuation.</summary>
-    private static List<string> Tokenize(string sql)
-    {
-        var tokens = new List<string>();
-        var i = 0;
-        while (i < sql.Length)
-        {
-            var c = sql[i];
-            if (char.IsWhiteSpace(c))
-            {
-                i++;
-            }
-            else if (c == '"')
-            {
-                var end = sql.IndexOf('"', i + 1);
-                end = end < 0 ? sql.Length : end;
-                tokens.Add("\u0001" + sql[(i + 1)..end]);
-                i = end + 1;
-            }
-            else if (c == '\'')
-            {
-                var end = i + 1;
-                while (end < sql.Length && !(sql[end] == '\'' && (end + 1 >= sql.Length || sql[end + 1] != '\'')))
-                {
-                    end += sql[end] == '\'' ? 2 : 1;
-                }
-
-                tokens.Add(sql[i..Math.Min(sql.Length, end + 1)]);
-                i = end + 1;
-            }
-            else if (char.IsLetterOrDigit(c) || c == '_')
-            {
-                var start = i;
-                while (i < sql.Length && (char.IsLetterOrDigit(sql[i]) || sql[i] is '_' or '$'))
-                {
-                    i++;
-                }
-
-                tokens.Add(sql[start..i]);
-            }
-            else if (c == ':' && i + 1 < sql.Length && sql[i + 1] == ':')
-            {
-                tokens.Add("::");
-                i += 2;
-            }
-            else
-            {
-                tokens.Add(c.ToString());
-                i++;
-            }
-        }
-
-        return tokens;
-    }
-
-    private sealed class Reader(List<string> tokens, SchemaState state, int line)
+    private sealed class Reader(List<SqlToken> tokens, SchemaState state, int line)
     {
         private static readonly HashSet<string> NoEffect = new(StringComparer.OrdinalIgnoreCase)
         {
             "INSERT", "UPDATE", "DELETE", "SELECT", "SET", "BEGIN", "COMMIT", "ROLLBACK", "ANALYZE", "VACUUM", "GRANT", "REVOKE", "NOTIFY", "LOCK", "TRUNCATE", "REINDEX",
         };
 
-        public static bool HasNoEffect(string first) => NoEffect.Contains(first);
+        public static bool HasNoEffect(SqlToken first) => first.Kind == SqlTokenKind.Word && NoEffect.Contains(first.Text);
 
         private int position;
 
-        private string Peek(int ahead = 0) => position + ahead < tokens.Count ? tokens[position + ahead] : string.Empty;
+        /// <summary>The token's text for comparisons: a keyword or punctuation as written; a quoted name keeps its quotes, so it never equals either.</summary>
+        private string Peek(int ahead = 0) => position + ahead >= tokens.Count ? string.Empty
+            : tokens[position + ahead] is { Kind: SqlTokenKind.QuotedName } quoted ? $"\"{quoted.Text}\"" : tokens[position + ahead].Display;
 
-        private bool Is(string word, int ahead = 0) => string.Equals(Peek(ahead), word, StringComparison.OrdinalIgnoreCase);
+        private bool Is(string word, int ahead = 0) => position + ahead < tokens.Count &&
+            (tokens[position + ahead].Kind == SqlTokenKind.Punctuation ? tokens[position + ahead].Text == word : tokens[position + ahead].IsWord(word));
 
         private bool Accept(params string[] words)
         {
@@ -337,16 +222,14 @@ public static partial class SqlDdlReader
 
         private bool AtEnd => position >= tokens.Count;
 
-        private static string Unquote(string token) => token.StartsWith('\u0001') ? token[1..] : token.ToLowerInvariant();
-
         /// <summary>A table name: "schema.table" when qualified with a schema other than public, as the model keys tables.</summary>
         private string TableName()
         {
-            var parts = new List<string> { Unquote(Next()) };
+            var parts = new List<string> { Next().Name };
             while (Peek() == ".")
             {
                 position++;
-                parts.Add(Unquote(Next()));
+                parts.Add(Next().Name);
             }
 
             if (parts.Count > 1)
@@ -360,18 +243,18 @@ public static partial class SqlDdlReader
         /// <summary>Another schema object's name (an index, a constraint, a column): the schema, if any, is dropped.</summary>
         private string Name()
         {
-            var name = Unquote(Next());
+            var name = Next().Name;
             while (Peek() == ".")
             {
                 state.SchemaQualified = true;
                 position++;
-                name = Unquote(Next());
+                name = Next().Name;
             }
 
             return name;
         }
 
-        private string Next() => AtEnd ? throw new FormatException("unexpected end of statement") : tokens[position++];
+        private SqlToken Next() => AtEnd ? throw new FormatException("unexpected end of statement") : tokens[position++];
 
         /// <summary>Returns null when understood, else the reason.</summary>
         public string? Statement()
@@ -433,7 +316,7 @@ public static partial class SqlDdlReader
                 return null;
             }
 
-            return $"'{string.Join(' ', tokens.Take(3))}' is not read by migaudit";
+            return $"'{string.Join(' ', tokens.Take(3).Select(t => t.Display))}' is not read by migaudit";
         }
 
         private string? CreateTable()
@@ -508,12 +391,12 @@ public static partial class SqlDdlReader
 
         private void Column(string table, string column, bool ifNotExists)
         {
-            var type = new StringBuilder(Next().ToLowerInvariant());
+            var type = new StringBuilder(Next().Display.ToLowerInvariant());
             var depth = 0;
             while (!AtEnd && (depth > 0 || Peek() is not ("," or ")") && !IsConstraintStart()))
             {
                 depth += Peek() == "(" ? 1 : Peek() == ")" ? -1 : 0;
-                type.Append(Peek() is "(" or ")" or "[" or "]" or "," ? Next() : (type[^1] is '(' or ',' ? string.Empty : " ") + Next().ToLowerInvariant());
+                type.Append(Peek() is "(" or ")" or "[" or "]" or "," ? Next().Display : (type[^1] is '(' or ',' ? string.Empty : " ") + Next().Display.ToLowerInvariant());
             }
 
             var nullable = true;
@@ -618,7 +501,7 @@ public static partial class SqlDdlReader
                     Expect("UPDATE");
                 }
 
-                var action = Accept("SET", "NULL") ? "SET NULL" : Accept("SET", "DEFAULT") ? "SET DEFAULT" : Accept("NO", "ACTION") ? "NO ACTION" : Next().ToUpperInvariant();
+                var action = Accept("SET", "NULL") ? "SET NULL" : Accept("SET", "DEFAULT") ? "SET DEFAULT" : Accept("NO", "ACTION") ? "NO ACTION" : Next().Text.ToUpperInvariant();
                 if (isDelete)
                 {
                     onDelete = action;
@@ -650,9 +533,9 @@ public static partial class SqlDdlReader
                 }
 
                 var part = tokens.GetRange(start, position - start);
-                columns.Add(part.Count == 1 || part.Count > 1 && part.Skip(1).All(t => t.ToUpperInvariant() is "ASC" or "DESC" or "NULLS" or "FIRST" or "LAST")
-                    ? Unquote(part[0])
-                    : "(" + string.Join(' ', part.Select(Unquote)) + ")");
+                columns.Add(part.Count == 1 || part.Count > 1 && part.Skip(1).All(t => t.Text.ToUpperInvariant() is "ASC" or "DESC" or "NULLS" or "FIRST" or "LAST")
+                    ? part[0].Name
+                    : "(" + string.Join(' ', part.Select(t => t.Kind == SqlTokenKind.Word || t.Kind == SqlTokenKind.QuotedName ? t.Name : t.Display)) + ")");
                 Accept(",");
             }
 
@@ -670,7 +553,7 @@ public static partial class SqlDdlReader
                 position++;
             }
 
-            return string.Join(' ', tokens.GetRange(start, position - start).Select(t => t.TrimStart('\u0001')));
+            return string.Join(' ', tokens.GetRange(start, position - start).Select(t => t.Display));
         }
 
         /// <summary>The type of ALTER COLUMN ... TYPE, which a USING clause or a COLLATE may follow.</summary>
@@ -684,7 +567,7 @@ public static partial class SqlDdlReader
                 position++;
             }
 
-            return string.Join(' ', tokens.GetRange(start, position - start).Select(t => t.TrimStart('\u0001')));
+            return string.Join(' ', tokens.GetRange(start, position - start).Select(t => t.Display));
         }
 
         private void SkipToElementEnd()
@@ -722,7 +605,7 @@ public static partial class SqlDdlReader
             Expect("ON");
             Accept("ONLY");
             var table = TableName();
-            var method = Accept("USING") ? Unquote(Next()) : "btree";
+            var method = Accept("USING") ? Next().Name : "btree";
             var columns = ColumnList();
             var include = Accept("INCLUDE") ? ColumnList() : [];
             if (Accept("NULLS"))
@@ -745,7 +628,7 @@ public static partial class SqlDdlReader
             string? predicate = null;
             if (Accept("WHERE"))
             {
-                predicate = string.Join(' ', tokens.Skip(position).Select(t => t.TrimStart('\u0001')));
+                predicate = string.Join(' ', tokens.Skip(position).Select(t => t.Display));
                 position = tokens.Count;
             }
 
