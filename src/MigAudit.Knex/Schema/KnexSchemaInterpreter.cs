@@ -66,72 +66,6 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
         state.MarkUnknown(state.NewUncertainty(line, $"not followed by the replay: {reason}"), table ?? OnlyTableUsed(node, frame));
     }
 
-    /// <summary>
-    /// Whether every call in the code is a Knex query builder on rows (knex('t')..., knex.select...) or a call that is
-    /// given no knex object and is no database client: then it cannot change the schema.
-    /// </summary>
-    private bool OnlyData(Node node, Frame frame)
-    {
-        var stack = new Stack<Node>([node]);
-        while (stack.TryPop(out var current))
-        {
-            if (current is CallExpression call)
-            {
-                if (RootIdentifier(call) is { } root && frame.Lookup(root.Name) is KnexAlias)
-                {
-                    if (Chain(call, frame) is not { Links: [var first, ..] } || !(first.Name == "(query)" || DataMethods.Contains(first.Name)))
-                    {
-                        return false;
-                    }
-                }
-                else if (MentionsDatabase(call.Callee, frame) || call.Arguments.Any(a => a is Identifier passed && frame.Lookup(passed.Name) is KnexAlias or TableAlias or PendingLocal))
-                {
-                    return false;
-                }
-            }
-
-            foreach (var child in current.ChildNodes)
-            {
-                stack.Push(child);
-            }
-        }
-
-        return true;
-    }
-
-    /// <summary>
-    /// The one table builder code uses when it uses no knex object and no database client (a helper given only the
-    /// builder can change only that table); null when it may reach further.
-    /// </summary>
-    private string? OnlyTableUsed(Node node, Frame frame)
-    {
-        string? table = null;
-        var stack = new Stack<Node>([node]);
-        while (stack.TryPop(out var current))
-        {
-            if (current is Identifier id)
-            {
-                switch (frame.Lookup(id.Name))
-                {
-                    case TableAlias alias when table is null || table == alias.Table:
-                        table = alias.Table;
-                        continue;
-                    case TableAlias or KnexAlias:
-                        return null;
-                    case null when frame.Scope.Bindings.ContainsKey(id.Name) && MentionsDatabase(id, frame):
-                        return null;
-                }
-            }
-
-            foreach (var child in current.ChildNodes)
-            {
-                stack.Push(child);
-            }
-        }
-
-        return table;
-    }
-
     /// <summary>How a statement ends, as far as the replay can tell.</summary>
     private enum Flow
     {
@@ -236,75 +170,6 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
     private static bool MayExit(Node node) => SyntaxSearch.Contains(node, n => n is ReturnStatement or ThrowStatement);
 
     private static bool Returns(Node node) => SyntaxSearch.Contains(node, n => n is ReturnStatement);
-
-    /// <summary>Loops over more items than this are not unrolled: what they touch becomes unknown.</summary>
-    private const int MaxUnrolled = 1000;
-
-    /// <summary>
-    /// items.forEach(cb) and items.map(cb) over a static array: the callback is replayed once per item. What a forEach
-    /// callback returns is dropped, and so is what map returns unless Promise.all awaits it; an async forEach callback
-    /// runs, but forEach does not wait for it.
-    /// </summary>
-    private bool Unroll(CallExpression call, Frame frame, bool resultsRun)
-    {
-        if (call.Callee is not MemberExpression { Computed: false, Property: Identifier { Name: "forEach" or "map" } method } member ||
-            call.Arguments is not [IFunction callback, ..] || !MentionsDatabase(call, frame) ||
-            Value(member.Object, frame) is not JsArray items || items.Items.Any(i => !i.IsKnown) || items.Items.Count > MaxUnrolled)
-        {
-            return false;
-        }
-
-        Understood();
-        if (callback.Async && method.Name == "forEach")
-        {
-            lazyBuilders.Add(new LazyBuilder(call.Location.Start.Line, Snippet(call, frame), NeverRuns: false, ChangesSchema: true));
-        }
-
-        for (var i = 0; i < items.Items.Count; i++)
-        {
-            var inner = frame.Child();
-            if (callback.Params.Count > 0 && callback.Params[0] is Identifier item)
-            {
-                inner.Set(item.Name, new ValueLocal(items.Items[i]));
-            }
-
-            if (callback.Params.Count > 1 && callback.Params[1] is Identifier index)
-            {
-                inner.Set(index.Name, new ValueLocal(new JsNumber(i)));
-            }
-
-            Body(callback, inner, resultRuns: resultsRun && method.Name == "map" || callback.Async);
-        }
-
-        return true;
-    }
-
-    private Flow Loop(ForOfStatement loop, Frame frame)
-    {
-        var items = Value(loop.Right, frame) as JsArray;
-        var variable = loop.Left is VariableDeclaration { Declarations: [{ Id: Identifier id }] } ? id.Name : null;
-        if (items is null || variable is null || items.Items.Any(i => !i.IsKnown) || items.Items.Count > MaxUnrolled)
-        {
-            if (MentionsDatabase(loop, frame))
-            {
-                Gap(loop, frame, "loop over values not statically known");
-            }
-
-            return MayExit(loop.Body) ? Flow.Uncertain : Flow.Normal;
-        }
-
-        foreach (var item in items.Items)
-        {
-            var body = frame.Child();
-            body.Set(variable, new ValueLocal(item));
-            if (Statement(loop.Body, body) is not Flow.Normal and var flow)
-            {
-                return flow;
-            }
-        }
-
-        return Flow.Normal;
-    }
 
     private void Declare(VariableDeclarator declarator, Frame frame)
     {
@@ -593,33 +458,6 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
     {
         var entry = cache.Get(file);
         return entry?.Program is { } program ? new ModuleScope(file, entry.Value.Text, program) : null;
-    }
-
-    /// <summary>Whether the node uses the knex object, a table builder, or a database client the module holds.</summary>
-    private bool MentionsDatabase(Node node, Frame frame)
-    {
-        if (node is Identifier id)
-        {
-            if (frame.Lookup(id.Name) is KnexAlias or TableAlias or PendingLocal)
-            {
-                return true;
-            }
-
-            return frame.Lookup(id.Name) is null && frame.Scope.Bindings.TryGetValue(id.Name, out var binding) &&
-                   (binding.ImportSource is { } source && !source.StartsWith("node:", StringComparison.Ordinal) ||
-                    binding.Initializer is CallExpression { Callee: Identifier { Name: "require" } } or NewExpression);
-        }
-
-        foreach (var child in node.ChildNodes)
-        {
-            // Nested functions count: a callback given to code the replay does not follow may still use knex.
-            if (MentionsDatabase(child, frame))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private StaticValue Value(Node node, Frame frame)
