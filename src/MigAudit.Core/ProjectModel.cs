@@ -54,6 +54,9 @@ public sealed record KnexProject
 
     /// <summary>The database the migrations are compiled for: every report states it, and PostgreSQL-only claims need it.</summary>
     public DialectInfo Dialect { get; init; } = DialectInfo.NotStated;
+
+    /// <summary>The schema unqualified table names resolve to: the first entry of the knexfile's searchPath, else public.</summary>
+    public string DefaultSchema { get; init; } = "public";
     public IReadOnlyList<string> OtherKnexfiles { get; init; } = [];
     public IReadOnlyList<string> Notes { get; init; } = [];
 

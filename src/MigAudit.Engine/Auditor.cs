@@ -60,7 +60,7 @@ public static class Auditor
         var count = listing.Migrations.Count;
         var modules = new MigrationModule[count];
         var sizes = new (long Size, bool Symlink)[count];
-        var replayer = new SchemaReplayer(project.Root, cache, dialect: project.Dialect.Dialect, client: project.Dialect.Client);
+        var replayer = new SchemaReplayer(project.Root, cache, dialect: project.Dialect.Dialect, client: project.Dialect.Client, defaultSchema: project.DefaultSchema);
         var ready = new TaskCompletionSource[count];
         for (var i = 0; i < count; i++)
         {
@@ -188,7 +188,7 @@ public static class Auditor
         {
             if (byPath.TryGetValue(rename.NewPath, out var listed))
             {
-                var again = new SchemaReplayer(project.Root, cache, schema.Schema, project.Dialect.Dialect, project.Dialect.Client).Step(new SchemaReplayer.Input(listed.Name, listed.FullPath));
+                var again = new SchemaReplayer(project.Root, cache, schema.Schema, project.Dialect.Dialect, project.Dialect.Client, project.DefaultSchema).Step(new SchemaReplayer.Input(listed.Name, listed.FullPath));
                 reruns[rename.NewName] = new RerunReplay(again.Up.Complete && again.Up.Total > 0, again.ChainProblems) { Unknowns = again.Unknowns };
             }
         }

@@ -65,11 +65,12 @@ public static class ProjectDiscovery
         string? environment = null;
         MigrationSettings? settings = null;
         var sourceProblems = new List<SourceProblem>();
-        StaticValue? client = null;
+        JsObject? environmentConfig = null;
         if (knexfilePath is not null)
         {
-            (knexfile, environment, settings, client) = ReadKnexfile(root, knexfilePath, options, evaluator, cache, notes, sourceProblems);
+            (knexfile, environment, settings, environmentConfig) = ReadKnexfile(root, knexfilePath, options, evaluator, cache, notes, sourceProblems);
         }
+
         else if (options.Environment is not null)
         {
             notes.Add($"--env {options.Environment} ignored: no knexfile found");
@@ -111,12 +112,26 @@ public static class ProjectDiscovery
                 $"a custom migrationSource ({Quoting.Printable(custom)}) decides which migrations Knex runs and in what order; migaudit does not follow it yet, so the list below is the folder listing Knex would use without it", KnexFails: false, Key: "migration-source"));
         }
 
+        var client = environmentConfig?.Get("client") ?? environmentConfig?.Get("dialect");
+        if (client is not null && client.Line == 0)
+        {
+            client = client with { Line = environmentConfig!.Line };
+        }
+
+        // searchPath: 'crm' or ['crm', 'public']: unqualified table names live in the first schema.
+        var defaultSchema = environmentConfig?.Get("searchPath") switch
+        {
+            JsString path => path.Value,
+            JsArray { Items: [JsString first, ..] } => first.Value,
+            _ => "public",
+        };
         var packageDirectory = knexfilePath is null ? root : NearestPackageDirectory(root, Path.GetDirectoryName(Path.GetFullPath(knexfilePath))!);
         var dialect = DialectDetection.Detect(client, knexfile?.Path ?? "knexfile", packageDirectory);
         return new KnexProject
         {
             Root = root,
             Dialect = dialect,
+            DefaultSchema = defaultSchema,
             Knexfile = knexfile,
             Environment = environment,
             Settings = settings,
@@ -189,7 +204,7 @@ public static class ProjectDiscovery
     public static bool IsInBuildOutput(string root, string path) =>
         ProjectFiles.Relative(root, path).Split('/').SkipLast(1).Any(ProjectFiles.BuildOutputDirectories.Contains);
 
-    private static (KnexfileInfo, string?, MigrationSettings, StaticValue?) ReadKnexfile(string root, string path, DiscoveryOptions options, StaticEvaluator evaluator, ParsedModuleCache cache, List<string> notes, List<SourceProblem> problems)
+    private static (KnexfileInfo, string?, MigrationSettings, JsObject?) ReadKnexfile(string root, string path, DiscoveryOptions options, StaticEvaluator evaluator, ParsedModuleCache cache, List<string> notes, List<SourceProblem> problems)
     {
         var relative = ProjectFiles.Relative(root, path);
         if (cache.File(Path.GetFullPath(path)).Problem is { } problem)
@@ -250,13 +265,7 @@ public static class ProjectDiscovery
         var settings = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, config.Get("migrations"), ConfigSource.Knexfile, relative, notes)
             with
         { SourceLine = (config.Get("migrations") ?? config).Line };
-        var client = config.Get("client") ?? config.Get("dialect");
-        if (client is not null && client.Line == 0)
-        {
-            client = client with { Line = config.Line };
-        }
-
-        return (info, environment, settings, client);
+        return (info, environment, settings, config);
     }
 
     private static string ChooseEnvironment(string knexfile, List<string> environments, string? requested, List<string> notes)

@@ -28,7 +28,7 @@ public sealed partial class KnexSchemaInterpreter
         var link = chain.Links[^1];
         var args = link.Arguments ?? [];
         var schema = chain.Links.LastOrDefault(l => l.Name == "withSchema") is { Arguments: [var named, ..] } ? Value(named, frame) as JsString : null;
-        string? Table(int index) => Text(args, index, frame) is { } name ? SchemaState.TableKey(schema?.Value, name) : null;
+        string? Table(int index) => Text(args, index, frame) is { } name ? state.Key(schema?.Value, name) : null;
         return link.Name switch
         {
             "hasTable" when Table(0) is { } table => state.HasTable(table),
@@ -135,7 +135,7 @@ public sealed partial class KnexSchemaInterpreter
     {
         bool? lastGuard = null;
         string? schema = null;
-        string? Table(IReadOnlyList<Node> arguments, int index) => Text(arguments, index, frame) is { } name ? SchemaState.TableKey(schema, name) : null;
+        string? Table(IReadOnlyList<Node> arguments, int index) => Text(arguments, index, frame) is { } name ? state.Key(schema, name) : null;
         void Callback(Node callback, string table, bool creating)
         {
             // Knex names the indexes of withSchema('crm').table('roles') after 'roles' alone.

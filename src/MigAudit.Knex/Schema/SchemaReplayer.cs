@@ -13,12 +13,13 @@ namespace MigAudit.Knex.Schema;
 /// <param name="initial">The schema the first step starts from (default: an empty database).</param>
 /// <param name="dialect">The database Knex compiles for (the knexfile's client).</param>
 /// <param name="client">The knexfile's client name, when statically known.</param>
-public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaModel? initial = null, SqlDialect dialect = SqlDialect.PostgreSQL, string? client = null)
+/// <param name="defaultSchema">Where unqualified tables live: the knexfile's first searchPath entry, else public.</param>
+public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaModel? initial = null, SqlDialect dialect = SqlDialect.PostgreSQL, string? client = null, string defaultSchema = "public")
 {
     public sealed record Input(string Name, string FullPath);
 
     private readonly StaticEvaluator evaluator = new(root, environment: null, cache);
-    private readonly SchemaState state = new(initial ?? SchemaModel.Empty, dialect, client);
+    private readonly SchemaState state = new(initial ?? SchemaModel.Empty, dialect, client, defaultSchema);
     private readonly List<MigrationReplay> replays = [];
 
     public static SchemaReplay Replay(string root, IReadOnlyList<Input> migrations, ParsedModuleCache cache)
@@ -89,7 +90,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
         var downLine = 0;
         if (down is not null)
         {
-            var downState = new SchemaState(state.Current, dialect, client) { Migration = migration.Name, RecordProblems = false };
+            var downState = new SchemaState(state.Current, dialect, client, defaultSchema) { Migration = migration.Name, RecordProblems = false };
             var downInterpreter = new KnexSchemaInterpreter(downState, evaluator, cache);
             downCoverage = downInterpreter.Run(down, scope);
             lazy.AddRange(downInterpreter.LazyBuilders);

@@ -7,8 +7,14 @@ namespace MigAudit.Knex.Schema;
 /// that made it so). A statement fails (a chain problem) only on known facts; on unknown ones its outcome is recorded
 /// as unknown. The DDL operations are in SchemaState.Operations.cs.
 /// </summary>
-public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect = SqlDialect.PostgreSQL, string? client = null)
+public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect = SqlDialect.PostgreSQL, string? client = null, string defaultSchema = "public")
 {
+    /// <summary>The schema unqualified names live in: the first entry of the knexfile's searchPath, else public.</summary>
+    public string DefaultSchema { get; } = defaultSchema;
+
+    /// <summary>The model's key for a table named in this project (see <see cref="TableKey"/>).</summary>
+    public string Key(string? schema, string table) => TableKey(schema, table, DefaultSchema);
+
     /// <summary>The knex client name as the knexfile writes it, when statically known: decides knex.client.* in the code.</summary>
     public string? Client { get; } = client;
 
@@ -230,9 +236,19 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
     public string IndexNameFor(string table, IEnumerable<string> columns, string suffix) =>
         DefaultIndexName(Naming is { } naming && naming.Table == table ? naming.Naming : table, columns, suffix);
 
-    /// <summary>The model's key for a table: "schema.table", or the name alone in the default schema (public).</summary>
-    public static string TableKey(string? schema, string table) =>
-        schema is null or "public" ? (schema is null && table.StartsWith("public.", StringComparison.Ordinal) ? table["public.".Length..] : table) : $"{schema}.{table}";
+    /// <summary>
+    /// The model's key for a table: "schema.table", or the name alone in the default schema (public, or the first entry
+    /// of the knexfile's searchPath). A dotted name ('crm.roles', as Knex reads it) is qualified the same way.
+    /// </summary>
+    public static string TableKey(string? schema, string table, string defaultSchema = "public")
+    {
+        if (schema is null && table.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot)
+        {
+            (schema, table) = (table[..dot], table[(dot + 1)..]);
+        }
+
+        return schema is null || schema == defaultSchema ? table : $"{schema}.{table}";
+    }
 
     /// <summary>
     /// Knex's generated name (checked with knex's toString()): the table part lower-cased with '.' and '-' turned into

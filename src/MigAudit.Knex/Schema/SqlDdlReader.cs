@@ -237,7 +237,7 @@ public static partial class SqlDdlReader
                 state.SchemaQualified = true;
             }
 
-            return SchemaState.TableKey(parts.Count > 1 ? parts[^2] : null, parts[^1]);
+            return state.Key(parts.Count > 1 ? parts[^2] : null, parts[^1]);
         }
 
         /// <summary>Another schema object's name (an index, a constraint, a column): the schema, if any, is dropped.</summary>
@@ -710,7 +710,7 @@ public static partial class SqlDdlReader
                 if (Accept("TO"))
                 {
                     // RENAME TO keeps the table in its schema.
-                    state.RenameTable(table, SchemaState.TableKey(table.Contains('.', StringComparison.Ordinal) ? table[..table.IndexOf('.', StringComparison.Ordinal)] : null, Name()), line);
+                    state.RenameTable(table, state.Key(table.Contains('.', StringComparison.Ordinal) ? table[..table.IndexOf('.', StringComparison.Ordinal)] : null, Name()), line);
                     return null;
                 }
 

@@ -192,4 +192,25 @@ public sealed class DialectTests
         Assert.Equal(tables, string.Join(',', schema.Tables.Keys.Order(StringComparer.Ordinal)));
         Assert.Equal(unknown, string.Join(',', schema.UnknownTables.Keys.Order(StringComparer.Ordinal)));
     }
+
+    [Fact]
+    public async Task Values_read_from_the_environment_show_as_unknown_in_the_schema_and_never_as_sql()
+    {
+        using var repo = Audit.Project(("20250101000000_prices.js", """
+            exports.up = (knex) => knex.schema.createTable('prices', (t) => {
+              t.increments('id');
+              t.decimal('amount', process.env.PRICE_PRECISION, 2);
+              t.string('currency').defaultTo(process.env.DEFAULT_CURRENCY);
+            });
+            exports.down = (knex) => knex.schema.dropTable('prices');
+            """));
+        var columns = Audit.Run(repo.Root).Input.Schema.Schema.Table("prices")!.Columns;
+        Assert.Equal("decimal(?, 2)", columns[1].Type);
+        Assert.Equal("unknown (process.env.DEFAULT_CURRENCY)", columns[2].Default);
+
+        var sql = (await CliRunner.RunAsync("schema", repo.Root, "--format", "sql")).Stdout;
+        Assert.Contains("-- INCOMPLETE: column amount has a type migaudit cannot write as SQL: decimal(?, 2)\n", sql);
+        Assert.Contains("\"currency\" varchar(255) /* DEFAULT not statically known: unknown (process.env.DEFAULT_CURRENCY) */", sql);
+        Assert.DoesNotContain("JsUnknown", sql);
+    }
 }

@@ -43,4 +43,24 @@ public sealed class SchemaNamespaceTests
         Assert.Equal("roles_name_index", Assert.Single(schema.Table("crm.roles")!.Indexes).Name);
         Assert.Empty(result.Of("chain-error"));
     }
+
+    [Fact]
+    public void With_a_search_path_unqualified_names_are_tables_of_its_first_schema()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", "module.exports = { production: { client: 'pg', connection: process.env.DATABASE_URL, searchPath: ['crm', 'public'] } };\n");
+        repo.Write("migrations/20250101000000_roles.js", """
+            exports.up = async (knex) => {
+              await knex.raw('CREATE SCHEMA crm');
+              await knex.raw('CREATE TABLE crm.roles (id serial PRIMARY KEY)');
+              await knex.schema.alterTable('roles', (t) => { t.string('name'); });
+            };
+            exports.down = async () => {};
+            """);
+        repo.Commit();
+        var result = Audit.Run(repo.Root);
+        Assert.Equal("crm", result.Input.Project.DefaultSchema);
+        Assert.Equal(["id", "name"], Assert.Single(result.Input.Schema.Schema.Tables, t => t.Key == "roles").Value.Columns.Select(c => c.Name));
+        Assert.Empty(result.Of("table-created-outside"));
+    }
 }
