@@ -93,4 +93,79 @@ public sealed partial class KnexNamingTableTests
             .Concat(replayed.ForeignKeys.Where(f => f.Origin.Migration.StartsWith("20250102", StringComparison.Ordinal)).Select(f => $"{f.Name}:btree"))
             .Order(StringComparer.Ordinal).ToList();
     }
+
+    // Each drops one object the base migration made; knex's SQL names it, the replay must remove exactly that one.
+    private static readonly string[] Drops =
+    [
+        "t.dropIndex(['email']);",
+        "t.dropIndex([], 'custom_email_idx');",
+        "t.dropIndex('email', 'custom_email_idx');",
+        "t.dropUnique(['email']);",
+        "t.dropUnique([], 'u_email');",
+        "t.dropForeign('org_id');",
+        "t.dropForeign(['org_id'], 'users_org_fk');",
+        "t.dropPrimary();",
+    ];
+
+    [GeneratedRegex("""drop (?:index|constraint) "([^"]+)"$""")]
+    private static partial Regex DroppedObject();
+
+    [SkippableFact]
+    public void Every_drop_removes_the_object_real_knex_names_in_its_sql()
+    {
+        Requires.Dependency(NodeKnex.Available, "real knex in tests/node (npm ci there)");
+        var input = Path.Combine(Path.GetTempPath(), $"migaudit-drops-{Guid.NewGuid():n}.json");
+        File.WriteAllText(input, new JsonArray([.. Drops.Select(d => new JsonArray("users", d))]).ToJsonString());
+        string[][] real;
+        try
+        {
+            var (exit, stdout, stderr) = NodeKnex.Run("builder-sql.js", input);
+            Assert.True(exit == 0, stderr);
+            real = JsonSerializer.Deserialize<string[][]>(stdout)!;
+        }
+        finally
+        {
+            File.Delete(input);
+        }
+
+        var mismatches = new List<string>();
+        for (var i = 0; i < Drops.Length; i++)
+        {
+            var named = DroppedObject().Match(Assert.Single(real[i])).Groups[1].Value;
+            var removed = Removed(Drops[i]);
+            if (removed != named)
+            {
+                mismatches.Add($"{Drops[i]} -> knex drops '{named}' ({real[i][0]}), the replay removes '{removed}'");
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+    }
+
+    /// <summary>The one index, constraint or primary key (as users_pkey) the drop removes in the replay, with no chain problem.</summary>
+    private static string Removed(string drop)
+    {
+        using var repo = Audit.Project(
+            ("20250101000000_base.js", """
+                exports.up = async (knex) => {
+                  await knex.schema.createTable('orgs', (t) => { t.increments('id'); });
+                  await knex.schema.createTable('users', (t) => {
+                    t.increments('id'); t.string('email'); t.integer('org_id'); t.integer('team_id');
+                    t.index(['email']); t.index(['email'], 'custom_email_idx'); t.unique(['email']); t.unique(['email'], { indexName: 'u_email' });
+                    t.foreign('org_id').references('orgs.id'); t.foreign(['team_id'], 'users_org_fk').references('orgs.id');
+                  });
+                };
+                exports.down = async () => {};
+                """),
+            ("20250102000000_drop.js", $$"""
+                exports.up = (knex) => knex.schema.alterTable('users', (t) => { {{drop}} });
+                exports.down = async () => {};
+                """));
+        var result = Audit.Run(repo.Root);
+        Assert.Empty(result.Of("chain-error"));
+        var before = new[] { "users_email_index", "custom_email_idx", "users_email_unique", "u_email", "users_org_id_foreign", "users_org_fk", "users_pkey" };
+        var users = result.Input.Schema.Schema.Table("users")!;
+        var after = users.Indexes.Select(x => x.Name).Concat(users.ForeignKeys.Select(f => f.Name)).Concat(users.PrimaryKey.Count > 0 ? ["users_pkey"] : []);
+        return string.Join(",", before.Except(after));
+    }
 }
