@@ -33,6 +33,23 @@ public static class ProjectDiscovery
 
         string? knexfilePath;
         var otherKnexfiles = new List<string>();
+
+        // The project's own knex command (a package.json script): its --knexfile, --env and --migrations-directory
+        // are what Knex uses, unless the command line of migaudit says otherwise.
+        var script = KnexScript.Find(root);
+        if (options.Environment is null && script?.Environment is { } scriptEnvironment)
+        {
+            options = options with { Environment = scriptEnvironment };
+            notes.Add($"environment '{Quoting.Printable(scriptEnvironment)}' is the one the '{Quoting.Printable(script.Name)}' script in package.json passes to knex (--env)");
+        }
+
+        if (options.MigrationDirectories.Count == 0 && script?.MigrationsDirectory is { } scriptDirectory)
+        {
+            // Knex resolves it from its working directory: the knexfile's folder when --knexfile is given, else the package's.
+            var baseDirectory = script.Knexfile is { } scriptKnexfile ? Path.GetDirectoryName(Path.GetFullPath(Path.Combine(root, scriptKnexfile)))! : root;
+            options = options with { MigrationDirectories = [Path.GetFullPath(Path.Combine(baseDirectory, scriptDirectory))] };
+            notes.Add($"migrations directory {Quoting.Printable(scriptDirectory)} is the one the '{Quoting.Printable(script.Name)}' script in package.json passes to knex (--migrations-directory)");
+        }
         if (options.Knexfile is not null)
         {
             knexfilePath = Path.GetFullPath(Path.IsPathRooted(options.Knexfile) ? options.Knexfile : Path.Combine(root, options.Knexfile));
@@ -41,9 +58,11 @@ public static class ProjectDiscovery
                 throw new ProjectException($"knexfile '{options.Knexfile}' does not exist");
             }
         }
-        else if (KnexfileFromScripts(root, notes) is { } named)
+        else if (script?.Knexfile is { } named && File.Exists(Path.GetFullPath(Path.Combine(root, named))))
         {
-            knexfilePath = named;
+            // npm runs scripts in the package folder, where the path is resolved.
+            knexfilePath = Path.GetFullPath(Path.Combine(root, named));
+            notes.Add($"knexfile {ProjectFiles.Relative(root, knexfilePath)} is the one the '{Quoting.Printable(script.Name)}' script in package.json passes to knex (--knexfile)");
         }
         else
         {
@@ -139,66 +158,6 @@ public static class ProjectDiscovery
             OtherKnexfiles = otherKnexfiles,
             Notes = notes,
         };
-    }
-
-    /// <summary>
-    /// A knexfile named by a package.json script that runs the knex CLI (knex --knexfile knexfile.json, or
-    /// node_modules/knex/bin/cli.js --knexfile=...): the file the project's own migrate command uses, so it wins over a
-    /// search. npm runs scripts in the package folder, where the path is resolved. Nothing is run.
-    /// </summary>
-    private static string? KnexfileFromScripts(string root, List<string> notes)
-    {
-        var package = Path.Combine(root, "package.json");
-        if (!File.Exists(package))
-        {
-            return null;
-        }
-
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(SafeRead.Text(package));
-        }
-        catch (Exception error) when (error is JsonException or UnreadableFileException)
-        {
-            return null;
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("scripts", out var scripts) || scripts.ValueKind != JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            foreach (var script in scripts.EnumerateObject().Where(s => s.Value.ValueKind == JsonValueKind.String))
-            {
-                var words = script.Value.GetString()!.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('"', '\'')).ToList();
-                if (!words.Any(w => w == "knex" || w.EndsWith("knex/bin/cli.js", StringComparison.Ordinal)))
-                {
-                    continue;
-                }
-
-                for (var i = 0; i < words.Count; i++)
-                {
-                    var value = words[i] == "--knexfile" && i + 1 < words.Count ? words[i + 1]
-                        : words[i].StartsWith("--knexfile=", StringComparison.Ordinal) ? words[i]["--knexfile=".Length..] : null;
-                    if (value is null)
-                    {
-                        continue;
-                    }
-
-                    var path = Path.GetFullPath(Path.Combine(root, value));
-                    if (File.Exists(path))
-                    {
-                        notes.Add($"knexfile {ProjectFiles.Relative(root, path)} is the one the '{Quoting.Printable(script.Name)}' script in package.json passes to knex (--knexfile)");
-                        return path;
-                    }
-                }
-            }
-        }
-
-        return null;
     }
 
     public static bool IsInBuildOutput(string root, string path) =>

@@ -154,6 +154,39 @@ public sealed class DiscoveryTests
     }
 
     [Fact]
+    public void The_migrate_script_passes_the_knexfile_environment_and_migrations_directory()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("package.json", """
+            { "scripts": {
+                "seed": "knex seed:run --knexfile db/knexfile.js",
+                "migrate": "npm run build && knex migrate:latest --knexfile db/knexfile.js --env=staging --migrations-directory ../build/migrations"
+            } }
+            """);
+        repo.Write("db/knexfile.js", "module.exports = { development: { client: 'pg' }, staging: { client: 'pg', migrations: { directory: './migrations' } } };\n");
+        repo.Write("build/migrations/20250101000000_create_users.js", Audit.CreateTable("users"));
+        var project = Discover(repo);
+        Assert.Equal("db/knexfile.js", project.Knexfile!.Path);
+        Assert.Equal("staging", project.Environment);
+
+        // Knex resolves --migrations-directory from the knexfile's folder, where it changes to.
+        Assert.Equal(["build/migrations"], project.Settings.Directories);
+        Assert.Contains("environment 'staging' is the one the 'migrate' script in package.json passes to knex (--env)", project.Notes);
+        Assert.Contains("migrations directory ../build/migrations is the one the 'migrate' script in package.json passes to knex (--migrations-directory)", project.Notes);
+    }
+
+    [Fact]
+    public void The_command_line_wins_over_the_migrate_script()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("package.json", "{ \"scripts\": { \"migrate\": \"knex migrate:latest --env staging\" } }");
+        repo.Write("knexfile.js", "module.exports = { staging: { client: 'pg' }, production: { client: 'pg' } };\n");
+        repo.Write("migrations/20250101000000_create_users.js", Audit.CreateTable("users"));
+        var project = ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions { Environment = "production" });
+        Assert.Equal("production", project.Environment);
+    }
+
+    [Fact]
     public void A_knexfile_with_computed_environments_is_audited_with_knex_defaults_and_says_so()
     {
         // The shape of a real project: the environment name and its settings come from the 'config' package.

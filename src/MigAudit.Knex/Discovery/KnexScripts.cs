@@ -1,0 +1,74 @@
+using System.Text.Json;
+using MigAudit.IO;
+
+namespace MigAudit.Knex.Discovery;
+
+/// <summary>
+/// How a package.json script runs the knex CLI: the knexfile, environment and migrations directory it passes
+/// (--knexfile, --env, --migrations-directory, with a space or '='). Read, never run. A script that runs
+/// migrate:latest wins over other knex scripts, as it is the project's own migrate command.
+/// </summary>
+public sealed record KnexScript(string Name, string? Knexfile, string? Environment, string? MigrationsDirectory)
+{
+    public static KnexScript? Find(string root)
+    {
+        var package = Path.Combine(root, "package.json");
+        if (!File.Exists(package))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(SafeRead.Text(package));
+            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("scripts", out var scripts) || scripts.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            var found = new List<(KnexScript Script, bool Latest)>();
+            foreach (var script in scripts.EnumerateObject().Where(s => s.Value.ValueKind == JsonValueKind.String))
+            {
+                // "knex migrate:latest --env production && node server.js": each command of the line on its own.
+                foreach (var command in script.Value.GetString()!.Split(["&&", "||", ";"], StringSplitOptions.None))
+                {
+                    var words = command.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('"', '\'')).ToList();
+                    if (!words.Any(w => w == "knex" || w.EndsWith("knex/bin/cli.js", StringComparison.Ordinal)))
+                    {
+                        continue;
+                    }
+
+                    var parsed = new KnexScript(script.Name, Flag(words, "--knexfile"), Flag(words, "--env"), Flag(words, "--migrations-directory"));
+                    if (parsed.Knexfile is not null || parsed.Environment is not null || parsed.MigrationsDirectory is not null)
+                    {
+                        found.Add((parsed, words.Contains("migrate:latest")));
+                    }
+                }
+            }
+
+            return found.OrderByDescending(f => f.Latest).Select(f => f.Script).FirstOrDefault();
+        }
+        catch (Exception error) when (error is JsonException or UnreadableFileException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Flag(List<string> words, string flag)
+    {
+        for (var i = 0; i < words.Count; i++)
+        {
+            if (words[i] == flag && i + 1 < words.Count && !words[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                return words[i + 1];
+            }
+
+            if (words[i].StartsWith(flag + "=", StringComparison.Ordinal))
+            {
+                return words[i][(flag.Length + 1)..];
+            }
+        }
+
+        return null;
+    }
+}
