@@ -68,6 +68,9 @@ public static class ProjectDiscovery
         {
             var candidates = ProjectFiles.EnumerateFiles(root, name => KnexfileNames.Contains(name))
                 .OrderBy(path => IsInBuildOutput(root, path))
+
+                // A test fixture's, an example's or vendored code's knexfile is not the application's, however shallow.
+                .ThenBy(path => ProjectFiles.Relative(root, path).Split('/').SkipLast(1).Any(ProjectFiles.SideDirectories.Contains))
                 .ThenBy(path => ProjectFiles.Relative(root, path).Count(c => c == '/'))
                 .ThenBy(path => Array.IndexOf(KnexfileNames, Path.GetFileName(path)))
                 .ThenBy(path => path, StringComparer.Ordinal)

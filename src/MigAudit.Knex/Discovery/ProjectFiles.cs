@@ -12,6 +12,12 @@ public static class ProjectFiles
     /// <summary>Folders whose files are usually compiled copies of the sources; a knexfile there is a last resort.</summary>
     public static readonly HashSet<string> BuildOutputDirectories = new(StringComparer.Ordinal) { "dist", "build", "out", "lib-cov" };
 
+    /// <summary>Folders whose knexfiles belong to tests, examples or vendored code, not to the application.</summary>
+    public static readonly HashSet<string> SideDirectories = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "test", "tests", "__tests__", "spec", "e2e", "fixtures", "__fixtures__", "example", "examples", "sample", "samples", "demo", "vendor", "third_party", "docs",
+    };
+
     private static readonly EnumerationOptions Options = new()
     {
         RecurseSubdirectories = false,

@@ -154,6 +154,19 @@ public sealed class DiscoveryTests
     }
 
     [Fact]
+    public void A_test_fixtures_knexfile_is_not_taken_for_the_applications_and_the_others_are_listed()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("test/knexfile.js", "module.exports = { client: 'sqlite3', migrations: { directory: './fixture-migrations' } };\n");
+        repo.Write("server/knexfile.js", "module.exports = { production: { client: 'pg', migrations: { directory: './migrations' } } };\n");
+        repo.Write("server/migrations/20250101000000_create_users.js", Audit.CreateTable("users"));
+        var project = Discover(repo);
+        Assert.Equal("server/knexfile.js", project.Knexfile!.Path);
+        Assert.Equal(["test/knexfile.js"], project.OtherKnexfiles);
+        Assert.Contains("several knexfiles found; auditing server/knexfile.js (others: test/knexfile.js); choose one with --knexfile", project.Notes);
+    }
+
+    [Fact]
     public void The_migrate_script_passes_the_knexfile_environment_and_migrations_directory()
     {
         using var repo = new TempRepo(init: false);
