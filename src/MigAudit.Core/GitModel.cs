@@ -49,6 +49,12 @@ public sealed record DeletedMigration
 
     /// <summary>The release tags whose tree held the file, oldest first; null when the repository has no release tags (then every mainline commit counts as released).</summary>
     public IReadOnlyList<string>? Releases { get; init; }
+
+    /// <summary>Names the file had before it was renamed to <see cref="Name"/>, oldest first: databases may record any of them.</summary>
+    public IReadOnlyList<string> FormerNames { get; init; } = [];
+
+    /// <summary>Every name a database that applied this migration may have recorded.</summary>
+    public IEnumerable<string> AllNames => FormerNames.Append(Name);
 }
 
 public sealed record RenamedMigration
@@ -67,6 +73,12 @@ public sealed record RenamedMigration
 
     /// <summary>The release tags whose tree held the old name, oldest first; null when the repository has no release tags.</summary>
     public IReadOnlyList<string>? Releases { get; init; }
+
+    /// <summary>Names between the old and the new one when it was renamed more than once (A → B → C: [B]).</summary>
+    public IReadOnlyList<string> IntermediateNames { get; init; } = [];
+
+    /// <summary>Every name a database may have recorded for it before the current one.</summary>
+    public IEnumerable<string> EarlierNames => IntermediateNames.Prepend(OldName);
     public bool ExtensionOnly => System.IO.Path.GetFileNameWithoutExtension(OldName) == System.IO.Path.GetFileNameWithoutExtension(NewName);
 }
 

@@ -386,7 +386,8 @@ public static class GitHistoryReader
 
         // A rename is only a problem while the old name is gone: renamed back, or restored, it is harmless.
         var liveRenames = renames.Where(r => !active.Contains(r.OldPath)).ToList();
-        return new GitHistory { Facts = facts, Files = files, Deleted = deleted.OrderBy(d => d.Name, StringComparer.Ordinal).ToList(), Renamed = liveRenames };
+        var (chained, deletions) = RenameChains.Resolve(liveRenames, deleted, active);
+        return new GitHistory { Facts = facts, Files = files, Deleted = deletions.OrderBy(d => d.Name, StringComparer.Ordinal).ToList(), Renamed = chained };
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ public sealed class DeletedMigrationRule : Rule
             var lastSeen = deleted.LastCommitWithFile is null ? string.Empty : $"; last committed in {Text.Commit(deleted.LastCommitWithFile)}";
             var consequence = validationOff
                 ? "disableMigrationsListValidation is on, so Knex will not stop, but the tables it created stay behind with no migration that owns them and its batch can no longer be rolled back"
-                : $"every database that applied it fails 'knex migrate:latest' with \"The migration directory is corrupt, the following files are missing: {deleted.Name}\", and the tables it created have no migration that can drop them";
+                : $"every database that applied it fails 'knex migrate:latest' with \"The migration directory is corrupt, the following files are missing: {deleted.Name}\"{FormerNamesText(deleted)}, and the tables it created have no migration that can drop them";
             var restore = deleted.DeletedIn == "working-tree"
                 ? $"git checkout HEAD -- {deleted.Path}"
                 : $"git checkout {deleted.DeletionCommit?.ShortId}^ -- {deleted.Path}";
@@ -45,10 +45,15 @@ public sealed class DeletedMigrationRule : Rule
                 $"{deleted.Name} was {where}{lastSeen}: {consequence}. {char.ToUpperInvariant(released[0])}{released[1..]}.",
                 headline: $"{deleted.Name} — {(deleted.DeletedIn == "working-tree" ? "deleted in the working tree" : "deleted by " + Text.Commit(deleted.DeletionCommit))}",
                 file: deleted.Path,
-                action: $"Restore it ({restore}) or document it and remove its row from {input.Project.Settings.TableName} on every database that applied it",
+                action: $"Restore it ({restore}) or document it and remove its row{(deleted.FormerNames.Count > 0 ? $" (named {string.Join(" or ", deleted.AllNames)})" : string.Empty)} from {input.Project.Settings.TableName} on every database that applied it",
                 changes: [new FileChange("docs/deleted-migrations.md", "DOCUMENT deleted migrations", FileChangeGroup.Documentation)],
                 severity: validationOff || !shipped ? Severity.Medium : null,
                 blocking: validationOff || !shipped ? false : null);
         }
     }
+
+    /// <summary>A migration renamed before it was deleted: databases that applied it before the rename recorded the older name.</summary>
+    private static string FormerNamesText(DeletedMigration deleted) => deleted.FormerNames.Count == 0
+        ? string.Empty
+        : $" (or, on databases that applied it before it was renamed, {string.Join(" or ", deleted.FormerNames)}: its earlier name{(deleted.FormerNames.Count == 1 ? string.Empty : "s")})";
 }

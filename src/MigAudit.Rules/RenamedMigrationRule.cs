@@ -28,7 +28,8 @@ public sealed class RenamedMigrationRule : Rule
                 continue;
             }
 
-            var how = rename.ExtensionOnly ? "only its extension changed, but " : string.Empty;
+            var how = (rename.IntermediateNames.Count > 0 ? $"it was renamed through {string.Join(", ", rename.IntermediateNames)}; " : string.Empty) +
+                      (rename.ExtensionOnly ? "only its extension changed, but " : string.Empty);
             var when = rename.RenamedIn == "working-tree" ? "in the working tree" : $"in commit {Text.Commit(rename.Commit)}";
             var validationOff = input.Project.Settings.DisableMigrationsListValidation;
             input.Reruns.TryGetValue(rename.NewName, out var rerun);
@@ -48,7 +49,9 @@ public sealed class RenamedMigrationRule : Rule
                 headline: $"{rename.OldName} -> {rename.NewName} ({(rename.RenamedIn == "working-tree" ? "working tree" : Text.Commit(rename.Commit))})",
                 file: rename.NewPath,
                 key: rename.OldName,
-                action: $"On every database that applied {rename.OldName}, run UPDATE {Quoting.SqlQualified(input.Project.Settings.SchemaName, input.Project.Settings.TableName)} SET name = {Quoting.SqlLiteral(rename.NewName)} WHERE name = {Quoting.SqlLiteral(rename.OldName)} (or rename the file back)",
+                action: rename.IntermediateNames.Count == 0
+                    ? $"On every database that applied {rename.OldName}, run UPDATE {Quoting.SqlQualified(input.Project.Settings.SchemaName, input.Project.Settings.TableName)} SET name = {Quoting.SqlLiteral(rename.NewName)} WHERE name = {Quoting.SqlLiteral(rename.OldName)} (or rename the file back)"
+                    : $"On every database that applied it under an earlier name, run UPDATE {Quoting.SqlQualified(input.Project.Settings.SchemaName, input.Project.Settings.TableName)} SET name = {Quoting.SqlLiteral(rename.NewName)} WHERE name IN ({string.Join(", ", rename.EarlierNames.Select(Quoting.SqlLiteral))})",
                 related: [rename.OldPath],
                 changes: [new FileChange(rename.NewPath, $"RENAMED from {rename.OldName}: update {input.Project.Settings.TableName} rows or rename back")],
                 severity: shipped && !harmless ? null : Severity.Medium,

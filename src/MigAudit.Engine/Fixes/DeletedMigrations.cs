@@ -184,7 +184,7 @@ public static class DeletedMigrations
         var settings = audit.Input.Project.Settings;
         var migrations = Quoting.SqlQualified(settings.SchemaName, settings.TableName);
         var drops = recovered.SelectMany(r => r.Droppable.Select(t => (Table: t, r.Migration.Name))).DistinctBy(x => x.Table).ToList();
-        var names = recovered.Select(r => r.Migration.Name).Distinct(StringComparer.Ordinal).ToList();
+        var names = recovered.SelectMany(r => r.Migration.AllNames).Distinct(StringComparer.Ordinal).ToList();
         var text = new StringBuilder($"-- {GeneratedMarker}: written by 'migaudit fix', never run by migaudit. Review it, then run it yourself on each\n");
         text.Append("-- database that applied the migrations listed in " + DocumentPath + ":\n");
         text.Append("--   psql -v ON_ERROR_STOP=1 -f " + RollbackPath + "\n");
@@ -220,10 +220,14 @@ public static class DeletedMigrations
 
         foreach (var rename in renames)
         {
-            // Guarded: a database that already ran the new name keeps its own row, and the old one is removed.
-            var (oldName, newName) = (Quoting.SqlLiteral(rename.OldName), Quoting.SqlLiteral(rename.NewName));
-            text.Append($"UPDATE {migrations} SET name = {newName} WHERE name = {oldName} AND NOT EXISTS (SELECT 1 FROM {migrations} WHERE name = {newName});\n");
-            text.Append($"DELETE FROM {migrations} WHERE name = {oldName};\n");
+            // Guarded: a database that already ran the new name keeps its own row, and the old one is removed. A name
+            // renamed more than once may be recorded under any of its earlier names.
+            foreach (var earlier in rename.EarlierNames)
+            {
+                var (oldName, newName) = (Quoting.SqlLiteral(earlier), Quoting.SqlLiteral(rename.NewName));
+                text.Append($"UPDATE {migrations} SET name = {newName} WHERE name = {oldName} AND NOT EXISTS (SELECT 1 FROM {migrations} WHERE name = {newName});\n");
+                text.Append($"DELETE FROM {migrations} WHERE name = {oldName};\n");
+            }
         }
 
         text.Append("\nCOMMIT;\n");

@@ -1,0 +1,66 @@
+using MigAudit.Tests.Support;
+
+namespace MigAudit.Tests.Git;
+
+/// <summary>A file renamed more than once, or renamed and then deleted, is one finding with every name databases may hold.</summary>
+public sealed class RenameChainTests
+{
+    private static TempRepo Project()
+    {
+        var repo = new TempRepo();
+        repo.Write("knexfile.js", Audit.Knexfile);
+        repo.Write("migrations/20250101000000_users.js", Audit.CreateTable("users"));
+        repo.Write("migrations/20250102000000_orders.js", Audit.CreateTable("orders"));
+        repo.Commit("two migrations");
+        return repo;
+    }
+
+    [Fact]
+    public void Renamed_then_deleted_is_one_deleted_migration_known_under_both_names()
+    {
+        using var repo = Project();
+        repo.Move("migrations/20250102000000_orders.js", "migrations/20250102000000_orders.ts");
+        repo.Commit("to typescript");
+        repo.Delete("migrations/20250102000000_orders.ts");
+        repo.Commit("drop orders");
+
+        var result = Audit.Run(repo.Root);
+        Assert.Empty(result.Of("renamed-migration"));
+        var deleted = Assert.Single(result.Of("deleted-migration"));
+        Assert.Contains("the following files are missing: 20250102000000_orders.ts\" (or, on databases that applied it before it was renamed, 20250102000000_orders.js: its earlier name)", deleted.Message);
+        Assert.Contains("remove its row (named 20250102000000_orders.js or 20250102000000_orders.ts)", deleted.Action);
+        Assert.Equal(["20250102000000_orders.js"], Assert.Single(result.Input.Deleted).FormerNames);
+    }
+
+    [Fact]
+    public void Renamed_twice_is_one_rename_from_every_earlier_name_to_the_current_one()
+    {
+        using var repo = Project();
+        repo.Move("migrations/20250102000000_orders.js", "migrations/20250102000000_orders.ts");
+        repo.Commit("to typescript");
+        repo.Move("migrations/20250102000000_orders.ts", "migrations/20250102000000_create_orders.ts");
+        repo.Commit("clearer name");
+
+        var result = Audit.Run(repo.Root);
+        var rename = Assert.Single(result.Input.Renamed);
+        Assert.Equal(("20250102000000_orders.js", "20250102000000_create_orders.ts"), (rename.OldName, rename.NewName));
+        Assert.Equal(["20250102000000_orders.ts"], rename.IntermediateNames);
+        var finding = Assert.Single(result.Of("renamed-migration"));
+        Assert.Contains("it was renamed through 20250102000000_orders.ts", finding.Message);
+        Assert.Contains("SET name = '20250102000000_create_orders.ts' WHERE name IN ('20250102000000_orders.js', '20250102000000_orders.ts')", finding.Action);
+    }
+
+    [Fact]
+    public async Task The_rollback_script_forgets_every_name_of_a_renamed_then_deleted_migration()
+    {
+        using var repo = Project();
+        repo.Move("migrations/20250102000000_orders.js", "migrations/20250102000000_orders.ts");
+        repo.Commit("to typescript");
+        repo.Delete("migrations/20250102000000_orders.ts");
+        repo.Commit("drop orders");
+
+        Assert.Equal(0, (await CliRunner.RunAsync("fix", repo.Root, "--rule", "deleted-migration", "--apply")).ExitCode);
+        var script = File.ReadAllText(repo.PathOf("deleted-migrations-rollback.sql"));
+        Assert.Contains("DELETE FROM \"knex_migrations\" WHERE name IN (\n  '20250102000000_orders.js',\n  '20250102000000_orders.ts'\n);", script);
+    }
+}
