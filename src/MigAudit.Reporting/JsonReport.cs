@@ -153,6 +153,9 @@ public static class JsonReport
                 date = d.DeletionCommit?.Date.ToString("o"),
                 lastCommit = d.LastCommitWithFile?.Id,
                 releases = d.Releases,
+
+                // Names it had before a rename: databases that applied it then recorded those.
+                formerNames = d.FormerNames,
             }),
             branchOnly = input.BranchOnly.Select(path => new { name = Path.GetFileName(path), path }),
             cosmeticEdits = input.CosmeticEdits.Order(StringComparer.Ordinal),
@@ -167,6 +170,7 @@ public static class JsonReport
                 date = r.Commit?.Date.ToString("o"),
                 releases = r.Releases,
                 extensionOnly = r.ExtensionOnly,
+                intermediateNames = r.IntermediateNames,
             }),
             ignoredFiles = input.IgnoredFiles.Select(i => new { name = i.Name, path = i.Path, reason = i.Reason }),
             findings = result.Findings.Select(f => new
