@@ -25,6 +25,12 @@ public sealed record AuditInput
     public required IReadOnlyList<Migration> Migrations { get; init; }
     public IReadOnlyList<IgnoredFile> IgnoredFiles { get; init; } = [];
     public IReadOnlyList<DeletedMigration> Deleted { get; init; } = [];
+
+    /// <summary>
+    /// Deleted files of the migration folder that never exported up or down (helpers): Knex refuses to run such a file
+    /// ("must have both an up and down function"), so no database recorded it and its deletion is harmless.
+    /// </summary>
+    public IReadOnlyList<string> DeletedHelpers { get; init; } = [];
     public IReadOnlyList<RenamedMigration> Renamed { get; init; } = [];
 
     /// <summary>

@@ -119,6 +119,7 @@ public static class Auditor
 
         var reruns = Reruns(project, history, listing, schema, cache);
         var cosmetic = CosmeticEdits(history, listing);
+        var helpers = DeletedHelpers(project.Root, history);
 
         var migrations = listing.Migrations.Select((listed, i) => new Migration
         {
@@ -137,7 +138,8 @@ public static class Auditor
             Project = project,
             Migrations = migrations,
             IgnoredFiles = listing.Ignored,
-            Deleted = history.Deleted,
+            Deleted = history.Deleted.Where(d => !helpers.Contains(d.Path)).ToList(),
+            DeletedHelpers = helpers.Order(StringComparer.Ordinal).ToList(),
             Renamed = history.Renamed,
             BranchOnly = history.BranchOnly,
             Reruns = reruns,
@@ -239,6 +241,39 @@ public static class Auditor
         }
 
         return cosmetic;
+    }
+
+    /// <summary>
+    /// Deleted files whose last version exports neither up nor down: helper modules kept in the migration folder, which
+    /// Knex never applied. Read in one git cat-file process; a version that cannot be read or parsed stays a deletion.
+    /// </summary>
+    private static HashSet<string> DeletedHelpers(string root, GitHistory history)
+    {
+        var helpers = new HashSet<string>(StringComparer.Ordinal);
+        if (history.Facts.TopLevel is not { } top || history.Deleted.Count == 0)
+        {
+            return helpers;
+        }
+
+        var objects = history.Deleted
+            .Select(d => $"{(d.DeletedIn == "working-tree" ? "HEAD" : d.DeletionCommit?.Id + "^")}:{PathText.WithSlashes(Path.GetRelativePath(top, Path.Combine(root, d.Path)))}")
+            .ToList();
+        var versions = GitRunner.CatFiles(top, objects);
+        for (var i = 0; i < history.Deleted.Count; i++)
+        {
+            if (versions[i] is not { } bytes)
+            {
+                continue;
+            }
+
+            var module = MigrationModuleAnalyzer.AnalyzeText(System.Text.Encoding.UTF8.GetString(bytes), history.Deleted[i].Name);
+            if (module is { ParseProblem: null, Up: null, Down: null, ExportsUnknown: false, DefaultExportLine: null })
+            {
+                helpers.Add(history.Deleted[i].Path);
+            }
+        }
+
+        return helpers;
     }
 
     /// <summary>Names in backquotes in docs/deleted-migrations.md: the deletions and renames a team has documented, as <see cref="Quoting.Printable"/> shows them.</summary>

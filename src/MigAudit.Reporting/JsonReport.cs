@@ -158,6 +158,9 @@ public static class JsonReport
                 formerNames = d.FormerNames,
             }),
             branchOnly = input.BranchOnly.Select(path => new { name = Path.GetFileName(path), path }),
+
+            // Deleted files that never exported up or down: Knex never applied them.
+            deletedHelpers = input.DeletedHelpers.Select(path => new { name = Path.GetFileName(path), path }),
             cosmeticEdits = input.CosmeticEdits.Order(StringComparer.Ordinal),
             renamedMigrations = input.Renamed.Select(r => new
             {

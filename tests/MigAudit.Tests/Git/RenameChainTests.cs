@@ -63,4 +63,22 @@ public sealed class RenameChainTests
         var script = File.ReadAllText(repo.PathOf("deleted-migrations-rollback.sql"));
         Assert.Contains("DELETE FROM \"knex_migrations\" WHERE name IN (\n  '20250102000000_orders.js',\n  '20250102000000_orders.ts'\n);", script);
     }
+
+    [Fact]
+    public void A_deleted_helper_that_never_exported_up_or_down_is_not_a_deleted_migration()
+    {
+        using var repo = Project();
+        repo.Write("migrations/helpers.js", "exports.timestamps = (t) => { t.timestamps(true, true); };\n");
+        repo.Write("migrations/20250103000000_legacy.js", "module.exports = require('./legacy-impl');\n");
+        repo.Commit("a helper and a re-exported migration");
+        repo.Delete("migrations/helpers.js");
+        repo.Delete("migrations/20250103000000_legacy.js");
+        repo.Commit("remove both");
+
+        var result = Audit.Run(repo.Root);
+        Assert.Equal(["migrations/helpers.js"], result.Input.DeletedHelpers);
+
+        // The re-export may well have had up and down: it stays a deleted migration.
+        Assert.Equal(["migrations/20250103000000_legacy.js"], result.Of("deleted-migration").Select(f => f.File));
+    }
 }
