@@ -30,6 +30,12 @@ public sealed record MigrationSettings
     public string? CustomMigrationSource { get; init; }
     public required ConfigSource Source { get; init; }
 
+    /// <summary>
+    /// Set when the configured folder is build output and its TypeScript sources are audited instead: the extension
+    /// the names Knex records end in (".js"), where the audited files end in .ts.
+    /// </summary>
+    public string? RecordedExtension { get; init; }
+
     /// <summary>File and line the settings were read from, when known.</summary>
     public string? SourceFile { get; init; }
     public int? SourceLine { get; init; }

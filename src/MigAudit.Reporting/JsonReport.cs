@@ -109,6 +109,9 @@ public static class JsonReport
                 sortDirsSeparately = project.Settings.SortDirsSeparately,
                 disableMigrationsListValidation = project.Settings.DisableMigrationsListValidation,
                 customMigrationSource = project.Settings.CustomMigrationSource,
+
+                // ".js" when the configured folder is build output and its .ts sources were audited: Knex records .js names.
+                recordedExtension = project.Settings.RecordedExtension,
             },
             git = new
             {

@@ -122,6 +122,11 @@ public static class ProjectDiscovery
             throw new ProjectException($"no Knex project found in '{root}': no knexfile, no knex.migrate.latest() call and no migrations folder (use --migrations DIR)");
         }
 
+        if (settings.Source != ConfigSource.CommandLine)
+        {
+            settings = CompiledSources(root, settings, notes);
+        }
+
         if (knexfilePath is not null && cache.File(Path.GetFullPath(knexfilePath)).Program is { } knexfileProgram &&
             KnexfileLoad.Check(knexfileProgram, ProjectFiles.Relative(root, knexfilePath)) is { } loadProblem)
         {
@@ -161,6 +166,48 @@ public static class ProjectDiscovery
             OtherKnexfiles = otherKnexfiles,
             Notes = notes,
         };
+    }
+
+    /// <summary>
+    /// A TypeScript project whose knexfile points at its build output (./dist/migrations), which is not in the
+    /// repository: Knex in production runs the compiled .js files, made from the sources beside it (src/migrations or
+    /// migrations). Those sources are audited instead, and the report says so; Knex records the compiled names (.js).
+    /// </summary>
+    private static MigrationSettings CompiledSources(string root, MigrationSettings settings, List<string> notes)
+    {
+        var directories = new List<string>();
+        var replaced = false;
+        foreach (var directory in settings.Directories)
+        {
+            var parts = directory.Split('/');
+            var build = Array.FindIndex(parts, ProjectFiles.BuildOutputDirectories.Contains);
+            if (Directory.Exists(Path.Combine(root, directory)) || build < 0)
+            {
+                directories.Add(directory);
+                continue;
+            }
+
+            var candidates = new[]
+            {
+                string.Join('/', parts.Take(build).Append("src").Concat(parts.Skip(build + 1))),
+                string.Join('/', parts.Take(build).Concat(parts.Skip(build + 1))),
+            };
+            var source = candidates.FirstOrDefault(c => c.Length > 0 && Directory.Exists(Path.Combine(root, c)) &&
+                                                        Directory.EnumerateFiles(Path.Combine(root, c), "*.ts").Any());
+            if (source is null)
+            {
+                directories.Add(directory);
+                continue;
+            }
+
+            directories.Add(source);
+            replaced = true;
+            notes.Add($"the migration directory {Quoting.Printable(directory)} is build output, not in the repository: auditing its TypeScript sources in {Quoting.Printable(source)}; Knex records the compiled names (.js instead of .ts) in {settings.TableName}");
+        }
+
+        return replaced
+            ? settings with { Directories = directories, LoadExtensions = settings.LoadExtensions.Contains(".ts") ? settings.LoadExtensions : [.. settings.LoadExtensions, ".ts"], RecordedExtension = ".js" }
+            : settings;
     }
 
     public static bool IsInBuildOutput(string root, string path) =>

@@ -167,6 +167,24 @@ public sealed class DiscoveryTests
     }
 
     [Fact]
+    public void A_knexfile_pointing_at_build_output_is_audited_through_its_typescript_sources()
+    {
+        // dist/ is build output, ignored by git: Knex in production runs dist/migrations/*.js, compiled from src/migrations/*.ts.
+        using var repo = new TempRepo();
+        repo.Write(".gitignore", "dist/\n");
+        repo.Write("knexfile.ts", "export default { production: { client: 'pg', connection: process.env.DATABASE_URL, migrations: { directory: './dist/migrations', loadExtensions: ['.js'] } } };\n");
+        repo.Write("src/migrations/20250101000000_create_users.ts", "import { Knex } from 'knex';\nexport async function up(knex: Knex) { await knex.schema.createTable('users', (t) => { t.increments('id'); }); }\nexport async function down(knex: Knex) { await knex.schema.dropTable('users'); }\n");
+        repo.Commit();
+        var result = Audit.Run(repo.Root);
+        Assert.Equal(["src/migrations"], result.Input.Project.Settings.Directories);
+        Assert.Equal(".js", result.Input.Project.Settings.RecordedExtension);
+        Assert.Contains("the migration directory dist/migrations is build output, not in the repository: auditing its TypeScript sources in src/migrations; Knex records the compiled names (.js instead of .ts) in knex_migrations", result.Input.Project.Notes);
+        Assert.Equal(["20250101000000_create_users.ts"], result.Input.Migrations.Select(m => m.Name));
+        Assert.Empty(result.Of("migration-source-unknown"));
+        Assert.True(result.Ready);
+    }
+
+    [Fact]
     public void The_migrate_script_passes_the_knexfile_environment_and_migrations_directory()
     {
         using var repo = new TempRepo(init: false);
