@@ -264,7 +264,7 @@ public sealed partial class KnexSchemaInterpreter
                 return;
             }
 
-            state.AddForeignKey(table, [name], reference.Table, [reference.Column!], reference.OnDelete, reference.OnUpdate, null, line);
+            state.AddForeignKey(table, [name], reference.Table, [reference.Column!], reference.OnDelete, reference.OnUpdate, reference.KeyName, line);
         }
 
         Understood();
@@ -281,13 +281,16 @@ public sealed partial class KnexSchemaInterpreter
             return;
         }
 
-        state.AddForeignKey(table, columns, reference.Table, [reference.Column], reference.OnDelete, reference.OnUpdate, name, line);
+        state.AddForeignKey(table, columns, reference.Table, [reference.Column], reference.OnDelete, reference.OnUpdate, reference.KeyName ?? name, line);
         Understood();
     }
 
     /// <summary>A foreign key's target and actions, as written with references('t.c') or references('c').inTable('t'), onDelete, onUpdate.</summary>
     private sealed record Reference(string? References, string? InTable, string? OnDelete, string? OnUpdate)
     {
+        /// <summary>withKeyName('fk_name'): the constraint's name instead of Knex's generated one.</summary>
+        public string? KeyName { get; init; }
+
         public string? Table => References is not null && References.Contains('.', StringComparison.Ordinal) ? References[..References.LastIndexOf('.')] : InTable;
 
         public string? Column => References is not null && References.Contains('.', StringComparison.Ordinal) ? References[(References.LastIndexOf('.') + 1)..] : References;
@@ -303,6 +306,7 @@ public sealed partial class KnexSchemaInterpreter
             {
                 "references" => reference with { References = Text(args, 0, frame) },
                 "inTable" => reference with { InTable = Text(args, 0, frame) },
+                "withKeyName" => reference with { KeyName = Text(args, 0, frame) },
                 "onDelete" => reference with { OnDelete = Text(args, 0, frame)?.ToUpperInvariant() },
                 "onUpdate" => reference with { OnUpdate = Text(args, 0, frame)?.ToUpperInvariant() },
                 _ => reference,

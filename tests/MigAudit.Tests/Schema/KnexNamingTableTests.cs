@@ -22,6 +22,8 @@ public sealed partial class KnexNamingTableTests
         ("users", "t.foreign('org_id').references('orgs.id');"),
         ("users", "t.foreign(['org_id'], 'users_org_fk').references('id').inTable('orgs');"),
         ("users", "t.integer('team_id').references('orgs.id');"),
+        ("users", "t.foreign('org_id').references('id').inTable('orgs').withKeyName('users_org_named_fk');"),
+        ("users", "t.integer('club_id').references('orgs.id').withKeyName('users_club_fk');"),
         ("users", "t.string('code').unique();"),
         ("users", "t.string('slug').index();"),
         ("users", "t.string('slug2').index('slug2_idx');"),
