@@ -178,6 +178,9 @@ public static class Verifier
 
         var finalSnapshot = snapshots[^1];
         var downOk = true;
+
+        // What a later down already left different is that down's fault: each step is blamed only for what it adds.
+        IReadOnlyList<string> inherited = [];
         for (var i = applied - 1; i >= 0; i--)
         {
             var reply = driver.Send("down", StepTimeout);
@@ -189,7 +192,9 @@ public static class Verifier
                 break;
             }
 
-            var differences = snapshots[i].DifferencesTo(await SchemaSnapshot.ReadAsync(database, settings.TableName));
+            var all = snapshots[i].DifferencesTo(await SchemaSnapshot.ReadAsync(database, settings.TableName));
+            var differences = all.Except(inherited).ToList();
+            inherited = all;
             steps[i] = steps[i] with
             {
                 Down = differences.Count == 0 ? StepStatus.Ok : StepStatus.NotRestored,

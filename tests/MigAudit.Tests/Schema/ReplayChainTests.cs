@@ -68,6 +68,11 @@ public sealed class ReplayChainTests
         Assert.Equal(42, migrations.Count);
         Assert.All(migrations, m => Assert.Equal("ok", m.GetProperty("up").GetString()));
         Assert.True(json.RootElement.GetProperty("latestAgain").GetBoolean());
+
+        // verify agrees with the static findings: exactly these two downs do not restore, each blamed once.
+        Assert.Equal(
+            ["20250101000018_drop_labels_name.js", "20250101000023_opaque_helper.js"],
+            migrations.Where(m => m.GetProperty("down").GetString() != "ok").Select(m => m.GetProperty("name").GetString()));
         Assert.Equal([], json.RootElement.GetProperty("staticModelDifferences").EnumerateArray().Select(d => d.GetString()));
     }
 }
