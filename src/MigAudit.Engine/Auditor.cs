@@ -60,7 +60,7 @@ public static class Auditor
         var count = listing.Migrations.Count;
         var modules = new MigrationModule[count];
         var sizes = new (long Size, bool Symlink)[count];
-        var replayer = new SchemaReplayer(project.Root, cache, dialect: project.Dialect.Dialect, client: project.Dialect.Client, defaultSchema: project.DefaultSchema);
+        var replayer = SchemaReplayer.For(project, cache);
         var ready = new TaskCompletionSource[count];
         for (var i = 0; i < count; i++)
         {
@@ -190,7 +190,7 @@ public static class Auditor
         {
             if (byPath.TryGetValue(rename.NewPath, out var listed))
             {
-                var again = new SchemaReplayer(project.Root, cache, schema.Schema, project.Dialect.Dialect, project.Dialect.Client, project.DefaultSchema).Step(new SchemaReplayer.Input(listed.Name, listed.FullPath));
+                var again = SchemaReplayer.For(project, cache, schema.Schema).Step(new SchemaReplayer.Input(listed.Name, listed.FullPath));
                 reruns[rename.NewName] = new RerunReplay(again.Up.Complete && again.Up.Total > 0, again.ChainProblems) { Unknowns = again.Unknowns };
             }
         }
@@ -255,10 +255,7 @@ public static class Auditor
             return helpers;
         }
 
-        var objects = history.Deleted
-            .Select(d => $"{(d.DeletedIn == "working-tree" ? "HEAD" : d.DeletionCommit?.Id + "^")}:{PathText.WithSlashes(Path.GetRelativePath(top, Path.Combine(root, d.Path)))}")
-            .ToList();
-        var versions = GitRunner.CatFiles(top, objects);
+        var versions = GitRunner.CatFiles(top, history.Deleted.Select(d => GitObjects.LastVersion(d, root, top)).ToList());
         for (var i = 0; i < history.Deleted.Count; i++)
         {
             if (versions[i] is not { } bytes)

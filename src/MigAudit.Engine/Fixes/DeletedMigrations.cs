@@ -41,8 +41,7 @@ public static class DeletedMigrations
         {
             foreach (var deleted in audit.Input.Deleted)
             {
-                var revision = deleted.DeletedIn == "working-tree" ? "HEAD" : deleted.DeletionCommit?.Id + "^";
-                var show = GitRunner.Run(root, "show", $"{revision}:{PathText.WithSlashes(Path.GetRelativePath(top, Path.Combine(root, deleted.Path)))}");
+                var show = GitRunner.Run(root, "show", GitObjects.LastVersion(deleted, root, top));
                 if (!show.Ok)
                 {
                     recovered.Add(new Recovered(deleted, [], new Dictionary<string, string>(), "its last version could not be read from git history"));

@@ -361,7 +361,7 @@ public static partial class Fixer
         }
 
         var root = audit.Input.Project.Root;
-        var replayer = new SchemaReplayer(root, new ParsedModuleCache(), dialect: audit.Input.Project.Dialect.Dialect, client: audit.Input.Project.Dialect.Client, defaultSchema: audit.Input.Project.DefaultSchema);
+        var replayer = SchemaReplayer.For(audit.Input.Project, new ParsedModuleCache());
         foreach (var migration in audit.Input.Migrations)
         {
             var before = replayer.Current;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using MigAudit.Core;
-using MigAudit.IO;
 using MigAudit.Knex.JavaScript;
 
 namespace MigAudit.Knex.Discovery;
@@ -69,35 +68,16 @@ public static class DialectDetection
 
     private static List<string> InstalledDrivers(string directory)
     {
-        var package = Path.Combine(directory, "package.json");
-        if (!File.Exists(package))
+        if (PackageJson.Read(directory) is not { } package)
         {
             return [];
         }
 
-        try
-        {
-            using var document = JsonDocument.Parse(SafeRead.Text(package));
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return [];
-            }
-
-            var found = new List<string>();
-            foreach (var section in new[] { "dependencies", "devDependencies", "optionalDependencies", "peerDependencies" })
-            {
-                if (document.RootElement.TryGetProperty(section, out var dependencies) && dependencies.ValueKind == JsonValueKind.Object)
-                {
-                    found.AddRange(dependencies.EnumerateObject().Select(d => d.Name).Where(d => DriverDialect(d) is not null));
-                }
-            }
-
-            return found.Distinct().Order(StringComparer.Ordinal).ToList();
-        }
-        catch (Exception error) when (error is JsonException or UnreadableFileException)
-        {
-            return [];
-        }
+        return new[] { "dependencies", "devDependencies", "optionalDependencies", "peerDependencies" }
+            .Select(section => package.Section(section)).OfType<JsonElement>()
+            .SelectMany(dependencies => dependencies.EnumerateObject().Select(d => d.Name))
+            .Where(d => DriverDialect(d) is not null)
+            .Distinct().Order(StringComparer.Ordinal).ToList();
     }
 }
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using MigAudit.IO;
 
 namespace MigAudit.Knex.Discovery;
 
@@ -12,46 +11,32 @@ public sealed record KnexScript(string Name, string? Knexfile, string? Environme
 {
     public static KnexScript? Find(string root)
     {
-        var package = Path.Combine(root, "package.json");
-        if (!File.Exists(package))
+        if (PackageJson.Read(root)?.Section("scripts") is not { } scripts)
         {
             return null;
         }
 
-        try
+        var found = new List<(KnexScript Script, bool Latest)>();
+        foreach (var script in scripts.EnumerateObject().Where(s => s.Value.ValueKind == JsonValueKind.String))
         {
-            using var document = JsonDocument.Parse(SafeRead.Text(package));
-            if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("scripts", out var scripts) || scripts.ValueKind != JsonValueKind.Object)
+            // "knex migrate:latest --env production && node server.js": each command of the line on its own.
+            foreach (var command in script.Value.GetString()!.Split(["&&", "||", ";"], StringSplitOptions.None))
             {
-                return null;
-            }
-
-            var found = new List<(KnexScript Script, bool Latest)>();
-            foreach (var script in scripts.EnumerateObject().Where(s => s.Value.ValueKind == JsonValueKind.String))
-            {
-                // "knex migrate:latest --env production && node server.js": each command of the line on its own.
-                foreach (var command in script.Value.GetString()!.Split(["&&", "||", ";"], StringSplitOptions.None))
+                var words = command.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('"', '\'')).ToList();
+                if (!words.Any(w => w == "knex" || w.EndsWith("knex/bin/cli.js", StringComparison.Ordinal)))
                 {
-                    var words = command.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('"', '\'')).ToList();
-                    if (!words.Any(w => w == "knex" || w.EndsWith("knex/bin/cli.js", StringComparison.Ordinal)))
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    var parsed = new KnexScript(script.Name, Flag(words, "--knexfile"), Flag(words, "--env"), Flag(words, "--migrations-directory"));
-                    if (parsed.Knexfile is not null || parsed.Environment is not null || parsed.MigrationsDirectory is not null)
-                    {
-                        found.Add((parsed, words.Contains("migrate:latest")));
-                    }
+                var parsed = new KnexScript(script.Name, Flag(words, "--knexfile"), Flag(words, "--env"), Flag(words, "--migrations-directory"));
+                if (parsed.Knexfile is not null || parsed.Environment is not null || parsed.MigrationsDirectory is not null)
+                {
+                    found.Add((parsed, words.Contains("migrate:latest")));
                 }
             }
+        }
 
-            return found.OrderByDescending(f => f.Latest).Select(f => f.Script).FirstOrDefault();
-        }
-        catch (Exception error) when (error is JsonException or UnreadableFileException)
-        {
-            return null;
-        }
+        return found.OrderByDescending(f => f.Latest).Select(f => f.Script).FirstOrDefault();
     }
 
     private static string? Flag(List<string> words, string flag)

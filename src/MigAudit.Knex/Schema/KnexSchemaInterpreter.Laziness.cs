@@ -14,13 +14,6 @@ public sealed partial class KnexSchemaInterpreter
 {
     private readonly List<LazyBuilder> lazyBuilders = [];
 
-    // The first links that make a builder: knex.schema..., knex.raw(...), knex('t')... and knex.select/insert/... chains.
-    private static readonly HashSet<string> LazyStarts =
-    [
-        "schema", "raw", "(query)", "select", "insert", "update", "del", "delete", "where", "from", "into", "table", "truncate", "first",
-        "pluck", "increment", "decrement", "count", "returning", "onConflict", "whereIn", "join", "leftJoin", "orderBy", "groupBy", "limit",
-    ];
-
     private static readonly HashSet<string> Starters = ["then", "catch", "finally", "asCallback"];
 
     private static readonly HashSet<string> DataOnlySchemaLinks = ["hasTable", "hasColumn", "withSchema", "then", "catch", "finally", "toString", "toSQL", "debug", "transacting", "connection"];

@@ -15,6 +15,12 @@ public sealed partial class KnexSchemaInterpreter
         "fn", "ref", "destroy", "client",
     ];
 
+    // The first links that make a lazy builder: knex.schema..., knex.raw(...), knex('t')... and the query methods above,
+    // less knex.fn/ref/client (helpers), destroy and batchInsert (they start at once) and merge/ignore (they follow onConflict).
+    // Declared after DataMethods, in the same file, so that it is initialised after it.
+    private static readonly HashSet<string> LazyStarts =
+        ["schema", "raw", "(query)", .. DataMethods.Except(["merge", "ignore", "batchInsert", "fn", "ref", "destroy", "client"])];
+
 
     /// <summary>The answer of knex.schema.hasTable / hasColumn at this point of the replay.</summary>
     private bool? GuardValue(Node node, Frame frame)

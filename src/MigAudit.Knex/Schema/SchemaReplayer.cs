@@ -22,6 +22,10 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
     private readonly SchemaState state = new(initial ?? SchemaModel.Empty, dialect, client, defaultSchema);
     private readonly List<MigrationReplay> replays = [];
 
+    /// <summary>A replayer for the project's database: its dialect, client and default schema.</summary>
+    public static SchemaReplayer For(KnexProject project, ParsedModuleCache cache, SchemaModel? initial = null) =>
+        new(project.Root, cache, initial, project.Dialect.Dialect, project.Dialect.Client, project.DefaultSchema);
+
     public static SchemaReplay Replay(string root, IReadOnlyList<Input> migrations, ParsedModuleCache cache)
     {
         var replayer = new SchemaReplayer(root, cache);

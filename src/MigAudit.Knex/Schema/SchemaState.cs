@@ -127,14 +127,7 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
             return false;
         }
 
-        if (model is null)
-        {
-            return null;
-        }
-
-        return model.Column(column) is { } found
-            ? Current.Knows(model, found.Origin) ? true : null
-            : Current.IsKnown(model) ? false : null;
+        return model is null ? null : ColumnKnown(model, column);
     }
 
     private enum TableState

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using MigAudit.Core;
 using MigAudit.Knex.JavaScript;
@@ -38,24 +37,13 @@ public sealed class ColumnTypeTableTests
             cases.AddRange(WithOptions.Select(o => (client, dialect, o.Method, o.Arguments)));
         }
 
-        var input = Path.Combine(Path.GetTempPath(), $"migaudit-types-{Guid.NewGuid():n}.json");
-        File.WriteAllText(input, new JsonArray([.. cases.Select(c => new JsonArray(c.Client, c.Method, JsonNode.Parse(c.Arguments)))]).ToJsonString());
-        try
-        {
-            var (exit, stdout, stderr) = NodeKnex.Run("column-types.js", input);
-            Assert.True(exit == 0, stderr);
-            var real = JsonSerializer.Deserialize<string[]>(stdout)!;
-            var mismatches = cases.Select((c, i) => (c, knex: real[i], ours: KnexColumnTypes.TypeOf(c.Method, c.Dialect, Values(c.Arguments)) ?? "undefined or throws"))
-                .Where(x => x.ours != (x.knex is "undefined" or "throws" ? "undefined or throws" : x.knex))
-                .Select(x => $"{x.c.Client} {x.c.Method}{x.c.Arguments}: knex writes '{x.knex}', the replay '{x.ours}'")
-                .ToList();
-            Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
-            Assert.Equal(3 * (KnexColumnTypes.Methods.Count() - 1 + WithOptions.Length), real.Length);
-        }
-        finally
-        {
-            File.Delete(input);
-        }
+        var real = NodeKnex.RunJson<string[]>("column-types.js", new JsonArray([.. cases.Select(c => new JsonArray(c.Client, c.Method, JsonNode.Parse(c.Arguments)))]));
+        var mismatches = cases.Select((c, i) => (c, knex: real[i], ours: KnexColumnTypes.TypeOf(c.Method, c.Dialect, Values(c.Arguments)) ?? "undefined or throws"))
+            .Where(x => x.ours != (x.knex is "undefined" or "throws" ? "undefined or throws" : x.knex))
+            .Select(x => $"{x.c.Client} {x.c.Method}{x.c.Arguments}: knex writes '{x.knex}', the replay '{x.ours}'")
+            .ToList();
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches));
+        Assert.Equal(3 * (KnexColumnTypes.Methods.Count() - 1 + WithOptions.Length), real.Length);
     }
 
     [Fact]

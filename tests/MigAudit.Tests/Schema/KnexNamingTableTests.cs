@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using MigAudit.Tests.Support;
@@ -43,19 +42,7 @@ public sealed partial class KnexNamingTableTests
     public void Every_index_unique_and_foreign_key_gets_the_name_and_method_real_knex_gives_it()
     {
         Requires.Dependency(NodeKnex.Available, "real knex in tests/node (npm ci there)");
-        var input = Path.Combine(Path.GetTempPath(), $"migaudit-builders-{Guid.NewGuid():n}.json");
-        File.WriteAllText(input, new JsonArray([.. Cases.Select(c => new JsonArray(c.Table, c.Body))]).ToJsonString());
-        string[][] real;
-        try
-        {
-            var (exit, stdout, stderr) = NodeKnex.Run("builder-sql.js", input);
-            Assert.True(exit == 0, stderr);
-            real = JsonSerializer.Deserialize<string[][]>(stdout)!;
-        }
-        finally
-        {
-            File.Delete(input);
-        }
+        var real = NodeKnex.RunJson<string[][]>("builder-sql.js", new JsonArray([.. Cases.Select(c => new JsonArray(c.Table, c.Body))]));
 
         var mismatches = new List<string>();
         for (var i = 0; i < Cases.Length; i++)
@@ -116,19 +103,7 @@ public sealed partial class KnexNamingTableTests
     public void Every_drop_removes_the_object_real_knex_names_in_its_sql()
     {
         Requires.Dependency(NodeKnex.Available, "real knex in tests/node (npm ci there)");
-        var input = Path.Combine(Path.GetTempPath(), $"migaudit-drops-{Guid.NewGuid():n}.json");
-        File.WriteAllText(input, new JsonArray([.. Drops.Select(d => new JsonArray("users", d))]).ToJsonString());
-        string[][] real;
-        try
-        {
-            var (exit, stdout, stderr) = NodeKnex.Run("builder-sql.js", input);
-            Assert.True(exit == 0, stderr);
-            real = JsonSerializer.Deserialize<string[][]>(stdout)!;
-        }
-        finally
-        {
-            File.Delete(input);
-        }
+        var real = NodeKnex.RunJson<string[][]>("builder-sql.js", new JsonArray([.. Drops.Select(d => new JsonArray("users", d))]));
 
         var mismatches = new List<string>();
         for (var i = 0; i < Drops.Length; i++)

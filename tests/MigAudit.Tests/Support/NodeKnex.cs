@@ -38,6 +38,26 @@ public static class NodeKnex
         }
     }
 
+    /// <summary>
+    /// Runs a tests/node script that reads its cases from the JSON file named by its first argument and prints its answer
+    /// as JSON; fails the test when node fails.
+    /// </summary>
+    public static T RunJson<T>(string script, System.Text.Json.Nodes.JsonNode cases)
+    {
+        var input = Path.Combine(Path.GetTempPath(), $"migaudit-{Path.GetFileNameWithoutExtension(script)}-{Guid.NewGuid():n}.json");
+        File.WriteAllText(input, cases.ToJsonString());
+        try
+        {
+            var (exit, stdout, stderr) = Run(script, input);
+            Assert.True(exit == 0, stderr);
+            return System.Text.Json.JsonSerializer.Deserialize<T>(stdout)!;
+        }
+        finally
+        {
+            File.Delete(input);
+        }
+    }
+
     public static (int ExitCode, string Stdout, string Stderr) Run(string script, params string[] arguments)
     {
         var start = new ProcessStartInfo("node") { WorkingDirectory = ScriptsDirectory!, RedirectStandardOutput = true, RedirectStandardError = true };
