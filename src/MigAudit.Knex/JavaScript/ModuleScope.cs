@@ -69,7 +69,26 @@ public sealed class ModuleScope
         Text = text;
         Program = program;
         CollectBindings();
+        Module = this;
     }
+
+    private ModuleScope(ModuleScope module, IReadOnlyDictionary<string, StaticValue> locals)
+    {
+        File = module.File;
+        Text = module.Text;
+        Program = module.Program;
+        Bindings = module.Bindings;
+        Module = module;
+        Locals = locals;
+    }
+
+    /// <summary>The module-level scope (itself, unless this is a function's scope over it).</summary>
+    public ModuleScope Module { get; }
+
+    /// <summary>A function's parameters and <c>this</c>, when evaluating inside one.</summary>
+    public IReadOnlyDictionary<string, StaticValue>? Locals { get; }
+
+    public ModuleScope WithLocals(IReadOnlyDictionary<string, StaticValue> locals) => new(Module, locals);
 
     public string File { get; }
     public string Text { get; }
@@ -157,6 +176,9 @@ public sealed class ModuleScope
         {
             case FunctionDeclaration { Id: { } id } function:
                 yield return (id.Name, (Node)function);
+                break;
+            case ClassDeclaration { Id: { } id } type:
+                yield return (id.Name, (Node)type);
                 break;
             case VariableDeclaration variables:
                 foreach (var declarator in variables.Declarations)

@@ -106,6 +106,8 @@ public sealed class StaticEvaluator
             },
             FunctionExpression or ArrowFunctionExpression => new JsFunction((IFunction)node, scope.File),
             ClassDeclaration or ClassExpression => EvaluateClassStatics((IClass)node, scope, depth),
+            NewExpression n => EvaluateNew(n, scope, depth),
+            ThisExpression => scope.Locals?.GetValueOrDefault("this") ?? new JsUnknown("this", "not statically known"),
             ParenthesizedExpression p => Evaluate(p.Expression, scope, depth + 1),
             AwaitExpression a => Evaluate(a.Argument, scope, depth + 1),
             _ => new JsUnknown(scope.TextOf(node), "not statically known"),
@@ -232,9 +234,15 @@ public sealed class StaticEvaluator
                 return new JsString(scope.File);
         }
 
+        if (scope.Locals?.GetValueOrDefault(id.Name) is { } local)
+        {
+            return local;
+        }
+
         if (scope.Bindings.TryGetValue(id.Name, out var binding))
         {
-            return binding.Evaluate(this, scope, depth + 1);
+            // A module-level binding is evaluated in its module, never with a function's locals.
+            return binding.Evaluate(this, scope.Module, depth + 1);
         }
 
         return new JsUnknown(id.Name, "not defined in this module");
@@ -287,7 +295,23 @@ public sealed class StaticEvaluator
             }
         }
 
-        return new JsObject(properties, Incomplete: true);
+        return new JsObject(properties, Incomplete: true) { Class = new JsClass(type, scope.File) };
+    }
+
+    /// <summary><c>new C(args)</c>: the class and its arguments, for readers that follow a class's methods (a custom migrationSource).</summary>
+    private StaticValue EvaluateNew(NewExpression creation, ModuleScope scope, int depth) =>
+        Evaluate(creation.Callee, scope, depth + 1) is JsObject { Class: { } type }
+            ? new JsInstance(type, creation.Arguments.Select(a => Evaluate(a, scope, depth + 1)).ToList())
+            : new JsUnknown(scope.TextOf(creation), "class not found in the project");
+
+    /// <summary>
+    /// Evaluates an expression inside a function of a module, with the function's parameters (and <c>this</c>) bound
+    /// to known values; every other name resolves at module level.
+    /// </summary>
+    public StaticValue EvaluateWith(string file, Node node, IReadOnlyDictionary<string, StaticValue> locals)
+    {
+        var scope = Load(file);
+        return scope is null ? new JsUnknown(Path.GetFileName(file), "cannot be parsed") : Evaluate(node, scope.WithLocals(locals), 0);
     }
 
     private StaticValue EvaluateLogical(LogicalExpression logical, ModuleScope scope, int depth)

@@ -37,6 +37,9 @@ public sealed record JsArray(IReadOnlyList<StaticValue> Items) : StaticValue;
 /// <summary>An object literal. <see cref="Incomplete"/> is set when a spread or computed key could not be resolved.</summary>
 public sealed record JsObject(IReadOnlyList<KeyValuePair<string, StaticValue>> Properties, bool Incomplete) : StaticValue
 {
+    /// <summary>Set when the object is a class (its static fields): the declaration, for <c>new</c>.</summary>
+    public JsClass? Class { get; init; }
+
     public StaticValue? Get(string key)
     {
         // Later properties win, as in JavaScript.
@@ -53,6 +56,12 @@ public sealed record JsObject(IReadOnlyList<KeyValuePair<string, StaticValue>> P
 
     public IEnumerable<string> Keys => Properties.Select(p => p.Key).Distinct();
 }
+
+/// <summary>A class declaration and the module it is written in.</summary>
+public sealed record JsClass(IClass Declaration, string File);
+
+/// <summary><c>new C(args)</c> of a class the evaluation found: its declaration and the arguments' values.</summary>
+public sealed record JsInstance(JsClass Class, IReadOnlyList<StaticValue> Arguments) : StaticValue;
 
 /// <summary>What static evaluation could not decide, with the source text of the expression.</summary>
 public sealed record JsUnknown(string Expression, string Reason) : StaticValue
@@ -73,6 +82,7 @@ public static class StaticValueText
         JsArray a => "[" + string.Join(", ", a.Items.Select(Describe)) + "]",
         JsObject => "{...}",
         JsFunction => "function",
+        JsInstance i => $"new {i.Class.Declaration.Id?.Name ?? "(anonymous class)"}(...)",
         _ => "?",
     };
 }

@@ -16,7 +16,12 @@ public static class TypeScriptStripper
         public string Open { get; } = open;
         public int PendingTernaries { get; set; }
         public bool IsSpecifierList { get; set; }
+
+        /// <summary>A class body, where "name: Type = value;" declares a field.</summary>
+        public bool IsClassBody { get; set; }
     }
+
+    private static readonly HashSet<string> Modifiers = ["private", "public", "protected", "readonly", "declare", "override", "abstract"];
 
     public static string Strip(string source)
     {
@@ -38,6 +43,29 @@ public static class TypeScriptStripper
                 continue;
             }
 
+            if (token.Kind == JsTokenKind.Identifier && token.Text is "implements" && i + 1 < tokens.Count && tokens[i + 1].Kind == JsTokenKind.Identifier)
+            {
+                // "class S implements Knex.MigrationSource<string> {": the interface list up to the class body.
+                var end = i + 1;
+                while (end < tokens.Count && tokens[end].Text != "{")
+                {
+                    end++;
+                }
+
+                blank.Add((token.Start, tokens[end - 1].End));
+                i = end;
+                continue;
+            }
+
+            if (token.Kind == JsTokenKind.Identifier && Modifiers.Contains(token.Text) && i + 1 < tokens.Count &&
+                tokens[i + 1].Kind == JsTokenKind.Identifier && !tokens[i + 1].NewlineBefore && frame.Open is "(" or "{")
+            {
+                // "constructor(private dir: string)", "private readonly name = ...": no identifier follows another in JavaScript.
+                blank.Add((token.Start, token.End));
+                i++;
+                continue;
+            }
+
             switch (token.Text)
             {
                 case "(" or "[" or "{":
@@ -45,6 +73,7 @@ public static class TypeScriptStripper
                     {
                         IsSpecifierList = token.Text == "{" && i > 0 && previous.Text is "import" or "export" ||
                                           token.Text == "{" && i > 1 && previous.Text == "," && tokens[i - 2].Kind == JsTokenKind.Identifier && IsImportHead(tokens, i - 2),
+                        IsClassBody = token.Text == "{" && OpensClassBody(tokens, i),
                     });
                     i++;
                     continue;
@@ -84,7 +113,7 @@ public static class TypeScriptStripper
                         continue;
                     }
 
-                    if (frame.Open == "(" || IsVariableAnnotation(tokens, i))
+                    if (frame.Open == "(" || IsVariableAnnotation(tokens, i) || (frame.IsClassBody && previous.Kind == JsTokenKind.Identifier))
                     {
                         var end = SkipType(tokens, i + 1, stopAtBrace: false);
                         blank.Add((token.Start, tokens[end - 1].End));
@@ -141,6 +170,23 @@ public static class TypeScriptStripper
         }
 
         return Apply(source, blank);
+    }
+
+    /// <summary>"class A extends B&lt;C&gt; implements D {": a "class" keyword before the brace, with no block or call between.</summary>
+    private static bool OpensClassBody(List<JsToken> tokens, int brace)
+    {
+        for (var j = brace - 1; j >= 0 && j >= brace - 40; j--)
+        {
+            switch (tokens[j].Text)
+            {
+                case "class":
+                    return tokens[j].Kind is JsTokenKind.Keyword or JsTokenKind.Identifier;
+                case "{" or "}" or ";" or "(" or ")" or "=>" or "=":
+                    return false;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsImportHead(List<JsToken> tokens, int identifierIndex) =>
