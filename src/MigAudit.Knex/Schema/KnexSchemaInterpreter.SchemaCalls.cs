@@ -174,9 +174,10 @@ public sealed partial class KnexSchemaInterpreter
 
                     break;
                 case "createTable" or "createTableIfNotExists" when Table(args, 0) is { } table:
-                    state.CreateTable(table, link.Name == "createTableIfNotExists", line);
+                    // A CREATE TABLE that fails, or does nothing (IF NOT EXISTS), adds none of its columns.
+                    var created = state.CreateTable(table, link.Name == "createTableIfNotExists", line);
                     Understood();
-                    if (args.Count > 1)
+                    if (created && args.Count > 1)
                     {
                         Callback(args[1], table, creating: true);
                     }

@@ -43,7 +43,11 @@ public sealed partial class SchemaState
 
     private string RelationExists(string name) => Dialect == SqlDialect.PostgreSQL ? $" (\"relation \\\"{name}\\\" already exists\")" : string.Empty;
 
-    public void CreateTable(string name, bool ifNotExists, int line)
+    /// <summary>
+    /// CREATE TABLE: false when the table is known to exist, so the statement fails (or, with IF NOT EXISTS, does
+    /// nothing) as a whole and its column definitions must not be replayed onto the existing table.
+    /// </summary>
+    public bool CreateTable(string name, bool ifNotExists, int line)
     {
         Mentioned.Add(name);
         var (state, existing, why) = Existence(name);
@@ -55,7 +59,7 @@ public sealed partial class SchemaState
                 Problem(line, $"createTable('{name}'): the table already exists at this point{RelationExists(name)}");
             }
 
-            return;
+            return false;
         }
 
         if (state == TableState.Unknown && existing is not null && !ifNotExists)
@@ -69,6 +73,7 @@ public sealed partial class SchemaState
             UnknownTables = Current.UnknownTables.Remove(name),
             Dropped = Current.Dropped.Remove(name),
         };
+        return true;
     }
 
     /// <summary>

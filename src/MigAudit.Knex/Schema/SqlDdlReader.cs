@@ -328,9 +328,7 @@ public static partial class SqlDdlReader
                 return "CREATE TABLE without a column list (AS, PARTITION OF...) is not read by migaudit";
             }
 
-            var existed = state.HasTable(table) == true;
-            state.CreateTable(table, ifNotExists, line);
-            if (existed && ifNotExists)
+            if (!state.CreateTable(table, ifNotExists, line))
             {
                 SkipBalanced();
                 return null;
