@@ -26,6 +26,12 @@ public sealed record Finding
     /// </summary>
     public string Key { get; init; } = string.Empty;
 
+    /// <summary>
+    /// The finding says Knex itself fails (migrate:latest stops with an error quoted in the message), as opposed to a
+    /// risk or something migaudit cannot know. Such a finding never stands beside a "ready" verdict.
+    /// </summary>
+    public bool PredictsKnexFailure { get; init; }
+
     public const string FingerprintVersion = "migaudit/v2";
 
     /// <summary>

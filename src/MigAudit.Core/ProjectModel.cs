@@ -26,8 +26,11 @@ public sealed record MigrationSettings
     public bool DisableMigrationsListValidation { get; init; }
     public bool DisableTransactions { get; init; }
 
-    /// <summary>A custom migrationSource replaces the file listing: the audit cannot know Knex's list.</summary>
-    public string? CustomMigrationSource { get; init; }
+    /// <summary>A custom migrationSource, which replaces Knex's own file listing, as migaudit followed it.</summary>
+    public CustomMigrationSource? CustomSource { get; init; }
+
+    /// <summary>The custom migrationSource's configuration text, e.g. "new NaturalMigrationSource(...)".</summary>
+    public string? CustomMigrationSource => CustomSource?.Expression;
     public required ConfigSource Source { get; init; }
 
     /// <summary>

@@ -31,8 +31,8 @@ public static class Auditor
 
         progress?.Report("listing migrations");
         var listing = MigrationLister.List(project.Root, project.Settings);
-        // With a custom migrationSource Knex never reads the folders, so what their listing says of Knex is moot.
-        if (listing.Problems.Count > 0 && project.Settings.CustomMigrationSource is null)
+        // A custom migrationSource's folders are the ones its getMigrations() reads: a folder it cannot read fails it too.
+        if (listing.Problems.Count > 0)
         {
             project = project with { SourceProblems = [.. project.SourceProblems, .. listing.Problems] };
         }
@@ -288,6 +288,11 @@ public static class Auditor
     /// <summary>Knex's order over root-relative paths: by file name, or by directory first when sortDirsSeparately is set.</summary>
     private static Comparison<string> KnexOrder(MigrationSettings settings, Dictionary<string, int> directoryIndex)
     {
+        if (settings.CustomSource is { } custom)
+        {
+            return (a, b) => MigrationOrdering.Compare(custom.Order, Path.GetFileName(a), Path.GetFileName(b));
+        }
+
         if (!settings.SortDirsSeparately)
         {
             return (a, b) => string.CompareOrdinal(Path.GetFileName(a), Path.GetFileName(b));

@@ -20,6 +20,14 @@ public static partial class FindingFilter
         int suppressed = 0, ignored = 0, baselined = 0;
         foreach (var finding in findings)
         {
+            // A migration folder Knex cannot read or a knexfile that throws is a fact of the file system, not a
+            // judgement: hiding it would turn a project whose 'knex migrate:latest' fails into a "ready" one.
+            if (finding is { PredictsKnexFailure: true, Rule: "migration-source-unknown" })
+            {
+                kept.Add(finding);
+                continue;
+            }
+
             if (settings.Rules.TryGetValue(finding.Rule, out var level) && level == "off")
             {
                 ignored++;

@@ -74,6 +74,56 @@ public static class JsonReport
     public static string RenderSchema(SchemaReplay replay, DialectInfo dialect) =>
         JsonSerializer.Serialize(new { schemaVersion = SchemaVersion, dialect = DialectJson(dialect), schema = SchemaJson(replay) }, Options);
 
+    /// <summary>Where Knex's list of migrations comes from: its own folder listing, or a custom migrationSource as followed.</summary>
+    private static object MigrationSourceJson(MigrationSettings settings) => settings.CustomSource is { } custom
+        ? new
+        {
+            kind = "custom-" + custom.Kind,
+            expression = (string?)custom.Expression,
+            file = custom.File,
+            line = custom.Line,
+            folders = custom.Folders,
+            filter = custom.FilterText,
+            sort = OrderId(custom.Order),
+            sortSource = custom.OrderText,
+            recordedName = custom.NameForm switch
+            {
+                RecordedNameForm.FileName => "file-name",
+                RecordedNameForm.WithoutExtension => "without-extension",
+                _ => "unknown",
+            },
+            recordedExtension = settings.RecordedExtension,
+            known = custom.Known,
+            unknowns = custom.Unknowns,
+        }
+        : new
+        {
+            kind = "knex-fs",
+            expression = (string?)null,
+            file = settings.SourceFile,
+            line = settings.SourceLine,
+            folders = settings.Directories,
+            filter = (string?)("loadExtensions: " + string.Join(" ", settings.LoadExtensions)),
+            sort = settings.SortDirsSeparately ? "knex-file-name-per-folder" : OrderId(MigrationOrder.KnexFileName),
+            sortSource = "lodash sortBy on the file name (Knex's FsMigrations)",
+            recordedName = "file-name",
+            recordedExtension = settings.RecordedExtension,
+            known = true,
+            unknowns = (IReadOnlyList<string>)[],
+        };
+
+    private static string OrderId(MigrationOrder order) => order switch
+    {
+        MigrationOrder.KnexFileName => "knex-file-name",
+        MigrationOrder.StringSort => "string",
+        MigrationOrder.ReaddirOrder => "readdir",
+        MigrationOrder.LocaleCompare => "locale-compare",
+        MigrationOrder.NaturalLocaleCompare => "natural-locale-compare",
+        MigrationOrder.Semver => "semver",
+        MigrationOrder.Numeric => "numeric",
+        _ => "unknown",
+    };
+
     private static object DialectJson(DialectInfo dialect) => new
     {
         name = dialect.Dialect.ToString().ToLowerInvariant(),
@@ -99,6 +149,7 @@ public static class JsonReport
             environments = project.Knexfile?.Environments ?? [],
             dialect = DialectJson(project.Dialect),
             migrationDirectories = project.Settings.Directories,
+            migrationSource = MigrationSourceJson(project.Settings),
             migrationSettings = new
             {
                 source = project.Settings.Source.ToString().ToLowerInvariant(),
@@ -191,6 +242,9 @@ public static class JsonReport
                 action = f.Action,
                 fingerprint = f.Fingerprint(),
                 fingerprintVersion = Finding.FingerprintVersion,
+
+                // Knex itself fails here (not a risk, not an unknown): never beside a "ready" verdict.
+                predictsKnexFailure = f.PredictsKnexFailure,
             }),
             rules = result.Rules.Select(r => new
             {

@@ -24,7 +24,8 @@ public sealed class ChainErrorRule : Rule
                     key: $"{replay.Migration}#{ordinal}",
                     line: problem.Line,
                     headline: $"{replay.Migration}:{problem.Line} — {problem.Message}",
-                    action: $"Fix the order or the statement in {replay.Migration} (line {problem.Line}) so the chain runs on an empty database");
+                    action: $"Fix the order or the statement in {replay.Migration} (line {problem.Line}) so the chain runs on an empty database",
+                    predictsKnexFailure: true);
             }
         }
     }

@@ -26,7 +26,8 @@ public sealed class MigrationSourceUnknownRule : Rule
                 blocking: problem.Blocking ? null : false,
                 action: problem.KnexFails
                     ? "Make the knexfile load and every migration directory readable, as 'knex migrate:list' would need"
-                    : "Point migaudit at the folders Knex really reads with --migrations DIR (inside the project)");
+                    : "Point migaudit at the folders Knex really reads with --migrations DIR (inside the project)",
+                predictsKnexFailure: problem.KnexFails);
         }
     }
 }

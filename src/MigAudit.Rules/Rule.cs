@@ -47,7 +47,8 @@ public abstract class Rule
     public RuleSummary ToSummary() => new(Id, Title, Severity, Blocking, Summary, Impact, EffortBaseMinutes, EffortPerFindingMinutes) { Category = Category, Dialects = Dialects };
 
     protected Finding Found(string message, string? file = null, int? line = null, string? action = null, string? headline = null,
-        IReadOnlyList<string>? related = null, IReadOnlyList<FileChange>? changes = null, Severity? severity = null, bool? blocking = null, string? key = null) =>
+        IReadOnlyList<string>? related = null, IReadOnlyList<FileChange>? changes = null, Severity? severity = null, bool? blocking = null, string? key = null,
+        bool predictsKnexFailure = false) =>
         new()
         {
             Rule = Id,
@@ -63,5 +64,6 @@ public abstract class Rule
 
             // Most rules find one thing per file; those that find several name what each one is about.
             Key = key ?? string.Empty,
+            PredictsKnexFailure = predictsKnexFailure,
         };
 }

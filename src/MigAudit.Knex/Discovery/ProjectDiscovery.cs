@@ -112,7 +112,7 @@ public static class ProjectDiscovery
             {
                 Directories = directories,
                 Source = ConfigSource.CommandLine,
-                CustomMigrationSource = null,
+                CustomSource = null,
             };
         }
 
@@ -133,10 +133,10 @@ public static class ProjectDiscovery
             sourceProblems.Add(loadProblem);
         }
 
-        if (settings.CustomMigrationSource is { } custom)
+        if (settings.CustomSource is { Known: false } unknownSource)
         {
-            sourceProblems.Add(new SourceProblem(settings.SourceFile, settings.SourceLine,
-                $"a custom migrationSource ({Quoting.Printable(custom)}) decides which migrations Knex runs and in what order; migaudit does not follow it yet, so the list below is the folder listing Knex would use without it", KnexFails: false, Key: "migration-source"));
+            sourceProblems.Add(new SourceProblem(unknownSource.File ?? settings.SourceFile, unknownSource.File is null ? settings.SourceLine : unknownSource.Line,
+                $"the custom migrationSource ({Quoting.Printable(unknownSource.Expression)}) decides which migrations Knex runs and in what order, and migaudit cannot follow all of it: {Quoting.Printable(string.Join("; ", unknownSource.Unknowns))}", KnexFails: false, Key: "migration-source"));
         }
 
         var client = environmentConfig?.Get("client") ?? environmentConfig?.Get("dialect");
@@ -257,7 +257,7 @@ public static class ProjectDiscovery
             problems.Add(new SourceProblem(relative, all.Line,
                 $"{Quoting.Printable(relative)} builds its environments at run time (computed keys); migaudit assumed Knex's default migration settings (directory ./migrations beside the knexfile, table knex_migrations): pass --migrations DIR if the configuration says otherwise",
                 KnexFails: false, Key: "environment-unknown", Blocking: false));
-            var assumed = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, null, ConfigSource.Knexfile, relative, notes) with { SourceLine = all.Line };
+            var assumed = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, null, ConfigSource.Knexfile, relative, notes, evaluator) with { SourceLine = all.Line };
             return (info, null, assumed, null);
         }
         else
@@ -271,7 +271,7 @@ public static class ProjectDiscovery
             config = chosen;
         }
 
-        var settings = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, config.Get("migrations"), ConfigSource.Knexfile, relative, notes)
+        var settings = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, config.Get("migrations"), ConfigSource.Knexfile, relative, notes, evaluator)
             with
         { SourceLine = (config.Get("migrations") ?? config).Line };
         return (info, environment, settings, config);
@@ -312,7 +312,7 @@ public static class ProjectDiscovery
         };
     }
 
-    public static MigrationSettings ReadMigrationSettings(string root, string baseDirectory, StaticValue? migrations, ConfigSource source, string sourceFile, List<string> notes)
+    public static MigrationSettings ReadMigrationSettings(string root, string baseDirectory, StaticValue? migrations, ConfigSource source, string sourceFile, List<string> notes, StaticEvaluator evaluator)
     {
         var config = migrations as JsObject;
         if (migrations is JsUnknown unknown)
@@ -353,7 +353,7 @@ public static class ProjectDiscovery
             ? extensions.Items.Cast<JsString>().Select(s => s.Value).ToList()
             : (IReadOnlyList<string>)MigrationSettings.DefaultLoadExtensions;
 
-        string? customSource = null;
+        CustomMigrationSource? customSource = null;
         if (config?.Get("migrationSource") is { } migrationSource and not JsUndefined and not JsNull)
         {
             var fsOptionGiven = config.Get("directory") is { } d and not JsUndefined || config.Get("sortDirsSeparately") is { } s and not JsUndefined || config.Get("loadExtensions") is { } l and not JsUndefined;
@@ -363,21 +363,26 @@ public static class ProjectDiscovery
             }
             else
             {
-                customSource = StaticValueText.Describe(migrationSource);
-                notes.Add($"{sourceFile}: a custom migrationSource decides which migrations run and in what order; the directory listing below is what Knex would use without it");
+                customSource = CustomSourceReader.Read(migrationSource, migrationSource is JsUnknown unfollowed ? unfollowed.Expression : StaticValueText.Describe(migrationSource), evaluator, root);
+                if (customSource.Known)
+                {
+                    notes.Add($"{sourceFile}: the custom migrationSource {Quoting.Printable(customSource.Expression)} ({customSource.File}:{customSource.Line}) was followed: it reads {string.Join(", ", customSource.Folders)}, keeps {customSource.FilterText ?? "every file"}, orders by {customSource.OrderText}, and Knex records {(customSource.NameForm == RecordedNameForm.WithoutExtension ? "the names without their extension" : "the file names")}");
+                }
             }
         }
 
         return new MigrationSettings
         {
-            Directories = directories.Select(d => ProjectFiles.Relative(root, Path.GetFullPath(Path.IsPathRooted(d) ? d : Path.Combine(baseDirectory, d)))).Distinct().ToList(),
+            Directories = customSource is not null
+                ? customSource.Folders
+                : directories.Select(d => ProjectFiles.Relative(root, Path.GetFullPath(Path.IsPathRooted(d) ? d : Path.Combine(baseDirectory, d)))).Distinct().ToList(),
             LoadExtensions = loadExtensions,
             TableName = config?.Get("tableName") is JsString table ? table.Value : MigrationSettings.DefaultTableName,
             SchemaName = config?.Get("schemaName") is JsString schema ? schema.Value : null,
             SortDirsSeparately = config?.Get("sortDirsSeparately") is JsBoolean { Value: true },
             DisableMigrationsListValidation = config?.Get("disableMigrationsListValidation") is JsBoolean { Value: true },
             DisableTransactions = config?.Get("disableTransactions") is JsBoolean { Value: true },
-            CustomMigrationSource = customSource,
+            CustomSource = customSource,
             Source = source,
             SourceFile = sourceFile,
         };
@@ -412,7 +417,7 @@ public static class ProjectDiscovery
             var argument = call.Arguments.Count > 0 ? evaluator.Evaluate(call.Arguments[0], scope, 0) : null;
             var baseDirectory = NearestPackageDirectory(root, Path.GetDirectoryName(file)!);
             notes.Add($"no knexfile: migration settings read from the {scope.TextOf(call.Callee)}() call in {relative}:{call.Location.Start.Line}; relative directories are resolved from {(baseDirectory == root ? "the project root" : ProjectFiles.Relative(root, baseDirectory))} (the usual working directory)");
-            return ReadMigrationSettings(root, baseDirectory, argument, ConfigSource.MigrateCall, relative, notes) with { SourceLine = call.Location.Start.Line };
+            return ReadMigrationSettings(root, baseDirectory, argument, ConfigSource.MigrateCall, relative, notes, evaluator) with { SourceLine = call.Location.Start.Line };
         }
 
         return null;

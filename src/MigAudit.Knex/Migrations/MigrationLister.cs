@@ -54,7 +54,15 @@ public static class MigrationLister
                 var name = Path.GetFileName(file);
                 var relative = ProjectFiles.Relative(root, file);
                 var extension = MigrationNames.Extension(name);
-                if (settings.LoadExtensions.Contains(extension, StringComparer.Ordinal))
+                if (settings.CustomSource is { } custom)
+                {
+                    // The source's own filter decides; a folder it would keep is not a migration file migaudit reads.
+                    if (custom.Accepts(name, File.Exists(file)) && File.Exists(file))
+                    {
+                        entries.Add(new ListedMigration(name, relative, directory, 0, file));
+                    }
+                }
+                else if (settings.LoadExtensions.Contains(extension, StringComparer.Ordinal))
                 {
                     entries.Add(new ListedMigration(name, relative, directory, 0, file));
                 }
@@ -63,6 +71,19 @@ public static class MigrationLister
                     ignored.Add(new IgnoredFile(name, relative, IgnoreReason(extension, settings.LoadExtensions)));
                 }
             }
+        }
+
+        if (settings.CustomSource is { } source)
+        {
+            // getMigrations() reads the folders in turn and sorts what it read, or keeps readdir's (byte) order.
+            var read = perDirectory.SelectMany(entries => MigrationOrdering.Sort(entries, m => m.Name, MigrationOrder.ReaddirOrder)).ToList();
+            var sorted = MigrationOrdering.Sort(read, m => m.Name, source.Order);
+            if (source.Order != MigrationOrder.Unknown && !MigrationOrdering.CanCompare(source.Order, read.Select(m => m.Name)))
+            {
+                problems.Add(new SourceProblem(source.File, source.Line, $"the custom migrationSource sorts with {Quoting.Printable(source.OrderText)}, and {MigrationOrdering.Limitation(source.Order)}: the order Knex runs these migrations in is unknown", KnexFails: false, Key: "migration-source-order"));
+            }
+
+            return new MigrationListing(sorted.Select((m, index) => m with { Order = index + 1 }).ToList(), ignored, problems);
         }
 
         IEnumerable<ListedMigration> ordered = settings.SortDirsSeparately

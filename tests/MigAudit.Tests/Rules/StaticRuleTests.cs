@@ -58,7 +58,7 @@ public sealed class StaticRuleTests
     [InlineData("throw new Error('set DATABASE_URL');\nmodule.exports = { production: { client: 'pg' } };\n", "knexfile.js:1 throws when Node loads it: every knex command (migrate:latest included) fails before reading a migration.")]
     [InlineData("while (true) {}\nmodule.exports = { production: { client: 'pg' } };\n", "knexfile.js:1 loops forever when Node loads it: every knex command hangs before reading a migration.")]
     [InlineData("module.exports = { production: { client: 'pg', migrations: { directory: '/etc' } } };\n", "migration directory '../../../../etc' is outside the project (/etc): migaudit does not read it, so which migrations Knex runs there is unknown. Until it can be read, this audit cannot say the project is ready.")]
-    [InlineData("module.exports = { production: { client: 'pg', migrations: { migrationSource: new (require('./source'))() } } };\n", "a custom migrationSource (")]
+    [InlineData("module.exports = { production: { client: 'pg', migrations: { migrationSource: new (require('./source'))() } } };\n", "the custom migrationSource (new (require('./source'))()) decides which migrations Knex runs and in what order, and migaudit cannot follow all of it: new (require('./source'))() cannot be followed (class not found in the project)")]
     [InlineData("module.exports = { production: { client: 'pg', migrations: { directory: './nowhere', migrationSource: new (require('./source'))() } } };\n", "migration directory 'nowhere' does not exist: Knex's readdir fails there")]
     public void Migration_source_unknown_for_knexfiles_that_cannot_load_or_cannot_be_followed(string knexfile, string message)
     {
