@@ -32,7 +32,8 @@ public sealed record MigrationGitInfo
     public LateArrival? Late { get; init; }
 }
 
-public sealed record LateArrival(string LaterMigration, CommitRef? LaterCommit);
+/// <param name="ArrivedAs">The name the migration arrived late under, when a rename gave it its current name later.</param>
+public sealed record LateArrival(string LaterMigration, CommitRef? LaterCommit, string? ArrivedAs = null);
 
 public sealed record DeletedMigration
 {

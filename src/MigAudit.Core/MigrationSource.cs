@@ -101,9 +101,18 @@ public sealed record CustomMigrationSource
     public RecordedNameForm NameForm { get; init; } = RecordedNameForm.Unknown;
 
     /// <summary>What could not be followed, each with file:line; empty when the list Knex runs is known.</summary>
-    public IReadOnlyList<string> Unknowns { get; init; } = [];
+    public IReadOnlyList<string> Unknowns => [.. FolderUnknowns, .. OtherUnknowns];
 
-    public bool Known => Unknowns.Count == 0;
+    /// <summary>Why the folders getMigrations() reads are unknown (a path built at run time, a glob, a list in code).</summary>
+    public IReadOnlyList<string> FolderUnknowns { get; init; } = [];
+
+    /// <summary>Why its filter, sort or recorded names are unknown.</summary>
+    public IReadOnlyList<string> OtherUnknowns { get; init; } = [];
+
+    public bool Known => FolderUnknowns.Count == 0 && OtherUnknowns.Count == 0;
+
+    /// <summary>The source reading folders the user named (--migrations): its filter, sort and names still apply.</summary>
+    public CustomMigrationSource WithFolders(IReadOnlyList<string> folders) => this with { Folders = folders, FolderUnknowns = [] };
 
     public bool Accepts(string name, bool isFile) => Filter.All(test => test.Matches(name, isFile));
 

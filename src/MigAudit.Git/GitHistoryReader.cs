@@ -273,6 +273,12 @@ public static class GitHistoryReader
 
                         moved.LastTouched = commit;
                         moved.DeletedBy = null;
+                        if (!sameName && moved.Late is { ArrivedAs: null } late)
+                        {
+                            // It ran late under its old name; the rename itself is reported as a rename.
+                            moved.Late = late with { ArrivedAs = Path.GetFileName(oldPath!) };
+                        }
+
                         trails[path!] = moved;
                         break;
                     case ChangeKind.Renamed when wasCandidate:

@@ -21,11 +21,12 @@ public sealed class LateMigrationRule : Rule
                 continue;
             }
 
-            var arrived = migration.Git.State == TrackingState.Committed
-                ? $"was committed in {Text.Commit(migration.Git.Added)}"
-                : "is not committed yet";
+            var arrived = migration.Git.State != TrackingState.Committed ? "is not committed yet"
+                : late.ArrivedAs is { } oldName ? $"was committed as {oldName} in {Text.Commit(migration.Git.Added)}"
+                : $"was committed in {Text.Commit(migration.Git.Added)}";
+            var sorted = late.ArrivedAs ?? migration.Name;
             yield return Found(
-                $"{migration.Name} {arrived}, after {late.LaterMigration} (which sorts after it) was committed in {Text.Commit(late.LaterCommit)}. On databases that already applied {late.LaterMigration}, Knex runs {migration.Name} in the next batch — after it, not before as the names suggest.",
+                $"{migration.Name} {arrived}, {(migration.Git.State == TrackingState.Committed ? "and reached the mainline after" : "after")} {late.LaterMigration} (which sorts after {(late.ArrivedAs is null ? "it" : sorted)}) was committed in {Text.Commit(late.LaterCommit)}. On databases that already applied {late.LaterMigration}, Knex runs {sorted} in the next batch — after it, not before as the names suggest.",
                 headline: $"{migration.Name} — after {late.LaterMigration}",
                 file: migration.Path,
                 line: 1,

@@ -24,19 +24,20 @@ public static class CustomSourceReader
         {
             return source with
             {
-                Unknowns = [value is JsUnknown unknown
+                OtherUnknowns = [value is JsUnknown unknown
                     ? $"{Quoting.Printable(unknown.Expression)} cannot be followed ({unknown.Reason})"
                     : $"migrationSource is {StaticValueText.Describe(value)}: not an instance of a class of the project nor an object with a getMigrations() method"],
             };
         }
 
         var unknowns = new List<string>(methods.Problems);
+        var folderUnknowns = new List<string>();
         var (file, self) = (methods.File, methods.This);
         var relativeFile = ProjectFiles.Relative(root, file);
         string Where(Node node) => $"{relativeFile}:{node.Location.Start.Line}";
         if (methods.GetMigrations is not { } getMigrations)
         {
-            return source with { File = relativeFile, Unknowns = [.. unknowns, $"{relativeFile}: no getMigrations() method found"] };
+            return source with { File = relativeFile, OtherUnknowns = [.. unknowns, $"{relativeFile}: no getMigrations() method found"] };
         }
 
         var scope = evaluator.Load(file)!;
@@ -69,22 +70,22 @@ public static class CustomSourceReader
                         folders.Add(relative);
                         break;
                     case JsString outside:
-                        unknowns.Add($"{Where(call)}: getMigrations() reads {Quoting.Printable(outside.Value)}, outside the project");
+                        folderUnknowns.Add($"{Where(call)}: getMigrations() reads {Quoting.Printable(outside.Value)}, outside the project");
                         break;
                     case var other:
-                        unknowns.Add($"{Where(call)}: the folder getMigrations() reads is {StaticValueText.Describe(other)}");
+                        folderUnknowns.Add($"{Where(call)}: the folder getMigrations() reads is {StaticValueText.Describe(other)}");
                         break;
                 }
             }
             else if (GlobCalls.Contains(name))
             {
-                unknowns.Add($"{Where(call)}: getMigrations() lists files with {scope.TextOf(call.Callee)}(), which migaudit does not follow");
+                folderUnknowns.Add($"{Where(call)}: getMigrations() lists files with {scope.TextOf(call.Callee)}(), which migaudit does not follow");
             }
         }
 
-        if (folders.Count == 0 && unknowns.Count == 0)
+        if (folders.Count == 0 && folderUnknowns.Count == 0)
         {
-            unknowns.Add($"{Where((Node)getMigrations)}: getMigrations() reads no folder migaudit can see (a list built in code)");
+            folderUnknowns.Add($"{Where((Node)getMigrations)}: getMigrations() reads no folder migaudit can see (a list built in code)");
         }
 
         var (filter, filterText) = ReadFilter(calls, scope, locals, Where, unknowns);
@@ -118,7 +119,8 @@ public static class CustomSourceReader
             Order = order,
             OrderText = orderText,
             NameForm = nameForm,
-            Unknowns = unknowns,
+            FolderUnknowns = folderUnknowns,
+            OtherUnknowns = unknowns,
         };
     }
 

@@ -43,8 +43,10 @@ public static class ProjectDiscovery
             notes.Add($"environment '{Quoting.Printable(scriptEnvironment)}' is the one the '{Quoting.Printable(script.Name)}' script in package.json passes to knex (--env)");
         }
 
+        var fromScript = false;
         if (options.MigrationDirectories.Count == 0 && script?.MigrationsDirectory is { } scriptDirectory)
         {
+            fromScript = true;
             // Knex resolves it from its working directory: the knexfile's folder when --knexfile is given, else the package's.
             var baseDirectory = script.Knexfile is { } scriptKnexfile ? Path.GetDirectoryName(Path.GetFullPath(Path.Combine(root, scriptKnexfile)))! : root;
             options = options with { MigrationDirectories = [Path.GetFullPath(Path.Combine(baseDirectory, scriptDirectory))] };
@@ -108,11 +110,21 @@ public static class ProjectDiscovery
                 throw new ProjectException($"migration directory '{directory}' does not exist");
             }
 
+            // Knex's own --migrations-directory (a package.json script) sets migrations.directory, which makes Knex drop
+            // a custom migrationSource for its folder listing. migaudit's --migrations only names the folders: a custom
+            // source the app uses keeps its filter, sort and recorded names.
+            settings ??= knexfilePath is null ? FromMigrateCalls(root, evaluator, notes) : null;
+            var custom = fromScript ? null : settings?.CustomSource?.WithFolders(directories);
+            if (custom is not null)
+            {
+                notes.Add($"--migrations {string.Join(", ", directories)}: the folders the custom migrationSource {Quoting.Printable(custom.Expression)} reads; its filter, sort and recorded names still apply");
+            }
+
             settings = (settings ?? new MigrationSettings { Directories = directories, Source = ConfigSource.CommandLine }) with
             {
                 Directories = directories,
                 Source = ConfigSource.CommandLine,
-                CustomSource = null,
+                CustomSource = custom,
             };
         }
 

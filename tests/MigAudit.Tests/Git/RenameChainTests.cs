@@ -16,6 +16,24 @@ public sealed class RenameChainTests
     }
 
     [Fact]
+    public void A_migration_late_under_its_old_name_is_reported_with_the_name_that_ran_late()
+    {
+        using var repo = Project();
+        repo.Write("migrations/20250101120000_tags.js", Audit.CreateTable("tags"));
+        repo.Commit("tags, late: it sorts before orders, committed the day before");
+        repo.Move("migrations/20250101120000_tags.js", "migrations/20250103000000_tags.js");
+        repo.Commit("renumber tags");
+
+        var result = Audit.Run(repo.Root);
+
+        var late = Assert.Single(result.Of("late-migration"));
+        Assert.StartsWith("20250103000000_tags.js was committed as 20250101120000_tags.js in ", late.Message);
+        Assert.Contains(", and reached the mainline after 20250102000000_orders.js (which sorts after 20250101120000_tags.js) was committed in ", late.Message);
+        Assert.Contains("Knex runs 20250101120000_tags.js in the next batch", late.Message);
+        Assert.Single(result.Of("renamed-migration"));
+    }
+
+    [Fact]
     public void Renamed_then_deleted_is_one_deleted_migration_known_under_both_names()
     {
         using var repo = Project();

@@ -79,6 +79,25 @@ public sealed class CustomSourceTests
         Assert.False(JsonNode.Parse(JsonReport.Render(result, "test"))!["migrationSource"]!["known"]!.GetValue<bool>());
     }
 
+    [Fact]
+    public void A_folder_known_only_at_run_time_is_unknown_until_named_with_migrations_and_the_source_sort_still_applies()
+    {
+        using var repo = new TempRepo();
+        repo.CopyFixture("custom-sources/semver-object");
+        var knexfile = File.ReadAllText(repo.PathOf("knexfile.js"))
+            .Replace("path.resolve(__dirname, 'migrations')", "path.join(process.env.APP_ROOT, 'migrations')", StringComparison.Ordinal);
+        repo.Write("knexfile.js", knexfile).Commit();
+
+        var unknown = Audit.Run(repo.Root);
+        var finding = Assert.Single(unknown.Of("migration-source-unknown"));
+        Assert.Contains("knexfile.js:10: the folder getMigrations() reads is unknown (path.join(process.env.APP_ROOT, 'migrations'))", finding.Message);
+        Assert.Empty(unknown.Input.Migrations);
+
+        var named = Audit.Run(repo.Root, new MigAudit.Knex.Discovery.DiscoveryOptions { MigrationDirectories = ["migrations"] });
+        Assert.Empty(named.Of("migration-source-unknown"));
+        Assert.Equal(["2.5.9", "2.5.10", "2.5.128", "2.10.0", "10.0.0"], RecordedNames(named));
+    }
+
     [SkippableFact]
     public void Each_modelled_order_matches_node()
     {
