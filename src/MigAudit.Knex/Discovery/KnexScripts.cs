@@ -4,10 +4,13 @@ namespace MigAudit.Knex.Discovery;
 
 /// <summary>
 /// How a package.json script runs the knex CLI: the knexfile, environment and migrations directory it passes
-/// (--knexfile, --env, --migrations-directory, with a space or '='). Read, never run. A script that runs
-/// migrate:latest wins over other knex scripts, as it is the project's own migrate command.
+/// (--knexfile, --env, --migrations-directory, with a space or '='), and the folder it runs in (--cwd, or a
+/// "cd server &amp;&amp;" before it). Read, never run. A script that runs migrate:latest wins over other knex scripts, as
+/// it is the project's own migrate command.
 /// </summary>
-public sealed record KnexScript(string Name, string? Knexfile, string? Environment, string? MigrationsDirectory)
+/// <param name="WorkingDirectory">Relative to the package folder; Knex resolves a relative --knexfile from it, and
+/// without --knexfile looks for a knexfile there and in its parents.</param>
+public sealed record KnexScript(string Name, string? Knexfile, string? Environment, string? MigrationsDirectory, string? WorkingDirectory = null)
 {
     public static KnexScript? Find(string root)
     {
@@ -20,16 +23,24 @@ public sealed record KnexScript(string Name, string? Knexfile, string? Environme
         foreach (var script in scripts.EnumerateObject().Where(s => s.Value.ValueKind == JsonValueKind.String))
         {
             // "knex migrate:latest --env production && node server.js": each command of the line on its own.
+            string? changedDirectory = null;
             foreach (var command in script.Value.GetString()!.Split(["&&", "||", ";"], StringSplitOptions.None))
             {
                 var words = command.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('"', '\'')).ToList();
+                if (words is ["cd", var directory])
+                {
+                    changedDirectory = changedDirectory is null ? directory : Path.Join(changedDirectory, directory);
+                    continue;
+                }
+
                 if (!words.Any(w => w == "knex" || w.EndsWith("knex/bin/cli.js", StringComparison.Ordinal)))
                 {
                     continue;
                 }
 
-                var parsed = new KnexScript(script.Name, Flag(words, "--knexfile"), Flag(words, "--env"), Flag(words, "--migrations-directory"));
-                if (parsed.Knexfile is not null || parsed.Environment is not null || parsed.MigrationsDirectory is not null)
+                var cwd = Flag(words, "--cwd") is { } flag ? (changedDirectory is null ? flag : Path.Join(changedDirectory, flag)) : changedDirectory;
+                var parsed = new KnexScript(script.Name, Flag(words, "--knexfile"), Flag(words, "--env"), Flag(words, "--migrations-directory"), cwd);
+                if (parsed.Knexfile is not null || parsed.Environment is not null || parsed.MigrationsDirectory is not null || parsed.WorkingDirectory is not null)
                 {
                     found.Add((parsed, words.Contains("migrate:latest")));
                 }

@@ -44,13 +44,15 @@ public static class ProjectDiscovery
         }
 
         var fromScript = false;
-        if (options.MigrationDirectories.Count == 0 && script?.MigrationsDirectory is { } scriptDirectory)
+        // Knex's working directory: --cwd (or "cd dir &&"), else the package folder npm runs scripts in.
+        var scriptDirectory = script?.WorkingDirectory is { } cwd ? Path.GetFullPath(Path.Combine(root, cwd)) : root;
+        if (options.MigrationDirectories.Count == 0 && script?.MigrationsDirectory is { } scriptMigrations)
         {
             fromScript = true;
             // Knex resolves it from its working directory: the knexfile's folder when --knexfile is given, else the package's.
-            var baseDirectory = script.Knexfile is { } scriptKnexfile ? Path.GetDirectoryName(Path.GetFullPath(Path.Combine(root, scriptKnexfile)))! : root;
-            options = options with { MigrationDirectories = [Path.GetFullPath(Path.Combine(baseDirectory, scriptDirectory))] };
-            notes.Add($"migrations directory {Quoting.Printable(scriptDirectory)} is the one the '{Quoting.Printable(script.Name)}' script in package.json passes to knex (--migrations-directory)");
+            var baseDirectory = script.Knexfile is { } scriptKnexfile ? Path.GetDirectoryName(Path.GetFullPath(Path.Combine(scriptDirectory, scriptKnexfile)))! : scriptDirectory;
+            options = options with { MigrationDirectories = [Path.GetFullPath(Path.Combine(baseDirectory, scriptMigrations))] };
+            notes.Add($"migrations directory {Quoting.Printable(scriptMigrations)} is the one the '{Quoting.Printable(script.Name)}' script in package.json passes to knex (--migrations-directory)");
         }
         if (options.Knexfile is not null)
         {
@@ -60,11 +62,16 @@ public static class ProjectDiscovery
                 throw new ProjectException($"knexfile '{options.Knexfile}' does not exist");
             }
         }
-        else if (script?.Knexfile is { } named && File.Exists(Path.GetFullPath(Path.Combine(root, named))))
+        else if (script?.Knexfile is { } named && File.Exists(Path.GetFullPath(Path.Combine(scriptDirectory, named))))
         {
-            // npm runs scripts in the package folder, where the path is resolved.
-            knexfilePath = Path.GetFullPath(Path.Combine(root, named));
+            // npm runs scripts in the package folder (or the script's --cwd), where the path is resolved.
+            knexfilePath = Path.GetFullPath(Path.Combine(scriptDirectory, named));
             notes.Add($"knexfile {ProjectFiles.Relative(root, knexfilePath)} is the one the '{Quoting.Printable(script.Name)}' script in package.json passes to knex (--knexfile)");
+        }
+        else if (script?.WorkingDirectory is not null && FindUpKnexfile(root, scriptDirectory) is { } foundUp)
+        {
+            knexfilePath = foundUp;
+            notes.Add($"knexfile {ProjectFiles.Relative(root, knexfilePath)} is the one knex finds from the folder the '{Quoting.Printable(script.Name)}' script in package.json runs it in ({Quoting.Printable(script.WorkingDirectory)})");
         }
         else
         {
@@ -220,6 +227,28 @@ public static class ProjectDiscovery
         return replaced
             ? settings with { Directories = directories, LoadExtensions = settings.LoadExtensions.Contains(".ts") ? settings.LoadExtensions : [.. settings.LoadExtensions, ".ts"], RecordedExtension = ".js" }
             : settings;
+    }
+
+    /// <summary>The knex CLI without --knexfile: knexfile.{js,mjs,ts} in the working folder or its parents (escalade), within the project.</summary>
+    private static string? FindUpKnexfile(string root, string directory)
+    {
+        for (var current = directory; current.StartsWith(root, StringComparison.Ordinal); current = Path.GetDirectoryName(current)!)
+        {
+            foreach (var name in new[] { "knexfile.js", "knexfile.mjs", "knexfile.ts" })
+            {
+                if (File.Exists(Path.Combine(current, name)))
+                {
+                    return Path.Combine(current, name);
+                }
+            }
+
+            if (current == root)
+            {
+                break;
+            }
+        }
+
+        return null;
     }
 
     public static bool IsInBuildOutput(string root, string path) =>

@@ -252,4 +252,27 @@ public sealed class DiscoveryTests
         Assert.Contains("knexfile config/knexfile.json is the one the 'migrate' script in package.json passes to knex (--knexfile)", result.Input.Project.Notes);
         Assert.True(result.Ready);
     }
+
+    [Theory]
+    [InlineData("cd server && knex migrate:latest", "server/knexfile.js", "server/migrations")]
+    [InlineData("cd server && npx knex migrate:latest --knexfile db/knexfile.js", "server/db/knexfile.js", "server/db/migrations")]
+    [InlineData("knex --cwd server migrate:latest --knexfile db/knexfile.js", "server/db/knexfile.js", "server/db/migrations")]
+    [InlineData("cd server/src && knex migrate:latest --migrations-directory ../migrations", "server/knexfile.js", "server/migrations")]
+    public void The_folder_a_script_runs_knex_in_decides_the_knexfile_over_a_shallower_one(string command, string knexfile, string directory)
+    {
+        // The shape of a monorepo: a tooling knexfile at depth 1 would win by depth alone; knex itself, run the
+        // package's way, finds the server's (from --cwd or "cd", and upwards from there without --knexfile).
+        using var repo = new TempRepo(init: false);
+        repo.Write("package.json", $"{{ \"scripts\": {{ \"migrate\": \"{command}\" }} }}\n");
+        repo.Write("tools/knexfile.js", "module.exports = { client: 'sqlite3', migrations: { directory: './fixtures' } };\n");
+        repo.Write("server/knexfile.js", "module.exports = { client: 'pg' };\n");
+        repo.Write("server/db/knexfile.js", "module.exports = { client: 'pg' };\n");
+        repo.Write("server/src/index.js", "\n");
+        repo.Write(directory + "/20250101000000_create_users.js", Audit.CreateTable("users"));
+
+        var project = Discover(repo);
+
+        Assert.Equal(knexfile, project.Knexfile!.Path);
+        Assert.Equal([directory], project.Settings.Directories);
+    }
 }
