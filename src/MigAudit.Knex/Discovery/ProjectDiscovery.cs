@@ -10,7 +10,7 @@ namespace MigAudit.Knex.Discovery;
 /// Finds the Knex configuration of a project without running it: a knexfile, else calls to
 /// <c>knex.migrate.latest({...})</c> in the code, else a conventional migrations folder.
 /// </summary>
-public static class ProjectDiscovery
+public static partial class ProjectDiscovery
 {
     public const string DefaultEnvironment = "production";
 
@@ -84,6 +84,14 @@ public static class ProjectDiscovery
                 .ThenBy(path => Array.IndexOf(KnexfileNames, Path.GetFileName(path)))
                 .ThenBy(path => path, StringComparer.Ordinal)
                 .ToList();
+            // Several knexfiles: the one the application's own code loads (and runs migrations with) is the one in use.
+            if (candidates.Count > 1 && KnexfileTheAppLoads(root, candidates) is { } loaded)
+            {
+                candidates.Remove(loaded.Knexfile);
+                candidates.Insert(0, loaded.Knexfile);
+                notes.Add($"knexfile {ProjectFiles.Relative(root, loaded.Knexfile)} is the one {loaded.By} loads");
+            }
+
             knexfilePath = candidates.FirstOrDefault();
             otherKnexfiles.AddRange(candidates.Skip(1).Select(p => ProjectFiles.Relative(root, p)));
             if (otherKnexfiles.Count > 0)
@@ -227,6 +235,49 @@ public static class ProjectDiscovery
         return replaced
             ? settings with { Directories = directories, LoadExtensions = settings.LoadExtensions.Contains(".ts") ? settings.LoadExtensions : [.. settings.LoadExtensions, ".ts"], RecordedExtension = ".js" }
             : settings;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:require\s*\(\s*|\bfrom\s+|import\s*\(\s*)['""](?<specifier>\.[^'""]*knexfile[^'""]*)['""]")]
+    private static partial System.Text.RegularExpressions.Regex KnexfileImport();
+
+    /// <summary>
+    /// The knexfile the application's code requires or imports, outside tests, examples and vendored code; one
+    /// loaded by a file that also calls knex.migrate wins over one that is only read.
+    /// </summary>
+    private static (string Knexfile, string By)? KnexfileTheAppLoads(string root, List<string> candidates)
+    {
+        (string Knexfile, string By, bool Migrates)? best = null;
+        foreach (var file in ProjectFiles.EnumerateFiles(root, name => ScriptExtensions.Contains(MigrationNames.Extension(name)) && !KnexfileNames.Contains(name)))
+        {
+            var relative = ProjectFiles.Relative(root, file);
+            if (IsInBuildOutput(root, file) || relative.Split('/').SkipLast(1).Any(ProjectFiles.SideDirectories.Contains))
+            {
+                continue;
+            }
+
+            var source = SourceReader.Read(file);
+            if (source.Problem is not null || !source.Text.Contains("knexfile", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (System.Text.RegularExpressions.Match match in KnexfileImport().Matches(source.Text))
+            {
+                var resolved = StaticEvaluator.ResolveLocal(Path.GetDirectoryName(file)!, match.Groups["specifier"].Value);
+                if (resolved is null || !candidates.Contains(resolved))
+                {
+                    continue;
+                }
+
+                var migrates = source.Text.Contains(".migrate.", StringComparison.Ordinal);
+                if (best is null || (migrates && !best.Value.Migrates))
+                {
+                    best = (resolved, relative, migrates);
+                }
+            }
+        }
+
+        return best is { } found ? (found.Knexfile, found.By) : null;
     }
 
     /// <summary>The knex CLI without --knexfile: knexfile.{js,mjs,ts} in the working folder or its parents (escalade), within the project.</summary>

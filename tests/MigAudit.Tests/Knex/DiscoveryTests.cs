@@ -275,4 +275,23 @@ public sealed class DiscoveryTests
         Assert.Equal(knexfile, project.Knexfile!.Path);
         Assert.Equal([directory], project.Settings.Directories);
     }
+
+    [Fact]
+    public void Of_several_knexfiles_the_one_the_app_loads_to_migrate_wins_over_a_shallower_one()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("tools/knexfile.js", "module.exports = { client: 'sqlite3', migrations: { directory: './fixtures' } };\n");
+        repo.Write("tools/report.js", "const config = require('./knexfile');\nconsole.log(config.client);\n");
+        repo.Write("server/db/knexfile.js", "module.exports = { production: { client: 'pg' } };\n");
+        repo.Write("server/src/db.js", "const knexfile = require('../db/knexfile');\nconst db = require('knex')(knexfile.production);\nmodule.exports = () => db.migrate.latest();\n");
+        repo.Write("test/setup.js", "const config = require('../tools/knexfile.js');\nrequire('knex')(config).migrate.latest();\n");
+        repo.Write("server/db/migrations/20250101000000_create_users.js", Audit.CreateTable("users"));
+
+        var project = Discover(repo);
+
+        Assert.Equal("server/db/knexfile.js", project.Knexfile!.Path);
+        Assert.Equal(["server/db/migrations"], project.Settings.Directories);
+        Assert.Contains("knexfile server/db/knexfile.js is the one server/src/db.js loads", project.Notes);
+        Assert.Equal(["tools/knexfile.js"], project.OtherKnexfiles);
+    }
 }
