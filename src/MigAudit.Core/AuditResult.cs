@@ -33,6 +33,27 @@ public sealed record AuditInput
     public IReadOnlyList<string> DeletedHelpers { get; init; } = [];
     public IReadOnlyList<RenamedMigration> Renamed { get; init; } = [];
 
+    /// <summary>The project's own code that writes to its migrations table (read when history has deletions or renames).</summary>
+    public IReadOnlyList<TableRepair> Repairs { get; init; } = [];
+
+    /// <summary>
+    /// How the project's own code may repair the rows of these names: "" when nothing writes to the migrations
+    /// table; otherwise a sentence naming the code, and whether it names (or empties) the rows.
+    /// </summary>
+    public (string Text, bool Covered) RepairOf(IReadOnlyList<string> names)
+    {
+        if (Repairs.Count == 0)
+        {
+            return (string.Empty, false);
+        }
+
+        var table = Project.Settings.TableName;
+        var covering = Repairs.FirstOrDefault(r => r.CoversEveryName || names.Any(r.Mentions));
+        return covering is not null
+            ? ($" The project's own code repairs these rows: {covering.Describe(table)} {(covering.CoversEveryName ? "empties or replaces the whole table" : "names this migration")}; check that it runs before 'knex migrate:latest' on every database that applied it.", true)
+            : ($" The project's own code writes to {table} ({string.Join(", ", Repairs.Take(3).Select(r => $"{r.File}:{r.Line} {r.Operation}"))}), but does not name this migration.", false);
+    }
+
     /// <summary>
     /// With disableMigrationsListValidation, a renamed migration runs again under its new name on databases that ran the
     /// old one: its up replayed once more against the schema the chain leaves, by new file name.

@@ -141,6 +141,9 @@ public static class Auditor
             Deleted = history.Deleted.Where(d => !helpers.Contains(d.Path)).ToList(),
             DeletedHelpers = helpers.Order(StringComparer.Ordinal).ToList(),
             Renamed = history.Renamed,
+
+            // Read only when some row may need repairing: it scans the project's code.
+            Repairs = history.Deleted.Count > 0 || history.Renamed.Count > 0 ? TableRepairFinder.Find(project.Root, project.Settings, cache) : [],
             BranchOnly = history.BranchOnly,
             Reruns = reruns,
             CosmeticEdits = cosmetic,

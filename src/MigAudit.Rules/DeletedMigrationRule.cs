@@ -41,14 +41,15 @@ public sealed class DeletedMigrationRule : Rule
                 ? $"git checkout HEAD -- {deleted.Path}"
                 : $"git checkout {deleted.DeletionCommit?.ShortId}^ -- {deleted.Path}";
             var (released, shipped) = Text.Releases(deleted.Releases);
+            var (repair, repaired) = input.RepairOf([.. deleted.AllNames]);
             yield return Found(
-                $"{deleted.Name} was {where}{lastSeen}: {consequence}. {char.ToUpperInvariant(released[0])}{released[1..]}.",
+                $"{deleted.Name} was {where}{lastSeen}: {consequence}. {char.ToUpperInvariant(released[0])}{released[1..]}.{repair}",
                 headline: $"{deleted.Name} — {(deleted.DeletedIn == "working-tree" ? "deleted in the working tree" : "deleted by " + Text.Commit(deleted.DeletionCommit))}",
                 file: deleted.Path,
                 action: $"Restore it ({restore}) or document it and remove its row{(deleted.FormerNames.Count > 0 ? $" (named {string.Join(" or ", deleted.AllNames)})" : string.Empty)} from {input.Project.Settings.TableName} on every database that applied it",
                 changes: [new FileChange("docs/deleted-migrations.md", "DOCUMENT deleted migrations", FileChangeGroup.Documentation)],
-                severity: validationOff || !shipped ? Severity.Medium : null,
-                blocking: validationOff || !shipped ? false : null);
+                severity: validationOff || !shipped || repaired ? Severity.Medium : null,
+                blocking: validationOff || !shipped || repaired ? false : null);
         }
     }
 

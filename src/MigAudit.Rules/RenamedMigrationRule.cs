@@ -44,8 +44,10 @@ public sealed class RenamedMigrationRule : Rule
                             : $"with list validation disabled Knex runs {rename.NewName} again as a new migration; whether that second run fails is unknown (the replay could not follow all of it)";
             var (released, shipped) = Text.Releases(rename.Releases);
             var harmless = validationOff && rerun is { Harmless: true };
+            var (repair, repaired) = input.RepairOf([.. rename.EarlierNames]);
+            harmless |= repaired;
             yield return Found(
-                $"{rename.OldName} was renamed to {rename.NewName} {when}: {how}Knex records the file name with its extension in {input.Project.Settings.TableName}, so {consequence}. Under its old name {released}.",
+                $"{rename.OldName} was renamed to {rename.NewName} {when}: {how}Knex records the file name with its extension in {input.Project.Settings.TableName}, so {consequence}. Under its old name {released}.{repair}",
                 headline: $"{rename.OldName} -> {rename.NewName} ({(rename.RenamedIn == "working-tree" ? "working tree" : Text.Commit(rename.Commit))})",
                 file: rename.NewPath,
                 key: rename.OldName,
