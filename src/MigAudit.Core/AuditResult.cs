@@ -33,6 +33,9 @@ public sealed record AuditInput
     public IReadOnlyList<string> DeletedHelpers { get; init; } = [];
     public IReadOnlyList<RenamedMigration> Renamed { get; init; } = [];
 
+    /// <summary>Extensions no longer loaded that history converted into loaded ones (".ts" for a .ts -> .js conversion).</summary>
+    public IReadOnlyList<string> ConvertedExtensions { get; init; } = [];
+
     /// <summary>The project's own code that writes to its migrations table (read when history has deletions or renames).</summary>
     public IReadOnlyList<TableRepair> Repairs { get; init; } = [];
 

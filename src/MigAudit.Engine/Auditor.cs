@@ -141,6 +141,7 @@ public static class Auditor
             Deleted = history.Deleted.Where(d => !helpers.Contains(d.Path)).ToList(),
             DeletedHelpers = helpers.Order(StringComparer.Ordinal).ToList(),
             Renamed = history.Renamed,
+            ConvertedExtensions = history.ConvertedExtensions,
 
             // Read only when some row may need repairing: it scans the project's code.
             Repairs = history.Deleted.Count > 0 || history.Renamed.Count > 0 ? TableRepairFinder.Find(project.Root, project.Settings, cache) : [],

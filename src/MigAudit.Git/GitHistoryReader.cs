@@ -37,6 +37,9 @@ public sealed record GitHistory
 
     /// <summary>Migration files that existed only on branches merged later (added and removed before the merge): never on the mainline, so no database built from it ran them.</summary>
     public IReadOnlyList<string> BranchOnly { get; init; } = [];
+
+    /// <summary>Extensions Knex no longer loads that history converted into loaded ones (".ts" in a .ts -> .js conversion).</summary>
+    public IReadOnlyList<string> ConvertedExtensions { get; init; } = [];
 }
 
 /// <summary>
@@ -143,7 +146,15 @@ public static class GitHistoryReader
             CommitsRead = commits.Count,
             Limitations = limitations,
         };
-        var history = WithReleases(root, request, Derive(request, context, facts, headFiles, commits, worktree));
+        // A .ts -> .js conversion that also changed loadExtensions: the old names were migrations Knex loaded and
+        // databases recorded, so history follows them too.
+        var converted = ConvertedExtensions(commits, request.LoadExtensions);
+        if (converted.Count > 0)
+        {
+            context = new PathContext(prefix, request, converted);
+        }
+
+        var history = WithReleases(root, request, Derive(request, context, facts, headFiles, commits, worktree)) with { ConvertedExtensions = converted };
         if (branchOnly is null)
         {
             return history;
@@ -166,9 +177,38 @@ public static class GitHistoryReader
         return history with { BranchOnly = branchOnly.Order(StringComparer.Ordinal).ToList() };
     }
 
-    private sealed class PathContext(string prefix, HistoryRequest request)
+    private static readonly string[] ScriptExtensions = [".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".coffee", ".litcoffee"];
+
+    /// <summary>
+    /// Extensions the project no longer loads that a commit converted, file by file, into one it loads now: the same
+    /// folder and name, another extension (git's rename, or a deletion and an addition in one commit).
+    /// </summary>
+    private static IReadOnlyList<string> ConvertedExtensions(List<CommitChanges> commits, IReadOnlyList<string> loadExtensions)
+    {
+        var converted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var commit in commits)
+        {
+            var deleted = commit.Changes.Where(c => c.Kind == ChangeKind.Deleted).Select(c => c.Path)
+                .Concat(commit.Changes.Where(c => c.Kind == ChangeKind.Renamed && c.OldPath is not null).Select(c => c.OldPath!))
+                .Where(p => !loadExtensions.Contains(MigrationNames.Extension(p), StringComparer.Ordinal) && ScriptExtensions.Contains(MigrationNames.Extension(p)))
+                .ToList();
+            if (deleted.Count == 0)
+            {
+                continue;
+            }
+
+            var added = commit.Changes.Where(c => c.Kind is ChangeKind.Added or ChangeKind.Renamed && loadExtensions.Contains(MigrationNames.Extension(c.Path), StringComparer.Ordinal))
+                .Select(c => MigrationNames.Stem(c.Path)).ToHashSet(StringComparer.Ordinal);
+            converted.UnionWith(deleted.Where(p => added.Contains(MigrationNames.Stem(p))).Select(MigrationNames.Extension));
+        }
+
+        return converted.Order(StringComparer.Ordinal).ToList();
+    }
+
+    private sealed class PathContext(string prefix, HistoryRequest request, IReadOnlyList<string>? converted = null)
     {
         private readonly HashSet<string> directories = request.Directories.Select(d => d.TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
+        private readonly HashSet<string> extensions = [.. request.LoadExtensions, .. converted ?? []];
 
         public string? ToRootRelative(string gitPath) =>
             prefix.Length == 0 ? gitPath : gitPath.StartsWith(prefix, StringComparison.Ordinal) ? gitPath[prefix.Length..] : null;
@@ -178,7 +218,7 @@ public static class GitHistoryReader
         {
             var slash = path.LastIndexOf('/');
             var directory = slash < 0 ? "." : path[..slash];
-            return directories.Contains(directory) && request.LoadExtensions.Contains(MigrationNames.Extension(path[(slash + 1)..]), StringComparer.Ordinal);
+            return directories.Contains(directory) && extensions.Contains(MigrationNames.Extension(path[(slash + 1)..]));
         }
     }
 

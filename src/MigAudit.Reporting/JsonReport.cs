@@ -229,6 +229,7 @@ public static class JsonReport
                 extensionOnly = r.ExtensionOnly,
                 intermediateNames = r.IntermediateNames,
             }),
+            convertedExtensions = input.ConvertedExtensions,
             migrationsTableRepairs = input.Repairs.Select(r => new { file = r.File, line = r.Line, operation = r.Operation, coversEveryName = r.CoversEveryName }),
             ignoredFiles = input.IgnoredFiles.Select(i => new { name = i.Name, path = i.Path, reason = i.Reason }),
             findings = result.Findings.Select(f => new

@@ -99,4 +99,30 @@ public sealed class RenameChainTests
         // The re-export may well have had up and down: it stays a deleted migration.
         Assert.Equal(["migrations/20250103000000_legacy.js"], result.Of("deleted-migration").Select(f => f.File));
     }
+
+    [Fact]
+    public void A_typescript_to_javascript_conversion_that_changed_load_extensions_keeps_the_old_names_in_history()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", "module.exports = { client: 'pg', migrations: { directory: './migrations', loadExtensions: ['.ts'] } };\n");
+        repo.Write("migrations/20250101000000_users.ts", "import type { Knex } from 'knex';\nexport async function up(knex: Knex) {\n  await knex.schema.createTable('users', (t) => { t.increments('id'); });\n}\nexport async function down(knex: Knex) {\n  await knex.schema.dropTable('users');\n}\n");
+        repo.Write("migrations/20250102000000_notes.ts", "export const up = async (knex) => knex.schema.createTable('notes', (t) => { t.increments('id'); });\nexport const down = async (knex) => knex.schema.dropTable('notes');\n");
+        repo.Commit("typescript migrations");
+        repo.Git("tag", "v1.0.0");
+        repo.Write("knexfile.js", "module.exports = { client: 'pg', migrations: { directory: './migrations', loadExtensions: ['.js'] } };\n");
+        repo.Delete("migrations/20250101000000_users.ts").Delete("migrations/20250102000000_notes.ts");
+        repo.Write("migrations/20250101000000_users.js", Audit.CreateTable("users"));
+        repo.Write("migrations/20250102000000_notes.js", Audit.CreateTable("notes"));
+        repo.Commit("convert the migrations to CommonJS");
+
+        var result = Audit.Run(repo.Root);
+
+        Assert.Equal([".ts"], result.Input.ConvertedExtensions);
+        var renames = result.Of("renamed-migration");
+        Assert.Equal(["migrations/20250101000000_users.js", "migrations/20250102000000_notes.js"], renames.Select(f => f.File));
+        Assert.All(renames, f => Assert.True(f.Blocking));
+        Assert.All(renames, f => Assert.Contains("only its extension changed", f.Message));
+        Assert.Empty(result.Of("deleted-migration"));
+        Assert.Empty(result.Of("late-migration"));
+    }
 }
