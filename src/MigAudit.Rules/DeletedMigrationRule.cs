@@ -13,10 +13,20 @@ public sealed class DeletedMigrationRule : Rule
     public override int EffortBaseMinutes => 60;
     public override int EffortPerFindingMinutes => 5;
 
+    /// <summary>A commit that deletes at least this many migrations and adds one that is still there is a squash.</summary>
+    public const int SquashMinimum = 5;
+
     public override IEnumerable<Finding> Check(AuditInput input)
     {
         var validationOff = input.Project.Settings.DisableMigrationsListValidation;
-        foreach (var deleted in input.Deleted)
+        var squashes = Squashes(input);
+        foreach (var squash in squashes)
+        {
+            yield return Squashed(input, squash, validationOff);
+        }
+
+        var squashed = squashes.SelectMany(s => s.Deleted).ToHashSet();
+        foreach (var deleted in input.Deleted.Where(d => !squashed.Contains(d)))
         {
             if (input.IsDocumented(deleted.Name))
             {
@@ -51,6 +61,55 @@ public sealed class DeletedMigrationRule : Rule
                 severity: validationOff || !shipped || repaired ? Severity.Medium : null,
                 blocking: validationOff || !shipped || repaired ? false : null);
         }
+    }
+
+    private sealed record Squash(CommitRef Commit, IReadOnlyList<DeletedMigration> Deleted, IReadOnlyList<Migration> Baselines);
+
+    /// <summary>
+    /// One commit that deletes many migrations and adds the baseline that replaces them: the deletions are one event
+    /// with one upgrade path, not one finding each.
+    /// </summary>
+    private static List<Squash> Squashes(AuditInput input)
+    {
+        var squashes = new List<Squash>();
+        foreach (var group in input.Deleted.Where(d => d.DeletionCommit is not null && !input.IsDocumented(d.Name)).GroupBy(d => d.DeletionCommit!.Id))
+        {
+            var deleted = group.ToList();
+            var baselines = input.Migrations.Where(m => m.Git.Added?.Id == group.Key).ToList();
+            if (deleted.Count >= SquashMinimum && baselines.Count > 0)
+            {
+                squashes.Add(new Squash(deleted[0].DeletionCommit!, deleted, baselines));
+            }
+        }
+
+        return squashes;
+    }
+
+    private Finding Squashed(AuditInput input, Squash squash, bool validationOff)
+    {
+        var table = Quoting.SqlQualified(input.Project.Settings.SchemaName, input.Project.Settings.TableName);
+        var names = squash.Deleted.OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
+        var baselines = string.Join(", ", squash.Baselines.Select(m => m.Name));
+        var shipped = names.Where(d => Text.Releases(d.Releases).Shipped).ToList();
+        var releases = names.SelectMany(d => d.Releases ?? []).Distinct().ToList();
+        var (repair, repaired) = input.RepairOf([.. names.SelectMany(d => d.AllNames)]);
+        var reach = shipped.Count == 0
+            ? "none of them was in a release: only databases built from the mainline before the squash (such as staging) have them"
+            : releases.Count > 0 ? $"{shipped.Count} of them shipped (releases {releases[0]} to {releases[^1]})" : "the repository has no release tags, so every mainline commit counts as released";
+        var consequence = validationOff
+            ? $"disableMigrationsListValidation is on, so Knex does not stop, but it runs {baselines} on a database that already has the schema {(squash.Baselines.Count == 1 ? "it builds" : "they build")}"
+            : $"every database on the old chain fails 'knex migrate:latest' with \"The migration directory is corrupt, the following files are missing: {names[0].Name}, ...\"";
+        var last = names[^1].Name;
+        return Found(
+            $"Squashed in commit {Text.Commit(squash.Commit)}: {names.Count} migrations ({names[0].Name} … {last}) replaced by {baselines}. {consequence}; {reach}.{repair} Upgrade path for a database on the old chain: first bring it to the end of the old chain (check out {squash.Commit.ShortId}^ and run 'knex migrate:latest'), then in one transaction delete the {names.Count} old rows from {input.Project.Settings.TableName} and insert a row for {baselines}, whose schema that database already has.",
+            headline: $"squash — {names.Count} migrations replaced by {baselines} in {Text.Commit(squash.Commit)}",
+            file: squash.Baselines[0].Path,
+            key: "squash:" + squash.Commit.Id,
+            related: [.. names.Select(d => d.Name)],
+            action: $"On every database on the old chain, after 'knex migrate:latest' at {squash.Commit.ShortId}^: DELETE FROM {table} WHERE name IN ({string.Join(", ", names.SelectMany(d => d.AllNames).Select(Quoting.SqlLiteral))}); then INSERT INTO {table} (name, batch, migration_time) a row for each of {baselines}",
+            changes: [new FileChange("docs/deleted-migrations.md", "DOCUMENT the squash and its upgrade path", FileChangeGroup.Documentation)],
+            severity: validationOff || shipped.Count == 0 || repaired ? Severity.Medium : null,
+            blocking: validationOff || shipped.Count == 0 || repaired ? false : null);
     }
 
     /// <summary>A migration renamed before it was deleted: databases that applied it before the rename recorded the older name.</summary>
