@@ -56,6 +56,9 @@ public sealed record DeletedMigration
 
     /// <summary>Every name a database that applied this migration may have recorded.</summary>
     public IEnumerable<string> AllNames => FormerNames.Append(Name);
+
+    /// <summary>Where the deleting commit moved the file, out of the migration folders (repository-wide rename detection), if it did.</summary>
+    public string? MovedTo { get; init; }
 }
 
 public sealed record RenamedMigration

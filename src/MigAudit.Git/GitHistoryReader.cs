@@ -154,7 +154,7 @@ public static class GitHistoryReader
             context = new PathContext(prefix, request, converted);
         }
 
-        var history = WithReleases(root, request, Derive(request, context, facts, headFiles, commits, worktree)) with { ConvertedExtensions = converted };
+        var history = WithMoves(root, prefix, WithReleases(root, request, Derive(request, context, facts, headFiles, commits, worktree))) with { ConvertedExtensions = converted };
         if (branchOnly is null)
         {
             return history;
@@ -440,6 +440,45 @@ public static class GitHistoryReader
     /// The releases (tags) whose tree held each deleted or renamed migration: those containing the commit that added it
     /// and not the commit that removed it (with no addition in the history read, the last commit that had it). Only deleted and renamed files are looked up, a few git calls each.
     /// </summary>
+    /// <summary>At most this many deleting commits get repository-wide rename detection (one git process each).</summary>
+    private const int MaxMoveChecks = 200;
+
+    /// <summary>
+    /// The log is limited to the migration folders, so a migration moved elsewhere shows as deleted there. For the
+    /// commits that delete a migration (only those), a diff of the whole tree against the first parent, with git's
+    /// rename detection, says where it went.
+    /// </summary>
+    private static GitHistory WithMoves(string root, string prefix, GitHistory history)
+    {
+        var commits = history.Deleted.Where(d => d.DeletionCommit is not null).Select(d => d.DeletionCommit!.Id).Distinct().Take(MaxMoveChecks).ToList();
+        if (commits.Count == 0)
+        {
+            return history;
+        }
+
+        var moves = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var commit in commits)
+        {
+            var diff = GitRunner.Run(root, "diff-tree", "-r", "-z", "-M", "--name-status", commit + "^1", commit);
+            var fields = diff.Ok ? diff.Stdout.Split('\0') : [];
+            for (var i = 0; i + 2 < fields.Length; i++)
+            {
+                if (fields[i].StartsWith('R') && fields[i].Length > 1 && char.IsAsciiDigit(fields[i][1]))
+                {
+                    moves[commit + "\0" + fields[i + 1]] = fields[i + 2];
+                    i += 2;
+                }
+            }
+        }
+
+        return history with
+        {
+            Deleted = history.Deleted.Select(d => d.DeletionCommit is { } by && moves.TryGetValue(by.Id + "\0" + prefix + d.Path, out var to)
+                ? d with { MovedTo = to.StartsWith(prefix, StringComparison.Ordinal) ? to[prefix.Length..] : "/" + to }
+                : d).ToList(),
+        };
+    }
+
     private static GitHistory WithReleases(string root, HistoryRequest request, GitHistory history)
     {
         if (history.Deleted.Count == 0 && history.Renamed.Count == 0)

@@ -210,6 +210,9 @@ public static class JsonReport
 
                 // Names it had before a rename: databases that applied it then recorded those.
                 formerNames = d.FormerNames,
+
+                // Where the deleting commit moved it, outside the migration directories ("/" + path when outside the audited root).
+                movedTo = d.MovedTo,
             }),
             branchOnly = input.BranchOnly.Select(path => new { name = Path.GetFileName(path), path }),
 

@@ -40,8 +40,8 @@ public sealed class DeletedMigrationRule : Rule
                 continue;
             }
 
-            var where = deleted.DeletedIn == "working-tree"
-                ? "deleted in the working tree (still in HEAD)"
+            var where = deleted.DeletedIn == "working-tree" ? "deleted in the working tree (still in HEAD)"
+                : deleted.MovedTo is { } movedTo ? $"moved to {movedTo} by commit {Text.Commit(deleted.DeletionCommit)}, out of the migration directories Knex lists ({string.Join(", ", input.Project.Settings.Directories)}), so Knex no longer runs or finds it"
                 : $"deleted by commit {Text.Commit(deleted.DeletionCommit)}";
             var lastSeen = deleted.LastCommitWithFile is null ? string.Empty : $"; last committed in {Text.Commit(deleted.LastCommitWithFile)}";
             var consequence = validationOff

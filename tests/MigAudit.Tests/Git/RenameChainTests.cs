@@ -1,3 +1,4 @@
+using MigAudit.Core;
 using MigAudit.Tests.Support;
 
 namespace MigAudit.Tests.Git;
@@ -124,5 +125,46 @@ public sealed class RenameChainTests
         Assert.All(renames, f => Assert.Contains("only its extension changed", f.Message));
         Assert.Empty(result.Of("deleted-migration"));
         Assert.Empty(result.Of("late-migration"));
+    }
+
+    [Fact]
+    public void A_migration_moved_out_of_the_folder_is_reported_as_moved_with_its_destination()
+    {
+        using var repo = Project();
+        repo.Write("src/app.js", "module.exports = {};\n");
+        repo.Commit("app");
+        Directory.CreateDirectory(repo.PathOf("archive"));
+        repo.Move("migrations/20250102000000_orders.js", "archive/20250102000000_orders.js");
+        repo.Commit("archive the orders migration");
+
+        var result = Audit.Run(repo.Root);
+
+        var moved = Assert.Single(result.Of("deleted-migration"));
+        Assert.StartsWith("20250102000000_orders.js was moved to archive/20250102000000_orders.js by commit ", moved.Message);
+        Assert.Contains(", out of the migration directories Knex lists (migrations), so Knex no longer runs or finds it; last committed in ", moved.Message);
+        Assert.Equal("archive/20250102000000_orders.js", Assert.Single(result.Input.Deleted).MovedTo);
+        Assert.Empty(result.Of("renamed-migration"));
+    }
+
+    [Fact]
+    public void A_similar_pair_with_another_version_is_a_deletion_and_an_addition_never_a_rename()
+    {
+        // Two migrations from one template: git pairs them as a rename (similar content), but they are different
+        // migrations; an UPDATE of the migrations table would mark the new one as applied without running it.
+        using var repo = Project();
+        var template = Audit.CreateTable("orders") + "// a long shared template comment that makes the two files similar enough for git\n";
+        repo.Write("migrations/20250103000000_invoices.js", template).Commit("invoices");
+        repo.Git("tag", "v1.0.0");
+        repo.Delete("migrations/20250103000000_invoices.js");
+        repo.Write("migrations/20250104000000_payments.js", template.Replace("orders", "payments", StringComparison.Ordinal));
+        repo.Commit("payments instead of invoices");
+        Assert.Contains("R", repo.Git("log", "-1", "-M", "--name-status", "--format=").Split('\n')[0]);
+
+        var result = Audit.Run(repo.Root);
+
+        Assert.Empty(result.Of("renamed-migration"));
+        Assert.Single(result.Of("deleted-migration"));
+        Assert.Equal("20250103000000_invoices.js", Assert.Single(result.Input.Deleted).Name);
+        Assert.Equal(TrackingState.Committed, result.Migration("20250104000000_payments.js").Git.State);
     }
 }
