@@ -16,6 +16,33 @@ public sealed record Statistics
     public int ForeignKeys { get; init; }
     public double AverageIndexesPerMigration { get; init; }
     public int Tables { get; init; }
+
+    /// <summary>Edits after a migration's first commit that change nothing Knex builds (reformatting, the same replayed schema).</summary>
+    public int CosmeticEdits { get; init; }
+}
+
+public enum EditKind
+{
+    /// <summary>The same tokens once comments, whitespace, quotes, semicolons and trailing commas are set aside.</summary>
+    Cosmetic,
+
+    /// <summary>Other code, the same schema once replayed (after the up, and after the up then the down).</summary>
+    SameSchema,
+
+    /// <summary>The replayed schema differs: <see cref="EditClass.Detail"/> says how.</summary>
+    SchemaChanging,
+
+    /// <summary>One of the two versions could not be replayed in full: <see cref="EditClass.Detail"/> says where.</summary>
+    Unknown,
+}
+
+/// <summary>What an edit after a migration's first commit did, comparing the first committed version with the current one.</summary>
+public sealed record EditClass(EditKind Kind, string Detail)
+{
+    /// <summary>Schema-changing in the down only: the up builds the same schema, a rollback does something else.</summary>
+    public bool OnlyDown { get; init; }
+
+    public bool ChangesNothing => Kind is EditKind.Cosmetic or EditKind.SameSchema;
 }
 
 /// <summary>The inputs every rule sees: the discovered project, its migrations in Knex order, and its history.</summary>
@@ -65,6 +92,9 @@ public sealed record AuditInput
 
     /// <summary>Edited migrations (root-relative paths) whose current text is the same code as the version first committed: formatting only.</summary>
     public IReadOnlySet<string> CosmeticEdits { get; init; } = new HashSet<string>();
+
+    /// <summary>Every committed migration edited after its first commit (by path), with what the edit did.</summary>
+    public IReadOnlyDictionary<string, EditClass> Edits { get; init; } = new Dictionary<string, EditClass>();
 
     /// <summary>Migration files (root-relative) that only ever lived on branches merged later: no finding, listed for the record.</summary>
     public IReadOnlyList<string> BranchOnly { get; init; } = [];

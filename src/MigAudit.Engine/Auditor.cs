@@ -118,7 +118,7 @@ public static class Auditor
         }
 
         var reruns = Reruns(project, history, listing, schema, cache);
-        var cosmetic = CosmeticEdits(history, listing);
+        var edits = EditClassifier.Classify(project, history, listing, cache);
         var helpers = DeletedHelpers(project.Root, history);
 
         var migrations = listing.Migrations.Select((listed, i) => new Migration
@@ -147,7 +147,8 @@ public static class Auditor
             Repairs = history.Deleted.Count > 0 || history.Renamed.Count > 0 ? TableRepairFinder.Find(project.Root, project.Settings, cache) : [],
             BranchOnly = history.BranchOnly,
             Reruns = reruns,
-            CosmeticEdits = cosmetic,
+            CosmeticEdits = edits.Where(e => e.Value.ChangesNothing).Select(e => e.Key).ToHashSet(StringComparer.Ordinal),
+            Edits = edits,
             Git = history.Facts,
             Configuration = configuration,
             Schema = schema,
@@ -200,51 +201,6 @@ public static class Auditor
         }
 
         return reruns;
-    }
-
-    /// <summary>
-    /// Edited migrations whose text now is the same code as the version first committed (a formatting commit over every
-    /// migration, a quote-style change): read in one git cat-file process, compared token by token.
-    /// </summary>
-    private static HashSet<string> CosmeticEdits(GitHistory history, MigrationListing listing)
-    {
-        var cosmetic = new HashSet<string>(StringComparer.Ordinal);
-        if (history.Facts.TopLevel is not { } top)
-        {
-            return cosmetic;
-        }
-
-        var edited = listing.Migrations
-            .Where(m => history.Files.TryGetValue(m.Path, out var git) && git.EditedIn.Count > 0 && git.Added is not null)
-            .Select(m => (Migration: m, Object: $"{history.Files[m.Path].Added!.Id}:{PathText.WithSlashes(Path.GetRelativePath(top, m.FullPath))}"))
-            .ToList();
-        if (edited.Count == 0)
-        {
-            return cosmetic;
-        }
-
-        var first = GitRunner.CatFiles(top, edited.Select(e => e.Object).ToList());
-        for (var i = 0; i < edited.Count; i++)
-        {
-            if (first[i] is not { } bytes)
-            {
-                continue;
-            }
-
-            try
-            {
-                if (CodeEquivalence.SameTokens(System.Text.Encoding.UTF8.GetString(bytes), SafeRead.Text(edited[i].Migration.FullPath)))
-                {
-                    cosmetic.Add(edited[i].Migration.Path);
-                }
-            }
-            catch (UnreadableFileException)
-            {
-                // Not comparable: the edit stays reported.
-            }
-        }
-
-        return cosmetic;
     }
 
     /// <summary>
@@ -321,6 +277,7 @@ public static class Auditor
             Active = migrations.Count,
             Committed = committed,
             Untracked = migrations.Count - committed,
+            CosmeticEdits = input.CosmeticEdits.Count,
             Deleted = input.Deleted.Count,
             Renamed = input.Renamed.Count,
             WithDown = withDown,

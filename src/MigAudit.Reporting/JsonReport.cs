@@ -219,6 +219,20 @@ public static class JsonReport
             // Deleted files that never exported up or down: Knex never applied them.
             deletedHelpers = input.DeletedHelpers.Select(path => new { name = Path.GetFileName(path), path }),
             cosmeticEdits = input.CosmeticEdits.Order(StringComparer.Ordinal),
+
+            // Every committed edit after a first commit: cosmetic, same-schema, schema-changing or unknown, and why.
+            edits = input.Edits.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new
+            {
+                path = e.Key,
+                kind = e.Value.Kind switch
+                {
+                    EditKind.Cosmetic => "cosmetic",
+                    EditKind.SameSchema => "same-schema",
+                    EditKind.SchemaChanging => "schema-changing",
+                    _ => "unknown",
+                },
+                detail = e.Value.Detail,
+            }),
             renamedMigrations = input.Renamed.Select(r => new
             {
                 from = r.OldName,

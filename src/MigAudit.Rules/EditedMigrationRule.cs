@@ -39,8 +39,29 @@ public sealed class EditedMigrationRule : Rule
                 edits.Add("has uncommitted changes");
             }
 
+            // What the committed edits did, from the first version to the file now (the replay of each on its own).
+            var edit = input.Edits.GetValueOrDefault(migration.Path);
+            if (edit is { OnlyDown: true } && !git.ModifiedInWorkingTree)
+            {
+                yield return Found(
+                    $"{migration.Name} {string.Join(" and ", edits)}. Its up builds the same schema as the first version, so databases agree; only the down changed, which is what a rollback does: {edit.Detail}.",
+                    headline: $"{migration.Name} — down edited in {Text.Commit(git.EditedIn[^1])}",
+                    file: migration.Path,
+                    line: 1,
+                    action: $"Check that the new down of {migration.Name} undoes what its up does",
+                    severity: Severity.Low);
+                continue;
+            }
+
+            var effect = edit is not null ? edit.Kind switch
+            {
+                EditKind.SchemaChanging => $" The edit changes the schema Knex builds: {edit.Detail}.",
+                EditKind.Unknown => $" Whether the edit changes the schema is unknown: {edit.Detail}.",
+                EditKind.SameSchema when git.ModifiedInWorkingTree => " The committed edits build the same schema; the uncommitted change is not compared.",
+                _ => string.Empty,
+            } : string.Empty;
             yield return Found(
-                $"{migration.Name} {string.Join(" and ", edits)}. Knex never runs an applied migration again, so databases that applied an earlier version keep the old schema while new databases get the new one.",
+                $"{migration.Name} {string.Join(" and ", edits)}. Knex never runs an applied migration again, so databases that applied an earlier version keep the old schema while new databases get the new one.{effect}",
                 headline: $"{migration.Name} — {(git.EditedIn.Count > 0 ? "edited in " + Text.Commit(git.EditedIn[^1]) : "uncommitted changes")}",
                 file: migration.Path,
                 line: 1,

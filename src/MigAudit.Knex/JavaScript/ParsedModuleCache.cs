@@ -27,6 +27,17 @@ public sealed class ParsedModuleCache
         return new ParsedFile(text, parsed.Program, parsed.Problem, parsed.IsModuleSyntax, parsed.Language, source.SizeBytes, source.IsSymlink);
     });
 
+    /// <summary>
+    /// Parses text that is not on disk under a path of its own (an earlier version of a migration, read from git),
+    /// so it can be replayed as if it were that file; the path should sit beside the real file so relative requires
+    /// resolve as they did.
+    /// </summary>
+    public void Put(string path, string text)
+    {
+        var parsed = JsParser.Parse(text, path);
+        entries[path] = new ParsedFile(text, parsed.Program, parsed.Problem, parsed.IsModuleSyntax, parsed.Language, System.Text.Encoding.UTF8.GetByteCount(text), false);
+    }
+
     /// <summary>Forgets a file once nothing needs its syntax tree any more (migrations after their replay step), bounding memory.</summary>
     public void Evict(string path) => entries.TryRemove(path, out _);
 

@@ -42,6 +42,9 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
     /// <summary>The schema after the steps so far (for fixes that derive a down from what an up built).</summary>
     public SchemaModel Current => state.Current;
 
+    /// <summary>The schema after the last step's down ran on what its up left (null when it has no down).</summary>
+    public SchemaModel? LastDownSchema { get; private set; }
+
     public MigrationReplay Step(Input migration)
     {
         var entry = cache.File(migration.FullPath);
@@ -89,6 +92,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
         var qualified = state.SchemaQualified;
 
         var downCoverage = Coverage.None;
+        LastDownSchema = null;
         IReadOnlyList<string> leftovers = [];
         IReadOnlyList<ChainProblem> downFailures = [];
         var downLine = 0;
@@ -97,6 +101,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             var downState = new SchemaState(state.Current, dialect, client, defaultSchema) { Migration = migration.Name, RecordProblems = false };
             var downInterpreter = new KnexSchemaInterpreter(downState, evaluator, cache);
             downCoverage = downInterpreter.Run(down, scope);
+            LastDownSchema = downState.Current;
             lazy.AddRange(downInterpreter.LazyBuilders);
             downLine = ((Acornima.Ast.Node)down).Location.Start.Line;
             if (upCoverage.Complete && downCoverage.Complete && upCoverage.Total > 0)

@@ -1,3 +1,4 @@
+using MigAudit.Core;
 using MigAudit.Tests.Support;
 
 namespace MigAudit.Tests.Git;
@@ -48,7 +49,61 @@ public sealed class CosmeticEditTests
         repo.Commit("add email to an applied migration");
 
         var result = Audit.Run(repo.Root);
-        Assert.Single(result.Of("edited-migration"));
+        var edited = Assert.Single(result.Of("edited-migration"));
+        Assert.EndsWith("The edit changes the schema Knex builds: after the up + column users.email varchar(255).", edited.Message);
+        Assert.Equal(EditKind.SchemaChanging, result.Input.Edits["migrations/20250101000000_users.js"].Kind);
         Assert.Empty(result.Input.CosmeticEdits);
+    }
+
+    [Fact]
+    public void Other_code_that_builds_the_same_schema_is_no_finding_and_is_listed_as_same_schema()
+    {
+        // function -> arrow function, CommonJS -> ESM, builder spellings that compile to the same columns.
+        using var repo = Audit.Project(("20250101000000_users.js", Original));
+        repo.Write("migrations/20250101000000_users.js", """
+            export const up = async (knex) => {
+              await knex.schema.createTable('users', (table) => {
+                table.increments('id');
+                table.string('name', 255).comment("Zoë's name");
+              });
+            };
+
+            export async function down(knex) {
+              await knex.schema.dropTableIfExists('users');
+            }
+            """);
+        repo.Commit("to ESM");
+
+        var result = Audit.Run(repo.Root);
+        Assert.Empty(result.Of("edited-migration"));
+        Assert.Equal(EditKind.SameSchema, result.Input.Edits["migrations/20250101000000_users.js"].Kind);
+        Assert.Equal(["migrations/20250101000000_users.js"], result.Input.CosmeticEdits);
+        Assert.Equal(1, result.Statistics.CosmeticEdits);
+    }
+
+    [Fact]
+    public void An_edit_of_the_down_alone_is_a_low_finding_about_rollbacks()
+    {
+        using var repo = Audit.Project(("20250101000000_users.js", Original));
+        repo.Write("migrations/20250101000000_users.js", Formatted.Replace("return knex.schema.dropTable('users');", "return knex.schema.table('users', (t) => { t.dropColumn('name'); });", StringComparison.Ordinal));
+        repo.Commit("a down that keeps the table");
+
+        var result = Audit.Run(repo.Root);
+        var edited = Assert.Single(result.Of("edited-migration"));
+        Assert.Equal(Severity.Low, edited.Severity);
+        Assert.Contains("Its up builds the same schema as the first version, so databases agree; only the down changed, which is what a rollback does: after the down - dropped users; after the down + column users.id serial not null; after the down + primary key users (id); after the down + table users.", edited.Message);
+    }
+
+    [Fact]
+    public void An_edit_the_replay_cannot_follow_is_reported_as_unknown_with_its_line()
+    {
+        using var repo = Audit.Project(("20250101000000_users.js", Original));
+        repo.Write("migrations/20250101000000_users.js", Formatted.Replace("return knex.schema.createTable('users', function (t) {", "await knex.raw(process.env.EXTRA_SQL);\n  return knex.schema.createTable('users', function (t) {", StringComparison.Ordinal).Replace("exports.up = function (knex)", "exports.up = async function (knex)", StringComparison.Ordinal));
+        repo.Commit("run extra SQL from the environment");
+
+        var result = Audit.Run(repo.Root);
+        var edited = Assert.Single(result.Of("edited-migration"));
+        Assert.Contains("Whether the edit changes the schema is unknown: the current version's up is not fully understood (line 3: ", edited.Message);
+        Assert.Equal(EditKind.Unknown, result.Input.Edits["migrations/20250101000000_users.js"].Kind);
     }
 }

@@ -1,0 +1,130 @@
+using MigAudit.Core;
+using MigAudit.Git;
+using MigAudit.IO;
+using MigAudit.Knex.JavaScript;
+using MigAudit.Knex.Migrations;
+using MigAudit.Knex.Schema;
+
+namespace MigAudit.Engine;
+
+/// <summary>
+/// What each edit after a migration's first commit did, comparing that first version (read from git in one
+/// cat-file process) with the file now: the same tokens (reformatting), the same replayed schema (function to arrow
+/// function, CommonJS to ESM, another builder spelling), a different schema (which lines differ), or unknown (a
+/// version the replay cannot follow in full). Each version is replayed on its own, from an empty schema, so tables
+/// made before it are the same stand-ins for both.
+/// </summary>
+public static class EditClassifier
+{
+    private const int ShownDifferences = 6;
+
+    public static Dictionary<string, EditClass> Classify(KnexProject project, GitHistory history, MigrationListing listing, ParsedModuleCache cache)
+    {
+        var classes = new Dictionary<string, EditClass>(StringComparer.Ordinal);
+        if (history.Facts.TopLevel is not { } top)
+        {
+            return classes;
+        }
+
+        // A migration renamed since its first commit had its first name then.
+        var firstPaths = history.Renamed.ToDictionary(r => r.NewPath, r => r.OldPath, StringComparer.Ordinal);
+        var root = project.Root;
+        var edited = listing.Migrations
+            .Where(m => history.Files.TryGetValue(m.Path, out var git) && git.EditedIn.Count > 0 && git.Added is not null)
+            .Select(m => (Migration: m, FirstPath: firstPaths.GetValueOrDefault(m.Path, m.Path)))
+            .Select(e => (e.Migration, e.FirstPath, Object: $"{history.Files[e.Migration.Path].Added!.Id}:{PathText.WithSlashes(Path.GetRelativePath(top, Path.Combine(root, e.FirstPath)))}"))
+            .ToList();
+        if (edited.Count == 0)
+        {
+            return classes;
+        }
+
+        var first = GitRunner.CatFiles(top, edited.Select(e => e.Object).ToList());
+        for (var i = 0; i < edited.Count; i++)
+        {
+            var migration = edited[i].Migration;
+            string now;
+            try
+            {
+                now = SafeRead.Text(migration.FullPath);
+            }
+            catch (UnreadableFileException error)
+            {
+                classes[migration.Path] = new EditClass(EditKind.Unknown, $"the file cannot be read ({error.Message})");
+                continue;
+            }
+
+            classes[migration.Path] = first[i] is not { } bytes
+                ? new EditClass(EditKind.Unknown, "its first version cannot be read from git")
+                : Classify(project, cache, migration, MigrationNames.Extension(edited[i].FirstPath), System.Text.Encoding.UTF8.GetString(bytes), now);
+        }
+
+        return classes;
+    }
+
+    /// <param name="firstExtension">The first version's extension (".ts" before a conversion to JavaScript), which decides how it is parsed.</param>
+    private static EditClass Classify(KnexProject project, ParsedModuleCache cache, ListedMigration migration, string firstExtension, string before, string now)
+    {
+        if (CodeEquivalence.SameTokens(before, now))
+        {
+            return new EditClass(EditKind.Cosmetic, "the same code once comments, whitespace and punctuation style are set aside");
+        }
+
+        // The first version is parsed under a name beside the file, so its relative requires resolve as the file's do.
+        var directory = Path.GetDirectoryName(migration.FullPath)!;
+        var firstPath = Path.Combine(directory, $".{MigrationNames.Stem(migration.Name)}.migaudit-first-version{firstExtension}");
+        cache.Put(firstPath, before);
+        try
+        {
+            var old = Replay(project, cache, migration.Name, firstPath);
+            var current = Replay(project, cache, migration.Name, migration.FullPath);
+            if ((old.Unknown ?? current.Unknown) is { } why)
+            {
+                return new EditClass(EditKind.Unknown, why);
+            }
+
+            var up = SchemaFingerprint.Difference(old.Up, current.Up).Select(d => "after the up " + d).ToList();
+            List<string> down = (old.Down, current.Down) switch
+            {
+                (null, null) => [],
+                (null, _) => ["the first version had no down; the current one has"],
+                (_, null) => ["the first version had a down; the current one has none"],
+                var (firstDown, currentDown) => SchemaFingerprint.Difference(firstDown, currentDown).Select(d => "after the down " + d).ToList(),
+            };
+            List<string> differences = [.. up, .. down];
+            return differences.Count == 0
+                ? new EditClass(EditKind.SameSchema, "other code, but the same schema once replayed, after the up and after the down")
+                : new EditClass(EditKind.SchemaChanging, string.Join("; ", differences.Take(ShownDifferences)) + (differences.Count > ShownDifferences ? $"; and {differences.Count - ShownDifferences} more" : string.Empty))
+                {
+                    OnlyDown = up.Count == 0,
+                };
+        }
+        finally
+        {
+            cache.Evict(firstPath);
+            cache.Evict(migration.FullPath);
+        }
+    }
+
+    private sealed record Version(SchemaModel Up, SchemaModel? Down, string? Unknown);
+
+    private static Version Replay(KnexProject project, ParsedModuleCache cache, string name, string path)
+    {
+        var replayer = SchemaReplayer.For(project, cache);
+        var step = replayer.Step(new SchemaReplayer.Input(name, path));
+        var version = path.Contains(".migaudit-first-version", StringComparison.Ordinal) ? "the first version" : "the current version";
+        string? unknown = step switch
+        {
+            { Skipped: { } skipped } => $"{version} cannot be replayed ({skipped})",
+            { Up.Gaps: [var gap, ..] } => $"{version}'s up is not fully understood (line {gap.Line}: {gap.Reason})",
+            { Down.Gaps: [var gap, ..] } => $"{version}'s down is not fully understood (line {gap.Line}: {gap.Reason})",
+            // Replayed alone, every table made earlier is a stand-in "created outside": the same for both versions.
+            _ when step.Unknowns.FirstOrDefault(u => u.Because.Reason != Uncertainty.CreatedOutside) is { } undecided =>
+                $"{version} has a statement whose outcome is unknown (line {undecided.Line}: {undecided.Message})",
+            _ when replayer.Current.Unknown is { } whole => $"{version} leaves the schema unknown (line {whole.Line}: {whole.Reason})",
+            _ when replayer.Current.UnknownTables.Count > 0 => $"{version} leaves table {replayer.Current.UnknownTables.Keys.Order(StringComparer.Ordinal).First()} unknown",
+            _ => null,
+        };
+        return new Version(replayer.Current, replayer.LastDownSchema, unknown);
+    }
+}
