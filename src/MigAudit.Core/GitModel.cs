@@ -30,10 +30,20 @@ public sealed record MigrationGitInfo
 
     /// <summary>Set when the file was added (committed or on disk) after a migration that sorts later had already been committed.</summary>
     public LateArrival? Late { get; init; }
+
+    /// <summary>
+    /// For an edited migration: the release tags that shipped an earlier version (they hold its first commit, not its
+    /// last edit), oldest first; null when the repository has no release tags.
+    /// </summary>
+    public IReadOnlyList<string>? EarlierVersionReleases { get; init; }
 }
 
 /// <param name="ArrivedAs">The name the migration arrived late under, when a rename gave it its current name later.</param>
-public sealed record LateArrival(string LaterMigration, CommitRef? LaterCommit, string? ArrivedAs = null);
+public sealed record LateArrival(string LaterMigration, CommitRef? LaterCommit, string? ArrivedAs = null)
+{
+    /// <summary>The release tags that shipped the later migration before this one arrived; null when the repository has no release tags.</summary>
+    public IReadOnlyList<string>? Releases { get; init; }
+}
 
 public sealed record DeletedMigration
 {

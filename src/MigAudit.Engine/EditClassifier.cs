@@ -40,7 +40,10 @@ public static class EditClassifier
         }
 
         var first = GitRunner.CatFiles(top, edited.Select(e => e.Object).ToList());
-        for (var i = 0; i < edited.Count; i++)
+
+        // Each edited migration is compared on its own: spread over every core (the replays share only the parse cache).
+        var results = new EditClass[edited.Count];
+        Parallel.For(0, edited.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
         {
             var migration = edited[i].Migration;
             string now;
@@ -50,13 +53,17 @@ public static class EditClassifier
             }
             catch (UnreadableFileException error)
             {
-                classes[migration.Path] = new EditClass(EditKind.Unknown, $"the file cannot be read ({error.Message})");
-                continue;
+                results[i] = new EditClass(EditKind.Unknown, $"the file cannot be read ({error.Message})");
+                return;
             }
 
-            classes[migration.Path] = first[i] is not { } bytes
+            results[i] = first[i] is not { } bytes
                 ? new EditClass(EditKind.Unknown, "its first version cannot be read from git")
                 : Classify(project, cache, migration, MigrationNames.Extension(edited[i].FirstPath), System.Text.Encoding.UTF8.GetString(bytes), now);
+        });
+        for (var i = 0; i < edited.Count; i++)
+        {
+            classes[edited[i].Migration.Path] = results[i];
         }
 
         return classes;

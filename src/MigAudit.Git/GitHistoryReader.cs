@@ -479,9 +479,14 @@ public static class GitHistoryReader
         };
     }
 
+    /// <summary>At most this many edited or late migrations get their release label (each distinct commit is one git process).</summary>
+    private const int MaxLabelledFiles = 500;
+
     private static GitHistory WithReleases(string root, HistoryRequest request, GitHistory history)
     {
-        if (history.Deleted.Count == 0 && history.Renamed.Count == 0)
+        var labelled = history.Files.Where(f => f.Value.EditedIn.Count > 0 && f.Value.Added is not null || f.Value.Late is { LaterCommit: not null })
+            .Take(MaxLabelledFiles).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        if (history.Deleted.Count == 0 && history.Renamed.Count == 0 && labelled.Count == 0)
         {
             return history;
         }
@@ -517,6 +522,14 @@ public static class GitHistoryReader
         {
             Deleted = history.Deleted.Select(d => d with { Releases = Held((d.AddedIn ?? d.LastCommitWithFile)?.Id, d.DeletionCommit?.Id) }).ToList(),
             Renamed = history.Renamed.Select(r => r with { Releases = Held(r.OldAddedIn?.Id ?? (r.Commit is null ? "HEAD" : r.Commit.Id + "^"), r.Commit?.Id) }).ToList(),
+
+            // An edited migration: releases that shipped a version before its last edit. A late one: releases that shipped
+            // the later migration before it arrived (their databases run it out of order).
+            Files = labelled.Count == 0 ? history.Files : history.Files.ToDictionary(f => f.Key, f => !labelled.Contains(f.Key) ? f.Value : f.Value with
+            {
+                EarlierVersionReleases = f.Value.EditedIn.Count > 0 ? Held(f.Value.Added?.Id, f.Value.EditedIn[^1].Id) : null,
+                Late = f.Value.Late is { LaterCommit: { } later } late ? late with { Releases = Held(later.Id, f.Value.Added?.Id ?? "HEAD") } : f.Value.Late,
+            }, StringComparer.Ordinal),
         };
     }
 

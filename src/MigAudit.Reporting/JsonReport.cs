@@ -197,6 +197,11 @@ public static class JsonReport
                 editedIn = m.Git.EditedIn.Select(c => c.Id).ToList(),
                 modifiedInWorkingTree = m.Git.ModifiedInWorkingTree,
                 lateAfter = m.Git.Late?.LaterMigration,
+
+                // Release labels (null without release tags): releases that shipped an earlier version of an edited
+                // migration, and releases that shipped the later migration before a late one arrived.
+                earlierVersionReleases = m.Git.EarlierVersionReleases,
+                lateReleases = m.Git.Late?.Releases,
             }),
             deletedMigrations = input.Deleted.Select(d => new
             {

@@ -44,7 +44,7 @@ public sealed class EditedMigrationRule : Rule
             if (edit is { OnlyDown: true } && !git.ModifiedInWorkingTree)
             {
                 yield return Found(
-                    $"{migration.Name} {string.Join(" and ", edits)}. Its up builds the same schema as the first version, so databases agree; only the down changed, which is what a rollback does: {edit.Detail}.",
+                    $"{migration.Name} {string.Join(" and ", edits)}. Its up builds the same schema as the first version, so databases agree; only the down changed, which is what a rollback does: {edit.Detail}.{Text.EarlierVersions(git.EarlierVersionReleases)}",
                     headline: $"{migration.Name} — down edited in {Text.Commit(git.EditedIn[^1])}",
                     file: migration.Path,
                     line: 1,
@@ -61,7 +61,7 @@ public sealed class EditedMigrationRule : Rule
                 _ => string.Empty,
             } : string.Empty;
             yield return Found(
-                $"{migration.Name} {string.Join(" and ", edits)}. Knex never runs an applied migration again, so databases that applied an earlier version keep the old schema while new databases get the new one.{effect}",
+                $"{migration.Name} {string.Join(" and ", edits)}. Knex never runs an applied migration again, so databases that applied an earlier version keep the old schema while new databases get the new one.{effect}{Text.EarlierVersions(git.EarlierVersionReleases)}",
                 headline: $"{migration.Name} — {(git.EditedIn.Count > 0 ? "edited in " + Text.Commit(git.EditedIn[^1]) : "uncommitted changes")}",
                 file: migration.Path,
                 line: 1,

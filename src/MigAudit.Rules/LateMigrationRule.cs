@@ -26,7 +26,7 @@ public sealed class LateMigrationRule : Rule
                 : $"was committed in {Text.Commit(migration.Git.Added)}";
             var sorted = late.ArrivedAs ?? migration.Name;
             yield return Found(
-                $"{migration.Name} {arrived}, {(migration.Git.State == TrackingState.Committed ? "and reached the mainline after" : "after")} {late.LaterMigration} (which sorts after {(late.ArrivedAs is null ? "it" : sorted)}) was committed in {Text.Commit(late.LaterCommit)}. On databases that already applied {late.LaterMigration}, Knex runs {sorted} in the next batch — after it, not before as the names suggest.",
+                $"{migration.Name} {arrived}, {(migration.Git.State == TrackingState.Committed ? "and reached the mainline after" : "after")} {late.LaterMigration} (which sorts after {(late.ArrivedAs is null ? "it" : sorted)}) was committed in {Text.Commit(late.LaterCommit)}. On databases that already applied {late.LaterMigration}, Knex runs {sorted} in the next batch — after it, not before as the names suggest.{Text.ShippedFirst(late.Releases, late.LaterMigration)}",
                 headline: $"{migration.Name} — after {late.LaterMigration}",
                 file: migration.Path,
                 line: 1,

@@ -23,4 +23,22 @@ internal static class Text
         [var only] => ($"it shipped in release {only}", true),
         _ => ($"it shipped in releases {releases[0]} to {releases[^1]} ({releases.Count})", true),
     };
+
+    /// <summary>Which databases hold an earlier version of an edited migration, by the releases that shipped one.</summary>
+    public static string EarlierVersions(IReadOnlyList<string>? releases) => releases switch
+    {
+        null => string.Empty,
+        [] => " No release shipped an earlier version: only databases built from the mainline meanwhile (such as staging) have one.",
+        [var only] => $" Release {only} shipped an earlier version.",
+        _ => $" Releases {releases[0]} to {releases[^1]} ({releases.Count}) shipped an earlier version.",
+    };
+
+    /// <summary>Which databases run a late migration out of order, by the releases that shipped the later one first.</summary>
+    public static string ShippedFirst(IReadOnlyList<string>? releases, string later) => releases switch
+    {
+        null => string.Empty,
+        [] => $" No release shipped {later} before it arrived: only databases built from the mainline meanwhile (such as staging) run it out of order.",
+        [var only] => $" Release {only} shipped {later} before it arrived.",
+        _ => $" Releases {releases[0]} to {releases[^1]} ({releases.Count}) shipped {later} before it arrived.",
+    };
 }

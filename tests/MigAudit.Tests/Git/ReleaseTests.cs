@@ -111,4 +111,36 @@ public sealed class ReleaseTests
         Assert.Contains(message, finding.Message);
         Assert.EndsWith("Under its old name it shipped in release v1.0.0.", finding.Message);
     }
+
+    [Fact]
+    public void An_edit_and_a_late_migration_say_which_releases_hold_the_databases_they_concern()
+    {
+        using var repo = Project();
+        repo.Write("migrations/20250103000000_orders.js", Audit.CreateTable("orders"));
+        repo.Commit("orders");
+        repo.Git("tag", "v1.1.0");
+        repo.Write("migrations/20250101000000_users.js", Audit.CreateTable("users").Replace("t.increments('id');", "t.increments('id');\n    t.string('email');", StringComparison.Ordinal));
+        repo.Write("migrations/20250102000000_teams.js", Audit.CreateTable("teams"));
+        repo.Commit("edit users, and a late teams");
+
+        var result = Audit.Run(repo.Root);
+
+        Assert.Equal(["v1.0.0", "v1.1.0"], result.Migration("20250101000000_users.js").Git.EarlierVersionReleases);
+        Assert.EndsWith("Releases v1.0.0 to v1.1.0 (2) shipped an earlier version.", Assert.Single(result.Of("edited-migration")).Message);
+        Assert.Equal(["v1.1.0"], result.Migration("20250102000000_teams.js").Git.Late!.Releases);
+        Assert.EndsWith("Release v1.1.0 shipped 20250103000000_orders.js before it arrived.", Assert.Single(result.Of("late-migration")).Message);
+    }
+
+    [Fact]
+    public void An_edit_made_before_any_release_shipped_the_first_version_says_so()
+    {
+        using var repo = Audit.Project(("20250101000000_users.js", Audit.CreateTable("users")));
+        repo.Write("migrations/20250101000000_users.js", Audit.CreateTable("users").Replace("t.increments('id');", "t.increments('id');\n    t.string('email');", StringComparison.Ordinal));
+        repo.Commit("edit before the first release");
+        repo.Git("tag", "v1.0.0");
+
+        var result = Audit.Run(repo.Root);
+
+        Assert.EndsWith("No release shipped an earlier version: only databases built from the mainline meanwhile (such as staging) have one.", Assert.Single(result.Of("edited-migration")).Message);
+    }
 }
