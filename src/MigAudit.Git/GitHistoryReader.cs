@@ -154,7 +154,7 @@ public static class GitHistoryReader
             context = new PathContext(prefix, request, converted);
         }
 
-        var history = WithMoves(root, prefix, WithReleases(root, request, Derive(request, context, facts, headFiles, commits, worktree))) with { ConvertedExtensions = converted };
+        var history = WithMoves(root, prefix, request.Directories, WithReleases(root, request, Derive(request, context, facts, headFiles, commits, worktree))) with { ConvertedExtensions = converted };
         if (branchOnly is null)
         {
             return history;
@@ -448,8 +448,9 @@ public static class GitHistoryReader
     /// commits that delete a migration (only those), a diff of the whole tree against the first parent, with git's
     /// rename detection, says where it went.
     /// </summary>
-    private static GitHistory WithMoves(string root, string prefix, GitHistory history)
+    private static GitHistory WithMoves(string root, string prefix, IReadOnlyList<string> directories, GitHistory history)
     {
+        var migrationFolders = directories.Select(d => prefix + (d == "." ? string.Empty : d.TrimEnd('/'))).Select(d => d.TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
         var commits = history.Deleted.Where(d => d.DeletionCommit is not null).Select(d => d.DeletionCommit!.Id).Distinct().Take(MaxMoveChecks).ToList();
         if (commits.Count == 0)
         {
@@ -465,7 +466,15 @@ public static class GitHistoryReader
             {
                 if (fields[i].StartsWith('R') && fields[i].Length > 1 && char.IsAsciiDigit(fields[i][1]))
                 {
-                    moves[commit + "\0" + fields[i + 1]] = fields[i + 2];
+                    // A move keeps the file (its name, or all of its content), and lands outside the migration
+                    // folders: a similar file added beside it is another migration, as the folder's own log says.
+                    var (from, to) = (fields[i + 1], fields[i + 2]);
+                    var kept = Path.GetFileName(from) == Path.GetFileName(to) || fields[i] == "R100";
+                    if (kept && !migrationFolders.Contains(Path.GetDirectoryName(to) ?? string.Empty))
+                    {
+                        moves[commit + "\0" + from] = to;
+                    }
+
                     i += 2;
                 }
             }

@@ -163,8 +163,12 @@ public sealed class RenameChainTests
         var result = Audit.Run(repo.Root);
 
         Assert.Empty(result.Of("renamed-migration"));
-        Assert.Single(result.Of("deleted-migration"));
-        Assert.Equal("20250103000000_invoices.js", Assert.Single(result.Input.Deleted).Name);
+        Assert.StartsWith("20250103000000_invoices.js was deleted by commit ", Assert.Single(result.Of("deleted-migration")).Message);
+        var deleted = Assert.Single(result.Input.Deleted);
+        Assert.Equal("20250103000000_invoices.js", deleted.Name);
+
+        // The repository-wide rename detection pairs it too; a similar file beside it in the folder is not a move.
+        Assert.Null(deleted.MovedTo);
         Assert.Equal(TrackingState.Committed, result.Migration("20250104000000_payments.js").Git.State);
     }
 }
