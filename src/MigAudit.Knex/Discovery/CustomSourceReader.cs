@@ -48,7 +48,7 @@ public static class CustomSourceReader
             locals[loadExtensions.Name] = new JsArray(MigrationSettings.DefaultLoadExtensions.Select(e => (StaticValue)new JsString(e)).ToList());
         }
 
-        var nodes = Descendants((Node)getMigrations).ToList();
+        var nodes = SyntaxSearch.Descendants((Node)getMigrations).ToList();
         foreach (var declarator in nodes.OfType<VariableDeclarator>())
         {
             if (declarator is { Id: Identifier local, Init: { } init })
@@ -61,7 +61,7 @@ public static class CustomSourceReader
         var folders = new List<string>();
         foreach (var call in calls)
         {
-            var name = CalleeName(call);
+            var name = SyntaxSearch.CalleeName(call);
             if (ReaddirCalls.Contains(name) && call.Arguments.Count > 0)
             {
                 switch (evaluator.EvaluateWith(file, call.Arguments[0], locals))
@@ -96,7 +96,7 @@ public static class CustomSourceReader
         }
 
         var nameForm = methods.GetMigrationName is { } getName ? NameForm(getName, scope) : RecordedNameForm.Unknown;
-        var mapped = calls.FirstOrDefault(c => CalleeName(c) == "map");
+        var mapped = calls.FirstOrDefault(c => SyntaxSearch.CalleeName(c) == "map");
         if (nameForm == RecordedNameForm.FileName && mapped is not null && methods.GetMigrationName is { } identity && IsIdentity(identity))
         {
             nameForm = RecordedNameForm.Unknown;
@@ -221,7 +221,7 @@ public static class CustomSourceReader
     {
         var tests = new List<NameTest>();
         var texts = new List<string>();
-        foreach (var call in calls.Where(c => CalleeName(c) == "filter" && c.Arguments.Count > 0))
+        foreach (var call in calls.Where(c => SyntaxSearch.CalleeName(c) == "filter" && c.Arguments.Count > 0))
         {
             texts.Add(scope.TextOf(call.Arguments[0]));
             if (call.Arguments[0] is IFunction { Params: [Identifier parameter] } predicate && ReturnedExpression(predicate) is { } body &&
@@ -243,7 +243,7 @@ public static class CustomSourceReader
     {
         bool IsName(Node node) => node is Identifier id && id.Name == parameter ||
                                   node is MemberExpression { Object: Identifier owner, Property: Identifier { Name: "name" } } && owner.Name == parameter;
-        bool IsExtname(Node node) => node is CallExpression { Arguments: [var argument] } call && CalleeName(call) == "extname" && IsName(argument);
+        bool IsExtname(Node node) => node is CallExpression { Arguments: [var argument] } call && SyntaxSearch.CalleeName(call) == "extname" && IsName(argument);
         static IReadOnlyList<string>? Strings(Node node) => node switch
         {
             StringLiteral s => [s.Value],
@@ -305,20 +305,20 @@ public static class CustomSourceReader
 
     private static (MigrationOrder, string) ReadOrder(List<CallExpression> calls, ModuleScope scope, Func<Node, string> where)
     {
-        var sorts = calls.Where(c => CalleeName(c) is "sort" or "sortBy" or "toSorted" or "reverse" or "orderBy").ToList();
+        var sorts = calls.Where(c => SyntaxSearch.CalleeName(c) is "sort" or "sortBy" or "toSorted" or "reverse" or "orderBy").ToList();
         if (sorts.Count == 0)
         {
             return (MigrationOrder.ReaddirOrder, "no sort: fs.readdir's order (byte order on Linux and macOS)");
         }
 
         var last = sorts[^1];
-        var text = $"{where(last)}: .{CalleeName(last)}({(last.Arguments.Count > 0 ? scope.TextOf(last.Arguments[^1]) : string.Empty)})";
-        if (sorts.Count > 1 || CalleeName(last) is "reverse" or "orderBy")
+        var text = $"{where(last)}: .{SyntaxSearch.CalleeName(last)}({(last.Arguments.Count > 0 ? scope.TextOf(last.Arguments[^1]) : string.Empty)})";
+        if (sorts.Count > 1 || SyntaxSearch.CalleeName(last) is "reverse" or "orderBy")
         {
             return (MigrationOrder.Unknown, text);
         }
 
-        if (CalleeName(last) == "sortBy")
+        if (SyntaxSearch.CalleeName(last) == "sortBy")
         {
             // lodash sortBy(list) or sortBy(list, identity): string order; with another iteratee, unknown.
             return last.Arguments.Count == 1 ? (MigrationOrder.StringSort, text) : (MigrationOrder.Unknown, text);
@@ -350,7 +350,7 @@ public static class CustomSourceReader
     }
 
     private static bool IsLeadingInteger(Node node, string parameter) =>
-        node is CallExpression { Arguments: [Identifier argument, ..] } call && argument.Name == parameter && CalleeName(call) is "parseInt";
+        node is CallExpression { Arguments: [Identifier argument, ..] } call && argument.Name == parameter && SyntaxSearch.CalleeName(call) is "parseInt";
 
     private static RecordedNameForm NameForm(IFunction getName, ModuleScope scope)
     {
@@ -363,9 +363,9 @@ public static class CustomSourceReader
         return returned switch
         {
             Identifier when IsParameter(returned) => RecordedNameForm.FileName,
-            CallExpression { Arguments: [var only] } call when CalleeName(call) == "basename" && IsParameter(only) => RecordedNameForm.FileName,
-            CallExpression { Arguments: [var first, _] } call when CalleeName(call) == "basename" && IsParameter(first) => RecordedNameForm.WithoutExtension,
-            MemberExpression { Property: Identifier { Name: "name" }, Object: CallExpression { Arguments: [var parsed] } parse } when CalleeName(parse) == "parse" && IsParameter(parsed) => RecordedNameForm.WithoutExtension,
+            CallExpression { Arguments: [var only] } call when SyntaxSearch.CalleeName(call) == "basename" && IsParameter(only) => RecordedNameForm.FileName,
+            CallExpression { Arguments: [var first, _] } call when SyntaxSearch.CalleeName(call) == "basename" && IsParameter(first) => RecordedNameForm.WithoutExtension,
+            MemberExpression { Property: Identifier { Name: "name" }, Object: CallExpression { Arguments: [var parsed] } parse } when SyntaxSearch.CalleeName(parse) == "parse" && IsParameter(parsed) => RecordedNameForm.WithoutExtension,
             CallExpression { Callee: MemberExpression { Object: var target, Property: Identifier { Name: "replace" } }, Arguments: [RegExpLiteral pattern, StringLiteral { Value: "" }] } when IsParameter(target) && RegexSuffixes(pattern) is not null => RecordedNameForm.WithoutExtension,
             _ => RecordedNameForm.Unknown,
         };
@@ -380,28 +380,4 @@ public static class CustomSourceReader
         BlockStatement block => block.Body.OfType<ReturnStatement>().LastOrDefault()?.Argument,
         var expression => expression,
     };
-
-    /// <summary>The called name: "readdir" for fs.promises.readdir(...), "sort" for files.sort(...).</summary>
-    private static string CalleeName(CallExpression call) => call.Callee switch
-    {
-        Identifier id => id.Name,
-        MemberExpression { Property: Identifier property } => property.Name,
-        _ => string.Empty,
-    };
-
-    /// <summary>Every node under the function, nested callbacks included (a readdir inside new Promise(...)).</summary>
-    private static IEnumerable<Node> Descendants(Node root)
-    {
-        var pending = new Stack<Node>();
-        pending.Push(root);
-        while (pending.Count > 0)
-        {
-            var node = pending.Pop();
-            yield return node;
-            foreach (var child in node.ChildNodes.Reverse())
-            {
-                pending.Push(child);
-            }
-        }
-    }
 }

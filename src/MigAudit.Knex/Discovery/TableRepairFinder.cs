@@ -38,7 +38,7 @@ public static partial class TableRepairFinder
 
             var found = new List<(int Line, string Operation)>();
             var literals = new List<string>();
-            foreach (var node in Descendants(program))
+            foreach (var node in SyntaxSearch.Descendants(program))
             {
                 switch (node)
                 {
@@ -95,7 +95,7 @@ public static partial class TableRepairFinder
         {
             switch (link)
             {
-                case CallExpression { Arguments: [StringLiteral name, ..] } named when IsTable(name.Value, table) && CalleeName(named) is not ("where" or "whereIn" or "whereLike" or "andWhere" or "orWhere" or "whereNot"):
+                case CallExpression { Arguments: [StringLiteral name, ..] } named when IsTable(name.Value, table) && SyntaxSearch.CalleeName(named) is not ("where" or "whereIn" or "whereLike" or "andWhere" or "orWhere" or "whereNot"):
                     return verb switch
                     {
                         "truncate" => "truncate",
@@ -103,7 +103,7 @@ public static partial class TableRepairFinder
                         _ => verb,
                     };
                 case CallExpression inner:
-                    filtered |= CalleeName(inner).StartsWith("where", StringComparison.Ordinal) || CalleeName(inner).EndsWith("Where", StringComparison.Ordinal);
+                    filtered |= SyntaxSearch.CalleeName(inner).StartsWith("where", StringComparison.Ordinal) || SyntaxSearch.CalleeName(inner).EndsWith("Where", StringComparison.Ordinal);
                     link = inner.Callee is MemberExpression next ? next.Object : null;
                     break;
                 case MemberExpression property:
@@ -147,27 +147,5 @@ public static partial class TableRepairFinder
         }
 
         return null;
-    }
-
-    private static string CalleeName(CallExpression call) => call.Callee switch
-    {
-        Identifier id => id.Name,
-        MemberExpression { Property: Identifier property } => property.Name,
-        _ => string.Empty,
-    };
-
-    private static IEnumerable<Node> Descendants(Node root)
-    {
-        var pending = new Stack<Node>();
-        pending.Push(root);
-        while (pending.Count > 0)
-        {
-            var node = pending.Pop();
-            yield return node;
-            foreach (var child in node.ChildNodes)
-            {
-                pending.Push(child);
-            }
-        }
     }
 }

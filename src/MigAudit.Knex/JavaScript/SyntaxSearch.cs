@@ -28,4 +28,28 @@ public static class SyntaxSearch
 
         return false;
     }
+
+    /// <summary>Every node under the root, nested functions included (a readdir inside a new Promise callback), in source order.</summary>
+    public static IEnumerable<Node> Descendants(Node root)
+    {
+        var pending = new Stack<Node>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            yield return node;
+            foreach (var child in node.ChildNodes.Reverse())
+            {
+                pending.Push(child);
+            }
+        }
+    }
+
+    /// <summary>The called name: "readdir" for fs.promises.readdir(...), "knex" for knex('t').</summary>
+    public static string CalleeName(CallExpression call) => call.Callee switch
+    {
+        Identifier id => id.Name,
+        MemberExpression { Property: Identifier property } => property.Name,
+        _ => string.Empty,
+    };
 }
