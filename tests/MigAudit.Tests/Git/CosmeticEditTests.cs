@@ -106,4 +106,23 @@ public sealed class CosmeticEditTests
         Assert.Contains("Whether the edit changes the schema is unknown: the current version's up is not fully understood (line 3: ", edited.Message);
         Assert.Equal(EditKind.Unknown, result.Input.Edits["migrations/20250101000000_users.js"].Kind);
     }
+
+    [Fact]
+    public void One_formatting_commit_over_every_migration_is_no_finding_and_lists_them_all()
+    {
+        string[] tables = ["users", "teams", "projects"];
+        using var repo = Audit.Project([.. tables.Select((t, i) => ($"2025010{i + 1}000000_{t}.js", Original.Replace("users", t, StringComparison.Ordinal)))]);
+        foreach (var (table, i) in tables.Select((t, i) => (t, i)))
+        {
+            repo.Write($"migrations/2025010{i + 1}000000_{table}.js", Formatted.Replace("users", table, StringComparison.Ordinal));
+        }
+
+        repo.Commit("prettier --write migrations");
+
+        var result = Audit.Run(repo.Root);
+        Assert.Empty(result.Of("edited-migration"));
+        Assert.Equal(3, result.Statistics.CosmeticEdits);
+        Assert.All(result.Input.Edits.Values, e => Assert.Equal(EditKind.Cosmetic, e.Kind));
+        Assert.Equal(3, result.Input.Edits.Count);
+    }
 }
