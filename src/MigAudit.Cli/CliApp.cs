@@ -187,7 +187,10 @@ public static class CliApp
         var keep = new Option<bool>("--keep") { Description = "Keep the scratch database (and the throwaway server) afterwards." };
         var format = new Option<string>("--format", "-f") { Description = "text or json.", DefaultValueFactory = _ => "text" }.AcceptOnlyFromAmong("text", "json");
         var environment = new Option<string?>("--env") { Description = "The knexfile environment whose migration settings to use." };
-        var command = new Command("verify", "Run the migrations for real with the project's own knex on a scratch PostgreSQL database: each up, each down in reverse, then latest again.") { path, database, keep, format, environment };
+        var envFile = new Option<string?>("--env-file") { Description = "Variables the migrations need, in dotenv syntax (KEY=VALUE lines). The migrations run with a scrubbed environment; database URLs among these point at the scratch database." };
+        var set = new Option<string[]>("--set") { Description = "One variable the migrations need, KEY=VALUE (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var allowNetwork = new Option<bool>("--allow-network") { Description = "Let migrations open connections to hosts other than the scratch server (other databases on it stay refused)." };
+        var command = new Command("verify", "Run the migrations for real with the project's own knex on a scratch PostgreSQL database: each up, each down in reverse, then latest again.") { path, database, keep, format, environment, envFile, set, allowNetwork };
         command.SetAction(async (parse, cancellation) =>
         {
             var root = parse.GetValue(path)!;
@@ -198,12 +201,27 @@ public static class CliApp
                 throw new ProjectException($"knex is not installed in {audit.Input.Project.Root}: run 'npm install' there first ('migaudit verify' runs the project's own knex)");
             }
 
+            var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (parse.GetValue(envFile) is { } file)
+            {
+                foreach (var (name, value) in DotEnv.Parse(SafeRead.TextOrFail(file, "the --env-file"), file))
+                {
+                    variables[name] = value;
+                }
+            }
+
+            foreach (var (name, value) in (parse.GetValue(set) ?? []).Select(DotEnv.ParseAssignment))
+            {
+                variables[name] = value;
+            }
+
+            var verifyOptions = new VerifyOptions(variables, parse.GetValue(allowNetwork));
             VerifyResult result;
             try
             {
                 result = stderr == Console.Error && !Console.IsErrorRedirected
-                    ? await LiveProgressAsync(audit.Input.Migrations.Count, progress => Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), progress))
-                    : await Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), new SynchronousProgress(stderr.WriteLine));
+                    ? await LiveProgressAsync(audit.Input.Migrations.Count, progress => Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), progress, verifyOptions))
+                    : await Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), new SynchronousProgress(stderr.WriteLine), verifyOptions);
             }
             catch (Exception error) when (error is Npgsql.NpgsqlException or TimeoutException)
             {

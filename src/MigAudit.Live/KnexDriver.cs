@@ -20,7 +20,12 @@ public sealed class KnexDriver : IDisposable
         this.script = script;
     }
 
-    public static KnexDriver Start(string projectRoot, JsonObject knexConnection, JsonObject migrations, IReadOnlyDictionary<string, string> environment)
+    /// <summary>Variables kept from migaudit's own environment: what Node and npm need to run, nothing that names a database.</summary>
+    private static readonly string[] InheritedVariables = ["PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "TZ"];
+
+    /// <param name="environment">The variables the migrations get on top of the scrubbed environment (connection variables already pointed at the scratch database).</param>
+    /// <param name="allowNetwork">Lets migrations open sockets to hosts other than the scratch server (other databases on it stay refused).</param>
+    public static KnexDriver Start(string projectRoot, JsonObject knexConnection, JsonObject migrations, IReadOnlyDictionary<string, string> environment, bool allowNetwork = false)
     {
         var script = Path.Combine(Path.GetTempPath(), $"migaudit-knex-driver-{Guid.NewGuid():n}.js");
         using (var resource = Assembly.GetExecutingAssembly().GetManifestResourceStream("knex-driver.js")!)
@@ -39,7 +44,17 @@ public sealed class KnexDriver : IDisposable
         };
         start.ArgumentList.Add(script);
         start.ArgumentList.Add(projectRoot);
-        start.ArgumentList.Add(new JsonObject { ["connection"] = knexConnection, ["migrations"] = migrations }.ToJsonString());
+
+        // A scrubbed environment: the variables of migaudit's own shell (a production DATABASE_URL, cloud keys) never
+        // reach the migrations; only what Node needs, NODE_* and what the caller gives.
+        start.Environment.Clear();
+        foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                     .Select(e => ((string)e.Key, (string?)e.Value ?? string.Empty))
+                     .Where(e => InheritedVariables.Contains(e.Item1) || e.Item1.StartsWith("NODE_", StringComparison.Ordinal)))
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
@@ -58,6 +73,10 @@ public sealed class KnexDriver : IDisposable
 
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
+
+        // The configuration, password included, goes through the pipe: a command line is readable by every local user.
+        process.StandardInput.WriteLine(new JsonObject { ["connection"] = knexConnection, ["migrations"] = migrations, ["allowNetwork"] = allowNetwork }.ToJsonString());
+        process.StandardInput.Flush();
         return new KnexDriver(process, script);
     }
 

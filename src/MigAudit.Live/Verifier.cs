@@ -45,12 +45,20 @@ public sealed record VerifyResult
 /// down in reverse compared with the snapshot before its up, then latest again. It never touches another database:
 /// the connection variables the project reads are pointed at the scratch database for the driver process.
 /// </summary>
-public static class Verifier
+/// <param name="Variables">What the migrations need (--env-file, --set); connection URLs among them are pointed at the scratch database.</param>
+/// <param name="AllowNetwork">Lets migrations reach hosts other than the scratch server.</param>
+public sealed record VerifyOptions(IReadOnlyDictionary<string, string> Variables, bool AllowNetwork = false)
+{
+    public static readonly VerifyOptions None = new(new Dictionary<string, string>());
+}
+
+public static partial class Verifier
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
 
-    public static async Task<VerifyResult> RunAsync(AuditResult audit, string? databaseUrl, bool keep, IProgress<string>? progress = null)
+    public static async Task<VerifyResult> RunAsync(AuditResult audit, string? databaseUrl, bool keep, IProgress<string>? progress = null, VerifyOptions? options = null)
     {
+        options ??= VerifyOptions.None;
         var clock = Stopwatch.StartNew();
         ThrowawayPostgres? server = null;
         string admin;
@@ -80,7 +88,7 @@ public static class Verifier
                 await create.ExecuteNonQueryAsync();
             }
 
-            var steps = await RunChainAsync(audit, scratch, progress);
+            var steps = await RunChainAsync(audit, scratch, progress, options);
             return steps with { Server = serverText, Database = database, Kept = keep, Elapsed = clock.Elapsed };
         }
         finally
@@ -93,19 +101,26 @@ public static class Verifier
         }
     }
 
-    private static async Task<VerifyResult> RunChainAsync(AuditResult audit, string scratch, IProgress<string>? progress)
+    private static async Task<VerifyResult> RunChainAsync(AuditResult audit, string scratch, IProgress<string>? progress, VerifyOptions options)
     {
         var builder = new NpgsqlConnectionStringBuilder(scratch);
         var url = $"postgres://{Uri.EscapeDataString(builder.Username ?? "postgres")}{(builder.Password is { Length: > 0 } p ? ":" + Uri.EscapeDataString(p) : string.Empty)}@{builder.Host}:{builder.Port}/{builder.Database}";
-        var environment = new Dictionary<string, string>
+
+        // The user's variables first; a database URL among them points at the scratch database like the rest.
+        var environment = options.Variables.ToDictionary(v => v.Key, v => IsDatabaseUrl(v.Value) ? url : v.Value, StringComparer.Ordinal);
+        foreach (var (name, value) in new Dictionary<string, string>
         {
             ["DATABASE_URL"] = url,
             ["PGHOST"] = builder.Host!,
             ["PGPORT"] = builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PGUSER"] = builder.Username ?? "postgres",
             ["PGDATABASE"] = builder.Database!,
-            ["NODE_ENV"] = audit.Input.Project.Environment ?? "production",
-        };
+        })
+        {
+            environment[name] = value;
+        }
+
+        environment.TryAdd("NODE_ENV", audit.Input.Project.Environment ?? "production");
         if (builder.Password is { Length: > 0 } password)
         {
             environment["PGPASSWORD"] = password;
@@ -153,7 +168,7 @@ public static class Verifier
         await database.OpenAsync();
         snapshots.Add(await SchemaSnapshot.ReadAsync(database, settings.TableName));
 
-        using var driver = KnexDriver.Start(root, connection, migrations, environment);
+        using var driver = KnexDriver.Start(root, connection, migrations, environment, options.AllowNetwork);
         var applied = 0;
         for (var i = 0; i < names.Count; i++)
         {
@@ -161,7 +176,7 @@ public static class Verifier
             progress?.Report($"[{i + 1}/{names.Count}] up   {names[i]}: {(reply.Ok ? "ok" : "FAILED")} ({reply.Milliseconds} ms)");
             if (!reply.Ok)
             {
-                steps[i] = steps[i] with { Up = StepStatus.Failed, UpError = reply.Error, UpMilliseconds = reply.Milliseconds };
+                steps[i] = steps[i] with { Up = StepStatus.Failed, UpError = Explain(reply.Error, options), UpMilliseconds = reply.Milliseconds };
                 break;
             }
 
@@ -187,7 +202,7 @@ public static class Verifier
             progress?.Report($"[{i + 1}/{names.Count}] down {names[i]}: {(reply.Ok ? "ok" : "FAILED")} ({reply.Milliseconds} ms)");
             if (!reply.Ok)
             {
-                steps[i] = steps[i] with { Down = StepStatus.Failed, DownError = reply.Error, DownMilliseconds = reply.Milliseconds };
+                steps[i] = steps[i] with { Down = StepStatus.Failed, DownError = Explain(reply.Error, options), DownMilliseconds = reply.Milliseconds };
                 downOk = false;
                 break;
             }
@@ -209,7 +224,7 @@ public static class Verifier
         {
             var reply = driver.Send("latest", StepTimeout);
             progress?.Report($"latest again: {(reply.Ok ? "ok" : "FAILED")} ({reply.Milliseconds} ms)");
-            (latestAgain, latestError) = (reply.Ok, reply.Error);
+            (latestAgain, latestError) = (reply.Ok, reply.Ok ? null : Explain(reply.Error, options));
         }
 
         return new VerifyResult
@@ -221,6 +236,31 @@ public static class Verifier
             Server = string.Empty,
             Database = string.Empty,
         };
+    }
+
+    private static bool IsDatabaseUrl(string value) =>
+        value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?<name>[A-Z][A-Z0-9_]{2,})\b[^.\n]{0,60}\b(?:environment variable|env var|is not set|must be set|needs to be set|is required|is missing|undefined)|(?:environment variable|env var|missing|required|set)\s+['""`]?(?<name2>[A-Z][A-Z0-9_]{2,})\b")]
+    private static partial System.Text.RegularExpressions.Regex MissingVariable();
+
+    /// <summary>
+    /// A migration's error as the report shows it: connection strings and passwords redacted, and when it names an
+    /// environment variable the migrations need, the flag that passes one.
+    /// </summary>
+    public static string? Explain(string? error, VerifyOptions options)
+    {
+        if (error is null)
+        {
+            return null;
+        }
+
+        var text = MigAudit.Config.Redaction.Redact(error);
+        var match = MissingVariable().Match(error);
+        var name = match.Groups["name"].Success ? match.Groups["name"].Value : match.Groups["name2"].Value;
+        return match.Success && !options.Variables.ContainsKey(name)
+            ? $"{text} (the migrations run with a scrubbed environment: pass {name} with --set {name}=VALUE or --env-file FILE)"
+            : text;
     }
 
     /// <summary>

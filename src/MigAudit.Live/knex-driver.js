@@ -1,11 +1,12 @@
 // migaudit's driver: runs the audited project's migrations with the project's own knex, one step at a time,
-// against the scratch database migaudit created. Protocol: one JSON command per line on stdin
-// ({"op":"up"|"down"|"latest"|"quit"}), one JSON reply per line on stdout.
+// against the scratch database migaudit created. Protocol on stdin: the first line is the configuration (the
+// connection, password included, never on the command line where every local user can read it), then one JSON
+// command per line ({"op":"up"|"down"|"latest"|"quit"}); one JSON reply per line on stdout.
 'use strict';
+const net = require('net');
 const readline = require('readline');
 
-const [projectRoot, configJson] = process.argv.slice(2);
-const config = JSON.parse(configJson);
+const [projectRoot] = process.argv.slice(2);
 const out = process.stdout.write.bind(process.stdout);
 const reply = (message) => out('\u001e' + JSON.stringify(message) + '\n');
 
@@ -15,26 +16,84 @@ for (const method of ['log', 'info', 'warn', 'debug', 'trace']) {
 }
 process.stdout.write = process.stderr.write.bind(process.stderr);
 
-let knexFactory;
-try {
-  knexFactory = require(require.resolve('knex', { paths: [projectRoot] }));
-} catch (error) {
-  reply({ fatal: `knex is not installed in ${projectRoot}: run 'npm install' there first` });
-  process.exit(3);
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '::ffff:127.0.0.1']);
+const sameHost = (scratch, host) => host === scratch.host || (LOOPBACK.has(scratch.host) && LOOPBACK.has(host || 'localhost'));
+
+/** The scratch server is the only place a socket may go (unless --allow-network). */
+function guardSockets(scratch) {
+  const connect = net.Socket.prototype.connect;
+  net.Socket.prototype.connect = function guardedConnect(...args) {
+    // net.connect() hands over [options, callback] already normalised; a direct call passes (options | port, host | path).
+    const first = Array.isArray(args[0]) ? args[0][0] : args[0];
+    const target = typeof first === 'object' && first !== null
+      ? first
+      : typeof first === 'number' || /^\d+$/.test(String(first)) ? { port: Number(first), host: args[1] } : { path: String(first) };
+    if (!target.path && sameHost(scratch, target.host) && Number(target.port) === Number(scratch.port)) {
+      return connect.apply(this, args);
+    }
+    const where = target.path ? `the socket ${target.path}` : `${target.host || 'localhost'}:${target.port}`;
+    const error = new Error(`migaudit verify refused a connection to ${where}: migrations run only against the scratch database (pass --allow-network to let them reach other hosts)`);
+    process.nextTick(() => this.destroy(error));
+    return this;
+  };
 }
 
-process.chdir(projectRoot);
-const knex = knexFactory({
-  client: 'pg',
-  connection: config.connection,
-  pool: { min: 0, max: 2 },
-  migrations: config.migrations,
-});
+/** The project's own pg may open another database on the scratch server itself: refuse every database but the scratch one. */
+function guardPg(scratch) {
+  let pg;
+  try {
+    pg = require(require.resolve('pg', { paths: [projectRoot] }));
+  } catch {
+    return;
+  }
+  const connect = pg.Client.prototype.connect;
+  pg.Client.prototype.connect = function guardedConnect(callback) {
+    // Another server is the socket rule's to refuse (or --allow-network's to allow).
+    const onScratchServer = sameHost(scratch, this.host) && Number(this.port) === Number(scratch.port);
+    if (!onScratchServer || this.database === scratch.database) {
+      return connect.call(this, callback);
+    }
+    const error = new Error(`migaudit verify refused a connection to database "${this.database}": migrations run only against the scratch database ${scratch.database}`);
+    if (typeof callback === 'function') {
+      process.nextTick(() => callback(error));
+      return undefined;
+    }
+    return Promise.reject(error);
+  };
+}
 
+function start(config) {
+  if (!config.allowNetwork) {
+    guardSockets(config.connection);
+  }
+  guardPg(config.connection);
+
+  let knexFactory;
+  try {
+    knexFactory = require(require.resolve('knex', { paths: [projectRoot] }));
+  } catch (error) {
+    reply({ fatal: `knex is not installed in ${projectRoot}: run 'npm install' there first` });
+    process.exit(3);
+  }
+
+  process.chdir(projectRoot);
+  return knexFactory({
+    client: 'pg',
+    connection: config.connection,
+    pool: { min: 0, max: 2 },
+    migrations: config.migrations,
+  });
+}
+
+let knex = null;
 const queue = readline.createInterface({ input: process.stdin });
 let busy = Promise.resolve();
 queue.on('line', (line) => {
   busy = busy.then(async () => {
+    if (knex === null) {
+      knex = start(JSON.parse(line));
+      return;
+    }
     const command = JSON.parse(line);
     const started = process.hrtime.bigint();
     const elapsed = () => Number((process.hrtime.bigint() - started) / 1000000n);
@@ -51,3 +110,5 @@ queue.on('line', (line) => {
     }
   });
 });
+// migaudit gone (killed, interrupted): stdin closes and the driver stops with it, mid-migration or not.
+queue.on('close', () => process.exit(0));

@@ -1,0 +1,163 @@
+using System.Text.Json;
+using MigAudit.Live;
+using MigAudit.Tests.Support;
+using Npgsql;
+
+namespace MigAudit.Tests.Live;
+
+/// <summary>
+/// verify runs project code against the scratch database and nothing else: a scrubbed environment, sockets only to
+/// the scratch server, the project's pg only to the scratch database, credentials never on a command line. Real
+/// PostgreSQL servers and real knex and pg from npm.
+/// </summary>
+public sealed class VerifySafetyTests
+{
+    private static TempRepo Project(params (string Name, string Content)[] migrations)
+    {
+        var repo = Audit.Project(migrations);
+        NodeKnex.LinkInto(repo);
+        return repo;
+    }
+
+    private static string Connecting(string clientOptions) => $$"""
+        const { Client } = require('pg');
+        exports.up = async (knex) => {
+          const client = new Client({{clientOptions}});
+          await client.connect();
+          await client.query('CREATE TABLE hacked (id int)');
+          await client.end();
+          await knex.schema.createTable('harmless', (t) => { t.increments('id'); });
+        };
+        exports.down = (knex) => knex.schema.dropTable('harmless');
+        """;
+
+    private static async Task<bool> HasTable(ThrowawayPostgres server, string table)
+    {
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT count(*) FROM pg_tables WHERE tablename = @name", connection);
+        query.Parameters.AddWithValue("name", table);
+        return (long)(await query.ExecuteScalarAsync())! > 0;
+    }
+
+    private static JsonElement FirstMigration(CliResult run) => JsonDocument.Parse(run.Stdout).RootElement.GetProperty("migrations")[0];
+
+    [SkippableFact]
+    public async Task A_migration_that_connects_to_another_server_is_refused_and_that_server_is_untouched()
+    {
+        Requires.PostgresAndKnex();
+        using var other = ThrowawayPostgres.Start();
+        using var repo = Project(("20250101000000_sneaky.js", Connecting("{ host: '127.0.0.1', port: Number(process.env.OTHER_PORT), user: 'postgres', database: 'postgres' }")));
+
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json", "--set", $"OTHER_PORT={other.Port}");
+
+        Assert.Equal(1, run.ExitCode);
+        var migration = FirstMigration(run);
+        Assert.Equal("failed", migration.GetProperty("up").GetString());
+        Assert.StartsWith($"migaudit verify refused a connection to 127.0.0.1:{other.Port}: migrations run only against the scratch database", migration.GetProperty("upError").GetString());
+        Assert.False(await HasTable(other, "hacked"));
+    }
+
+    [SkippableFact]
+    public async Task Another_database_on_the_scratch_server_itself_is_refused()
+    {
+        Requires.PostgresAndKnex();
+        using var server = ThrowawayPostgres.Start();
+        using var repo = Project(("20250101000000_sneaky.js", Connecting("{ host: process.env.PGHOST, port: Number(process.env.PGPORT), user: 'postgres', database: 'postgres' }")));
+
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json", "--database", $"postgres://postgres@127.0.0.1:{server.Port}/postgres");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("migaudit verify refused a connection to database \"postgres\": migrations run only against the scratch database migaudit_verify_", FirstMigration(run).GetProperty("upError").GetString());
+        Assert.False(await HasTable(server, "hacked"));
+    }
+
+    [SkippableFact]
+    public async Task A_database_url_in_the_env_file_points_at_the_scratch_database_and_the_real_one_is_untouched()
+    {
+        Requires.PostgresAndKnex();
+        using var production = ThrowawayPostgres.Start();
+        using var repo = Project(("20250101000000_uses_its_own_client.js", Connecting("{ connectionString: process.env.PROD_DB_URL }")));
+        repo.Write("verify.env", $"# what the app needs\nexport PROD_DB_URL=\"postgres://postgres@127.0.0.1:{production.Port}/postgres\"\nFEATURE=on # inline comment\n");
+
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json", "--env-file", repo.PathOf("verify.env"));
+
+        // The migration ran on the scratch database (its table "hacked" went there, and is left behind by the down).
+        Assert.Equal("ok", FirstMigration(run).GetProperty("up").GetString());
+        Assert.Equal(["table hacked is left behind"], FirstMigration(run).GetProperty("downDifferences").EnumerateArray().Select(d => d.GetString()));
+        Assert.False(await HasTable(production, "hacked"));
+    }
+
+    [SkippableFact]
+    public async Task A_missing_variable_gets_a_hint_and_the_env_file_supplies_it()
+    {
+        Requires.PostgresAndKnex();
+        using var repo = Project(("20250101000000_needs_a_key.js", """
+            exports.up = async (knex) => {
+              if (!process.env.ENCRYPTION_KEY) throw new Error('ENCRYPTION_KEY environment variable needs to be set!');
+              await knex.schema.createTable('secrets', (t) => { t.increments('id'); });
+            };
+            exports.down = (knex) => knex.schema.dropTable('secrets');
+            """));
+
+        var without = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+        Assert.Equal("ENCRYPTION_KEY environment variable needs to be set! (the migrations run with a scrubbed environment: pass ENCRYPTION_KEY with --set ENCRYPTION_KEY=VALUE or --env-file FILE)", FirstMigration(without).GetProperty("upError").GetString());
+
+        repo.Write("verify.env", "ENCRYPTION_KEY='s3cr3t value'\n");
+        var with = await CliRunner.RunAsync("verify", repo.Root, "--format", "json", "--env-file", repo.PathOf("verify.env"));
+        Assert.True(with.ExitCode == 0, with.Stdout + with.Stderr);
+    }
+
+    [SkippableFact]
+    public async Task The_password_is_on_no_command_line_and_in_no_output()
+    {
+        Requires.PostgresAndKnex();
+        using var server = ThrowawayPostgres.Start();
+        using var repo = Project(("20250101000000_slow.js", """
+            exports.up = async (knex) => {
+              await knex.raw('select pg_sleep(1.5)');
+              await knex.schema.createTable('t', (t) => { t.increments('id'); });
+            };
+            exports.down = (knex) => knex.schema.dropTable('t');
+            """));
+        const string password = "pw-7f3a9c-never-shown";
+
+        // The throwaway server trusts local connections, so any password is accepted and sent only if asked for.
+        var verify = CliRunner.RunAsync("verify", repo.Root, "--format", "json", "--database", $"postgres://postgres:{password}@127.0.0.1:{server.Port}/postgres");
+        var seen = new List<string>();
+        while (!verify.IsCompleted)
+        {
+            foreach (var process in Directory.EnumerateDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)))
+            {
+                try
+                {
+                    var commandLine = File.ReadAllText(Path.Combine(process, "cmdline")).Replace('\0', ' ');
+                    if (commandLine.Contains("knex-driver", StringComparison.Ordinal))
+                    {
+                        seen.Add(commandLine);
+                    }
+                }
+                catch (IOException)
+                {
+                    // The process ended while being read.
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        var run = await verify;
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.NotEmpty(seen);
+        Assert.DoesNotContain(seen, line => line.Contains(password, StringComparison.Ordinal));
+        Assert.DoesNotContain(password, run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_migration_error_that_quotes_a_connection_string_is_redacted()
+    {
+        var text = Verifier.Explain("connect ECONNREFUSED for postgres://admin:hunter2@db.internal:5432/app", VerifyOptions.None);
+
+        Assert.Equal("connect ECONNREFUSED for postgres://admin:***@db.internal:5432/app", text);
+    }
+}
