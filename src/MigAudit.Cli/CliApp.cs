@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using MigAudit.Core;
 using MigAudit.Demo;
 using MigAudit.Config;
@@ -39,7 +40,8 @@ public static class CliApp
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            // Signals are handled where there is something to clean up (verify), not by System.CommandLine's timeout.
+            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (ProjectException error)
         {
@@ -216,12 +218,33 @@ public static class CliApp
             }
 
             var verifyOptions = new VerifyOptions(variables, parse.GetValue(allowNetwork));
+
+            // Ctrl-C, kill or a closed terminal: stop the driver, drop the scratch database, stop the throwaway server,
+            // then exit 128 + the signal's number, as a shell does.
+            using var interrupted = new CancellationTokenSource();
+            var exitOnSignal = 0;
+            PosixSignalRegistration Stop(PosixSignal signal, int exitCode) => PosixSignalRegistration.Create(signal, context =>
+            {
+                context.Cancel = true;
+                exitOnSignal = exitCode;
+                interrupted.Cancel();
+            });
+            using var sigint = Stop(PosixSignal.SIGINT, 130);
+            using var sigterm = Stop(PosixSignal.SIGTERM, 143);
+            using var sighup = Stop(PosixSignal.SIGHUP, 129);
             VerifyResult result;
             try
             {
                 result = stderr == Console.Error && !Console.IsErrorRedirected
-                    ? await LiveProgressAsync(audit.Input.Migrations.Count, progress => Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), progress, verifyOptions))
-                    : await Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), new SynchronousProgress(stderr.WriteLine), verifyOptions);
+                    ? await LiveProgressAsync(audit.Input.Migrations.Count, progress => Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), progress, verifyOptions, interrupted.Token))
+                    : await Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), new SynchronousProgress(stderr.WriteLine), verifyOptions, interrupted.Token);
+            }
+            catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+            {
+                await stderr.WriteLineAsync(parse.GetValue(keep)
+                    ? "migaudit: verify interrupted: the knex driver was stopped; the scratch database was kept (--keep)"
+                    : "migaudit: verify interrupted: the knex driver was stopped, the scratch database dropped and any throwaway server removed");
+                return exitOnSignal;
             }
             catch (Exception error) when (error is Npgsql.NpgsqlException or TimeoutException)
             {

@@ -80,12 +80,24 @@ public sealed class KnexDriver : IDisposable
         return new KnexDriver(process, script);
     }
 
-    public DriverReply Send(string op, TimeSpan timeout)
+    /// <exception cref="OperationCanceledException">migaudit was interrupted: the driver is killed at once, mid-migration.</exception>
+    public DriverReply Send(string op, TimeSpan timeout, CancellationToken cancellation = default)
     {
         process.StandardInput.WriteLine(JsonSerializer.Serialize(new { op }));
         process.StandardInput.Flush();
         var line = ReadReplyAsync();
-        if (!line.Wait(timeout))
+        bool finished;
+        try
+        {
+            finished = line.Wait((int)timeout.TotalMilliseconds, cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            throw;
+        }
+
+        if (!finished)
         {
             throw new TimeoutException($"knex migrate:{op} did not finish within {timeout.TotalSeconds:0} s");
         }
@@ -121,6 +133,23 @@ public sealed class KnexDriver : IDisposable
         }
 
         return null;
+    }
+
+    /// <summary>Stops the driver and whatever the migration was doing, without waiting for it.</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
     }
 
     public void Dispose()

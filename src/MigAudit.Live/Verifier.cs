@@ -56,7 +56,8 @@ public static partial class Verifier
 {
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
 
-    public static async Task<VerifyResult> RunAsync(AuditResult audit, string? databaseUrl, bool keep, IProgress<string>? progress = null, VerifyOptions? options = null)
+    /// <param name="cancellation">An interruption (SIGINT, SIGTERM): the driver is killed, and the scratch database dropped and the throwaway server removed unless <paramref name="keep"/>, before <see cref="OperationCanceledException"/> leaves.</param>
+    public static async Task<VerifyResult> RunAsync(AuditResult audit, string? databaseUrl, bool keep, IProgress<string>? progress = null, VerifyOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= VerifyOptions.None;
         var clock = Stopwatch.StartNew();
@@ -88,7 +89,7 @@ public static partial class Verifier
                 await create.ExecuteNonQueryAsync();
             }
 
-            var steps = await RunChainAsync(audit, scratch, progress, options);
+            var steps = await RunChainAsync(audit, scratch, progress, options, cancellation);
             return steps with { Server = serverText, Database = database, Kept = keep, Elapsed = clock.Elapsed };
         }
         finally
@@ -101,7 +102,7 @@ public static partial class Verifier
         }
     }
 
-    private static async Task<VerifyResult> RunChainAsync(AuditResult audit, string scratch, IProgress<string>? progress, VerifyOptions options)
+    private static async Task<VerifyResult> RunChainAsync(AuditResult audit, string scratch, IProgress<string>? progress, VerifyOptions options, CancellationToken cancellation)
     {
         var builder = new NpgsqlConnectionStringBuilder(scratch);
         var url = $"postgres://{Uri.EscapeDataString(builder.Username ?? "postgres")}{(builder.Password is { Length: > 0 } p ? ":" + Uri.EscapeDataString(p) : string.Empty)}@{builder.Host}:{builder.Port}/{builder.Database}";
@@ -172,7 +173,7 @@ public static partial class Verifier
         var applied = 0;
         for (var i = 0; i < names.Count; i++)
         {
-            var reply = driver.Send("up", StepTimeout);
+            var reply = driver.Send("up", StepTimeout, cancellation);
             progress?.Report($"[{i + 1}/{names.Count}] up   {names[i]}: {(reply.Ok ? "ok" : "FAILED")} ({reply.Milliseconds} ms)");
             if (!reply.Ok)
             {
@@ -198,7 +199,7 @@ public static partial class Verifier
         IReadOnlyList<string> inherited = [];
         for (var i = applied - 1; i >= 0; i--)
         {
-            var reply = driver.Send("down", StepTimeout);
+            var reply = driver.Send("down", StepTimeout, cancellation);
             progress?.Report($"[{i + 1}/{names.Count}] down {names[i]}: {(reply.Ok ? "ok" : "FAILED")} ({reply.Milliseconds} ms)");
             if (!reply.Ok)
             {
@@ -222,7 +223,7 @@ public static partial class Verifier
         string? latestError = null;
         if (applied == names.Count && downOk)
         {
-            var reply = driver.Send("latest", StepTimeout);
+            var reply = driver.Send("latest", StepTimeout, cancellation);
             progress?.Report($"latest again: {(reply.Ok ? "ok" : "FAILED")} ({reply.Milliseconds} ms)");
             (latestAgain, latestError) = (reply.Ok, reply.Ok ? null : Explain(reply.Error, options));
         }

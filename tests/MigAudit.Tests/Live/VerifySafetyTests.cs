@@ -160,4 +160,94 @@ public sealed class VerifySafetyTests
 
         Assert.Equal("connect ECONNREFUSED for postgres://admin:***@db.internal:5432/app", text);
     }
+
+    private static IEnumerable<string> CommandLines()
+    {
+        foreach (var process in Directory.EnumerateDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)))
+        {
+            string? line = null;
+            try
+            {
+                line = File.ReadAllText(Path.Combine(process, "cmdline")).Replace('\0', ' ');
+            }
+            catch (IOException)
+            {
+                // Gone while being read.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Another user's process.
+            }
+
+            if (line is not null)
+            {
+                yield return line;
+            }
+        }
+    }
+
+    /// <summary>Runs migaudit as its own process (signals go to it, not to the test host) and interrupts it mid-migration.</summary>
+    private static async Task<int> InterruptMidMigration(TempRepo repo, string signal, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "migaudit.dll"), "verify", repo.Root }.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!CommandLines().Any(l => l.Contains("knex-driver", StringComparison.Ordinal) && l.Contains(repo.Root, StringComparison.Ordinal)))
+        {
+            if (DateTime.UtcNow >= deadline || process.HasExited)
+            {
+                Assert.Fail("the knex driver never started: " + await errors);
+            }
+
+            await Task.Delay(100);
+        }
+
+        // The migration sleeps in the database for a minute: it is mid-migration now.
+        await Task.Delay(1500);
+        System.Diagnostics.Process.Start("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        await output;
+        Assert.Contains("verify interrupted: the knex driver was stopped", await errors);
+        return process.ExitCode;
+    }
+
+    private const string Sleeping = "exports.up = (knex) => knex.raw('select pg_sleep(60)');\nexports.down = () => {};\n";
+
+    [SkippableFact]
+    public async Task Sigint_mid_migration_stops_the_driver_and_removes_the_throwaway_server_and_its_folder()
+    {
+        Requires.PostgresAndKnex();
+        using var repo = Project(("20250101000000_slow.js", Sleeping));
+        var before = Directory.GetDirectories(Path.GetTempPath(), "migaudit-pg-*").ToHashSet(StringComparer.Ordinal);
+
+        Assert.Equal(130, await InterruptMidMigration(repo, "-INT"));
+
+        Assert.DoesNotContain(CommandLines(), l => l.Contains("knex-driver", StringComparison.Ordinal) && l.Contains(repo.Root, StringComparison.Ordinal));
+        var left = Directory.GetDirectories(Path.GetTempPath(), "migaudit-pg-*").Where(d => !before.Contains(d)).ToList();
+        Assert.Empty(left);
+        Assert.DoesNotContain(CommandLines(), l => l.Contains("postgres", StringComparison.Ordinal) && left.Any(d => l.Contains(d, StringComparison.Ordinal)));
+    }
+
+    [SkippableFact]
+    public async Task Sigterm_mid_migration_drops_the_scratch_database_on_a_given_server()
+    {
+        Requires.PostgresAndKnex();
+        using var server = ThrowawayPostgres.Start();
+        using var repo = Project(("20250101000000_slow.js", Sleeping));
+
+        Assert.Equal(143, await InterruptMidMigration(repo, "-TERM", "--database", $"postgres://postgres@127.0.0.1:{server.Port}/postgres"));
+
+        await using var connection = new NpgsqlConnection(server.ConnectionString);
+        await connection.OpenAsync();
+        await using var databases = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname LIKE 'migaudit_verify_%'", connection);
+        Assert.Equal(0L, (long)(await databases.ExecuteScalarAsync())!);
+    }
 }
