@@ -198,9 +198,15 @@ public static class CliApp
             var root = parse.GetValue(path)!;
             var (settings, options) = Configure(root, parse.GetValue(environment), null, null);
             var audit = Auditor.Run(root, options, settings, baseline: null);
-            if (!KnexResolvable(audit.Input.Project.Root))
+            if (audit.Input.Project.Dialect.Dialect is not (SqlDialect.PostgreSQL or SqlDialect.Unknown))
             {
-                throw new ProjectException($"knex is not installed in {audit.Input.Project.Root}: run 'npm install' there first ('migaudit verify' runs the project's own knex)");
+                throw new ProjectException($"'migaudit verify' runs the migrations on PostgreSQL, and this project's migrations are written for {audit.Input.Project.Dialect.Describe()}");
+            }
+
+            if (!Verifier.KnexInstalled(audit.Input.Project))
+            {
+                var folder = Verifier.DriverProjectOf(audit.Input.Project).PackageFolder;
+                throw new ProjectException($"knex is not installed in {folder}: run 'npm install' there first ('migaudit verify' runs the project's own knex)");
             }
 
             var variables = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -361,19 +367,6 @@ public static class CliApp
     }
 
     /// <summary>knex found by Node's resolution from the project folder (node_modules here or in a parent folder).</summary>
-    private static bool KnexResolvable(string root)
-    {
-        for (var directory = new DirectoryInfo(root); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "node_modules", "knex", "package.json")))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SynchronousProgress(Action<string> report) : IProgress<string>
     {

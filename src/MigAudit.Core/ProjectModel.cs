@@ -66,6 +66,9 @@ public sealed record KnexProject
 
     /// <summary>The schema unqualified table names resolve to: the first entry of the knexfile's searchPath, else public.</summary>
     public string DefaultSchema { get; init; } = "public";
+
+    /// <summary>What the knexfile's wrapIdentifier does to the names the migrations write (the replay keeps them as written).</summary>
+    public IdentifierTransform IdentifierTransform { get; init; } = IdentifierTransform.None;
     public IReadOnlyList<string> OtherKnexfiles { get; init; } = [];
     public IReadOnlyList<string> Notes { get; init; } = [];
 

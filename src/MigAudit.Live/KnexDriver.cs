@@ -6,6 +6,11 @@ using System.Text.Json.Nodes;
 
 namespace MigAudit.Live;
 
+/// <param name="PackageFolder">Where knex is resolved from (upwards, as Node does): the knexfile's folder, else the project root.</param>
+/// <param name="Knexfile">The knexfile the driver loads, as the knex CLI would (null: none; migaudit's settings are used).</param>
+/// <param name="OwnMigrations">Use the knexfile's migrations settings (its migrationSource included) rather than migaudit's.</param>
+public sealed record DriverProject(string PackageFolder, string? Knexfile, string? Environment, bool OwnMigrations);
+
 public sealed record DriverReply(bool Ok, IReadOnlyList<string> Names, string? Error, long Milliseconds);
 
 /// <summary>The embedded Node script, running the project's own knex against the scratch database, one command at a time.</summary>
@@ -25,8 +30,10 @@ public sealed class KnexDriver : IDisposable
 
     /// <param name="environment">The variables the migrations get on top of the scrubbed environment (connection variables already pointed at the scratch database).</param>
     /// <param name="allowNetwork">Lets migrations open sockets to hosts other than the scratch server (other databases on it stay refused).</param>
-    public static KnexDriver Start(string projectRoot, JsonObject knexConnection, JsonObject migrations, IReadOnlyDictionary<string, string> environment, bool allowNetwork = false)
+    /// <param name="project">Where the project's knex is installed, and the knexfile environment the driver loads (its own configuration, with the connection and pool replaced).</param>
+    public static KnexDriver Start(string projectRoot, JsonObject knexConnection, JsonObject migrations, IReadOnlyDictionary<string, string> environment, bool allowNetwork = false, DriverProject? project = null)
     {
+        project ??= new DriverProject(projectRoot, null, null, OwnMigrations: false);
         var script = Path.Combine(Path.GetTempPath(), $"migaudit-knex-driver-{Guid.NewGuid():n}.js");
         using (var resource = Assembly.GetExecutingAssembly().GetManifestResourceStream("knex-driver.js")!)
         using (var file = File.Create(script))
@@ -75,7 +82,16 @@ public sealed class KnexDriver : IDisposable
         process.BeginErrorReadLine();
 
         // The configuration, password included, goes through the pipe: a command line is readable by every local user.
-        process.StandardInput.WriteLine(new JsonObject { ["connection"] = knexConnection, ["migrations"] = migrations, ["allowNetwork"] = allowNetwork }.ToJsonString());
+        process.StandardInput.WriteLine(new JsonObject
+        {
+            ["connection"] = knexConnection,
+            ["migrations"] = migrations,
+            ["allowNetwork"] = allowNetwork,
+            ["packageFolder"] = project.PackageFolder,
+            ["knexfile"] = project.Knexfile,
+            ["environment"] = project.Environment,
+            ["ownMigrations"] = project.OwnMigrations,
+        }.ToJsonString());
         process.StandardInput.Flush();
         return new KnexDriver(process, script);
     }

@@ -169,7 +169,7 @@ public static partial class Verifier
         await database.OpenAsync();
         snapshots.Add(await SchemaSnapshot.ReadAsync(database, settings.TableName));
 
-        using var driver = KnexDriver.Start(root, connection, migrations, environment, options.AllowNetwork);
+        using var driver = KnexDriver.Start(root, connection, migrations, environment, options.AllowNetwork, DriverProjectOf(audit.Input.Project));
         var applied = 0;
         for (var i = 0; i < names.Count; i++)
         {
@@ -233,10 +233,35 @@ public static partial class Verifier
             Steps = steps,
             LatestAgain = latestAgain,
             LatestAgainError = latestError,
-            StaticModelDifferences = CompareWithStatic(audit.Input.Schema.Schema, finalSnapshot),
+            StaticModelDifferences = CompareWithStatic(audit.Input.Schema.Schema, finalSnapshot, audit.Input.Project.IdentifierTransform),
             Server = string.Empty,
             Database = string.Empty,
         };
+    }
+
+    /// <summary>The knexfile's folder holds the package (server/package.json beside server/knexfile.js in a monorepo).</summary>
+    public static DriverProject DriverProjectOf(KnexProject project)
+    {
+        var knexfile = project.Knexfile is { } file ? Path.GetFullPath(Path.Combine(project.Root, file.Path)) : null;
+        return new DriverProject(
+            knexfile is null ? project.Root : Path.GetDirectoryName(knexfile)!,
+            knexfile,
+            project.Knexfile is { SingleConfiguration: false } ? project.Environment : null,
+            OwnMigrations: project.Settings.Source == ConfigSource.Knexfile && knexfile is not null && !knexfile.EndsWith(".json", StringComparison.Ordinal));
+    }
+
+    /// <summary>Whether the project's knex can be required from its package folder (or a folder above it, as Node looks).</summary>
+    public static bool KnexInstalled(KnexProject project)
+    {
+        for (var directory = new DirectoryInfo(DriverProjectOf(project).PackageFolder); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "node_modules", "knex", "package.json")))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool IsDatabaseUrl(string value) =>
@@ -268,8 +293,14 @@ public static partial class Verifier
     /// Where the static replay's model disagrees with the real schema: how we learn what the replay still misses. Only
     /// what the replay says it knows is compared; what it marks unknown is neither present nor absent.
     /// </summary>
-    public static IReadOnlyList<string> CompareWithStatic(SchemaModel model, SchemaSnapshot real)
+    /// <param name="transform">The knexfile's wrapIdentifier: the replay keeps names as the migrations write them, the database has them renamed.</param>
+    public static IReadOnlyList<string> CompareWithStatic(SchemaModel model, SchemaSnapshot real, IdentifierTransform transform = IdentifierTransform.None)
     {
+        if (transform == IdentifierTransform.SnakeCase)
+        {
+            model = Renamed(model, IdentifierCase.SnakeCase);
+        }
+
         var differences = new List<string>();
         foreach (var table in real.Tables.Keys.Where(t => model.Table(t) is null && model.Unknown is null && !model.UnknownTables.ContainsKey(t)).Order(StringComparer.Ordinal))
         {
@@ -307,6 +338,28 @@ public static partial class Verifier
         }
 
         return differences;
+    }
+
+    /// <summary>The model with every table, column and index name as wrapIdentifier sends it.</summary>
+    private static SchemaModel Renamed(SchemaModel model, Func<string, string> rename)
+    {
+        var renamed = SchemaModel.Empty with { Unknown = model.Unknown };
+        foreach (var table in model.Tables.Values)
+        {
+            renamed = renamed.With(table with
+            {
+                Name = rename(table.Name),
+                Columns = table.Columns.Select(c => c with { Name = rename(c.Name) }).ToList(),
+                Indexes = table.Indexes.Select(i => i with { Name = rename(i.Name), Columns = i.Columns.Select(rename).ToList() }).ToList(),
+            });
+        }
+
+        foreach (var (name, why) in model.UnknownTables)
+        {
+            renamed = renamed with { UnknownTables = renamed.UnknownTables.SetItem(rename(name), why) };
+        }
+
+        return renamed;
     }
 
     private static async Task DropAsync(string admin, string database)

@@ -4,6 +4,7 @@
 // command per line ({"op":"up"|"down"|"latest"|"quit"}); one JSON reply per line on stdout.
 'use strict';
 const net = require('net');
+const path = require('path');
 const readline = require('readline');
 
 const [projectRoot] = process.argv.slice(2);
@@ -62,7 +63,38 @@ function guardPg(scratch) {
   };
 }
 
-function start(config) {
+/** A TypeScript knexfile is loaded through the project's own register, as the knex CLI does through rechoir. */
+function registerTypeScript(folder) {
+  for (const register of ['ts-node/register/transpile-only', 'ts-node/register', 'tsx/cjs', '@swc/register', 'esbuild-register']) {
+    try {
+      require(require.resolve(register, { paths: [folder] }));
+      return true;
+    } catch {
+      // Not installed: try the next one.
+    }
+  }
+  return false;
+}
+
+/** The environment's configuration, as the knex CLI reads it: module.exports or its default, a function called. */
+async function loadKnexfile(file, environment) {
+  if (/\.[cm]?ts$/.test(file) && !registerTypeScript(path.dirname(file))) {
+    throw new Error(`${path.basename(file)} is TypeScript and the project has no ts-node, tsx or @swc/register to load it`);
+  }
+  let exported;
+  try {
+    exported = require(file);
+  } catch (error) {
+    if (error && error.code !== 'ERR_REQUIRE_ESM') throw error;
+    exported = await import(require('url').pathToFileURL(file).href);
+  }
+  if (exported && exported.default) exported = exported.default;
+  if (typeof exported === 'function') exported = await exported();
+  const config = environment && exported && exported[environment] ? exported[environment] : exported;
+  return config && typeof config === 'object' ? config : {};
+}
+
+async function start(config) {
   if (!config.allowNetwork) {
     guardSockets(config.connection);
   }
@@ -70,18 +102,32 @@ function start(config) {
 
   let knexFactory;
   try {
-    knexFactory = require(require.resolve('knex', { paths: [projectRoot] }));
+    knexFactory = require(require.resolve('knex', { paths: [config.packageFolder] }));
   } catch (error) {
-    reply({ fatal: `knex is not installed in ${projectRoot}: run 'npm install' there first` });
+    reply({ fatal: `knex is not installed in ${config.packageFolder}: run 'npm install' there first` });
     process.exit(3);
   }
 
-  process.chdir(projectRoot);
+  // The project's own configuration (wrapIdentifier, postProcessResponse, searchPath, migrationSource...), with the
+  // connection and pool replaced: the knex CLI's working folder is the knexfile's.
+  let own = {};
+  if (config.knexfile) {
+    try {
+      own = await loadKnexfile(config.knexfile, config.environment);
+    } catch (error) {
+      reply({ fatal: `${path.basename(config.knexfile)} failed to load in the driver: ${error && error.message ? error.message : error}` });
+      process.exit(3);
+    }
+    process.chdir(path.dirname(config.knexfile));
+  } else {
+    process.chdir(projectRoot);
+  }
   return knexFactory({
+    ...own,
     client: 'pg',
     connection: config.connection,
-    pool: { min: 0, max: 2 },
-    migrations: config.migrations,
+    pool: { ...(own.pool || {}), min: 0, max: 2 },
+    migrations: config.ownMigrations && own.migrations ? own.migrations : config.migrations,
   });
 }
 
@@ -91,7 +137,7 @@ let busy = Promise.resolve();
 queue.on('line', (line) => {
   busy = busy.then(async () => {
     if (knex === null) {
-      knex = start(JSON.parse(line));
+      knex = await start(JSON.parse(line));
       return;
     }
     const command = JSON.parse(line);

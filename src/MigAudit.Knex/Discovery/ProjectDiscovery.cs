@@ -179,6 +179,12 @@ public static partial class ProjectDiscovery
             JsArray { Items: [JsString first, ..] } => first.Value,
             _ => "public",
         };
+        var transform = IdentifierTransformOf(environmentConfig, knexfilePath is null ? null : cache.File(Path.GetFullPath(knexfilePath)).Text);
+        if (transform == IdentifierTransform.Unknown)
+        {
+            notes.Add($"{knexfile?.Path}: wrapIdentifier renames identifiers in a way migaudit does not model; the real names may differ from the replayed ones");
+        }
+
         var packageDirectory = knexfilePath is null ? root : NearestPackageDirectory(root, Path.GetDirectoryName(Path.GetFullPath(knexfilePath))!);
         var dialect = DialectDetection.Detect(client, knexfile?.Path ?? "knexfile", packageDirectory);
         return new KnexProject
@@ -186,6 +192,7 @@ public static partial class ProjectDiscovery
             Root = root,
             Dialect = dialect,
             DefaultSchema = defaultSchema,
+            IdentifierTransform = transform,
             Knexfile = knexfile,
             Environment = environment,
             Settings = settings,
@@ -278,6 +285,26 @@ public static partial class ProjectDiscovery
         }
 
         return best is { } found ? (found.Knexfile, found.By) : null;
+    }
+
+    /// <summary>
+    /// wrapIdentifier as migaudit can name it: lodash's snakeCase inside it, or the knexfile spreading objection's
+    /// knexSnakeCaseMappers() or knex-stringcase (snake_case by default) into its configuration.
+    /// </summary>
+    private static IdentifierTransform IdentifierTransformOf(JsObject? config, string? knexfileText)
+    {
+        if (config?.Get("wrapIdentifier") is JsFunction wrap)
+        {
+            var body = ((Node)wrap.Function).Range;
+            var text = knexfileText is not null && body.End <= knexfileText.Length ? knexfileText[body.Start..body.End] : string.Empty;
+            return text.Contains("snakeCase(", StringComparison.Ordinal) || text.Contains("snake_case(", StringComparison.Ordinal)
+                ? IdentifierTransform.SnakeCase
+                : IdentifierTransform.Unknown;
+        }
+
+        return knexfileText is not null && (knexfileText.Contains("knexSnakeCaseMappers(", StringComparison.Ordinal) || knexfileText.Contains("knex-stringcase", StringComparison.Ordinal))
+            ? IdentifierTransform.SnakeCase
+            : config?.Get("wrapIdentifier") is { } other and not JsUndefined and not JsNull ? IdentifierTransform.Unknown : IdentifierTransform.None;
     }
 
     /// <summary>The knex CLI without --knexfile: knexfile.{js,mjs,ts} in the working folder or its parents (escalade), within the project.</summary>

@@ -250,4 +250,53 @@ public sealed class VerifySafetyTests
         await using var databases = new NpgsqlCommand("SELECT count(*) FROM pg_database WHERE datname LIKE 'migaudit_verify_%'", connection);
         Assert.Equal(0L, (long)(await databases.ExecuteScalarAsync())!);
     }
+
+    [SkippableFact]
+    public async Task A_nested_server_project_with_a_snake_case_wrap_identifier_passes_from_the_repository_root()
+    {
+        // The shape of a real monorepo: package.json, node_modules and the knexfile in server/, verify run at the root;
+        // the knexfile renames camelCase identifiers to snake_case, which the driver must keep (it loads the knexfile).
+        Requires.PostgresAndKnex();
+        using var repo = new TempRepo();
+        repo.Write("README.md", "# app\n");
+        repo.Write("server/package.json", "{ \"name\": \"server\", \"dependencies\": { \"knex\": \"3.1.0\", \"pg\": \"8.13.1\" } }\n");
+        repo.Write("server/knexfile.js", """
+            const { snakeCase } = require('lodash');
+            module.exports = {
+              production: {
+                client: 'pg',
+                connection: process.env.DATABASE_URL,
+                wrapIdentifier: (value, origImpl) => origImpl(value === '*' ? value : snakeCase(value)),
+                migrations: { directory: './db/migrations' },
+              },
+            };
+            """);
+        repo.Write("server/db/migrations/20250101000000_accounts.js", """
+            exports.up = (knex) => knex.schema.createTable('userAccounts', (t) => {
+              t.increments('id');
+              t.string('firstName').notNullable();
+              t.timestamp('createdAt').defaultTo(knex.fn.now()).index();
+            });
+            exports.down = (knex) => knex.schema.dropTable('userAccounts');
+            """);
+        repo.Commit();
+        Directory.CreateSymbolicLink(repo.PathOf("server/node_modules"), Path.Combine(NodeKnex.ScriptsDirectory!, "node_modules"));
+
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var result = JsonDocument.Parse(run.Stdout).RootElement;
+        Assert.Equal(0, result.GetProperty("staticModelDifferences").GetArrayLength());
+    }
+
+    [SkippableFact]
+    public void Snake_case_matches_lodash()
+    {
+        Requires.Dependency(NodeKnex.Available, "real knex from npm (run 'npm ci' in tests/node)");
+        string[] names = ["createdAt", "userAccounts", "first_name", "HTMLParser", "user2fa", "id", "userId", "APIKey", "users_createdAt_index", "ABC", "x1Y2", "already_snake_case"];
+
+        var output = NodeKnex.WithKnex($"const {{ snakeCase }} = require(require('path').join(process.cwd(), 'node_modules', 'lodash'));\nconsole.log(JSON.stringify({JsonSerializer.Serialize(names)}.map(snakeCase)));\n");
+
+        Assert.Equal(JsonSerializer.Deserialize<string[]>(output), names.Select(MigAudit.Core.IdentifierCase.SnakeCase));
+    }
 }
