@@ -115,7 +115,10 @@ async function start(config) {
     try {
       own = await loadKnexfile(config.knexfile, config.environment);
     } catch (error) {
-      reply({ fatal: `${path.basename(config.knexfile)} failed to load in the driver: ${error && error.message ? error.message : error}` });
+      // The first line only (Node appends the require stack); a missing module means the project is not installed.
+      const message = String(error && error.message ? error.message : error).split('\n')[0];
+      const hint = error && error.code === 'MODULE_NOT_FOUND' ? ` (run 'npm install' in ${config.packageFolder}: 'knex migrate:latest' fails the same way)` : '';
+      reply({ fatal: `${path.basename(config.knexfile)} failed to load, as it would for the knex CLI: ${message}${hint}` });
       process.exit(3);
     }
     process.chdir(path.dirname(config.knexfile));

@@ -57,7 +57,7 @@ public sealed class FixTests
 
         NodeKnex.LinkInto(folder);
         var verify = await CliRunner.RunAsync("verify", folder.Root, "--format", "json");
-        Assert.True(verify.ExitCode == 0, verify.Stdout);
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
         using var json = JsonDocument.Parse(verify.Stdout);
         Assert.Equal(75, json.RootElement.GetProperty("migrations").GetArrayLength());
         Assert.True(json.RootElement.GetProperty("latestAgain").GetBoolean());

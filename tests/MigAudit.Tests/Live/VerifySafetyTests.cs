@@ -299,4 +299,17 @@ public sealed class VerifySafetyTests
 
         Assert.Equal(JsonSerializer.Deserialize<string[]>(output), names.Select(MigAudit.Core.IdentifierCase.SnakeCase));
     }
+
+    [SkippableFact]
+    public async Task A_knexfile_that_cannot_load_fails_as_the_knex_cli_would_and_says_to_install()
+    {
+        Requires.PostgresAndKnex();
+        using var repo = Project(("20250101000000_users.js", Audit.CreateTable("users")));
+        repo.Write("knexfile.js", "require('not-installed-anywhere');\n" + Audit.Knexfile).Commit("a knexfile that needs a package");
+
+        var run = await CliRunner.RunAsync("verify", repo.Root);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"migaudit: knexfile.js failed to load, as it would for the knex CLI: Cannot find module 'not-installed-anywhere' (run 'npm install' in {repo.Root}: 'knex migrate:latest' fails the same way)", run.Stderr);
+    }
 }
