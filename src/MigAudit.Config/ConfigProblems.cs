@@ -60,9 +60,37 @@ public static class ConfigProblems
             {
                 problems.Add(new ConfigProblem(value.Line, "pool." + key, $"tarn refuses unknown pool options: creating the pool throws \"Tarn: unsupported option opt.{key}\"{Suggest(key, PoolKeys)}", true));
             }
+
+            problems.AddRange(PoolSizes(pool));
         }
 
         return problems;
+    }
+
+    /// <summary>
+    /// tarn's checks on min and max (tarn/dist/Pool.js), on the values they take with the environment variables unset
+    /// (Number(process.env.POOL_MAX) is NaN then): creating the pool throws. Not fatal: a deployment that sets the
+    /// variables never hits it, and the message says when it happens.
+    /// </summary>
+    private static IEnumerable<ConfigProblem> PoolSizes(JsObject pool)
+    {
+        static bool IsInteger(double value) => !double.IsNaN(value) && value == Math.Round(value);
+        const string When = "with the environment variables it reads unset";
+        var min = pool.Get("min") as JsNumber;
+        var max = pool.Get("max") as JsNumber;
+        if (max is not null && (!IsInteger(max.Value) || max.Value <= 0))
+        {
+            yield return new ConfigProblem(max.Line, "pool.max", $"pool.max is {max} {When}: creating the pool throws \"Tarn: opt.max must be an integer > 0\"", false);
+        }
+
+        if (min is not null && (!IsInteger(min.Value) || min.Value < 0))
+        {
+            yield return new ConfigProblem(min.Line, "pool.min", $"pool.min is {min} {When}: creating the pool throws \"Tarn: opt.min must be an integer >= 0\"", false);
+        }
+        else if (min is not null && max is not null && IsInteger(max.Value) && min.Value > max.Value)
+        {
+            yield return new ConfigProblem(min.Line, "pool.min", $"pool.min ({min}) is above pool.max ({max}): creating the pool throws \"Tarn: opt.max is smaller than opt.min\"", false);
+        }
     }
 
     public static IReadOnlyList<ConfigProblem> ForPg(StaticValue config)

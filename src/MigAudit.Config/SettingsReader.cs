@@ -106,6 +106,8 @@ public static partial class SettingsReader
     {
         null or JsUndefined => fallback,
         JsNumber n when orDefault && n.Value == 0 => fallback,
+        // Number(undefined): no size at all (tarn throws, reported as a problem), not a number to add up or compare.
+        JsNumber { Value: double.NaN } => new SettingValue("NaN", null, false, false),
         JsNumber n => SettingValue.Of(n.Value),
         JsString s when double.TryParse(s.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => SettingValue.Of(parsed),
         _ => SettingValue.Unknown(StaticValueText.Describe(value)),

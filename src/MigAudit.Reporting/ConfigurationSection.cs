@@ -42,7 +42,8 @@ internal static class ConfigurationSection
                     continue;
                 }
 
-                var different = other is not null && other != SettingValue.NotApplicable && !value.SameValueAs(other);
+                // An unknown value on either side is no difference: nothing says the two differ.
+                var different = other is not null && other != SettingValue.NotApplicable && value.Known && other.Known && !value.SameValueAs(other);
                 var line = $"  {name + ":",-22}{value.Text}";
                 output.Line(different ? $"{line,-40}  <-- DIFFERENT (knexfile: {other!.Text})" : line, different ? "yellow" : null);
             }

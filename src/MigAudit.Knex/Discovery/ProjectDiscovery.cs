@@ -343,7 +343,8 @@ public static partial class ProjectDiscovery
                 : $"{relative}:{problem.Line}: cannot be parsed: {problem.Message}");
         }
 
-        var exported = evaluator.EvaluateModuleExports(path);
+        // An ES knexfile's default export is its configuration; its named exports are not environments.
+        var exported = evaluator.Load(path)?.DefaultExport(evaluator) ?? evaluator.EvaluateModuleExports(path);
         if (exported is JsFunction function)
         {
             exported = ReturnValueOf(function, evaluator, path);

@@ -170,6 +170,15 @@ public sealed class ModuleScope
         return exports.Get("default") is { } defaultExport and not JsUndefined ? defaultExport : exports;
     }
 
+    /// <summary>
+    /// The ES module's default export alone, or null when it has none: what the knex CLI reads of an ES knexfile
+    /// (config.default), without the named exports beside it (export { workerKnex }).
+    /// </summary>
+    public StaticValue? DefaultExport(StaticEvaluator evaluator) =>
+        Program.Body.OfType<ExportDefaultDeclaration>().LastOrDefault() is { } exportDefault
+            ? exportDefault.Declaration is IFunction function ? new JsFunction(function, File) : evaluator.Evaluate(exportDefault.Declaration, this, 1)
+            : null;
+
     private static IEnumerable<(string Name, Node? Value)> NamedExports(ExportNamedDeclaration named)
     {
         switch (named.Declaration)

@@ -226,4 +226,46 @@ public sealed class ConfigurationTests
         Assert.Equal("postgres://app:***@db:5432/x?sslmode=require", Redaction.Redact("postgres://app:s3cr3t@db:5432/x?sslmode=require"));
         Assert.Equal("host=db password=*** user=app", Redaction.Redact("host=db password=s3cr3t user=app"));
     }
+
+    [Fact]
+    public async Task A_pool_size_from_an_unset_variable_is_no_difference_no_sum_and_says_tarn_throws()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", """
+            module.exports = {
+              production: {
+                client: 'pg',
+                connection: process.env.DATABASE_URL,
+                pool: { min: 2, max: Number(process.env.POOL_MAX) },
+                migrations: { directory: './migrations' },
+              },
+            };
+            """);
+        repo.Write("src/db.js", "const knex = require('knex')({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 2, max: 10 } });\nmodule.exports = knex;\n");
+        repo.Write("migrations/20250101000000_a.js", Audit.CreateTable("a"));
+        repo.Commit();
+
+        var run = await CliRunner.RunAsync("audit", repo.Root);
+        var result = Audit.Run(repo.Root);
+
+        Assert.DoesNotContain("<-- DIFFERENT", run.Stdout, StringComparison.Ordinal);
+        Assert.Empty(result.Of("pool-mismatch"));
+        Assert.DoesNotContain(result.Findings, f => f.Message.Contains("add up to NaN", StringComparison.Ordinal));
+        var problem = Assert.Single(result.Of("ignored-config"));
+        Assert.Equal("knexfile.js:2 [production]: pool.max is NaN with the environment variables it reads unset: creating the pool throws \"Tarn: opt.max must be an integer > 0\".", problem.Message);
+        Assert.False(problem.Blocking);
+    }
+
+    [Fact]
+    public void Named_exports_of_an_es_knexfile_are_not_environments_or_config_keys()
+    {
+        var result = AuditProject(("knexfile.mjs", """
+            const production = { client: 'pg', connection: process.env.DATABASE_URL, migrations: { directory: './migrations' } };
+            export const workerKnexOb = { client: 'pg', connection: process.env.WORKER_DATABASE_URL };
+            export default { production };
+            """));
+
+        Assert.Equal(["production"], result.Input.Project.Knexfile!.Environments);
+        Assert.DoesNotContain(result.Findings, f => f.Message.Contains("workerKnexOb", StringComparison.Ordinal));
+    }
 }
