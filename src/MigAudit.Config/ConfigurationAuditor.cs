@@ -13,7 +13,6 @@ public static class ConfigurationAuditor
 {
     private static readonly string[] ScriptExtensions = [".js", ".cjs", ".mjs", ".ts"];
 
-    private static readonly HashSet<string> TestDirectories = new(StringComparer.Ordinal) { "test", "tests", "__tests__", "spec", "e2e", "__mocks__" };
 
     public static ConfigurationModel Audit(KnexProject project, ParsedModuleCache? cache = null)
     {
@@ -23,11 +22,12 @@ public static class ConfigurationAuditor
         var candidates = new List<string>();
         var migrationDirectories = project.Settings.Directories.ToHashSet(StringComparer.Ordinal);
         var variables = new List<string>();
-        foreach (var file in ProjectFiles.EnumerateFiles(root, name => ScriptExtensions.Contains(MigAudit.Core.MigrationNames.Extension(name)) && !IsTestFile(name)))
+        // Tests and scripts are read too: their clients are listed with their role, never compared or summed.
+        foreach (var file in ProjectFiles.EnumerateFiles(root, name => ScriptExtensions.Contains(MigAudit.Core.MigrationNames.Extension(name))))
         {
             var relative = ProjectFiles.Relative(root, file);
             // Migration folders hold migrations, not clients (a migration's own client is non-knex-migration's concern).
-            if (ProjectDiscovery.IsInBuildOutput(root, file) || relative.Split('/').SkipLast(1).Any(TestDirectories.Contains) ||
+            if (ProjectDiscovery.IsInBuildOutput(root, file) ||
                 migrationDirectories.Contains((Path.GetDirectoryName(relative) is { } parent ? PathText.WithSlashes(parent) : null) is { Length: > 0 } d ? d : "."))
             {
                 continue;
@@ -39,7 +39,12 @@ public static class ConfigurationAuditor
                 continue;
             }
 
-            variables.AddRange(ScenarioBuilder.VariablesIn(source.Text));
+            // The scenarios are the app's: what a test or a script reads does not make one.
+            if (RoleOf(relative, source.Text) == ClientRole.App)
+            {
+                variables.AddRange(ScenarioBuilder.VariablesIn(source.Text));
+            }
+
             if (source.Text.Contains("knex", StringComparison.Ordinal) || source.Text.Contains("'pg'", StringComparison.Ordinal) || source.Text.Contains("\"pg\"", StringComparison.Ordinal))
             {
                 candidates.Add(file);
@@ -56,7 +61,12 @@ public static class ConfigurationAuditor
             {
                 var scope = new ModuleScope(file, entry.Value.Text, program);
                 sites.AddRange(ClientFinder.Find(scope));
-                pgDefaults.AddRange(ClientFinder.FindPgDefaults(scope));
+
+                // A test setup's pg.defaults.ssl is not the app process's.
+                if (RoleOf(ProjectFiles.Relative(root, file), entry.Value.Text) == ClientRole.App)
+                {
+                    pgDefaults.AddRange(ClientFinder.FindPgDefaults(scope));
+                }
             }
         }
 
@@ -113,6 +123,7 @@ public static class ConfigurationAuditor
             clients.Add(new DatabaseClient
             {
                 Label = $"{relative}:{site.Line}",
+                Role = RoleOf(relative, cache.File(site.File).Text),
                 Kind = site.Kind,
                 File = relative,
                 Line = site.Line,
@@ -186,5 +197,27 @@ public static class ConfigurationAuditor
     {
         var exports = evaluator.EvaluateModuleExports(path);
         return exports is JsFunction function ? ProjectDiscovery.ReturnValueOf(function, evaluator, path) : exports;
+    }
+
+    private static readonly HashSet<string> TestFolders = new(StringComparer.OrdinalIgnoreCase) { "test", "tests", "__tests__", "spec", "specs", "e2e", "fixtures", "__fixtures__", "__mocks__", "cypress", "playwright" };
+
+    private static readonly HashSet<string> ScriptFolders = new(StringComparer.OrdinalIgnoreCase) { "scripts", "script", "bin", "cli", "tools" };
+
+    /// <summary>By where the client is written: a test's or a script's pool is not the app's, and runs beside it only briefly.</summary>
+    private static ClientRole RoleOf(string relative, string text)
+    {
+        var folders = relative.Split('/').SkipLast(1).ToList();
+        var name = Path.GetFileName(relative);
+        if (folders.Any(TestFolders.Contains) || IsTestFile(name))
+        {
+            return ClientRole.Test;
+        }
+
+        if (folders.Any(ScriptFolders.Contains))
+        {
+            return ClientRole.Script;
+        }
+
+        return text.StartsWith("#!", StringComparison.Ordinal) ? ClientRole.Script : ClientRole.App;
     }
 }

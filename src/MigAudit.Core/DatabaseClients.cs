@@ -87,8 +87,23 @@ public sealed record Scenario(string Id, string Description, IReadOnlyDictionary
     public bool IsProduction => Variables.TryGetValue("NODE_ENV", out var env) && env == "production";
 }
 
+/// <summary>What a client is for: only the app's own clients are compared with the knexfile and summed into pool totals.</summary>
+public enum ClientRole
+{
+    /// <summary>The application's database (knexfile environments, the app's clients).</summary>
+    App,
+
+    /// <summary>Tests and fixtures (test/, e2e/, fixtures/, *.spec.*, *.test.*): listed, not compared.</summary>
+    Test,
+
+    /// <summary>One-shot scripts and CLI commands (scripts/, bin/, cli/, a #! file): their own line, not compared.</summary>
+    Script,
+}
+
 public sealed record DatabaseClient
 {
+    public ClientRole Role { get; init; } = ClientRole.App;
+
     /// <summary>"server/knexfile.js [production]" or "server/config/db.js:5".</summary>
     public required string Label { get; init; }
     public required ClientKind Kind { get; init; }

@@ -24,15 +24,18 @@ internal static class ConfigurationSection
         foreach (var client in shown)
         {
             var settings = client.Settings[ScenarioIds.Production];
-            var role = client == reference ? "migrations run with this" : client.ConfigFrom is null ? client.Kind switch
-            {
-                ClientKind.Knex => "application knex client",
-                ClientKind.PgPool => "application pg Pool",
-                _ => "application pg Client",
-            } : $"application client built from {client.ConfigFrom}";
+            var role = client == reference ? "migrations run with this"
+                : client.Role == ClientRole.Test ? "test or fixture client: listed, not compared"
+                : client.Role == ClientRole.Script ? "script or CLI client: listed, not compared"
+                : client.ConfigFrom is null ? client.Kind switch
+                {
+                    ClientKind.Knex => "application knex client",
+                    ClientKind.PgPool => "application pg Pool",
+                    _ => "application pg Client",
+                } : $"application client built from {client.ConfigFrom}";
             output.Line($"File: {client.Label} ({role})", "bold");
             var referenceSettings = reference?.Settings[ScenarioIds.Production];
-            var pairs = referenceSettings is null || client == reference
+            var pairs = referenceSettings is null || client == reference || client.Role != ClientRole.App
                 ? settings.PoolSettings().Select(s => (s.Name, s.Value, Other: (SettingValue?)null))
                 : settings.PoolSettings().Zip(referenceSettings.PoolSettings(), (mine, theirs) => (mine.Name, mine.Value, Other: (SettingValue?)theirs.Value));
             foreach (var (name, value, other) in pairs)

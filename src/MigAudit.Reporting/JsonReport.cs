@@ -285,6 +285,9 @@ public static class JsonReport
                 clients = input.Configuration.Clients.Select(c => new
                 {
                     label = c.Label,
+
+                    // What the client is for (app, test, script): only app clients are compared and summed.
+                    role = c.Role.ToString().ToLowerInvariant(),
                     kind = c.Kind switch
                     {
                         ClientKind.KnexfileEnvironment => "knexfile-environment",

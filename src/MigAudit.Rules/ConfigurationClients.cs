@@ -27,7 +27,8 @@ internal static class Clients
             yield break;
         }
 
-        foreach (var client in input.Configuration.Clients.Where(c => c.Kind != ClientKind.KnexfileEnvironment))
+        // Only the app's own clients: a test's or a script's configuration is not compared with the migrations'.
+        foreach (var client in input.Configuration.Clients.Where(c => c.Kind != ClientKind.KnexfileEnvironment && c.Role == ClientRole.App))
         {
             yield return (client, migrations);
         }

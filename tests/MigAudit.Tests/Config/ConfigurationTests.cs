@@ -268,4 +268,29 @@ public sealed class ConfigurationTests
         Assert.Equal(["production"], result.Input.Project.Knexfile!.Environments);
         Assert.DoesNotContain(result.Findings, f => f.Message.Contains("workerKnexOb", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Test_and_script_clients_are_listed_with_their_role_and_neither_compared_nor_summed()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", Knexfile);
+        repo.Write("src/db.js", "module.exports = require('knex')({ client: 'pg', connection: { connectionString: process.env.DATABASE_URL, ssl: { rejectUnauthorized: false } }, pool: { min: 2, max: 10 } });\n");
+        repo.Write("test/helpers/db.js", "module.exports = require('knex')({ client: 'pg', connection: 'postgres://localhost/test', pool: { min: 0, max: 1 } });\n");
+        repo.Write("scripts/backfill.js", "const { Pool } = require('pg');\nconst pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 90 });\n");
+        repo.Write("src/users.spec.js", "const { Client } = require('pg');\nconst client = new Client({ connectionString: process.env.DATABASE_URL });\n");
+        repo.Write("migrations/20250101000000_a.js", Audit.CreateTable("a"));
+        repo.Commit();
+
+        var result = Audit.Run(repo.Root);
+        var text = await CliRunner.RunAsync("audit", repo.Root);
+
+        Assert.Equal(
+            [("knexfile.js", ClientRole.App), ("scripts/backfill.js", ClientRole.Script), ("src/db.js", ClientRole.App), ("src/users.spec.js", ClientRole.Test), ("test/helpers/db.js", ClientRole.Test)],
+            result.Input.Configuration.Clients.Select(c => (c.File, c.Role)).OrderBy(c => c.File, StringComparer.Ordinal));
+        Assert.Empty(result.Of("pool-mismatch"));
+        Assert.Empty(result.Of("ssl-mismatch"));
+        Assert.Empty(result.Of("pool-exhaustion-risk"));
+        Assert.Contains("File: test/helpers/db.js:1 (test or fixture client: listed, not compared)", text.Stdout);
+        Assert.Contains("File: scripts/backfill.js:2 (script or CLI client: listed, not compared)", text.Stdout);
+    }
 }
