@@ -110,6 +110,9 @@ public static partial class SettingsReader
         JsNumber { Value: double.NaN } => new SettingValue("NaN", null, false, false),
         JsNumber n => SettingValue.Of(n.Value),
         JsString s when double.TryParse(s.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => SettingValue.Of(parsed),
+
+        // "unknown (poolSize(): the function has branches or loops, line 5)": the expression, why, and where.
+        JsUnknown unknown => SettingValue.Unknown($"{unknown.Expression}: {unknown.Reason}{(unknown.Line > 0 ? $", line {unknown.Line}" : string.Empty)}"),
         _ => SettingValue.Unknown(StaticValueText.Describe(value)),
     };
 

@@ -476,6 +476,12 @@ public sealed class StaticEvaluator
             return EvaluateMethodCall(call, method, scope, depth);
         }
 
+        if (call.Callee is Identifier named && (scope.Locals?.ContainsKey(named.Name) == true || scope.Bindings.ContainsKey(named.Name)) &&
+            Evaluate(named, scope, depth + 1) is JsFunction local)
+        {
+            return EvaluateLocalCall(local, call, scope, depth);
+        }
+
         if (callee == "require" && call.Arguments.Count == 1 && call.Arguments[0] is StringLiteral required)
         {
             return Require(required.Value, scope, depth, scope.TextOf(call));
@@ -501,6 +507,64 @@ public sealed class StaticEvaluator
         }
 
         return new JsUnknown(scope.TextOf(call), "call not evaluated");
+    }
+
+    /// <summary>
+    /// A call of a function of the project that builds a value (ssl: buildSSLConfig(), knex(getMasterConfig(env))):
+    /// its parameters bound to the arguments, straight-line declarations followed, and the value it returns. A body with
+    /// branches or loops is not followed: its value is unknown.
+    /// </summary>
+    private StaticValue EvaluateLocalCall(JsFunction function, CallExpression call, ModuleScope callerScope, int depth)
+    {
+        var text = callerScope.TextOf(call);
+        if (Load(function.File) is not { } module)
+        {
+            return new JsUnknown(text, "function not readable");
+        }
+
+        var locals = new Dictionary<string, StaticValue>(StringComparer.Ordinal);
+        var parameters = function.Function.Params;
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var argument = i < call.Arguments.Count ? Evaluate(call.Arguments[i], callerScope, depth + 1) : StaticValue.Undefined;
+            switch (parameters[i])
+            {
+                case Identifier name:
+                    locals[name.Name] = argument;
+                    break;
+                case AssignmentPattern { Left: Identifier name, Right: var fallback }:
+                    locals[name.Name] = argument is JsUndefined ? Evaluate(fallback, module.WithLocals(locals), depth + 1) : argument;
+                    break;
+                default:
+                    return new JsUnknown(text, "parameters not statically known");
+            }
+        }
+
+        switch (function.Function.Body)
+        {
+            case BlockStatement block:
+                foreach (var statement in block.Body)
+                {
+                    switch (statement)
+                    {
+                        case VariableDeclaration declaration when declaration.Declarations.All(d => d.Id is Identifier):
+                            foreach (var declarator in declaration.Declarations)
+                            {
+                                locals[((Identifier)declarator.Id).Name] = Evaluate(declarator.Init, module.WithLocals(locals), depth + 1);
+                            }
+
+                            break;
+                        case ReturnStatement { Argument: var returned }:
+                            return Evaluate(returned, module.WithLocals(locals), depth + 1);
+                        default:
+                            return new JsUnknown(text, "the function has branches or loops");
+                    }
+                }
+
+                return StaticValue.Undefined;
+            case var expression:
+                return Evaluate(expression, module.WithLocals(locals), depth + 1);
+        }
     }
 
     internal StaticValue Require(string specifier, ModuleScope scope, int depth, string text)

@@ -293,4 +293,53 @@ public sealed class ConfigurationTests
         Assert.Contains("File: test/helpers/db.js:1 (test or fixture client: listed, not compared)", text.Stdout);
         Assert.Contains("File: scripts/backfill.js:2 (script or CLI client: listed, not compared)", text.Stdout);
     }
+
+    [Fact]
+    public void Configs_built_by_local_functions_are_followed_with_their_arguments()
+    {
+        var result = AuditProject(
+            ("knexfile.js", """
+                function buildSSLConfig(verify) {
+                  const ssl = { rejectUnauthorized: verify };
+                  return ssl;
+                }
+                module.exports = {
+                  production: {
+                    client: 'pg',
+                    connection: { connectionString: process.env.DATABASE_URI, ssl: buildSSLConfig(false) },
+                    pool: { min: 2, max: 10 },
+                    migrations: { directory: './migrations' },
+                  },
+                };
+                """),
+            ("src/db.js", """
+                const getMasterConfig = (max = 20) => ({ client: 'pg', connection: { connectionString: process.env.DB_URI, ssl: { rejectUnauthorized: false } }, pool: { min: 2, max } });
+                module.exports = require('knex')(getMasterConfig());
+                """));
+
+        var knexfile = result.Input.Configuration.MigrationClient!.Settings[ScenarioIds.Production];
+        Assert.Equal(SslState.NotVerified, knexfile.Ssl.State);
+        var app = result.Input.Configuration.Clients.Single(c => c.File == "src/db.js").Settings[ScenarioIds.Production];
+        Assert.Equal(20, app.Max.Number);
+        Assert.Contains("DB_URI", app.ConnectionVariables);
+        Assert.NotEmpty(result.Of("connection-env-mismatch"));
+    }
+
+    [Fact]
+    public void A_config_function_with_branches_stays_unknown()
+    {
+        var result = AuditProject(
+            ("knexfile.js", Knexfile),
+            ("src/db.js", """
+                function poolSize() {
+                  if (process.env.WORKERS) return 5;
+                  return 25;
+                }
+                module.exports = require('knex')({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 2, max: poolSize() } });
+                """));
+
+        var app = result.Input.Configuration.Clients.Single(c => c.File == "src/db.js").Settings[ScenarioIds.Production];
+        Assert.False(app.Max.Known);
+        Assert.Equal("unknown (poolSize(): the function has branches or loops, line 5)", app.Max.Text);
+    }
 }
