@@ -440,8 +440,8 @@ public static class GitHistoryReader
     /// The releases (tags) whose tree held each deleted or renamed migration: those containing the commit that added it
     /// and not the commit that removed it (with no addition in the history read, the last commit that had it). Only deleted and renamed files are looked up, a few git calls each.
     /// </summary>
-    /// <summary>At most this many deleting commits get repository-wide rename detection (one git process each).</summary>
-    private const int MaxMoveChecks = 200;
+    /// <summary>At most this many deleting commits get repository-wide rename detection (all in one git process).</summary>
+    private const int MaxMoveChecks = 10_000;
 
     /// <summary>
     /// The log is limited to the migration folders, so a migration moved elsewhere shows as deleted there. For the
@@ -457,27 +457,40 @@ public static class GitHistoryReader
             return history;
         }
 
+        // One git process for all of them: diff-tree reads the commits on stdin and prints each one's id before its changes.
         var moves = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var commit in commits)
+        var requested = commits.ToHashSet(StringComparer.Ordinal);
+        var diff = GitRunner.RunWithInput(root, string.Join('\n', commits) + "\n", "diff-tree", "--stdin", "-r", "-z", "-M", "--name-status", "--diff-merges=first-parent");
+        var fields = diff.Ok ? diff.Stdout.Split('\0') : [];
+        string? commit = null;
+        for (var i = 0; i < fields.Length; i++)
         {
-            var diff = GitRunner.Run(root, "diff-tree", "-r", "-z", "-M", "--name-status", commit + "^1", commit);
-            var fields = diff.Ok ? diff.Stdout.Split('\0') : [];
-            for (var i = 0; i + 2 < fields.Length; i++)
+            var field = fields[i];
+            if (requested.Contains(field))
             {
-                if (fields[i].StartsWith('R') && fields[i].Length > 1 && char.IsAsciiDigit(fields[i][1]))
-                {
-                    // A move keeps the file (its name, or all of its content), and lands outside the migration
-                    // folders: a similar file added beside it is another migration, as the folder's own log says.
-                    var (from, to) = (fields[i + 1], fields[i + 2]);
-                    var kept = Path.GetFileName(from) == Path.GetFileName(to) || fields[i] == "R100";
-                    if (kept && !migrationFolders.Contains(Path.GetDirectoryName(to) ?? string.Empty))
-                    {
-                        moves[commit + "\0" + from] = to;
-                    }
+                commit = field;
+                continue;
+            }
 
-                    i += 2;
+            if (commit is null || field.Length == 0)
+            {
+                continue;
+            }
+
+            var paired = field[0] is 'R' or 'C';
+            if (field[0] == 'R' && i + 2 < fields.Length)
+            {
+                // A move keeps the file (its name, or all of its content), and lands outside the migration
+                // folders: a similar file added beside it is another migration, as the folder's own log says.
+                var (from, to) = (fields[i + 1], fields[i + 2]);
+                var kept = Path.GetFileName(from) == Path.GetFileName(to) || field == "R100";
+                if (kept && !migrationFolders.Contains(Path.GetDirectoryName(to) ?? string.Empty))
+                {
+                    moves[commit + "\0" + from] = to;
                 }
             }
+
+            i += paired ? 2 : 1;
         }
 
         return history with
