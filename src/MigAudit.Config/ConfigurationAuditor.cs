@@ -13,7 +13,6 @@ public static class ConfigurationAuditor
 {
     private static readonly string[] ScriptExtensions = [".js", ".cjs", ".mjs", ".ts"];
 
-
     public static ConfigurationModel Audit(KnexProject project, ParsedModuleCache? cache = null)
     {
         cache ??= new ParsedModuleCache();
@@ -22,6 +21,7 @@ public static class ConfigurationAuditor
         var candidates = new List<string>();
         var migrationDirectories = project.Settings.Directories.ToHashSet(StringComparer.Ordinal);
         var variables = new List<string>();
+        var roles = new Dictionary<string, ClientRole>(StringComparer.Ordinal);
         // Tests and scripts are read too: their clients are listed with their role, never compared or summed.
         foreach (var file in ProjectFiles.EnumerateFiles(root, name => ScriptExtensions.Contains(MigAudit.Core.MigrationNames.Extension(name))))
         {
@@ -40,7 +40,8 @@ public static class ConfigurationAuditor
             }
 
             // The scenarios are the app's: what a test or a script reads does not make one.
-            if (RoleOf(relative, source.Text) == ClientRole.App)
+            roles[file] = RoleOf(relative, source.Text);
+            if (roles[file] == ClientRole.App)
             {
                 variables.AddRange(ScenarioBuilder.VariablesIn(source.Text));
             }
@@ -63,7 +64,7 @@ public static class ConfigurationAuditor
                 sites.AddRange(ClientFinder.Find(scope));
 
                 // A test setup's pg.defaults.ssl is not the app process's.
-                if (RoleOf(ProjectFiles.Relative(root, file), entry.Value.Text) == ClientRole.App)
+                if (roles[file] == ClientRole.App)
                 {
                     pgDefaults.AddRange(ClientFinder.FindPgDefaults(scope));
                 }
@@ -123,7 +124,7 @@ public static class ConfigurationAuditor
             clients.Add(new DatabaseClient
             {
                 Label = $"{relative}:{site.Line}",
-                Role = RoleOf(relative, cache.File(site.File).Text),
+                Role = roles[site.File],
                 Kind = site.Kind,
                 File = relative,
                 Line = site.Line,

@@ -23,6 +23,4 @@ public static partial class IdentifierCase
 
     /// <summary>lodash.snakeCase for ASCII names: "createdAt" -> "created_at", "HTMLParser" -> "html_parser", "user2fa" -> "user_2_fa".</summary>
     public static string SnakeCase(string name) => string.Join('_', Words().Matches(name).Select(m => m.Value.ToLowerInvariant()));
-
-    public static string Apply(IdentifierTransform transform, string name) => transform == IdentifierTransform.SnakeCase ? SnakeCase(name) : name;
 }

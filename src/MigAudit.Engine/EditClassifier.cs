@@ -83,8 +83,8 @@ public static class EditClassifier
         cache.Put(firstPath, before);
         try
         {
-            var old = Replay(project, cache, migration.Name, firstPath);
-            var current = Replay(project, cache, migration.Name, migration.FullPath);
+            var old = Replay(project, cache, migration.Name, firstPath, "the first version");
+            var current = Replay(project, cache, migration.Name, migration.FullPath, "the current version");
             if ((old.Unknown ?? current.Unknown) is { } why)
             {
                 return new EditClass(EditKind.Unknown, why);
@@ -115,11 +115,10 @@ public static class EditClassifier
 
     private sealed record Version(SchemaModel Up, SchemaModel? Down, string? Unknown);
 
-    private static Version Replay(KnexProject project, ParsedModuleCache cache, string name, string path)
+    private static Version Replay(KnexProject project, ParsedModuleCache cache, string name, string path, string version)
     {
         var replayer = SchemaReplayer.For(project, cache);
         var step = replayer.Step(new SchemaReplayer.Input(name, path));
-        var version = path.Contains(".migaudit-first-version", StringComparison.Ordinal) ? "the first version" : "the current version";
         string? unknown = step switch
         {
             { Skipped: { } skipped } => $"{version} cannot be replayed ({skipped})",

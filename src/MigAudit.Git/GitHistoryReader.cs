@@ -436,10 +436,6 @@ public static class GitHistoryReader
         return new GitHistory { Facts = facts, Files = files, Deleted = deletions.OrderBy(d => d.Name, StringComparer.Ordinal).ToList(), Renamed = chained };
     }
 
-    /// <summary>
-    /// The releases (tags) whose tree held each deleted or renamed migration: those containing the commit that added it
-    /// and not the commit that removed it (with no addition in the history read, the last commit that had it). Only deleted and renamed files are looked up, a few git calls each.
-    /// </summary>
     /// <summary>At most this many deleting commits get repository-wide rename detection (all in one git process).</summary>
     private const int MaxMoveChecks = 10_000;
 
@@ -504,6 +500,10 @@ public static class GitHistoryReader
     /// <summary>At most this many edited or late migrations get their release label (each distinct commit is one git process).</summary>
     private const int MaxLabelledFiles = 500;
 
+    /// <summary>
+    /// The releases (tags) whose tree held each deleted or renamed migration: those containing the commit that added it
+    /// and not the commit that removed it (with no addition in the history read, the last commit that had it). Edited and late migrations get the same label: the releases holding an earlier version, or the later migration first.
+    /// </summary>
     private static GitHistory WithReleases(string root, HistoryRequest request, GitHistory history)
     {
         var labelled = history.Files.Where(f => f.Value.EditedIn.Count > 0 && f.Value.Added is not null || f.Value.Late is { LaterCommit: not null })

@@ -34,6 +34,13 @@ internal static class Clients
         }
     }
 
+    /// <summary>
+    /// The clients that reach the app's database in production: the knexfile environment migrations run with and the
+    /// app's own clients (a test's or a script's are listed, never compared or summed).
+    /// </summary>
+    public static IEnumerable<DatabaseClient> AppClients(AuditInput input) => input.Configuration.Clients
+        .Where(c => (c.Kind != ClientKind.KnexfileEnvironment || c == input.Configuration.MigrationClient) && c.Role == ClientRole.App);
+
     public static ClientSettings Production(this DatabaseClient client) => client.Settings[ScenarioIds.Production];
 
     /// <summary>A fingerprint key for a client that survives edits around it: its kind and environment, or its rank among the file's clients of that kind.</summary>

@@ -31,7 +31,7 @@ public sealed class ConnectionEnvMismatchRule : Rule
             }
         }
 
-        foreach (var client in input.Configuration.Clients.Where(c => (c.Kind != ClientKind.KnexfileEnvironment || c == input.Configuration.MigrationClient) && c.Role == ClientRole.App))
+        foreach (var client in Clients.AppClients(input))
         {
             if (client.Settings.TryGetValue(ScenarioIds.ProductionNoVariables, out var unset) && unset.HardCodedLocalhost)
             {

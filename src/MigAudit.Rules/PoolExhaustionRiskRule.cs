@@ -21,7 +21,7 @@ public sealed class PoolExhaustionRiskRule : Rule
     public override IEnumerable<Finding> Check(AuditInput input)
     {
         // The app's clients only: a test's or a one-shot script's pool does not run beside the app's in production.
-        var clients = input.Configuration.Clients.Where(c => (c.Kind != ClientKind.KnexfileEnvironment || c == input.Configuration.MigrationClient) && c.Role == ClientRole.App).ToList();
+        var clients = Clients.AppClients(input).ToList();
         var known = clients.Where(c => c.Production().Max.Number is not null).ToList();
         var total = known.Sum(c => c.Production().Max.Number!.Value);
         if (total <= UsableConnections * 0.8)

@@ -105,7 +105,7 @@ public static class CustomSourceReader
         else if (nameForm == RecordedNameForm.Unknown)
         {
             unknowns.Add(methods.GetMigrationName is { } name
-                ? $"{Where((Node)name)}: getMigrationName() returns {scope.TextOf(ReturnedExpression(name))}, so the names Knex records are unknown"
+                ? $"{Where((Node)name)}: getMigrationName() returns {scope.TextOf(SyntaxSearch.ReturnedExpression(name))}, so the names Knex records are unknown"
                 : $"{relativeFile}: no getMigrationName() method found (Knex calls it for every migration)");
         }
 
@@ -180,20 +180,9 @@ public static class CustomSourceReader
             return Current();
         }
 
+        // A destructured parameter stays unbound: the fields made from it are unknown.
         var parameters = constructor.Value.Params;
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            var argument = i < instance.Arguments.Count ? instance.Arguments[i] : StaticValue.Undefined;
-            switch (parameters[i])
-            {
-                case Identifier name:
-                    locals[name.Name] = argument;
-                    break;
-                case AssignmentPattern { Left: Identifier name, Right: var fallback }:
-                    locals[name.Name] = argument is JsUndefined ? evaluator.EvaluateWith(file, fallback, locals) : argument;
-                    break;
-            }
-        }
+        evaluator.BindParameters(constructor.Value, file, instance.Arguments, locals);
 
         var assigned = new HashSet<string>(StringComparer.Ordinal);
         foreach (var statement in constructor.Value.Body.Body)
@@ -224,7 +213,7 @@ public static class CustomSourceReader
         foreach (var call in calls.Where(c => SyntaxSearch.CalleeName(c) == "filter" && c.Arguments.Count > 0))
         {
             texts.Add(scope.TextOf(call.Arguments[0]));
-            if (call.Arguments[0] is IFunction { Params: [Identifier parameter] } predicate && ReturnedExpression(predicate) is { } body &&
+            if (call.Arguments[0] is IFunction { Params: [Identifier parameter] } predicate && SyntaxSearch.ReturnedExpression(predicate) is { } body &&
                 NameTests(body, parameter.Name, locals) is { } found)
             {
                 tests.AddRange(found);
@@ -340,7 +329,7 @@ public static class CustomSourceReader
             return (MigrationOrder.Semver, text);
         }
 
-        if (last.Arguments[0] is IFunction { Params: [Identifier a, Identifier b] } numeric && ReturnedExpression(numeric) is BinaryExpression { Operator: Operator.Subtraction } difference &&
+        if (last.Arguments[0] is IFunction { Params: [Identifier a, Identifier b] } numeric && SyntaxSearch.ReturnedExpression(numeric) is BinaryExpression { Operator: Operator.Subtraction } difference &&
             IsLeadingInteger(difference.Left, a.Name) && IsLeadingInteger(difference.Right, b.Name))
         {
             return (MigrationOrder.Numeric, text);
@@ -354,7 +343,7 @@ public static class CustomSourceReader
 
     private static RecordedNameForm NameForm(IFunction getName, ModuleScope scope)
     {
-        if (getName.Params is not [Identifier parameter] || ReturnedExpression(getName) is not { } returned)
+        if (getName.Params is not [Identifier parameter] || SyntaxSearch.ReturnedExpression(getName) is not { } returned)
         {
             return RecordedNameForm.Unknown;
         }
@@ -372,12 +361,5 @@ public static class CustomSourceReader
     }
 
     private static bool IsIdentity(IFunction function) =>
-        function.Params is [Identifier parameter] && ReturnedExpression(function) is Identifier returned && returned.Name == parameter.Name;
-
-    /// <summary>An arrow function's expression, or the argument of a block body's only (or last) return.</summary>
-    private static Node? ReturnedExpression(IFunction function) => function.Body switch
-    {
-        BlockStatement block => block.Body.OfType<ReturnStatement>().LastOrDefault()?.Argument,
-        var expression => expression,
-    };
+        function.Params is [Identifier parameter] && SyntaxSearch.ReturnedExpression(function) is Identifier returned && returned.Name == parameter.Name;
 }

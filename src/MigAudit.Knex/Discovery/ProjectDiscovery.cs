@@ -79,7 +79,7 @@ public static partial class ProjectDiscovery
                 .OrderBy(path => IsInBuildOutput(root, path))
 
                 // A test fixture's, an example's or vendored code's knexfile is not the application's, however shallow.
-                .ThenBy(path => ProjectFiles.Relative(root, path).Split('/').SkipLast(1).Any(ProjectFiles.SideDirectories.Contains))
+                .ThenBy(path => ProjectFiles.IsInSideDirectory(ProjectFiles.Relative(root, path)))
                 .ThenBy(path => ProjectFiles.Relative(root, path).Count(c => c == '/'))
                 .ThenBy(path => Array.IndexOf(KnexfileNames, Path.GetFileName(path)))
                 .ThenBy(path => path, StringComparer.Ordinal)
@@ -109,7 +109,6 @@ public static partial class ProjectDiscovery
         {
             (knexfile, environment, settings, environmentConfig) = ReadKnexfile(root, knexfilePath, options, evaluator, cache, notes, sourceProblems);
         }
-
         else if (options.Environment is not null)
         {
             notes.Add($"--env {options.Environment} ignored: no knexfile found");
@@ -257,7 +256,7 @@ public static partial class ProjectDiscovery
         foreach (var file in ProjectFiles.EnumerateFiles(root, name => ScriptExtensions.Contains(MigrationNames.Extension(name)) && !KnexfileNames.Contains(name)))
         {
             var relative = ProjectFiles.Relative(root, file);
-            if (IsInBuildOutput(root, file) || relative.Split('/').SkipLast(1).Any(ProjectFiles.SideDirectories.Contains))
+            if (IsInBuildOutput(root, file) || ProjectFiles.IsInSideDirectory(relative))
             {
                 continue;
             }
@@ -424,12 +423,9 @@ public static partial class ProjectDiscovery
     public static StaticValue ReturnValueOf(JsFunction function, StaticEvaluator evaluator, string file)
     {
         var scope = evaluator.Load(file)!;
-        return function.Function.Body switch
-        {
-            Expression expression => evaluator.Evaluate(expression, scope, 1),
-            BlockStatement block when block.Body.OfType<ReturnStatement>().LastOrDefault() is { Argument: { } argument } => evaluator.Evaluate(argument, scope, 1),
-            _ => new JsUnknown("function", "returns nothing statically known"),
-        };
+        return SyntaxSearch.ReturnedExpression(function.Function) is { } returned
+            ? evaluator.Evaluate(returned, scope, 1)
+            : new JsUnknown("function", "returns nothing statically known");
     }
 
     public static MigrationSettings ReadMigrationSettings(string root, string baseDirectory, StaticValue? migrations, ConfigSource source, string sourceFile, List<string> notes, StaticEvaluator evaluator)

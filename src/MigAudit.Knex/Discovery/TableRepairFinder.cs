@@ -25,7 +25,7 @@ public static partial class TableRepairFinder
         {
             var relative = ProjectFiles.Relative(root, file);
             if (ProjectDiscovery.IsInBuildOutput(root, file) || migrationFolders.Any(f => relative.StartsWith(f, StringComparison.Ordinal)) ||
-                relative.Split('/').SkipLast(1).Any(ProjectFiles.SideDirectories.Contains))
+                ProjectFiles.IsInSideDirectory(relative))
             {
                 continue;
             }

@@ -23,20 +23,21 @@ public sealed class ParsedModuleCache
         // A knexfile.json (named with --knexfile) is read as the module Node makes of it: its value is module.exports.
         // The prefix stays on line 1, so line numbers are the file's own.
         var text = file.EndsWith(".json", StringComparison.Ordinal) ? "module.exports = " + source.Text : source.Text;
-        var parsed = JsParser.Parse(text, file);
-        return new ParsedFile(text, parsed.Program, parsed.Problem, parsed.IsModuleSyntax, parsed.Language, source.SizeBytes, source.IsSymlink);
+        return Parsed(file, text, source.SizeBytes, source.IsSymlink);
     });
+
+    private static ParsedFile Parsed(string path, string text, long sizeBytes, bool isSymlink)
+    {
+        var parsed = JsParser.Parse(text, path);
+        return new ParsedFile(text, parsed.Program, parsed.Problem, parsed.IsModuleSyntax, parsed.Language, sizeBytes, isSymlink);
+    }
 
     /// <summary>
     /// Parses text that is not on disk under a path of its own (an earlier version of a migration, read from git),
     /// so it can be replayed as if it were that file; the path should sit beside the real file so relative requires
     /// resolve as they did.
     /// </summary>
-    public void Put(string path, string text)
-    {
-        var parsed = JsParser.Parse(text, path);
-        entries[path] = new ParsedFile(text, parsed.Program, parsed.Problem, parsed.IsModuleSyntax, parsed.Language, System.Text.Encoding.UTF8.GetByteCount(text), false);
-    }
+    public void Put(string path, string text) => entries[path] = Parsed(path, text, System.Text.Encoding.UTF8.GetByteCount(text), isSymlink: false);
 
     /// <summary>Forgets a file once nothing needs its syntax tree any more (migrations after their replay step), bounding memory.</summary>
     public void Evict(string path) => entries.TryRemove(path, out _);

@@ -523,21 +523,10 @@ public sealed class StaticEvaluator
         }
 
         var locals = new Dictionary<string, StaticValue>(StringComparer.Ordinal);
-        var parameters = function.Function.Params;
-        for (var i = 0; i < parameters.Count; i++)
+        var arguments = call.Arguments.Select(a => Evaluate(a, callerScope, depth + 1)).ToList();
+        if (!BindParameters(function.Function, module, arguments, locals, depth + 1))
         {
-            var argument = i < call.Arguments.Count ? Evaluate(call.Arguments[i], callerScope, depth + 1) : StaticValue.Undefined;
-            switch (parameters[i])
-            {
-                case Identifier name:
-                    locals[name.Name] = argument;
-                    break;
-                case AssignmentPattern { Left: Identifier name, Right: var fallback }:
-                    locals[name.Name] = argument is JsUndefined ? Evaluate(fallback, module.WithLocals(locals), depth + 1) : argument;
-                    break;
-                default:
-                    return new JsUnknown(text, "parameters not statically known");
-            }
+            return new JsUnknown(text, "parameters not statically known");
         }
 
         switch (function.Function.Body)
@@ -565,6 +554,36 @@ public sealed class StaticEvaluator
             case var expression:
                 return Evaluate(expression, module.WithLocals(locals), depth + 1);
         }
+    }
+
+    /// <summary>
+    /// Binds a function's parameters to the values of its arguments (a default applies to an undefined argument). A
+    /// destructured parameter is left unbound, and then the answer is false.
+    /// </summary>
+    public bool BindParameters(IFunction function, string file, IReadOnlyList<StaticValue> arguments, Dictionary<string, StaticValue> locals) =>
+        Load(file) is { } module && BindParameters(function, module, arguments, locals, 0);
+
+    private bool BindParameters(IFunction function, ModuleScope module, IReadOnlyList<StaticValue> arguments, Dictionary<string, StaticValue> locals, int depth)
+    {
+        var all = true;
+        for (var i = 0; i < function.Params.Count; i++)
+        {
+            var argument = i < arguments.Count ? arguments[i] : StaticValue.Undefined;
+            switch (function.Params[i])
+            {
+                case Identifier name:
+                    locals[name.Name] = argument;
+                    break;
+                case AssignmentPattern { Left: Identifier name, Right: var fallback }:
+                    locals[name.Name] = argument is JsUndefined ? Evaluate(fallback, module.WithLocals(locals), depth) : argument;
+                    break;
+                default:
+                    all = false;
+                    break;
+            }
+        }
+
+        return all;
     }
 
     internal StaticValue Require(string specifier, ModuleScope scope, int depth, string text)

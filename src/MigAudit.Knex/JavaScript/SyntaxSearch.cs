@@ -45,6 +45,13 @@ public static class SyntaxSearch
         }
     }
 
+    /// <summary>An arrow function's expression, or the argument of a block body's last return (null when it returns nothing).</summary>
+    public static Node? ReturnedExpression(IFunction function) => function.Body switch
+    {
+        BlockStatement block => block.Body.OfType<ReturnStatement>().LastOrDefault()?.Argument,
+        var expression => expression,
+    };
+
     /// <summary>The called name: "readdir" for fs.promises.readdir(...), "knex" for knex('t').</summary>
     public static string CalleeName(CallExpression call) => call.Callee switch
     {

@@ -57,7 +57,7 @@ public static class MigrationLister
                 if (settings.CustomSource is { } custom)
                 {
                     // The source's own filter decides; a folder it would keep is not a migration file migaudit reads.
-                    if (custom.Accepts(name, File.Exists(file)) && File.Exists(file))
+                    if (File.Exists(file) && custom.Accepts(name, isFile: true))
                     {
                         entries.Add(new ListedMigration(name, relative, directory, 0, file));
                     }
