@@ -178,7 +178,7 @@ public static partial class ProjectDiscovery
             JsArray { Items: [JsString first, ..] } => first.Value,
             _ => "public",
         };
-        var transform = IdentifierTransformOf(environmentConfig, knexfilePath is null ? null : cache.File(Path.GetFullPath(knexfilePath)).Text);
+        var transform = IdentifierTransformOf(environmentConfig, knexfilePath is null ? null : cache.File(Path.GetFullPath(knexfilePath)).Text, cache);
         if (transform == IdentifierTransform.Unknown)
         {
             notes.Add($"{knexfile?.Path}: wrapIdentifier renames identifiers in a way migaudit does not model; the real names may differ from the replayed ones");
@@ -290,12 +290,14 @@ public static partial class ProjectDiscovery
     /// wrapIdentifier as migaudit can name it: lodash's snakeCase inside it, or the knexfile spreading objection's
     /// knexSnakeCaseMappers() or knex-stringcase (snake_case by default) into its configuration.
     /// </summary>
-    private static IdentifierTransform IdentifierTransformOf(JsObject? config, string? knexfileText)
+    private static IdentifierTransform IdentifierTransformOf(JsObject? config, string? knexfileText, ParsedModuleCache cache)
     {
         if (config?.Get("wrapIdentifier") is JsFunction wrap)
         {
+            // The function may be written in a module the knexfile requires: read it from its own file.
             var body = ((Node)wrap.Function).Range;
-            var text = knexfileText is not null && body.End <= knexfileText.Length ? knexfileText[body.Start..body.End] : string.Empty;
+            var source = cache.File(wrap.File).Text;
+            var text = body.End <= source.Length ? source[body.Start..body.End] : string.Empty;
             return text.Contains("snakeCase(", StringComparison.Ordinal) || text.Contains("snake_case(", StringComparison.Ordinal)
                 ? IdentifierTransform.SnakeCase
                 : IdentifierTransform.Unknown;

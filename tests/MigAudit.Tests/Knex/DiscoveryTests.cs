@@ -294,4 +294,15 @@ public sealed class DiscoveryTests
         Assert.Contains("knexfile server/db/knexfile.js is the one server/src/db.js loads", project.Notes);
         Assert.Equal(["tools/knexfile.js"], project.OtherKnexfiles);
     }
+
+    [Fact]
+    public void A_snake_case_wrap_identifier_written_in_a_required_module_is_recognised()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("db/naming.js", "// naming helpers shared by the app and the knexfile\nconst { snakeCase } = require('lodash');\nexports.wrapIdentifier = (value, origImpl) => origImpl(snakeCase(value));\n");
+        repo.Write("knexfile.js", "const { wrapIdentifier } = require('./db/naming');\nmodule.exports = { production: { client: 'pg', wrapIdentifier } };\n");
+        repo.Write("migrations/20250101000000_create_users.js", Audit.CreateTable("users"));
+
+        Assert.Equal(IdentifierTransform.SnakeCase, Discover(repo).IdentifierTransform);
+    }
 }
