@@ -23,7 +23,7 @@ public static partial class SettingsReader
     {
         if (config is not JsObject knex)
         {
-            var unknown = SettingValue.Unknown(StaticValueText.Describe(config));
+            var unknown = SettingValue.Unknown(WhyUnknown(config));
             return new ClientSettings
             {
                 Min = unknown,
@@ -50,7 +50,7 @@ public static partial class SettingsReader
         }
         else
         {
-            acquire = SettingValue.Unknown(string.Join(", ", acquireCandidates.Select(StaticValueText.Describe)));
+            acquire = SettingValue.Unknown(string.Join(", ", acquireCandidates.Where(v => v is not JsNumber).Select(WhyUnknown)));
         }
 
         var connection = knex.Get("connection") ?? StaticValue.Undefined;
@@ -111,10 +111,13 @@ public static partial class SettingsReader
         JsNumber n => SettingValue.Of(n.Value),
         JsString s when double.TryParse(s.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => SettingValue.Of(parsed),
 
-        // "unknown (poolSize(): the function has branches or loops, line 5)": the expression, why, and where.
-        JsUnknown unknown => SettingValue.Unknown($"{unknown.Expression}: {unknown.Reason}{(unknown.Line > 0 ? $", line {unknown.Line}" : string.Empty)}"),
-        _ => SettingValue.Unknown(StaticValueText.Describe(value)),
+        _ => SettingValue.Unknown(WhyUnknown(value)),
     };
+
+    /// <summary>"poolSize(): the function has loops, line 5": the expression, why, and where.</summary>
+    private static string WhyUnknown(StaticValue value) => value is JsUnknown unknown
+        ? $"{unknown.Expression}: {unknown.Reason}{(unknown.Line > 0 ? $", line {unknown.Line}" : string.Empty)}"
+        : StaticValueText.Describe(value);
 
     /// <summary>node-postgres: ssl params in a connection string win, then the ssl option, then PGSSLMODE, else off.</summary>
     public static SslValue SslOf(StaticValue connection, Scenario scenario)

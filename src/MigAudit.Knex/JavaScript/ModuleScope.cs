@@ -19,6 +19,9 @@ public sealed class Binding
     public Node? Initializer { get; }
     public string? ImportSource { get; }
 
+    /// <summary>The bound name, set when the module collects its bindings.</summary>
+    public string Name { get; internal set; } = string.Empty;
+
     /// <summary>The imported name: "default", "*", or a named export.</summary>
     public string? ImportName { get; }
 
@@ -40,6 +43,14 @@ public sealed class Binding
             value = ImportSource is not null ? EvaluateImport(evaluator, scope, depth)
                 : Initializer is FunctionDeclaration function ? new JsFunction(function, scope.File)
                 : evaluator.Evaluate(Initializer, scope, depth);
+
+            // Later statements change it in order (config.pool = ..., under the conditions they run in); a mutation
+            // that reads the binding itself sees the value so far, as JavaScript would.
+            foreach (var mutation in scope.MutationsOf(Name))
+            {
+                value = evaluator.ApplyMutation(value, mutation, scope, depth);
+            }
+
             return value;
         }
         finally
@@ -69,7 +80,26 @@ public sealed class ModuleScope
         Text = text;
         Program = program;
         CollectBindings();
+        foreach (var (name, binding) in Bindings)
+        {
+            binding.Name = name;
+        }
+
         Module = this;
+    }
+
+    private Dictionary<string, List<BindingMutation>>? mutations;
+
+    /// <summary>The later changes of a top-level binding ("module" and "exports" for CommonJS exports), in source order.</summary>
+    public IReadOnlyList<BindingMutation> MutationsOf(string name)
+    {
+        if (Module != this)
+        {
+            return Module.MutationsOf(name);
+        }
+
+        mutations ??= BindingMutations.Collect(this);
+        return mutations.TryGetValue(name, out var list) ? list : [];
     }
 
     private ModuleScope(ModuleScope module, IReadOnlyDictionary<string, StaticValue> locals)
@@ -113,6 +143,17 @@ public sealed class ModuleScope
     /// <summary>module.exports as Knex sees it: CommonJS assignments, or an ES module's default export (Knex's CLI reads <c>config.default</c>).</summary>
     public StaticValue Exports(StaticEvaluator evaluator, int depth)
     {
+        // CommonJS: module.exports = ... and exports.x = ..., in source order and under the conditions they run in.
+        StaticValue commonJs = new JsObject([], false);
+        var moduleChanges = Bindings.ContainsKey("module") ? [] : MutationsOf("module").Where(m => m.Path.Count > 0 && m.Path[0] == "exports").Select(m => m with { Path = [.. m.Path.Skip(1)] });
+        var exportsChanges = Bindings.ContainsKey("exports") ? [] : MutationsOf("exports");
+        var assignsCommonJs = false;
+        foreach (var change in moduleChanges.Concat(exportsChanges).OrderBy(m => m.Start))
+        {
+            commonJs = evaluator.ApplyMutation(commonJs, change, this, depth + 1);
+            assignsCommonJs = true;
+        }
+
         var properties = new List<KeyValuePair<string, StaticValue>>();
         StaticValue? whole = null;
         var incomplete = false;
@@ -120,19 +161,6 @@ public sealed class ModuleScope
         {
             switch (statement)
             {
-                case ExpressionStatement { Expression: AssignmentExpression { Operator: Operator.Assignment } assignment }:
-                    var target = TextOf(assignment.Left);
-                    if (target is "module.exports")
-                    {
-                        whole = evaluator.Evaluate(assignment.Right, this, depth + 1);
-                        properties.Clear();
-                    }
-                    else if (target.StartsWith("module.exports.", StringComparison.Ordinal) || target.StartsWith("exports.", StringComparison.Ordinal))
-                    {
-                        properties.Add(new(target[(target.LastIndexOf('.') + 1)..], evaluator.Evaluate(assignment.Right, this, depth + 1)));
-                    }
-
-                    break;
                 case ExportDefaultDeclaration exportDefault:
                     whole = exportDefault.Declaration is IFunction function
                         ? new JsFunction(function, File)
@@ -151,6 +179,11 @@ public sealed class ModuleScope
             }
         }
 
+        if (whole is null && properties.Count == 0 && !incomplete)
+        {
+            return assignsCommonJs ? WithoutDefaultWrapper(commonJs) : commonJs;
+        }
+
         if (whole is JsObject wholeObject && properties.Count > 0)
         {
             return new JsObject([.. wholeObject.Properties, .. properties], wholeObject.Incomplete || incomplete);
@@ -158,17 +191,16 @@ public sealed class ModuleScope
 
         if (whole is not null)
         {
-            if (whole is JsObject { } withDefault && withDefault.Get("default") is JsObject inner)
-            {
-                return inner;
-            }
-
-            return whole;
+            return WithoutDefaultWrapper(whole);
         }
 
-        var exports = new JsObject(properties, incomplete);
-        return exports.Get("default") is { } defaultExport and not JsUndefined ? defaultExport : exports;
+        var exports = new JsObject([.. (commonJs as JsObject)?.Properties ?? [], .. properties], incomplete);
+        return WithoutDefaultWrapper(exports);
     }
+
+    /// <summary>TypeScript's CommonJS output (exports.default = config) and a default export as Knex's CLI reads them: config.default.</summary>
+    private static StaticValue WithoutDefaultWrapper(StaticValue exports) =>
+        exports is JsObject o && o.Get("default") is { } inner and not JsUndefined ? inner : exports;
 
     /// <summary>
     /// The ES module's default export alone, or null when it has none: what the knex CLI reads of an ES knexfile

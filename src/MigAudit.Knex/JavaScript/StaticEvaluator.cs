@@ -9,7 +9,7 @@ namespace MigAudit.Knex.JavaScript;
 /// and <c>require</c>/<c>import</c> of local modules. It never runs code; whatever it cannot decide is
 /// <see cref="JsUnknown"/> with the expression's text.
 /// </summary>
-public sealed class StaticEvaluator
+public sealed partial class StaticEvaluator
 {
     private const int MaxDepth = 64;
     private readonly Dictionary<string, ModuleScope?> modules = new(StringComparer.Ordinal);
@@ -104,6 +104,8 @@ public sealed class StaticEvaluator
                 JsUnknown unknown => unknown,
                 var v => new JsBoolean(!IsTruthy(v)),
             },
+            // TypeScript's CommonJS output declares every export first: exports.config = void 0.
+            UnaryExpression { Operator: Operator.Void } => StaticValue.Undefined,
             FunctionExpression or ArrowFunctionExpression => new JsFunction((IFunction)node, scope.File),
             ClassDeclaration or ClassExpression => EvaluateClassStatics((IClass)node, scope, depth),
             NewExpression n => EvaluateNew(n, scope, depth),
@@ -471,6 +473,12 @@ public sealed class StaticEvaluator
             return EvaluateConversion(callee == "Number.parseInt" ? "parseInt" : callee, call, scope, depth);
         }
 
+        // Object.assign({}, base, overrides): a copy with the sources' properties in order (a non-literal target's own change is a mutation of it).
+        if (callee == "Object.assign" && call.Arguments.Count > 0)
+        {
+            return Merge(Evaluate(call.Arguments[0], scope, depth + 1), call.Arguments.Skip(1), scope, depth);
+        }
+
         if (call.Callee is MemberExpression method && callee is not ("path.join" or "path.resolve"))
         {
             return EvaluateMethodCall(call, method, scope, depth);
@@ -511,8 +519,7 @@ public sealed class StaticEvaluator
 
     /// <summary>
     /// A call of a function of the project that builds a value (ssl: buildSSLConfig(), knex(getMasterConfig(env))):
-    /// its parameters bound to the arguments, straight-line declarations followed, and the value it returns. A body with
-    /// branches or loops is not followed: its value is unknown.
+    /// its parameters bound to the arguments, and the value its body returns (StaticEvaluator.Functions.cs).
     /// </summary>
     private StaticValue EvaluateLocalCall(JsFunction function, CallExpression call, ModuleScope callerScope, int depth)
     {
@@ -529,31 +536,9 @@ public sealed class StaticEvaluator
             return new JsUnknown(text, "parameters not statically known");
         }
 
-        switch (function.Function.Body)
-        {
-            case BlockStatement block:
-                foreach (var statement in block.Body)
-                {
-                    switch (statement)
-                    {
-                        case VariableDeclaration declaration when declaration.Declarations.All(d => d.Id is Identifier):
-                            foreach (var declarator in declaration.Declarations)
-                            {
-                                locals[((Identifier)declarator.Id).Name] = Evaluate(declarator.Init, module.WithLocals(locals), depth + 1);
-                            }
-
-                            break;
-                        case ReturnStatement { Argument: var returned }:
-                            return Evaluate(returned, module.WithLocals(locals), depth + 1);
-                        default:
-                            return new JsUnknown(text, "the function has branches or loops");
-                    }
-                }
-
-                return StaticValue.Undefined;
-            case var expression:
-                return Evaluate(expression, module.WithLocals(locals), depth + 1);
-        }
+        return function.Function.Body is BlockStatement block
+            ? RunFunctionBody(block, module, locals, text, depth + 1)
+            : Evaluate(function.Function.Body, module.WithLocals(locals), depth + 1);
     }
 
     /// <summary>

@@ -326,7 +326,7 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
-    public void A_config_function_with_branches_stays_unknown()
+    public void A_config_function_with_branches_is_followed_per_scenario_and_a_loop_stays_unknown()
     {
         var result = AuditProject(
             ("knexfile.js", Knexfile),
@@ -335,11 +335,17 @@ public sealed class ConfigurationTests
                   if (process.env.WORKERS) return 5;
                   return 25;
                 }
-                module.exports = require('knex')({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 2, max: poolSize() } });
+                function timeout() {
+                  let total = 0;
+                  for (const part of [1000, 2000]) total += part;
+                  return total;
+                }
+                module.exports = require('knex')({ client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 2, max: poolSize(), acquireTimeoutMillis: timeout() } });
                 """));
 
-        var app = result.Input.Configuration.Clients.Single(c => c.File == "src/db.js").Settings[ScenarioIds.Production];
-        Assert.False(app.Max.Known);
-        Assert.Equal("unknown (poolSize(): the function has branches or loops, line 5)", app.Max.Text);
+        var app = result.Input.Configuration.Clients.Single(c => c.File == "src/db.js");
+        Assert.Equal(25, app.Settings[ScenarioIds.Production].Max.Number);
+        Assert.Equal(5, app.Settings[ScenarioIds.ProductionFlagsTrue].Max.Number);
+        Assert.Equal("unknown (timeout(): the function has loops (db.js:7), line 10)", app.Settings[ScenarioIds.Production].AcquireTimeoutMillis.Text);
     }
 }
