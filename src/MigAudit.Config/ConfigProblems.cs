@@ -29,6 +29,18 @@ public static class ConfigProblems
         "max", "min", "idleTimeoutMillis", "maxUses", "maxLifetimeSeconds", "allowExitOnIdle", "log", "Promise", "Client", "poolSize",
     ];
 
+    /// <summary>Sequelize's postgres dialect hands node-postgres user, password, host, database, port and dialectOptions' keys only.</summary>
+    public static IReadOnlyList<ConfigProblem> ForSequelize(IReadOnlyList<StaticValue> arguments, SqlDialect? dialect)
+    {
+        var options = arguments.Count == 1 ? arguments[0] as JsObject : arguments.Skip(1).LastOrDefault(a => a is JsObject) as JsObject;
+        if (dialect != SqlDialect.PostgreSQL || options?.Get("ssl") is not { } ssl || ssl is JsUndefined)
+        {
+            return [];
+        }
+
+        return [new ConfigProblem(ssl.Line, "ssl", "a top-level 'ssl' is ignored by Sequelize's postgres dialect: only dialectOptions.ssl (or the URL's sslmode) reaches node-postgres; move it to dialectOptions.ssl", false)];
+    }
+
     public static IReadOnlyList<ConfigProblem> ForKnex(StaticValue config)
     {
         var problems = new List<ConfigProblem>();

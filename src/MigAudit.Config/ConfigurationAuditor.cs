@@ -9,9 +9,12 @@ namespace MigAudit.Config;
 /// and evaluates each one's effective pool, timeout, SSL and connection settings under named scenarios —
 /// statically, never running the project.
 /// </summary>
-public static class ConfigurationAuditor
+public static partial class ConfigurationAuditor
 {
-    private static readonly string[] ScriptExtensions = [".js", ".cjs", ".mjs", ".ts"];
+    private static readonly string[] ScriptExtensions = [".js", ".cjs", ".mjs", ".ts", ".prisma"];
+
+    /// <summary>Text that a file building a database client contains: its library's module name.</summary>
+    private static readonly string[] LibraryMarkers = ["knex", "'pg'", "\"pg\"", "sequelize", "postgres", "pg-promise", "typeorm", "mikro-orm"];
 
     public static ConfigurationModel Audit(KnexProject project, ParsedModuleCache? cache = null)
     {
@@ -22,6 +25,8 @@ public static class ConfigurationAuditor
         var migrationDirectories = project.Settings.Directories.ToHashSet(StringComparer.Ordinal);
         var variables = new List<string>();
         var roles = new Dictionary<string, ClientRole>(StringComparer.Ordinal);
+        var prismaSchemas = new List<(string File, string Text)>();
+        var sailsConfigs = new List<string>();
         // Tests and scripts are read too: their clients are listed with their role, never compared or summed.
         foreach (var file in ProjectFiles.EnumerateFiles(root, name => ScriptExtensions.Contains(MigAudit.Core.MigrationNames.Extension(name))))
         {
@@ -33,6 +38,18 @@ public static class ConfigurationAuditor
                 continue;
             }
 
+            if (file.EndsWith(".prisma", StringComparison.Ordinal))
+            {
+                if (File.ReadAllText(file) is var schema && schema.Contains("datasource", StringComparison.Ordinal))
+                {
+                    prismaSchemas.Add((file, schema));
+                    roles[file] = ClientRoles.OfFile(relative, schema);
+                    variables.AddRange(PrismaEnvironment().Matches(schema).Select(m => m.Groups[1].Value));
+                }
+
+                continue;
+            }
+
             var source = SourceReader.Read(file);
             if (source.Problem is not null)
             {
@@ -40,13 +57,17 @@ public static class ConfigurationAuditor
             }
 
             // The scenarios are the app's: what a test or a script reads does not make one.
-            roles[file] = RoleOf(relative, source.Text);
+            roles[file] = ClientRoles.OfFile(relative, source.Text);
             if (roles[file] == ClientRole.App)
             {
                 variables.AddRange(ScenarioBuilder.VariablesIn(source.Text));
             }
 
-            if (source.Text.Contains("knex", StringComparison.Ordinal) || source.Text.Contains("'pg'", StringComparison.Ordinal) || source.Text.Contains("\"pg\"", StringComparison.Ordinal))
+            if (DatastoreFinder.IsSailsDatastores(relative))
+            {
+                sailsConfigs.Add(file);
+            }
+            else if (LibraryMarkers.Any(marker => source.Text.Contains(marker, StringComparison.Ordinal)))
             {
                 candidates.Add(file);
             }
@@ -118,20 +139,63 @@ public static class ConfigurationAuditor
         foreach (var site in sites.OrderBy(s => s.File, StringComparer.Ordinal).ThenBy(s => s.Line))
         {
             var relative = ProjectFiles.Relative(root, site.File);
-            var values = scenarios.ToDictionary(s => s.Id, s => site.ConfigNode is null ? new JsObject([], false) : evaluators[s.Id].EvaluateIn(site.File, site.ConfigNode));
-            var production = values[ScenarioBuilder.ProductionUnset];
-            var isKnex = site.Kind == ClientKind.Knex;
+            var arguments = scenarios.ToDictionary(s => s.Id, s => (IReadOnlyList<StaticValue>)site.Arguments.Select(a => evaluators[s.Id].EvaluateIn(site.File, a)).ToList());
+            StaticValue ConfigOf(string scenario) => arguments[scenario].Count > 0 ? arguments[scenario][0] : new JsObject([], false);
+            var production = ConfigOf(ScenarioBuilder.ProductionUnset);
+            var settings = scenarios.ToDictionary(s => s.Id, s => site.Kind switch
+            {
+                ClientKind.Knex => SettingsReader.ForKnex(ConfigOf(s.Id), s),
+                ClientKind.Sequelize => SettingsReader.ForSequelize(arguments[s.Id], s),
+                ClientKind.PostgresJs => SettingsReader.ForPostgresJs(arguments[s.Id], s),
+                ClientKind.TypeOrm => SettingsReader.ForTypeOrm(ConfigOf(s.Id), s),
+                ClientKind.MikroOrm => SettingsReader.ForMikroOrm(ConfigOf(s.Id), s, MikroOrmDialect(site, cache)),
+                _ => SettingsReader.ForPg(ConfigOf(s.Id), s),
+            });
+            var role = roles[site.File];
+            string? roleReason = null;
+            if (role == ClientRole.App && site.InputName is { } input)
+            {
+                (role, roleReason) = (ClientRole.OtherDatabase, $"connection from the argument '{input}' of the function that builds it");
+            }
+            else if (role == ClientRole.App && settings[ScenarioIds.Production].Dialect is { } dialect && project.Dialect.Dialect is var migrationsDialect &&
+                     migrationsDialect != SqlDialect.Unknown && dialect != migrationsDialect)
+            {
+                (role, roleReason) = (ClientRole.OtherDatabase, $"a {dialect} client beside {migrationsDialect} migrations");
+            }
+            else if (role == ClientRole.App && migrationClient is not null &&
+                     ClientRoles.OtherFamily(settings[ScenarioIds.Production].ConnectionVariables, migrationClient.Settings[ScenarioIds.Production].ConnectionVariables) is { } family)
+            {
+                (role, roleReason) = (ClientRole.OtherDatabase, family);
+            }
+
             clients.Add(new DatabaseClient
             {
                 Label = $"{relative}:{site.Line}",
-                Role = roles[site.File],
+                Role = role,
+                RoleReason = roleReason,
                 Kind = site.Kind,
                 File = relative,
                 Line = site.Line,
-                Settings = scenarios.ToDictionary(s => s.Id, s => isKnex ? SettingsReader.ForKnex(values[s.Id], s) : SettingsReader.ForPg(values[s.Id], s)),
-                Problems = isKnex ? ConfigProblems.ForKnex(production) : ConfigProblems.ForPg(production),
+                Settings = settings,
+                Problems = site.Kind switch
+                {
+                    ClientKind.Knex => ConfigProblems.ForKnex(production),
+                    ClientKind.PgPool or ClientKind.PgClient or ClientKind.PgPromise => ConfigProblems.ForPg(production),
+                    ClientKind.Sequelize => ConfigProblems.ForSequelize(arguments[ScenarioIds.Production], settings[ScenarioIds.Production].Dialect),
+                    _ => [],
+                },
                 ConfigFrom = project.Knexfile is { } k && site.ConfigNode is not null && UsesModule(site, Path.Combine(root, k.Path), cache) ? "the knexfile" : null,
             });
+        }
+
+        foreach (var file in sailsConfigs)
+        {
+            clients.AddRange(DatastoreFinder.Sails(root, file, scenarios, evaluators, roles[file]));
+        }
+
+        foreach (var (file, text) in prismaSchemas)
+        {
+            clients.AddRange(DatastoreFinder.Prisma(root, file, text, scenarios, roles[file]));
         }
 
         notes.AddRange(defaultsText.Select(d => $"node-postgres defaults changed for the whole process: {d}"));
@@ -191,34 +255,22 @@ public static class ConfigurationAuditor
         return Visit(site.ConfigNode!, 0);
     }
 
-    private static bool IsTestFile(string name) =>
-        name.Contains(".test.", StringComparison.Ordinal) || name.Contains(".spec.", StringComparison.Ordinal);
-
     private static StaticValue KnexfileExports(StaticEvaluator evaluator, string path)
     {
         var exports = evaluator.EvaluateModuleExports(path);
         return exports is JsFunction function ? ProjectDiscovery.ReturnValueOf(function, evaluator, path) : exports;
     }
 
-    private static readonly HashSet<string> TestFolders = new(StringComparer.OrdinalIgnoreCase) { "test", "tests", "__tests__", "spec", "specs", "e2e", "fixtures", "__fixtures__", "__mocks__", "cypress", "playwright" };
+    [System.Text.RegularExpressions.GeneratedRegex(@"env\(\s*""([^""]+)""\s*\)")]
+    private static partial System.Text.RegularExpressions.Regex PrismaEnvironment();
 
-    private static readonly HashSet<string> ScriptFolders = new(StringComparer.OrdinalIgnoreCase) { "scripts", "script", "bin", "cli", "tools" };
-
-    /// <summary>By where the client is written: a test's or a script's pool is not the app's, and runs beside it only briefly.</summary>
-    private static ClientRole RoleOf(string relative, string text)
+    /// <summary>MikroORM's driver package, when the config is built with a dialect's own module (import { defineConfig } from '@mikro-orm/postgresql').</summary>
+    private static SqlDialect? MikroOrmDialect(ClientSite site, ParsedModuleCache cache)
     {
-        var folders = relative.Split('/').SkipLast(1).ToList();
-        var name = Path.GetFileName(relative);
-        if (folders.Any(TestFolders.Contains) || IsTestFile(name))
-        {
-            return ClientRole.Test;
-        }
-
-        if (folders.Any(ScriptFolders.Contains))
-        {
-            return ClientRole.Script;
-        }
-
-        return text.StartsWith("#!", StringComparison.Ordinal) ? ClientRole.Script : ClientRole.App;
+        var text = cache.Get(site.File)?.Text ?? string.Empty;
+        return text.Contains("@mikro-orm/postgresql", StringComparison.Ordinal) ? SqlDialect.PostgreSQL
+            : text.Contains("@mikro-orm/mysql", StringComparison.Ordinal) || text.Contains("@mikro-orm/mariadb", StringComparison.Ordinal) ? SqlDialect.MySQL
+            : text.Contains("@mikro-orm/sqlite", StringComparison.Ordinal) || text.Contains("@mikro-orm/better-sqlite", StringComparison.Ordinal) ? SqlDialect.SQLite
+            : null;
     }
 }

@@ -13,6 +13,76 @@ public enum ClientKind
 
     /// <summary>new Client({...}) from node-postgres.</summary>
     PgClient,
+
+    /// <summary>new Sequelize(...): its own pool (sequelize-pool) over node-postgres clients.</summary>
+    Sequelize,
+
+    /// <summary>postgres(...) from porsager's postgres.js, its own driver and pool.</summary>
+    PostgresJs,
+
+    /// <summary>pgp(...) from pg-promise: a node-postgres Pool.</summary>
+    PgPromise,
+
+    /// <summary>new DataSource({...}) or createConnection({...}) from TypeORM: a node-postgres Pool.</summary>
+    TypeOrm,
+
+    /// <summary>MikroORM.init({...}) or defineConfig({...}) from MikroORM.</summary>
+    MikroOrm,
+
+    /// <summary>A datasource block of a Prisma schema: Prisma's query engine pool.</summary>
+    Prisma,
+
+    /// <summary>A Sails/Waterline datastore with the sails-postgresql adapter: a node-postgres Pool.</summary>
+    SailsDatastore,
+}
+
+public static class ClientKinds
+{
+    /// <summary>The npm package that builds the client, as the report and JSON name it.</summary>
+    public static string Library(this ClientKind kind) => kind switch
+    {
+        ClientKind.KnexfileEnvironment or ClientKind.Knex => "knex",
+        ClientKind.PgPool or ClientKind.PgClient => "pg",
+        ClientKind.Sequelize => "sequelize",
+        ClientKind.PostgresJs => "postgres",
+        ClientKind.PgPromise => "pg-promise",
+        ClientKind.TypeOrm => "typeorm",
+        ClientKind.MikroOrm => "@mikro-orm/core",
+        ClientKind.Prisma => "prisma",
+        _ => "sails-postgresql",
+    };
+
+    /// <summary>The JSON contract's kind: knexfile-environment, knex, pg-pool, pg-client, sequelize, postgres-js, ...</summary>
+    public static string Id(this ClientKind kind) => kind switch
+    {
+        ClientKind.KnexfileEnvironment => "knexfile-environment",
+        ClientKind.Knex => "knex",
+        ClientKind.PgPool => "pg-pool",
+        ClientKind.PgClient => "pg-client",
+        ClientKind.Sequelize => "sequelize",
+        ClientKind.PostgresJs => "postgres-js",
+        ClientKind.PgPromise => "pg-promise",
+        ClientKind.TypeOrm => "typeorm",
+        ClientKind.MikroOrm => "mikro-orm",
+        ClientKind.Prisma => "prisma",
+        _ => "sails-datastore",
+    };
+
+    /// <summary>For the report: "pg Pool", "Sequelize instance", ...</summary>
+    public static string Text(this ClientKind kind) => kind switch
+    {
+        ClientKind.KnexfileEnvironment => "knexfile environment",
+        ClientKind.Knex => "knex client",
+        ClientKind.PgPool => "pg Pool",
+        ClientKind.PgClient => "pg Client",
+        ClientKind.Sequelize => "Sequelize instance",
+        ClientKind.PostgresJs => "postgres.js client",
+        ClientKind.PgPromise => "pg-promise database",
+        ClientKind.TypeOrm => "TypeORM data source",
+        ClientKind.MikroOrm => "MikroORM instance",
+        ClientKind.Prisma => "Prisma datasource",
+        _ => "Sails datastore",
+    };
 }
 
 public enum SslState
@@ -28,7 +98,11 @@ public sealed record SettingValue(string Text, double? Number, bool FromDefault,
 {
     public static SettingValue Unknown(string expression) => new($"unknown ({expression})", null, false, false);
 
-    public static SettingValue Default(double number, string? note = null) => new($"{number}{(note is null ? string.Empty : " " + note)} (default)", number, true, true);
+    /// <summary>The library's own default: "10 (pg's default)".</summary>
+    public static SettingValue Default(double number, string library) => new($"{number} ({library}'s default)", number, true, true);
+
+    /// <summary>A default that depends on the machine it runs on (Prisma: num_physical_cpus * 2 + 1): no number to compare or add.</summary>
+    public static SettingValue MachineDefault(string text, string library) => new($"{text} ({library}'s default)", null, true, false);
 
     public static SettingValue Of(double number) => new(number.ToString(System.Globalization.CultureInfo.InvariantCulture), number, false, true);
 
@@ -64,6 +138,9 @@ public sealed record ClientSettings
     public bool HardCodedLocalhost { get; init; }
     public string? SearchPath { get; init; }
 
+    /// <summary>The database the client speaks to, when its configuration says (a knex client name, a Sequelize dialect); null when unknown.</summary>
+    public SqlDialect? Dialect { get; init; }
+
     public IEnumerable<(string Name, SettingValue Value)> PoolSettings()
     {
         yield return ("min", Min);
@@ -98,6 +175,12 @@ public enum ClientRole
 
     /// <summary>One-shot scripts and CLI commands (scripts/, bin/, cli/, a #! file): their own line, not compared.</summary>
     Script,
+
+    /// <summary>
+    /// Another database than the app's: a connection taken from a function's argument (a user's or an integration's
+    /// database) or from another family of variables (ANALYTICS_DATABASE_URL beside DATABASE_URL). Listed, not compared.
+    /// </summary>
+    OtherDatabase,
 }
 
 public sealed record DatabaseClient
@@ -119,6 +202,9 @@ public sealed record DatabaseClient
 
     /// <summary>The module this client's configuration object comes from, when it is not the file itself.</summary>
     public string? ConfigFrom { get; init; }
+
+    /// <summary>Why the client got its role, when it is not where the file is (e.g. "connection from the argument connectionString").</summary>
+    public string? RoleReason { get; init; }
 }
 
 public sealed record ConfigurationModel

@@ -25,15 +25,17 @@ internal static class ConfigurationSection
         {
             var settings = client.Settings[ScenarioIds.Production];
             var role = client == reference ? "migrations run with this"
-                : client.Role == ClientRole.Test ? "test or fixture client: listed, not compared"
-                : client.Role == ClientRole.Script ? "script or CLI client: listed, not compared"
-                : client.ConfigFrom is null ? client.Kind switch
-                {
-                    ClientKind.Knex => "application knex client",
-                    ClientKind.PgPool => "application pg Pool",
-                    _ => "application pg Client",
-                } : $"application client built from {client.ConfigFrom}";
+                : client.Role == ClientRole.Test ? $"test or fixture {client.Kind.Text()}: listed, not compared"
+                : client.Role == ClientRole.Script ? $"script or CLI {client.Kind.Text()}: listed, not compared"
+                : client.Role == ClientRole.OtherDatabase ? $"{client.Kind.Text()} of another database: listed, not compared"
+                : client.ConfigFrom is null ? $"application {client.Kind.Text()}" : $"application {client.Kind.Text()} built from {client.ConfigFrom}";
             output.Line($"File: {client.Label} ({role})", "bold");
+            if (client.RoleReason is not null)
+            {
+                output.Line($"  {"why:",-22}{client.RoleReason}");
+            }
+
+            output.Line($"  {"library:",-22}{client.Kind.Library()}{(settings.Dialect is { } dialect ? $", {dialect}" : string.Empty)}");
             var referenceSettings = reference?.Settings[ScenarioIds.Production];
             var pairs = referenceSettings is null || client == reference || client.Role != ClientRole.App
                 ? settings.PoolSettings().Select(s => (s.Name, s.Value, Other: (SettingValue?)null))

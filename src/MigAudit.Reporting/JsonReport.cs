@@ -286,15 +286,15 @@ public static class JsonReport
                 {
                     label = c.Label,
 
-                    // What the client is for (app, test, script): only app clients are compared and summed.
-                    role = c.Role.ToString().ToLowerInvariant(),
-                    kind = c.Kind switch
+                    // What the client is for (app, other-database, test, script): only app clients are compared and summed.
+                    role = c.Role switch
                     {
-                        ClientKind.KnexfileEnvironment => "knexfile-environment",
-                        ClientKind.Knex => "knex",
-                        ClientKind.PgPool => "pg-pool",
-                        _ => "pg-client",
+                        ClientRole.OtherDatabase => "other-database",
+                        _ => c.Role.ToString().ToLowerInvariant(),
                     },
+                    roleReason = c.RoleReason,
+                    kind = c.Kind.Id(),
+                    library = c.Kind.Library(),
                     file = c.File,
                     line = c.Line,
                     environment = c.Environment,
@@ -318,6 +318,7 @@ public static class JsonReport
                             source = pair.Value.Ssl.Source,
                         },
                         connection = pair.Value.ConnectionSource,
+                        dialect = pair.Value.Dialect?.ToString().ToLowerInvariant(),
                         connectionVariables = pair.Value.ConnectionVariables,
                         searchPath = pair.Value.SearchPath,
                     }),

@@ -58,13 +58,7 @@ internal static class Clients
         return matching.Count > 0 ? matching : input.Configuration.Scenarios.Where(s => s.IsProduction).ToList();
     }
 
-    public static string KindText(this DatabaseClient client) => client.Kind switch
-    {
-        ClientKind.Knex => "knex client",
-        ClientKind.PgPool => "pg Pool",
-        ClientKind.PgClient => "pg Client",
-        _ => "knexfile environment",
-    };
+    public static string KindText(this DatabaseClient client) => client.Kind.Text();
 
     public static string SourceOfTruth(DatabaseClient app, DatabaseClient migrations) =>
         $"const knexfile = require('{KnexfileRequire.PathFrom(app.File, migrations.File)}'); module.exports = knex(knexfile[process.env.NODE_ENV || '{migrations.Environment ?? "production"}']);";

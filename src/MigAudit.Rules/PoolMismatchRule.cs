@@ -16,7 +16,9 @@ public sealed class PoolMismatchRule : Rule
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {
-        foreach (var (app, migrations) in Clients.AppVersusMigrations(input))
+        // A knex or node-postgres client can take its pool from the knexfile; Sequelize, Prisma or TypeORM size their own
+        // pools by their own rules, and those pools count in pool-exhaustion-risk instead.
+        foreach (var (app, migrations) in Clients.AppVersusMigrations(input).Where(pair => pair.App.Kind is ClientKind.Knex or ClientKind.PgPool or ClientKind.PgClient))
         {
             var mine = app.Production();
             var theirs = migrations.Production();

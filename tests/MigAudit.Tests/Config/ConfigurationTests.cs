@@ -290,8 +290,8 @@ public sealed class ConfigurationTests
         Assert.Empty(result.Of("pool-mismatch"));
         Assert.Empty(result.Of("ssl-mismatch"));
         Assert.Empty(result.Of("pool-exhaustion-risk"));
-        Assert.Contains("File: test/helpers/db.js:1 (test or fixture client: listed, not compared)", text.Stdout);
-        Assert.Contains("File: scripts/backfill.js:2 (script or CLI client: listed, not compared)", text.Stdout);
+        Assert.Contains("File: test/helpers/db.js:1 (test or fixture knex client: listed, not compared)", text.Stdout);
+        Assert.Contains("File: scripts/backfill.js:2 (script or CLI pg Pool: listed, not compared)", text.Stdout);
     }
 
     [Fact]

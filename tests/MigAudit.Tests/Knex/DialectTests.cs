@@ -86,8 +86,8 @@ public sealed class DialectTests
         Assert.Contains("Database:    SQLite (knexfile.js:3, client 'better-sqlite3')", text.Stdout);
         Assert.DoesNotContain("PostgreSQL", text.Stdout);
         Assert.DoesNotContain("pg's default", text.Stdout);
-        Assert.Contains("  min:                  1 (default)", text.Stdout);
-        Assert.Contains("  max:                  1 (default)", text.Stdout);
+        Assert.Contains("  min:                  1 (knex's default)", text.Stdout);
+        Assert.Contains("  max:                  1 (knex's default)", text.Stdout);
         Assert.Contains("  ssl:                  off (SQLite opens a local file)", text.Stdout);
 
         var result = Audit.Run(repo.Root);
