@@ -150,6 +150,34 @@ public sealed class LibraryClientTests
         Assert.Single(result.Of("ssl-mismatch"));
     }
 
+    [SkippableFact]
+    public void A_sails_datastores_pool_and_tls_are_what_sails_postgresql_computes()
+    {
+        Requires.Dependency(NodeKnex.Available, "node with tests/node installed (run 'npm ci' in tests/node)");
+        string[] datastores =
+        [
+            $"{{\"adapter\": \"sails-postgresql\", \"url\": \"{Url}?ssl=true\"}}",
+            $"{{\"adapter\": \"sails-postgresql\", \"url\": \"{Url}\", \"ssl\": {{\"rejectUnauthorized\": false}}, \"max\": 4}}",
+            $"{{\"adapter\": \"sails-postgresql\", \"url\": \"{Url}\", \"ssl\": true}}",
+        ];
+        var nodeCases = new JsonArray(datastores.Select(d => (JsonNode)new JsonObject { ["library"] = "sails-postgresql", ["args"] = new JsonArray(JsonNode.Parse(d)), ["env"] = new JsonObject() }).ToArray());
+        var expected = NodeKnex.RunJson<List<JsonObject>>("library-settings.js", nodeCases);
+        for (var i = 0; i < datastores.Length; i++)
+        {
+            using var repo = Project(("knexfile.js", KnexfileWithTls), ("config/datastores.js", $"module.exports.datastores = {{ default: {datastores[i]} }};\n"));
+            var settings = Assert.Single(Audit.Run(repo.Root).Input.Configuration.Clients, c => c.Kind == ClientKind.SailsDatastore).Settings[ScenarioIds.Production];
+            var state = settings.Ssl.State switch
+            {
+                SslState.Off => "off",
+                SslState.Verified => "verified",
+                SslState.NotVerified => "not-verified",
+                _ => "unknown",
+            };
+            Assert.True(expected[i]["error"] is null, $"case {i}: node failed: {expected[i]["error"]}");
+            Assert.Equal((expected[i]["max"]!.GetValue<double>(), expected[i]["ssl"]!.GetValue<string>()), (settings.Max.Number ?? -1, state));
+        }
+    }
+
     [Fact]
     public async Task Clients_of_other_databases_are_listed_with_why_and_neither_compared_nor_summed()
     {
