@@ -40,7 +40,7 @@ public static partial class ConfigurationAuditor
 
             if (file.EndsWith(".prisma", StringComparison.Ordinal))
             {
-                if (File.ReadAllText(file) is var schema && schema.Contains("datasource", StringComparison.Ordinal))
+                if (SourceReader.Read(file) is { Problem: null, Text: var schema } && schema.Contains("datasource", StringComparison.Ordinal))
                 {
                     prismaSchemas.Add((file, schema));
                     roles[file] = ClientRoles.OfFile(relative, schema);
@@ -73,7 +73,6 @@ public static partial class ConfigurationAuditor
             }
         }
 
-        var scenarios = ScenarioBuilder.Build(variables);
         var sites = new List<ClientSite>();
         var pgDefaults = new List<PgDefaultSite>();
         foreach (var file in candidates)
@@ -92,6 +91,29 @@ public static partial class ConfigurationAuditor
             }
         }
 
+        var input = new Inputs(candidates, roles, prismaSchemas, sailsConfigs, sites, pgDefaults);
+
+        // A first pass under scenarios made of every variable the app reads finds those the configurations really read
+        // and the values they compare them with (DB_TYPE === 'postgresql'); the scenarios are then made of those alone.
+        var (_, probes) = Evaluate(project, cache, input, ScenarioBuilder.Build(variables), notes: []);
+        var read = probes.Values.SelectMany(e => e.EnvironmentReads).Concat(variables.Where(v => v.StartsWith("PG", StringComparison.Ordinal)))
+            .Concat(prismaSchemas.SelectMany(p => PrismaEnvironment().Matches(p.Text).Select(m => m.Groups[1].Value))).Distinct().ToList();
+        var compared = probes.Values.SelectMany(e => e.EnvironmentComparisons).Distinct().ToList();
+        return Evaluate(project, cache, input, ScenarioBuilder.Build(read, compared), notes).Model;
+    }
+
+    private sealed record Inputs(
+        List<string> Candidates,
+        Dictionary<string, ClientRole> Roles,
+        List<(string File, string Text)> PrismaSchemas,
+        List<string> SailsConfigs,
+        List<ClientSite> Sites,
+        List<PgDefaultSite> PgDefaults);
+
+    private static (ConfigurationModel Model, Dictionary<string, StaticEvaluator> Evaluators) Evaluate(KnexProject project, ParsedModuleCache cache, Inputs input, IReadOnlyList<Scenario> scenarios, List<string> notes)
+    {
+        var root = project.Root;
+        var (roles, prismaSchemas, sailsConfigs, sites, pgDefaults) = (input.Roles, input.PrismaSchemas, input.SailsConfigs, input.Sites, input.PgDefaults);
         var evaluators = scenarios.ToDictionary(s => s.Id, s => new StaticEvaluator(root, s.Variables, cache));
 
         // pg.defaults.ssl is what node-postgres falls back to when a connection sets no ssl and PGSSLMODE is unset.
@@ -153,9 +175,9 @@ public static partial class ConfigurationAuditor
             });
             var role = roles[site.File];
             string? roleReason = null;
-            if (role == ClientRole.App && site.InputName is { } input)
+            if (role == ClientRole.App && site.InputName is { } argumentName)
             {
-                (role, roleReason) = (ClientRole.OtherDatabase, $"connection from the argument '{input}' of the function that builds it");
+                (role, roleReason) = (ClientRole.OtherDatabase, $"connection from the argument '{argumentName}' of the function that builds it");
             }
             else if (role == ClientRole.App && settings[ScenarioIds.Production].Dialect is { } dialect && project.Dialect.Dialect is var migrationsDialect &&
                      migrationsDialect != SqlDialect.Unknown && dialect != migrationsDialect)
@@ -199,7 +221,7 @@ public static partial class ConfigurationAuditor
         }
 
         notes.AddRange(defaultsText.Select(d => $"node-postgres defaults changed for the whole process: {d}"));
-        return new ConfigurationModel { Scenarios = scenarios, Clients = clients, MigrationClient = migrationClient, Notes = notes };
+        return (new ConfigurationModel { Scenarios = scenarios, Clients = clients, MigrationClient = migrationClient, Notes = notes }, evaluators);
     }
 
     /// <summary>True when the configuration expression reads a binding that requires or imports <paramref name="module"/>.</summary>

@@ -40,7 +40,10 @@ public static partial class ScenarioBuilder
         }
     }
 
-    public static IReadOnlyList<Scenario> Build(IEnumerable<string> variables)
+    /// <summary>At most this many scenarios for values the code compares variables with: each is evaluated in full.</summary>
+    private const int MaxComparedScenarios = 6;
+
+    public static IReadOnlyList<Scenario> Build(IEnumerable<string> variables, IReadOnlyList<(string Variable, string Literal)>? compared = null)
     {
         var names = variables.Where(v => v != "NODE_ENV").Distinct().Order(StringComparer.Ordinal).ToList();
         var flags = names.Where(n => Classify(n) == Kind.Flag).ToList();
@@ -71,11 +74,22 @@ public static partial class ScenarioBuilder
             return new Scenario(id, description, map);
         }
 
+        // DB_TYPE === 'postgresql': one production scenario per value the code tells apart, beside the flags' 'true'/'false'.
+        var valued = (compared ?? []).Where(c => Classify(c.Variable) == Kind.Flag && c.Literal is not ("true" or "false" or "") && c.Variable != "NODE_ENV")
+            .Distinct().Take(MaxComparedScenarios)
+            .Select(c =>
+            {
+                var production = Make(ScenarioIds.Production, string.Empty, "production", ExternalUrl, null);
+                var map = new Dictionary<string, string>(production.Variables, StringComparer.Ordinal) { [c.Variable] = c.Literal };
+                return new Scenario($"{ScenarioIds.Production}-{c.Variable}={c.Literal}", $"production, external database URL, {c.Variable} = '{c.Literal}'", map);
+            });
+
         return
         [
             Make(ScenarioIds.Production, $"production, external database URL, {flagText} unset", "production", ExternalUrl, null),
             Make(ScenarioIds.ProductionFlagsTrue, $"production, external database URL, {flagText} = 'true'", "production", ExternalUrl, "true"),
             Make(ScenarioIds.ProductionFlagsFalse, $"production, external database URL, {flagText} = 'false'", "production", ExternalUrl, "false"),
+            .. valued,
             new Scenario(ScenarioIds.ProductionNoVariables, "production, no database variables set", new Dictionary<string, string> { ["NODE_ENV"] = "production" }),
             Make(ScenarioIds.Local, "development, local database URL, other variables unset", "development", LocalUrl, null),
         ];

@@ -81,11 +81,17 @@ public sealed partial class StaticEvaluator
         return undecided is null ? (true, string.Empty) : (null, undecided);
     }
 
-    private static bool StrictlyEqual(StaticValue left, StaticValue right) =>
+    private bool StrictlyEqual(StaticValue left, StaticValue right)
+    {
+        NoteComparison(left, right);
+        return StrictlyEqualValues(left, right);
+    }
+
+    private static bool StrictlyEqualValues(StaticValue left, StaticValue right) =>
         left.GetType() == right.GetType() && left is not (JsObject or JsArray or JsFunction or JsInstance) && ToText(left) == ToText(right);
 
     private static bool SameValue(StaticValue left, StaticValue right) =>
-        left.IsKnown && right.IsKnown && StrictlyEqual(left, right);
+        left.IsKnown && right.IsKnown && StrictlyEqualValues(left, right);
 
     private static StaticValue GetPath(StaticValue value, IReadOnlyList<string> path)
     {

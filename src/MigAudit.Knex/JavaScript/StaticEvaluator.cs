@@ -30,6 +30,27 @@ public sealed partial class StaticEvaluator
     /// <summary>Environment variables read while evaluating, in first-read order.</summary>
     public List<string> EnvironmentReads { get; } = [];
 
+    /// <summary>
+    /// Environment variables compared with a string literal while evaluating (process.env.DB_TYPE === 'postgresql',
+    /// case 'mysql':), so that scenarios can give the variable each value the code tells apart.
+    /// </summary>
+    public List<(string Variable, string Literal)> EnvironmentComparisons { get; } = [];
+
+    /// <summary>Records a comparison of a value read from the environment with a literal string.</summary>
+    private void NoteComparison(StaticValue left, StaticValue right)
+    {
+        var pair = (left, right) switch
+        {
+            (JsString { Variable: { } variable }, JsString { Variable: null } literal) => (variable, literal.Value),
+            (JsString { Variable: null } literal, JsString { Variable: { } variable }) => (variable, literal.Value),
+            _ => default((string, string)?),
+        };
+        if (pair is { } found && !EnvironmentComparisons.Contains(found))
+        {
+            EnvironmentComparisons.Add(found);
+        }
+    }
+
     /// <summary>Files read while evaluating, for reporting where values came from.</summary>
     public IEnumerable<string> LoadedFiles => modules.Where(m => m.Value is not null).Select(m => m.Key);
 
@@ -372,6 +393,7 @@ public sealed partial class StaticEvaluator
             return new JsUnknown(scope.TextOf(binary), "operands not statically known");
         }
 
+        NoteComparison(left, right);
         var strict = binary.Operator is Operator.StrictEquality or Operator.StrictInequality;
         bool equal;
         if (strict)

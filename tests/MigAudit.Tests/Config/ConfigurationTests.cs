@@ -217,7 +217,10 @@ public sealed class ConfigurationTests
         Assert.Equal((SslState.NotVerified, "pg.defaults.ssl at src/pool.js:2"), (ssl.State, ssl.Source));
         Assert.Equal(SslState.NotVerified, app.Settings[ScenarioIds.ProductionFlagsFalse].Ssl.State);
         Assert.Contains(result.Input.Configuration.Notes, n => n.Contains("pg.defaults.ssl = ") && n.Contains("(src/pool.js:2)"));
-        Assert.Empty(result.Of("ssl-mismatch"));
+
+        // The code tells PGSSL = 'off' apart: that value gets its own scenario, where the app turns TLS off and the knexfile does not.
+        Assert.Equal(SslState.Off, app.Settings["production-PGSSL=off"].Ssl.State);
+        Assert.Contains("disagree on TLS in 1 of 5 scenarios", Assert.Single(result.Of("ssl-mismatch")).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -347,5 +350,47 @@ public sealed class ConfigurationTests
         Assert.Equal(25, app.Settings[ScenarioIds.Production].Max.Number);
         Assert.Equal(5, app.Settings[ScenarioIds.ProductionFlagsTrue].Max.Number);
         Assert.Equal("unknown (timeout(): the function has loops (db.js:7), line 10)", app.Settings[ScenarioIds.Production].AcquireTimeoutMillis.Text);
+    }
+
+    [Fact]
+    public async Task A_knexfile_configured_under_conditions_is_evaluated_per_value_the_code_tells_apart()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", """
+            const fs = require('fs');
+            const databaseType = process.env.DB_TYPE || 'sqlite';
+            const config = { client: 'better-sqlite3', connection: { filename: './data.db' }, useNullAsDefault: true };
+            if (databaseType === 'postgresql') {
+              config.client = 'pg';
+              config.connection = { connectionString: process.env.DATABASE_URL, ssl: { rejectUnauthorized: false } };
+              config.pool = { min: 0, max: 25 };
+            }
+            if (fs.existsSync('/etc/app/tuning.json')) {
+              config.acquireConnectionTimeout = 5000;
+            }
+            module.exports = { production: config };
+            """);
+        repo.Write("src/server.js", "const port = process.env.PORT || 3000;\nconst debug = process.env.DEBUG;\nmodule.exports = { port, debug };\n");
+        repo.Write("migrations/20250101000000_a.js", Audit.CreateTable("a"));
+        repo.Commit();
+        var result = Audit.Run(repo.Root);
+
+        var configuration = result.Input.Configuration;
+        var knexfile = configuration.MigrationClient!;
+        var postgres = knexfile.Settings["production-DB_TYPE=postgresql"];
+        Assert.Equal((0.0, 25.0, SslState.NotVerified), (postgres.Min.Number!.Value, postgres.Max.Number!.Value, postgres.Ssl.State));
+        var unset = knexfile.Settings[ScenarioIds.Production];
+        Assert.Equal((1.0, 1.0, SslState.Off), (unset.Min.Number!.Value, unset.Max.Number!.Value, unset.Ssl.State));
+
+        // Only what the configuration reads makes the scenarios: PORT and DEBUG do not.
+        Assert.Equal("production, external database URL, DB_TYPE unset", configuration.Scenarios[0].Description);
+        Assert.Equal("production, external database URL, DB_TYPE = 'postgresql'", configuration.Scenarios.Single(s => s.Id == "production-DB_TYPE=postgresql").Description);
+
+        // A condition only run time knows: never the default as a fact.
+        Assert.Equal(
+            "unknown (config.acquireConnectionTimeout = 5000: assigned only when fs.existsSync('/etc/app/tuning.json') (line 9), line 10)",
+            unset.AcquireTimeoutMillis.Text);
+        var text = (await CliRunner.RunAsync("audit", repo.Root)).Stdout;
+        Assert.Contains("acquireTimeoutMillis: unknown (config.acquireConnectionTimeout = 5000: assigned only when fs.existsSync('/etc/app/tuning.json') (line 9), line 10)", text, StringComparison.Ordinal);
     }
 }
