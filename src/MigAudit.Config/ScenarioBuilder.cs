@@ -47,7 +47,7 @@ public static partial class ScenarioBuilder
     {
         var names = variables.Where(v => v != "NODE_ENV").Distinct().Order(StringComparer.Ordinal).ToList();
         var flags = names.Where(n => Classify(n) == Kind.Flag).ToList();
-        var flagText = flags.Count == 0 ? "no other variables" : string.Join(", ", flags.Take(4)) + (flags.Count > 4 ? ", ..." : string.Empty);
+        var flagText = string.Join(", ", flags.Take(4)) + (flags.Count > 4 ? ", ..." : string.Empty);
 
         Scenario Make(string id, string description, string nodeEnv, string url, string? flagValue)
         {
@@ -86,9 +86,13 @@ public static partial class ScenarioBuilder
 
         return
         [
-            Make(ScenarioIds.Production, $"production, external database URL, {flagText} unset", "production", ExternalUrl, null),
-            Make(ScenarioIds.ProductionFlagsTrue, $"production, external database URL, {flagText} = 'true'", "production", ExternalUrl, "true"),
-            Make(ScenarioIds.ProductionFlagsFalse, $"production, external database URL, {flagText} = 'false'", "production", ExternalUrl, "false"),
+            Make(ScenarioIds.Production, flags.Count == 0 ? "production, external database URL" : $"production, external database URL, {flagText} unset", "production", ExternalUrl, null),
+            // Without a flag the configuration reads, 'true' and 'false' would only repeat the first scenario.
+            .. flags.Count == 0 ? [] : new[]
+            {
+                Make(ScenarioIds.ProductionFlagsTrue, $"production, external database URL, {flagText} = 'true'", "production", ExternalUrl, "true"),
+                Make(ScenarioIds.ProductionFlagsFalse, $"production, external database URL, {flagText} = 'false'", "production", ExternalUrl, "false"),
+            },
             .. valued,
             new Scenario(ScenarioIds.ProductionNoVariables, "production, no database variables set", new Dictionary<string, string> { ["NODE_ENV"] = "production" }),
             Make(ScenarioIds.Local, "development, local database URL, other variables unset", "development", LocalUrl, null),

@@ -32,20 +32,20 @@ public static partial class SettingsReader
         }
 
         options ??= new JsObject([], false);
-        var dialectName = options.Get("dialect") as JsString;
+        var dialectName = options.Lookup("dialect") as JsString;
         var dialect = dialectName is not null ? DialectOf(dialectName.Value) : url is not null ? DialectOf(url.Value.Split(':')[0]) : null;
-        var pool = options.Get("pool") as JsObject;
+        var pool = options.Lookup("pool") as JsObject;
         var connection = url is not null
             ? (StaticValue)url
-            : new JsObject([.. new[] { "host", "port", "database", "username" }.Select(k => KeyValuePair.Create(k == "username" ? "user" : k, options.Get(k) ?? (k == "database" && arguments.Count > 1 ? first : StaticValue.Undefined))).Where(p => p.Value is not JsUndefined)], false);
+            : new JsObject([.. new[] { "host", "port", "database", "username" }.Select(k => KeyValuePair.Create(k == "username" ? "user" : k, options.Lookup(k) ?? (k == "database" && arguments.Count > 1 ? first : StaticValue.Undefined))).Where(p => p.Value is not JsUndefined)], false);
         var (source, variables, localhost) = DescribeConnection(connection);
-        var ssl = options.Get("dialectOptions") is JsObject dialectOptions ? dialectOptions.Get("ssl") : options.Get("dialectOptions") is JsUnknown u ? u : null;
+        var ssl = options.Lookup("dialectOptions") is JsObject dialectOptions ? dialectOptions.Lookup("ssl") : options.Lookup("dialectOptions") is JsUnknown u ? u : null;
         return new ClientSettings
         {
-            Min = Number(pool?.Get("min"), SettingValue.Default(SequelizeMin, "sequelize"), orDefault: false),
-            Max = Number(pool?.Get("max"), SettingValue.Default(SequelizeMax, "sequelize"), orDefault: false),
-            AcquireTimeoutMillis = Number(pool?.Get("acquire"), SettingValue.Default(SequelizeAcquire, "sequelize"), orDefault: false),
-            IdleTimeoutMillis = Number(pool?.Get("idle"), SettingValue.Default(SequelizeIdle, "sequelize"), orDefault: false),
+            Min = Number(pool?.Lookup("min"), SettingValue.Default(SequelizeMin, "sequelize"), orDefault: false),
+            Max = Number(pool?.Lookup("max"), SettingValue.Default(SequelizeMax, "sequelize"), orDefault: false),
+            AcquireTimeoutMillis = Number(pool?.Lookup("acquire"), SettingValue.Default(SequelizeAcquire, "sequelize"), orDefault: false),
+            IdleTimeoutMillis = Number(pool?.Lookup("idle"), SettingValue.Default(SequelizeIdle, "sequelize"), orDefault: false),
             CreateTimeoutMillis = SettingValue.NotApplicable,
             Ssl = dialect is SqlDialect.PostgreSQL or null
                 ? SslOf(new JsObject([new("connectionString", url ?? StaticValue.Undefined), new("ssl", ssl ?? StaticValue.Undefined)], false), scenario)
@@ -79,7 +79,7 @@ public static partial class SettingsReader
         var query = first is JsString url ? QueryOf(url.Value) : first is JsUnknown ? null : new Dictionary<string, string>();
         SettingValue Setting(string key, string variable, SettingValue fallback, double scale = 1)
         {
-            if (options!.Get(key) is { } value and not JsUndefined)
+            if (options!.Lookup(key) is { } value and not JsUndefined)
             {
                 return Scaled(Number(value, fallback, orDefault: false), scale);
             }
@@ -93,12 +93,12 @@ public static partial class SettingsReader
             return text is null ? fallback : Scaled(Number(new JsString(text), fallback, orDefault: false), scale);
         }
 
-        var ssl = options.Get("ssl") is { } sslOption and not JsUndefined ? sslOption
+        var ssl = options.Lookup("ssl") is { } sslOption and not JsUndefined ? sslOption
             : query is null ? new JsUnknown("ssl", "the URL is not statically known")
             : query.TryGetValue("sslmode", out var mode) || query.TryGetValue("ssl", out mode) ? (mode is "disable" or "false" ? new JsBoolean(false) : new JsString(mode))
             : scenario.Variables.TryGetValue("PGSSL", out var fromEnvironment) ? new JsString(fromEnvironment)
             : new JsBoolean(false);
-        var (source, variables, localhost) = DescribeConnection(first is JsString or JsUnknown ? first : new JsObject([.. new[] { "host", "port", "database", "user", "username" }.Select(k => KeyValuePair.Create(k, options.Get(k) ?? StaticValue.Undefined)).Where(p => p.Value is not JsUndefined)], false));
+        var (source, variables, localhost) = DescribeConnection(first is JsString or JsUnknown ? first : new JsObject([.. new[] { "host", "port", "database", "user", "username" }.Select(k => KeyValuePair.Create(k, options.Lookup(k) ?? StaticValue.Undefined)).Where(p => p.Value is not JsUndefined)], false));
         return new ClientSettings
         {
             Min = SettingValue.NotApplicable,
@@ -110,7 +110,7 @@ public static partial class SettingsReader
             {
                 JsBoolean { Value: false } or JsNull or JsUndefined => new SslValue(SslState.Off, "ssl: false (postgres's default)"),
                 JsString { Value: "require" or "allow" or "prefer" } mode2 => new SslValue(SslState.NotVerified, $"ssl: '{mode2.Value}' (postgres.js connects with rejectUnauthorized: false)"),
-                JsObject o when o.Get("rejectUnauthorized") is JsBoolean { Value: false } => new SslValue(SslState.NotVerified, "ssl: { rejectUnauthorized: false }"),
+                JsObject o when o.Lookup("rejectUnauthorized") is JsBoolean { Value: false } => new SslValue(SslState.NotVerified, "ssl: { rejectUnauthorized: false }"),
                 JsUnknown unknown => new SslValue(SslState.Unknown, $"ssl: {unknown.Expression}"),
                 JsObject or JsBoolean or JsString => new SslValue(SslState.Verified, "ssl: " + StaticValueText.Describe(ssl)),
                 _ => new SslValue(SslState.Unknown, "ssl: " + StaticValueText.Describe(ssl)),
@@ -130,14 +130,14 @@ public static partial class SettingsReader
             return AllUnknown(config);
         }
 
-        var dialect = options.Get("type") is JsString type ? DialectOf(type.Value) : null;
+        var dialect = options.Lookup("type") is JsString type ? DialectOf(type.Value) : null;
         if (dialect is not SqlDialect.PostgreSQL)
         {
             return ForOtherDialect(options, dialect, "typeorm");
         }
 
-        StaticValue Of(string key) => options.Get(key) ?? StaticValue.Undefined;
-        var extra = options.Get("extra");
+        StaticValue Of(string key) => options.Lookup(key) ?? StaticValue.Undefined;
+        var extra = options.Lookup("extra");
         var pgOptions = new JsObject(
             [
                 new("connectionString", Of("url")), new("host", Of("host")), new("user", Of("username")), new("database", Of("database")), new("port", Of("port")),
@@ -159,11 +159,11 @@ public static partial class SettingsReader
             return AllUnknown(datastore);
         }
 
-        var pgOptions = new JsObject([.. new[] { "ssl", "max", "min", "idleTimeoutMillis" }.Select(k => KeyValuePair.Create(k, options.Get(k) ?? StaticValue.Undefined))], options.Incomplete);
+        var pgOptions = new JsObject([.. new[] { "ssl", "max", "min", "idleTimeoutMillis" }.Select(k => KeyValuePair.Create(k, options.Lookup(k) ?? StaticValue.Undefined))], options.Incomplete);
         var settings = ForPg(Without(pgOptions, StaticValue.Undefined), scenario);
-        var (source, variables, localhost) = DescribeConnection(options.Get("url") ?? StaticValue.Undefined);
+        var (source, variables, localhost) = DescribeConnection(options.Lookup("url") ?? StaticValue.Undefined);
         var ssl = settings.Ssl;
-        if (options.Get("url") is JsString url && QueryOf(url.Value).Keys.Any(k => k is "ssl" or "sslmode"))
+        if (options.Lookup("url") is JsString url && QueryOf(url.Value).Keys.Any(k => k is "ssl" or "sslmode"))
         {
             ssl = ssl with { Source = ssl.Source + "; the URL's ssl parameters are ignored by sails-postgresql" };
         }
@@ -182,21 +182,21 @@ public static partial class SettingsReader
             return AllUnknown(config);
         }
 
-        var dialect = options.Get("type") is JsString type ? DialectOf(type.Value)
-            : options.Get("driver") is { } driver && StaticValueText.Describe(driver).Contains("PostgreSql", StringComparison.Ordinal) ? SqlDialect.PostgreSQL
+        var dialect = options.Lookup("type") is JsString type ? DialectOf(type.Value)
+            : options.Lookup("driver") is { } driver && StaticValueText.Describe(driver).Contains("PostgreSql", StringComparison.Ordinal) ? SqlDialect.PostgreSQL
             : moduleDialect;
-        var pool = options.Get("pool") as JsObject;
-        var url = options.Get("clientUrl");
-        var (source, variables, localhost) = DescribeConnection(url ?? new JsObject([.. new[] { "host", "port", "dbName", "user" }.Select(k => KeyValuePair.Create(k == "dbName" ? "database" : k, options.Get(k) ?? StaticValue.Undefined)).Where(p => p.Value is not JsUndefined)], false));
+        var pool = options.Lookup("pool") as JsObject;
+        var url = options.Lookup("clientUrl");
+        var (source, variables, localhost) = DescribeConnection(url ?? new JsObject([.. new[] { "host", "port", "dbName", "user" }.Select(k => KeyValuePair.Create(k == "dbName" ? "database" : k, options.Lookup(k) ?? StaticValue.Undefined)).Where(p => p.Value is not JsUndefined)], false));
         return new ClientSettings
         {
-            Min = Number(pool?.Get("min"), SettingValue.Unknown("MikroORM's default min is 2 through knex before v7 and 0 through node-postgres from v7"), orDefault: false),
-            Max = Number(pool?.Get("max"), SettingValue.Default(10, "MikroORM"), orDefault: false),
+            Min = Number(pool?.Lookup("min"), SettingValue.Unknown("MikroORM's default min is 2 through knex before v7 and 0 through node-postgres from v7"), orDefault: false),
+            Max = Number(pool?.Lookup("max"), SettingValue.Default(10, "MikroORM"), orDefault: false),
             AcquireTimeoutMillis = SettingValue.Unknown("MikroORM's acquire timeout is not modelled"),
-            IdleTimeoutMillis = Number(pool?.Get("idleTimeoutMillis"), SettingValue.Unknown("MikroORM's idle timeout is not modelled"), orDefault: false),
+            IdleTimeoutMillis = Number(pool?.Lookup("idleTimeoutMillis"), SettingValue.Unknown("MikroORM's idle timeout is not modelled"), orDefault: false),
             CreateTimeoutMillis = SettingValue.NotApplicable,
             Ssl = dialect is not SqlDialect.PostgreSQL ? new SslValue(SslState.Unknown, "not a PostgreSQL MikroORM configuration")
-                : options.Get("driverOptions") is { } driverOptions and not JsUndefined ? new SslValue(SslState.Unknown, "MikroORM's driverOptions are not modelled")
+                : options.Lookup("driverOptions") is { } driverOptions and not JsUndefined ? new SslValue(SslState.Unknown, "MikroORM's driverOptions are not modelled")
                 : SslOf(new JsObject([new("connectionString", url ?? StaticValue.Undefined)], false), scenario),
             ConnectionSource = source,
             ConnectionVariables = variables,
@@ -234,7 +234,7 @@ public static partial class SettingsReader
 
     private static ClientSettings ForOtherDialect(JsObject options, SqlDialect? dialect, string library)
     {
-        var (source, variables, localhost) = DescribeConnection(options.Get("url") ?? new JsObject([.. options.Properties.Where(p => p.Key is "host" or "port" or "database")], false));
+        var (source, variables, localhost) = DescribeConnection(options.Lookup("url") ?? new JsObject([.. options.Properties.Where(p => p.Key is "host" or "port" or "database")], false));
         var why = $"not evaluated for {(dialect?.ToString() ?? "this database type")}: migaudit reads {library}'s PostgreSQL settings only";
         var unknown = SettingValue.Unknown(why);
         return new ClientSettings

@@ -16,15 +16,15 @@ public static partial class SettingsReader
 
         var options = config as JsObject ?? new JsObject([], config is JsUnknown);
         var (source, variables, localhost) = DescribeConnection(options.Properties.Count == 0 && config is JsString ? config : options);
-        var timeout = options.Get("connectionTimeoutMillis");
+        var timeout = options.Lookup("connectionTimeoutMillis");
         return new ClientSettings
         {
-            Min = Number(options.Get("min"), SettingValue.Default(PgPoolMin, "pg"), orDefault: true),
-            Max = Number(options.Get("max") ?? options.Get("poolSize"), SettingValue.Default(PgPoolMax, "pg"), orDefault: true),
+            Min = Number(options.Lookup("min"), SettingValue.Default(PgPoolMin, "pg"), orDefault: true),
+            Max = Number(options.Lookup("max") ?? options.Lookup("poolSize"), SettingValue.Default(PgPoolMax, "pg"), orDefault: true),
             AcquireTimeoutMillis = timeout is null or JsUndefined or JsNumber { Value: 0 }
                 ? new SettingValue("none: pg waits forever for a connection (connectionTimeoutMillis unset)", null, true, true)
                 : Number(timeout, SettingValue.NotApplicable, orDefault: false) with { Text = $"{StaticValueText.Describe(timeout)} (connectionTimeoutMillis)" },
-            IdleTimeoutMillis = options.Get("idleTimeoutMillis") is null or JsUndefined ? SettingValue.Default(PgPoolIdleTimeout, "pg") : Number(options.Get("idleTimeoutMillis"), SettingValue.Default(PgPoolIdleTimeout, "pg"), orDefault: false),
+            IdleTimeoutMillis = options.Lookup("idleTimeoutMillis") is null or JsUndefined ? SettingValue.Default(PgPoolIdleTimeout, "pg") : Number(options.Lookup("idleTimeoutMillis"), SettingValue.Default(PgPoolIdleTimeout, "pg"), orDefault: false),
             CreateTimeoutMillis = SettingValue.NotApplicable,
             Ssl = SslOf(options.Properties.Count == 0 && config is JsString ? config : options, scenario),
             ConnectionSource = source,
@@ -40,7 +40,7 @@ public static partial class SettingsReader
         var url = connection switch
         {
             JsString s => s.Value,
-            JsObject o when o.Get("connectionString") is JsString s => s.Value,
+            JsObject o when o.Lookup("connectionString") is JsString s => s.Value,
             _ => null,
         };
         if (url is not null && SslFromUrl(url) is { } fromUrl)
@@ -48,7 +48,7 @@ public static partial class SettingsReader
             return fromUrl;
         }
 
-        var ssl = connection is JsObject obj ? obj.Get("ssl") : null;
+        var ssl = connection is JsObject obj ? obj.Lookup("ssl") : null;
         switch (ssl)
         {
             case null or JsUndefined:
@@ -81,9 +81,9 @@ public static partial class SettingsReader
             case JsString other:
                 return new SslValue(other.Value.Length > 0 ? SslState.Verified : SslState.Off, $"ssl: '{other.Value}'");
             case JsObject options:
-                return options.Get("rejectUnauthorized") is JsBoolean { Value: false }
+                return options.Lookup("rejectUnauthorized") is JsBoolean { Value: false }
                     ? new SslValue(SslState.NotVerified, "ssl: { rejectUnauthorized: false }")
-                    : options.Get("rejectUnauthorized") is JsUnknown r
+                    : options.Lookup("rejectUnauthorized") is JsUnknown r
                         ? new SslValue(SslState.Unknown, $"rejectUnauthorized: {r.Expression}")
                         : new SslValue(SslState.Verified, "ssl: { ... }");
             case JsUnknown unknownSsl:
@@ -149,7 +149,7 @@ public static partial class SettingsReader
             case JsObject o:
                 foreach (var key in new[] { "connectionString", "host", "port", "database", "user" })
                 {
-                    if (o.Get(key) is { } value)
+                    if (o.Lookup(key) is { } value)
                     {
                         Describe(key, value);
                     }
@@ -177,7 +177,7 @@ public static partial class SettingsReader
     {
         if (dialect == SqlDialect.SQLite)
         {
-            var file = connection is JsObject o ? o.Get("filename") : connection;
+            var file = connection is JsObject o ? o.Lookup("filename") : connection;
             return file switch
             {
                 JsString { Variable: { } variable } => ($"file from env {variable}", [variable], false),

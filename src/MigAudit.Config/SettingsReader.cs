@@ -25,9 +25,9 @@ public static partial class SettingsReader
             return AllUnknown(config);
         }
 
-        var pool = knex.Get("pool") as JsObject;
+        var pool = knex.Lookup("pool") as JsObject;
 
-        var acquireCandidates = new[] { knex.Get("acquireConnectionTimeout"), pool?.Get("acquireTimeoutMillis") }
+        var acquireCandidates = new[] { knex.Lookup("acquireConnectionTimeout"), pool?.Lookup("acquireTimeoutMillis") }
             .Where(v => v is not null and not JsUndefined).Cast<StaticValue>().ToList();
         SettingValue acquire;
         if (acquireCandidates.Count == 0)
@@ -43,21 +43,21 @@ public static partial class SettingsReader
             acquire = SettingValue.Unknown(string.Join(", ", acquireCandidates.Where(v => v is not JsNumber).Select(WhyUnknown)));
         }
 
-        var connection = knex.Get("connection") ?? StaticValue.Undefined;
-        var dialect = (knex.Get("client") ?? knex.Get("dialect")) is JsString client ? Knex.Discovery.DialectDetection.FromClientName(client.Value) : null;
+        var connection = knex.Lookup("connection") ?? StaticValue.Undefined;
+        var dialect = (knex.Lookup("client") ?? knex.Lookup("dialect")) is JsString client ? Knex.Discovery.DialectDetection.FromClientName(client.Value) : null;
         var (source, variables, localhost) = dialect is null or SqlDialect.PostgreSQL ? DescribeConnection(connection) : DescribeOtherConnection(connection, dialect.Value);
 
         // Knex's SQLite clients (sqlite3, better-sqlite3) default to a pool of exactly one connection.
         var (defaultMin, defaultMax) = dialect == SqlDialect.SQLite ? (1.0, 1.0) : (KnexMin, KnexMax);
         return new ClientSettings
         {
-            Min = Number(pool?.Get("min"), SettingValue.Default(defaultMin, "knex"), orDefault: false),
-            Max = Number(pool?.Get("max"), SettingValue.Default(defaultMax, "knex"), orDefault: false),
+            Min = Number(pool?.Lookup("min"), SettingValue.Default(defaultMin, "knex"), orDefault: false),
+            Max = Number(pool?.Lookup("max"), SettingValue.Default(defaultMax, "knex"), orDefault: false),
             AcquireTimeoutMillis = acquire,
 
             // tarn uses `value || default`, so 0 also means the default.
-            IdleTimeoutMillis = Number(pool?.Get("idleTimeoutMillis"), SettingValue.Default(TarnIdleTimeout, "tarn"), orDefault: true),
-            CreateTimeoutMillis = Number(pool?.Get("createTimeoutMillis"), SettingValue.Default(TarnCreateTimeout, "tarn"), orDefault: true),
+            IdleTimeoutMillis = Number(pool?.Lookup("idleTimeoutMillis"), SettingValue.Default(TarnIdleTimeout, "tarn"), orDefault: true),
+            CreateTimeoutMillis = Number(pool?.Lookup("createTimeoutMillis"), SettingValue.Default(TarnCreateTimeout, "tarn"), orDefault: true),
             Ssl = dialect switch
             {
                 null or SqlDialect.PostgreSQL => SslOf(connection, scenario),

@@ -54,6 +54,13 @@ public sealed record JsObject(IReadOnlyList<KeyValuePair<string, StaticValue>> P
         return null;
     }
 
+    /// <summary>
+    /// The property as a reader of settings must see it: a missing key of an object that spreads something unknown
+    /// ({ ...config.pool, afterCreate }) may be set by that spread, so it is unknown rather than absent.
+    /// </summary>
+    public StaticValue? Lookup(string key) =>
+        Get(key) ?? (Incomplete ? new JsUnknown(key, "the object spreads or merges a value migaudit cannot know") { Line = Line } : null);
+
     public IEnumerable<string> Keys => Properties.Select(p => p.Key).Distinct();
 }
 

@@ -393,4 +393,26 @@ public sealed class ConfigurationTests
         var text = (await CliRunner.RunAsync("audit", repo.Root)).Stdout;
         Assert.Contains("acquireTimeoutMillis: unknown (config.acquireConnectionTimeout = 5000: assigned only when fs.existsSync('/etc/app/tuning.json') (line 9), line 10)", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_pool_that_spreads_an_unknown_value_has_unknown_sizes_not_knexs_defaults()
+    {
+        var result = AuditProject(
+            ("knexfile.js", Knexfile),
+            ("src/db.js", """
+                const settings = require('config');
+                module.exports = require('knex')({
+                  client: 'pg',
+                  connection: { ...settings.db, connectionString: process.env.DATABASE_URL },
+                  pool: { ...settings.pool, afterCreate(conn, done) { done(null, conn); } },
+                });
+                """));
+
+        var app = result.Input.Configuration.Clients.Single(c => c.File == "src/db.js").Settings[ScenarioIds.Production];
+        Assert.Equal("unknown (max: the object spreads or merges a value migaudit cannot know, line 5)", app.Max.Text);
+        Assert.False(app.Min.Known);
+        Assert.Equal(SslState.Unknown, app.Ssl.State);
+        Assert.Empty(result.Of("pool-mismatch"));
+        Assert.Empty(result.Of("ssl-mismatch"));
+    }
 }
