@@ -27,6 +27,23 @@ public static class ClientRoles
         return text.StartsWith("#!", StringComparison.Ordinal) ? ClientRole.Script : ClientRole.App;
     }
 
+    /// <summary>Folders that hold code connecting to the databases users or integrations configure, not to the app's own.</summary>
+    private static readonly HashSet<string> IntegrationFolders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "monitor", "monitors", "monitor-types", "integration", "integrations", "connector", "connectors", "datasource", "datasources",
+        "data-sources", "plugins", "providers", "adapters", "drivers",
+    };
+
+    /// <summary>
+    /// A client built from a function's argument in an integrations folder connects to a database it is handed at run
+    /// time. Elsewhere (connectDb(config) in src/db.ts) the argument is usually the app's own configuration, so the role
+    /// stays the app's and its unknown values are simply not compared.
+    /// </summary>
+    public static string? IntegrationArgument(string relative, string? argument) =>
+        argument is not null && relative.Split('/').SkipLast(1).FirstOrDefault(IntegrationFolders.Contains) is { } folder
+            ? $"connection from the argument '{argument}' of the function that builds it, in the integrations folder '{folder}/'"
+            : null;
+
     private static readonly string[] UrlSuffixes = ["_CONNECTION_STRING", "_URL", "_URI", "_DSN", "URL", "URI", "DSN"];
 
     /// <summary>Words that name the main database or a deployment stage, not another database: DB_URI and DATABASE_URL are one family.</summary>

@@ -175,9 +175,9 @@ public static partial class ConfigurationAuditor
             });
             var role = roles[site.File];
             string? roleReason = null;
-            if (role == ClientRole.App && site.InputName is { } argumentName)
+            if (role == ClientRole.App && ClientRoles.IntegrationArgument(relative, site.InputName) is { } integration)
             {
-                (role, roleReason) = (ClientRole.OtherDatabase, $"connection from the argument '{argumentName}' of the function that builds it");
+                (role, roleReason) = (ClientRole.OtherDatabase, integration);
             }
             else if (role == ClientRole.App && settings[ScenarioIds.Production].Dialect is { } dialect && project.Dialect.Dialect is var migrationsDialect &&
                      migrationsDialect != SqlDialect.Unknown && dialect != migrationsDialect)

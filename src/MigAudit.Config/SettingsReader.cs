@@ -49,10 +49,15 @@ public static partial class SettingsReader
 
         // Knex's SQLite clients (sqlite3, better-sqlite3) default to a pool of exactly one connection.
         var (defaultMin, defaultMax) = dialect == SqlDialect.SQLite ? (1.0, 1.0) : (KnexMin, KnexMax);
+
+        // A client only run time knows leaves the default itself unknown: 2/10, but 1/1 for SQLite.
+        var unknownClient = (knex.Lookup("client") ?? knex.Lookup("dialect")) is JsUnknown unknownClientName
+            ? SettingValue.Unknown($"knex's default depends on the client, {unknownClientName.Expression}: min 2 and max 10, but 1 and 1 for SQLite")
+            : null;
         return new ClientSettings
         {
-            Min = Number(pool?.Lookup("min"), SettingValue.Default(defaultMin, "knex"), orDefault: false),
-            Max = Number(pool?.Lookup("max"), SettingValue.Default(defaultMax, "knex"), orDefault: false),
+            Min = Number(pool?.Lookup("min"), unknownClient ?? SettingValue.Default(defaultMin, "knex"), orDefault: false),
+            Max = Number(pool?.Lookup("max"), unknownClient ?? SettingValue.Default(defaultMax, "knex"), orDefault: false),
             AcquireTimeoutMillis = acquire,
 
             // tarn uses `value || default`, so 0 also means the default.

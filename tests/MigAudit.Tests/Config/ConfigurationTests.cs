@@ -415,4 +415,22 @@ public sealed class ConfigurationTests
         Assert.Empty(result.Of("pool-mismatch"));
         Assert.Empty(result.Of("ssl-mismatch"));
     }
+
+    [Fact]
+    public void Knexs_pool_default_is_unknown_when_the_client_is_only_known_at_run_time()
+    {
+        var result = AuditProject(
+            ("knexfile.js", Knexfile),
+            ("src/db.js", """
+                const knex = require('knex');
+                module.exports = function connectDb(dbConfig) {
+                  return knex({ client: dbConfig.client, connection: dbConfig.connectionString });
+                };
+                """));
+
+        var app = result.Input.Configuration.Clients.Single(c => c.File == "src/db.js");
+        Assert.Equal(ClientRole.App, app.Role);
+        Assert.Equal("unknown (knex's default depends on the client, dbConfig.client: min 2 and max 10, but 1 and 1 for SQLite)", app.Settings[ScenarioIds.Production].Max.Text);
+        Assert.Empty(result.Of("pool-mismatch"));
+    }
 }

@@ -203,6 +203,13 @@ public sealed class LibraryClientTests
             ("src/db.js", """
                 const knex = require('knex');
                 module.exports = knex({ client: 'pg', connection: { connectionString: process.env.DB_URI, ssl: { rejectUnauthorized: false } } });
+                """),
+            ("src/connect.js", """
+                const knex = require('knex');
+                // The app's own connection, handed in by its startup code: an argument outside an integrations folder stays the app's.
+                module.exports = function connectDb(dbConfig) {
+                  return knex({ client: 'pg', connection: dbConfig.connectionString });
+                };
                 """));
         var result = Audit.Run(repo.Root);
 
@@ -211,9 +218,10 @@ public sealed class LibraryClientTests
         Assert.Equal(
             [
                 ("src/analytics.js", ClientRole.OtherDatabase, "connection from ANALYTICS_DATABASE_URL, another database than the migrations' DATABASE_URL"),
+                ("src/connect.js", ClientRole.App, null),
                 ("src/db.js", ClientRole.App, null),
                 ("src/legacy.js", ClientRole.OtherDatabase, "a MySQL client beside PostgreSQL migrations"),
-                ("src/monitors/postgres.js", ClientRole.OtherDatabase, "connection from the argument 'connectionString' of the function that builds it"),
+                ("src/monitors/postgres.js", ClientRole.OtherDatabase, "connection from the argument 'connectionString' of the function that builds it, in the integrations folder 'monitors/'"),
             ],
             roles);
 
@@ -223,7 +231,7 @@ public sealed class LibraryClientTests
         Assert.Empty(result.Of("ssl-mismatch"));
         var text = (await CliRunner.RunAsync("audit", repo.Root)).Stdout;
         Assert.Contains("File: src/analytics.js:2 (pg Pool of another database: listed, not compared)", text, StringComparison.Ordinal);
-        Assert.Contains("  why:                  connection from the argument 'connectionString' of the function that builds it", text, StringComparison.Ordinal);
+        Assert.Contains("  why:                  connection from the argument 'connectionString' of the function that builds it, in the integrations folder 'monitors/'", text, StringComparison.Ordinal);
         Assert.DoesNotContain("DIFFERENT", text, StringComparison.Ordinal);
     }
 
