@@ -7,8 +7,11 @@ public sealed class DuplicateVersionRule : Rule
 {
     public override string Id => "duplicate-version";
     public override string Title => "Duplicate migration versions";
-    public override Severity Severity => Severity.High;
-    public override bool Blocking => true;
+    public override Severity Severity => Severity.Medium;
+
+    // Knex runs every file of a shared version, in plain string order of the whole name: nothing fails because of the
+    // duplicate itself. When that order is wrong, the replay's chain-error is the blocking finding.
+    public override bool Blocking => false;
     public override string Summary => "Two or more migrations share the same version prefix; their order comes from the rest of the name, not from when they were written.";
     public override string Impact => "Both run, in the order of the text after the version; the execution order is an accident of naming.";
     public override int EffortPerFindingMinutes => 20;

@@ -103,8 +103,8 @@ public sealed class StaticRuleTests
         var result = AuditFixture("duplicate-version", "bad");
         var finding = Assert.Single(result.Findings);
         Assert.Equal("duplicate-version", finding.Rule);
-        Assert.True(finding.Blocking);
-        Assert.Equal(Severity.High, finding.Severity);
+        Assert.False(finding.Blocking);
+        Assert.Equal(Severity.Medium, finding.Severity);
         Assert.Equal("migrations/20250101000000_create_users.js", finding.File);
         Assert.Equal(["migrations/20250101000000_create_accounts.js"], finding.Related);
         Assert.Contains("20250101000000_create_accounts.js (#1 of 2), then 20250101000000_create_users.js (#2 of 2)", finding.Message);
