@@ -503,6 +503,13 @@ public sealed partial class StaticEvaluator
 
         if (call.Callee is MemberExpression method && callee is not ("path.join" or "path.resolve"))
         {
+            // helpers.buildSslConfig() with helpers = require('./db-helpers'): a project function reached through an object.
+            if (!method.Computed && method.Property is Identifier && method.Object is not (StringLiteral or TemplateLiteral) &&
+                Evaluate(method, scope, depth + 1) is JsFunction member)
+            {
+                return EvaluateLocalCall(member, call, scope, depth);
+            }
+
             return EvaluateMethodCall(call, method, scope, depth);
         }
 

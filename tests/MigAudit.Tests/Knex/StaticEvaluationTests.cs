@@ -64,6 +64,18 @@ public sealed class StaticEvaluationTests
             exports.config = config;
             exports.default = config;
             """),
+        ("helpers.js", """
+            exports.sslFor = (env) => (env === 'production' ? { rejectUnauthorized: false } : false);
+            module.exports.pool = { size: (workers) => (workers ? 4 : 16) };
+            """),
+        ("uses-helpers.js", """
+            const helpers = require('./helpers');
+            module.exports = {
+              ssl: helpers.sslFor(process.env.NODE_ENV),
+              max: helpers.pool.size(process.env.WORKER),
+              label: 'app'.toUpperCase(),
+            };
+            """),
         ("functions.js", """
             function sslFor(env) {
               if (env !== 'production') return false;
