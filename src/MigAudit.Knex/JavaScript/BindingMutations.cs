@@ -208,7 +208,7 @@ public static class BindingMutations
                 };
                 if (target is { } t && roots.Contains(t.Root) && !shadowed.Contains(t.Root))
                 {
-                    Add(t.Root, t.Path, MutationKind.Assign, null, guards, current, $"{why} (line {current.Location.Start.Line})");
+                    Add(t.Root, t.Path, MutationKind.Assign, null, guards, current, $"{why} ({Path.GetFileName(scope.File)}:{current.Location.Start.Line})");
                 }
 
                 foreach (var child in current.ChildNodes)

@@ -103,7 +103,7 @@ public sealed partial class StaticEvaluator
             return taken is null ? new Continues(locals) : Step(taken, module, locals, depth);
         }
 
-        var condition = $"{module.TextOf(conditional.Test)} (line {conditional.Test.Location.Start.Line})";
+        var condition = $"{module.TextOf(conditional.Test)} ({Path.GetFileName(module.File)}:{conditional.Test.Location.Start.Line})";
         var yes = Step(conditional.Consequent, module, new Dictionary<string, StaticValue>(locals, StringComparer.Ordinal), depth);
         var no = conditional.Alternate is { } alternate ? Step(alternate, module, new Dictionary<string, StaticValue>(locals, StringComparer.Ordinal), depth) : new Continues(locals);
         return (yes, no) switch

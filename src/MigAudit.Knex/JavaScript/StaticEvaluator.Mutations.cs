@@ -50,7 +50,7 @@ public sealed partial class StaticEvaluator
                     var test = Evaluate(conditional.Test, scope, depth + 1);
                     if (test is JsUnknown)
                     {
-                        undecided ??= (conditional.Branch ? string.Empty : "not ") + scope.TextOf(conditional.Test) + $" (line {conditional.Test.Location.Start.Line})";
+                        undecided ??= (conditional.Branch ? string.Empty : "not ") + scope.TextOf(conditional.Test) + $" ({Path.GetFileName(scope.File)}:{conditional.Test.Location.Start.Line})";
                     }
                     else if (IsTruthy(test) != conditional.Branch)
                     {
@@ -63,7 +63,7 @@ public sealed partial class StaticEvaluator
                     var all = branch.AllLabels.Select(l => Evaluate(l, scope, depth + 1)).ToList();
                     if (discriminant is JsUnknown || all.Any(l => l is JsUnknown))
                     {
-                        undecided ??= $"switch ({scope.TextOf(branch.Discriminant)}) matches this case (line {branch.Discriminant.Location.Start.Line})";
+                        undecided ??= $"switch ({scope.TextOf(branch.Discriminant)}) matches this case ({Path.GetFileName(scope.File)}:{branch.Discriminant.Location.Start.Line})";
                         break;
                     }
 

@@ -388,10 +388,10 @@ public sealed class ConfigurationTests
 
         // A condition only run time knows: never the default as a fact.
         Assert.Equal(
-            "unknown (config.acquireConnectionTimeout = 5000: assigned only when fs.existsSync('/etc/app/tuning.json') (line 9), line 10)",
+            "unknown (config.acquireConnectionTimeout = 5000: assigned only when fs.existsSync('/etc/app/tuning.json') (knexfile.js:9), line 10)",
             unset.AcquireTimeoutMillis.Text);
         var text = (await CliRunner.RunAsync("audit", repo.Root)).Stdout;
-        Assert.Contains("acquireTimeoutMillis: unknown (config.acquireConnectionTimeout = 5000: assigned only when fs.existsSync('/etc/app/tuning.json') (line 9), line 10)", text, StringComparison.Ordinal);
+        Assert.Contains("acquireTimeoutMillis: unknown (config.acquireConnectionTimeout = 5000: assigned only when fs.existsSync('/etc/app/tuning.json') (knexfile.js:9), line 10)", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -165,9 +165,9 @@ public sealed class StaticEvaluationTests
         folder.Write("unknowable.js", Modules.Single(m => m.Name == "unknowable.js").Code);
         var exports = (JsObject)new StaticEvaluator(folder.Root, new Dictionary<string, string>()).EvaluateModuleExports(folder.PathOf("unknowable.js"));
         var pool = Assert.IsType<JsUnknown>(exports.Get("pool"));
-        Assert.Equal(("config.pool = { min: 0, max: 3 }", "assigned only when fs.existsSync('/etc/hostname') (line 3)", 3), (pool.Expression, pool.Reason, pool.Line));
-        Assert.Equal("assigned inside a loop (line 4)", Assert.IsType<JsUnknown>(exports.Get("searchPath")).Reason);
-        Assert.Equal("assigned inside a function (line 5)", Assert.IsType<JsUnknown>(exports.Get("acquireConnectionTimeout")).Reason);
+        Assert.Equal(("config.pool = { min: 0, max: 3 }", "assigned only when fs.existsSync('/etc/hostname') (unknowable.js:3)", 3), (pool.Expression, pool.Reason, pool.Line));
+        Assert.Equal("assigned inside a loop (unknowable.js:4)", Assert.IsType<JsUnknown>(exports.Get("searchPath")).Reason);
+        Assert.Equal("assigned inside a function (unknowable.js:5)", Assert.IsType<JsUnknown>(exports.Get("acquireConnectionTimeout")).Reason);
         Assert.Equal("the function has loops (functions.js:17)", Assert.IsType<JsUnknown>(((JsObject)new StaticEvaluator(folder.Root, new Dictionary<string, string>())
             .EvaluateModuleExports(Write(folder, "functions.js"))).Get("guessed")).Reason);
     }
