@@ -30,8 +30,11 @@ public sealed class PoolExhaustionRiskRule : Rule
         }
 
         var parts = string.Join(" + ", known.Select(c => $"{c.Production().Max.Number} ({c.Label})"));
+        var unknown = clients.Except(known).ToList();
+        var notCounted = unknown.Count == 0 ? string.Empty
+            : $" Not counted, their size unknown: {string.Join("; ", unknown.Select(c => $"{c.Label} ({c.Production().Max.Text})"))}.";
         yield return Found(
-            $"Pool maxima add up to {total} = {parts}, against {UsableConnections} usable connections on a default PostgreSQL (max_connections 100, 3 reserved for superusers). This assumes one process per client; every extra process or replica adds its pool again.",
+            $"Pool maxima add up to {total} = {parts}, against {UsableConnections} usable connections on a default PostgreSQL (max_connections 100, 3 reserved for superusers). This assumes one process per client; every extra process or replica adds its pool again.{notCounted}",
             file: known.OrderByDescending(c => c.Production().Max.Number).First().File,
             key: "pool-total",
             line: known.OrderByDescending(c => c.Production().Max.Number).First().Line,

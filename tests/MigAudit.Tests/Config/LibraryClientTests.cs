@@ -294,4 +294,18 @@ public sealed class LibraryClientTests
         Assert.Equal((10.0, SslState.NotVerified, 20000.0), (clients[ClientKind.PostgresJs].Max.Number!.Value, clients[ClientKind.PostgresJs].Ssl.State, clients[ClientKind.PostgresJs].IdleTimeoutMillis.Number!.Value));
         Assert.Equal((10.0, SslState.Verified), (clients[ClientKind.PgPromise].Max.Number!.Value, clients[ClientKind.PgPromise].Ssl.State));
     }
+
+    [Fact]
+    public void Every_librarys_pool_counts_in_the_total_with_its_own_default_and_an_unknown_one_is_named_not_added()
+    {
+        using var repo = Project(
+            ("knexfile.js", "module.exports = { production: { client: 'pg', connection: process.env.DATABASE_URL, pool: { min: 2, max: 40 } } };\n"),
+            ("src/models.js", "const { Sequelize } = require('sequelize');\nmodule.exports = new Sequelize(process.env.DATABASE_URL, { pool: { max: 30 } });\n"),
+            ("src/sql.js", "const postgres = require('postgres');\nmodule.exports = postgres(process.env.DATABASE_URL);\n"),
+            ("prisma/schema.prisma", "datasource db {\n  provider = \"postgresql\"\n  url      = env(\"DATABASE_URL\")\n}\n"));
+        var finding = Assert.Single(Audit.Run(repo.Root).Of("pool-exhaustion-risk"));
+
+        Assert.StartsWith("Pool maxima add up to 80 = 40 (knexfile.js:1 [production]) + 30 (src/models.js:2) + 10 (src/sql.js:2)", finding.Message, StringComparison.Ordinal);
+        Assert.EndsWith("Not counted, their size unknown: prisma/schema.prisma:1 [db] (num_physical_cpus * 2 + 1 (prisma's default)).", finding.Message, StringComparison.Ordinal);
+    }
 }
