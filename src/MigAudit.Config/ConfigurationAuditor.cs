@@ -63,9 +63,14 @@ public static partial class ConfigurationAuditor
                 variables.AddRange(ScenarioBuilder.VariablesIn(source.Text));
             }
 
-            if (DatastoreFinder.IsSailsDatastores(relative))
+            if (DatastoreFinder.IsSailsConfig(relative, source.Text))
             {
-                sailsConfigs.Add(file);
+                var folder = DatastoreFinder.SailsConfigFolder(file);
+                if (!sailsConfigs.Contains(folder))
+                {
+                    sailsConfigs.Add(folder);
+                    roles[folder] = roles[file];
+                }
             }
             else if (LibraryMarkers.Any(marker => source.Text.Contains(marker, StringComparison.Ordinal)))
             {
@@ -210,9 +215,9 @@ public static partial class ConfigurationAuditor
             });
         }
 
-        foreach (var file in sailsConfigs)
+        foreach (var folder in sailsConfigs)
         {
-            clients.AddRange(DatastoreFinder.Sails(root, file, scenarios, evaluators, roles[file]));
+            clients.AddRange(DatastoreFinder.Sails(root, folder, scenarios, evaluators, roles[folder]));
         }
 
         foreach (var (file, text) in prismaSchemas)

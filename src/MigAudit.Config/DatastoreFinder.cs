@@ -11,38 +11,57 @@ namespace MigAudit.Config;
 /// </summary>
 public static partial class DatastoreFinder
 {
-    public static bool IsSailsDatastores(string relative) =>
-        relative.EndsWith("config/datastores.js", StringComparison.Ordinal) || relative == "datastores.js";
+    /// <summary>
+    /// A Sails configuration file that can declare datastores: config/datastores.js (Sails 1), config/connections.js
+    /// (Sails 0.12), or an environment's config/env/&lt;env&gt;.js.
+    /// </summary>
+    public static bool IsSailsConfig(string relative, string text) =>
+        text.Contains("sails-postgresql", StringComparison.Ordinal) &&
+        (relative.EndsWith("config/datastores.js", StringComparison.Ordinal) || relative.EndsWith("config/connections.js", StringComparison.Ordinal) ||
+         Path.GetFileName(Path.GetDirectoryName(relative) ?? string.Empty) == "env" && Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(relative)) ?? string.Empty) == "config");
 
-    /// <summary>Each sails-postgresql datastore of a config/datastores.js, merged with the environment's override in each scenario, as Sails merges it.</summary>
-    public static IEnumerable<DatabaseClient> Sails(string root, string file, IReadOnlyList<Scenario> scenarios, IReadOnlyDictionary<string, StaticEvaluator> evaluators, ClientRole role)
+    /// <summary>The config folder of a Sails configuration file.</summary>
+    public static string SailsConfigFolder(string file) =>
+        Path.GetFileName(Path.GetDirectoryName(file)) == "env" ? Path.GetDirectoryName(Path.GetDirectoryName(file))! : Path.GetDirectoryName(file)!;
+
+    /// <summary>
+    /// Each sails-postgresql datastore of a Sails config folder: config/datastores.js (or Sails 0.12's
+    /// config/connections.js), with the NODE_ENV's config/env/&lt;env&gt;.js merged over it in each scenario, as Sails merges it.
+    /// </summary>
+    public static IEnumerable<DatabaseClient> Sails(string root, string configFolder, IReadOnlyList<Scenario> scenarios, IReadOnlyDictionary<string, StaticEvaluator> evaluators, ClientRole role)
     {
-        var relative = ProjectFiles.Relative(root, file);
-        var configFolder = Path.GetDirectoryName(file)!;
+        string[] baseFiles = [Path.Combine(configFolder, "datastores.js"), Path.Combine(configFolder, "connections.js")];
         JsObject? DatastoresIn(string scenario, string path) =>
-            File.Exists(path) && evaluators[scenario].EvaluateModuleExports(path) is JsObject exports ? exports.Get("datastores") as JsObject : null;
+            File.Exists(path) && evaluators[scenario].EvaluateModuleExports(path) is JsObject exports
+                ? (exports.Get("datastores") ?? exports.Get("connections")) as JsObject
+                : null;
+        string EnvironmentFile(Scenario scenario) => Path.Combine(configFolder, "env", scenario.Variables.GetValueOrDefault("NODE_ENV", "development") + ".js");
 
-        var baseline = DatastoresIn(ScenarioIds.Production, file);
-        if (baseline is null)
+        // Where each datastore is declared: the base file, else the first environment file that declares it.
+        var declared = new Dictionary<string, (string File, int Line)>(StringComparer.Ordinal);
+        foreach (var path in baseFiles.Concat(scenarios.Select(EnvironmentFile).Distinct()))
         {
-            yield break;
+            foreach (var (name, value) in DatastoresIn(ScenarioIds.Production, path)?.Properties ?? [])
+            {
+                declared.TryAdd(name, (path, value.Line));
+            }
         }
 
-        foreach (var name in baseline.Keys)
+        foreach (var (name, (file, line)) in declared)
         {
             var values = scenarios.ToDictionary(s => s.Id, s =>
             {
-                var datastore = DatastoresIn(s.Id, file)?.Get(name) ?? StaticValue.Undefined;
-                var environment = s.Variables.GetValueOrDefault("NODE_ENV", "development");
-                var overrides = DatastoresIn(s.Id, Path.Combine(configFolder, "env", environment + ".js"))?.Get(name);
-                return datastore is JsObject d && overrides is JsObject o ? d with { Properties = [.. d.Properties, .. o.Properties], Incomplete = d.Incomplete || o.Incomplete } : datastore;
+                var parts = baseFiles.Append(EnvironmentFile(s)).Select(path => DatastoresIn(s.Id, path)?.Get(name)).OfType<StaticValue>().ToList();
+                return parts.Count == 0 ? StaticValue.Undefined
+                    : parts.All(p => p is JsObject) ? new JsObject([.. parts.Cast<JsObject>().SelectMany(p => p.Properties)], parts.Cast<JsObject>().Any(p => p.Incomplete)) { Line = line }
+                    : parts[^1];
             });
             if (values.Values.All(v => v is not JsObject o || o.Get("adapter") is not JsString { Value: "sails-postgresql" }))
             {
                 continue;
             }
 
-            var line = baseline.Get(name)!.Line;
+            var relative = ProjectFiles.Relative(root, file);
             yield return new DatabaseClient
             {
                 Label = $"{relative}:{line} [{name}]",
@@ -51,7 +70,9 @@ public static partial class DatastoreFinder
                 File = relative,
                 Line = line,
                 Environment = name,
-                Settings = scenarios.ToDictionary(s => s.Id, s => SettingsReader.ForSails(values[s.Id], s)),
+                Settings = scenarios.ToDictionary(s => s.Id, s => values[s.Id] is JsUndefined
+                    ? SettingsReader.AllUnknown(new JsUnknown(name, $"not declared when NODE_ENV={s.Variables.GetValueOrDefault("NODE_ENV", "development")}"))
+                    : SettingsReader.ForSails(values[s.Id], s)),
             };
         }
     }

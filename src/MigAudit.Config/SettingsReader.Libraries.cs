@@ -168,7 +168,11 @@ public static partial class SettingsReader
             ssl = ssl with { Source = ssl.Source + "; the URL's ssl parameters are ignored by sails-postgresql" };
         }
 
-        return settings with { ConnectionSource = source, ConnectionVariables = variables, HardCodedLocalhost = localhost, Ssl = ssl };
+        // Sails 0.12's adapter sized its pool with poolSize; sails-postgresql 1.x hands node-postgres max and ignores it.
+        var max = options.Lookup("poolSize") is { } poolSize and not JsUndefined && options.Lookup("max") is null or JsUndefined
+            ? SettingValue.Unknown($"poolSize {StaticValueText.Describe(poolSize)}: read by sails-postgresql before 1.0, ignored from 1.0 (then pg's 10)")
+            : settings.Max;
+        return settings with { ConnectionSource = source, ConnectionVariables = variables, HardCodedLocalhost = localhost, Ssl = ssl, Max = max };
     }
 
     /// <summary>

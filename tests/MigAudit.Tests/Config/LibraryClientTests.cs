@@ -308,4 +308,35 @@ public sealed class LibraryClientTests
         Assert.StartsWith("Pool maxima add up to 80 = 40 (knexfile.js:1 [production]) + 30 (src/models.js:2) + 10 (src/sql.js:2)", finding.Message, StringComparison.Ordinal);
         Assert.EndsWith("Not counted, their size unknown: prisma/schema.prisma:1 [db] (num_physical_cpus * 2 + 1 (prisma's default)).", finding.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_sails_datastore_declared_only_for_production_or_in_sails_0_12_connections_is_found()
+    {
+        using var repo = Project(
+            ("knexfile.js", KnexfileWithTls),
+            ("config/env/production.js", """
+                module.exports = {
+                  datastores: {
+                    default: { adapter: 'sails-postgresql', url: process.env.DATABASE_URL, ssl: { rejectUnauthorized: false } },
+                  },
+                  models: { migrate: 'safe' },
+                };
+                """),
+            ("legacy/config/connections.js", """
+                module.exports.connections = {
+                  postgres: { adapter: 'sails-postgresql', url: process.env.DATABASE_URL, ssl: true, poolSize: 3 },
+                };
+                """));
+        var result = Audit.Run(repo.Root);
+
+        var datastores = result.Input.Configuration.Clients.Where(c => c.Kind == ClientKind.SailsDatastore).OrderBy(c => c.File, StringComparer.Ordinal).ToList();
+        Assert.Equal(["config/env/production.js:3 [default]", "legacy/config/connections.js:2 [postgres]"], datastores.Select(c => c.Label));
+        Assert.Equal(SslState.NotVerified, datastores[0].Settings[ScenarioIds.Production].Ssl.State);
+        Assert.Equal("unknown (default: not declared when NODE_ENV=development)", datastores[0].Settings[ScenarioIds.Local].Max.Text);
+        Assert.Equal(SslState.Verified, datastores[1].Settings[ScenarioIds.Production].Ssl.State);
+        Assert.Equal("unknown (poolSize 3: read by sails-postgresql before 1.0, ignored from 1.0 (then pg's 10))", datastores[1].Settings[ScenarioIds.Production].Max.Text);
+
+        // Same TLS verification as the knexfile for the first; TLS verified against not verified for the second.
+        Assert.Equal("legacy/config/connections.js", Assert.Single(result.Of("ssl-mismatch")).File);
+    }
 }
