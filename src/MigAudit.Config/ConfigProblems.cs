@@ -33,12 +33,20 @@ public static class ConfigProblems
     public static IReadOnlyList<ConfigProblem> ForSequelize(IReadOnlyList<StaticValue> arguments, SqlDialect? dialect)
     {
         var options = arguments.Count == 1 ? arguments[0] as JsObject : arguments.Skip(1).LastOrDefault(a => a is JsObject) as JsObject;
-        if (dialect != SqlDialect.PostgreSQL || options?.Get("ssl") is not { } ssl || ssl is JsUndefined)
+        var problems = new List<ConfigProblem>();
+
+        // new Sequelize({ url }) : with one options argument Sequelize reads host, port, database, username and password only.
+        if (arguments.Count == 1 && options?.Get("url") is { } url and not JsUndefined)
         {
-            return [];
+            problems.Add(new ConfigProblem(url.Line, "url", "an 'url' option is ignored by new Sequelize(options): it connects to host (localhost when unset); pass the URL as the first argument, new Sequelize(url, options)", false));
         }
 
-        return [new ConfigProblem(ssl.Line, "ssl", "a top-level 'ssl' is ignored by Sequelize's postgres dialect: only dialectOptions.ssl (or the URL's sslmode) reaches node-postgres; move it to dialectOptions.ssl", false)];
+        if (dialect == SqlDialect.PostgreSQL && options?.Get("ssl") is { } ssl and not JsUndefined)
+        {
+            problems.Add(new ConfigProblem(ssl.Line, "ssl", "a top-level 'ssl' is ignored by Sequelize's postgres dialect: only dialectOptions.ssl (or the URL's sslmode) reaches node-postgres; move it to dialectOptions.ssl", false));
+        }
+
+        return problems;
     }
 
     public static IReadOnlyList<ConfigProblem> ForKnex(StaticValue config)

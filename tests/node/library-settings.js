@@ -1,7 +1,7 @@
 // Builds database clients with the real libraries (no server needed: every connection attempt is stopped before the
 // network) and prints the pool size and SSL each one would really use, for migaudit's static reading to match.
 // Usage: node library-settings.js cases.json   where cases.json is
-//   [{"library": "sequelize" | "postgres" | "pg-promise" | "pg-pool" | "typeorm" | "sails-postgresql", "args": [...], "env": {...}}]
+//   [{"library": "sequelize" | "sequelize-typescript" | "postgres" | "pg-promise" | "pg-pool" | "typeorm" | "sails-postgresql", "args": [...], "env": {...}}]
 const fs = require('fs');
 const pg = require('pg');
 
@@ -44,8 +44,10 @@ async function measure({ library, args, env }) {
       await settle(pool.connect());
       return { max: pool.options.max, ssl: sslState(captured[0].ssl) };
     }
-    case 'sequelize': {
-      const { Sequelize } = require('sequelize');
+    case 'sequelize':
+    case 'sequelize-typescript': {
+      if (library === 'sequelize-typescript') require('reflect-metadata');
+      const { Sequelize } = require(library);
       const sequelize = new Sequelize(...args);
       await settle(sequelize.authenticate());
       const pool = sequelize.connectionManager.pool;
