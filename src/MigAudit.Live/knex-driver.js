@@ -41,12 +41,9 @@ function guardSockets(scratch) {
 
 /** The project's own pg may open another database on the scratch server itself: refuse every database but the scratch one. */
 function guardPg(scratch) {
-  let pg;
-  try {
-    pg = require(require.resolve('pg', { paths: [projectRoot] }));
-  } catch {
-    return;
-  }
+  const cached = projectModule('pg');
+  if (!cached) return;
+  const pg = cached.exports;
   const connect = pg.Client.prototype.connect;
   pg.Client.prototype.connect = function guardedConnect(callback) {
     // Another server is the socket rule's to refuse (or --allow-network's to allow).
@@ -54,13 +51,69 @@ function guardPg(scratch) {
     if (!onScratchServer || this.database === scratch.database) {
       return connect.call(this, callback);
     }
-    const error = new Error(`migaudit verify refused a connection to database "${this.database}": migrations run only against the scratch database ${scratch.database}`);
+    const error = refusal(this.database, scratch);
     if (typeof callback === 'function') {
       process.nextTick(() => callback(error));
       return undefined;
     }
     return Promise.reject(error);
   };
+}
+
+/** The project's own copy of a module, or null when it has none. */
+function projectModule(name) {
+  try {
+    const resolved = require.resolve(name, { paths: [projectRoot] });
+    require(resolved);
+    return require.cache[resolved];
+  } catch {
+    return null;
+  }
+}
+
+const refusal = (database, scratch) =>
+  new Error(`migaudit verify refused a connection to database "${database}": migrations run only against the scratch database ${scratch.database}`);
+
+/**
+ * postgres.js (porsager) connects lazily, so the refusal comes when the client is made: it resolves its own host,
+ * port and database from the URL, the options and PG* variables, and exposes them as sql.options. A migration that
+ * imports it as an ES module gets the ES build, which this wrap does not reach: the socket rule still holds there.
+ */
+function guardPostgresJs(scratch) {
+  const cached = projectModule('postgres');
+  if (!cached || typeof cached.exports !== 'function') return;
+  const original = cached.exports;
+  const guarded = function guardedPostgres(...args) {
+    const sql = original(...args);
+    const { host = [], port = [], database } = sql.options || {};
+    const onScratchServer = host.some((h, i) => sameHost(scratch, h) && Number(port[i] ?? port[0]) === Number(scratch.port));
+    if (onScratchServer && database !== scratch.database) {
+      throw refusal(database, scratch);
+    }
+    return sql;
+  };
+  Object.assign(guarded, original);
+  cached.exports = guarded;
+}
+
+/** mysql2 on the scratch server's address would be a MySQL client talking to PostgreSQL: never the scratch database. */
+function guardMysql2(scratch) {
+  for (const name of ['mysql2', 'mysql2/promise']) {
+    const cached = projectModule(name);
+    if (!cached) continue;
+    for (const factory of ['createConnection', 'createPool', 'createPoolCluster']) {
+      const original = cached.exports[factory];
+      if (typeof original !== 'function') continue;
+      cached.exports[factory] = function guardedMysql2(options, ...rest) {
+        const target = typeof options === 'string' ? new URL(options) : options || {};
+        const host = target.hostname || target.host || 'localhost';
+        if (sameHost(scratch, host) && Number(target.port || 3306) === Number(scratch.port)) {
+          throw refusal(target.database || (target.pathname || '').slice(1) || '(none)', scratch);
+        }
+        return original.call(this, options, ...rest);
+      };
+    }
+  }
 }
 
 /** A TypeScript knexfile is loaded through the project's own register, as the knex CLI does through rechoir. */
@@ -99,6 +152,8 @@ async function start(config) {
     guardSockets(config.connection);
   }
   guardPg(config.connection);
+  guardPostgresJs(config.connection);
+  guardMysql2(config.connection);
 
   let knexFactory;
   try {

@@ -73,6 +73,38 @@ public sealed class VerifySafetyTests
     }
 
     [SkippableFact]
+    public async Task Another_database_on_the_scratch_server_through_postgres_js_or_mysql2_is_refused()
+    {
+        Requires.PostgresAndKnex();
+        using var server = ThrowawayPostgres.Start();
+        using var postgresJs = Project(("20250101000000_postgres_js.js", """
+            const postgres = require('postgres');
+            exports.up = async (knex) => {
+              const sql = postgres({ host: process.env.PGHOST, port: Number(process.env.PGPORT), user: 'postgres', database: 'postgres' });
+              await sql`CREATE TABLE hacked (id int)`;
+              await sql.end();
+            };
+            exports.down = async () => {};
+            """));
+        using var mysql2 = Project(("20250101000000_mysql2.js", """
+            const mysql = require('mysql2/promise');
+            exports.up = async () => {
+              const connection = await mysql.createConnection({ host: process.env.PGHOST, port: Number(process.env.PGPORT), database: 'shop' });
+              await connection.query('CREATE TABLE hacked (id int)');
+            };
+            exports.down = async () => {};
+            """));
+        var database = $"postgres://postgres@127.0.0.1:{server.Port}/postgres";
+
+        var viaPostgresJs = await CliRunner.RunAsync("verify", postgresJs.Root, "--format", "json", "--database", database);
+        var viaMysql2 = await CliRunner.RunAsync("verify", mysql2.Root, "--format", "json", "--database", database);
+
+        Assert.StartsWith("migaudit verify refused a connection to database \"postgres\": migrations run only against the scratch database migaudit_verify_", FirstMigration(viaPostgresJs).GetProperty("upError").GetString());
+        Assert.StartsWith("migaudit verify refused a connection to database \"shop\": migrations run only against the scratch database migaudit_verify_", FirstMigration(viaMysql2).GetProperty("upError").GetString());
+        Assert.False(await HasTable(server, "hacked"));
+    }
+
+    [SkippableFact]
     public async Task A_database_url_in_the_env_file_points_at_the_scratch_database_and_the_real_one_is_untouched()
     {
         Requires.PostgresAndKnex();
