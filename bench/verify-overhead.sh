@@ -46,5 +46,7 @@ hyperfine --runs "$runs" \
   --prepare "$psql 'DROP DATABASE IF EXISTS direct' && $psql 'CREATE DATABASE direct'" \
   --command-name "knex migrate:latest + migrate:rollback --all" \
   "cd $project && node node_modules/knex/bin/cli.js migrate:latest >/dev/null && node node_modules/knex/bin/cli.js migrate:rollback --all >/dev/null" \
-  --command-name "migaudit verify (up/down one by one, snapshots, latest again)" \
-  "$work/bin/migaudit verify $project --database postgres://postgres@127.0.0.1:$port/postgres >/dev/null 2>&1"
+  --command-name "migaudit verify (latest and rollback --all with snapshots, latest again)" \
+  "$work/bin/migaudit verify $project --database postgres://postgres@127.0.0.1:$port/postgres >/dev/null 2>&1" \
+  --command-name "migaudit verify --skip-latest-again" \
+  "$work/bin/migaudit verify $project --database postgres://postgres@127.0.0.1:$port/postgres --skip-latest-again >/dev/null 2>&1"

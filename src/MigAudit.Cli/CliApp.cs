@@ -192,7 +192,8 @@ public static class CliApp
         var envFile = new Option<string?>("--env-file") { Description = "Variables the migrations need, in dotenv syntax (KEY=VALUE lines). The migrations run with a scrubbed environment; database URLs among these point at the scratch database." };
         var set = new Option<string[]>("--set") { Description = "One variable the migrations need, KEY=VALUE (repeatable).", AllowMultipleArgumentsPerToken = false };
         var allowNetwork = new Option<bool>("--allow-network") { Description = "Let migrations open connections to hosts other than the scratch server (other databases on it stay refused)." };
-        var command = new Command("verify", "Run the migrations for real with the project's own knex on a scratch PostgreSQL database: each up, each down in reverse, then latest again.") { path, database, keep, format, environment, envFile, set, allowNetwork };
+        var skipLatestAgain = new Option<bool>("--skip-latest-again") { Description = "Do not run migrate:latest once more after every down (faster; downs that leave something behind are still reported)." };
+        var command = new Command("verify", "Run the migrations for real with the project's own knex on a scratch PostgreSQL database: every up in one migrate:latest, as production runs it, every down in reverse, then latest again.") { path, database, keep, format, environment, envFile, set, allowNetwork, skipLatestAgain };
         command.SetAction(async (parse, cancellation) =>
         {
             var root = parse.GetValue(path)!;
@@ -223,7 +224,7 @@ public static class CliApp
                 variables[name] = value;
             }
 
-            var verifyOptions = new VerifyOptions(variables, parse.GetValue(allowNetwork));
+            var verifyOptions = new VerifyOptions(variables, parse.GetValue(allowNetwork), LatestAgain: !parse.GetValue(skipLatestAgain));
 
             // Ctrl-C, kill or a closed terminal: stop the driver, drop the scratch database, stop the throwaway server,
             // then exit 128 + the signal's number, as a shell does.

@@ -13,6 +13,15 @@ public sealed record DriverProject(string PackageFolder, string? Knexfile, strin
 
 public sealed record DriverReply(bool Ok, IReadOnlyList<string> Names, string? Error, long Milliseconds);
 
+/// <summary>One migration of a chain run in one command, with the catalog its own transaction saw right after it.</summary>
+public sealed record ChainStep(string Name, long Milliseconds, SchemaSnapshot Snapshot);
+
+/// <summary>The migration of a chain that threw, and its error.</summary>
+public sealed record ChainFailure(string Name, string Error, long Milliseconds);
+
+/// <summary>A whole chain in one migrate:latest or migrate:rollback --all: the steps that ran, and the one that failed.</summary>
+public sealed record ChainReply(bool Ok, IReadOnlyList<ChainStep> Steps, ChainFailure? Failed, string? Error, long Milliseconds);
+
 /// <summary>The embedded Node script, running the project's own knex against the scratch database, one command at a time.</summary>
 public sealed class KnexDriver : IDisposable
 {
@@ -99,7 +108,34 @@ public sealed class KnexDriver : IDisposable
     /// <exception cref="OperationCanceledException">migaudit was interrupted: the driver is killed at once, mid-migration.</exception>
     public DriverReply Send(string op, TimeSpan timeout, CancellationToken cancellation = default)
     {
-        process.StandardInput.WriteLine(JsonSerializer.Serialize(new { op }));
+        var reply = Exchange(new JsonObject { ["op"] = op }, $"knex migrate:{op}", timeout, cancellation);
+        return new DriverReply(
+            reply["ok"]!.GetValue<bool>(),
+            reply["names"] is JsonArray names ? names.Select(n => n!.GetValue<string>()).ToList() : [],
+            reply["error"]?.GetValue<string>(),
+            reply["ms"]?.GetValue<long>() ?? 0);
+    }
+
+    /// <summary>
+    /// Every pending up in one migrate:latest ("up"), or every applied down in one migrate:rollback --all ("down"), with
+    /// a snapshot of the catalog taken inside each migration's transaction, right after it.
+    /// </summary>
+    public ChainReply SendChain(string direction, string migrationsTable, TimeSpan timeout, CancellationToken cancellation = default)
+    {
+        var reply = Exchange(new JsonObject { ["op"] = "chain", ["direction"] = direction, ["snapshotSql"] = SchemaSnapshot.Sql }, $"knex migrate:{(direction == "up" ? "latest" : "rollback --all")}", timeout, cancellation);
+        var steps = reply["steps"]!.AsArray().Select(step => new ChainStep(
+            step!["name"]!.GetValue<string>(),
+            step["ms"]!.GetValue<long>(),
+            SchemaSnapshot.FromRows(step["rows"]!.AsArray().Select(r => (r![0]!.GetValue<int>(), r[1]!.GetValue<string>(), r[2]!.GetValue<string>())), migrationsTable))).ToList();
+        var failed = reply["failed"] is JsonObject f
+            ? new ChainFailure(f["name"]!.GetValue<string>(), f["error"]!.GetValue<string>(), f["ms"]!.GetValue<long>())
+            : null;
+        return new ChainReply(reply["ok"]!.GetValue<bool>(), steps, failed, reply["error"]?.GetValue<string>(), reply["ms"]?.GetValue<long>() ?? 0);
+    }
+
+    private JsonNode Exchange(JsonObject command, string what, TimeSpan timeout, CancellationToken cancellation)
+    {
+        process.StandardInput.WriteLine(command.ToJsonString());
         process.StandardInput.Flush();
         var line = ReadReplyAsync();
         bool finished;
@@ -115,7 +151,7 @@ public sealed class KnexDriver : IDisposable
 
         if (!finished)
         {
-            throw new TimeoutException($"knex migrate:{op} did not finish within {timeout.TotalSeconds:0} s");
+            throw new TimeoutException($"{what} did not finish within {timeout.TotalSeconds:0} s");
         }
 
         if (line.Result is null)
@@ -129,11 +165,7 @@ public sealed class KnexDriver : IDisposable
             throw new ProjectException(fatal.GetValue<string>());
         }
 
-        return new DriverReply(
-            reply["ok"]!.GetValue<bool>(),
-            reply["names"] is JsonArray names ? names.Select(n => n!.GetValue<string>()).ToList() : [],
-            reply["error"]?.GetValue<string>(),
-            reply["ms"]?.GetValue<long>() ?? 0);
+        return reply;
     }
 
     /// <summary>The next protocol line (marked with a record separator); anything else is a migration's own output.</summary>

@@ -5,49 +5,62 @@ namespace MigAudit.Live;
 /// <summary>The schema of a database as pg_catalog reports it: tables, columns, indexes, constraints (Knex's own tables excluded).</summary>
 public sealed record SchemaSnapshot(IReadOnlyDictionary<string, SnapshotTable> Tables)
 {
+    private const string Schemas = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
+
+    // Tables outside public are keyed schema.table, as the static replay keys them.
+    private const string TableName = "CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END";
+    private const string IndexedName = "CASE WHEN n.nspname = 'public' THEN t.relname ELSE n.nspname || '.' || t.relname END";
+
+    /// <summary>
+    /// The catalog in one query (kind 0 column, 1 index, 2 constraint; table; text). verify runs it after every step,
+    /// from its own connection or, inside the knex driver, on the migration's own transaction.
+    /// </summary>
+    public const string Sql = $"""
+        SELECT 0 AS kind, {TableName} AS name, a.attnum AS position, a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+               || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+               || COALESCE(' default ' || pg_get_expr(d.adbin, d.adrelid), '') AS text
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+        WHERE c.relkind IN ('r', 'p') AND {Schemas}
+        UNION ALL
+        SELECT 1, {IndexedName}, 0, i.relname || ': ' || pg_get_indexdef(i.oid)
+        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+        WHERE {Schemas}
+        UNION ALL
+        SELECT 2, {IndexedName}, 0, c.conname || ': ' || pg_get_constraintdef(c.oid)
+        FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+        WHERE {Schemas}
+        ORDER BY 1, 2, 3, 4
+        """;
+
     public static async Task<SchemaSnapshot> ReadAsync(NpgsqlConnection connection, string migrationsTable = "knex_migrations")
     {
-        var tables = new SortedDictionary<string, (List<string> Columns, List<string> Indexes, List<string> Constraints)>(StringComparer.Ordinal);
-        (List<string>, List<string>, List<string>) Table(string name) =>
-            tables.TryGetValue(name, out var t) ? t : tables[name] = ([], [], []);
-
-        const string schemas = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
-        var ignored = new[] { migrationsTable, migrationsTable + "_lock" };
-
-        // One round trip per snapshot: verify takes one after every step. Tables outside public are keyed schema.table,
-        // as the static replay keys them.
-        const string name = "CASE WHEN n.nspname = 'public' THEN {0}.relname ELSE n.nspname || '.' || {0}.relname END";
-        var tableName = string.Format(System.Globalization.CultureInfo.InvariantCulture, name, "c");
-        var indexedName = string.Format(System.Globalization.CultureInfo.InvariantCulture, name, "t");
-        await using var command = new NpgsqlCommand($"""
-            SELECT 0, {tableName}, a.attnum, a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
-                   || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
-                   || COALESCE(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
-            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-            LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-            WHERE c.relkind IN ('r', 'p') AND {schemas}
-            UNION ALL
-            SELECT 1, {indexedName}, 0, i.relname || ': ' || pg_get_indexdef(i.oid)
-            FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
-            WHERE {schemas}
-            UNION ALL
-            SELECT 2, {indexedName}, 0, c.conname || ': ' || pg_get_constraintdef(c.oid)
-            FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
-            WHERE {schemas}
-            ORDER BY 1, 2, 3, 4
-            """, connection);
+        var rows = new List<(int Kind, string Table, string Text)>();
+        await using var command = new NpgsqlCommand(Sql, connection);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            var table = reader.GetString(1);
+            rows.Add((reader.GetInt32(0), reader.GetString(1), reader.GetString(3)));
+        }
+
+        return FromRows(rows, migrationsTable);
+    }
+
+    /// <summary>A snapshot from the rows of <see cref="Sql"/>, in its order; Knex's own tables are left out.</summary>
+    public static SchemaSnapshot FromRows(IEnumerable<(int Kind, string Table, string Text)> rows, string migrationsTable = "knex_migrations")
+    {
+        var tables = new SortedDictionary<string, (List<string> Columns, List<string> Indexes, List<string> Constraints)>(StringComparer.Ordinal);
+        var ignored = new[] { migrationsTable, migrationsTable + "_lock" };
+        foreach (var (kind, table, text) in rows)
+        {
             if (ignored.Contains(table))
             {
                 continue;
             }
 
-            var (columns, indexes, constraints) = Table(table);
-            (reader.GetInt32(0) switch { 0 => columns, 1 => indexes, _ => constraints }).Add(reader.GetString(3));
+            var (columns, indexes, constraints) = tables.TryGetValue(table, out var t) ? t : tables[table] = ([], [], []);
+            (kind switch { 0 => columns, 1 => indexes, _ => constraints }).Add(text);
         }
 
         return new SchemaSnapshot(tables.ToDictionary(t => t.Key, t => new SnapshotTable(t.Value.Columns, t.Value.Indexes, t.Value.Constraints), StringComparer.Ordinal));

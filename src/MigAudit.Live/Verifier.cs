@@ -36,7 +36,10 @@ public sealed record VerifyResult
     public bool Kept { get; init; }
     public TimeSpan Elapsed { get; init; }
 
-    public bool Passed => Steps.All(s => s.Up == StepStatus.Ok && s.Down == StepStatus.Ok) && LatestAgain == true;
+    /// <summary>--skip-latest-again: the final migrate:latest was not asked for.</summary>
+    public bool LatestAgainSkipped { get; init; }
+
+    public bool Passed => Steps.All(s => s.Up == StepStatus.Ok && s.Down == StepStatus.Ok) && (LatestAgain == true || LatestAgainSkipped);
 }
 
 /// <summary>
@@ -47,7 +50,8 @@ public sealed record VerifyResult
 /// </summary>
 /// <param name="Variables">What the migrations need (--env-file, --set); connection URLs among them are pointed at the scratch database.</param>
 /// <param name="AllowNetwork">Lets migrations reach hosts other than the scratch server.</param>
-public sealed record VerifyOptions(IReadOnlyDictionary<string, string> Variables, bool AllowNetwork = false)
+/// <param name="LatestAgain">After every down, run migrate:latest once more (the default): downs that leave something behind make it fail.</param>
+public sealed record VerifyOptions(IReadOnlyDictionary<string, string> Variables, bool AllowNetwork = false, bool LatestAgain = true)
 {
     public static readonly VerifyOptions None = new(new Dictionary<string, string>());
 }
@@ -170,58 +174,95 @@ public static partial class Verifier
         snapshots.Add(await SchemaSnapshot.ReadAsync(database, settings.TableName));
 
         using var driver = KnexDriver.Start(root, connection, migrations, environment, options.AllowNetwork, DriverProjectOf(audit.Input.Project));
-        var applied = 0;
-        for (var i = 0; i < names.Count; i++)
-        {
-            var reply = driver.Send("up", StepTimeout, cancellation);
-            progress?.Report($"[{i + 1}/{names.Count}] up   {names[i]}: {(reply.Ok ? "ok" : "FAILED")} ({reply.Milliseconds} ms)");
-            if (!reply.Ok)
-            {
-                steps[i] = steps[i] with { Up = StepStatus.Failed, UpError = Explain(reply.Error, options), UpMilliseconds = reply.Milliseconds };
-                break;
-            }
+        var chainTimeout = StepTimeout + TimeSpan.FromMinutes(names.Count);
 
-            var ran = reply.Names.FirstOrDefault();
+        // Every up in one migrate:latest, as production runs a fresh database: all pending migrations in one
+        // transaction unless one opts out. Each migration's snapshot is taken inside that transaction, right after it.
+        var up = driver.SendChain("up", settings.TableName, chainTimeout, cancellation);
+        var applied = 0;
+        foreach (var step in up.Steps)
+        {
+            var i = applied++;
+            progress?.Report($"[{i + 1}/{names.Count}] up   {names[i]}: ok ({step.Milliseconds} ms)");
             steps[i] = steps[i] with
             {
                 Up = StepStatus.Ok,
-                UpMilliseconds = reply.Milliseconds,
-                UpError = ran is not null && ran != names[i] ? $"knex ran {ran} here, migaudit expected {names[i]}" : null,
+                UpMilliseconds = step.Milliseconds,
+                UpError = step.Name != names[i] ? $"knex ran {step.Name} here, migaudit expected {names[i]}" : null,
             };
-            snapshots.Add(await SchemaSnapshot.ReadAsync(database, settings.TableName));
-            applied++;
+            snapshots.Add(step.Snapshot);
+        }
+
+        if (up.Ok && applied < names.Count)
+        {
+            steps[applied] = steps[applied] with
+            {
+                Up = StepStatus.Failed,
+                UpError = $"knex ran {applied} migrations and stopped: it does not list {names[applied]} (migaudit lists {names.Count})",
+            };
+        }
+        else if (!up.Ok && applied < names.Count)
+        {
+            var error = up.Failed?.Error ?? up.Error ?? "migrate:latest failed";
+            progress?.Report($"[{applied + 1}/{names.Count}] up   {names[applied]}: FAILED ({up.Failed?.Milliseconds ?? 0} ms)");
+            steps[applied] = steps[applied] with
+            {
+                Up = StepStatus.Failed,
+                UpError = Explain(error, options),
+                UpMilliseconds = up.Failed?.Milliseconds ?? 0,
+            };
+
+            // What the failed batch rolled back is applied again one migration at a time, so that each down is still tried.
+            var committed = await CountAppliedAsync(database, settings);
+            for (var i = committed; i < applied; i++)
+            {
+                var again = driver.Send("up", StepTimeout, cancellation);
+                if (!again.Ok)
+                {
+                    steps[i] = steps[i] with { Up = StepStatus.Failed, UpError = Explain(again.Error, options) };
+                    applied = i;
+                    break;
+                }
+            }
         }
 
         var finalSnapshot = snapshots[^1];
         var downOk = true;
 
-        // What a later down already left different is that down's fault: each step is blamed only for what it adds.
-        IReadOnlyList<string> inherited = [];
-        for (var i = applied - 1; i >= 0; i--)
+        // Every down in one migrate:rollback --all (each in its own transaction, as Knex runs a rollback), compared
+        // with the snapshot before its up. What a later down already left different is that down's fault: each step
+        // is blamed only for what it adds.
+        if (applied > 0)
         {
-            var reply = driver.Send("down", StepTimeout, cancellation);
-            progress?.Report($"[{i + 1}/{names.Count}] down {names[i]}: {(reply.Ok ? "ok" : "FAILED")} ({reply.Milliseconds} ms)");
-            if (!reply.Ok)
+            var down = driver.SendChain("down", settings.TableName, chainTimeout, cancellation);
+            IReadOnlyList<string> inherited = [];
+            var i = applied - 1;
+            foreach (var step in down.Steps.Take(applied))
             {
-                steps[i] = steps[i] with { Down = StepStatus.Failed, DownError = Explain(reply.Error, options), DownMilliseconds = reply.Milliseconds };
-                downOk = false;
-                break;
+                progress?.Report($"[{i + 1}/{names.Count}] down {names[i]}: ok ({step.Milliseconds} ms)");
+                var all = snapshots[i].DifferencesTo(step.Snapshot);
+                var differences = all.Except(inherited).ToList();
+                inherited = all;
+                steps[i] = steps[i] with
+                {
+                    Down = differences.Count == 0 ? StepStatus.Ok : StepStatus.NotRestored,
+                    DownMilliseconds = step.Milliseconds,
+                    DownDifferences = differences,
+                };
+                i--;
             }
 
-            var all = snapshots[i].DifferencesTo(await SchemaSnapshot.ReadAsync(database, settings.TableName));
-            var differences = all.Except(inherited).ToList();
-            inherited = all;
-            steps[i] = steps[i] with
+            if (!down.Ok && i >= 0)
             {
-                Down = differences.Count == 0 ? StepStatus.Ok : StepStatus.NotRestored,
-                DownMilliseconds = reply.Milliseconds,
-                DownDifferences = differences,
-            };
+                progress?.Report($"[{i + 1}/{names.Count}] down {names[i]}: FAILED");
+                steps[i] = steps[i] with { Down = StepStatus.Failed, DownError = Explain(down.Failed?.Error ?? down.Error, options), DownMilliseconds = down.Failed?.Milliseconds ?? 0 };
+                downOk = false;
+            }
         }
 
         bool? latestAgain = null;
         string? latestError = null;
-        if (applied == names.Count && downOk)
+        if (applied == names.Count && downOk && options.LatestAgain)
         {
             var reply = driver.Send("latest", StepTimeout, cancellation);
             progress?.Report($"latest again: {(reply.Ok ? "ok" : "FAILED")} ({reply.Milliseconds} ms)");
@@ -233,10 +274,25 @@ public static partial class Verifier
             Steps = steps,
             LatestAgain = latestAgain,
             LatestAgainError = latestError,
+            LatestAgainSkipped = !options.LatestAgain,
             StaticModelDifferences = CompareWithStatic(audit.Input.Schema.Schema, finalSnapshot, audit.Input.Project.IdentifierTransform),
             Server = string.Empty,
             Database = string.Empty,
         };
+    }
+
+    /// <summary>How many migrations the migrations table records: what a failed batch left committed.</summary>
+    private static async Task<int> CountAppliedAsync(NpgsqlConnection database, MigrationSettings settings)
+    {
+        await using var count = new NpgsqlCommand($"SELECT count(*) FROM {Quoting.SqlQualified(settings.SchemaName, settings.TableName)}", database);
+        try
+        {
+            return Convert.ToInt32(await count.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (PostgresException error) when (error.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            return 0;
+        }
     }
 
     /// <summary>The knexfile's folder holds the package (server/package.json beside server/knexfile.js in a monorepo).</summary>

@@ -40,6 +40,7 @@ public static class VerifyReport
         {
             true => "latest again after rolling everything back: ok",
             false => $"latest again after rolling everything back: FAILED: {result.LatestAgainError}",
+            _ when result.LatestAgainSkipped => "latest again: skipped (--skip-latest-again)",
             _ => "latest again: not run (the chain did not go up and down cleanly)",
         });
         output.Line();
@@ -79,6 +80,7 @@ public static class VerifyReport
         }).ToArray()),
         ["latestAgain"] = result.LatestAgain,
         ["latestAgainError"] = result.LatestAgainError,
+        ["latestAgainSkipped"] = result.LatestAgainSkipped,
         ["staticModelDifferences"] = new JsonArray(result.StaticModelDifferences.Select(d => (JsonNode?)d).ToArray()),
         ["elapsedMs"] = (long)result.Elapsed.TotalMilliseconds,
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });

@@ -189,6 +189,57 @@ async function start(config) {
   });
 }
 
+/**
+ * The project's own migration source, with a capture after each migration's up or down: the catalog as the
+ * migration's own transaction sees it (the same query as migaudit's snapshots), and the time the migration took.
+ * One migrate:latest or migrate:rollback then runs the whole chain as production runs it, where one command per
+ * migration would take Knex's lock, list and validate the migrations and open a transaction fifty times.
+ */
+function capturing(source, snapshotSql, capture) {
+  const run = async (content, direction, name, connection) => {
+    const started = process.hrtime.bigint();
+    const elapsed = () => Number((process.hrtime.bigint() - started) / 1000000n);
+    try {
+      await content[direction].call(content, connection);
+    } catch (error) {
+      capture.failed = { name, direction, error: String(error && error.message ? error.message : error), ms: elapsed() };
+      throw error;
+    }
+    const ms = elapsed();
+    const result = await connection.raw(snapshotSql);
+    capture.steps.push({ name, direction, ms, rows: result.rows.map((r) => [r.kind, r.name, r.text]) });
+  };
+  return {
+    getMigrations: (extensions) => source.getMigrations(extensions),
+    getMigrationName: (migration) => source.getMigrationName(migration),
+    async getMigration(migration) {
+      const content = await source.getMigration(migration);
+      const name = source.getMigrationName(migration);
+      const wrapped = { ...content };
+      for (const direction of ['up', 'down']) {
+        if (typeof content[direction] === 'function') {
+          wrapped[direction] = (connection) => run(content, direction, name, connection);
+        }
+      }
+      return wrapped;
+    },
+  };
+}
+
+/** The chain in one command: every pending up (migrate:latest), or every applied down (migrate:rollback --all). */
+async function chain(command) {
+  const migrator = knex.migrate;
+  const capture = { steps: [], failed: null };
+  const source = capturing(migrator.config.migrationSource, command.snapshotSql, capture);
+  try {
+    if (command.direction === 'up') await migrator.latest({ migrationSource: source });
+    else await migrator.rollback({ migrationSource: source }, true);
+    return { ok: true, steps: capture.steps };
+  } catch (error) {
+    return { ok: false, steps: capture.steps, failed: capture.failed, error: String(error && error.message ? error.message : error) };
+  }
+}
+
 let knex = null;
 const queue = readline.createInterface({ input: process.stdin });
 let busy = Promise.resolve();
@@ -206,6 +257,10 @@ queue.on('line', (line) => {
         await knex.destroy();
         reply({ ok: true });
         process.exit(0);
+      }
+      if (command.op === 'chain') {
+        reply({ ...(await chain(command)), ms: elapsed() });
+        return;
       }
       const result = await knex.migrate[command.op]();
       reply({ ok: true, batch: result[0], names: result[1], ms: elapsed() });

@@ -64,6 +64,22 @@ public sealed class VerifyTests
     }
 
     [SkippableFact]
+    public async Task Skipping_latest_again_still_passes_a_clean_chain_and_says_it_was_skipped()
+    {
+        Ready();
+
+        using var repo = Project(("20250101000000_users.js", Users), ("20250102000000_posts.js", Posts));
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json", "--skip-latest-again");
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var root = JsonDocument.Parse(run.Stdout).RootElement;
+        Assert.True(root.GetProperty("passed").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("latestAgain").ValueKind);
+        Assert.True(root.GetProperty("latestAgainSkipped").GetBoolean());
+        Assert.Contains("latest again: skipped (--skip-latest-again)", (await CliRunner.RunAsync("verify", repo.Root, "--skip-latest-again")).Stdout);
+    }
+
+    [SkippableFact]
     public async Task Failing_migration_reports_the_database_error_and_stops_the_chain()
     {
         Ready();
@@ -78,6 +94,35 @@ public sealed class VerifyTests
         Assert.Equal("failed", first.GetProperty("up").GetString());
         Assert.Contains("relation \"users\" does not exist", first.GetProperty("upError").GetString());
         Assert.Equal("not-run", json.RootElement.GetProperty("migrations")[1].GetProperty("up").GetString());
+    }
+
+    [SkippableFact]
+    public async Task A_migration_that_fails_only_inside_migrate_latests_single_transaction_fails_and_the_earlier_downs_are_still_tried()
+    {
+        Ready();
+
+        // PostgreSQL refuses a new enum value in the transaction that added it: knex migrate:latest runs every pending
+        // migration of a fresh database in one transaction, so the third fails there, though each alone would pass.
+        using var repo = Project(
+            ("20250101000000_mood.js", """
+                exports.up = (knex) => knex.raw("CREATE TYPE mood AS ENUM ('sad')");
+                exports.down = (knex) => knex.raw('DROP TYPE mood');
+                """),
+            ("20250102000000_happy.js", """
+                exports.up = (knex) => knex.raw("ALTER TYPE mood ADD VALUE 'happy'");
+                exports.down = async () => {};
+                """),
+            ("20250103000000_people.js", """
+                exports.up = (knex) => knex.raw("CREATE TABLE people (id serial PRIMARY KEY, feeling mood NOT NULL DEFAULT 'happy')");
+                exports.down = (knex) => knex.schema.dropTable('people');
+                """));
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+
+        Assert.Equal(1, run.ExitCode);
+        var migrations = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("migrations");
+        Assert.Equal(["ok", "ok", "failed"], migrations.EnumerateArray().Select(m => m.GetProperty("up").GetString()));
+        Assert.Contains("unsafe use of new value \"happy\" of enum type mood", migrations[2].GetProperty("upError").GetString());
+        Assert.Equal(["ok", "ok", "not-run"], migrations.EnumerateArray().Select(m => m.GetProperty("down").GetString()));
     }
 
     [SkippableFact]
