@@ -227,8 +227,28 @@ public sealed record Coverage(int Understood, int Total, IReadOnlyList<NotUnders
 }
 
 /// <summary>The replay of one migration: what up built, whether down undid it, and what was not understood.</summary>
+/// <summary>What a DDL statement does, for the lock rules: which lock PostgreSQL takes depends on it.</summary>
+public enum LockOperationKind
+{
+    /// <summary>CREATE [UNIQUE] INDEX (Knex's table.index()): a SHARE lock, or SHARE UPDATE EXCLUSIVE when CONCURRENTLY.</summary>
+    CreateIndex,
+
+    /// <summary>ALTER TABLE ... ADD CONSTRAINT ... UNIQUE (Knex's unique() on PostgreSQL): ACCESS EXCLUSIVE while the index is built.</summary>
+    AddUniqueConstraint,
+    DropIndex,
+}
+
+/// <summary>
+/// One DDL statement of a migration's up, as the replay saw it: on which table, whether that table existed before the
+/// migration (null when the replay cannot know), and whether it was CONCURRENTLY.
+/// </summary>
+public sealed record LockOperation(LockOperationKind Kind, string? Table, string? Name, int Line, bool Concurrently, bool? TableExistedBefore);
+
 public sealed record MigrationReplay
 {
+    /// <summary>The up's DDL statements the lock rules look at, in order.</summary>
+    public IReadOnlyList<LockOperation> Operations { get; init; } = [];
+
     public required string Migration { get; init; }
     public required Coverage Up { get; init; }
     public Coverage Down { get; init; } = Coverage.None;

@@ -35,6 +35,8 @@ public static class RuleCatalog
         new MissingTenantTimeIndexRule(),
         new RedundantIndexRule(),
         new IndexNamingRule(),
+        new ConcurrentlyInTransactionRule(),
+        new CreateIndexNotConcurrentlyRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

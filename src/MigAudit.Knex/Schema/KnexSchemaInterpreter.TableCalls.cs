@@ -85,7 +85,12 @@ public sealed partial class KnexSchemaInterpreter
 
                 // index() names a unique index <table>_<columns>_index all the same.
                 var indexName = given ?? (first.Name == "index" ? state.IndexNameFor(table, columns, "index") : null);
-                state.AddIndex(table, columns, uniqueIndex, indexName, line, explicitName: given is not null, method: first.Name == "unique" ? "btree" : method, predicate: predicate);
+
+                // unique() is "alter table add constraint ... unique" on PostgreSQL, unless useConstraint: false or a
+                // predicate makes it a unique index.
+                var uniqueOptions = first.Name == "unique" && args.Count > 1 ? Value(args[1], frame) as JsObject : null;
+                var asConstraint = first.Name == "unique" && uniqueOptions?.Get("useConstraint") is not JsBoolean { Value: false } && uniqueOptions?.Get("predicate") is null or JsUndefined;
+                state.AddIndex(table, columns, uniqueIndex, indexName, line, explicitName: given is not null, method: first.Name == "unique" ? "btree" : method, predicate: predicate, asConstraint: asConstraint);
                 Understood();
                 return;
             case "primary" when Columns(args, 0, frame) is { } columns:
@@ -247,7 +252,7 @@ public sealed partial class KnexSchemaInterpreter
 
         if (unique)
         {
-            state.AddIndex(table, [name], unique: true, uniqueName, line);
+            state.AddIndex(table, [name], unique: true, uniqueName, line, asConstraint: true);
         }
 
         if (index)

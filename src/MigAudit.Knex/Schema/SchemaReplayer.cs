@@ -88,6 +88,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             }
         }
 
+        IReadOnlyList<LockOperation> operations = state.Operations.Count == 0 ? [] : [.. state.Operations];
         var named = state.Mentioned.Order(StringComparer.Ordinal).ToList();
         var qualified = state.SchemaQualified;
 
@@ -131,6 +132,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             LazyBuilders = lazy,
             TablesNamed = named,
             SchemaQualified = qualified,
+            Operations = operations,
         });
     }
 

@@ -68,6 +68,7 @@ public sealed partial class SchemaState
         }
 
         Changed(name);
+        createdHere.Add(name);
         Current = Current.Without(name).With(new TableModel { Name = name, Origin = At(line) }) with
         {
             UnknownTables = Current.UnknownTables.Remove(name),
@@ -348,9 +349,11 @@ public sealed partial class SchemaState
 
     /// <param name="explicitName">Whether the author wrote the name; by default, whenever a name is given.</param>
     public void AddIndex(string table, IReadOnlyList<string> columns, bool unique, string? name, int line, bool ifNotExists = false, bool? explicitName = null,
-        string method = "btree", string? predicate = null, IReadOnlyList<string>? include = null)
+        string method = "btree", string? predicate = null, IReadOnlyList<string>? include = null, bool concurrently = false, bool asConstraint = false)
     {
         IndexesDeclared++;
+        Operations.Add(new LockOperation(asConstraint ? LockOperationKind.AddUniqueConstraint : LockOperationKind.CreateIndex, table,
+            Identifier(name ?? IndexNameFor(table, columns, unique ? "unique" : "index")), line, concurrently, ExistedBeforeMigration(table)));
         if (Require(table, line, $"{(unique ? "unique" : "index")} on {table}({string.Join(", ", columns)})") is not { } model)
         {
             return;
@@ -406,8 +409,10 @@ public sealed partial class SchemaState
           Current.Tables.Values.SelectMany(t => new[] { t.Partial, t.PartialIndexes }).OfType<Uncertainty>().MaxBy(u => u.Sequence);
 
     /// <summary>Drops an index by name (anywhere, as DROP INDEX does) or by table and columns (as Knex's dropIndex does).</summary>
-    public void DropIndex(string? table, IReadOnlyList<string>? columns, string? name, bool unique, bool ifExists, int line)
+    public void DropIndex(string? table, IReadOnlyList<string>? columns, string? name, bool unique, bool ifExists, int line, bool concurrently = false)
     {
+        var dropped = table ?? (name is not null && Current.IndexOwners.TryGetValue(Identifier(name), out var found) ? found : null);
+        Operations.Add(new LockOperation(LockOperationKind.DropIndex, dropped, name, line, concurrently, ExistedBeforeMigration(dropped)));
         var indexName = Identifier(name ?? (table is not null && columns is not null ? IndexNameFor(table, columns, unique ? "unique" : "index") : null));
         var owner = indexName is not null && Current.IndexOwners.TryGetValue(indexName, out var ownerName) ? Current.Table(ownerName) : null;
         if (owner is null)

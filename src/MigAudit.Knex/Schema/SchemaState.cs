@@ -59,8 +59,32 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
     /// </summary>
     public bool SchemaQualified { get; set; }
 
+    /// <summary>The up's DDL statements the lock rules look at, since the last <see cref="ResetTouched"/>.</summary>
+    public List<LockOperation> Operations { get; } = [];
+
+    /// <summary>Tables created since the last <see cref="ResetTouched"/>: locking a table the migration itself creates blocks nobody.</summary>
+    private readonly HashSet<string> createdHere = new(StringComparer.Ordinal);
+
+    /// <summary>True when the table was there before this migration began, false when this migration created it, null when unknown.</summary>
+    public bool? ExistedBeforeMigration(string? table)
+    {
+        if (table is null)
+        {
+            return null;
+        }
+
+        if (createdHere.Contains(table))
+        {
+            return false;
+        }
+
+        return Existence(table).State == TableState.Present ? true : null;
+    }
+
     public void ResetTouched()
     {
+        Operations.Clear();
+        createdHere.Clear();
         Touched.Clear();
         Mentioned.Clear();
         SchemaQualified = false;

@@ -306,11 +306,11 @@ public static partial class SqlDdlReader
 
             if (Accept("DROP", "INDEX"))
             {
-                Accept("CONCURRENTLY");
+                var dropConcurrently = Accept("CONCURRENTLY");
                 var ifExists = Accept("IF", "EXISTS");
                 do
                 {
-                    state.DropIndex(null, null, Name(), unique: false, ifExists, line);
+                    state.DropIndex(null, null, Name(), unique: false, ifExists, line, dropConcurrently);
                 }
                 while (Accept(","));
                 return null;
@@ -365,7 +365,7 @@ public static partial class SqlDdlReader
             if (Accept("UNIQUE"))
             {
                 var uniqueColumns = ColumnList();
-                state.AddIndex(table, uniqueColumns, unique: true, constraintName ?? $"{table}_{string.Join('_', uniqueColumns)}_key", line, explicitName: constraintName is not null);
+                state.AddIndex(table, uniqueColumns, unique: true, constraintName ?? $"{table}_{string.Join('_', uniqueColumns)}_key", line, explicitName: constraintName is not null, asConstraint: true);
                 return;
             }
 
@@ -466,7 +466,7 @@ public static partial class SqlDdlReader
 
             if (unique)
             {
-                state.AddIndex(table, [column], unique: true, $"{table}_{column}_key", line, explicitName: false);
+                state.AddIndex(table, [column], unique: true, $"{table}_{column}_key", line, explicitName: false, asConstraint: true);
             }
 
             if (reference is { } r)
@@ -590,7 +590,7 @@ public static partial class SqlDdlReader
 
         private string? CreateIndex(bool unique)
         {
-            Accept("CONCURRENTLY");
+            var concurrently = Accept("CONCURRENTLY");
             var ifNotExists = Accept("IF", "NOT", "EXISTS");
             string? name = null;
             if (!Is("ON"))
@@ -641,7 +641,7 @@ public static partial class SqlDdlReader
                 name = $"{table}_{string.Join('_', columns)}_{(unique ? "key" : "idx")}";
             }
 
-            state.AddIndex(table, columns, unique, name, line, ifNotExists, explicitName, method, predicate, include);
+            state.AddIndex(table, columns, unique, name, line, ifNotExists, explicitName, method, predicate, include, concurrently);
             return null;
         }
 

@@ -126,6 +126,28 @@ public sealed class VerifyTests
     }
 
     [SkippableFact]
+    public async Task Concurrently_inside_knexs_transaction_fails_as_the_static_rule_says_and_with_transaction_false_it_passes()
+    {
+        Ready();
+
+        // The static rule's claim, shown by real knex on a real PostgreSQL: the bad fixture fails with PostgreSQL's own message.
+        using var bad = new TempRepo();
+        bad.CopyFixture(Path.Combine("concurrently-in-transaction", "bad"));
+        NodeKnex.LinkInto(bad);
+        bad.Commit("fixture");
+        var failed = await CliRunner.RunAsync("verify", bad.Root, "--format", "json");
+        var migrations = JsonDocument.Parse(failed.Stdout).RootElement.GetProperty("migrations");
+        Assert.EndsWith("CREATE INDEX CONCURRENTLY cannot run inside a transaction block", migrations[1].GetProperty("upError").GetString());
+
+        using var good = new TempRepo();
+        good.CopyFixture(Path.Combine("concurrently-in-transaction", "good"));
+        NodeKnex.LinkInto(good);
+        good.Commit("fixture");
+        var passed = await CliRunner.RunAsync("verify", good.Root, "--format", "json");
+        Assert.True(passed.ExitCode == 0, passed.Stdout + passed.Stderr);
+    }
+
+    [SkippableFact]
     public async Task Down_that_leaves_a_table_behind_is_shown_with_the_difference()
     {
         Ready();

@@ -35,6 +35,8 @@ public sealed class StaticRuleTests
     [InlineData("missing-tenant-time-index")]
     [InlineData("redundant-index")]
     [InlineData("index-naming")]
+    [InlineData("create-index-not-concurrently")]
+    [InlineData("concurrently-in-transaction")]
     public void Good_fixture_has_no_finding_at_all(string rule)
     {
         var result = AuditFixture(rule, "good");
@@ -217,5 +219,28 @@ public sealed class StaticRuleTests
         var finding = Assert.Single(result.Findings);
         Assert.Equal((rule, file, line), (finding.Rule, finding.File, finding.Line));
         Assert.Contains(text, finding.Message);
+    }
+
+    [Fact]
+    public void Create_index_not_concurrently_finds_builder_and_raw_indexes_on_an_existing_table_only()
+    {
+        var result = AuditFixture("create-index-not-concurrently", "bad");
+        var findings = result.Findings.Where(f => f.Rule == "create-index-not-concurrently").ToList();
+        Assert.Equal([("migrations/20250102000000_index_users.js", 3), ("migrations/20250102000000_index_users.js", 5)], findings.Select(f => (f.File!, f.Line!.Value)));
+        Assert.All(findings, f => Assert.False(f.Blocking));
+        Assert.StartsWith("20250102000000_index_users.js creates index users_created_at_index on users, which existed before this migration, without CONCURRENTLY (line 5): PostgreSQL holds a SHARE lock on users", findings[1].Message);
+        Assert.Contains("migrate:latest runs all pending migrations in one transaction", findings[1].Message);
+    }
+
+    [Fact]
+    public void Concurrently_in_a_transaction_is_blocking_and_predicts_knex_failure()
+    {
+        var result = AuditFixture("concurrently-in-transaction", "bad");
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(("concurrently-in-transaction", "migrations/20250102000000_index_users.js", 2), (finding.Rule, finding.File!, finding.Line!.Value));
+        Assert.True(finding.Blocking);
+        Assert.True(finding.PredictsKnexFailure);
+        Assert.Contains("\"CREATE INDEX CONCURRENTLY cannot run inside a transaction block\"", finding.Message);
+        Assert.False(result.Ready);
     }
 }

@@ -1,0 +1,49 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+/// <summary>
+/// CREATE INDEX CONCURRENTLY or DROP INDEX CONCURRENTLY in a migration Knex runs inside a transaction: PostgreSQL
+/// refuses it ("cannot run inside a transaction block"), so migrate:latest fails there.
+/// </summary>
+public sealed class ConcurrentlyInTransactionRule : Rule
+{
+    public override string Id => "concurrently-in-transaction";
+    public override RuleCategory Category => RuleCategory.Indexes;
+    public override string Title => "CONCURRENTLY inside Knex's migration transaction";
+    public override Severity Severity => Severity.High;
+    public override bool Blocking => true;
+    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
+    public override string Summary => "CREATE or DROP INDEX CONCURRENTLY runs in a migration Knex wraps in a transaction: PostgreSQL refuses it.";
+    public override string Impact => "knex migrate:latest fails with \"CREATE INDEX CONCURRENTLY cannot run inside a transaction block\".";
+    public override int EffortPerFindingMinutes => 5;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        if (input.Project.Settings.DisableTransactions)
+        {
+            yield break;
+        }
+
+        var migrations = input.Migrations.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        foreach (var replay in input.Schema.Migrations)
+        {
+            if (!migrations.TryGetValue(replay.Migration, out var migration) || migration is null || migration.Module.DisablesTransaction)
+            {
+                continue;
+            }
+
+            foreach (var operation in replay.Operations.Where(o => o.Concurrently))
+            {
+                var statement = operation.Kind == LockOperationKind.CreateIndex ? "CREATE INDEX CONCURRENTLY" : "DROP INDEX CONCURRENTLY";
+                yield return Found(
+                    $"{migration.Name} runs {statement}{(operation.Name is null ? string.Empty : " " + operation.Name)} (line {operation.Line}) while Knex wraps the migration in a transaction (it sets no exports.config = {{ transaction: false }} and the knexfile does not disable transactions): PostgreSQL refuses it with \"{statement} cannot run inside a transaction block\", so knex migrate:latest fails here.",
+                    file: migration.Path,
+                    line: operation.Line,
+                    key: $"{operation.Kind}/{operation.Name ?? operation.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                    action: $"Add exports.config = {{ transaction: false }} to {migration.Name} (and keep other statements out of it: without a transaction, a failure leaves the ones before it applied)",
+                    predictsKnexFailure: true);
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+/// <summary>
+/// CREATE INDEX without CONCURRENTLY on a table that existed before the migration: PostgreSQL holds a SHARE lock on
+/// the table while it builds the index, so every INSERT, UPDATE and DELETE on it waits until the build ends (and, under
+/// Knex's migration transaction, until the migration, or the whole batch, commits).
+/// </summary>
+public sealed class CreateIndexNotConcurrentlyRule : Rule
+{
+    public override string Id => "create-index-not-concurrently";
+    public override RuleCategory Category => RuleCategory.Indexes;
+    public override string Title => "Indexes built while blocking writes";
+    public override Severity Severity => Severity.Medium;
+    public override bool Blocking => false;
+    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
+    public override string Summary => "An index is created on an existing table without CONCURRENTLY: writes to the table wait until it is built.";
+    public override string Impact => "Every INSERT, UPDATE and DELETE on the table waits for the whole index build, and for the transaction Knex runs the migration in.";
+    public override int EffortPerFindingMinutes => 15;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        var migrations = input.Migrations.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        foreach (var replay in input.Schema.Migrations)
+        {
+            if (!migrations.TryGetValue(replay.Migration, out var migration))
+            {
+                continue;
+            }
+
+            // A table the migration creates itself is empty and unseen by the application: nothing waits on it.
+            foreach (var operation in replay.Operations.Where(o => o is { Kind: LockOperationKind.CreateIndex, Concurrently: false, TableExistedBefore: true }))
+            {
+                var index = operation.Name is null ? "an index" : $"index {operation.Name}";
+                yield return Found(
+                    $"{migration.Name} creates {index} on {operation.Table}, which existed before this migration, without CONCURRENTLY (line {operation.Line}): PostgreSQL holds a SHARE lock on {operation.Table} for the whole build, so every INSERT, UPDATE and DELETE on it waits. {LockHeld(migration, input)}",
+                    file: migration.Path,
+                    line: operation.Line,
+                    key: $"{operation.Table}/{operation.Name ?? operation.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                    action: $"Build it with knex.raw('CREATE INDEX CONCURRENTLY ...') in a migration of its own with exports.config = {{ transaction: false }} (CONCURRENTLY cannot run in a transaction)");
+            }
+        }
+    }
+
+    /// <summary>How long Knex holds the lock: to the end of the migration's transaction, or the whole batch's.</summary>
+    internal static string LockHeld(Migration migration, AuditInput input) =>
+        migration.Module.DisablesTransaction || input.Project.Settings.DisableTransactions
+            ? "The migration runs without a transaction, so the lock is held for the build itself."
+            : "Knex runs the migration in a transaction, so the lock is held until it commits; migrate:latest runs all pending migrations in one transaction unless one sets transaction: false, so that can be the end of the whole batch.";
+}
