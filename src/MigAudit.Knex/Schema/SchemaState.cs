@@ -78,7 +78,16 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
             return false;
         }
 
-        return Existence(table).State == TableState.Present ? true : null;
+        // A statement on a table succeeds only if the table is there: when what left its existence unknown happened in an
+        // earlier migration, nothing in this one can have created it, so it was there before. Something this migration
+        // did that the replay could not follow might have created it: then it is unknown.
+        var (state, _, why) = Existence(table);
+        return state switch
+        {
+            TableState.Present => true,
+            TableState.Unknown when why is not null && why.Migration != Migration => true,
+            _ => null,
+        };
     }
 
     public void ResetTouched()

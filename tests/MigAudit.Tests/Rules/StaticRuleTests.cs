@@ -243,4 +243,22 @@ public sealed class StaticRuleTests
         Assert.Contains("\"CREATE INDEX CONCURRENTLY cannot run inside a transaction block\"", finding.Message);
         Assert.False(result.Ready);
     }
+
+    [Fact]
+    public void An_index_on_a_table_an_earlier_unknown_left_uncertain_still_existed_before_but_not_after_an_unknown_of_its_own_migration()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", "module.exports = { client: 'pg', connection: process.env.DATABASE_URL };\n");
+        repo.Write("migrations/20250101000000_items.js", "exports.up = (knex) => knex.schema.createTable('items', (t) => { t.increments('id'); t.string('storage_id'); t.string('owner'); });\nexports.down = (knex) => knex.schema.dropTable('items');\n");
+        repo.Write("migrations/20250102000000_loop.js", "exports.up = async (knex) => { let i = 0; while (i < 3) { await knex.raw('select 1'); i++; } };\nexports.down = async () => { await Promise.resolve(); };\n");
+        repo.Write("migrations/20250103000000_index.js", "exports.up = (knex) => knex.schema.alterTable('items', (t) => { t.index('storage_id'); });\nexports.down = (knex) => knex.schema.alterTable('items', (t) => { t.dropIndex('storage_id'); });\n");
+        repo.Write("migrations/20250104000000_loop_then_index.js", "exports.up = async (knex) => {\n  let i = 0;\n  while (i < 3) { await knex.raw('select 1'); i++; }\n  await knex.schema.alterTable('items', (t) => { t.index('owner'); });\n};\nexports.down = (knex) => knex.schema.alterTable('items', (t) => { t.dropIndex('owner'); });\n");
+        repo.Commit();
+
+        var findings = Audit.Run(repo.Root).Of("create-index-not-concurrently");
+
+        // The loop of 20250102 cannot have created items for 20250103: the index there needs a table that was already
+        // there. The loop of 20250104 comes before its own index in the same migration: whether it made the table is unknown.
+        Assert.Equal(["migrations/20250103000000_index.js"], findings.Select(f => f.File!));
+    }
 }
