@@ -13,8 +13,18 @@ public sealed record DriverProject(string PackageFolder, string? Knexfile, strin
 
 public sealed record DriverReply(bool Ok, IReadOnlyList<string> Names, string? Error, long Milliseconds);
 
-/// <summary>One migration of a chain run in one command, with the catalog its own transaction saw right after it.</summary>
-public sealed record ChainStep(string Name, long Milliseconds, SchemaSnapshot Snapshot);
+/// <summary>A lock the migration's backend held on a relation of the project, e.g. users / AccessExclusiveLock.</summary>
+public sealed record TracedLock(string Relation, string Mode);
+
+/// <summary>
+/// One migration of a chain run in one command, with the catalog its own transaction saw right after it; for an up, the
+/// locks it newly held (null: untraced, it ran without a transaction) and the relations it rewrote.
+/// </summary>
+public sealed record ChainStep(string Name, long Milliseconds, SchemaSnapshot Snapshot)
+{
+    public IReadOnlyList<TracedLock>? Locks { get; init; }
+    public IReadOnlyList<string> Rewrites { get; init; } = [];
+}
 
 /// <summary>The migration of a chain that threw, and its error.</summary>
 public sealed record ChainFailure(string Name, string Error, long Milliseconds);
@@ -126,7 +136,11 @@ public sealed class KnexDriver : IDisposable
         var steps = reply["steps"]!.AsArray().Select(step => new ChainStep(
             step!["name"]!.GetValue<string>(),
             step["ms"]!.GetValue<long>(),
-            SchemaSnapshot.FromRows(step["rows"]!.AsArray().Select(r => (r![0]!.GetValue<int>(), r[1]!.GetValue<string>(), r[2]!.GetValue<string>())), migrationsTable))).ToList();
+            SchemaSnapshot.FromRows(step["rows"]!.AsArray().Select(r => (r![0]!.GetValue<int>(), r[1]!.GetValue<string>(), r[2]!.GetValue<string>())), migrationsTable))
+        {
+            Locks = step["locks"] is JsonArray locks ? locks.Select(l => new TracedLock(l![0]!.GetValue<string>(), l[1]!.GetValue<string>())).ToList() : null,
+            Rewrites = step["rewrites"] is JsonArray rewrites ? rewrites.Select(r => r!.GetValue<string>()).ToList() : [],
+        }).ToList();
         var failed = reply["failed"] is JsonObject f
             ? new ChainFailure(f["name"]!.GetValue<string>(), f["error"]!.GetValue<string>(), f["ms"]!.GetValue<long>())
             : null;

@@ -23,6 +23,12 @@ public sealed record VerifyStep
     public string? DownError { get; init; }
     public long DownMilliseconds { get; init; }
     public IReadOnlyList<string> DownDifferences { get; init; } = [];
+
+    /// <summary>The locks the up newly held just before its transaction went on (null: untraced, it ran without a transaction).</summary>
+    public IReadOnlyList<TracedLock>? UpLocks { get; init; }
+
+    /// <summary>Tables and indexes the up rewrote (their storage file changed).</summary>
+    public IReadOnlyList<string> UpRewrites { get; init; } = [];
 }
 
 public sealed record VerifyResult
@@ -189,6 +195,8 @@ public static partial class Verifier
                 Up = StepStatus.Ok,
                 UpMilliseconds = step.Milliseconds,
                 UpError = step.Name != names[i] ? $"knex ran {step.Name} here, migaudit expected {names[i]}" : null,
+                UpLocks = step.Locks,
+                UpRewrites = step.Rewrites,
             };
             snapshots.Add(step.Snapshot);
         }

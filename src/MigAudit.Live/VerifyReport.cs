@@ -29,6 +29,21 @@ public static class VerifyReport
                 output.Line($"      down: {step.DownError}", "red");
             }
 
+            if (step.Up == StepStatus.Ok && step.UpLocks is null)
+            {
+                output.Line("      locks: untraced (it runs without a transaction: each statement releases its locks as it ends)");
+            }
+            else if (step.UpLocks is { Count: > 0 } locks)
+            {
+                var exclusive = locks.Any(l => l.Mode == "AccessExclusiveLock");
+                output.Line($"      locks: {string.Join(", ", locks.Select(l => $"{l.Relation} {ModeText(l.Mode)}"))}", exclusive ? "yellow" : null);
+            }
+
+            if (step.UpRewrites.Count > 0)
+            {
+                output.Line($"      rewrites: {string.Join(", ", step.UpRewrites)}", "yellow");
+            }
+
             foreach (var difference in step.DownDifferences)
             {
                 output.Line($"      down does not restore the schema: {difference}", "red");
@@ -77,6 +92,9 @@ public static class VerifyReport
             ["downError"] = s.DownError,
             ["downMs"] = s.DownMilliseconds,
             ["downDifferences"] = new JsonArray(s.DownDifferences.Select(d => (JsonNode?)d).ToArray()),
+            ["upLocksTraced"] = s.Up == StepStatus.Ok ? s.UpLocks is not null : null,
+            ["upLocks"] = s.UpLocks is null ? null : new JsonArray(s.UpLocks.Select(l => (JsonNode?)new JsonObject { ["relation"] = l.Relation, ["mode"] = ModeText(l.Mode) }).ToArray()),
+            ["upRewrites"] = new JsonArray(s.UpRewrites.Select(r => (JsonNode?)r).ToArray()),
         }).ToArray()),
         ["latestAgain"] = result.LatestAgain,
         ["latestAgainError"] = result.LatestAgainError,
@@ -84,6 +102,10 @@ public static class VerifyReport
         ["staticModelDifferences"] = new JsonArray(result.StaticModelDifferences.Select(d => (JsonNode?)d).ToArray()),
         ["elapsedMs"] = (long)result.Elapsed.TotalMilliseconds,
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    /// <summary>pg_locks' mode as PostgreSQL's documentation and LOCK TABLE name it: AccessExclusiveLock → ACCESS EXCLUSIVE.</summary>
+    public static string ModeText(string mode) =>
+        string.Concat((mode.EndsWith("Lock", StringComparison.Ordinal) ? mode[..^4] : mode).Select((c, i) => i > 0 && char.IsUpper(c) ? " " + c : c.ToString())).ToUpperInvariant();
 
     public static string Text(StepStatus status) => status switch
     {

@@ -196,7 +196,21 @@ async function start(config) {
  * migration would take Knex's lock, list and validate the migrations and open a transaction fifty times.
  */
 function capturing(source, snapshotSql, capture) {
-  const run = async (content, direction, name, connection) => {
+  // Locks this backend holds on the project's relations, and each relation's storage file: a changed relfilenode is
+  // a rewrite. Knex's own tables and the catalog are left out.
+  const userRelations = `c.relnamespace NOT IN (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', 'information_schema') OR nspname LIKE 'pg_toast%' OR nspname LIKE 'pg_temp%')
+    AND c.relname NOT IN (?, ?)
+    AND NOT EXISTS (SELECT 1 FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid WHERE x.indexrelid = c.oid AND t.relname IN (?, ?))`;
+  const ownTables = [capture.migrationsTable, capture.migrationsTable + '_lock'];
+  const knexTables = [...ownTables, ...ownTables];
+  const locksSql = `SELECT c.oid::text AS oid, c.relname AS relation, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+    WHERE l.pid = pg_backend_pid() AND l.granted AND l.locktype = 'relation' AND ${userRelations} ORDER BY 1, 2`;
+  const filesSql = `SELECT c.oid::text AS oid, c.relname AS relation, c.relfilenode::text AS file FROM pg_class c
+    WHERE c.relkind IN ('r', 'p', 'm', 'i') AND ${userRelations}`;
+  let previous = { connection: null, locks: new Set() };
+
+  const run = async (content, direction, name, connection, transactional) => {
+    const filesBefore = direction === 'up' && transactional ? (await connection.raw(filesSql, knexTables)).rows : null;
     const started = process.hrtime.bigint();
     const elapsed = () => Number((process.hrtime.bigint() - started) / 1000000n);
     try {
@@ -207,7 +221,26 @@ function capturing(source, snapshotSql, capture) {
     }
     const ms = elapsed();
     const result = await connection.raw(snapshotSql);
-    capture.steps.push({ name, direction, ms, rows: result.rows.map((r) => [r.kind, r.name, r.text]) });
+    const step = { name, direction, ms, rows: result.rows.map((r) => [r.kind, r.name, r.text]) };
+    if (direction === 'up') {
+      if (transactional) {
+        // Locks stay until the transaction commits: when several migrations share it (migrate:latest's single
+        // transaction), this migration's are those not held after the previous one.
+        // A relation the migration created itself blocks nobody: only locks on what existed before it are kept.
+        const existed = new Set(filesBefore.map((r) => r.oid));
+        const rows = (await connection.raw(locksSql, knexTables)).rows;
+        const held = rows.map((r) => `${r.relation}\u0000${r.mode}`);
+        const earlier = previous.connection === connection ? previous.locks : new Set();
+        step.locks = rows.filter((r, i) => existed.has(r.oid) && !earlier.has(held[i])).map((r) => [r.relation, r.mode]);
+        previous = { connection, locks: new Set(held) };
+        const after = new Map((await connection.raw(filesSql, knexTables)).rows.map((r) => [r.oid, r.file]));
+        step.rewrites = filesBefore.filter((r) => after.has(r.oid) && after.get(r.oid) !== r.file).map((r) => r.relation).sort();
+      } else {
+        // Without a transaction each statement releases its locks when it ends: nothing is left to see afterwards.
+        step.locks = null;
+      }
+    }
+    capture.steps.push(step);
   };
   return {
     getMigrations: (extensions) => source.getMigrations(extensions),
@@ -216,9 +249,11 @@ function capturing(source, snapshotSql, capture) {
       const content = await source.getMigration(migration);
       const name = source.getMigrationName(migration);
       const wrapped = { ...content };
+      // Knex runs it in a transaction unless it sets config.transaction: false or the knexfile disables them.
+      const transactional = !(content.config && content.config.transaction === false) && !capture.disableTransactions;
       for (const direction of ['up', 'down']) {
         if (typeof content[direction] === 'function') {
-          wrapped[direction] = (connection) => run(content, direction, name, connection);
+          wrapped[direction] = (connection) => run(content, direction, name, connection, transactional);
         }
       }
       return wrapped;
@@ -229,7 +264,7 @@ function capturing(source, snapshotSql, capture) {
 /** The chain in one command: every pending up (migrate:latest), or every applied down (migrate:rollback --all). */
 async function chain(command) {
   const migrator = knex.migrate;
-  const capture = { steps: [], failed: null };
+  const capture = { steps: [], failed: null, migrationsTable: migrator.config.tableName, disableTransactions: Boolean(migrator.config.disableTransactions) };
   const source = capturing(migrator.config.migrationSource, command.snapshotSql, capture);
   try {
     if (command.direction === 'up') await migrator.latest({ migrationSource: source });

@@ -148,6 +148,71 @@ public sealed class VerifyTests
     }
 
     [SkippableFact]
+    public async Task The_trace_shows_each_migrations_own_locks_and_rewrites()
+    {
+        Ready();
+
+        // One migration with transaction: false makes Knex run every migration of the batch in a transaction of its
+        // own (Migrator's transactionForAll is off), so each one's locks are its own.
+        using var repo = Project(
+            ("20250100000000_extension.js", """
+                exports.config = { transaction: false };
+                exports.up = (knex) => knex.raw('SELECT 1');
+                exports.down = (knex) => knex.raw('SELECT 1');
+                """),
+            ("20250101000000_users.js", """
+                exports.up = (knex) => knex.schema.createTable('users', (t) => { t.increments('id'); t.integer('score'); t.string('email'); });
+                exports.down = (knex) => knex.schema.dropTable('users');
+                """),
+            ("20250102000000_add_name.js", """
+                exports.up = (knex) => knex.schema.alterTable('users', (t) => { t.string('name'); });
+                exports.down = (knex) => knex.schema.alterTable('users', (t) => { t.dropColumn('name'); });
+                """),
+            ("20250103000000_index_email.js", """
+                exports.up = (knex) => knex.raw('CREATE INDEX users_email_index ON users (email)');
+                exports.down = (knex) => knex.raw('DROP INDEX users_email_index');
+                """),
+            ("20250104000000_score_bigint.js", """
+                exports.up = (knex) => knex.schema.alterTable('users', (t) => { t.bigInteger('score').alter(); });
+                exports.down = (knex) => knex.schema.alterTable('users', (t) => { t.integer('score').alter(); });
+                """));
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var migrations = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("migrations");
+        static string[] Locks(JsonElement migration) =>
+            [.. migration.GetProperty("upLocks").EnumerateArray().Select(l => $"{l.GetProperty("relation").GetString()} {l.GetProperty("mode").GetString()}")];
+
+        // A table the migration creates blocks nobody; an ADD COLUMN takes ACCESS EXCLUSIVE; CREATE INDEX a SHARE lock.
+        Assert.False(migrations[0].GetProperty("upLocksTraced").GetBoolean());
+        Assert.Empty(Locks(migrations[1]));
+        Assert.Equal(["users ACCESS EXCLUSIVE"], Locks(migrations[2]));
+        Assert.Equal(["users SHARE"], Locks(migrations[3]));
+        Assert.Empty(migrations[3].GetProperty("upRewrites").EnumerateArray());
+
+        // integer -> bigint is not binary-coercible: PostgreSQL rewrites the table (and its indexes).
+        Assert.Contains("users ACCESS EXCLUSIVE", Locks(migrations[4]));
+        Assert.Equal(["users", "users_email_index", "users_pkey"], migrations[4].GetProperty("upRewrites").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [SkippableFact]
+    public async Task A_migration_without_a_transaction_is_untraced_never_shown_without_locks()
+    {
+        Ready();
+
+        using var good = new TempRepo();
+        good.CopyFixture(Path.Combine("concurrently-in-transaction", "good"));
+        NodeKnex.LinkInto(good);
+        good.Commit("fixture");
+        var run = await CliRunner.RunAsync("verify", good.Root);
+
+        Assert.Contains("locks: untraced (it runs without a transaction: each statement releases its locks as it ends)", run.Stdout);
+        var json = JsonDocument.Parse((await CliRunner.RunAsync("verify", good.Root, "--format", "json")).Stdout).RootElement.GetProperty("migrations");
+        Assert.False(json[1].GetProperty("upLocksTraced").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, json[1].GetProperty("upLocks").ValueKind);
+    }
+
+    [SkippableFact]
     public async Task Down_that_leaves_a_table_behind_is_shown_with_the_difference()
     {
         Ready();
