@@ -19,29 +19,14 @@ public sealed class CreateIndexNotConcurrentlyRule : Rule
     public override string Impact => "Every INSERT, UPDATE and DELETE on the table waits for the whole index build, and for the transaction Knex runs the migration in.";
     public override int EffortPerFindingMinutes => 15;
 
-    public override IEnumerable<Finding> Check(AuditInput input)
-    {
-        var migrations = input.Migrations.ToDictionary(m => m.Name, StringComparer.Ordinal);
-        foreach (var replay in input.Schema.Migrations)
-        {
-            if (!migrations.TryGetValue(replay.Migration, out var migration))
-            {
-                continue;
-            }
-
-            // A table the migration creates itself is empty and unseen by the application: nothing waits on it.
-            foreach (var operation in replay.Operations.Where(o => o is { Kind: LockOperationKind.CreateIndex, Concurrently: false, TableExistedBefore: true }))
-            {
-                var index = operation.Name is null ? "an index" : $"index {operation.Name}";
-                yield return Found(
-                    $"{migration.Name} creates {index} on {operation.Table}, which existed before this migration, without CONCURRENTLY (line {operation.Line}): PostgreSQL holds a SHARE lock on {operation.Table} for the whole build, so every INSERT, UPDATE and DELETE on it waits. {LockHeld(migration, input)}",
-                    file: migration.Path,
-                    line: operation.Line,
-                    key: $"{operation.Table}/{operation.Name ?? operation.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
-                    action: $"Build it with knex.raw('CREATE INDEX CONCURRENTLY ...') in a migration of its own with exports.config = {{ transaction: false }} (CONCURRENTLY cannot run in a transaction)");
-            }
-        }
-    }
+    public override IEnumerable<Finding> Check(AuditInput input) =>
+        LockOperations.OnExistingTables(input, o => o is { Kind: LockOperationKind.CreateIndex, Concurrently: false })
+            .Select(x => Found(
+                $"{x.Migration.Name} creates {(x.Operation.Name is null ? "an index" : "index " + x.Operation.Name)} on {x.Operation.Table}, which existed before this migration, without CONCURRENTLY (line {x.Operation.Line}): PostgreSQL holds a SHARE lock on {x.Operation.Table} for the whole build, so every INSERT, UPDATE and DELETE on it waits. {LockHeld(x.Migration, input)}",
+                file: x.Migration.Path,
+                line: x.Operation.Line,
+                key: $"{x.Operation.Table}/{x.Operation.Name ?? x.Operation.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                action: "Build it with knex.raw('CREATE INDEX CONCURRENTLY ...') in a migration of its own with exports.config = { transaction: false } (CONCURRENTLY cannot run in a transaction)"));
 
     /// <summary>How long Knex holds the lock: to the end of the migration's transaction, or the whole batch's.</summary>
     internal static string LockHeld(Migration migration, AuditInput input) =>

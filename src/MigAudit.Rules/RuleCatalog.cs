@@ -37,6 +37,8 @@ public static class RuleCatalog
         new IndexNamingRule(),
         new ConcurrentlyInTransactionRule(),
         new CreateIndexNotConcurrentlyRule(),
+        new DropIndexNotConcurrentlyRule(),
+        new AddUniqueConstraintRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

@@ -412,7 +412,8 @@ public sealed partial class SchemaState
     public void DropIndex(string? table, IReadOnlyList<string>? columns, string? name, bool unique, bool ifExists, int line, bool concurrently = false)
     {
         var dropped = table ?? (name is not null && Current.IndexOwners.TryGetValue(Identifier(name), out var found) ? found : null);
-        Operations.Add(new LockOperation(LockOperationKind.DropIndex, dropped, name, line, concurrently, ExistedBeforeMigration(dropped)));
+        var droppedName = name ?? (dropped is not null && columns is not null ? Identifier(IndexNameFor(dropped, columns, unique ? "unique" : "index")) : null);
+        Operations.Add(new LockOperation(LockOperationKind.DropIndex, dropped, droppedName, line, concurrently, ExistedBeforeMigration(dropped)));
         var indexName = Identifier(name ?? (table is not null && columns is not null ? IndexNameFor(table, columns, unique ? "unique" : "index") : null));
         var owner = indexName is not null && Current.IndexOwners.TryGetValue(indexName, out var ownerName) ? Current.Table(ownerName) : null;
         if (owner is null)

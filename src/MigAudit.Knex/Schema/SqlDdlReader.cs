@@ -364,6 +364,19 @@ public static partial class SqlDdlReader
 
             if (Accept("UNIQUE"))
             {
+                // ADD CONSTRAINT x UNIQUE USING INDEX x: the unique index built beforehand (CONCURRENTLY) becomes the
+                // constraint, nothing is built. PostgreSQL renames the index to the constraint's name when they differ.
+                if (Accept("USING", "INDEX"))
+                {
+                    var index = Name();
+                    if (constraintName is not null && constraintName != index)
+                    {
+                        throw new FormatException($"UNIQUE USING INDEX {index} under another name ({constraintName}) is not read by migaudit");
+                    }
+
+                    return;
+                }
+
                 var uniqueColumns = ColumnList();
                 state.AddIndex(table, uniqueColumns, unique: true, constraintName ?? $"{table}_{string.Join('_', uniqueColumns)}_key", line, explicitName: constraintName is not null, asConstraint: true);
                 return;

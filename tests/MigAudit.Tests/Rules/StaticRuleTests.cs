@@ -37,6 +37,8 @@ public sealed class StaticRuleTests
     [InlineData("index-naming")]
     [InlineData("create-index-not-concurrently")]
     [InlineData("concurrently-in-transaction")]
+    [InlineData("drop-index-not-concurrently")]
+    [InlineData("add-unique-constraint")]
     public void Good_fixture_has_no_finding_at_all(string rule)
     {
         var result = AuditFixture(rule, "good");
@@ -260,5 +262,16 @@ public sealed class StaticRuleTests
         // The loop of 20250102 cannot have created items for 20250103: the index there needs a table that was already
         // there. The loop of 20250104 comes before its own index in the same migration: whether it made the table is unknown.
         Assert.Equal(["migrations/20250103000000_index.js"], findings.Select(f => f.File!));
+    }
+
+    [Theory]
+    [InlineData("drop-index-not-concurrently", "migrations/20250102000000_drop_email_index.js", 3, "drops index users_email_index of users")]
+    [InlineData("add-unique-constraint", "migrations/20250102000000_unique_email.js", 3, "adds the unique constraint users_email_unique to users")]
+    public void Lock_rule_bad_fixture_has_its_one_finding(string rule, string file, int line, string says)
+    {
+        var finding = Assert.Single(AuditFixture(rule, "bad").Findings);
+        Assert.Equal((rule, file, line, false), (finding.Rule, finding.File!, finding.Line!.Value, finding.Blocking));
+        Assert.Contains(says, finding.Message);
+        Assert.Contains("ACCESS EXCLUSIVE", finding.Message);
     }
 }

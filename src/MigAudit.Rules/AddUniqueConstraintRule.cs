@@ -1,0 +1,51 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+/// <summary>
+/// ALTER TABLE ... ADD CONSTRAINT ... UNIQUE on a table that existed before the migration (Knex's unique() on
+/// PostgreSQL): the unique index is built under an ACCESS EXCLUSIVE lock, so every read and write of the table waits.
+/// </summary>
+public sealed class AddUniqueConstraintRule : Rule
+{
+    public override string Id => "add-unique-constraint";
+    public override RuleCategory Category => RuleCategory.Indexes;
+    public override string Title => "Unique constraints built while blocking the table";
+    public override Severity Severity => Severity.Medium;
+    public override bool Blocking => false;
+    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
+    public override string Summary => "A unique constraint is added to an existing table: its index is built under an ACCESS EXCLUSIVE lock.";
+    public override string Impact => "Every read and write of the table waits for the whole index build.";
+    public override int EffortPerFindingMinutes => 20;
+
+    public override IEnumerable<Finding> Check(AuditInput input) =>
+        LockOperations.OnExistingTables(input, o => o.Kind == LockOperationKind.AddUniqueConstraint)
+            .Select(x => Found(
+                $"{x.Migration.Name} adds the unique constraint {x.Operation.Name} to {x.Operation.Table}, which existed before this migration (line {x.Operation.Line}): Knex's unique() is ALTER TABLE ... ADD CONSTRAINT ... UNIQUE on PostgreSQL, which builds the index under an ACCESS EXCLUSIVE lock on {x.Operation.Table}, so every read and write of it waits. {CreateIndexNotConcurrentlyRule.LockHeld(x.Migration, input)}",
+                file: x.Migration.Path,
+                line: x.Operation.Line,
+                key: $"{x.Operation.Table}/{x.Operation.Name}",
+                action: $"Build the index first with CREATE UNIQUE INDEX CONCURRENTLY {x.Operation.Name} ON {x.Operation.Table} (...) in a migration with exports.config = {{ transaction: false }}, then ALTER TABLE {x.Operation.Table} ADD CONSTRAINT {x.Operation.Name} UNIQUE USING INDEX {x.Operation.Name}"));
+}
+
+/// <summary>The replayed DDL statements of the migrations, on tables that existed before each one.</summary>
+internal static class LockOperations
+{
+    public static IEnumerable<(Migration Migration, LockOperation Operation)> OnExistingTables(AuditInput input, Func<LockOperation, bool> match)
+    {
+        var migrations = input.Migrations.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        foreach (var replay in input.Schema.Migrations)
+        {
+            if (!migrations.TryGetValue(replay.Migration, out var migration))
+            {
+                continue;
+            }
+
+            // A table the migration creates itself is empty and unseen by the application: nothing waits on it.
+            foreach (var operation in replay.Operations.Where(o => o.TableExistedBefore == true && match(o)))
+            {
+                yield return (migration, operation);
+            }
+        }
+    }
+}

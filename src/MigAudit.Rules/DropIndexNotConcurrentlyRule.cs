@@ -1,0 +1,29 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+/// <summary>
+/// DROP INDEX without CONCURRENTLY on a table that existed before the migration: PostgreSQL takes an ACCESS EXCLUSIVE
+/// lock on the table, so every read and write of it waits (knex's dropIndex() and raw DROP INDEX alike).
+/// </summary>
+public sealed class DropIndexNotConcurrentlyRule : Rule
+{
+    public override string Id => "drop-index-not-concurrently";
+    public override RuleCategory Category => RuleCategory.Indexes;
+    public override string Title => "Indexes dropped while blocking the table";
+    public override Severity Severity => Severity.Medium;
+    public override bool Blocking => false;
+    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
+    public override string Summary => "An index of an existing table is dropped without CONCURRENTLY: every query on the table waits.";
+    public override string Impact => "DROP INDEX takes an ACCESS EXCLUSIVE lock on the table: reads and writes queue behind it, and behind any long query it waits for.";
+    public override int EffortPerFindingMinutes => 10;
+
+    public override IEnumerable<Finding> Check(AuditInput input) =>
+        LockOperations.OnExistingTables(input, o => o is { Kind: LockOperationKind.DropIndex, Concurrently: false })
+            .Select(x => Found(
+                $"{x.Migration.Name} drops {(x.Operation.Name is null ? "an index" : "index " + x.Operation.Name)} of {x.Operation.Table}, which existed before this migration, without CONCURRENTLY (line {x.Operation.Line}): PostgreSQL takes an ACCESS EXCLUSIVE lock on {x.Operation.Table}, so every read and write of it waits, and the lock itself waits behind any running query on it. {CreateIndexNotConcurrentlyRule.LockHeld(x.Migration, input)}",
+                file: x.Migration.Path,
+                line: x.Operation.Line,
+                key: $"{x.Operation.Table}/{x.Operation.Name ?? x.Operation.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                action: "Drop it with knex.raw('DROP INDEX CONCURRENTLY ...') in a migration of its own with exports.config = { transaction: false }"));
+}
