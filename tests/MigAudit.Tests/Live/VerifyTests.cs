@@ -195,6 +195,31 @@ public sealed class VerifyTests
         Assert.Equal(["users", "users_email_index", "users_pkey"], migrations[4].GetProperty("upRewrites").EnumerateArray().Select(r => r.GetString()));
     }
 
+    [SkippableTheory]
+    [InlineData("create-index-not-concurrently", "users SHARE")]
+    [InlineData("drop-index-not-concurrently", "users ACCESS EXCLUSIVE")]
+    [InlineData("add-unique-constraint", "users ACCESS EXCLUSIVE")]
+    public async Task The_trace_agrees_with_each_lock_rules_claim_on_its_bad_fixture(string rule, string claimedLock)
+    {
+        Ready();
+
+        using var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine(rule, "bad"));
+
+        // A migration without a transaction makes Knex give every other one a transaction of its own, as on a database
+        // where the table existed before the deploy: the lock is then the migration's own, not its batch's.
+        repo.Write("migrations/20250100000000_no_transaction.js", "exports.config = { transaction: false };\nexports.up = (knex) => knex.raw('SELECT 1');\nexports.down = (knex) => knex.raw('SELECT 1');\n");
+        NodeKnex.LinkInto(repo);
+        repo.Commit("fixture");
+
+        var finding = Audit.Run(repo.Root).Of(rule).First();
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+        var traced = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("migrations").EnumerateArray()
+            .Single(m => finding.File!.EndsWith(m.GetProperty("name").GetString()!, StringComparison.Ordinal));
+        Assert.Contains(claimedLock, traced.GetProperty("upLocks").EnumerateArray().Select(l => $"{l.GetProperty("relation").GetString()} {l.GetProperty("mode").GetString()}"));
+        Assert.Contains(claimedLock.Split(' ', 2)[1] + " lock", finding.Message, StringComparison.Ordinal);
+    }
+
     [SkippableFact]
     public async Task A_migration_without_a_transaction_is_untraced_never_shown_without_locks()
     {
