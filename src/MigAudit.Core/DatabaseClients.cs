@@ -113,6 +113,15 @@ public sealed record SettingValue(string Text, double? Number, bool FromDefault,
 
 public sealed record SslValue(SslState State, string Source)
 {
+    /// <summary>The JSON contract's state: off, verified, not-verified or unknown.</summary>
+    public string Id => State switch
+    {
+        SslState.Off => "off",
+        SslState.Verified => "verified",
+        SslState.NotVerified => "not-verified",
+        _ => "unknown",
+    };
+
     public string Text => State switch
     {
         SslState.Off => "off",

@@ -308,13 +308,7 @@ public static class JsonReport
                         createTimeoutMillis = Setting(pair.Value.CreateTimeoutMillis),
                         ssl = new
                         {
-                            state = pair.Value.Ssl.State switch
-                            {
-                                SslState.Off => "off",
-                                SslState.Verified => "verified",
-                                SslState.NotVerified => "not-verified",
-                                _ => "unknown",
-                            },
+                            state = pair.Value.Ssl.Id,
                             source = pair.Value.Ssl.Source,
                         },
                         connection = pair.Value.ConnectionSource,

@@ -20,6 +20,21 @@ public sealed class VerifyTests
         return repo;
     }
 
+    /// <summary>A rule's fixture committed into a real repository, with the real knex and pg linked in, plus any extra files.</summary>
+    private static TempRepo FixtureProject(string rule, string side, params (string Path, string Content)[] extra)
+    {
+        var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine(rule, side));
+        foreach (var (path, content) in extra)
+        {
+            repo.Write(path, content);
+        }
+
+        NodeKnex.LinkInto(repo);
+        repo.Commit("fixture");
+        return repo;
+    }
+
     private const string Users = """
         exports.up = (knex) => knex.schema.createTable('users', (t) => {
           t.increments('id');
@@ -131,18 +146,12 @@ public sealed class VerifyTests
         Ready();
 
         // The static rule's claim, shown by real knex on a real PostgreSQL: the bad fixture fails with PostgreSQL's own message.
-        using var bad = new TempRepo();
-        bad.CopyFixture(Path.Combine("concurrently-in-transaction", "bad"));
-        NodeKnex.LinkInto(bad);
-        bad.Commit("fixture");
+        using var bad = FixtureProject("concurrently-in-transaction", "bad");
         var failed = await CliRunner.RunAsync("verify", bad.Root, "--format", "json");
         var migrations = JsonDocument.Parse(failed.Stdout).RootElement.GetProperty("migrations");
         Assert.EndsWith("CREATE INDEX CONCURRENTLY cannot run inside a transaction block", migrations[1].GetProperty("upError").GetString());
 
-        using var good = new TempRepo();
-        good.CopyFixture(Path.Combine("concurrently-in-transaction", "good"));
-        NodeKnex.LinkInto(good);
-        good.Commit("fixture");
+        using var good = FixtureProject("concurrently-in-transaction", "good");
         var passed = await CliRunner.RunAsync("verify", good.Root, "--format", "json");
         Assert.True(passed.ExitCode == 0, passed.Stdout + passed.Stderr);
     }
@@ -203,14 +212,9 @@ public sealed class VerifyTests
     {
         Ready();
 
-        using var repo = new TempRepo();
-        repo.CopyFixture(Path.Combine(rule, "bad"));
-
         // A migration without a transaction makes Knex give every other one a transaction of its own, as on a database
         // where the table existed before the deploy: the lock is then the migration's own, not its batch's.
-        repo.Write("migrations/20250100000000_no_transaction.js", "exports.config = { transaction: false };\nexports.up = (knex) => knex.raw('SELECT 1');\nexports.down = (knex) => knex.raw('SELECT 1');\n");
-        NodeKnex.LinkInto(repo);
-        repo.Commit("fixture");
+        using var repo = FixtureProject(rule, "bad", ("migrations/20250100000000_no_transaction.js", "exports.config = { transaction: false };\nexports.up = (knex) => knex.raw('SELECT 1');\nexports.down = (knex) => knex.raw('SELECT 1');\n"));
 
         var finding = Audit.Run(repo.Root).Of(rule).First();
         var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
@@ -225,10 +229,7 @@ public sealed class VerifyTests
     {
         Ready();
 
-        using var good = new TempRepo();
-        good.CopyFixture(Path.Combine("concurrently-in-transaction", "good"));
-        NodeKnex.LinkInto(good);
-        good.Commit("fixture");
+        using var good = FixtureProject("concurrently-in-transaction", "good");
         var run = await CliRunner.RunAsync("verify", good.Root);
 
         Assert.Contains("locks: untraced (it runs without a transaction: each statement releases its locks as it ends)", run.Stdout);
