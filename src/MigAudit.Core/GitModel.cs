@@ -36,6 +36,12 @@ public sealed record MigrationGitInfo
     /// last edit), oldest first; null when the repository has no release tags.
     /// </summary>
     public IReadOnlyList<string>? EarlierVersionReleases { get; init; }
+
+    /// <summary>
+    /// The newest release tag whose tree holds the file: wherever that release is deployed, the migration has already
+    /// run. Null when no release holds it, or the repository has no release tags.
+    /// </summary>
+    public string? ShippedInRelease { get; init; }
 }
 
 /// <param name="ArrivedAs">The name the migration arrived late under, when a rename gave it its current name later.</param>

@@ -154,7 +154,7 @@ public static class GitHistoryReader
             context = new PathContext(prefix, request, converted);
         }
 
-        var history = WithMoves(root, prefix, request.Directories, WithReleases(root, request, Derive(request, context, facts, headFiles, commits, worktree))) with { ConvertedExtensions = converted };
+        var history = WithMoves(root, prefix, request.Directories, WithLatestRelease(root, request, pathspecs, WithReleases(root, request, Derive(request, context, facts, headFiles, commits, worktree)))) with { ConvertedExtensions = converted };
         if (branchOnly is null)
         {
             return history;
@@ -552,6 +552,32 @@ public static class GitHistoryReader
                 EarlierVersionReleases = f.Value.EditedIn.Count > 0 ? Held(f.Value.Added?.Id, f.Value.EditedIn[^1].Id) : null,
                 Late = f.Value.Late is { LaterCommit: { } later } late ? late with { Releases = Held(later.Id, f.Value.Added?.Id ?? "HEAD") } : f.Value.Late,
             }, StringComparer.Ordinal),
+        };
+    }
+
+    /// <summary>
+    /// The newest release tag and the migrations its tree holds (one for-each-ref and one ls-tree): those have run
+    /// wherever that release is deployed, so a lock they take is history there.
+    /// </summary>
+    private static GitHistory WithLatestRelease(string root, HistoryRequest request, string[] pathspecs, GitHistory history)
+    {
+        var pattern = request.ReleaseTags is null ? "refs/tags" : "refs/tags/" + request.ReleaseTags;
+        var latest = GitRunner.Run(root, "for-each-ref", "--sort=-creatordate", "--count=1", "--format=%(refname:short)", pattern);
+        if (!latest.Ok || latest.Stdout.Trim() is not { Length: > 0 } tag)
+        {
+            return history;
+        }
+
+        var tree = GitRunner.Run(root, ["--literal-pathspecs", "ls-tree", "-r", "--name-only", "-z", "refs/tags/" + tag, "--", .. pathspecs]);
+        if (!tree.Ok)
+        {
+            return history;
+        }
+
+        var shipped = tree.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        return history with
+        {
+            Files = history.Files.ToDictionary(f => f.Key, f => shipped.Contains(f.Key) ? f.Value with { ShippedInRelease = tag } : f.Value, StringComparer.Ordinal),
         };
     }
 

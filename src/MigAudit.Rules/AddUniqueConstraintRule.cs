@@ -21,9 +21,10 @@ public sealed class AddUniqueConstraintRule : Rule
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o.Kind == LockOperationKind.AddUniqueConstraint)
             .Select(x => Found(
-                $"{x.Migration.Name} adds the unique constraint {x.Operation.Name} to {x.Operation.Table}, which existed before this migration (line {x.Operation.Line}): Knex's unique() is ALTER TABLE ... ADD CONSTRAINT ... UNIQUE on PostgreSQL, which builds the index under an ACCESS EXCLUSIVE lock on {x.Operation.Table}, so every read and write of it waits. {CreateIndexNotConcurrentlyRule.LockHeld(x.Migration, input)}",
+                $"{x.Migration.Name} adds the unique constraint {x.Operation.Name} to {x.Operation.Table}, which existed before this migration (line {x.Operation.Line}): Knex's unique() is ALTER TABLE ... ADD CONSTRAINT ... UNIQUE on PostgreSQL, which builds the index under an ACCESS EXCLUSIVE lock on {x.Operation.Table}, so every read and write of it waits. {CreateIndexNotConcurrentlyRule.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
                 file: x.Migration.Path,
                 line: x.Operation.Line,
+                severity: LockOperations.SeverityFor(x.Migration),
                 key: $"{x.Operation.Table}/{x.Operation.Name}",
                 action: $"Build the index first with CREATE UNIQUE INDEX CONCURRENTLY {x.Operation.Name} ON {x.Operation.Table} (...) in a migration with exports.config = {{ transaction: false }}, then ALTER TABLE {x.Operation.Table} ADD CONSTRAINT {x.Operation.Name} UNIQUE USING INDEX {x.Operation.Name}"));
 }
@@ -31,6 +32,13 @@ public sealed class AddUniqueConstraintRule : Rule
 /// <summary>The replayed DDL statements of the migrations, on tables that existed before each one.</summary>
 internal static class LockOperations
 {
+    /// <summary>A migration a release already shipped has taken its lock wherever that release runs: low, and said so.</summary>
+    public static Severity? SeverityFor(Migration migration) => migration.Git.ShippedInRelease is null ? null : Severity.Low;
+
+    public static string Shipped(Migration migration) => migration.Git.ShippedInRelease is { } tag
+        ? $" It shipped in release {tag}: wherever that release is deployed it has already run, so the lock matters only for databases that have not applied it yet."
+        : string.Empty;
+
     public static IEnumerable<(Migration Migration, LockOperation Operation)> OnExistingTables(AuditInput input, Func<LockOperation, bool> match)
     {
         var migrations = input.Migrations.ToDictionary(m => m.Name, StringComparer.Ordinal);

@@ -274,4 +274,23 @@ public sealed class StaticRuleTests
         Assert.Contains(says, finding.Message);
         Assert.Contains("ACCESS EXCLUSIVE", finding.Message);
     }
+
+    [Fact]
+    public void A_lock_finding_on_a_migration_a_release_already_shipped_is_low_and_says_so()
+    {
+        using var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine("create-index-not-concurrently", "bad"));
+        repo.Commit("first release");
+        repo.Git("tag", "v1.0.0");
+        repo.Write("migrations/20250103000000_index_name.js", "exports.up = (knex) => knex.raw('CREATE INDEX users_lower_email_index ON users (lower(email))');\nexports.down = (knex) => knex.raw('DROP INDEX users_lower_email_index');\n");
+        repo.Commit("after the release");
+
+        var findings = Audit.Run(repo.Root).Of("create-index-not-concurrently");
+
+        Assert.Equal(
+            [("migrations/20250102000000_index_users.js", Severity.Low), ("migrations/20250102000000_index_users.js", Severity.Low), ("migrations/20250103000000_index_name.js", Severity.Medium)],
+            findings.Select(f => (f.File!, f.Severity)));
+        Assert.EndsWith("It shipped in release v1.0.0: wherever that release is deployed it has already run, so the lock matters only for databases that have not applied it yet.", findings[0].Message);
+        Assert.DoesNotContain("shipped", findings[2].Message);
+    }
 }
