@@ -14,6 +14,9 @@ public sealed record ClientSite(string File, int Line, ClientKind Kind, Node? Co
 {
     public IReadOnlyList<Node> Arguments { get; init; } = [];
     public string? InputName { get; init; }
+
+    /// <summary>The module the client's factory is imported from ('@mikro-orm/postgresql'), when the call names one.</summary>
+    public string? Module { get; init; }
 }
 
 /// <summary>An assignment to node-postgres's process-wide defaults, e.g. <c>pg.defaults.ssl = true</c>.</summary>
@@ -60,12 +63,14 @@ public static class ClientFinder
         };
         if (kind is { } found)
         {
+            var callee = node is CallExpression { Callee: var called } ? called : ((NewExpression)node).Callee;
             var arguments = node is CallExpression c ? c.Arguments : ((NewExpression)node).Arguments;
             var config = arguments.Count > 0 ? arguments[0] : null;
             sites.Add(new ClientSite(scope.File, node.Location.Start.Line, found, config, config is null ? "(no configuration)" : scope.TextOf(config))
             {
                 Arguments = [.. arguments],
                 InputName = arguments.Select(a => ArgumentOf(a, functions)).FirstOrDefault(n => n is not null),
+                Module = Imported(callee is MemberExpression { Property: Identifier { Name: "init" }, Object: var owner } ? owner : callee, scope)?.Module,
             });
         }
 

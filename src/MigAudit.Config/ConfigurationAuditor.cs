@@ -9,7 +9,7 @@ namespace MigAudit.Config;
 /// and evaluates each one's effective pool, timeout, SSL and connection settings under named scenarios —
 /// statically, never running the project.
 /// </summary>
-public static partial class ConfigurationAuditor
+public static class ConfigurationAuditor
 {
     private static readonly string[] ScriptExtensions = [".js", ".cjs", ".mjs", ".ts", ".prisma"];
 
@@ -26,6 +26,7 @@ public static partial class ConfigurationAuditor
         var variables = new List<string>();
         var roles = new Dictionary<string, ClientRole>(StringComparer.Ordinal);
         var prismaSchemas = new List<(string File, string Text)>();
+        var prismaVariables = new List<string>();
         var sailsConfigs = new List<string>();
         // Tests and scripts are read too: their clients are listed with their role, never compared or summed.
         foreach (var file in ProjectFiles.EnumerateFiles(root, name => ScriptExtensions.Contains(MigAudit.Core.MigrationNames.Extension(name))))
@@ -44,7 +45,7 @@ public static partial class ConfigurationAuditor
                 {
                     prismaSchemas.Add((file, schema));
                     roles[file] = ClientRoles.OfFile(relative, schema);
-                    variables.AddRange(PrismaEnvironment().Matches(schema).Select(m => m.Groups[1].Value));
+                    prismaVariables.AddRange(DatastoreFinder.PrismaVariables(schema));
                 }
 
                 continue;
@@ -96,19 +97,18 @@ public static partial class ConfigurationAuditor
             }
         }
 
-        var input = new Inputs(candidates, roles, prismaSchemas, sailsConfigs, sites, pgDefaults);
+        var input = new Inputs(roles, prismaSchemas, sailsConfigs, sites, pgDefaults);
 
         // A first pass under scenarios made of every variable the app reads finds those the configurations really read
         // and the values they compare them with (DB_TYPE === 'postgresql'); the scenarios are then made of those alone.
-        var (_, probes) = Evaluate(project, cache, input, ScenarioBuilder.Build(variables), notes: []);
+        var (_, probes) = Evaluate(project, cache, input, ScenarioBuilder.Build(variables.Concat(prismaVariables)), notes: []);
         var read = probes.Values.SelectMany(e => e.EnvironmentReads).Concat(variables.Where(v => v.StartsWith("PG", StringComparison.Ordinal)))
-            .Concat(prismaSchemas.SelectMany(p => PrismaEnvironment().Matches(p.Text).Select(m => m.Groups[1].Value))).Distinct().ToList();
+            .Concat(prismaVariables).Distinct().ToList();
         var compared = probes.Values.SelectMany(e => e.EnvironmentComparisons).Distinct().ToList();
         return Evaluate(project, cache, input, ScenarioBuilder.Build(read, compared), notes).Model;
     }
 
     private sealed record Inputs(
-        List<string> Candidates,
         Dictionary<string, ClientRole> Roles,
         List<(string File, string Text)> PrismaSchemas,
         List<string> SailsConfigs,
@@ -175,7 +175,7 @@ public static partial class ConfigurationAuditor
                 ClientKind.Sequelize => SettingsReader.ForSequelize(arguments[s.Id], s),
                 ClientKind.PostgresJs => SettingsReader.ForPostgresJs(arguments[s.Id], s),
                 ClientKind.TypeOrm => SettingsReader.ForTypeOrm(ConfigOf(s.Id), s),
-                ClientKind.MikroOrm => SettingsReader.ForMikroOrm(ConfigOf(s.Id), s, MikroOrmDialect(site, cache)),
+                ClientKind.MikroOrm => SettingsReader.ForMikroOrm(ConfigOf(s.Id), s, MikroOrmDialect(site.Module)),
                 _ => SettingsReader.ForPg(ConfigOf(s.Id), s),
             });
             var role = roles[site.File];
@@ -288,16 +288,12 @@ public static partial class ConfigurationAuditor
         return exports is JsFunction function ? ProjectDiscovery.ReturnValueOf(function, evaluator, path) : exports;
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"env\(\s*""([^""]+)""\s*\)")]
-    private static partial System.Text.RegularExpressions.Regex PrismaEnvironment();
-
     /// <summary>MikroORM's driver package, when the config is built with a dialect's own module (import { defineConfig } from '@mikro-orm/postgresql').</summary>
-    private static SqlDialect? MikroOrmDialect(ClientSite site, ParsedModuleCache cache)
+    private static SqlDialect? MikroOrmDialect(string? module) => module switch
     {
-        var text = cache.Get(site.File)?.Text ?? string.Empty;
-        return text.Contains("@mikro-orm/postgresql", StringComparison.Ordinal) ? SqlDialect.PostgreSQL
-            : text.Contains("@mikro-orm/mysql", StringComparison.Ordinal) || text.Contains("@mikro-orm/mariadb", StringComparison.Ordinal) ? SqlDialect.MySQL
-            : text.Contains("@mikro-orm/sqlite", StringComparison.Ordinal) || text.Contains("@mikro-orm/better-sqlite", StringComparison.Ordinal) ? SqlDialect.SQLite
-            : null;
-    }
+        "@mikro-orm/postgresql" => SqlDialect.PostgreSQL,
+        "@mikro-orm/mysql" or "@mikro-orm/mariadb" => SqlDialect.MySQL,
+        "@mikro-orm/sqlite" or "@mikro-orm/better-sqlite" or "@mikro-orm/libsql" => SqlDialect.SQLite,
+        _ => null,
+    };
 }

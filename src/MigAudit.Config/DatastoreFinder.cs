@@ -83,6 +83,11 @@ public static partial class DatastoreFinder
     [GeneratedRegex(@"^\s*(?<key>provider|url)\s*=\s*(?:env\(\s*""(?<env>[^""]+)""\s*\)|""(?<literal>[^""]*)"")", RegexOptions.Multiline)]
     private static partial Regex DatasourceField();
 
+    /// <summary>The variables a Prisma schema's datasource URLs read (url = env("DATABASE_URL")).</summary>
+    public static IEnumerable<string> PrismaVariables(string text) =>
+        Datasource().Matches(text).SelectMany(block => DatasourceField().Matches(block.Groups["body"].Value))
+            .Where(field => field.Groups["env"].Success).Select(field => field.Groups["env"].Value);
+
     /// <summary>The datasource blocks of a Prisma schema, with their URL from the scenario's environment.</summary>
     public static IEnumerable<DatabaseClient> Prisma(string root, string file, string text, IReadOnlyList<Scenario> scenarios, ClientRole role)
     {

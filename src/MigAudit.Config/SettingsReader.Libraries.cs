@@ -35,9 +35,11 @@ public static partial class SettingsReader
         var dialectName = options.Lookup("dialect") as JsString;
         var dialect = dialectName is not null ? DialectOf(dialectName.Value) : url is not null ? DialectOf(url.Value.Split(':')[0]) : null;
         var pool = options.Lookup("pool") as JsObject;
-        var connection = url is not null
-            ? (StaticValue)url
-            : new JsObject([.. new[] { "host", "port", "database", "username" }.Select(k => KeyValuePair.Create(k == "username" ? "user" : k, options.Lookup(k) ?? (k == "database" && arguments.Count > 1 ? first : StaticValue.Undefined))).Where(p => p.Value is not JsUndefined)], false);
+        // new Sequelize(database, user, password, options): the first argument is the database.
+        var fields = ConnectionFields(options, ("host", "host"), ("port", "port"), ("database", "database"), ("username", "user"));
+        var connection = url is not null ? (StaticValue)url
+            : arguments.Count > 1 && fields.Get("database") is null ? fields with { Properties = [.. fields.Properties, new("database", first)] }
+            : fields;
         var (source, variables, localhost) = DescribeConnection(connection);
         var ssl = options.Lookup("dialectOptions") is JsObject dialectOptions ? dialectOptions.Lookup("ssl") : options.Lookup("dialectOptions") is JsUnknown u ? u : null;
         return new ClientSettings
@@ -98,7 +100,7 @@ public static partial class SettingsReader
             : query.TryGetValue("sslmode", out var mode) || query.TryGetValue("ssl", out mode) ? (mode is "disable" or "false" ? new JsBoolean(false) : new JsString(mode))
             : scenario.Variables.TryGetValue("PGSSL", out var fromEnvironment) ? new JsString(fromEnvironment)
             : new JsBoolean(false);
-        var (source, variables, localhost) = DescribeConnection(first is JsString or JsUnknown ? first : new JsObject([.. new[] { "host", "port", "database", "user", "username" }.Select(k => KeyValuePair.Create(k, options.Lookup(k) ?? StaticValue.Undefined)).Where(p => p.Value is not JsUndefined)], false));
+        var (source, variables, localhost) = DescribeConnection(first is JsString or JsUnknown ? first : ConnectionFields(options, ("host", "host"), ("port", "port"), ("database", "database"), ("user", "user"), ("username", "username")));
         return new ClientSettings
         {
             Min = SettingValue.NotApplicable,
@@ -145,7 +147,7 @@ public static partial class SettingsReader
                 .. (extra as JsObject)?.Properties ?? [],
             ],
             extra is JsUnknown || options.Incomplete);
-        return ForPg(Without(pgOptions, StaticValue.Undefined), scenario);
+        return ForPg(pgOptions with { Properties = [.. pgOptions.Properties.Where(p => p.Value is not JsUndefined)] }, scenario);
     }
 
     /// <summary>
@@ -159,8 +161,7 @@ public static partial class SettingsReader
             return AllUnknown(datastore);
         }
 
-        var pgOptions = new JsObject([.. new[] { "ssl", "max", "min", "idleTimeoutMillis" }.Select(k => KeyValuePair.Create(k, options.Lookup(k) ?? StaticValue.Undefined))], options.Incomplete);
-        var settings = ForPg(Without(pgOptions, StaticValue.Undefined), scenario);
+        var settings = ForPg(ConnectionFields(options, ("ssl", "ssl"), ("max", "max"), ("min", "min"), ("idleTimeoutMillis", "idleTimeoutMillis")) with { Incomplete = options.Incomplete }, scenario);
         var (source, variables, localhost) = DescribeConnection(options.Lookup("url") ?? StaticValue.Undefined);
         var ssl = settings.Ssl;
         if (options.Lookup("url") is JsString url && QueryOf(url.Value).Keys.Any(k => k is "ssl" or "sslmode"))
@@ -191,7 +192,7 @@ public static partial class SettingsReader
             : moduleDialect;
         var pool = options.Lookup("pool") as JsObject;
         var url = options.Lookup("clientUrl");
-        var (source, variables, localhost) = DescribeConnection(url ?? new JsObject([.. new[] { "host", "port", "dbName", "user" }.Select(k => KeyValuePair.Create(k == "dbName" ? "database" : k, options.Lookup(k) ?? StaticValue.Undefined)).Where(p => p.Value is not JsUndefined)], false));
+        var (source, variables, localhost) = DescribeConnection(url ?? ConnectionFields(options, ("host", "host"), ("port", "port"), ("dbName", "database"), ("user", "user")));
         return new ClientSettings
         {
             Min = Number(pool?.Lookup("min"), SettingValue.Unknown("MikroORM's default min is 2 through knex before v7 and 0 through node-postgres from v7"), orDefault: false),
@@ -256,8 +257,9 @@ public static partial class SettingsReader
         };
     }
 
-    private static JsObject Without(JsObject options, StaticValue skipped) =>
-        options with { Properties = [.. options.Properties.Where(p => p.Value != skipped)] };
+    /// <summary>The options' keys under the names node-postgres reads (username → user, dbName → database); absent ones left out.</summary>
+    private static JsObject ConnectionFields(JsObject options, params (string Key, string As)[] keys) =>
+        new([.. keys.Select(k => KeyValuePair.Create(k.As, options.Lookup(k.Key) ?? StaticValue.Undefined)).Where(p => p.Value is not JsUndefined)], false);
 
     private static SettingValue Scaled(SettingValue value, double scale) =>
         scale == 1 || value.Number is not { } number || value.FromDefault ? value : SettingValue.Of(number * scale);

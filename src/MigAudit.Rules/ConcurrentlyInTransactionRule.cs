@@ -25,25 +25,16 @@ public sealed class ConcurrentlyInTransactionRule : Rule
             yield break;
         }
 
-        var migrations = input.Migrations.ToDictionary(m => m.Name, StringComparer.Ordinal);
-        foreach (var replay in input.Schema.Migrations)
+        foreach (var (migration, operation) in LockOperations.Of(input).Where(x => x.Operation.Concurrently && !x.Migration.Module.DisablesTransaction))
         {
-            if (!migrations.TryGetValue(replay.Migration, out var migration) || migration is null || migration.Module.DisablesTransaction)
-            {
-                continue;
-            }
-
-            foreach (var operation in replay.Operations.Where(o => o.Concurrently))
-            {
-                var statement = operation.Kind == LockOperationKind.CreateIndex ? "CREATE INDEX CONCURRENTLY" : "DROP INDEX CONCURRENTLY";
-                yield return Found(
-                    $"{migration.Name} runs {statement}{(operation.Name is null ? string.Empty : " " + operation.Name)} (line {operation.Line}) while Knex wraps the migration in a transaction (it sets no exports.config = {{ transaction: false }} and the knexfile does not disable transactions): PostgreSQL refuses it with \"{statement} cannot run inside a transaction block\", so knex migrate:latest fails here.",
-                    file: migration.Path,
-                    line: operation.Line,
-                    key: $"{operation.Kind}/{operation.Name ?? operation.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
-                    action: $"Add exports.config = {{ transaction: false }} to {migration.Name} (and keep other statements out of it: without a transaction, a failure leaves the ones before it applied)",
-                    predictsKnexFailure: true);
-            }
+            var statement = operation.Kind == LockOperationKind.CreateIndex ? "CREATE INDEX CONCURRENTLY" : "DROP INDEX CONCURRENTLY";
+            yield return Found(
+                $"{migration.Name} runs {statement}{(operation.Name is null ? string.Empty : " " + operation.Name)} (line {operation.Line}) while Knex wraps the migration in a transaction (it sets no exports.config = {{ transaction: false }} and the knexfile does not disable transactions): PostgreSQL refuses it with \"{statement} cannot run inside a transaction block\", so knex migrate:latest fails here.",
+                file: migration.Path,
+                line: operation.Line,
+                key: $"{operation.Kind}/{operation.Name ?? operation.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                action: $"Add exports.config = {{ transaction: false }} to {migration.Name} (and keep other statements out of it: without a transaction, a failure leaves the ones before it applied)",
+                predictsKnexFailure: true);
         }
     }
 }

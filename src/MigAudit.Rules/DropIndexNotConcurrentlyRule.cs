@@ -21,7 +21,7 @@ public sealed class DropIndexNotConcurrentlyRule : Rule
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o is { Kind: LockOperationKind.DropIndex, Concurrently: false })
             .Select(x => Found(
-                $"{x.Migration.Name} drops {(x.Operation.Name is null ? "an index" : "index " + x.Operation.Name)} of {x.Operation.Table}, which existed before this migration, without CONCURRENTLY (line {x.Operation.Line}): PostgreSQL takes an ACCESS EXCLUSIVE lock on {x.Operation.Table}, so every read and write of it waits, and the lock itself waits behind any running query on it. {CreateIndexNotConcurrentlyRule.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
+                $"{x.Migration.Name} drops {(x.Operation.Name is null ? "an index" : "index " + x.Operation.Name)} of {x.Operation.Table}, which existed before this migration, without CONCURRENTLY (line {x.Operation.Line}): PostgreSQL takes an ACCESS EXCLUSIVE lock on {x.Operation.Table}, so every read and write of it waits, and the lock itself waits behind any running query on it. {LockOperations.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
                 file: x.Migration.Path,
                 line: x.Operation.Line,
                 severity: LockOperations.SeverityFor(x.Migration),

@@ -2,7 +2,7 @@ using MigAudit.Core;
 
 namespace MigAudit.Rules;
 
-/// <summary>The replayed DDL statements of the migrations, on tables that existed before each one.</summary>
+/// <summary>The replayed DDL statements of the migrations, and what the lock rules say of every one: how long Knex holds the lock, whether a release shipped it.</summary>
 internal static class LockOperations
 {
     /// <summary>A migration a release already shipped has taken its lock wherever that release runs: low, and said so.</summary>
@@ -12,21 +12,32 @@ internal static class LockOperations
         ? $" It shipped in release {tag}: wherever that release is deployed it has already run, so the lock matters only for databases that have not applied it yet."
         : string.Empty;
 
-    public static IEnumerable<(Migration Migration, LockOperation Operation)> OnExistingTables(AuditInput input, Func<LockOperation, bool> match)
+    /// <summary>Every replayed up's DDL statement, with its migration.</summary>
+    public static IEnumerable<(Migration Migration, LockOperation Operation)> Of(AuditInput input)
     {
         var migrations = input.Migrations.ToDictionary(m => m.Name, StringComparer.Ordinal);
         foreach (var replay in input.Schema.Migrations)
         {
-            if (!migrations.TryGetValue(replay.Migration, out var migration))
+            if (migrations.TryGetValue(replay.Migration, out var migration))
             {
-                continue;
-            }
-
-            // A table the migration creates itself is empty and unseen by the application: nothing waits on it.
-            foreach (var operation in replay.Operations.Where(o => o.TableExistedBefore == true && match(o)))
-            {
-                yield return (migration, operation);
+                foreach (var operation in replay.Operations)
+                {
+                    yield return (migration, operation);
+                }
             }
         }
     }
+
+    /// <summary>
+    /// The statements on a table that existed before their migration. A table the migration creates itself is empty and
+    /// unseen by the application: nothing waits on it.
+    /// </summary>
+    public static IEnumerable<(Migration Migration, LockOperation Operation)> OnExistingTables(AuditInput input, Func<LockOperation, bool> match) =>
+        Of(input).Where(x => x.Operation.TableExistedBefore == true && match(x.Operation));
+
+    /// <summary>How long Knex holds the lock: to the end of the migration's transaction, or the whole batch's.</summary>
+    public static string LockHeld(Migration migration, AuditInput input) =>
+        migration.Module.DisablesTransaction || input.Project.Settings.DisableTransactions
+            ? "The migration runs without a transaction, so the lock is held for the build itself."
+            : "Knex runs the migration in a transaction, so the lock is held until it commits; migrate:latest runs all pending migrations in one transaction unless one sets transaction: false, so that can be the end of the whole batch.";
 }

@@ -99,7 +99,7 @@ public sealed partial class StaticEvaluator
         {
             value = value switch
             {
-                JsObject o => o.Get(key) ?? (o.Incomplete ? new JsUnknown(key, "object not fully known") : StaticValue.Undefined),
+                JsObject o => o.Lookup(key) ?? StaticValue.Undefined,
                 JsUnknown unknown => unknown,
                 _ => new JsUnknown(key, "property of a value migaudit does not model"),
             };
@@ -119,7 +119,7 @@ public sealed partial class StaticEvaluator
         {
             JsObject o => o with
             {
-                Properties = [.. o.Properties, new(path[index], SetPath(o.Get(path[index]) ?? (o.Incomplete ? new JsUnknown(path[index], "object not fully known") : StaticValue.Undefined), path, updated, mutation, index + 1))],
+                Properties = [.. o.Properties, new(path[index], SetPath(o.Lookup(path[index]) ?? StaticValue.Undefined, path, updated, mutation, index + 1))],
             },
             JsUnknown unknown => unknown,
 
