@@ -223,7 +223,8 @@ public static partial class SettingsReader
             Min = SettingValue.NotApplicable,
             Max = query is null ? SettingValue.Unknown(WhyUnknown(url))
                 : query.TryGetValue("connection_limit", out var limit) ? Number(new JsString(limit), SettingValue.Unknown(limit), orDefault: false)
-                : SettingValue.MachineDefault("num_physical_cpus * 2 + 1", "prisma"),
+                // Prisma's documented default for its own query engine, not run here; Prisma 7 with a driver adapter uses the driver's pool.
+                : SettingValue.MachineDefault("num_physical_cpus * 2 + 1, or the driver adapter's pool from Prisma 7", "prisma"),
             AcquireTimeoutMillis = query is not null && query.TryGetValue("pool_timeout", out var timeout) ? Scaled(Number(new JsString(timeout), SettingValue.Unknown(timeout), orDefault: false), 1000) : SettingValue.Default(10000, "prisma"),
             IdleTimeoutMillis = SettingValue.NotApplicable,
             CreateTimeoutMillis = SettingValue.NotApplicable,

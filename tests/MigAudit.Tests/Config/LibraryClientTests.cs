@@ -250,7 +250,7 @@ public sealed class LibraryClientTests
         var prisma = result.Input.Configuration.Clients.Where(c => c.Kind == ClientKind.Prisma).OrderBy(c => c.File, StringComparer.Ordinal).ToList();
         Assert.Equal(["prisma/schema.prisma:5 [db]", "reports/schema.prisma:1 [reports]"], prisma.Select(c => c.Label));
         var main = prisma[0].Settings[ScenarioIds.Production];
-        Assert.Equal(("num_physical_cpus * 2 + 1 (prisma's default)", false, SslState.Unknown), (main.Max.Text, main.Max.Known, main.Ssl.State));
+        Assert.Equal(("num_physical_cpus * 2 + 1, or the driver adapter's pool from Prisma 7 (prisma's default)", false, SslState.Unknown), (main.Max.Text, main.Max.Known, main.Ssl.State));
         Assert.Equal(["DATABASE_URL"], main.ConnectionVariables);
         var reports = prisma[1].Settings[ScenarioIds.Production];
         Assert.Equal((3.0, SslState.Off), (reports.Max.Number!.Value, reports.Ssl.State));
@@ -295,7 +295,7 @@ public sealed class LibraryClientTests
         var finding = Assert.Single(Audit.Run(repo.Root).Of("pool-exhaustion-risk"));
 
         Assert.StartsWith("Pool maxima add up to 80 = 40 (knexfile.js:1 [production]) + 30 (src/models.js:2) + 10 (src/sql.js:2)", finding.Message, StringComparison.Ordinal);
-        Assert.EndsWith("Not counted, their size unknown: prisma/schema.prisma:1 [db] (num_physical_cpus * 2 + 1 (prisma's default)).", finding.Message, StringComparison.Ordinal);
+        Assert.EndsWith("Not counted, their size unknown: prisma/schema.prisma:1 [db] (num_physical_cpus * 2 + 1, or the driver adapter's pool from Prisma 7 (prisma's default)).", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]
