@@ -74,6 +74,7 @@ public static partial class SettingsReader
             HardCodedLocalhost = localhost,
             SearchPath = knex.Get("searchPath") is { } searchPath and not JsUndefined ? StaticValueText.Describe(searchPath) : null,
             Dialect = dialect,
+            LockTimeout = dialect is null or SqlDialect.PostgreSQL ? SessionSettingOf("lock_timeout", connection, pool) : SessionSetting.NotRead,
         };
     }
 

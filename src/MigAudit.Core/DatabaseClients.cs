@@ -150,6 +150,9 @@ public sealed record ClientSettings
     /// <summary>The database the client speaks to, when its configuration says (a knex client name, a Sequelize dialect); null when unknown.</summary>
     public SqlDialect? Dialect { get; init; }
 
+    /// <summary>Whether the code gives each connection a lock_timeout (node-postgres's lock_timeout, options' -c, pool.afterCreate).</summary>
+    public SessionSetting LockTimeout { get; init; } = SessionSetting.NotRead;
+
     public IEnumerable<(string Name, SettingValue Value)> PoolSettings()
     {
         yield return ("min", Min);
@@ -158,6 +161,15 @@ public sealed record ClientSettings
         yield return ("idleTimeoutMillis", IdleTimeoutMillis);
         yield return ("createTimeoutMillis", CreateTimeoutMillis);
     }
+}
+
+/// <summary>
+/// A PostgreSQL session setting (lock_timeout) as the client's configuration gives it: set (with where), not set by
+/// the code, or unknown (with why).
+/// </summary>
+public sealed record SessionSetting(bool? Set, string Source)
+{
+    public static readonly SessionSetting NotRead = new(null, "not read for this library");
 }
 
 /// <summary>A setting that Knex or pg ignores, or that makes the pool throw.</summary>

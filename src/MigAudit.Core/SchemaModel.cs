@@ -236,18 +236,77 @@ public enum LockOperationKind
     /// <summary>ALTER TABLE ... ADD CONSTRAINT ... UNIQUE (Knex's unique() on PostgreSQL): ACCESS EXCLUSIVE while the index is built.</summary>
     AddUniqueConstraint,
     DropIndex,
+
+    /// <summary>ALTER TABLE ... ADD COLUMN: ACCESS EXCLUSIVE; a rewrite when the default is volatile (or a serial).</summary>
+    AddColumn,
+
+    /// <summary>ALTER COLUMN ... TYPE (Knex's .alter()): ACCESS EXCLUSIVE, and a rewrite unless the change is binary-coercible.</summary>
+    AlterColumnType,
+
+    /// <summary>ALTER COLUMN ... SET NOT NULL: ACCESS EXCLUSIVE while every row is scanned.</summary>
+    SetNotNull,
+
+    /// <summary>ADD CONSTRAINT ... FOREIGN KEY: SHARE ROW EXCLUSIVE on both tables, and a scan unless NOT VALID.</summary>
+    AddForeignKey,
+
+    /// <summary>ADD CONSTRAINT ... CHECK: ACCESS EXCLUSIVE, and a scan unless NOT VALID.</summary>
+    AddCheck,
+    DropColumn,
+    RenameColumn,
+    DropTable,
+    RenameTable,
 }
 
 /// <summary>
 /// One DDL statement of a migration's up, as the replay saw it: on which table, whether that table existed before the
 /// migration (null when the replay cannot know), and whether it was CONCURRENTLY.
 /// </summary>
-public sealed record LockOperation(LockOperationKind Kind, string? Table, string? Name, int Line, bool Concurrently, bool? TableExistedBefore);
+public sealed record LockOperation(LockOperationKind Kind, string? Table, string? Name, int Line, bool Concurrently, bool? TableExistedBefore)
+{
+    /// <summary>The column added, changed, dropped or renamed (the old name for a rename); for a CHECK (c IS NOT NULL), c.</summary>
+    public string? Column { get; init; }
+
+    /// <summary>
+    /// The column's type after the statement, as the replay writes it ("?" when unknown). On SET NOT NULL, the type
+    /// Knex's .alter() sends with it (null for SQL's own SET NOT NULL).
+    /// </summary>
+    public string? Type { get; init; }
+
+    /// <summary>The column's type before an ALTER COLUMN ... TYPE, or null when the replay does not know it.</summary>
+    public string? PreviousType { get; init; }
+
+    /// <summary>An added column's default, as SQL text, or null.</summary>
+    public string? Default { get; init; }
+
+    /// <summary>An added column is NOT NULL.</summary>
+    public bool NotNull { get; init; }
+
+    /// <summary>A foreign key or check added NOT VALID: no scan of the existing rows.</summary>
+    public bool NotValid { get; init; }
+
+    /// <summary>A foreign key's referenced table, or a rename's new name.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>The column was added by this same migration: the running application has never used it.</summary>
+    public bool NewColumn { get; init; }
+
+    /// <summary>The lock PostgreSQL takes on the statement's table (checked in pg_locks on a real server).</summary>
+    public string Mode => Kind switch
+    {
+        LockOperationKind.CreateIndex => Concurrently ? "SHARE UPDATE EXCLUSIVE" : "SHARE",
+        LockOperationKind.DropIndex when Concurrently => "SHARE UPDATE EXCLUSIVE",
+        LockOperationKind.AddForeignKey => "SHARE ROW EXCLUSIVE",
+        _ => "ACCESS EXCLUSIVE",
+    };
+}
 
 public sealed record MigrationReplay
 {
     /// <summary>The up's DDL statements the lock rules look at, in order.</summary>
     public IReadOnlyList<LockOperation> Operations { get; init; } = [];
+
+    /// <summary>The line where the up sets lock_timeout (SET [LOCAL] lock_timeout), or null.</summary>
+    public int? LockTimeoutLine { get; init; }
 
     public required string Migration { get; init; }
     public required Coverage Up { get; init; }

@@ -333,9 +333,17 @@ public sealed partial class KnexSchemaInterpreter
             return sql.Value;
         }
 
-        if (node is CallExpression { Callee: MemberExpression { Property: Identifier { Name: "now" } } })
+        if (node is CallExpression { Callee: MemberExpression { Property: Identifier { Name: "now" } } } now)
         {
-            return "CURRENT_TIMESTAMP";
+            // knex.fn.now(6) is CURRENT_TIMESTAMP(6).
+            return now.Arguments.Count > 0 && Value(now.Arguments[0], frame) is JsNumber precision ? $"CURRENT_TIMESTAMP({precision})" : "CURRENT_TIMESTAMP";
+        }
+
+        // knex.fn.uuid() is (gen_random_uuid()) on PostgreSQL (checked with knex's toString()); the other dialects' forms differ.
+        if (node is CallExpression { Callee: MemberExpression { Object: MemberExpression { Property: Identifier { Name: "fn" } }, Property: Identifier { Name: "uuid" } } } &&
+            state.Dialect == SqlDialect.PostgreSQL)
+        {
+            return "(gen_random_uuid())";
         }
 
         return Value(node, frame) switch

@@ -89,6 +89,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
         }
 
         IReadOnlyList<LockOperation> operations = state.Operations.Count == 0 ? [] : [.. state.Operations];
+        var lockTimeoutLine = state.LockTimeoutLine;
         var named = state.Mentioned.Order(StringComparer.Ordinal).ToList();
         var qualified = state.SchemaQualified;
 
@@ -133,6 +134,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             TablesNamed = named,
             SchemaQualified = qualified,
             Operations = operations,
+            LockTimeoutLine = lockTimeoutLine,
         });
     }
 

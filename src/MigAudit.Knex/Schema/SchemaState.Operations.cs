@@ -136,6 +136,11 @@ public sealed partial class SchemaState
                 break;
         }
 
+        if (state != TableState.Absent)
+        {
+            Record(NewLock(LockOperationKind.DropTable, name, line));
+        }
+
         Changed(name);
         Current = Current.Without(name) with
         {
@@ -152,6 +157,8 @@ public sealed partial class SchemaState
         {
             return;
         }
+
+        Record(NewLock(LockOperationKind.RenameTable, from, line, target: to));
 
         Changed(from);
         Changed(to);
@@ -219,6 +226,7 @@ public sealed partial class SchemaState
                 break;
         }
 
+        Record(NewLock(LockOperationKind.AddColumn, table, line, column) with { Type = type, Default = defaultValue, NotNull = !nullable });
         Update(model with { Columns = [.. model.Columns, new ColumnModel { Name = column, Type = type, Nullable = nullable, Default = defaultValue, Origin = At(line) }] });
     }
 
@@ -230,9 +238,10 @@ public sealed partial class SchemaState
         }
 
         var existing = model.Column(column);
+        var known = ColumnKnown(model, column);
         if (existing is null)
         {
-            if (ColumnKnown(model, column) == false)
+            if (known == false)
             {
                 Problem(line, $"alter column {table}.{column}: the column does not exist at this point");
                 return;
@@ -243,6 +252,7 @@ public sealed partial class SchemaState
             model = model with { Columns = [.. model.Columns, existing] };
         }
 
+        RecordAlter(table, column, type, nullable, known == true ? existing : null, line);
         var changed = existing with
         {
             Type = type ?? existing.Type,
@@ -257,6 +267,11 @@ public sealed partial class SchemaState
         if (Require(table, line, $"drop column {table}.{column}") is not { } model)
         {
             return;
+        }
+
+        if (ColumnKnown(model, column) != false)
+        {
+            Record(NewLock(LockOperationKind.DropColumn, table, line, column));
         }
 
         if (model.Column(column) is null)
@@ -320,6 +335,7 @@ public sealed partial class SchemaState
             model = model with { Columns = [.. model.Columns, new ColumnModel { Name = from, Type = "?", Origin = At(line) }] };
         }
 
+        Record(NewLock(LockOperationKind.RenameColumn, table, line, from, target: to));
         IReadOnlyList<string> Rename(IReadOnlyList<string> columns) => columns.Select(c => c == from ? to : c).ToList();
         Update(model with
         {
@@ -442,7 +458,7 @@ public sealed partial class SchemaState
         Update(owner with { Indexes = owner.Indexes.Where(i => i.Name != indexName).ToList() });
     }
 
-    public void AddForeignKey(string table, IReadOnlyList<string> columns, string referencesTable, IReadOnlyList<string> referencesColumns, string? onDelete, string? onUpdate, string? name, int line)
+    public void AddForeignKey(string table, IReadOnlyList<string> columns, string referencesTable, IReadOnlyList<string> referencesColumns, string? onDelete, string? onUpdate, string? name, int line, bool notValid = false)
     {
         Mentioned.Add(referencesTable);
         if (Require(table, line, $"foreign key {table}({string.Join(", ", columns)})") is not { } model)
@@ -473,6 +489,7 @@ public sealed partial class SchemaState
             OnUpdate = onUpdate,
             Origin = At(line),
         };
+        Record(NewLock(LockOperationKind.AddForeignKey, table, line, name: fk.Name, target: referencesTable) with { NotValid = notValid });
         Update(Current.Table(table)! with { ForeignKeys = [.. Current.Table(table)!.ForeignKeys, fk] });
     }
 
@@ -529,13 +546,15 @@ public sealed partial class SchemaState
     }
 
     /// <summary>A CHECK or EXCLUDE constraint; <paramref name="name"/> null when the database picks a name the replay does not derive.</summary>
-    public void AddCheck(string table, string? name, int line)
+    public void AddCheck(string table, string? name, int line, bool notValid = false, string? notNullColumn = null)
     {
         name = Identifier(name);
         if (Require(table, line, $"check constraint on {table}") is not { } model)
         {
             return;
         }
+
+        Record(NewLock(LockOperationKind.AddCheck, table, line, notNullColumn, name) with { NotValid = notValid });
 
         Update(name is null ? model with { HasUnnamedConstraints = true } : model with { Checks = [.. model.Checks, name] });
     }

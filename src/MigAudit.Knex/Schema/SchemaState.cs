@@ -62,6 +62,9 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
     /// <summary>The up's DDL statements the lock rules look at, since the last <see cref="ResetTouched"/>.</summary>
     public List<LockOperation> Operations { get; } = [];
 
+    /// <summary>The line of the up's first SET [LOCAL] lock_timeout, since the last <see cref="ResetTouched"/>.</summary>
+    public int? LockTimeoutLine { get; set; }
+
     /// <summary>Tables created since the last <see cref="ResetTouched"/>: locking a table the migration itself creates blocks nobody.</summary>
     private readonly HashSet<string> createdHere = new(StringComparer.Ordinal);
 
@@ -93,6 +96,8 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
     public void ResetTouched()
     {
         Operations.Clear();
+        LockTimeoutLine = null;
+        columnsAddedHere.Clear();
         createdHere.Clear();
         Touched.Clear();
         Mentioned.Clear();

@@ -259,6 +259,14 @@ public static partial class SqlDdlReader
         /// <summary>Returns null when understood, else the reason.</summary>
         public string? Statement()
         {
+            // SET [LOCAL | SESSION] lock_timeout: the lock rules read it; the schema does not change.
+            // SELECT set_config('lock_timeout', '5s', true) does the same.
+            if (Is("SET") && (Is("lock_timeout", 1) || (Is("LOCAL", 1) || Is("SESSION", 1)) && Is("lock_timeout", 2)) ||
+                Is("SELECT") && Is("set_config", 1) && tokens.Any(t => t.Text.Equals("lock_timeout", StringComparison.OrdinalIgnoreCase)))
+            {
+                state.LockTimeoutLine ??= line;
+            }
+
             if (NoEffect.Contains(Peek()) || Is("WITH"))
             {
                 return null;
@@ -391,9 +399,14 @@ public static partial class SqlDdlReader
 
             if (Accept("CHECK") || Accept("EXCLUDE"))
             {
-                // Named, it is known; unnamed, PostgreSQL derives a name from the expression's columns.
+                // Named, it is known; unnamed, PostgreSQL derives a name from the expression's columns. NOT VALID
+                // (ALTER TABLE only) skips the scan of the existing rows. CHECK (column IS NOT NULL) is noted: once
+                // validated, PostgreSQL 12+ makes that column NOT NULL without a scan.
+                var notNullColumn = Is("(") && Is("IS", 2) && Is("NOT", 3) && Is("NULL", 4) && Is(")", 5) ? tokens[position + 1].Text : null;
                 SkipToElementEnd();
-                state.AddCheck(table, constraintName, line);
+                var notValid = position >= 2 && tokens[position - 2].Display.Equals("NOT", StringComparison.OrdinalIgnoreCase) &&
+                               tokens[position - 1].Display.Equals("VALID", StringComparison.OrdinalIgnoreCase);
+                state.AddCheck(table, constraintName, line, notValid, notNullColumn);
                 return;
             }
 
@@ -497,7 +510,8 @@ public static partial class SqlDdlReader
             var target = TableName();
             var targetColumns = Is("(") ? ColumnList() : ["id"];
             var (onDelete, onUpdate) = ReferentialActions();
-            state.AddForeignKey(table, columns, target, targetColumns, onDelete, onUpdate, name ?? $"{table}_{string.Join('_', columns)}_fkey", line);
+            var notValid = Accept("NOT", "VALID");
+            state.AddForeignKey(table, columns, target, targetColumns, onDelete, onUpdate, name ?? $"{table}_{string.Join('_', columns)}_fkey", line, notValid);
         }
 
         private (string? OnDelete, string? OnUpdate) ReferentialActions()
@@ -692,6 +706,14 @@ public static partial class SqlDdlReader
                 Accept("COLUMN");
                 var ifNotExists = Accept("IF", "NOT", "EXISTS");
                 Column(table, Name(), ifNotExists);
+                return null;
+            }
+
+            // VALIDATE CONSTRAINT checks the rows of a NOT VALID constraint under SHARE UPDATE EXCLUSIVE: reads and
+            // writes go on. It changes nothing the model holds.
+            if (Accept("VALIDATE", "CONSTRAINT"))
+            {
+                Name();
                 return null;
             }
 

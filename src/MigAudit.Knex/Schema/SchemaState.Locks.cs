@@ -1,0 +1,53 @@
+using MigAudit.Core;
+
+namespace MigAudit.Knex.Schema;
+
+/// <summary>
+/// The statements the lock rules look at, recorded as the replay applies them, each with whether its table existed
+/// before the migration (a table the migration creates is empty and unseen: nothing waits on it).
+/// </summary>
+public sealed partial class SchemaState
+{
+    /// <summary>Columns added since the last <see cref="ResetTouched"/> (table, column): renaming or dropping one breaks no running code.</summary>
+    private readonly HashSet<(string Table, string Column)> columnsAddedHere = [];
+
+    private LockOperation NewLock(LockOperationKind kind, string table, int line, string? column = null, string? name = null, string? target = null) =>
+        new(kind, table, name, line, Concurrently: false, ExistedBeforeMigration(table))
+        {
+            Column = column,
+            Target = target,
+            NewColumn = column is not null && columnsAddedHere.Contains((table, column)),
+        };
+
+    private void Record(LockOperation operation)
+    {
+        Operations.Add(operation);
+        if (operation is { Kind: LockOperationKind.AddColumn, Table: { } table, Column: { } column })
+        {
+            columnsAddedHere.Add((table, column));
+        }
+        else if (operation is { Kind: LockOperationKind.RenameColumn, NewColumn: true, Table: { } renamed, Target: { } to })
+        {
+            columnsAddedHere.Add((renamed, to));
+        }
+    }
+
+    /// <summary>
+    /// What an ALTER COLUMN does: Knex's .alter() sends DROP DEFAULT, DROP NOT NULL, TYPE ... USING and, with
+    /// notNullable(), SET NOT NULL again (checked with knex's toSQL()), so its SET NOT NULL scans the table even when
+    /// the column was NOT NULL before. A SQL SET NOT NULL on a column already NOT NULL does nothing.
+    /// </summary>
+    private void RecordAlter(string table, string column, string? type, bool? nullable, ColumnModel? before, int line)
+    {
+        if (type is not null)
+        {
+            Record(NewLock(LockOperationKind.AlterColumnType, table, line, column) with { Type = type, PreviousType = before?.Type is null or "?" ? null : before.Type });
+        }
+
+        if (nullable == false && (type is not null || before is not { Nullable: false }))
+        {
+            // Type set: Knex's .alter(), which sends DROP NOT NULL first.
+            Record(NewLock(LockOperationKind.SetNotNull, table, line, column) with { Type = type });
+        }
+    }
+}
