@@ -127,6 +127,9 @@ public enum RuleCategory
     Configuration,
     ForeignKeys,
     Indexes,
+
+    /// <summary>What a migration does to a live table: the locks it takes, the rewrites and scans it makes.</summary>
+    Locks,
 }
 
 public sealed record AuditResult

@@ -135,7 +135,7 @@ internal static class SchemaSections
         }
     }
 
-    private static void WriteGroups(ReportConsole output, AuditResult result, List<IGrouping<string, Finding>> groups)
+    internal static void WriteGroups(ReportConsole output, AuditResult result, List<IGrouping<string, Finding>> groups)
     {
         foreach (var group in groups)
         {

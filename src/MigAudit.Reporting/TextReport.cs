@@ -70,6 +70,9 @@ public static class TextReport
         output.Heading(Next("INDEX ANALYSIS"));
         SchemaSections.WriteIndexes(output, result, groups.Where(g => CategoryOf(result, g.Key) == RuleCategory.Indexes).ToList());
 
+        output.Heading(Next("LOCK SAFETY (what each migration does to a live table)"));
+        LockSection.Write(output, result, groups.Where(g => CategoryOf(result, g.Key) == RuleCategory.Locks).ToList());
+
         output.Heading(Next("PRODUCTION DEPLOYMENT RISK SUMMARY"));
 
         foreach (var severity in new[] { Severity.High, Severity.Medium, Severity.Low })

@@ -9,7 +9,7 @@ namespace MigAudit.Rules;
 public sealed class AddUniqueConstraintRule : Rule
 {
     public override string Id => "add-unique-constraint";
-    public override RuleCategory Category => RuleCategory.Indexes;
+    public override RuleCategory Category => RuleCategory.Locks;
     public override string Title => "Unique constraints built while blocking the table";
     public override Severity Severity => Severity.Medium;
     public override bool Blocking => false;

@@ -10,7 +10,7 @@ namespace MigAudit.Rules;
 public sealed class CreateIndexNotConcurrentlyRule : Rule
 {
     public override string Id => "create-index-not-concurrently";
-    public override RuleCategory Category => RuleCategory.Indexes;
+    public override RuleCategory Category => RuleCategory.Locks;
     public override string Title => "Indexes built while blocking writes";
     public override Severity Severity => Severity.Medium;
     public override bool Blocking => false;

@@ -9,7 +9,7 @@ namespace MigAudit.Rules;
 public sealed class DropIndexNotConcurrentlyRule : Rule
 {
     public override string Id => "drop-index-not-concurrently";
-    public override RuleCategory Category => RuleCategory.Indexes;
+    public override RuleCategory Category => RuleCategory.Locks;
     public override string Title => "Indexes dropped while blocking the table";
     public override Severity Severity => Severity.Medium;
     public override bool Blocking => false;

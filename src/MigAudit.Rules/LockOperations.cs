@@ -38,6 +38,13 @@ internal static class LockOperations
     /// <summary>How long Knex holds the lock: to the end of the migration's transaction, or the whole batch's.</summary>
     public static string LockHeld(Migration migration, AuditInput input) =>
         migration.Module.DisablesTransaction || input.Project.Settings.DisableTransactions
-            ? "The migration runs without a transaction, so the lock is held for the build itself."
+            ? "The migration runs without a transaction, so the lock is held for the statement itself."
             : "Knex runs the migration in a transaction, so the lock is held until it commits; migrate:latest runs all pending migrations in one transaction unless one sets transaction: false, so that can be the end of the whole batch.";
+
+    /// <summary>A finding's key: the table and what the statement touched.</summary>
+    /// <summary>"an ACCESS EXCLUSIVE lock", "a SHARE lock".</summary>
+    public static string ALock(LockOperation operation) => $"{(operation.Mode.StartsWith('A') ? "an" : "a")} {operation.Mode} lock";
+
+    public static string Key(LockOperation operation) =>
+        $"{operation.Table}/{operation.Column ?? operation.Name ?? operation.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }

@@ -39,6 +39,19 @@ public static class RuleCatalog
         new CreateIndexNotConcurrentlyRule(),
         new DropIndexNotConcurrentlyRule(),
         new AddUniqueConstraintRule(),
+        new AddNotNullColumnWithoutDefaultRule(),
+        new AddColumnVolatileDefaultRule(),
+        new AddSerialColumnRule(),
+        new ChangeColumnTypeRule(),
+        new SetNotNullRule(),
+        new AddForeignKeyWithoutNotValidRule(),
+        new AddCheckWithoutNotValidRule(),
+        new RenameColumnRule(),
+        new RenameTableRule(),
+        new DropColumnRule(),
+        new DropTableRule(),
+        new LockHeldAcrossBatchRule(),
+        new MissingLockTimeoutRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

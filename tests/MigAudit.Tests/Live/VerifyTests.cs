@@ -208,6 +208,16 @@ public sealed class VerifyTests
     [InlineData("create-index-not-concurrently", "users SHARE")]
     [InlineData("drop-index-not-concurrently", "users ACCESS EXCLUSIVE")]
     [InlineData("add-unique-constraint", "users ACCESS EXCLUSIVE")]
+    [InlineData("add-not-null-column-without-default", "users ACCESS EXCLUSIVE")]
+    [InlineData("add-column-volatile-default", "users ACCESS EXCLUSIVE")]
+    [InlineData("add-serial-column", "users ACCESS EXCLUSIVE")]
+    [InlineData("change-column-type", "users ACCESS EXCLUSIVE")]
+    [InlineData("set-not-null", "users ACCESS EXCLUSIVE")]
+    [InlineData("add-foreign-key-without-not-valid", "users SHARE ROW EXCLUSIVE")]
+    [InlineData("add-foreign-key-without-not-valid", "teams SHARE ROW EXCLUSIVE")]
+    [InlineData("add-check-without-not-valid", "users ACCESS EXCLUSIVE")]
+    [InlineData("rename-column", "users ACCESS EXCLUSIVE")]
+    [InlineData("drop-column", "users ACCESS EXCLUSIVE")]
     public async Task The_trace_agrees_with_each_lock_rules_claim_on_its_bad_fixture(string rule, string claimedLock)
     {
         Ready();
@@ -222,6 +232,27 @@ public sealed class VerifyTests
             .Single(m => finding.File!.EndsWith(m.GetProperty("name").GetString()!, StringComparison.Ordinal));
         Assert.Contains(claimedLock, traced.GetProperty("upLocks").EnumerateArray().Select(l => $"{l.GetProperty("relation").GetString()} {l.GetProperty("mode").GetString()}"));
         Assert.Contains(claimedLock.Split(' ', 2)[1] + " lock", finding.Message, StringComparison.Ordinal);
+    }
+
+    [SkippableTheory]
+    [InlineData("add-column-volatile-default", true)]
+    [InlineData("add-serial-column", true)]
+    [InlineData("change-column-type", true)]
+    [InlineData("set-not-null", false)]
+    [InlineData("add-not-null-column-without-default", false)]
+    public async Task The_trace_shows_a_rewrite_exactly_where_a_lock_rule_claims_one(string rule, bool claimsRewrite)
+    {
+        Ready();
+
+        using var repo = FixtureProject(rule, "bad", ("migrations/20250100000000_no_transaction.js", "exports.config = { transaction: false };\nexports.up = (knex) => knex.raw('SELECT 1');\nexports.down = (knex) => knex.raw('SELECT 1');\n"));
+        var finding = Audit.Run(repo.Root).Of(rule).First();
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var traced = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("migrations").EnumerateArray()
+            .Single(m => finding.File!.EndsWith(m.GetProperty("name").GetString()!, StringComparison.Ordinal));
+        Assert.Equal(claimsRewrite, traced.GetProperty("upRewrites").EnumerateArray().Any(r => r.GetString() == "users"));
+        Assert.Equal(claimsRewrite, finding.Message.Contains("rewrites users", StringComparison.Ordinal));
     }
 
     [SkippableFact]

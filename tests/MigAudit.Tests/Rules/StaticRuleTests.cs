@@ -1,3 +1,4 @@
+using System.Globalization;
 using MigAudit.Core;
 using MigAudit.Tests.Support;
 
@@ -39,6 +40,19 @@ public sealed class StaticRuleTests
     [InlineData("concurrently-in-transaction")]
     [InlineData("drop-index-not-concurrently")]
     [InlineData("add-unique-constraint")]
+    [InlineData("add-not-null-column-without-default")]
+    [InlineData("add-column-volatile-default")]
+    [InlineData("add-serial-column")]
+    [InlineData("change-column-type")]
+    [InlineData("set-not-null")]
+    [InlineData("add-foreign-key-without-not-valid")]
+    [InlineData("add-check-without-not-valid")]
+    [InlineData("rename-column")]
+    [InlineData("rename-table")]
+    [InlineData("drop-column")]
+    [InlineData("drop-table")]
+    [InlineData("missing-lock-timeout")]
+    [InlineData("lock-held-across-batch")]
     public void Good_fixture_has_no_finding_at_all(string rule)
     {
         var result = AuditFixture(rule, "good");
@@ -273,6 +287,93 @@ public sealed class StaticRuleTests
         Assert.Equal((rule, file, line, false), (finding.Rule, finding.File!, finding.Line!.Value, finding.Blocking));
         Assert.Contains(says, finding.Message);
         Assert.Contains("ACCESS EXCLUSIVE", finding.Message);
+    }
+
+    [Theory]
+    [InlineData("add-not-null-column-without-default", "20250102000000_add_score_columns.js", "3,5", "PostgreSQL refuses it on a table with rows (\"column \\\"level\\\" of relation \\\"users\\\" contains null values\")")]
+    [InlineData("add-column-volatile-default", "20250102000000_add_tokens.js", "3,4,6", "gen_random_uuid() is volatile, so PostgreSQL computes it for every existing row and rewrites users and all its indexes under an ACCESS EXCLUSIVE lock")]
+    [InlineData("add-serial-column", "20250102000000_add_sequence_numbers.js", "3,5", "adds the bigserial column users.seq (line 3)")]
+    [InlineData("change-column-type", "20250102000000_widen_columns.js", "3,5", "changes users.score from integer to bigint (line 3), and users existed before this migration: the change is not binary-coercible, so PostgreSQL rewrites users")]
+    [InlineData("set-not-null", "20250102000000_require_fields.js", "3,4,6", "Knex's .alter() sends DROP NOT NULL before SET NOT NULL, so it scans even if the column was NOT NULL already")]
+    [InlineData("add-foreign-key-without-not-valid", "20250102000000_link_users.js", "3,5", "PostgreSQL takes a SHARE ROW EXCLUSIVE lock on both tables and checks every row of users while it holds them")]
+    [InlineData("add-check-without-not-valid", "20250102000000_check_score.js", "2,3", "adds the check constraint users_score_positive to users (line 2)")]
+    [InlineData("rename-column", "20250102000000_rename_columns.js", "3,5", "renames users.name to full_name (line 3)")]
+    [InlineData("rename-table", "20250102000000_rename_tables.js", "2,3", "renames users to accounts (line 2)")]
+    [InlineData("drop-column", "20250102000000_drop_columns.js", "3,5", "drops users.nick (line 3)")]
+    [InlineData("drop-table", "20250102000000_drop_tables.js", "2,3", "drops teams (line 2)")]
+    public void Lock_rule_bad_fixture_finds_each_case_and_only_on_live_tables(string rule, string migration, string lines, string firstSays)
+    {
+        var findings = AuditFixture(rule, "bad").Findings.Where(f => f.Rule == rule).ToList();
+
+        Assert.Equal(lines.Split(',').Select(l => ("migrations/" + migration, int.Parse(l, CultureInfo.InvariantCulture))), findings.Select(f => (f.File!, f.Line!.Value)));
+        Assert.All(findings, f => Assert.False(f.Blocking));
+        Assert.Contains(firstSays, findings[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_lock_timeout_counts_the_migrations_that_set_none_and_points_at_the_knexfile()
+    {
+        var finding = Assert.Single(AuditFixture("missing-lock-timeout", "bad").Findings);
+
+        Assert.Equal(("missing-lock-timeout", "knexfile.js", 2, Severity.Medium), (finding.Rule, finding.File!, finding.Line!.Value, finding.Severity));
+        Assert.StartsWith("2 migrations lock tables that existed before them (first: 20250102000000_add_level.js takes an ACCESS EXCLUSIVE lock on users, line 3; 1 more), and neither the migration nor the knexfile's production connection sets lock_timeout", finding.Message);
+        Assert.Equal(["migrations/20250102000000_add_level.js", "migrations/20250103000000_add_title.js"], finding.Related);
+    }
+
+    [Theory]
+    [InlineData("connection: { connectionString: process.env.DATABASE_URL, lock_timeout: 5000 }")]
+    [InlineData("connection: { connectionString: process.env.DATABASE_URL, options: '-c lock_timeout=5s' }")]
+    [InlineData("connection: 'postgres://app@db/app?options=-c%20lock_timeout%3D5s'")]
+    [InlineData("connection: process.env.DATABASE_URL, pool: { afterCreate: (c, done) => c.query(`SET lock_timeout = '5s'`, done) }")]
+    public void A_lock_timeout_set_any_way_node_postgres_sends_it_silences_missing_lock_timeout(string setting)
+    {
+        using var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine("missing-lock-timeout", "bad"));
+        repo.Write("knexfile.js", $"module.exports = {{ production: {{ client: 'pg', {setting}, migrations: {{ directory: './migrations' }} }} }};\n");
+        repo.Commit();
+
+        Assert.Empty(Audit.Run(repo.Root).Of("missing-lock-timeout"));
+    }
+
+    [Fact]
+    public void Lock_held_across_batch_names_the_pending_migrations_since_the_latest_release()
+    {
+        using var repo = ReleasedThenPending("bad");
+
+        var finding = Assert.Single(Audit.Run(repo.Root).Findings, f => f.Rule == "lock-held-across-batch");
+
+        Assert.Equal(("migrations/20250102000000_add_level.js", 3), (finding.File!, finding.Line!.Value));
+        Assert.StartsWith("20250102000000_add_level.js takes an ACCESS EXCLUSIVE lock on users (line 3), and it is one of 3 pending migrations since release v1.0.0: none sets transaction: false, so knex migrate:latest runs them all in one transaction, and the lock is held until 20250104000000_backfill_levels.js has run and the batch commits (2 more migrations).", finding.Message);
+    }
+
+    [Fact]
+    public void Lock_held_across_batch_is_silent_when_one_pending_migration_turns_transactions_per_migration_on()
+    {
+        using var repo = ReleasedThenPending("good");
+
+        Assert.Empty(Audit.Run(repo.Root).Of("lock-held-across-batch"));
+    }
+
+    /// <summary>The fixture's first migration in release v1.0.0, the others committed after it: pending wherever v1.0.0 runs.</summary>
+    private static TempRepo ReleasedThenPending(string side)
+    {
+        var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine("lock-held-across-batch", side));
+        var pending = Directory.GetFiles(repo.PathOf("migrations")).Order(StringComparer.Ordinal).Skip(1).ToDictionary(f => f, File.ReadAllText);
+        foreach (var file in pending.Keys)
+        {
+            File.Delete(file);
+        }
+
+        repo.Commit("first release");
+        repo.Git("tag", "v1.0.0");
+        foreach (var (file, text) in pending)
+        {
+            File.WriteAllText(file, text);
+        }
+
+        repo.Commit("pending migrations");
+        return repo;
     }
 
     [Fact]

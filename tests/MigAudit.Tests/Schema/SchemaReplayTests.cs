@@ -57,8 +57,9 @@ public sealed class SchemaReplayTests
         Assert.Empty(replay.ChainProblems);
         Assert.Empty(replay.DownLeftovers);
 
-        // The only finding is the lock one: unique() on the users table an earlier migration made.
-        Assert.Equal(["add-unique-constraint"], result.Findings.Select(f => f.Rule));
+        // The only findings are the lock ones: unique() and a NOT NULL column without a default on the users table an
+        // earlier migration made, with no lock_timeout anywhere.
+        Assert.Equal(["add-unique-constraint", "add-not-null-column-without-default", "missing-lock-timeout"], result.Findings.Select(f => f.Rule));
     }
 
     [Fact]
@@ -98,7 +99,10 @@ public sealed class SchemaReplayTests
         Assert.Equal([("id", "bigserial"), ("email", "varchar(320)")], customers.Columns.Select(c => (c.Name, c.Type)));
         Assert.Equal("20250103000000_c.js", customers.Origin.Migration);
         Assert.All(result.Input.Schema.Migrations, m => Assert.Empty(m.ChainProblems));
-        Assert.Empty(result.Findings);
+
+        // Only the lock rules speak: renaming and dropping a live table. The column added and renamed in the same
+        // migration is no running code's column.
+        Assert.Equal(["rename-table", "drop-table", "missing-lock-timeout"], result.Findings.Select(f => f.Rule));
     }
 
     [Fact]

@@ -1,0 +1,31 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+/// <summary>
+/// A NOT NULL column without a default added to a table that existed before the migration: every existing row would
+/// get NULL, so PostgreSQL refuses the statement on a table with rows ("column ... contains null values") and Knex's
+/// migrate:latest fails there. On an empty table, such as a fresh test database, it passes.
+/// </summary>
+public sealed class AddNotNullColumnWithoutDefaultRule : Rule
+{
+    public override string Id => "add-not-null-column-without-default";
+    public override RuleCategory Category => RuleCategory.Locks;
+    public override string Title => "NOT NULL columns added without a default";
+    public override Severity Severity => Severity.High;
+    public override bool Blocking => false;
+    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
+    public override string Summary => "A NOT NULL column without a default is added to an existing table: PostgreSQL refuses it as soon as the table has a row.";
+    public override string Impact => "migrate:latest fails on every database where the table has rows (production), while it passes on empty test databases.";
+    public override int EffortPerFindingMinutes => 20;
+
+    public override IEnumerable<Finding> Check(AuditInput input) =>
+        LockOperations.OnExistingTables(input, o => o is { Kind: LockOperationKind.AddColumn, NotNull: true, Default: null } && !SqlRewrites.IsSerial(o.Type))
+            .Select(x => Found(
+                $"{x.Migration.Name} adds {x.Operation.Table}.{x.Operation.Column} NOT NULL without a default (line {x.Operation.Line}), and {x.Operation.Table} existed before this migration: every existing row would hold NULL, so PostgreSQL refuses it on a table with rows (\"column \\\"{x.Operation.Column}\\\" of relation \\\"{x.Operation.Table}\\\" contains null values\") and knex migrate:latest fails there, after waiting for an ACCESS EXCLUSIVE lock on {x.Operation.Table}. On an empty table (a fresh test database) it passes, so tests do not show it. Whether {x.Operation.Table} has rows in production is not known to migaudit.{(x.Migration.Git.ShippedInRelease is { } tag ? $" It shipped in release {tag}, so wherever that release is deployed it has already run." : string.Empty)}",
+                file: x.Migration.Path,
+                line: x.Operation.Line,
+                severity: LockOperations.SeverityFor(x.Migration),
+                key: LockOperations.Key(x.Operation),
+                action: $"Give {x.Operation.Column} a default (a constant default adds no rewrite from PostgreSQL 11), or add it nullable, fill it, then make it NOT NULL"));
+}

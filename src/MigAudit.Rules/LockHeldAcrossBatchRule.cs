@@ -1,0 +1,65 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+/// <summary>
+/// Knex's migrate:latest runs the whole pending batch in ONE transaction when no pending migration sets
+/// config.transaction: false and the knexfile does not disable transactions (Migrator.js, transactionForAll): a lock
+/// the first migrations take on a live table is held until the last one commits, across every statement and backfill
+/// in between. One transaction: false file switches the batch to a transaction per migration.
+/// The pending set, statically: the migrations the newest release tag does not hold, or, without release tags, the
+/// migrations not committed yet.
+/// </summary>
+public sealed class LockHeldAcrossBatchRule : Rule
+{
+    public override string Id => "lock-held-across-batch";
+    public override RuleCategory Category => RuleCategory.Locks;
+    public override string Title => "Locks held across the whole pending batch";
+    public override Severity Severity => Severity.Medium;
+    public override bool Blocking => false;
+    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
+    public override string Summary => "A pending migration locks a live table, and migrate:latest keeps the lock until every later pending migration has run, in one transaction.";
+    public override string Impact => "The table stays locked for the whole deploy's migrations, not just the statement that needs it.";
+    public override int EffortPerFindingMinutes => 15;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        if (input.Project.Settings.DisableTransactions)
+        {
+            yield break;
+        }
+
+        var released = input.Migrations.Any(m => m.Git.ShippedInRelease is not null);
+        var pending = input.Migrations
+            .Where(m => released ? m.Git.ShippedInRelease is null : m.Git.State == TrackingState.Untracked)
+            .ToList();
+        if (pending.Count < 2 || pending.Any(m => m.Module.DisablesTransaction))
+        {
+            yield break;
+        }
+
+        var position = pending.Select((m, i) => (m.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        var tables = input.Schema.Schema.Tables;
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (migration, operation) in LockOperations.OnExistingTables(input, o => !o.Concurrently))
+        {
+            // A table an earlier pending migration creates is invisible to the application until the batch commits.
+            if (!position.TryGetValue(migration.Name, out var at) || at == pending.Count - 1 || operation.Table is null ||
+                tables.TryGetValue(operation.Table, out var table) && position.ContainsKey(table.Origin.Migration) ||
+                !reported.Add(migration.Name))
+            {
+                continue;
+            }
+
+            var last = pending[^1];
+            var after = pending.Count - 1 - at;
+            yield return Found(
+                $"{migration.Name} takes {LockOperations.ALock(operation)} on {operation.Table} (line {operation.Line}), and it is one of {pending.Count} pending migrations {(released ? $"since release {input.Migrations.Last(m => m.Git.ShippedInRelease is not null).Git.ShippedInRelease}" : "not committed yet")}: none sets transaction: false, so knex migrate:latest runs them all in one transaction, and the lock is held until {last.Name} has run and the batch commits ({after} more migration{(after == 1 ? string.Empty : "s")}). A single migration with exports.config = {{ transaction: false }} in the batch would make Knex give each migration a transaction of its own.",
+                file: migration.Path,
+                line: operation.Line,
+                key: operation.Table,
+                related: [last.Path],
+                action: $"Deploy {migration.Name} on its own (migrate:up), or move the work after it into a later deploy, so that the lock on {operation.Table} ends with its own transaction");
+        }
+    }
+}

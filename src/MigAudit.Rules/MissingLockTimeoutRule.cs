@@ -1,0 +1,52 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+/// <summary>
+/// Migrations that lock existing tables while nothing sets lock_timeout: a lock request that waits (behind a long
+/// query or an open transaction) makes every later query on the table queue behind it, so the application stalls for
+/// as long as the migration waits. node-postgres sends a connection's lock_timeout (or options' -c lock_timeout=...)
+/// when it connects, which Knex passes through; checked with real knex and pg.
+/// </summary>
+public sealed class MissingLockTimeoutRule : Rule
+{
+    public override string Id => "missing-lock-timeout";
+    public override RuleCategory Category => RuleCategory.Locks;
+    public override string Title => "Locks taken without a lock_timeout";
+    public override Severity Severity => Severity.Medium;
+    public override bool Blocking => false;
+    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
+    public override string Summary => "Migrations lock existing tables and nothing sets lock_timeout: a lock that waits makes every query on the table wait behind it.";
+    public override string Impact => "A migration waiting for its lock behind one long query stalls every read and write of the table for as long as it waits.";
+    public override int EffortBaseMinutes => 15;
+    public override int EffortPerFindingMinutes => 0;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        if (input.Configuration.MigrationClient is not { } client ||
+            !client.Settings.TryGetValue(ScenarioIds.Production, out var settings) || settings.LockTimeout.Set != false)
+        {
+            yield break;
+        }
+
+        var setHere = input.Schema.Migrations.Where(m => m.LockTimeoutLine is not null).Select(m => m.Migration).ToHashSet(StringComparer.Ordinal);
+        var waiting = LockOperations.OnExistingTables(input, o => !o.Concurrently)
+            .Where(x => x.Migration.Git.ShippedInRelease is null && !setHere.Contains(x.Migration.Name))
+            .GroupBy(x => x.Migration.Name, StringComparer.Ordinal)
+            .Select(g => g.First())
+            .ToList();
+        if (waiting.Count == 0)
+        {
+            yield break;
+        }
+
+        var (first, operation) = waiting[0];
+        var others = waiting.Count - 1;
+        yield return Found(
+            $"{waiting.Count} migration{(waiting.Count == 1 ? string.Empty : "s")} lock{(waiting.Count == 1 ? "s" : string.Empty)} tables that existed before {(waiting.Count == 1 ? "it" : "them")} (first: {first.Name} takes {LockOperations.ALock(operation)} on {operation.Table}, line {operation.Line}{(others > 0 ? $"; {others} more" : string.Empty)}), and neither the migration nor the knexfile's {client.Environment ?? "production"} connection sets lock_timeout ({settings.LockTimeout.Source}): when the lock has to wait behind a long query or an open transaction, every later query on the table queues behind the waiting migration, and the application stalls for as long as it waits.",
+            file: client.File,
+            line: client.Line,
+            related: [.. waiting.Select(x => x.Migration.Path)],
+            action: "Give the migration connection a lock_timeout, e.g. connection: { ..., lock_timeout: 5000 } in the knexfile (node-postgres sends it when it connects), or knex.raw(\"SET LOCAL lock_timeout = '5s'\") at the start of each such migration, and retry a deploy that times out");
+    }
+}
