@@ -22,6 +22,11 @@ internal static class LockSection
         }
 
         output.Line("(Static: from the replayed migrations. 'migaudit verify' traces the locks each one really takes on a scratch PostgreSQL.)");
+        if (operations.Count > 0 && result.Input.Git.IsRepository && result.Input.Migrations.All(m => m.Git.ShippedInRelease is null))
+        {
+            // Only migrations production has not run yet can still block it; without a release tag that set is unknown.
+            output.Line("No release tag holds these migrations, so which ones production has already run is not known: every migration's locks are listed at full severity. A release tag (git tag v1.2.0) marks what has shipped; findings on shipped migrations drop to low.");
+        }
         output.Line();
         if (groups.Count == 0)
         {

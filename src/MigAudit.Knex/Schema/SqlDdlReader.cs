@@ -592,7 +592,15 @@ public static partial class SqlDdlReader
                 position++;
             }
 
-            return string.Join(' ', tokens.GetRange(start, position - start).Select(t => t.Display));
+            // Written as PostgreSQL prints types: words apart, punctuation close ("varchar(255)[]", "double precision").
+            var type = new StringBuilder();
+            foreach (var token in tokens.GetRange(start, position - start))
+            {
+                var punctuation = token.Display is "(" or ")" or "[" or "]" or ",";
+                type.Append(punctuation || type.Length == 0 || type[^1] is '(' or ',' ? token.Display : " " + token.Display);
+            }
+
+            return type.ToString();
         }
 
         private void SkipToElementEnd()
