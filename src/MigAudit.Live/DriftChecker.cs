@@ -27,50 +27,22 @@ public sealed record DriftResult
 /// </summary>
 public static class DriftChecker
 {
-    public static async Task<NpgsqlConnection> OpenReadOnlyAsync(string databaseUrl)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(Verifier.ToConnectionString(databaseUrl)) { Options = "-c default_transaction_read_only=on" };
-        var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
-        await using (var command = new NpgsqlCommand("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", connection))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-
-        return connection;
-    }
+    public static Task<NpgsqlConnection> OpenReadOnlyAsync(string databaseUrl) => ReadOnlySession.OpenAsync(databaseUrl);
 
     public static async Task<DriftResult> RunAsync(AuditResult audit, string databaseUrl)
     {
-        await using var connection = await OpenReadOnlyAsync(databaseUrl);
-        var readOnly = await ScalarAsync(connection, "SHOW default_transaction_read_only") as string == "on" &&
-                       await ScalarAsync(connection, "SHOW transaction_read_only") as string == "on";
-        if (!readOnly)
-        {
-            throw new ProjectException("the session could not be made read-only; drift stops without reading anything");
-        }
-
+        await using var connection = await ReadOnlySession.OpenCheckedAsync(databaseUrl, "drift");
+        const bool readOnly = true;
         var settings = audit.Input.Project.Settings;
-        var table = Quoting.SqlQualified(settings.SchemaName, settings.TableName);
-        var lockTable = Quoting.SqlQualified(settings.SchemaName, settings.TableName + "_lock");
         var findings = new List<DriftFinding>();
-        var applied = new List<string>();
-        if (await ScalarAsync(connection, $"SELECT to_regclass({Quoting.SqlLiteral(table)})::text") is null)
+        var recorded = await ReadOnlySession.AppliedMigrationsAsync(connection, settings);
+        var applied = recorded ?? [];
+        if (recorded is null)
         {
             findings.Add(new DriftFinding("no-migrations-table", $"{settings.TableName} does not exist: no migration has been applied to this database", false));
         }
-        else
-        {
-            await using var command = new NpgsqlCommand($"SELECT name FROM {table} ORDER BY id", connection);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                applied.Add(reader.GetString(0));
-            }
-        }
 
-        if (await ScalarAsync(connection, $"SELECT to_regclass({Quoting.SqlLiteral(lockTable)})::text") is not null &&
-            await ScalarAsync(connection, $"SELECT max(is_locked) FROM {lockTable}") is int locked && locked > 0)
+        if (await ReadOnlySession.MigrationLockHeldAsync(connection, settings))
         {
             findings.Add(new DriftFinding("lock-held", $"{settings.TableName}_lock is held (is_locked = 1): every knex migrate command waits, then fails with \"Migration table is already locked\"; if no migration is running, 'knex migrate:unlock' releases it", true));
         }
@@ -145,13 +117,6 @@ public static class DriftChecker
             Pending = pending.Count,
             Findings = findings,
         };
-    }
-
-    private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        var value = await command.ExecuteScalarAsync();
-        return value is DBNull ? null : value;
     }
 
     /// <summary>Foreign keys whose columns do not lead any index of their table.</summary>
