@@ -315,6 +315,11 @@ public static class JsonReport
                         dialect = pair.Value.Dialect?.ToString().ToLowerInvariant(),
                         connectionVariables = pair.Value.ConnectionVariables,
                         searchPath = pair.Value.SearchPath,
+                        lockTimeout = new
+                        {
+                            set = pair.Value.LockTimeout.Set,
+                            source = pair.Value.LockTimeout.Source,
+                        },
                     }),
                     problems = c.Problems.Select(p => new { key = p.Key, line = p.Line, message = p.Message, fatal = p.Fatal }),
                 }),

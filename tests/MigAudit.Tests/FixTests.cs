@@ -65,6 +65,31 @@ public sealed class FixTests
     }
 
     [SkippableFact]
+    public async Task Concurrently_in_a_transaction_is_fixed_with_the_config_knex_reads_and_then_runs_on_real_postgresql()
+    {
+        Requires.PostgresAndKnex();
+        using var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine("concurrently-in-transaction", "bad"));
+        repo.Write("migrations/20250103000000_module_exports.js", "module.exports = {\n  up: (knex) => knex.raw('CREATE INDEX CONCURRENTLY users_lower_email_index ON users (lower(email))'),\n  down: (knex) => knex.raw('DROP INDEX CONCURRENTLY users_lower_email_index'),\n};\n");
+        repo.Write("migrations/20250104000000_has_config.js", "exports.config = { transaction: true };\nexports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY users_id_email_index ON users (id, email)');\nexports.down = (knex) => knex.raw('DROP INDEX CONCURRENTLY users_id_email_index');\n");
+        repo.Commit();
+        NodeKnex.LinkInto(repo);
+
+        var apply = await CliRunner.RunAsync("fix", repo.Root, "--rule", "concurrently-in-transaction", "--apply");
+
+        Assert.Equal(0, apply.ExitCode);
+        Assert.EndsWith("\nmodule.exports.config = { transaction: false };\n", File.ReadAllText(repo.PathOf("migrations/20250102000000_index_users.js")));
+        Assert.EndsWith("};\n\n// CONCURRENTLY cannot run inside a transaction block: Knex runs this migration without one.\nmodule.exports.config = { transaction: false };\n", File.ReadAllText(repo.PathOf("migrations/20250103000000_module_exports.js")));
+        Assert.Contains("# not fixed (concurrently-in-transaction): migrations/20250104000000_has_config.js: it already exports a config: set transaction: false in it by hand", apply.Stdout);
+        Assert.Equal(["migrations/20250104000000_has_config.js"], Audit.Run(repo.Root).Of("concurrently-in-transaction").Select(f => f.File!));
+
+        // Real knex reads the config it added: without the file it could not fix, the chain runs.
+        File.Delete(repo.PathOf("migrations/20250104000000_has_config.js"));
+        var verify = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+        Assert.True(verify.ExitCode == 0, verify.Stdout + verify.Stderr);
+    }
+
+    [SkippableFact]
     public async Task A_file_that_cannot_be_converted_safely_is_left_untouched_and_reported()
     {
         using var repo = new TempRepo();

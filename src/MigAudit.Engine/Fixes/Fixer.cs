@@ -17,7 +17,10 @@ namespace MigAudit.Engine.Fixes;
 /// </summary>
 public static partial class Fixer
 {
-    public static readonly string[] SupportedRules = ["duplicate-version", "non-knex-migration", "missing-down", "deleted-migration", "renamed-migration", "pool-mismatch", "ssl-mismatch"];
+    public static readonly string[] SupportedRules = ["duplicate-version", "non-knex-migration", "missing-down", "concurrently-in-transaction", "deleted-migration", "renamed-migration", "pool-mismatch", "ssl-mismatch"];
+
+    [GeneratedRegex(@"(^|[^\w$.])(exports\.config|module\.exports\.config|export\s+(const|let|var|function)\s+config\b|config\s*[:,}])", RegexOptions.Multiline)]
+    private static partial Regex ConfigExport();
 
     [GeneratedRegex(@"^Rename (?<old>\S+) to (?<new>\S+?)(;|$)")]
     private static partial Regex RenameAction();
@@ -62,6 +65,27 @@ public static partial class Fixer
             }
         }
 
+        if (Wanted("concurrently-in-transaction"))
+        {
+            foreach (var path in audit.Findings.Where(f => f.Rule == "concurrently-in-transaction" && f.File is not null).Select(f => f.File!).Distinct())
+            {
+                var migration = byPath[path];
+                var text = Text(migration);
+
+                // Knex reads the migration's config export; the fix adds one only where none exists, at the end of the
+                // file, so that it follows a `module.exports = { up, down }` instead of being replaced by it.
+                if (ConfigExport().IsMatch(text))
+                {
+                    refusals.Add(new Refusal(path, "concurrently-in-transaction", "it already exports a config: set transaction: false in it by hand"));
+                    continue;
+                }
+
+                texts[path] = text.TrimEnd('\n') + "\n" + (migration.Module.ModuleSystem == ModuleSystem.EsModule
+                    ? "\n// CONCURRENTLY cannot run inside a transaction block: Knex runs this migration without one.\nexport const config = { transaction: false };\n"
+                    : "\n// CONCURRENTLY cannot run inside a transaction block: Knex runs this migration without one.\nmodule.exports.config = { transaction: false };\n");
+            }
+        }
+
         if ((Wanted("pool-mismatch") || Wanted("ssl-mismatch")) && audit.Input.Configuration.MigrationClient is { } migrations)
         {
             foreach (var file in audit.Findings.Where(f => f.Rule is "pool-mismatch" or "ssl-mismatch" && f.File is not null).Select(f => (f.File!, f.Line)).Distinct())
@@ -97,11 +121,12 @@ public static partial class Fixer
             var before = SafeRead.TextOrFail(Path.Combine(root, path), "the file to fix");
             if (text != before)
             {
-                var what = audit.Findings.Where(f => f.File == path && f.Rule is "non-knex-migration" or "missing-down" or "pool-mismatch" or "ssl-mismatch").Select(f => f.Rule).Distinct().ToList();
+                var what = audit.Findings.Where(f => f.File == path && f.Rule is "non-knex-migration" or "missing-down" or "concurrently-in-transaction" or "pool-mismatch" or "ssl-mismatch").Select(f => f.Rule).Distinct().ToList();
                 edits.Add(new Rewrite(path, string.Join(", ", what), string.Join(" and ", what.Select(r => r switch
                 {
                     "missing-down" => "add a down derived from the up",
                     "non-knex-migration" => "convert to Knex format (same SQL, through knex.raw)",
+                    "concurrently-in-transaction" => "run it without a transaction (exports.config = { transaction: false })",
                     _ => "take pool and SSL from the knexfile environment (the source of truth)",
                 }).Distinct()), before, text));
             }
