@@ -31,7 +31,7 @@ public static class LockEffects
         LockOperationKind.AlterColumnType when SqlRewrites.TypeChange(operation.PreviousType, operation.Type) == RewriteVerdict.DependsOnTimeZone && timeZoneIsUtc is { } utc =>
             utc && serverVersion is null or >= 120000 ? RowWork.None : RowWork.Rewrite,
         LockOperationKind.CreateIndex or LockOperationKind.AddUniqueConstraint => RowWork.Build,
-        LockOperationKind.SetNotNull => RowWork.Scan,
+        LockOperationKind.SetNotNull or LockOperationKind.ValidateConstraint => RowWork.Scan,
         LockOperationKind.AddForeignKey or LockOperationKind.AddCheck => operation.NotValid ? RowWork.None : RowWork.Scan,
         LockOperationKind.AddColumn => SqlRewrites.AddColumnDefault(operation.Default, operation.Type) switch
         {
@@ -88,6 +88,14 @@ public static class LockEffects
         return i < 0 || j < 0 || ConflictTable[i, j];
     }
 
+    /// <summary>0 for ACCESS SHARE up to 7 for ACCESS EXCLUSIVE, for either naming; -1 when unknown.</summary>
+    public static int Strength(string mode) => Array.IndexOf(Modes, mode) is var i and >= 0 ? i : Array.IndexOf(PgLocksModes, mode);
+
+    public static string NameOf(int strength) => strength >= 0 && strength < Modes.Length ? Modes[strength] : "none";
+
+    /// <summary>The docs' name of a mode: "ACCESS EXCLUSIVE" for pg_locks's AccessExclusiveLock.</summary>
+    public static string DocsName(string mode) => Strength(mode) is var i and >= 0 ? Modes[i] : mode;
+
     /// <summary>What the lock stops while it is held (and while it waits to be granted).</summary>
     public static string Blocks(string mode) => mode switch
     {
@@ -112,6 +120,7 @@ public static class LockEffects
         LockOperationKind.RenameColumn => $"renames column {operation.Column} to {operation.Target}",
         LockOperationKind.DropTable => "drops the table",
         LockOperationKind.RenameTable => $"renames the table to {operation.Target}",
+        LockOperationKind.ValidateConstraint => $"validates constraint {operation.Name}",
         _ => operation.Kind.ToString(),
     };
 }

@@ -255,6 +255,9 @@ public enum LockOperationKind
     RenameColumn,
     DropTable,
     RenameTable,
+
+    /// <summary>ALTER TABLE ... VALIDATE CONSTRAINT: scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes go on.</summary>
+    ValidateConstraint,
 }
 
 /// <summary>
@@ -295,6 +298,7 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
     {
         LockOperationKind.CreateIndex => Concurrently ? "SHARE UPDATE EXCLUSIVE" : "SHARE",
         LockOperationKind.DropIndex when Concurrently => "SHARE UPDATE EXCLUSIVE",
+        LockOperationKind.ValidateConstraint => "SHARE UPDATE EXCLUSIVE",
         LockOperationKind.AddForeignKey => "SHARE ROW EXCLUSIVE",
         _ => "ACCESS EXCLUSIVE",
     };

@@ -29,6 +29,9 @@ public sealed record VerifyStep
 
     /// <summary>Tables and indexes the up rewrote (their storage file changed).</summary>
     public IReadOnlyList<string> UpRewrites { get; init; } = [];
+
+    /// <summary>Where the traced locks and the static prediction disagree (see <see cref="LockComparison"/>); null when not compared.</summary>
+    public IReadOnlyList<string>? LockDisagreements { get; init; }
 }
 
 public sealed record VerifyResult
@@ -279,7 +282,7 @@ public static partial class Verifier
 
         return new VerifyResult
         {
-            Steps = steps,
+            Steps = LockComparison.WithDisagreements(steps, audit),
             LatestAgain = latestAgain,
             LatestAgainError = latestError,
             LatestAgainSkipped = !options.LatestAgain,

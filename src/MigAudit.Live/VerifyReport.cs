@@ -39,6 +39,11 @@ public static class VerifyReport
                 output.Line($"      locks: {string.Join(", ", locks.Select(l => $"{l.Relation} {ModeText(l.Mode)}"))}", exclusive ? "yellow" : null);
             }
 
+            foreach (var disagreement in step.LockDisagreements ?? [])
+            {
+                output.Line($"      locks differ from the static prediction: {disagreement}", "yellow");
+            }
+
             if (step.UpRewrites.Count > 0)
             {
                 output.Line($"      rewrites: {string.Join(", ", step.UpRewrites)}", "yellow");
@@ -95,6 +100,7 @@ public static class VerifyReport
             ["upLocksTraced"] = s.Up == StepStatus.Ok ? s.UpLocks is not null : null,
             ["upLocks"] = s.UpLocks is null ? null : new JsonArray(s.UpLocks.Select(l => (JsonNode?)new JsonObject { ["relation"] = l.Relation, ["mode"] = ModeText(l.Mode) }).ToArray()),
             ["upRewrites"] = new JsonArray(s.UpRewrites.Select(r => (JsonNode?)r).ToArray()),
+            ["lockDisagreements"] = s.LockDisagreements is null ? null : new JsonArray(s.LockDisagreements.Select(d => (JsonNode?)d).ToArray()),
         }).ToArray()),
         ["latestAgain"] = result.LatestAgain,
         ["latestAgainError"] = result.LatestAgainError,

@@ -32,6 +32,15 @@ public sealed partial class SchemaState
         }
     }
 
+    /// <summary>VALIDATE CONSTRAINT changes nothing the model holds; its lock is recorded.</summary>
+    public void ValidateConstraint(string table, string name, int line)
+    {
+        if (Require(table, line, $"validate constraint {name} on {table}") is not null)
+        {
+            Record(NewLock(LockOperationKind.ValidateConstraint, table, line, name: Identifier(name)));
+        }
+    }
+
     /// <summary>
     /// What an ALTER COLUMN does: Knex's .alter() sends DROP DEFAULT, DROP NOT NULL, TYPE ... USING and, with
     /// notNullable(), SET NOT NULL again (checked with knex's toSQL()), so its SET NOT NULL scans the table even when

@@ -721,7 +721,7 @@ public static partial class SqlDdlReader
             // writes go on. It changes nothing the model holds.
             if (Accept("VALIDATE", "CONSTRAINT"))
             {
-                Name();
+                state.ValidateConstraint(table, Name(), line);
                 return null;
             }
 

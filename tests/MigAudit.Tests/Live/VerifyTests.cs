@@ -255,6 +255,77 @@ public sealed class VerifyTests
         Assert.Equal(claimsRewrite, finding.Message.Contains("rewrites users", StringComparison.Ordinal));
     }
 
+    [SkippableTheory]
+    [InlineData("concurrently-in-transaction", "good")]
+    [InlineData("create-index-not-concurrently", "bad")]
+    [InlineData("create-index-not-concurrently", "good")]
+    [InlineData("drop-index-not-concurrently", "bad")]
+    [InlineData("drop-index-not-concurrently", "good")]
+    [InlineData("add-unique-constraint", "bad")]
+    [InlineData("add-unique-constraint", "good")]
+    [InlineData("add-not-null-column-without-default", "bad")]
+    [InlineData("add-not-null-column-without-default", "good")]
+    [InlineData("add-column-volatile-default", "bad")]
+    [InlineData("add-column-volatile-default", "good")]
+    [InlineData("add-serial-column", "bad")]
+    [InlineData("add-serial-column", "good")]
+    [InlineData("change-column-type", "bad")]
+    [InlineData("change-column-type", "good")]
+    [InlineData("set-not-null", "bad")]
+    [InlineData("set-not-null", "good")]
+    [InlineData("add-foreign-key-without-not-valid", "bad")]
+    [InlineData("add-foreign-key-without-not-valid", "good")]
+    [InlineData("add-check-without-not-valid", "bad")]
+    [InlineData("add-check-without-not-valid", "good")]
+    [InlineData("rename-column", "bad")]
+    [InlineData("rename-column", "good")]
+    [InlineData("rename-table", "bad")]
+    [InlineData("rename-table", "good")]
+    [InlineData("drop-column", "bad")]
+    [InlineData("drop-column", "good")]
+    [InlineData("drop-table", "bad")]
+    [InlineData("drop-table", "good")]
+    [InlineData("lock-held-across-batch", "bad")]
+    [InlineData("lock-held-across-batch", "good")]
+    [InlineData("missing-lock-timeout", "bad")]
+    [InlineData("missing-lock-timeout", "good")]
+    public async Task The_trace_and_the_static_lock_prediction_agree_on_every_lock_fixture(string rule, string side)
+    {
+        Ready();
+
+        // As production runs a fresh database: the whole chain in migrate:latest's one transaction (unless a
+        // migration opts out), where a lock an earlier migration took is not taken again.
+        using var repo = FixtureProject(rule, side);
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+
+        // A bad fixture's down may not restore what its up dropped; every up runs.
+        Assert.True(run.ExitCode == 0 || side == "bad" && run.ExitCode == 1, run.Stdout + run.Stderr);
+        var migrations = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("migrations").EnumerateArray().ToList();
+        Assert.All(migrations, m => Assert.Equal(m.GetProperty("upLocksTraced").GetBoolean() ? JsonValueKind.Array : JsonValueKind.Null, m.GetProperty("lockDisagreements").ValueKind));
+        Assert.Empty(migrations.Where(m => m.GetProperty("lockDisagreements").ValueKind == JsonValueKind.Array).SelectMany(m => m.GetProperty("lockDisagreements").EnumerateArray().Select(d => $"{m.GetProperty("name").GetString()}: {d.GetString()}")));
+    }
+
+    [SkippableFact]
+    public async Task A_disagreement_between_the_trace_and_the_replay_is_reported_where_the_replay_could_not_see()
+    {
+        Ready();
+
+        // The replay reads LOCK TABLE as no schema change; the trace sees the SHARE lock it takes and held to the commit.
+        using var repo = Project(
+            ("20250101000000_users.js", "exports.up = (knex) => knex.schema.createTable('users', (t) => { t.increments('id'); });\nexports.down = (knex) => knex.schema.dropTable('users');\n"),
+            ("20250102000000_cluster.js", "exports.config = { transaction: false };\nexports.up = (knex) => knex.raw('SELECT 1');\nexports.down = (knex) => knex.raw('SELECT 1');\n"),
+            ("20250103000000_alter.js", "exports.up = (knex) => knex.schema.alterTable('users', (t) => { t.string('email'); });\nexports.down = (knex) => knex.schema.alterTable('users', (t) => { t.dropColumn('email'); });\n"),
+            ("20250104000000_lock.js", "exports.up = (knex) => knex.raw('LOCK TABLE users IN SHARE MODE');\nexports.down = (knex) => knex.raw('SELECT 1');\n"));
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var migrations = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("migrations");
+        Assert.Empty(migrations[2].GetProperty("lockDisagreements").EnumerateArray());
+        Assert.Equal(["users: the trace shows SHARE, which the replay does not predict"], migrations[3].GetProperty("lockDisagreements").EnumerateArray().Select(d => d.GetString()));
+        var text = await CliRunner.RunAsync("verify", repo.Root);
+        Assert.Contains("      locks differ from the static prediction: users: the trace shows SHARE, which the replay does not predict", text.Stdout);
+    }
+
     [SkippableFact]
     public async Task A_migration_without_a_transaction_is_untraced_never_shown_without_locks()
     {
