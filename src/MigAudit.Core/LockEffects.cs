@@ -32,6 +32,7 @@ public static class LockEffects
             utc && serverVersion is null or >= 120000 ? RowWork.None : RowWork.Rewrite,
         LockOperationKind.CreateIndex or LockOperationKind.AddUniqueConstraint => RowWork.Build,
         LockOperationKind.SetNotNull or LockOperationKind.ValidateConstraint => RowWork.Scan,
+        LockOperationKind.DataChange => RowWork.Unknown,
         LockOperationKind.AddForeignKey or LockOperationKind.AddCheck => operation.NotValid ? RowWork.None : RowWork.Scan,
         LockOperationKind.AddColumn => SqlRewrites.AddColumnDefault(operation.Default, operation.Type) switch
         {
@@ -121,6 +122,7 @@ public static class LockEffects
         LockOperationKind.DropTable => "drops the table",
         LockOperationKind.RenameTable => $"renames the table to {operation.Target}",
         LockOperationKind.ValidateConstraint => $"validates constraint {operation.Name}",
+        LockOperationKind.DataChange => $"writes rows ({operation.Name})",
         _ => operation.Kind.ToString(),
     };
 }

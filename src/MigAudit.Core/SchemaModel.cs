@@ -258,6 +258,9 @@ public enum LockOperationKind
 
     /// <summary>ALTER TABLE ... VALIDATE CONSTRAINT: scans under SHARE UPDATE EXCLUSIVE, which lets reads and writes go on.</summary>
     ValidateConstraint,
+
+    /// <summary>Rows written (INSERT, UPDATE, DELETE, Knex's update()/insert()/del()): ROW EXCLUSIVE, no schema change.</summary>
+    DataChange,
 }
 
 /// <summary>
@@ -299,6 +302,7 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
         LockOperationKind.CreateIndex => Concurrently ? "SHARE UPDATE EXCLUSIVE" : "SHARE",
         LockOperationKind.DropIndex when Concurrently => "SHARE UPDATE EXCLUSIVE",
         LockOperationKind.ValidateConstraint => "SHARE UPDATE EXCLUSIVE",
+        LockOperationKind.DataChange => "ROW EXCLUSIVE",
         LockOperationKind.AddForeignKey => "SHARE ROW EXCLUSIVE",
         _ => "ACCESS EXCLUSIVE",
     };

@@ -133,6 +133,11 @@ public static class Planner
             return ("instant: the table does not exist here yet", Severity.Low, "a table this deploy creates is empty and unseen");
         }
 
+        if (operation.Kind == LockOperationKind.DataChange)
+        {
+            return ("depends on the rows it writes", Severity.Low, "a row write: it stops no reader, but every lock taken before it in the same transaction stays held meanwhile");
+        }
+
         var large = size.Bytes + size.IndexBytes >= LargeBytes || size.Rows >= LargeRows;
         var medium = size.Bytes + size.IndexBytes >= MediumBytes || size.Rows >= MediumRows;
         var duration = work switch

@@ -14,7 +14,7 @@ internal static class LockSection
             return;
         }
 
-        var operations = result.Input.Schema.Migrations.SelectMany(m => m.Operations).Where(o => o.TableExistedBefore == true).ToList();
+        var operations = result.Input.Schema.Migrations.SelectMany(m => m.Operations).Where(o => o.TableExistedBefore == true && o.Kind != LockOperationKind.DataChange).ToList();
         output.Line($"Statements on tables that existed before their migration: {operations.Count}");
         foreach (var mode in operations.GroupBy(o => o.Mode).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal))
         {

@@ -41,7 +41,7 @@ public sealed class LockHeldAcrossBatchRule : Rule
         var position = pending.Select((m, i) => (m.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         var tables = input.Schema.Schema.Tables;
         var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (migration, operation) in LockOperations.OnExistingTables(input, o => o.Mode != "SHARE UPDATE EXCLUSIVE"))
+        foreach (var (migration, operation) in LockOperations.OnExistingTables(input, LockOperations.StopsWrites))
         {
             // A table an earlier pending migration creates is invisible to the application until the batch commits.
             if (!position.TryGetValue(migration.Name, out var at) || at == pending.Count - 1 || operation.Table is null ||

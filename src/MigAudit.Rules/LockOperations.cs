@@ -42,6 +42,9 @@ internal static class LockOperations
             : "Knex runs the migration in a transaction, so the lock is held until it commits; migrate:latest runs all pending migrations in one transaction unless one sets transaction: false, so that can be the end of the whole batch.";
 
     /// <summary>A finding's key: the table and what the statement touched.</summary>
+    /// <summary>A lock that stops other sessions' writes or more (SHARE and up): row writes and SHARE UPDATE EXCLUSIVE do not.</summary>
+    public static bool StopsWrites(LockOperation operation) => LockEffects.Strength(operation.Mode) >= LockEffects.Strength("SHARE");
+
     /// <summary>"an ACCESS EXCLUSIVE lock", "a SHARE lock".</summary>
     public static string ALock(LockOperation operation) => $"{(operation.Mode.StartsWith('A') ? "an" : "a")} {operation.Mode} lock";
 

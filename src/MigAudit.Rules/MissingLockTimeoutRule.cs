@@ -30,7 +30,7 @@ public sealed class MissingLockTimeoutRule : Rule
         }
 
         var setHere = input.Schema.Migrations.Where(m => m.LockTimeoutLine is not null).Select(m => m.Migration).ToHashSet(StringComparer.Ordinal);
-        var waiting = LockOperations.OnExistingTables(input, o => o.Mode != "SHARE UPDATE EXCLUSIVE")
+        var waiting = LockOperations.OnExistingTables(input, LockOperations.StopsWrites)
             .Where(x => x.Migration.Git.ShippedInRelease is null && !setHere.Contains(x.Migration.Name))
             .GroupBy(x => x.Migration.Name, StringComparer.Ordinal)
             .Select(g => g.First())

@@ -50,6 +50,7 @@ public static class RuleCatalog
         new RenameTableRule(),
         new DropColumnRule(),
         new DropTableRule(),
+        new StatementsAfterAccessExclusiveRule(),
         new LockHeldAcrossBatchRule(),
         new MissingLockTimeoutRule(),
     ];

@@ -82,7 +82,7 @@ public sealed partial class KnexSchemaInterpreter
     }
 
 
-    private void Sql(CallExpression call, Frame frame)
+    private void Sql(CallExpression call, Frame frame, int? line = null)
     {
         if (Value(call.Arguments[0], frame) is not JsString sql)
         {
@@ -99,7 +99,7 @@ public sealed partial class KnexSchemaInterpreter
             return;
         }
 
-        var (count, sqlGaps) = SqlDdlReader.Apply(sql.Value, state, call.Location.Start.Line);
+        var (count, sqlGaps) = SqlDdlReader.Apply(sql.Value, state, line ?? call.Location.Start.Line);
         total += count;
         understood += count - sqlGaps.Count;
         gaps.AddRange(sqlGaps);
@@ -129,11 +129,37 @@ public sealed partial class KnexSchemaInterpreter
                 return;
             case var name when name == "(query)" || DataMethods.Contains(name):
                 Understood();
+                RecordDataChange(links, frame);
                 FollowThen(links, frame, null);
                 return;
             default:
                 Gap(links[0].Node, frame, $"knex.{links[0].Name}() is not followed by the replay");
                 return;
+        }
+    }
+
+    private static readonly HashSet<string> WritingMethods = ["insert", "update", "del", "delete", "increment", "decrement", "truncate", "merge", "batchInsert", "upsert"];
+
+    /// <summary>knex('t').update(...), knex.batchInsert('t', rows)...: where rows are written, for the lock rules.</summary>
+    private void RecordDataChange(List<Link> links, Frame frame)
+    {
+        if (links.FirstOrDefault(l => WritingMethods.Contains(l.Name)) is not { } verb)
+        {
+            return;
+        }
+
+        // insert([...]) and batchInsert('t', [...]) write the rows the code lists; update, del and an insert from a
+        // query write as many as the table holds.
+        var rows = verb.Name == "batchInsert" ? verb.Arguments?.ElementAtOrDefault(1) : verb.Name == "insert" ? verb.Arguments?.FirstOrDefault() : null;
+        if (rows is ArrayExpression or ObjectExpression || rows is not null && Value(rows, frame) is JsArray or JsObject)
+        {
+            return;
+        }
+
+        var named = links.FirstOrDefault(l => l.Name is "(query)" or "table" or "from" or "into" or "batchInsert");
+        if (named?.Arguments is { Count: > 0 } arguments && Text(arguments, 0, frame) is { } table)
+        {
+            state.DataChange(state.Key(null, table), verb.Name, verb.Node.Location.Start.Line);
         }
     }
 
@@ -210,7 +236,8 @@ public sealed partial class KnexSchemaInterpreter
                     Understood();
                     break;
                 case "raw" when args.Count > 0 && link.Node is CallExpression rawCall:
-                    Sql(rawCall, frame);
+                    // knex.schema.table(...).raw(...): the statement's line is the .raw's, not the chain's first.
+                    Sql(rawCall, frame, rawCall.Callee is MemberExpression { Property: var property } ? property.Location.Start.Line : null);
                     break;
                 case "createSchema" or "createSchemaIfNotExists" or "dropSchema" or "dropSchemaIfExists" or "createExtension" or "createExtensionIfNotExists" or "dropExtension" or "dropExtensionIfExists":
                     Understood();

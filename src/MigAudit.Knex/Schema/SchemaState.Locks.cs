@@ -32,6 +32,12 @@ public sealed partial class SchemaState
         }
     }
 
+    /// <summary>
+    /// Rows written (<paramref name="verb"/>: update, insert, delete...): the schema is unchanged and nothing is required
+    /// of the table (a write to a missing table is the database's error, not the replay's), only the statement's place.
+    /// </summary>
+    public void DataChange(string table, string verb, int line) => Record(NewLock(LockOperationKind.DataChange, table, line, name: verb));
+
     /// <summary>VALIDATE CONSTRAINT changes nothing the model holds; its lock is recorded.</summary>
     public void ValidateConstraint(string table, string name, int line)
     {

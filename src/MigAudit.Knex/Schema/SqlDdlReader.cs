@@ -267,6 +267,23 @@ public static partial class SqlDdlReader
                 state.LockTimeoutLine ??= line;
             }
 
+            // Rows written: no schema change, but the lock rules want to know what runs after an ACCESS EXCLUSIVE lock.
+            // INSERT ... VALUES writes the rows it lists; INSERT ... SELECT, UPDATE and DELETE as many as the table holds.
+            if (Is("INSERT") && !tokens.Any(t => t.IsWord("SELECT")))
+            {
+                return null;
+            }
+
+            if (Is("UPDATE") || Is("INSERT") && Is("INTO", 1) || Is("DELETE") && Is("FROM", 1))
+            {
+                var verb = Next().Display.ToLowerInvariant();
+                Accept("INTO");
+                Accept("FROM");
+                Accept("ONLY");
+                state.DataChange(TableName(), verb, line);
+                return null;
+            }
+
             if (NoEffect.Contains(Peek()) || Is("WITH"))
             {
                 return null;

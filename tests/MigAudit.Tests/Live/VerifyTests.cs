@@ -289,6 +289,8 @@ public sealed class VerifyTests
     [InlineData("lock-held-across-batch", "good")]
     [InlineData("missing-lock-timeout", "bad")]
     [InlineData("missing-lock-timeout", "good")]
+    [InlineData("statements-after-access-exclusive", "bad")]
+    [InlineData("statements-after-access-exclusive", "good")]
     public async Task The_trace_and_the_static_lock_prediction_agree_on_every_lock_fixture(string rule, string side)
     {
         Ready();

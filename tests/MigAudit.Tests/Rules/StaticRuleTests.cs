@@ -53,6 +53,7 @@ public sealed class StaticRuleTests
     [InlineData("drop-table")]
     [InlineData("missing-lock-timeout")]
     [InlineData("lock-held-across-batch")]
+    [InlineData("statements-after-access-exclusive")]
     public void Good_fixture_has_no_finding_at_all(string rule)
     {
         var result = AuditFixture(rule, "good");
@@ -308,6 +309,19 @@ public sealed class StaticRuleTests
         Assert.Equal(lines.Split(',').Select(l => ("migrations/" + migration, int.Parse(l, CultureInfo.InvariantCulture))), findings.Select(f => (f.File!, f.Line!.Value)));
         Assert.All(findings, f => Assert.False(f.Blocking));
         Assert.Contains(firstSays, findings[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Row_writes_after_an_access_exclusive_lock_are_found_in_builder_and_sql_form()
+    {
+        var findings = AuditFixture("statements-after-access-exclusive", "bad").Findings;
+
+        Assert.Equal(
+            [("migrations/20250102000000_add_level.js", 6), ("migrations/20250103000000_add_slug.js", 3)],
+            findings.Select(f => (f.File!, f.Line!.Value)));
+        Assert.All(findings, f => Assert.Equal(("statements-after-access-exclusive", Severity.Medium, false), (f.Rule, f.Severity, f.Blocking)));
+        Assert.StartsWith("20250102000000_add_level.js takes an ACCESS EXCLUSIVE lock on users (adds column level, line 3), then writes rows of users (update, line 6) in the same transaction: PostgreSQL keeps the lock until the transaction commits", findings[0].Message);
+        Assert.Contains("then writes rows of teams (update, line 3)", findings[1].Message);
     }
 
     [Fact]
