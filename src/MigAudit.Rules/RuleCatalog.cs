@@ -53,6 +53,8 @@ public static class RuleCatalog
         new StatementsAfterAccessExclusiveRule(),
         new LockHeldAcrossBatchRule(),
         new MissingLockTimeoutRule(),
+        new PreferJsonbRule(),
+        new PreferTimestamptzRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

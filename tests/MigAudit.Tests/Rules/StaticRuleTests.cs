@@ -54,6 +54,8 @@ public sealed class StaticRuleTests
     [InlineData("missing-lock-timeout")]
     [InlineData("lock-held-across-batch")]
     [InlineData("statements-after-access-exclusive")]
+    [InlineData("prefer-jsonb")]
+    [InlineData("prefer-timestamptz")]
     public void Good_fixture_has_no_finding_at_all(string rule)
     {
         var result = AuditFixture(rule, "good");
@@ -322,6 +324,18 @@ public sealed class StaticRuleTests
         Assert.All(findings, f => Assert.Equal(("statements-after-access-exclusive", Severity.Medium, false), (f.Rule, f.Severity, f.Blocking)));
         Assert.StartsWith("20250102000000_add_level.js takes an ACCESS EXCLUSIVE lock on users (adds column level, line 3), then writes rows of users (update, line 6) in the same transaction: PostgreSQL keeps the lock until the transaction commits", findings[0].Message);
         Assert.Contains("then writes rows of teams (update, line 3)", findings[1].Message);
+    }
+
+    [Theory]
+    [InlineData("prefer-jsonb", "events.payload,audit_entries.data", "4,6")]
+    [InlineData("prefer-timestamptz", "events.happened_at,events.seen_at,audit_entries.logged_at", "4,5,7")]
+    public void Type_advice_names_each_column_at_the_line_that_created_it(string rule, string columns, string lines)
+    {
+        var findings = AuditFixture(rule, "bad").Findings;
+
+        Assert.All(findings, f => Assert.Equal((rule, Severity.Low, false, "migrations/20250101000000_create_events.js"), (f.Rule, f.Severity, f.Blocking, f.File!)));
+        Assert.Equal(columns.Split(',').Order(StringComparer.Ordinal), findings.Select(f => f.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(lines.Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).Order(), findings.Select(f => f.Line!.Value).Order());
     }
 
     [Fact]

@@ -1,0 +1,38 @@
+using MigAudit.Core;
+
+namespace MigAudit.Rules;
+
+/// <summary>
+/// json columns in the replayed schema (Knex's table.json() on PostgreSQL): PostgreSQL keeps the text as written and
+/// parses it on every read, has no equality operator for it (DISTINCT, GROUP BY and UNION fail) and no GIN operator
+/// class for it; jsonb has all three. Changing the type later rewrites the table.
+/// </summary>
+public sealed class PreferJsonbRule : Rule
+{
+    public override string Id => "prefer-jsonb";
+    public override RuleCategory Category => RuleCategory.Locks;
+    public override string Title => "json columns where jsonb would serve";
+    public override Severity Severity => Severity.Low;
+    public override bool Blocking => false;
+    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
+    public override string Summary => "A column is json: PostgreSQL re-parses it on every read and cannot compare or GIN-index it; jsonb can.";
+    public override string Impact => "Queries that compare, group or index the document fail or scan; changing to jsonb later rewrites the table.";
+    public override int EffortPerFindingMinutes => 5;
+
+    public override IEnumerable<Finding> Check(AuditInput input)
+    {
+        var paths = input.Migrations.ToDictionary(m => m.Name, m => m.Path, StringComparer.Ordinal);
+        foreach (var table in input.Schema.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
+        {
+            foreach (var column in table.Columns.Where(c => SqlTypes.Normalize(c.Type) == "json" && paths.ContainsKey(c.Origin.Migration)))
+            {
+                yield return Found(
+                    $"{table.Name}.{column.Name} is json (created by {column.Origin.Migration}, line {column.Origin.Line}): PostgreSQL stores the text as written and parses it again on every read, has no equality operator for json (SELECT DISTINCT, GROUP BY or UNION on it fail with \"could not identify an equality operator for type json\") and no GIN index for it. jsonb has all of these; changing the type later rewrites {table.Name}.",
+                    file: paths[column.Origin.Migration],
+                    line: column.Origin.Line,
+                    key: $"{table.Name}.{column.Name}",
+                    action: $"Declare it with table.jsonb('{column.Name}') while the table is new (json keeps key order and duplicate keys, which jsonb drops: keep json only if that matters)");
+            }
+        }
+    }
+}
