@@ -9,15 +9,19 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class AddCheckWithoutNotValidRule : Rule
 {
-    public override string Id => "add-check-without-not-valid";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "Check constraints validated under lock";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "A CHECK constraint is added to an existing table without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock.";
-    public override string Impact => "Every read and write of the table waits for the whole check.";
-    public override int EffortPerFindingMinutes => 20;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "add-check-without-not-valid",
+        Title: "Check constraints validated under lock",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "A CHECK constraint is added to an existing table without NOT VALID: every row is checked under an ACCESS EXCLUSIVE lock.",
+        Impact: "Every read and write of the table waits for the whole check.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 20,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

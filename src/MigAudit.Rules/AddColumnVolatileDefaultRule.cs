@@ -10,15 +10,19 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class AddColumnVolatileDefaultRule : Rule
 {
-    public override string Id => "add-column-volatile-default";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "Columns added with a volatile default";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "A column with a volatile default is added to an existing table: PostgreSQL rewrites the whole table under an ACCESS EXCLUSIVE lock.";
-    public override string Impact => "Every read and write of the table waits while PostgreSQL writes a new copy of it and rebuilds its indexes.";
-    public override int EffortPerFindingMinutes => 30;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "add-column-volatile-default",
+        Title: "Columns added with a volatile default",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "A column with a volatile default is added to an existing table: PostgreSQL rewrites the whole table under an ACCESS EXCLUSIVE lock.",
+        Impact: "Every read and write of the table waits while PostgreSQL writes a new copy of it and rebuilds its indexes.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 30,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o.Kind == LockOperationKind.AddColumn && !SqlRewrites.IsSerial(o.Type) &&

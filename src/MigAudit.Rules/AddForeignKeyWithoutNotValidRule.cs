@@ -9,15 +9,19 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class AddForeignKeyWithoutNotValidRule : Rule
 {
-    public override string Id => "add-foreign-key-without-not-valid";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "Foreign keys validated under lock";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "A foreign key is added to an existing table without NOT VALID: writes to both tables wait while every row is checked.";
-    public override string Impact => "INSERT, UPDATE and DELETE on the table and on the table it references wait for the whole check.";
-    public override int EffortPerFindingMinutes => 30;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "add-foreign-key-without-not-valid",
+        Title: "Foreign keys validated under lock",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "A foreign key is added to an existing table without NOT VALID: writes to both tables wait while every row is checked.",
+        Impact: "INSERT, UPDATE and DELETE on the table and on the table it references wait for the whole check.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 30,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o is { Kind: LockOperationKind.AddForeignKey, NotValid: false })

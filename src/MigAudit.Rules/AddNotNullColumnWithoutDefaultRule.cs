@@ -9,15 +9,19 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class AddNotNullColumnWithoutDefaultRule : Rule
 {
-    public override string Id => "add-not-null-column-without-default";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "NOT NULL columns added without a default";
-    public override Severity Severity => Severity.High;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "A NOT NULL column without a default is added to an existing table: PostgreSQL refuses it as soon as the table has a row.";
-    public override string Impact => "migrate:latest fails on every database where the table has rows (production), while it passes on empty test databases.";
-    public override int EffortPerFindingMinutes => 20;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "add-not-null-column-without-default",
+        Title: "NOT NULL columns added without a default",
+        Severity: Severity.High,
+        Blocking: false,
+        Summary: "A NOT NULL column without a default is added to an existing table: PostgreSQL refuses it as soon as the table has a row.",
+        Impact: "migrate:latest fails on every database where the table has rows (production), while it passes on empty test databases.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 20,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o is { Kind: LockOperationKind.AddColumn, NotNull: true, Default: null } && !SqlRewrites.IsSerial(o.Type))

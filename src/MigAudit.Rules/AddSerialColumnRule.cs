@@ -8,15 +8,19 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class AddSerialColumnRule : Rule
 {
-    public override string Id => "add-serial-column";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "Serial columns added to existing tables";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "A serial column is added to an existing table: nextval() fills every row, so PostgreSQL rewrites the table under an ACCESS EXCLUSIVE lock.";
-    public override string Impact => "Every read and write of the table waits while it is rewritten.";
-    public override int EffortPerFindingMinutes => 30;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "add-serial-column",
+        Title: "Serial columns added to existing tables",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "A serial column is added to an existing table: nextval() fills every row, so PostgreSQL rewrites the table under an ACCESS EXCLUSIVE lock.",
+        Impact: "Every read and write of the table waits while it is rewritten.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 30,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o.Kind == LockOperationKind.AddColumn && SqlRewrites.IsSerial(o.Type))

@@ -8,15 +8,19 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class AddUniqueConstraintRule : Rule
 {
-    public override string Id => "add-unique-constraint";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "Unique constraints built while blocking the table";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "A unique constraint is added to an existing table: its index is built under an ACCESS EXCLUSIVE lock.";
-    public override string Impact => "Every read and write of the table waits for the whole index build.";
-    public override int EffortPerFindingMinutes => 20;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "add-unique-constraint",
+        Title: "Unique constraints built while blocking the table",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "A unique constraint is added to an existing table: its index is built under an ACCESS EXCLUSIVE lock.",
+        Impact: "Every read and write of the table waits for the whole index build.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 20,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o.Kind == LockOperationKind.AddUniqueConstraint)

@@ -4,13 +4,17 @@ namespace MigAudit.Rules;
 
 public sealed class ChainErrorRule : Rule
 {
-    public override string Id => "chain-error";
-    public override string Title => "Migration chain errors";
-    public override Severity Severity => Severity.High;
-    public override bool Blocking => true;
-    public override string Summary => "Run in Knex's order on an empty database, a migration works on a table or column that does not exist yet, creates one that exists, or references a table created later.";
-    public override string Impact => "knex migrate:latest fails on a fresh database (a new environment, CI, a disaster-recovery rebuild).";
-    public override int EffortPerFindingMinutes => 30;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "chain-error",
+        Title: "Migration chain errors",
+        Severity: Severity.High,
+        Blocking: true,
+        Summary: "Run in Knex's order on an empty database, a migration works on a table or column that does not exist yet, creates one that exists, or references a table created later.",
+        Impact: "knex migrate:latest fails on a fresh database (a new environment, CI, a disaster-recovery rebuild).")
+    {
+        EffortPerFindingMinutes = 30,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

@@ -10,15 +10,19 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class ChangeColumnTypeRule : Rule
 {
-    public override string Id => "change-column-type";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "Column type changes that rewrite the table";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "A column of an existing table changes type in a way PostgreSQL cannot do in place: the table is rewritten under an ACCESS EXCLUSIVE lock.";
-    public override string Impact => "Every read and write of the table waits while it is rewritten and its indexes rebuilt.";
-    public override int EffortPerFindingMinutes => 45;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "change-column-type",
+        Title: "Column type changes that rewrite the table",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "A column of an existing table changes type in a way PostgreSQL cannot do in place: the table is rewritten under an ACCESS EXCLUSIVE lock.",
+        Impact: "Every read and write of the table waits while it is rewritten and its indexes rebuilt.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 45,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

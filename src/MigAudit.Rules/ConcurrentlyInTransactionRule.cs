@@ -8,15 +8,19 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class ConcurrentlyInTransactionRule : Rule
 {
-    public override string Id => "concurrently-in-transaction";
-    public override RuleCategory Category => RuleCategory.Indexes;
-    public override string Title => "CONCURRENTLY inside Knex's migration transaction";
-    public override Severity Severity => Severity.High;
-    public override bool Blocking => true;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "CREATE or DROP INDEX CONCURRENTLY runs in a migration Knex wraps in a transaction: PostgreSQL refuses it.";
-    public override string Impact => "knex migrate:latest fails with \"CREATE INDEX CONCURRENTLY cannot run inside a transaction block\".";
-    public override int EffortPerFindingMinutes => 5;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "concurrently-in-transaction",
+        Title: "CONCURRENTLY inside Knex's migration transaction",
+        Severity: Severity.High,
+        Blocking: true,
+        Summary: "CREATE or DROP INDEX CONCURRENTLY runs in a migration Knex wraps in a transaction: PostgreSQL refuses it.",
+        Impact: "knex migrate:latest fails with \"CREATE INDEX CONCURRENTLY cannot run inside a transaction block\".")
+    {
+        Category = RuleCategory.Indexes,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 5,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

@@ -4,14 +4,18 @@ namespace MigAudit.Rules;
 
 public sealed class ConnectionEnvMismatchRule : Rule
 {
-    public override string Id => "connection-env-mismatch";
-    public override RuleCategory Category => RuleCategory.Configuration;
-    public override string Title => "Connection source mismatch";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override string Summary => "Clients read different environment variables for the same database, or fall back to a hard-coded localhost URL in production.";
-    public override string Impact => "Migrations and the application can run against different databases, or production silently connects to localhost.";
-    public override int EffortPerFindingMinutes => 15;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "connection-env-mismatch",
+        Title: "Connection source mismatch",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "Clients read different environment variables for the same database, or fall back to a hard-coded localhost URL in production.",
+        Impact: "Migrations and the application can run against different databases, or production silently connects to localhost.")
+    {
+        Category = RuleCategory.Configuration,
+        EffortPerFindingMinutes = 15,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

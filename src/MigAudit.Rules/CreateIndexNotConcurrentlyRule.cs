@@ -9,15 +9,19 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class CreateIndexNotConcurrentlyRule : Rule
 {
-    public override string Id => "create-index-not-concurrently";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "Indexes built while blocking writes";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "An index is created on an existing table without CONCURRENTLY: writes to the table wait until it is built.";
-    public override string Impact => "Every INSERT, UPDATE and DELETE on the table waits for the whole index build, and for the transaction Knex runs the migration in.";
-    public override int EffortPerFindingMinutes => 15;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "create-index-not-concurrently",
+        Title: "Indexes built while blocking writes",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "An index is created on an existing table without CONCURRENTLY: writes to the table wait until it is built.",
+        Impact: "Every INSERT, UPDATE and DELETE on the table waits for the whole index build, and for the transaction Knex runs the migration in.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 15,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o is { Kind: LockOperationKind.CreateIndex, Concurrently: false })

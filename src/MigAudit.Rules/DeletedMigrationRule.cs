@@ -4,14 +4,18 @@ namespace MigAudit.Rules;
 
 public sealed class DeletedMigrationRule : Rule
 {
-    public override string Id => "deleted-migration";
-    public override string Title => "Deleted migrations";
-    public override Severity Severity => Severity.High;
-    public override bool Blocking => true;
-    public override string Summary => "A migration that was committed is gone from the migration directory.";
-    public override string Impact => "Databases that applied them refuse to migrate (\"The migration directory is corrupt\"), unless disableMigrationsListValidation is on; either way their tables stay behind with no migration that can roll them back.";
-    public override int EffortBaseMinutes => 60;
-    public override int EffortPerFindingMinutes => 5;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "deleted-migration",
+        Title: "Deleted migrations",
+        Severity: Severity.High,
+        Blocking: true,
+        Summary: "A migration that was committed is gone from the migration directory.",
+        Impact: "Databases that applied them refuse to migrate (\"The migration directory is corrupt\"), unless disableMigrationsListValidation is on; either way their tables stay behind with no migration that can roll them back.")
+    {
+        EffortBaseMinutes = 60,
+        EffortPerFindingMinutes = 5,
+    };
+
 
     /// <summary>A commit that deletes at least this many migrations and adds one that is still there is a squash.</summary>
     public const int SquashMinimum = 5;

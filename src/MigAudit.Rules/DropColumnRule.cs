@@ -5,15 +5,19 @@ namespace MigAudit.Rules;
 /// <summary>A column of an existing table is dropped: its data is gone, and the code running during the deploy may still use it. Knex runs migrations while the old code still serves requests (before or during a rolling deploy).</summary>
 public sealed class DropColumnRule : Rule
 {
-    public override string Id => "drop-column";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "Columns dropped under running code";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "A column of an existing table is dropped: its data is gone, and the code running during the deploy may still use it.";
-    public override string Impact => "Queries of the old code that name the column fail until every instance runs the new code, and the rollback cannot bring the data back.";
-    public override int EffortPerFindingMinutes => 30;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "drop-column",
+        Title: "Columns dropped under running code",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "A column of an existing table is dropped: its data is gone, and the code running during the deploy may still use it.",
+        Impact: "Queries of the old code that name the column fail until every instance runs the new code, and the rollback cannot bring the data back.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 30,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o is { Kind: LockOperationKind.DropColumn, NewColumn: false })

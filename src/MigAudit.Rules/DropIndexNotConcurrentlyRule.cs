@@ -8,15 +8,19 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class DropIndexNotConcurrentlyRule : Rule
 {
-    public override string Id => "drop-index-not-concurrently";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "Indexes dropped while blocking the table";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "An index of an existing table is dropped without CONCURRENTLY: every query on the table waits.";
-    public override string Impact => "DROP INDEX takes an ACCESS EXCLUSIVE lock on the table: reads and writes queue behind it, and behind any long query it waits for.";
-    public override int EffortPerFindingMinutes => 10;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "drop-index-not-concurrently",
+        Title: "Indexes dropped while blocking the table",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "An index of an existing table is dropped without CONCURRENTLY: every query on the table waits.",
+        Impact: "DROP INDEX takes an ACCESS EXCLUSIVE lock on the table: reads and writes queue behind it, and behind any long query it waits for.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 10,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o is { Kind: LockOperationKind.DropIndex, Concurrently: false })

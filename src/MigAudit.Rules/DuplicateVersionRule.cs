@@ -5,16 +5,18 @@ namespace MigAudit.Rules;
 
 public sealed class DuplicateVersionRule : Rule
 {
-    public override string Id => "duplicate-version";
-    public override string Title => "Duplicate migration versions";
-    public override Severity Severity => Severity.Medium;
-
-    // Knex runs every file of a shared version, in plain string order of the whole name: nothing fails because of the
-    // duplicate itself. When that order is wrong, the replay's chain-error is the blocking finding.
-    public override bool Blocking => false;
-    public override string Summary => "Two or more migrations share the same version prefix; their order comes from the rest of the name, not from when they were written.";
-    public override string Impact => "Both run, in the order of the text after the version; the execution order is an accident of naming.";
-    public override int EffortPerFindingMinutes => 20;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "duplicate-version",
+        Title: "Duplicate migration versions",
+        Severity: Severity.Medium,
+        // Knex runs every file of a shared version, in plain string order of the whole name: nothing fails because of the
+        // duplicate itself. When that order is wrong, the replay's chain-error is the blocking finding.
+        Blocking: false,
+        Summary: "Two or more migrations share the same version prefix; their order comes from the rest of the name, not from when they were written.",
+        Impact: "Both run, in the order of the text after the version; the execution order is an accident of naming.")
+    {
+        EffortPerFindingMinutes = 20,
+    };
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

@@ -4,13 +4,17 @@ namespace MigAudit.Rules;
 
 public sealed class EditedMigrationRule : Rule
 {
-    public override string Id => "edited-migration";
-    public override string Title => "Migrations edited after commit";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override string Summary => "A committed migration was changed later; databases that already applied it never see the change.";
-    public override string Impact => "Databases that applied the first version never get the edit: environments diverge silently.";
-    public override int EffortPerFindingMinutes => 20;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "edited-migration",
+        Title: "Migrations edited after commit",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "A committed migration was changed later; databases that already applied it never see the change.",
+        Impact: "Databases that applied the first version never get the edit: environments diverge silently.")
+    {
+        EffortPerFindingMinutes = 20,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

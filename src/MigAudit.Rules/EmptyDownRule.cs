@@ -4,13 +4,17 @@ namespace MigAudit.Rules;
 
 public sealed class EmptyDownRule : Rule
 {
-    public override string Id => "empty-down";
-    public override string Title => "Empty down functions";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override string Summary => "A down function does nothing: rollback reports success and leaves the schema as it was.";
-    public override string Impact => "Rollback reports success and changes nothing.";
-    public override int EffortPerFindingMinutes => 15;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "empty-down",
+        Title: "Empty down functions",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "A down function does nothing: rollback reports success and leaves the schema as it was.",
+        Impact: "Rollback reports success and changes nothing.")
+    {
+        EffortPerFindingMinutes = 15,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

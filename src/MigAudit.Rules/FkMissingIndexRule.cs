@@ -4,16 +4,19 @@ namespace MigAudit.Rules;
 
 public sealed class FkMissingIndexRule : Rule
 {
-    public override string Id => "fk-missing-index";
-    public override RuleCategory Category => RuleCategory.ForeignKeys;
-    public override string Title => "Foreign keys without an index";
-    public override Severity Severity => Severity.Low;
-    // InnoDB creates an index for every foreign key that lacks one; PostgreSQL, SQLite, SQL Server and Oracle do not.
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL, SqlDialect.SQLite, SqlDialect.MSSQL, SqlDialect.Oracle];
-    public override bool Blocking => false;
-    public override string Summary => "The database does not index the referencing column of a foreign key by itself (MySQL's InnoDB does, so the rule skips MySQL).";
-    public override string Impact => "Joins on the key and every delete or update of a parent row scan the child table.";
-    public override int EffortPerFindingMinutes => 5;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "fk-missing-index",
+        Title: "Foreign keys without an index",
+        Severity: Severity.Low,
+        Blocking: false,
+        Summary: "The database does not index the referencing column of a foreign key by itself (MySQL's InnoDB does, so the rule skips MySQL).",
+        Impact: "Joins on the key and every delete or update of a parent row scan the child table.")
+    {
+        Category = RuleCategory.ForeignKeys,
+        // InnoDB creates an index for every foreign key that lacks one; PostgreSQL, SQLite, SQL Server and Oracle do not.
+        Dialects = [SqlDialect.PostgreSQL, SqlDialect.SQLite, SqlDialect.MSSQL, SqlDialect.Oracle],
+        EffortPerFindingMinutes = 5,
+    };
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

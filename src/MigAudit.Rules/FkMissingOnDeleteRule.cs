@@ -4,14 +4,18 @@ namespace MigAudit.Rules;
 
 public sealed class FkMissingOnDeleteRule : Rule
 {
-    public override string Id => "fk-missing-on-delete";
-    public override RuleCategory Category => RuleCategory.ForeignKeys;
-    public override string Title => "Foreign keys without onDelete";
-    public override Severity Severity => Severity.Low;
-    public override bool Blocking => false;
-    public override string Summary => "A foreign key does not say what happens when the referenced row is deleted (the database then uses NO ACTION).";
-    public override string Impact => "Deleting a parent row fails with a foreign-key violation wherever children exist; the intent (cascade, set null, restrict) is undocumented.";
-    public override int EffortPerFindingMinutes => 5;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "fk-missing-on-delete",
+        Title: "Foreign keys without onDelete",
+        Severity: Severity.Low,
+        Blocking: false,
+        Summary: "A foreign key does not say what happens when the referenced row is deleted (the database then uses NO ACTION).",
+        Impact: "Deleting a parent row fails with a foreign-key violation wherever children exist; the intent (cascade, set null, restrict) is undocumented.")
+    {
+        Category = RuleCategory.ForeignKeys,
+        EffortPerFindingMinutes = 5,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

@@ -4,14 +4,18 @@ namespace MigAudit.Rules;
 
 public sealed class IgnoredConfigRule : Rule
 {
-    public override string Id => "ignored-config";
-    public override RuleCategory Category => RuleCategory.Configuration;
-    public override string Title => "Ignored or invalid configuration";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override string Summary => "Settings Knex or pg silently ignore (pool inside connection, top-level ssl, misspelled keys), or pool options tarn rejects.";
-    public override string Impact => "The setting the author relied on has no effect; an unknown pool option makes pool creation throw.";
-    public override int EffortPerFindingMinutes => 10;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "ignored-config",
+        Title: "Ignored or invalid configuration",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "Settings Knex or pg silently ignore (pool inside connection, top-level ssl, misspelled keys), or pool options tarn rejects.",
+        Impact: "The setting the author relied on has no effect; an unknown pool option makes pool creation throw.")
+    {
+        Category = RuleCategory.Configuration,
+        EffortPerFindingMinutes = 10,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

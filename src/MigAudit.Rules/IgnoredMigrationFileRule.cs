@@ -4,13 +4,17 @@ namespace MigAudit.Rules;
 
 public sealed class IgnoredMigrationFileRule : Rule
 {
-    public override string Id => "ignored-migration-file";
-    public override string Title => "Files Knex ignores";
-    public override Severity Severity => Severity.Low;
-    public override bool Blocking => false;
-    public override string Summary => "A file in a migration directory looks like a migration but Knex skips it (its extension is not in loadExtensions).";
-    public override string Impact => "The file never runs.";
-    public override int EffortPerFindingMinutes => 5;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "ignored-migration-file",
+        Title: "Files Knex ignores",
+        Severity: Severity.Low,
+        Blocking: false,
+        Summary: "A file in a migration directory looks like a migration but Knex skips it (its extension is not in loadExtensions).",
+        Impact: "The file never runs.")
+    {
+        EffortPerFindingMinutes = 5,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input) =>
         input.IgnoredFiles.Select(file => Found(

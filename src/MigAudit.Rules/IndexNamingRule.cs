@@ -4,15 +4,19 @@ namespace MigAudit.Rules;
 
 public sealed class IndexNamingRule : Rule
 {
-    public override string Id => "index-naming";
-    public override RuleCategory Category => RuleCategory.Indexes;
-    public override string Title => "Index naming inconsistency";
-    public override Severity Severity => Severity.Low;
-    public override bool Blocking => false;
-    public override string Summary => "Index names break the project's dominant pattern (Knex default names mixed with custom ones).";
-    public override string Impact => "dropIndex() with default arguments cannot find custom-named indexes, and people cannot guess names when writing downs.";
-    public override int EffortBaseMinutes => 10;
-    public override int EffortPerFindingMinutes => 5;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "index-naming",
+        Title: "Index naming inconsistency",
+        Severity: Severity.Low,
+        Blocking: false,
+        Summary: "Index names break the project's dominant pattern (Knex default names mixed with custom ones).",
+        Impact: "dropIndex() with default arguments cannot find custom-named indexes, and people cannot guess names when writing downs.")
+    {
+        Category = RuleCategory.Indexes,
+        EffortBaseMinutes = 10,
+        EffortPerFindingMinutes = 5,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

@@ -5,13 +5,17 @@ namespace MigAudit.Rules;
 
 public sealed class InvalidTimestampRule : Rule
 {
-    public override string Id => "invalid-timestamp";
-    public override string Title => "Invalid timestamps";
-    public override Severity Severity => Severity.Low;
-    public override bool Blocking => false;
-    public override string Summary => "A 14-digit version is not a real date and time (month 30, hour 25...): the name was made by hand and may not sort where intended.";
-    public override string Impact => "Knex runs it by string order; the name does not say when it was written.";
-    public override int EffortPerFindingMinutes => 10;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "invalid-timestamp",
+        Title: "Invalid timestamps",
+        Severity: Severity.Low,
+        Blocking: false,
+        Summary: "A 14-digit version is not a real date and time (month 30, hour 25...): the name was made by hand and may not sort where intended.",
+        Impact: "Knex runs it by string order; the name does not say when it was written.")
+    {
+        EffortPerFindingMinutes = 10,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

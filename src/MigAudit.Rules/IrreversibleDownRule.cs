@@ -4,13 +4,17 @@ namespace MigAudit.Rules;
 
 public sealed class IrreversibleDownRule : Rule
 {
-    public override string Id => "irreversible-down";
-    public override string Title => "Downs that do not undo their up";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override string Summary => "Replaying up then down does not give back the schema the up started from.";
-    public override string Impact => "knex migrate:rollback reports success but leaves tables, columns or indexes behind; running up again then fails.";
-    public override int EffortPerFindingMinutes => 20;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "irreversible-down",
+        Title: "Downs that do not undo their up",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "Replaying up then down does not give back the schema the up started from.",
+        Impact: "knex migrate:rollback reports success but leaves tables, columns or indexes behind; running up again then fails.")
+    {
+        EffortPerFindingMinutes = 20,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

@@ -4,13 +4,17 @@ namespace MigAudit.Rules;
 
 public sealed class LateMigrationRule : Rule
 {
-    public override string Id => "late-migration";
-    public override string Title => "Late migrations (run out of order)";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override string Summary => "A migration arrived after one that sorts later was already committed; databases that applied the later one run it out of order.";
-    public override string Impact => "On existing databases it runs after migrations it was meant to precede.";
-    public override int EffortPerFindingMinutes => 15;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "late-migration",
+        Title: "Late migrations (run out of order)",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "A migration arrived after one that sorts later was already committed; databases that applied the later one run it out of order.",
+        Impact: "On existing databases it runs after migrations it was meant to precede.")
+    {
+        EffortPerFindingMinutes = 15,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

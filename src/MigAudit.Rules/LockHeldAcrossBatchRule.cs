@@ -12,15 +12,19 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class LockHeldAcrossBatchRule : Rule
 {
-    public override string Id => "lock-held-across-batch";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "Locks held across the whole pending batch";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "A pending migration locks a live table, and migrate:latest keeps the lock until every later pending migration has run, in one transaction.";
-    public override string Impact => "The table stays locked for the whole deploy's migrations, not just the statement that needs it.";
-    public override int EffortPerFindingMinutes => 15;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "lock-held-across-batch",
+        Title: "Locks held across the whole pending batch",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "A pending migration locks a live table, and migrate:latest keeps the lock until every later pending migration has run, in one transaction.",
+        Impact: "The table stays locked for the whole deploy's migrations, not just the statement that needs it.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 15,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

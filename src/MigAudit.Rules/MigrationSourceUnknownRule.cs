@@ -5,13 +5,17 @@ namespace MigAudit.Rules;
 /// <summary>Never "ready" on a guess: when the migrations Knex would run cannot be listed or known, the audit says so and blocks.</summary>
 public sealed class MigrationSourceUnknownRule : Rule
 {
-    public override string Id => "migration-source-unknown";
-    public override string Title => "Migrations Knex would run cannot be known";
-    public override Severity Severity => Severity.High;
-    public override bool Blocking => true;
-    public override string Summary => "A migration folder Knex cannot read, a folder outside the project, a knexfile that throws or hangs when loaded, or a custom migrationSource: which migrations run is unknown.";
-    public override string Impact => "Either 'knex migrate:latest' itself fails (the message quotes Knex's error), or the audit cannot see what it would run; a verdict without it would be a guess.";
-    public override int EffortPerFindingMinutes => 15;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "migration-source-unknown",
+        Title: "Migrations Knex would run cannot be known",
+        Severity: Severity.High,
+        Blocking: true,
+        Summary: "A migration folder Knex cannot read, a folder outside the project, a knexfile that throws or hangs when loaded, or a custom migrationSource: which migrations run is unknown.",
+        Impact: "Either 'knex migrate:latest' itself fails (the message quotes Knex's error), or the audit cannot see what it would run; a verdict without it would be a guess.")
+    {
+        EffortPerFindingMinutes = 15,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

@@ -4,14 +4,18 @@ namespace MigAudit.Rules;
 
 public sealed class MissingCreatedAtIndexRule : Rule
 {
-    public override string Id => "missing-created-at-index";
-    public override RuleCategory Category => RuleCategory.Indexes;
-    public override string Title => "Write-heavy tables without a created_at index";
-    public override Severity Severity => Severity.Low;
-    public override bool Blocking => false;
-    public override string Summary => "A table that grows with traffic (logs, events, messages, deliveries...) has created_at but no index starting with it.";
-    public override string Impact => "Time-range queries, retention jobs and 'latest N' views scan the whole table as it grows.";
-    public override int EffortPerFindingMinutes => 5;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "missing-created-at-index",
+        Title: "Write-heavy tables without a created_at index",
+        Severity: Severity.Low,
+        Blocking: false,
+        Summary: "A table that grows with traffic (logs, events, messages, deliveries...) has created_at but no index starting with it.",
+        Impact: "Time-range queries, retention jobs and 'latest N' views scan the whole table as it grows.")
+    {
+        Category = RuleCategory.Indexes,
+        EffortPerFindingMinutes = 5,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

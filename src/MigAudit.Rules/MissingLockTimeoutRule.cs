@@ -10,16 +10,20 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class MissingLockTimeoutRule : Rule
 {
-    public override string Id => "missing-lock-timeout";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "Locks taken without a lock_timeout";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "Migrations lock existing tables and nothing sets lock_timeout: a lock that waits makes every query on the table wait behind it.";
-    public override string Impact => "A migration waiting for its lock behind one long query stalls every read and write of the table for as long as it waits.";
-    public override int EffortBaseMinutes => 15;
-    public override int EffortPerFindingMinutes => 0;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "missing-lock-timeout",
+        Title: "Locks taken without a lock_timeout",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "Migrations lock existing tables and nothing sets lock_timeout: a lock that waits makes every query on the table wait behind it.",
+        Impact: "A migration waiting for its lock behind one long query stalls every read and write of the table for as long as it waits.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortBaseMinutes = 15,
+        EffortPerFindingMinutes = 0,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

@@ -4,14 +4,18 @@ namespace MigAudit.Rules;
 
 public sealed class MissingTenantTimeIndexRule : Rule
 {
-    public override string Id => "missing-tenant-time-index";
-    public override RuleCategory Category => RuleCategory.Indexes;
-    public override string Title => "Tenant tables without a (tenant, created_at) index";
-    public override Severity Severity => Severity.Low;
-    public override bool Blocking => false;
-    public override string Summary => "A table with the tenant column and created_at has no index starting with (tenant, created_at).";
-    public override string Impact => "Per-tenant timelines ('this workspace's latest items') read every row of the tenant or scan by time across tenants.";
-    public override int EffortPerFindingMinutes => 5;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "missing-tenant-time-index",
+        Title: "Tenant tables without a (tenant, created_at) index",
+        Severity: Severity.Low,
+        Blocking: false,
+        Summary: "A table with the tenant column and created_at has no index starting with (tenant, created_at).",
+        Impact: "Per-tenant timelines ('this workspace's latest items') read every row of the tenant or scan by time across tenants.")
+    {
+        Category = RuleCategory.Indexes,
+        EffortPerFindingMinutes = 5,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

@@ -4,13 +4,17 @@ namespace MigAudit.Rules;
 
 public sealed class MixedNamingRule : Rule
 {
-    public override string Id => "mixed-naming";
-    public override string Title => "Mixed naming schemes";
-    public override Severity Severity => Severity.Low;
-    public override bool Blocking => false;
-    public override string Summary => "Migration names mix schemes (e.g. 026_x.js beside 20250202000034_y.js); Knex's string sort interleaves them by character, not by age.";
-    public override string Impact => "Execution order follows characters, not age: old sequence-numbered files run before every timestamped one.";
-    public override int EffortPerFindingMinutes => 10;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "mixed-naming",
+        Title: "Mixed naming schemes",
+        Severity: Severity.Low,
+        Blocking: false,
+        Summary: "Migration names mix schemes (e.g. 026_x.js beside 20250202000034_y.js); Knex's string sort interleaves them by character, not by age.",
+        Impact: "Execution order follows characters, not age: old sequence-numbered files run before every timestamped one.")
+    {
+        EffortPerFindingMinutes = 10,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

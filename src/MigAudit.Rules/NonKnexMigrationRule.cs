@@ -4,13 +4,17 @@ namespace MigAudit.Rules;
 
 public sealed class NonKnexMigrationRule : Rule
 {
-    public override string Id => "non-knex-migration";
-    public override string Title => "Migrations not in Knex format";
-    public override Severity Severity => Severity.High;
-    public override bool Blocking => true;
-    public override string Summary => "up/down do their work without the knex object Knex passes in (db.query(), a required pg pool or app db module).";
-    public override string Impact => "Either migrate:latest fails (the knex object has no query method) or the SQL runs outside Knex's transaction on another connection.";
-    public override int EffortPerFindingMinutes => 45;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "non-knex-migration",
+        Title: "Migrations not in Knex format",
+        Severity: Severity.High,
+        Blocking: true,
+        Summary: "up/down do their work without the knex object Knex passes in (db.query(), a required pg pool or app db module).",
+        Impact: "Either migrate:latest fails (the knex object has no query method) or the SQL runs outside Knex's transaction on another connection.")
+    {
+        EffortPerFindingMinutes = 45,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

@@ -7,16 +7,19 @@ public sealed class PoolExhaustionRiskRule : Rule
     /// <summary>PostgreSQL's default max_connections (100) minus superuser_reserved_connections (3).</summary>
     public const int UsableConnections = 97;
 
-    public override string Id => "pool-exhaustion-risk";
-    public override RuleCategory Category => RuleCategory.Configuration;
-    public override string Title => "Connection pool exhaustion risk";
-    public override Severity Severity => Severity.Medium;
-    // Compares with PostgreSQL's default max_connections (100, 3 reserved for superusers).
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override bool Blocking => false;
-    public override string Summary => "The pool maxima of all clients add up close to or beyond PostgreSQL's default max_connections.";
-    public override string Impact => "Under load new connections are refused ('sorry, too many clients already').";
-    public override int EffortBaseMinutes => 30;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "pool-exhaustion-risk",
+        Title: "Connection pool exhaustion risk",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "The pool maxima of all clients add up close to or beyond PostgreSQL's default max_connections.",
+        Impact: "Under load new connections are refused ('sorry, too many clients already').")
+    {
+        Category = RuleCategory.Configuration,
+        // Compares with PostgreSQL's default max_connections (100, 3 reserved for superusers).
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortBaseMinutes = 30,
+    };
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

@@ -4,15 +4,19 @@ namespace MigAudit.Rules;
 
 public sealed class PoolMismatchRule : Rule
 {
-    public override string Id => "pool-mismatch";
-    public override RuleCategory Category => RuleCategory.Configuration;
-    public override string Title => "Pool configuration mismatch";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override string Summary => "The application's pool differs from the knexfile environment migrations run with.";
-    public override string Impact => "Migrations and the application size and time out their connections differently: one may exhaust connections or time out where the other does not.";
-    public override int EffortBaseMinutes => 30;
-    public override int EffortPerFindingMinutes => 15;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "pool-mismatch",
+        Title: "Pool configuration mismatch",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "The application's pool differs from the knexfile environment migrations run with.",
+        Impact: "Migrations and the application size and time out their connections differently: one may exhaust connections or time out where the other does not.")
+    {
+        Category = RuleCategory.Configuration,
+        EffortBaseMinutes = 30,
+        EffortPerFindingMinutes = 15,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

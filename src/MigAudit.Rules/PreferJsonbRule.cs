@@ -9,15 +9,19 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class PreferJsonbRule : Rule
 {
-    public override string Id => "prefer-jsonb";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "json columns where jsonb would serve";
-    public override Severity Severity => Severity.Low;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "A column is json: PostgreSQL re-parses it on every read and cannot compare or GIN-index it; jsonb can.";
-    public override string Impact => "Queries that compare, group or index the document fail or scan; changing to jsonb later rewrites the table.";
-    public override int EffortPerFindingMinutes => 5;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "prefer-jsonb",
+        Title: "json columns where jsonb would serve",
+        Severity: Severity.Low,
+        Blocking: false,
+        Summary: "A column is json: PostgreSQL re-parses it on every read and cannot compare or GIN-index it; jsonb can.",
+        Impact: "Queries that compare, group or index the document fail or scan; changing to jsonb later rewrites the table.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 5,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

@@ -9,15 +9,19 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class PreferTimestamptzRule : Rule
 {
-    public override string Id => "prefer-timestamptz";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "timestamp columns without a time zone";
-    public override Severity Severity => Severity.Low;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "A column is timestamp without time zone: node-postgres reads it in the Node process's own time zone.";
-    public override string Impact => "The same row means different instants to processes in different time zones; changing to timestamptz later may rewrite the table.";
-    public override int EffortPerFindingMinutes => 5;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "prefer-timestamptz",
+        Title: "timestamp columns without a time zone",
+        Severity: Severity.Low,
+        Blocking: false,
+        Summary: "A column is timestamp without time zone: node-postgres reads it in the Node process's own time zone.",
+        Impact: "The same row means different instants to processes in different time zones; changing to timestamptz later may rewrite the table.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 5,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

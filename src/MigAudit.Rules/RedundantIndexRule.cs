@@ -4,14 +4,18 @@ namespace MigAudit.Rules;
 
 public sealed class RedundantIndexRule : Rule
 {
-    public override string Id => "redundant-index";
-    public override RuleCategory Category => RuleCategory.Indexes;
-    public override string Title => "Redundant indexes";
-    public override Severity Severity => Severity.Low;
-    public override bool Blocking => false;
-    public override string Summary => "A non-unique index whose columns are a prefix of another index (or the primary key) on the same table.";
-    public override string Impact => "Every write maintains an index the planner never needs.";
-    public override int EffortPerFindingMinutes => 5;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "redundant-index",
+        Title: "Redundant indexes",
+        Severity: Severity.Low,
+        Blocking: false,
+        Summary: "A non-unique index whose columns are a prefix of another index (or the primary key) on the same table.",
+        Impact: "Every write maintains an index the planner never needs.")
+    {
+        Category = RuleCategory.Indexes,
+        EffortPerFindingMinutes = 5,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

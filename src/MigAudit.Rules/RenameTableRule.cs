@@ -5,15 +5,19 @@ namespace MigAudit.Rules;
 /// <summary>An existing table is renamed: the application code running during the deploy still uses the old name. Knex runs migrations while the old code still serves requests (before or during a rolling deploy).</summary>
 public sealed class RenameTableRule : Rule
 {
-    public override string Id => "rename-table";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "Tables renamed under running code";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "An existing table is renamed: the application code running during the deploy still uses the old name.";
-    public override string Impact => "Queries of the old code fail from the moment the migration commits until every instance runs the new code.";
-    public override int EffortPerFindingMinutes => 30;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "rename-table",
+        Title: "Tables renamed under running code",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "An existing table is renamed: the application code running during the deploy still uses the old name.",
+        Impact: "Queries of the old code fail from the moment the migration commits until every instance runs the new code.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 30,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o.Kind == LockOperationKind.RenameTable)

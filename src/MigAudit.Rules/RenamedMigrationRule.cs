@@ -4,13 +4,17 @@ namespace MigAudit.Rules;
 
 public sealed class RenamedMigrationRule : Rule
 {
-    public override string Id => "renamed-migration";
-    public override string Title => "Renamed migrations";
-    public override Severity Severity => Severity.High;
-    public override bool Blocking => true;
-    public override string Summary => "A committed migration file was renamed; Knex records names with their extension, so the applied name looks missing.";
-    public override string Impact => "Databases that applied the old name refuse to migrate until the row in the migrations table is renamed too; with disableMigrationsListValidation, Knex instead runs the file again under its new name.";
-    public override int EffortPerFindingMinutes => 15;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "renamed-migration",
+        Title: "Renamed migrations",
+        Severity: Severity.High,
+        Blocking: true,
+        Summary: "A committed migration file was renamed; Knex records names with their extension, so the applied name looks missing.",
+        Impact: "Databases that applied the old name refuse to migrate until the row in the migrations table is renamed too; with disableMigrationsListValidation, Knex instead runs the file again under its new name.")
+    {
+        EffortPerFindingMinutes = 15,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

@@ -8,33 +8,34 @@ namespace MigAudit.Rules;
 /// </summary>
 public abstract class Rule
 {
+    /// <summary>Everything the reports and the catalog say about the rule, in one record.</summary>
+    public abstract RuleMetadata Metadata { get; }
+
     /// <summary>Stable kebab-case id, also the docs page name: docs/rules/&lt;id&gt;.md.</summary>
-    public abstract string Id { get; }
+    public string Id => Metadata.Id;
 
     /// <summary>Short plural title for report headings, e.g. "Deleted migrations".</summary>
-    public abstract string Title { get; }
-    public abstract Severity Severity { get; }
-    public abstract bool Blocking { get; }
+    public string Title => Metadata.Title;
+    public Severity Severity => Metadata.Severity;
+    public bool Blocking => Metadata.Blocking;
 
     /// <summary>One sentence: what the rule finds.</summary>
-    public abstract string Summary { get; }
+    public string Summary => Metadata.Summary;
 
     /// <summary>What happens in Knex when the problem ships, for the report's "Impact" line.</summary>
-    public abstract string Impact { get; }
-
-    /// <summary>Rough effort to fix, as a fixed part plus a part per finding (minutes).</summary>
-    public virtual int EffortBaseMinutes => 10;
-    public virtual int EffortPerFindingMinutes => 10;
+    public string Impact => Metadata.Impact;
+    public int EffortBaseMinutes => Metadata.EffortBaseMinutes;
+    public int EffortPerFindingMinutes => Metadata.EffortPerFindingMinutes;
 
     public abstract IEnumerable<Finding> Check(AuditInput input);
 
-    public virtual RuleCategory Category => RuleCategory.Migrations;
+    public RuleCategory Category => Metadata.Category;
 
     /// <summary>Every dialect migaudit knows: the default for rules whose claim holds on any database.</summary>
     public static readonly IReadOnlyList<SqlDialect> AllDialects = [SqlDialect.PostgreSQL, SqlDialect.MySQL, SqlDialect.SQLite, SqlDialect.MSSQL, SqlDialect.Oracle];
 
     /// <summary>The databases whose behaviour the rule's claim describes; it runs only for them.</summary>
-    public virtual IReadOnlyList<SqlDialect> Dialects => AllDialects;
+    public IReadOnlyList<SqlDialect> Dialects => Metadata.Dialects;
 
     /// <summary>
     /// Whether the rule's claim holds for the project's database. When the dialect is not known, only a rule that holds for

@@ -9,15 +9,19 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class SetNotNullRule : Rule
 {
-    public override string Id => "set-not-null";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "NOT NULL set on existing columns";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "A column of an existing table is made NOT NULL: PostgreSQL scans the whole table under an ACCESS EXCLUSIVE lock.";
-    public override string Impact => "Every read and write of the table waits while every row is checked.";
-    public override int EffortPerFindingMinutes => 30;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "set-not-null",
+        Title: "NOT NULL set on existing columns",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "A column of an existing table is made NOT NULL: PostgreSQL scans the whole table under an ACCESS EXCLUSIVE lock.",
+        Impact: "Every read and write of the table waits while every row is checked.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 30,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

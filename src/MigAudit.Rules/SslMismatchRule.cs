@@ -4,17 +4,20 @@ namespace MigAudit.Rules;
 
 public sealed class SslMismatchRule : Rule
 {
-    public override string Id => "ssl-mismatch";
-    public override RuleCategory Category => RuleCategory.Configuration;
-    public override string Title => "SSL configuration inconsistency";
-    public override Severity Severity => Severity.Medium;
-    // Reads node-postgres's ssl settings (and pg.defaults): other drivers take other options.
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override bool Blocking => false;
-    public override string Summary => "In some scenario one client uses TLS and another does not, or one verifies certificates and the other does not.";
-    public override string Impact => "Migrations and the application connect differently: one can fail against a database that requires TLS, or skip certificate checks the other makes.";
-    public override int EffortBaseMinutes => 20;
-    public override int EffortPerFindingMinutes => 15;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "ssl-mismatch",
+        Title: "SSL configuration inconsistency",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "In some scenario one client uses TLS and another does not, or one verifies certificates and the other does not.",
+        Impact: "Migrations and the application connect differently: one can fail against a database that requires TLS, or skip certificate checks the other makes.")
+    {
+        Category = RuleCategory.Configuration,
+        // Reads node-postgres's ssl settings (and pg.defaults): other drivers take other options.
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortBaseMinutes = 20,
+        EffortPerFindingMinutes = 15,
+    };
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

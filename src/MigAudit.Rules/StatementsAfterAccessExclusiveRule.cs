@@ -9,15 +9,19 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class StatementsAfterAccessExclusiveRule : Rule
 {
-    public override string Id => "statements-after-access-exclusive";
-    public override RuleCategory Category => RuleCategory.Locks;
-    public override string Title => "Row writes while holding an ACCESS EXCLUSIVE lock";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override IReadOnlyList<SqlDialect> Dialects => [SqlDialect.PostgreSQL];
-    public override string Summary => "A migration locks a live table with ACCESS EXCLUSIVE, then writes rows in the same transaction: the table stays locked for the whole backfill.";
-    public override string Impact => "Every read and write of the locked table waits until the backfill and the migration's transaction end.";
-    public override int EffortPerFindingMinutes => 30;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "statements-after-access-exclusive",
+        Title: "Row writes while holding an ACCESS EXCLUSIVE lock",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "A migration locks a live table with ACCESS EXCLUSIVE, then writes rows in the same transaction: the table stays locked for the whole backfill.",
+        Impact: "Every read and write of the locked table waits until the backfill and the migration's transaction end.")
+    {
+        Category = RuleCategory.Locks,
+        Dialects = [SqlDialect.PostgreSQL],
+        EffortPerFindingMinutes = 30,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

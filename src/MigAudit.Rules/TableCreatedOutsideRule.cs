@@ -9,13 +9,17 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class TableCreatedOutsideRule : Rule
 {
-    public override string Id => "table-created-outside";
-    public override string Title => "Tables created outside the migrations";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override string Summary => "A migration uses a table that no migration creates: a database built only by the migrations does not have it.";
-    public override string Impact => "knex migrate:latest on an empty database (CI, a new environment) fails at the first migration that needs the table, unless something else creates it first.";
-    public override int EffortPerFindingMinutes => 20;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "table-created-outside",
+        Title: "Tables created outside the migrations",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "A migration uses a table that no migration creates: a database built only by the migrations does not have it.",
+        Impact: "knex migrate:latest on an empty database (CI, a new environment) fails at the first migration that needs the table, unless something else creates it first.")
+    {
+        EffortPerFindingMinutes = 20,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

@@ -9,13 +9,17 @@ namespace MigAudit.Rules;
 /// </summary>
 public sealed class UnexecutedBuilderRule : Rule
 {
-    public override string Id => "unexecuted-builder";
-    public override string Title => "Builders that never run or are not awaited";
-    public override Severity Severity => Severity.High;
-    public override bool Blocking => true;
-    public override string Summary => "A Knex builder in a migration is neither awaited nor returned, so Knex never runs it; or it is started without being awaited.";
-    public override string Impact => "The migration is recorded as applied while its statement never ran: every database built by it lacks that change, silently.";
-    public override int EffortPerFindingMinutes => 15;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "unexecuted-builder",
+        Title: "Builders that never run or are not awaited",
+        Severity: Severity.High,
+        Blocking: true,
+        Summary: "A Knex builder in a migration is neither awaited nor returned, so Knex never runs it; or it is started without being awaited.",
+        Impact: "The migration is recorded as applied while its statement never ran: every database built by it lacks that change, silently.")
+    {
+        EffortPerFindingMinutes = 15,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

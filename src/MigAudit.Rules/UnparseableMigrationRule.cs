@@ -4,13 +4,17 @@ namespace MigAudit.Rules;
 
 public sealed class UnparseableMigrationRule : Rule
 {
-    public override string Id => "unparseable-migration";
-    public override string Title => "Unparseable migrations";
-    public override Severity Severity => Severity.High;
-    public override bool Blocking => true;
-    public override string Summary => "A migration file cannot be parsed (syntax error, merge-conflict markers, binary content): Knex fails to load it.";
-    public override string Impact => "knex migrate:latest fails while loading the file; nothing in the batch runs.";
-    public override int EffortPerFindingMinutes => 20;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "unparseable-migration",
+        Title: "Unparseable migrations",
+        Severity: Severity.High,
+        Blocking: true,
+        Summary: "A migration file cannot be parsed (syntax error, merge-conflict markers, binary content): Knex fails to load it.",
+        Impact: "knex migrate:latest fails while loading the file; nothing in the batch runs.")
+    {
+        EffortPerFindingMinutes = 20,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {

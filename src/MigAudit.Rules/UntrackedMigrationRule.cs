@@ -4,14 +4,18 @@ namespace MigAudit.Rules;
 
 public sealed class UntrackedMigrationRule : Rule
 {
-    public override string Id => "untracked-migration";
-    public override string Title => "Untracked migrations";
-    public override Severity Severity => Severity.Medium;
-    public override bool Blocking => false;
-    public override string Summary => "A migration is on disk but not committed: a deploy built from git will not contain it.";
-    public override string Impact => "A deploy from git does not contain them; databases migrated from this working tree do.";
-    public override int EffortBaseMinutes => 5;
-    public override int EffortPerFindingMinutes => 3;
+    public override RuleMetadata Metadata { get; } = new(
+        Id: "untracked-migration",
+        Title: "Untracked migrations",
+        Severity: Severity.Medium,
+        Blocking: false,
+        Summary: "A migration is on disk but not committed: a deploy built from git will not contain it.",
+        Impact: "A deploy from git does not contain them; databases migrated from this working tree do.")
+    {
+        EffortBaseMinutes = 5,
+        EffortPerFindingMinutes = 3,
+    };
+
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {
