@@ -1,22 +1,16 @@
 using System.CommandLine;
 using System.Reflection;
-using System.Runtime.InteropServices;
 using MigAudit.Core;
-using MigAudit.Demo;
-using MigAudit.Config;
 using MigAudit.Engine;
-using MigAudit.Engine.Fixes;
-using MigAudit.IO;
 using MigAudit.Live;
 using MigAudit.Knex.Discovery;
 using MigAudit.Reporting;
-using MigAudit.Rules;
 using Spectre.Console;
 
 namespace MigAudit.Cli;
 
 /// <summary>The command line: parse options, call the engine, choose a renderer. Exit codes: 0 ready, 1 not ready, 2 usage or input error.</summary>
-public static class CliApp
+public static partial class CliApp
 {
     public const int ExitReady = 0;
     public const int ExitNotReady = 1;
@@ -28,6 +22,20 @@ public static class CliApp
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = BuildCommands(stdout, stderr);
+
+        // `migaudit` alone, `migaudit ./server` or `migaudit --format json` audit, as `knex` users expect of a linter.
+        if (args.Length == 0 || !root.Subcommands.Any(c => c.Name == args[0]) && args[0] is not ("--help" or "-h" or "-?" or "--version"))
+        {
+            // A bare word that is no folder is a mistyped command more likely than a missing project.
+            if (args.Length > 0 && !args[0].StartsWith('-') && !Directory.Exists(args[0]) && !args[0].Contains('/', StringComparison.Ordinal) && !args[0].Contains('\\', StringComparison.Ordinal))
+            {
+                await stderr.WriteLineAsync(Quoting.Printable($"migaudit: '{args[0]}' is neither a command nor a folder (commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))}; run 'migaudit --help' for usage)"));
+                return ExitUsage;
+            }
+
+            args = ["audit", .. args];
+        }
+
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -81,77 +89,13 @@ public static class CliApp
         DefaultValueFactory = _ => "text",
     }.AcceptOnlyFromAmong(Formats);
 
+    /// <summary>PATH, shared by the commands that read a project: the current folder by default.</summary>
+    private static Argument<string> ProjectPathArgument() => new("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
+
+    /// <summary>--env, shared by the commands that read the knexfile.</summary>
+    private static Option<string?> EnvironmentOption(string description) => new("--env") { Description = description };
+
     private static Option<string?> OutputOption() => new("--output", "-o") { Description = "Write the report to this file instead of standard output." };
-
-    private static Command AuditCommand(TextWriter stdout, TextWriter stderr)
-    {
-        var path = new Argument<string>("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
-        var format = FormatOption();
-        var output = OutputOption();
-        var environment = new Option<string?>("--env") { Description = "The knexfile environment to audit (default: production, else the only one)." };
-        var knexfile = new Option<string?>("--knexfile") { Description = "The knexfile to read, instead of searching for one." };
-        var migrations = new Option<string[]>("--migrations")
-        {
-            Description = "Migration directories, relative to PATH; overrides the knexfile. Repeat for several.",
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a finding of this severity or higher remains: high, medium, low or never (default: any blocking finding)." };
-        failOn.AcceptOnlyFromAmong(AuditSettings.FailOnValues);
-        var baseline = new Option<string?>("--baseline") { Description = "Report only findings that are not in this baseline file." };
-        var writeBaseline = new Option<string?>("--write-baseline")
-        {
-            Description = $"Record today's findings as the baseline (default file: {Baseline.DefaultFile}, inside the project) and exit 0.",
-            Arity = ArgumentArity.ZeroOrOne,
-        };
-        var force = new Option<bool>("--force") { Description = "With --write-baseline: overwrite the file even when it is not a migaudit baseline." };
-        var branch = new Option<string?>("--branch") { Description = "The mainline: history is read along this branch's first-parent line (default: HEAD; or 'mainline' in .migauditrc.json)." };
-        var command = new Command("audit", "Audit a Knex project statically (its code is never run).")
-        {
-            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force, branch,
-        };
-        command.SetAction(parse =>
-        {
-            var root = parse.GetValue(path)!;
-            var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations));
-            settings = settings with { Mainline = parse.GetValue(branch) ?? settings.Mainline };
-            BaselineSet? accepted = null;
-            if (parse.GetValue(baseline) is { } baselineFile)
-            {
-                try
-                {
-                    accepted = Baseline.Read(Path.IsPathRooted(baselineFile) || File.Exists(baselineFile) ? baselineFile : Path.Combine(root, baselineFile));
-                    if (accepted.Notice(baselineFile) is { } notice)
-                    {
-                        stderr.WriteLine(Quoting.Printable("migaudit: " + notice));
-                    }
-                }
-                catch (Exception error) when (error is FormatException or IOException)
-                {
-                    throw new ProjectException(error is FileNotFoundException ? $"baseline '{baselineFile}' does not exist" : error.Message);
-                }
-            }
-
-            var result = Auditor.Run(root, options, settings, accepted is null ? null : accepted.Accepts);
-            if (parse.GetResult(writeBaseline) is not null)
-            {
-                var projectRoot = result.Input.Project.Root;
-                var target = parse.GetValue(writeBaseline) is { } named ? Path.GetFullPath(named) : Path.Combine(projectRoot, Baseline.DefaultFile);
-                var full = SafeWrite.Check(projectRoot, target);
-                if (!parse.GetValue(force) && File.Exists(full) && !Baseline.IsBaseline(SafeRead.TextOrFail(full, "the baseline file")))
-                {
-                    throw new ProjectException($"{Quoting.Printable(target)} exists and is not a migaudit baseline; choose another file, or pass --force to overwrite it");
-                }
-
-                SafeWrite.Text(projectRoot, full, Baseline.Write(result.Findings, Version));
-                stderr.WriteLine(Quoting.Printable($"Baseline with {result.Findings.Count} findings written to {target}; later runs with --baseline report only new ones."));
-                return ExitReady;
-            }
-
-            Render(result, parse.GetValue(format)!, parse.GetValue(output), settings.DocsUrl, stdout, stderr);
-            return ExitCode(result, parse.GetValue(failOn) ?? settings.FailOn);
-        });
-        return command;
-    }
 
     /// <summary>The project's settings file, with command-line options winning over it.</summary>
     private static (AuditSettings Settings, DiscoveryOptions Options) Configure(string root, string? environment, string? knexfile, string[]? migrations)
@@ -181,231 +125,6 @@ public static class CliApp
         }
 
         return threshold is { } level && result.Findings.Any(f => f.Severity >= level) ? ExitNotReady : ExitReady;
-    }
-
-    private static Command VerifyCommand(TextWriter stdout, TextWriter stderr)
-    {
-        var path = new Argument<string>("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
-        var database = new Option<string?>("--database") { Description = "A PostgreSQL server to create the scratch database on (postgres://user:password@host:port/db). Default: a throwaway server from the machine's PostgreSQL binaries." };
-        var keep = new Option<bool>("--keep") { Description = "Keep the scratch database (and the throwaway server) afterwards." };
-        var format = new Option<string>("--format", "-f") { Description = "text or json.", DefaultValueFactory = _ => "text" }.AcceptOnlyFromAmong("text", "json");
-        var environment = new Option<string?>("--env") { Description = "The knexfile environment whose migration settings to use." };
-        var envFile = new Option<string?>("--env-file") { Description = "Variables the migrations need, in dotenv syntax (KEY=VALUE lines). The migrations run with a scrubbed environment; database URLs among these point at the scratch database." };
-        var set = new Option<string[]>("--set") { Description = "One variable the migrations need, KEY=VALUE (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var allowNetwork = new Option<bool>("--allow-network") { Description = "Let migrations open connections to hosts other than the scratch server (other databases on it stay refused)." };
-        var skipLatestAgain = new Option<bool>("--skip-latest-again") { Description = "Do not run migrate:latest once more after every down (faster; downs that leave something behind are still reported)." };
-        var command = new Command("verify", "Run the migrations for real with the project's own knex on a scratch PostgreSQL database: every up in one migrate:latest, as production runs it, every down in reverse, then latest again.") { path, database, keep, format, environment, envFile, set, allowNetwork, skipLatestAgain };
-        command.SetAction(async (parse, cancellation) =>
-        {
-            var root = parse.GetValue(path)!;
-            var (settings, options) = Configure(root, parse.GetValue(environment), null, null);
-            var audit = Auditor.Run(root, options, settings, baseline: null);
-            if (audit.Input.Project.Dialect.Dialect is not (SqlDialect.PostgreSQL or SqlDialect.Unknown))
-            {
-                throw new ProjectException($"'migaudit verify' runs the migrations on PostgreSQL, and this project's migrations are written for {audit.Input.Project.Dialect.Describe()}");
-            }
-
-            if (!Verifier.KnexInstalled(audit.Input.Project))
-            {
-                var folder = Verifier.DriverProjectOf(audit.Input.Project).PackageFolder;
-                throw new ProjectException($"knex is not installed in {folder}: run 'npm install' there first ('migaudit verify' runs the project's own knex)");
-            }
-
-            var variables = new Dictionary<string, string>(StringComparer.Ordinal);
-            if (parse.GetValue(envFile) is { } file)
-            {
-                foreach (var (name, value) in DotEnv.Parse(SafeRead.TextOrFail(file, "the --env-file"), file))
-                {
-                    variables[name] = value;
-                }
-            }
-
-            foreach (var (name, value) in (parse.GetValue(set) ?? []).Select(DotEnv.ParseAssignment))
-            {
-                variables[name] = value;
-            }
-
-            var verifyOptions = new VerifyOptions(variables, parse.GetValue(allowNetwork), LatestAgain: !parse.GetValue(skipLatestAgain));
-
-            // Ctrl-C, kill or a closed terminal: stop the driver, drop the scratch database, stop the throwaway server,
-            // then exit 128 + the signal's number, as a shell does.
-            using var interrupted = new CancellationTokenSource();
-            var exitOnSignal = 0;
-            PosixSignalRegistration Stop(PosixSignal signal, int exitCode) => PosixSignalRegistration.Create(signal, context =>
-            {
-                context.Cancel = true;
-                exitOnSignal = exitCode;
-                interrupted.Cancel();
-            });
-            using var sigint = Stop(PosixSignal.SIGINT, 130);
-            using var sigterm = Stop(PosixSignal.SIGTERM, 143);
-            using var sighup = Stop(PosixSignal.SIGHUP, 129);
-            VerifyResult result;
-            try
-            {
-                result = stderr == Console.Error && !Console.IsErrorRedirected
-                    ? await LiveProgressAsync(audit.Input.Migrations.Count, progress => Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), progress, verifyOptions, interrupted.Token))
-                    : await Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), new SynchronousProgress(stderr.WriteLine), verifyOptions, interrupted.Token);
-            }
-            catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
-            {
-                await stderr.WriteLineAsync(parse.GetValue(keep)
-                    ? "migaudit: verify interrupted: the knex driver was stopped; the scratch database was kept (--keep)"
-                    : "migaudit: verify interrupted: the knex driver was stopped, the scratch database dropped and any throwaway server removed");
-                return exitOnSignal;
-            }
-            catch (Exception error) when (error is Npgsql.NpgsqlException or TimeoutException)
-            {
-                throw new ProjectException(Redaction.Redact(error.Message));
-            }
-
-            if (parse.GetValue(format) == "json")
-            {
-                stdout.WriteLine(VerifyReport.Json(result));
-            }
-            else
-            {
-                VerifyReport.WriteText(result, new ReportConsole(stdout, UseColour(stdout)));
-            }
-
-            return result.Passed ? ExitReady : ExitNotReady;
-        });
-        return command;
-    }
-
-    private static Command DriftCommand(TextWriter stdout)
-    {
-        var path = new Argument<string>("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
-        var database = new Option<string>("--database") { Description = "The database to compare with the project (postgres://user:password@host:port/db), opened read-only.", Required = true };
-        var format = new Option<string>("--format", "-f") { Description = "text or json.", DefaultValueFactory = _ => "text" }.AcceptOnlyFromAmong("text", "json");
-        var environment = new Option<string?>("--env") { Description = "The knexfile environment whose migration settings to use." };
-        var command = new Command("drift", "Compare a live database with the project, read-only: applied vs files, pending, lock, orphaned and missing tables, schema differences.") { path, database, format, environment };
-        command.SetAction(async (parse, cancellation) =>
-        {
-            var root = parse.GetValue(path)!;
-            var (settings, options) = Configure(root, parse.GetValue(environment), null, null);
-            var audit = Auditor.Run(root, options, settings, baseline: null);
-            DriftResult result;
-            try
-            {
-                result = await DriftChecker.RunAsync(audit, parse.GetValue(database)!);
-            }
-            catch (Npgsql.NpgsqlException error)
-            {
-                throw new ProjectException(Redaction.Redact(error.Message));
-            }
-
-            if (parse.GetValue(format) == "json")
-            {
-                stdout.WriteLine(DriftReport.Json(result));
-            }
-            else
-            {
-                DriftReport.WriteText(result, new ReportConsole(stdout, UseColour(stdout)));
-            }
-
-            return result.Clean ? ExitReady : ExitNotReady;
-        });
-        return command;
-    }
-
-    private static Command PlanCommand(TextWriter stdout)
-    {
-        var path = new Argument<string>("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
-        var database = new Option<string>("--database") { Description = "The database the pending migrations would run on (postgres://user:password@host:port/db), opened read-only.", Required = true };
-        var format = new Option<string>("--format", "-f") { Description = "text, json or markdown (for a pull-request comment).", DefaultValueFactory = _ => "text" }.AcceptOnlyFromAmong("text", "json", "markdown");
-        var environment = new Option<string?>("--env") { Description = "The knexfile environment whose migration settings to use." };
-        var command = new Command("plan", "Show what the pending migrations will do to a live database, read-only: in Knex's order, each statement's lock, row work (rewrite, scan, index build), its table's live size, a duration class and risk, and the open transactions a lock would wait behind. Exit 1 when a step is high risk or the migration lock is held.") { path, database, format, environment };
-        command.SetAction(async (parse, cancellation) =>
-        {
-            var root = parse.GetValue(path)!;
-            var (settings, options) = Configure(root, parse.GetValue(environment), null, null);
-            var audit = Auditor.Run(root, options, settings, baseline: null);
-            PlanResult result;
-            try
-            {
-                result = await Planner.RunAsync(audit, parse.GetValue(database)!);
-            }
-            catch (Npgsql.NpgsqlException error)
-            {
-                throw new ProjectException(Redaction.Redact(error.Message));
-            }
-
-            switch (parse.GetValue(format))
-            {
-                case "json":
-                    stdout.WriteLine(PlanReport.Json(result));
-                    break;
-                case "markdown":
-                    stdout.Write(PlanReport.Markdown(result));
-                    break;
-                default:
-                    PlanReport.WriteText(result, new ReportConsole(stdout, UseColour(stdout)));
-                    break;
-            }
-
-            return result.Worst == Severity.High || result.MigrationLockHeld ? ExitNotReady : ExitReady;
-        });
-        return command;
-    }
-
-    private static Command FixCommand(TextWriter stdout)
-    {
-        var path = new Argument<string>("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
-        var rules = new Option<string[]>("--rule") { Description = $"Fix only these rules ({string.Join(", ", Fixer.SupportedRules)}). Repeat for several.", AllowMultipleArgumentsPerToken = true };
-        var apply = new Option<bool>("--apply") { Description = "Write the changes (renames with git mv). Without it nothing is changed: the diff and commands are printed." };
-        var force = new Option<bool>("--force") { Description = $"Overwrite {DeletedMigrations.DocumentPath} and {DeletedMigrations.RollbackPath} even when migaudit did not write them." };
-        var command = new Command("fix", "Fix what can be fixed mechanically and safely; prints a unified diff, changes nothing without --apply.") { path, rules, apply, force };
-        command.SetAction(parse =>
-        {
-            var root = parse.GetValue(path)!;
-            var selected = parse.GetValue(rules) ?? [];
-            foreach (var rule in selected.Where(r => !Fixer.SupportedRules.Contains(r)))
-            {
-                throw new ProjectException($"'{rule}' has no automatic fix (fixable: {string.Join(", ", Fixer.SupportedRules)})");
-            }
-
-            var (settings, options) = Configure(root, null, null, null);
-            var audit = Auditor.Run(root, options, settings, baseline: null);
-            var plan = Fixer.Plan(audit, selected, parse.GetValue(force));
-            if (plan.IsEmpty && plan.Refusals.Count == 0)
-            {
-                stdout.WriteLine("Nothing to fix.");
-                return ExitReady;
-            }
-
-            stdout.Write(plan.Describe());
-            if (!parse.GetValue(apply))
-            {
-                stdout.WriteLine(plan.IsEmpty ? "Nothing to change." : "Dry run: nothing was changed. Run again with --apply to write these changes.");
-                return ExitReady;
-            }
-
-            foreach (var line in Fixer.Apply(plan, audit.Input.Project.Root))
-            {
-                stdout.WriteLine(line);
-            }
-
-            return ExitReady;
-        });
-        return command;
-    }
-
-    private static Command RestoreCommand(TextWriter stdout)
-    {
-        var name = new Argument<string>("NAME") { Description = "The deleted migration's file name." };
-        var path = new Option<string>("--path") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
-        var command = new Command("restore", "Bring a deleted migration back from the last version git has of it.") { name, path };
-        command.SetAction(parse =>
-        {
-            var root = parse.GetValue(path)!;
-            var (settings, options) = Configure(root, null, null, null);
-            var audit = Auditor.Run(root, options, settings, baseline: null);
-            stdout.WriteLine(DeletedMigrations.Restore(audit, parse.GetValue(name)!));
-
-            return ExitReady;
-        });
-        return command;
     }
 
     /// <summary>knex found by Node's resolution from the project folder (node_modules here or in a parent folder).</summary>
@@ -439,162 +158,6 @@ public static class CliApp
                 down.Value = down.MaxValue;
             });
         return result!;
-    }
-
-
-    private static Command InitCommand(TextWriter stdout, TextWriter stderr)
-    {
-        var path = new Argument<string>("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
-        var command = new Command("init", $"Write a starter {AuditSettings.FileName} with the settings migaudit discovers.") { path };
-        command.SetAction(parse =>
-        {
-            var root = parse.GetValue(path)!;
-            var target = Path.Combine(root, AuditSettings.FileName);
-            if (File.Exists(target))
-            {
-                throw new ProjectException($"{target} already exists; edit it or remove it first");
-            }
-
-            var project = ProjectDiscovery.Discover(root, new DiscoveryOptions());
-            SafeWrite.Text(root, AuditSettings.FileName, AuditSettings.Starter(project));
-            stdout.WriteLine($"Wrote {target}");
-            return ExitReady;
-        });
-        return command;
-    }
-
-    private static Command RulesCommand(TextWriter stdout)
-    {
-        var command = new Command("rules", "List every rule: id, severity, blocking, the databases it applies to, summary.");
-        command.SetAction(_ =>
-        {
-            var width = RuleCatalog.All.Max(r => r.Id.Length);
-            static string Dialects(MigAudit.Rules.Rule rule) => rule.Dialects.Count == MigAudit.Rules.Rule.AllDialects.Count ? "all" : string.Join(",", rule.Dialects.Select(d => d.ToString().ToLowerInvariant()));
-            var dialectWidth = RuleCatalog.All.Max(r => Dialects(r).Length);
-            stdout.WriteLine($"{"id".PadRight(width)}  severity  blocking  {"databases".PadRight(dialectWidth)}  summary");
-            foreach (var rule in RuleCatalog.All)
-            {
-                stdout.WriteLine($"{rule.Id.PadRight(width)}  {rule.Severity.ToId(),-8}  {(rule.Blocking ? "yes" : "no"),-8}  {Dialects(rule).PadRight(dialectWidth)}  {rule.Summary}");
-            }
-
-            return ExitReady;
-        });
-        return command;
-    }
-
-    private static Command ExplainCommand(TextWriter stdout)
-    {
-        var id = new Argument<string>("ID") { Description = "A rule id, as 'migaudit rules' lists them." };
-        var command = new Command("explain", "Print a rule's documentation: why it matters in Knex, a bad and a good example, the fix.") { id };
-        command.SetAction(parse =>
-        {
-            var rule = parse.GetValue(id)!;
-            var docs = RuleCatalog.Find(rule) is null ? null : RuleDocs.Markdown(rule);
-            if (docs is null)
-            {
-                throw new ProjectException($"unknown rule id '{rule}' (run 'migaudit rules' for the list)");
-            }
-
-            stdout.Write(docs);
-            return ExitReady;
-        });
-        return command;
-    }
-
-    private static Command SchemaCommand(TextWriter stdout)
-    {
-        var path = new Argument<string>("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
-        var format = new Option<string>("--format", "-f") { Description = "Output format: text, json or sql.", DefaultValueFactory = _ => "text" }.AcceptOnlyFromAmong("text", "json", "sql");
-        var environment = new Option<string?>("--env") { Description = "The knexfile environment (default: production, else the only one)." };
-        var knexfile = new Option<string?>("--knexfile") { Description = "The knexfile to read, instead of searching for one." };
-        var migrations = new Option<string[]>("--migrations") { Description = "Migration directories, relative to PATH.", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("schema", "Print the schema replayed statically from the migrations: tables, columns, foreign keys, indexes, and which migration created each.") { path, format, environment, knexfile, migrations };
-        command.SetAction(parse =>
-        {
-            var root = parse.GetValue(path)!;
-            var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations));
-            var input = Auditor.Run(root, options, settings, baseline: null).Input;
-            var replay = input.Schema;
-            var dialect = input.Project.Dialect;
-            switch (parse.GetValue(format))
-            {
-                case "json":
-                    stdout.WriteLine(JsonReport.RenderSchema(replay, dialect));
-                    break;
-                case "sql":
-                    stdout.Write(SchemaReport.Sql(replay, dialect));
-                    break;
-                default:
-                    SchemaReport.WriteText(replay, dialect, new ReportConsole(stdout, UseColour(stdout)));
-                    break;
-            }
-
-            return ExitReady;
-        });
-        return command;
-    }
-
-    private static Command BenchGenCommand(TextWriter stdout)
-    {
-        var path = new Argument<string>("PATH") { Description = "The folder to create (must be new or empty)." };
-        var migrations = new Option<int>("--migrations", "-n") { Description = "Migration files on disk at the end.", DefaultValueFactory = _ => 1000 };
-        var commits = new Option<int>("--commits", "-c") { Description = "Commits of history.", DefaultValueFactory = _ => 5000 };
-        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42 };
-        var command = new Command("bench-gen", "Write a synthetic Knex repository for benchmarks.") { path, migrations, commits, seed };
-        command.Hidden = true;
-        command.SetAction(parse =>
-        {
-            var target = parse.GetValue(path)!;
-            if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
-            {
-                throw new ProjectException($"'{target}' is not empty");
-            }
-
-            var summary = SyntheticRepository.Create(target, parse.GetValue(migrations), parse.GetValue(commits), parse.GetValue(seed));
-            stdout.WriteLine($"{target}: {summary.Active} migrations on disk ({summary.Untracked} untracked), {summary.Commits} commits, {summary.Deleted} deleted, {summary.Renamed} renamed, {summary.Edited} edited");
-            return ExitReady;
-        });
-        return command;
-    }
-
-    private static Command DemoCommand(TextWriter stdout, TextWriter stderr)
-    {
-        var format = FormatOption();
-        var directory = new Option<string?>("--path") { Description = "Where to create the demo repository (default: a new temp folder)." };
-        var keep = new Option<bool>("--keep") { Description = "Keep the demo repository after the audit (always kept with --path)." };
-        var output = OutputOption();
-        var command = new Command("demo", "Build the BotBuilder sample repository (a real git history) in a temp folder and audit it.") { format, output, directory, keep };
-        command.SetAction(parse =>
-        {
-            var target = parse.GetValue(directory);
-            var temporary = target is null;
-            target ??= Path.Combine(Path.GetTempPath(), "migaudit-demo-" + Guid.NewGuid().ToString("n")[..8]);
-            if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
-            {
-                throw new ProjectException($"'{target}' is not empty; the demo needs an empty or new folder");
-            }
-
-            stderr.WriteLine($"Building the BotBuilder demo repository in {target} ...");
-            try
-            {
-                BotBuilderDemo.Create(target);
-                var result = Auditor.Run(target, new DiscoveryOptions());
-                Render(result, parse.GetValue(format)!, parse.GetValue(output), null, stdout, stderr);
-                return result.Ready ? ExitReady : ExitNotReady;
-            }
-            finally
-            {
-                if (temporary && !parse.GetValue(keep))
-                {
-                    TryDelete(target);
-                }
-                else
-                {
-                    stderr.WriteLine($"The demo repository is kept in {target}");
-                }
-            }
-        });
-        return command;
     }
 
     private static void Render(AuditResult result, string format, string? output, string? docsUrl, TextWriter stdout, TextWriter stderr)

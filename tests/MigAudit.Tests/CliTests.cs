@@ -62,6 +62,30 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Without_a_command_migaudit_audits_like_knex_users_expect()
+    {
+        using var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine("missing-down", "bad"));
+        repo.Commit();
+
+        // A folder, options alone, or knex's own --cwd: all audit.
+        var byPath = await CliRunner.RunAsync(repo.Root, "--format", "json");
+        var byCwd = await CliRunner.RunAsync("--cwd", repo.Root, "--format", "json");
+        var explicitly = await CliRunner.RunAsync("audit", repo.Root, "--format", "json");
+        static string Findings(CliResult run) => string.Join("; ", JsonDocument.Parse(run.Stdout).RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("message").GetString()));
+        Assert.Equal((1, Findings(explicitly)), (byPath.ExitCode, Findings(byPath)));
+        Assert.Equal((1, Findings(explicitly)), (byCwd.ExitCode, Findings(byCwd)));
+
+        var both = await CliRunner.RunAsync("audit", repo.Root, "--cwd", Path.GetTempPath());
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("name two different folders: give one", both.Stderr);
+
+        var typo = await CliRunner.RunAsync("verfy", repo.Root);
+        Assert.Equal(2, typo.ExitCode);
+        Assert.StartsWith("migaudit: 'verfy' is neither a command nor a folder (commands: audit, demo, schema,", typo.Stderr);
+    }
+
+    [Fact]
     public async Task Unknown_environment_names_the_ones_available()
     {
         using var repo = new TempRepo();

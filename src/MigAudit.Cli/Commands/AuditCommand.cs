@@ -1,0 +1,88 @@
+using System.CommandLine;
+using MigAudit.Core;
+using MigAudit.Engine;
+using MigAudit.IO;
+using MigAudit.Reporting;
+
+namespace MigAudit.Cli;
+
+public static partial class CliApp
+{
+    private static Command AuditCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var path = ProjectPathArgument();
+        var format = FormatOption();
+        var output = OutputOption();
+        var environment = EnvironmentOption("The knexfile environment to audit (default: production, else the only one; knex itself uses NODE_ENV, else development: the audit is about production).");
+        var knexfile = new Option<string?>("--knexfile") { Description = "The knexfile to read, instead of searching for one." };
+        var migrations = new Option<string[]>("--migrations")
+        {
+            Description = "Migration directories, relative to PATH; overrides the knexfile. Repeat for several.",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a finding of this severity or higher remains: high, medium, low or never (default: any blocking finding)." };
+        failOn.AcceptOnlyFromAmong(AuditSettings.FailOnValues);
+        var baseline = new Option<string?>("--baseline") { Description = "Report only findings that are not in this baseline file." };
+        var writeBaseline = new Option<string?>("--write-baseline")
+        {
+            Description = $"Record today's findings as the baseline (default file: {Baseline.DefaultFile}, inside the project) and exit 0.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var force = new Option<bool>("--force") { Description = "With --write-baseline: overwrite the file even when it is not a migaudit baseline." };
+        var cwd = new Option<string?>("--cwd") { Description = "The working directory, as knex's own --cwd: the project folder when PATH is not given." };
+        var branch = new Option<string?>("--branch") { Description = "The mainline: history is read along this branch's first-parent line (default: HEAD; or 'mainline' in .migauditrc.json)." };
+        var command = new Command("audit", "Audit a Knex project statically (its code is never run).")
+        {
+            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force, branch, cwd,
+        };
+        command.SetAction(parse =>
+        {
+            var root = parse.GetValue(path)!;
+            if (parse.GetValue(cwd) is { } workingDirectory)
+            {
+                root = parse.GetResult(path) is { Implicit: false } && Path.GetFullPath(root) != Path.GetFullPath(workingDirectory)
+                    ? throw new ProjectException($"--cwd {workingDirectory} and PATH {root} name two different folders: give one")
+                    : workingDirectory;
+            }
+
+            var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations));
+            settings = settings with { Mainline = parse.GetValue(branch) ?? settings.Mainline };
+            BaselineSet? accepted = null;
+            if (parse.GetValue(baseline) is { } baselineFile)
+            {
+                try
+                {
+                    accepted = Baseline.Read(Path.IsPathRooted(baselineFile) || File.Exists(baselineFile) ? baselineFile : Path.Combine(root, baselineFile));
+                    if (accepted.Notice(baselineFile) is { } notice)
+                    {
+                        stderr.WriteLine(Quoting.Printable("migaudit: " + notice));
+                    }
+                }
+                catch (Exception error) when (error is FormatException or IOException)
+                {
+                    throw new ProjectException(error is FileNotFoundException ? $"baseline '{baselineFile}' does not exist" : error.Message);
+                }
+            }
+
+            var result = Auditor.Run(root, options, settings, accepted is null ? null : accepted.Accepts);
+            if (parse.GetResult(writeBaseline) is not null)
+            {
+                var projectRoot = result.Input.Project.Root;
+                var target = parse.GetValue(writeBaseline) is { } named ? Path.GetFullPath(named) : Path.Combine(projectRoot, Baseline.DefaultFile);
+                var full = SafeWrite.Check(projectRoot, target);
+                if (!parse.GetValue(force) && File.Exists(full) && !Baseline.IsBaseline(SafeRead.TextOrFail(full, "the baseline file")))
+                {
+                    throw new ProjectException($"{Quoting.Printable(target)} exists and is not a migaudit baseline; choose another file, or pass --force to overwrite it");
+                }
+
+                SafeWrite.Text(projectRoot, full, Baseline.Write(result.Findings, Version));
+                stderr.WriteLine(Quoting.Printable($"Baseline with {result.Findings.Count} findings written to {target}; later runs with --baseline report only new ones."));
+                return ExitReady;
+            }
+
+            Render(result, parse.GetValue(format)!, parse.GetValue(output), settings.DocsUrl, stdout, stderr);
+            return ExitCode(result, parse.GetValue(failOn) ?? settings.FailOn);
+        });
+        return command;
+    }
+}

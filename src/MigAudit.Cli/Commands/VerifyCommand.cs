@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using MigAudit.Core;
+using MigAudit.Config;
+using MigAudit.Engine;
+using MigAudit.IO;
+using MigAudit.Live;
+using MigAudit.Reporting;
+
+namespace MigAudit.Cli;
+
+public static partial class CliApp
+{
+    private static Command VerifyCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var path = ProjectPathArgument();
+        var database = new Option<string?>("--database") { Description = "A PostgreSQL server to create the scratch database on (postgres://user:password@host:port/db). Default: a throwaway server from the machine's PostgreSQL binaries." };
+        var keep = new Option<bool>("--keep") { Description = "Keep the scratch database (and the throwaway server) afterwards." };
+        var format = new Option<string>("--format", "-f") { Description = "text or json.", DefaultValueFactory = _ => "text" }.AcceptOnlyFromAmong("text", "json");
+        var environment = EnvironmentOption("The knexfile environment whose migration settings to use (default: production, else the only one).");
+        var envFile = new Option<string?>("--env-file") { Description = "Variables the migrations need, in dotenv syntax (KEY=VALUE lines). The migrations run with a scrubbed environment; database URLs among these point at the scratch database." };
+        var set = new Option<string[]>("--set") { Description = "One variable the migrations need, KEY=VALUE (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var allowNetwork = new Option<bool>("--allow-network") { Description = "Let migrations open connections to hosts other than the scratch server (other databases on it stay refused)." };
+        var skipLatestAgain = new Option<bool>("--skip-latest-again") { Description = "Do not run migrate:latest once more after every down (faster; downs that leave something behind are still reported)." };
+        var command = new Command("verify", "Run the migrations for real with the project's own knex on a scratch PostgreSQL database: every up in one migrate:latest, as production runs it, every down in reverse, then latest again.") { path, database, keep, format, environment, envFile, set, allowNetwork, skipLatestAgain };
+        command.SetAction(async (parse, cancellation) =>
+        {
+            var root = parse.GetValue(path)!;
+            var (settings, options) = Configure(root, parse.GetValue(environment), null, null);
+            var audit = Auditor.Run(root, options, settings, baseline: null);
+            if (audit.Input.Project.Dialect.Dialect is not (SqlDialect.PostgreSQL or SqlDialect.Unknown))
+            {
+                throw new ProjectException($"'migaudit verify' runs the migrations on PostgreSQL, and this project's migrations are written for {audit.Input.Project.Dialect.Describe()}");
+            }
+
+            if (!Verifier.KnexInstalled(audit.Input.Project))
+            {
+                var folder = Verifier.DriverProjectOf(audit.Input.Project).PackageFolder;
+                throw new ProjectException($"knex is not installed in {folder}: run 'npm install' there first ('migaudit verify' runs the project's own knex)");
+            }
+
+            var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (parse.GetValue(envFile) is { } file)
+            {
+                foreach (var (name, value) in DotEnv.Parse(SafeRead.TextOrFail(file, "the --env-file"), file))
+                {
+                    variables[name] = value;
+                }
+            }
+
+            foreach (var (name, value) in (parse.GetValue(set) ?? []).Select(DotEnv.ParseAssignment))
+            {
+                variables[name] = value;
+            }
+
+            var verifyOptions = new VerifyOptions(variables, parse.GetValue(allowNetwork), LatestAgain: !parse.GetValue(skipLatestAgain));
+
+            // Ctrl-C, kill or a closed terminal: stop the driver, drop the scratch database, stop the throwaway server,
+            // then exit 128 + the signal's number, as a shell does.
+            using var interrupted = new CancellationTokenSource();
+            var exitOnSignal = 0;
+            PosixSignalRegistration Stop(PosixSignal signal, int exitCode) => PosixSignalRegistration.Create(signal, context =>
+            {
+                context.Cancel = true;
+                exitOnSignal = exitCode;
+                interrupted.Cancel();
+            });
+            using var sigint = Stop(PosixSignal.SIGINT, 130);
+            using var sigterm = Stop(PosixSignal.SIGTERM, 143);
+            using var sighup = Stop(PosixSignal.SIGHUP, 129);
+            VerifyResult result;
+            try
+            {
+                result = stderr == Console.Error && !Console.IsErrorRedirected
+                    ? await LiveProgressAsync(audit.Input.Migrations.Count, progress => Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), progress, verifyOptions, interrupted.Token))
+                    : await Verifier.RunAsync(audit, parse.GetValue(database), parse.GetValue(keep), new SynchronousProgress(stderr.WriteLine), verifyOptions, interrupted.Token);
+            }
+            catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+            {
+                await stderr.WriteLineAsync(parse.GetValue(keep)
+                    ? "migaudit: verify interrupted: the knex driver was stopped; the scratch database was kept (--keep)"
+                    : "migaudit: verify interrupted: the knex driver was stopped, the scratch database dropped and any throwaway server removed");
+                return exitOnSignal;
+            }
+            catch (Exception error) when (error is Npgsql.NpgsqlException or TimeoutException)
+            {
+                throw new ProjectException(Redaction.Redact(error.Message));
+            }
+
+            if (parse.GetValue(format) == "json")
+            {
+                stdout.WriteLine(VerifyReport.Json(result));
+            }
+            else
+            {
+                VerifyReport.WriteText(result, new ReportConsole(stdout, UseColour(stdout)));
+            }
+
+            return result.Passed ? ExitReady : ExitNotReady;
+        });
+        return command;
+    }
+}
