@@ -150,6 +150,12 @@ public sealed record AuditResult
     /// <summary>Findings left out because the baseline records them.</summary>
     public int Baselined { get; init; }
 
+    /// <summary>--changed-since or --staged: the files the findings are limited to; null when the whole project is reported.</summary>
+    public ChangeScope? Scope { get; init; }
+
+    /// <summary>Findings left out because they concern no file of <see cref="Scope"/>.</summary>
+    public int OutOfScope { get; init; }
+
     public int BlockingCount => Findings.Count(f => f.Blocking);
     public bool Ready => BlockingCount == 0;
     public string Verdict => Ready ? "ready" : "not-ready";

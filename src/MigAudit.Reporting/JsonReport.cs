@@ -340,6 +340,7 @@ public static class JsonReport
             suppressed = result.Suppressed,
             ignored = result.Ignored,
             baselined = result.Baselined,
+            scope = result.Scope is { } scope ? new { description = scope.Description, mergeBase = scope.MergeBase, files = scope.Files, outOfScope = result.OutOfScope } : null,
             verdict = result.Verdict,
             blockingCount = result.BlockingCount,
             effortMinutes = new { low = effortLow, high = effortHigh },

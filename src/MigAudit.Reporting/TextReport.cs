@@ -23,6 +23,10 @@ public static class TextReport
         output.Line($"Database:    {Quoting.Printable(project.Dialect.Describe())}");
         output.Line($"Migrations:  {string.Join(", ", project.Settings.Directories)} (table {Table(project.Settings)}, {SourceText(project.Settings)})");
         output.Line($"Git:         {GitText(input.Git)}");
+        if (result.Scope is { } scope)
+        {
+            output.Line($"Scope:       {Quoting.Printable(scope.Description)}: {scope.Files.Count} file{(scope.Files.Count == 1 ? string.Empty : "s")}; {result.OutOfScope} finding{(result.OutOfScope == 1 ? string.Empty : "s")} about other files not shown (the whole project was read)");
+        }
 
         var section = 0;
         string Next(string name) => $"{++section}. {name}";

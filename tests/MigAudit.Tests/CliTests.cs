@@ -86,6 +86,55 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Changed_since_and_staged_report_only_what_the_change_touches_while_reading_everything()
+    {
+        using var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine("create-index-not-concurrently", "bad"));
+        repo.Commit("main");
+        repo.Git("branch", "-M", "main");
+        repo.Git("checkout", "-q", "-b", "feature");
+
+        // The branch adds a hazard, collides with an old version, and deletes nothing; an untracked file counts too.
+        repo.Write("migrations/20250103000000_drop_email.js", "exports.up = (knex) => knex.schema.alterTable('users', (t) => { t.dropColumn('email'); });\nexports.down = (knex) => knex.schema.alterTable('users', (t) => { t.string('email'); });\n");
+        repo.Write("migrations/20250101000000_audit_log.js", Audit.CreateTable("audit_log"));
+        repo.Commit("feature");
+        repo.Write("migrations/20250104000000_rename_users.js", "exports.up = (knex) => knex.schema.renameTable('users', 'accounts');\nexports.down = (knex) => knex.schema.renameTable('accounts', 'users');\n");
+
+        var whole = Audit.Run(repo.Root).Findings.Select(f => f.Rule).ToList();
+        var run = await CliRunner.RunAsync("audit", repo.Root, "--changed-since", "main", "--format", "json");
+
+        using var json = JsonDocument.Parse(run.Stdout);
+        var findings = json.RootElement.GetProperty("findings").EnumerateArray().Select(f => (f.GetProperty("rule").GetString()!, f.GetProperty("file").GetString()!)).ToList();
+        Assert.Contains("create-index-not-concurrently", whole);
+        // The old migration's own index findings are left out; the collision with its version is the change's.
+        Assert.Equal(
+            [
+                ("duplicate-version", "migrations/20250101000000_create_users.js"), ("late-migration", "migrations/20250101000000_audit_log.js"),
+                ("untracked-migration", "migrations/20250104000000_rename_users.js"), ("irreversible-down", "migrations/20250103000000_drop_email.js"),
+                ("rename-table", "migrations/20250104000000_rename_users.js"), ("drop-column", "migrations/20250103000000_drop_email.js"), ("missing-lock-timeout", "knexfile.js"),
+            ],
+            findings);
+        var scope = json.RootElement.GetProperty("scope");
+        Assert.Equal(["migrations/20250101000000_audit_log.js", "migrations/20250103000000_drop_email.js", "migrations/20250104000000_rename_users.js"], scope.GetProperty("files").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(whole.Count - findings.Count, scope.GetProperty("outOfScope").GetInt32());
+        Assert.Equal(4, json.RootElement.GetProperty("migrations").GetArrayLength() - 1);
+
+        // Staged: only what the index holds against HEAD.
+        repo.Git("add", "migrations/20250104000000_rename_users.js");
+        var staged = await CliRunner.RunAsync("audit", repo.Root, "--staged", "--format", "json");
+        using var stagedJson = JsonDocument.Parse(staged.Stdout);
+        Assert.Equal(["untracked-migration", "rename-table", "missing-lock-timeout"], stagedJson.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("rule").GetString()));
+
+        var text = await CliRunner.RunAsync("audit", repo.Root, "--staged");
+        Assert.Contains("Scope:       staged changes: 1 file;", text.Stdout);
+
+        var unknown = await CliRunner.RunAsync("audit", repo.Root, "--changed-since", "no-such-branch");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.StartsWith("migaudit: --changed-since no-such-branch: git knows no merge base of it and HEAD", unknown.Stderr);
+        Assert.Equal(2, (await CliRunner.RunAsync("audit", repo.Root, "--staged", "--changed-since", "main")).ExitCode);
+    }
+
+    [Fact]
     public async Task Unknown_environment_names_the_ones_available()
     {
         using var repo = new TempRepo();

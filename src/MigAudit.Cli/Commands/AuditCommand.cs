@@ -1,6 +1,7 @@
 using System.CommandLine;
 using MigAudit.Core;
 using MigAudit.Engine;
+using MigAudit.Git;
 using MigAudit.IO;
 using MigAudit.Reporting;
 
@@ -29,11 +30,13 @@ public static partial class CliApp
             Arity = ArgumentArity.ZeroOrOne,
         };
         var force = new Option<bool>("--force") { Description = "With --write-baseline: overwrite the file even when it is not a migaudit baseline." };
+        var changedSince = new Option<string?>("--changed-since") { Description = "Report only findings about files changed since the merge base with this git reference (commits, working tree and untracked files); everything is still read." };
+        var staged = new Option<bool>("--staged") { Description = "Report only findings about the files staged in git's index (for a pre-commit hook); everything is still read." };
         var cwd = new Option<string?>("--cwd") { Description = "The working directory, as knex's own --cwd: the project folder when PATH is not given." };
         var branch = new Option<string?>("--branch") { Description = "The mainline: history is read along this branch's first-parent line (default: HEAD; or 'mainline' in .migauditrc.json)." };
         var command = new Command("audit", "Audit a Knex project statically (its code is never run).")
         {
-            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force, branch, cwd,
+            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force, branch, cwd, changedSince, staged,
         };
         command.SetAction(parse =>
         {
@@ -64,7 +67,20 @@ public static partial class CliApp
                 }
             }
 
+            var since = parse.GetValue(changedSince);
+            var onlyStaged = parse.GetValue(staged);
+            if (since is not null && onlyStaged || (since is not null || onlyStaged) && parse.GetResult(writeBaseline) is not null)
+            {
+                throw new ProjectException("--changed-since, --staged and --write-baseline each choose what is reported: give one");
+            }
+
             var result = Auditor.Run(root, options, settings, accepted is null ? null : accepted.Accepts);
+            if (since is not null || onlyStaged)
+            {
+                var projectRoot = result.Input.Project.Root;
+                result = ScopeFilter.Apply(result, since is not null ? GitChanges.Since(projectRoot, since) : GitChanges.Staged(projectRoot));
+            }
+
             if (parse.GetResult(writeBaseline) is not null)
             {
                 var projectRoot = result.Input.Project.Root;
