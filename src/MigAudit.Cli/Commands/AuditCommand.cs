@@ -74,7 +74,12 @@ public static partial class CliApp
                 throw new ProjectException("--changed-since, --staged and --write-baseline each choose what is reported: give one");
             }
 
-            var result = Auditor.Run(root, options, settings, accepted is null ? null : accepted.Accepts);
+            AuditResult result;
+            using (var progress = TerminalProgress.ForAudit(parse.GetValue(format)!, stdout, stderr))
+            {
+                result = Auditor.Run(root, options, settings, accepted is null ? null : accepted.Accepts, progress);
+            }
+
             if (since is not null || onlyStaged)
             {
                 var projectRoot = result.Input.Project.Root;
