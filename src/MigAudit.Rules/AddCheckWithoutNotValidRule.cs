@@ -25,7 +25,7 @@ public sealed class AddCheckWithoutNotValidRule : Rule
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {
-        var addedColumns = LockOperations.Of(input).Where(x => x.Operation.Kind == LockOperationKind.AddColumn)
+        var addedColumns = LockOperations.OnExistingTables(input, o => o.Kind == LockOperationKind.AddColumn)
             .Select(x => (x.Migration.Name, x.Operation.Table, x.Operation.Line)).ToHashSet();
         return LockOperations.OnExistingTables(input, o => o is { Kind: LockOperationKind.AddCheck, NotValid: false })
             .Where(x => !addedColumns.Contains((x.Migration.Name, x.Operation.Table, x.Operation.Line)))

@@ -12,28 +12,38 @@ internal static class LockOperations
         ? $" It shipped in release {tag}: wherever that release is deployed it has already run, so the lock matters only for databases that have not applied it yet."
         : string.Empty;
 
-    /// <summary>Every replayed up's DDL statement, with its migration.</summary>
-    public static IEnumerable<(Migration Migration, LockOperation Operation)> Of(AuditInput input)
+    /// <summary>The statements of one audit, read once for all the lock rules (an audit's input does not change).</summary>
+    private sealed record Index((Migration Migration, LockOperation Operation)[] All, (Migration Migration, LockOperation Operation)[] OnExistingTables);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<AuditInput, Index> Indexes = [];
+
+    private static Index IndexOf(AuditInput input) => Indexes.GetValue(input, static input =>
     {
         var migrations = input.Migrations.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        var all = new List<(Migration, LockOperation)>();
         foreach (var replay in input.Schema.Migrations)
         {
             if (migrations.TryGetValue(replay.Migration, out var migration))
             {
                 foreach (var operation in replay.Operations)
                 {
-                    yield return (migration, operation);
+                    all.Add((migration, operation));
                 }
             }
         }
-    }
+
+        return new Index([.. all], [.. all.Where(x => x.Item2.TableExistedBefore == true)]);
+    });
+
+    /// <summary>Every replayed up's DDL statement, with its migration, in replay order.</summary>
+    public static IReadOnlyList<(Migration Migration, LockOperation Operation)> Of(AuditInput input) => IndexOf(input).All;
 
     /// <summary>
     /// The statements on a table that existed before their migration. A table the migration creates itself is empty and
     /// unseen by the application: nothing waits on it.
     /// </summary>
     public static IEnumerable<(Migration Migration, LockOperation Operation)> OnExistingTables(AuditInput input, Func<LockOperation, bool> match) =>
-        Of(input).Where(x => x.Operation.TableExistedBefore == true && match(x.Operation));
+        IndexOf(input).OnExistingTables.Where(x => match(x.Operation));
 
     /// <summary>How long Knex holds the lock: to the end of the migration's transaction, or the whole batch's.</summary>
     public static string LockHeld(Migration migration, AuditInput input) =>

@@ -28,7 +28,7 @@ public sealed class PreferJsonbRule : Rule
         var paths = input.Migrations.ToDictionary(m => m.Name, m => m.Path, StringComparer.Ordinal);
         foreach (var table in input.Schema.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
-            foreach (var column in table.Columns.Where(c => SqlTypes.Normalize(c.Type) == "json" && paths.ContainsKey(c.Origin.Migration)))
+            foreach (var column in table.Columns.Where(c => c.Type.Contains("json", StringComparison.OrdinalIgnoreCase) && SqlTypes.Normalize(c.Type) == "json" && paths.ContainsKey(c.Origin.Migration)))
             {
                 yield return Found(
                     $"{table.Name}.{column.Name} is json (created by {column.Origin.Migration}, line {column.Origin.Line}): PostgreSQL stores the text as written and parses it again on every read, has no equality operator for json (SELECT DISTINCT, GROUP BY or UNION on it fail with \"could not identify an equality operator for type json\") and no GIN index for it. jsonb has all of these; changing the type later rewrites {table.Name}.",

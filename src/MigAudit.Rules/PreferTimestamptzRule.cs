@@ -28,7 +28,7 @@ public sealed class PreferTimestamptzRule : Rule
         var paths = input.Migrations.ToDictionary(m => m.Name, m => m.Path, StringComparer.Ordinal);
         foreach (var table in input.Schema.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
-            foreach (var column in table.Columns.Where(c => SqlTypes.Normalize(c.Type) is var type && (type == "timestamp" || type.StartsWith("timestamp(", StringComparison.Ordinal)) && paths.ContainsKey(c.Origin.Migration)))
+            foreach (var column in table.Columns.Where(c => c.Type.Contains("timestamp", StringComparison.OrdinalIgnoreCase) && SqlTypes.Normalize(c.Type) is var type && (type == "timestamp" || type.StartsWith("timestamp(", StringComparison.Ordinal)) && paths.ContainsKey(c.Origin.Migration)))
             {
                 yield return Found(
                     $"{table.Name}.{column.Name} is timestamp without time zone (created by {column.Origin.Migration}, line {column.Origin.Line}): PostgreSQL stores the wall-clock value with no zone, and node-postgres parses it as local time of the Node process, so processes in different time zones (or a TZ change) read different instants from the same row. Changing it to timestamptz later rewrites {table.Name} unless the session's TimeZone is UTC (PostgreSQL 12+).",
