@@ -22,21 +22,11 @@ public sealed class PreferJsonbRule : Rule
         EffortPerFindingMinutes = 5,
     };
 
-
-    public override IEnumerable<Finding> Check(AuditInput input)
-    {
-        var paths = input.Migrations.ToDictionary(m => m.Name, m => m.Path, StringComparer.Ordinal);
-        foreach (var table in input.Schema.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
-        {
-            foreach (var column in table.Columns.Where(c => c.Type.Contains("json", StringComparison.OrdinalIgnoreCase) && SqlTypes.Normalize(c.Type) == "json" && paths.ContainsKey(c.Origin.Migration)))
-            {
-                yield return Found(
-                    $"{table.Name}.{column.Name} is json (created by {column.Origin.Migration}, line {column.Origin.Line}): PostgreSQL stores the text as written and parses it again on every read, has no equality operator for json (SELECT DISTINCT, GROUP BY or UNION on it fail with \"could not identify an equality operator for type json\") and no GIN index for it. jsonb has all of these; changing the type later rewrites {table.Name}.",
-                    file: paths[column.Origin.Migration],
-                    line: column.Origin.Line,
-                    key: $"{table.Name}.{column.Name}",
-                    action: $"Declare it with table.jsonb('{column.Name}') while the table is new (json keeps key order and duplicate keys, which jsonb drops: keep json only if that matters)");
-            }
-        }
-    }
+    public override IEnumerable<Finding> Check(AuditInput input) =>
+        ColumnsOfType.Where(input, "json", type => type == "json").Select(x => Found(
+                    $"{x.Table.Name}.{x.Column.Name} is json (created by {x.Column.Origin.Migration}, line {x.Column.Origin.Line}): PostgreSQL stores the text as written and parses it again on every read, has no equality operator for json (SELECT DISTINCT, GROUP BY or UNION on it fail with \"could not identify an equality operator for type json\") and no GIN index for it. jsonb has all of these; changing the type later rewrites {x.Table.Name}.",
+                    file: x.Path,
+                    line: x.Column.Origin.Line,
+                    key: $"{x.Table.Name}.{x.Column.Name}",
+                    action: $"Declare it with table.jsonb('{x.Column.Name}') while the table is new (json keeps key order and duplicate keys, which jsonb drops: keep json only if that matters)"));
 }

@@ -22,21 +22,11 @@ public sealed class PreferTimestamptzRule : Rule
         EffortPerFindingMinutes = 5,
     };
 
-
-    public override IEnumerable<Finding> Check(AuditInput input)
-    {
-        var paths = input.Migrations.ToDictionary(m => m.Name, m => m.Path, StringComparer.Ordinal);
-        foreach (var table in input.Schema.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal))
-        {
-            foreach (var column in table.Columns.Where(c => c.Type.Contains("timestamp", StringComparison.OrdinalIgnoreCase) && SqlTypes.Normalize(c.Type) is var type && (type == "timestamp" || type.StartsWith("timestamp(", StringComparison.Ordinal)) && paths.ContainsKey(c.Origin.Migration)))
-            {
-                yield return Found(
-                    $"{table.Name}.{column.Name} is timestamp without time zone (created by {column.Origin.Migration}, line {column.Origin.Line}): PostgreSQL stores the wall-clock value with no zone, and node-postgres parses it as local time of the Node process, so processes in different time zones (or a TZ change) read different instants from the same row. Changing it to timestamptz later rewrites {table.Name} unless the session's TimeZone is UTC (PostgreSQL 12+).",
-                    file: paths[column.Origin.Migration],
-                    line: column.Origin.Line,
-                    key: $"{table.Name}.{column.Name}",
-                    action: $"Declare it with table.timestamp('{column.Name}') (Knex's default on PostgreSQL is timestamptz) while the table is new");
-            }
-        }
-    }
+    public override IEnumerable<Finding> Check(AuditInput input) =>
+        ColumnsOfType.Where(input, "timestamp", type => type == "timestamp" || type.StartsWith("timestamp(", StringComparison.Ordinal)).Select(x => Found(
+                    $"{x.Table.Name}.{x.Column.Name} is timestamp without time zone (created by {x.Column.Origin.Migration}, line {x.Column.Origin.Line}): PostgreSQL stores the wall-clock value with no zone, and node-postgres parses it as local time of the Node process, so processes in different time zones (or a TZ change) read different instants from the same row. Changing it to timestamptz later rewrites {x.Table.Name} unless the session's TimeZone is UTC (PostgreSQL 12+).",
+                    file: x.Path,
+                    line: x.Column.Origin.Line,
+                    key: $"{x.Table.Name}.{x.Column.Name}",
+                    action: $"Declare it with table.timestamp('{x.Column.Name}') (Knex's default on PostgreSQL is timestamptz) while the table is new"));
 }
