@@ -109,6 +109,21 @@ public static partial class CliApp
         });
     }
 
+    /// <summary>drift and plan: the static audit, then a read of the live database; a database error is one line, its connection string redacted.</summary>
+    private static async Task<T> AgainstDatabaseAsync<T>(string root, string? environment, Func<AuditResult, Task<T>> read)
+    {
+        var (settings, options) = Configure(root, environment, null, null);
+        var audit = Auditor.Run(root, options, settings, baseline: null);
+        try
+        {
+            return await read(audit);
+        }
+        catch (Npgsql.NpgsqlException error)
+        {
+            throw new ProjectException(Config.Redaction.Redact(error.Message));
+        }
+    }
+
     public static int ExitCode(AuditResult result, string? failOn)
     {
         var threshold = failOn switch

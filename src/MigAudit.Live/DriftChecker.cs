@@ -27,8 +27,6 @@ public sealed record DriftResult
 /// </summary>
 public static class DriftChecker
 {
-    public static Task<NpgsqlConnection> OpenReadOnlyAsync(string databaseUrl) => ReadOnlySession.OpenAsync(databaseUrl);
-
     public static async Task<DriftResult> RunAsync(AuditResult audit, string databaseUrl)
     {
         await using var connection = await ReadOnlySession.OpenCheckedAsync(databaseUrl, "drift");

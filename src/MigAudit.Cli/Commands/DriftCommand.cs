@@ -1,7 +1,4 @@
 using System.CommandLine;
-using MigAudit.Core;
-using MigAudit.Config;
-using MigAudit.Engine;
 using MigAudit.Live;
 using MigAudit.Reporting;
 
@@ -18,18 +15,7 @@ public static partial class CliApp
         var command = new Command("drift", "Compare a live database with the project, read-only: applied vs files, pending, lock, orphaned and missing tables, schema differences.") { path, database, format, environment };
         command.SetAction(async (parse, cancellation) =>
         {
-            var root = parse.GetValue(path)!;
-            var (settings, options) = Configure(root, parse.GetValue(environment), null, null);
-            var audit = Auditor.Run(root, options, settings, baseline: null);
-            DriftResult result;
-            try
-            {
-                result = await DriftChecker.RunAsync(audit, parse.GetValue(database)!);
-            }
-            catch (Npgsql.NpgsqlException error)
-            {
-                throw new ProjectException(Redaction.Redact(error.Message));
-            }
+            var result = await AgainstDatabaseAsync(parse.GetValue(path)!, parse.GetValue(environment), audit => DriftChecker.RunAsync(audit, parse.GetValue(database)!));
 
             if (parse.GetValue(format) == "json")
             {

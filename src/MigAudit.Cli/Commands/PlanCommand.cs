@@ -1,7 +1,5 @@
 using System.CommandLine;
 using MigAudit.Core;
-using MigAudit.Config;
-using MigAudit.Engine;
 using MigAudit.Live;
 using MigAudit.Reporting;
 
@@ -18,18 +16,7 @@ public static partial class CliApp
         var command = new Command("plan", "Show what the pending migrations will do to a live database, read-only: in Knex's order, each statement's lock, row work (rewrite, scan, index build), its table's live size, a duration class and risk, and the open transactions a lock would wait behind. Exit 1 when a step is high risk or the migration lock is held.") { path, database, format, environment };
         command.SetAction(async (parse, cancellation) =>
         {
-            var root = parse.GetValue(path)!;
-            var (settings, options) = Configure(root, parse.GetValue(environment), null, null);
-            var audit = Auditor.Run(root, options, settings, baseline: null);
-            PlanResult result;
-            try
-            {
-                result = await Planner.RunAsync(audit, parse.GetValue(database)!);
-            }
-            catch (Npgsql.NpgsqlException error)
-            {
-                throw new ProjectException(Redaction.Redact(error.Message));
-            }
+            var result = await AgainstDatabaseAsync(parse.GetValue(path)!, parse.GetValue(environment), audit => Planner.RunAsync(audit, parse.GetValue(database)!));
 
             switch (parse.GetValue(format))
             {

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using MigAudit.Live;
 using MigAudit.Tests.Support;
 using Npgsql;
@@ -7,15 +6,8 @@ using Npgsql;
 namespace MigAudit.Tests.Live;
 
 /// <summary>'migaudit drift' on real databases that real knex migrated, then changed behind the project's back.</summary>
-public sealed class DriftTests(DriftTests.Server server) : IClassFixture<DriftTests.Server>
+public sealed class DriftTests(PostgresServer server) : IClassFixture<PostgresServer>
 {
-    public sealed class Server : IDisposable
-    {
-        public ThrowawayPostgres? Postgres { get; } = ThrowawayPostgres.FindBinaries() is null ? null : ThrowawayPostgres.Start();
-
-        public void Dispose() => Postgres?.Dispose();
-    }
-
     private readonly ThrowawayPostgres? postgres = server.Postgres;
 
     /// <summary>Skips the test (fails it in CI) without the PostgreSQL server of the fixture and real knex.</summary>
@@ -36,28 +28,9 @@ public sealed class DriftTests(DriftTests.Server server) : IClassFixture<DriftTe
         repo.Write("migrations/20250101000000_users.js", Users);
         repo.Write("migrations/20250102000000_posts.js", Posts);
         repo.Commit();
-        NodeKnex.LinkInto(repo);
-
-        var database = "drift_" + Guid.NewGuid().ToString("n")[..8];
-        await ExecuteAsync(postgres!.ConnectionString, $"CREATE DATABASE {database}");
-        var connection = new JsonObject { ["host"] = "127.0.0.1", ["port"] = postgres.Port, ["user"] = "postgres", ["database"] = database };
-        var migrations = new JsonObject { ["directory"] = new JsonArray(repo.PathOf("migrations")) };
-        using (var driver = KnexDriver.Start(repo.Root, connection, migrations, new Dictionary<string, string>()))
-        {
-            var reply = driver.Send("latest", TimeSpan.FromMinutes(1));
-            Assert.True(reply.Ok, reply.Error);
-        }
-
-        return (repo, $"postgres://postgres@127.0.0.1:{postgres.Port}/{database}");
+        return (repo, await LiveDatabase.MigratedAsync(postgres!, repo, "drift"));
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 
     private static async Task<(int Exit, JsonElement Root, JsonDocument Document)> DriftAsync(TempRepo repo, string url)
     {
@@ -86,7 +59,7 @@ public sealed class DriftTests(DriftTests.Server server) : IClassFixture<DriftTe
                 Assert.Equal(["unindexed-foreign-key"], Kinds(root));
             }
 
-            await using var session = await DriftChecker.OpenReadOnlyAsync(url);
+            await using var session = await ReadOnlySession.OpenCheckedAsync(url, "drift");
             await using var write = new NpgsqlCommand("CREATE TABLE should_not_exist (id int)", session);
             var error = await Assert.ThrowsAsync<PostgresException>(() => write.ExecuteNonQueryAsync());
             Assert.Equal("25006", error.SqlState);
@@ -147,8 +120,8 @@ public sealed class DriftTests(DriftTests.Server server) : IClassFixture<DriftTe
         using (repo)
         {
             var admin = Verifier.ToConnectionString(url);
-            await ExecuteAsync(admin, "CREATE TABLE legacy_reports (id int)");
-            await ExecuteAsync(admin, "UPDATE knex_migrations_lock SET is_locked = 1");
+            await LiveDatabase.ExecuteAsync(admin, "CREATE TABLE legacy_reports (id int)");
+            await LiveDatabase.ExecuteAsync(admin, "UPDATE knex_migrations_lock SET is_locked = 1");
             repo.Write("migrations/20250101120000_tags.js", "exports.up = (knex) => knex.schema.createTable('tags', (t) => t.increments('id'));\nexports.down = (knex) => knex.schema.dropTable('tags');\n");
             var (exit, root, document) = await DriftAsync(repo, url);
             using (document)

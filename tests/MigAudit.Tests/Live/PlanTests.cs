@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using MigAudit.Core;
 using MigAudit.Live;
 using MigAudit.Tests.Support;
@@ -8,15 +7,8 @@ using Npgsql;
 namespace MigAudit.Tests.Live;
 
 /// <summary>'migaudit plan' against a real database that real knex migrated, holding a table of 150,000 rows.</summary>
-public sealed class PlanTests(PlanTests.Server server) : IClassFixture<PlanTests.Server>
+public sealed class PlanTests(PostgresServer server) : IClassFixture<PostgresServer>
 {
-    public sealed class Server : IDisposable
-    {
-        public ThrowawayPostgres? Postgres { get; } = ThrowawayPostgres.FindBinaries() is null ? null : ThrowawayPostgres.Start();
-
-        public void Dispose() => Postgres?.Dispose();
-    }
-
     private readonly ThrowawayPostgres? postgres = server.Postgres;
 
     private void Ready()
@@ -47,33 +39,14 @@ public sealed class PlanTests(PlanTests.Server server) : IClassFixture<PlanTests
         repo.Write("knexfile.js", Audit.Knexfile);
         repo.Write("migrations/20250101000000_users.js", Users);
         repo.Commit();
-        NodeKnex.LinkInto(repo);
-
-        var database = "plan_" + Guid.NewGuid().ToString("n")[..8];
-        await ExecuteAsync(postgres!.ConnectionString, $"CREATE DATABASE {database}");
-        var connection = new JsonObject { ["host"] = "127.0.0.1", ["port"] = postgres.Port, ["user"] = "postgres", ["database"] = database };
-        var migrations = new JsonObject { ["directory"] = new JsonArray(repo.PathOf("migrations")) };
-        using (var driver = KnexDriver.Start(repo.Root, connection, migrations, new Dictionary<string, string>()))
-        {
-            var reply = driver.Send("latest", TimeSpan.FromMinutes(1));
-            Assert.True(reply.Ok, reply.Error);
-        }
-
-        var url = $"postgres://postgres@127.0.0.1:{postgres.Port}/{database}";
-        await ExecuteAsync(Verifier.ToConnectionString(url), "INSERT INTO users (email, score) SELECT 'user' || g || '@example.com', g FROM generate_series(1, 150000) g; ANALYZE users;");
+        var url = await LiveDatabase.MigratedAsync(postgres!, repo, "plan");
+        await LiveDatabase.ExecuteAsync(Verifier.ToConnectionString(url), "INSERT INTO users (email, score) SELECT 'user' || g || '@example.com', g FROM generate_series(1, 150000) g; ANALYZE users;");
         repo.Write("migrations/20250102000000_index_email.js", Pending);
         repo.Write("migrations/20250103000000_rename_score.js", Rename);
         repo.Commit("pending");
         return (repo, url);
     }
 
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 
     private static async Task<JsonElement> PlanAsync(TempRepo repo, string url, int exit)
     {
@@ -156,9 +129,9 @@ public sealed class PlanTests(PlanTests.Server server) : IClassFixture<PlanTests
         string[] modes = ["ACCESS SHARE", "ROW SHARE", "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"];
         string[] pgLocks = ["AccessShareLock", "RowShareLock", "RowExclusiveLock", "ShareUpdateExclusiveLock", "ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"];
         var database = "locks_" + Guid.NewGuid().ToString("n")[..8];
-        await ExecuteAsync(postgres!.ConnectionString, $"CREATE DATABASE {database}");
+        await LiveDatabase.ExecuteAsync(postgres!.ConnectionString, $"CREATE DATABASE {database}");
         var url = Verifier.ToConnectionString($"postgres://postgres@127.0.0.1:{postgres.Port}/{database}");
-        await ExecuteAsync(url, "CREATE TABLE t (id int)");
+        await LiveDatabase.ExecuteAsync(url, "CREATE TABLE t (id int)");
         await using var holder = new NpgsqlConnection(url);
         await using var asker = new NpgsqlConnection(url);
         await holder.OpenAsync();

@@ -1,5 +1,4 @@
 using MigAudit.Core;
-using MigAudit.Live;
 using MigAudit.Tests.Support;
 using Npgsql;
 
@@ -9,15 +8,8 @@ namespace MigAudit.Tests.Live;
 /// What migaudit says PostgreSQL rewrites, checked on a real server: the table's relfilenode before and after the
 /// statement, on a table with a row, in a session whose TimeZone is not UTC.
 /// </summary>
-public sealed class RewriteTruthTests(RewriteTruthTests.Server server) : IClassFixture<RewriteTruthTests.Server>
+public sealed class RewriteTruthTests(PostgresServer server) : IClassFixture<PostgresServer>
 {
-    public sealed class Server : IDisposable
-    {
-        public ThrowawayPostgres? Postgres { get; } = ThrowawayPostgres.FindBinaries() is null ? null : ThrowawayPostgres.Start();
-
-        public void Dispose() => Postgres?.Dispose();
-    }
-
     [SkippableTheory]
     [InlineData("varchar(255)", "varchar(255)")]
     [InlineData("varchar(255)", "varchar(500)")]
@@ -79,11 +71,7 @@ public sealed class RewriteTruthTests(RewriteTruthTests.Server server) : IClassF
     {
         Requires.Postgres();
         var database = "rewrite_" + Guid.NewGuid().ToString("n")[..8];
-        await using (var admin = new NpgsqlConnection(server.Postgres!.ConnectionString))
-        {
-            await admin.OpenAsync();
-            await new NpgsqlCommand($"CREATE DATABASE {database}", admin).ExecuteNonQueryAsync();
-        }
+        await LiveDatabase.ExecuteAsync(server.Postgres!.ConnectionString, $"CREATE DATABASE {database}");
 
         var builder = new NpgsqlConnectionStringBuilder(server.Postgres.ConnectionString) { Database = database, Pooling = false };
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
