@@ -1,5 +1,6 @@
 using MigAudit.IO;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using MigAudit.Core;
 using MigAudit.Knex.Discovery;
 using MigAudit.Rules;
@@ -162,15 +163,24 @@ public sealed record AuditSettings
     }
 
     /// <summary>A starter file with what discovery found.</summary>
-    public static string Starter(KnexProject project) =>
-        JsonSerializer.Serialize(new Dictionary<string, object?>
+    public static string Starter(KnexProject project)
+    {
+        var starter = new JsonObject();
+        if (project.Knexfile?.Path is { } knexfile)
         {
-            ["knexfile"] = project.Knexfile?.Path,
-            ["environment"] = project.Environment,
-            ["migrations"] = project.Settings.Directories,
-            ["tenantColumn"] = "workspace_id",
-            ["rules"] = new Dictionary<string, string>(),
-            ["ignore"] = Array.Empty<string>(),
-            ["failOn"] = "high",
-        }.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => p.Value), new JsonSerializerOptions { WriteIndented = true }) + "\n";
+            starter["knexfile"] = knexfile;
+        }
+
+        if (project.Environment is { } environment)
+        {
+            starter["environment"] = environment;
+        }
+
+        starter["migrations"] = new JsonArray(project.Settings.Directories.Select(d => (JsonNode?)d).ToArray());
+        starter["tenantColumn"] = "workspace_id";
+        starter["rules"] = new JsonObject();
+        starter["ignore"] = new JsonArray();
+        starter["failOn"] = "high";
+        return starter.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }
 }

@@ -34,7 +34,8 @@ public static class SarifReport
                     ["problem.severity"] = rule.Severity switch { Severity.High => "error", Severity.Medium => "warning", _ => "recommendation" },
                 },
             };
-            driverRules.Add(entry);
+            // As JsonNode: the generic Add<T> would wrap the object in a JsonValue by reflection, which Native AOT lacks.
+            driverRules.Add((JsonNode)entry);
         }
 
         var results = new JsonArray();
@@ -60,7 +61,7 @@ public static class SarifReport
                 item["relatedLocations"] = new JsonArray(finding.Related.Select((path, n) => (JsonNode?)Location(path, 1, n + 1)).Where(l => l is not null).ToArray());
             }
 
-            results.Add(item);
+            results.Add((JsonNode)item);
         }
 
         var log = new JsonObject
