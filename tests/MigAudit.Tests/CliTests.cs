@@ -6,6 +6,7 @@ namespace MigAudit.Tests;
 public sealed class CliTests
 {
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Clean_project_is_ready_with_exit_code_0()
     {
         using var repo = new TempRepo();
@@ -22,6 +23,7 @@ public sealed class CliTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Not_ready_project_exits_1_and_json_parses()
     {
         using var repo = new TempRepo();
@@ -36,6 +38,7 @@ public sealed class CliTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Empty_folder_is_a_one_line_error_with_exit_code_2()
     {
         using var repo = new TempRepo(init: false);
@@ -47,6 +50,7 @@ public sealed class CliTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Missing_path_and_bad_option_are_usage_errors()
     {
         var missing = await CliRunner.RunAsync("audit", "/nonexistent/path/for/migaudit");
@@ -62,6 +66,7 @@ public sealed class CliTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Without_a_command_migaudit_audits_like_knex_users_expect()
     {
         using var repo = new TempRepo();
@@ -86,6 +91,7 @@ public sealed class CliTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Changed_since_and_staged_report_only_what_the_change_touches_while_reading_everything()
     {
         using var repo = new TempRepo();
@@ -135,6 +141,7 @@ public sealed class CliTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Unknown_environment_names_the_ones_available()
     {
         using var repo = new TempRepo();
@@ -148,6 +155,7 @@ public sealed class CliTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Migrations_option_overrides_discovery()
     {
         using var repo = new TempRepo(init: false);
@@ -160,6 +168,7 @@ public sealed class CliTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Demo_command_reproduces_the_seed_and_exits_1()
     {
         var run = await CliRunner.RunAsync("demo");
@@ -172,6 +181,7 @@ public sealed class CliTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Schema_command_prints_text_json_and_sql()
     {
         using var repo = new TempRepo();
@@ -194,6 +204,7 @@ public sealed class CliTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Schema_command_reads_the_project_configuration()
     {
         using var repo = new TempRepo(init: false);

@@ -17,6 +17,7 @@ public sealed class EcosystemTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Config_file_turns_rules_off_re_rates_them_and_ignores_paths()
     {
         using var repo = Project();
@@ -45,6 +46,7 @@ public sealed class EcosystemTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Package_json_migaudit_key_is_read()
     {
         using var repo = Project();
@@ -54,6 +56,7 @@ public sealed class EcosystemTests
     }
 
     [Theory]
+    [Trait("Surface", "cli")]
     [InlineData("{ \"rules\": { \"missing-down\": \"off\" }, \"colour\": true }", "migaudit: .migauditrc.json: unknown key 'colour' (known: knexfile, environment, migrations, mainline, releases, tenantColumn, rules, ignore, failOn, docsUrl)")]
     [InlineData("{ \"rules\": { \"no-such-rule\": \"off\" } }", "migaudit: .migauditrc.json: unknown rule id 'no-such-rule' in 'rules' (run 'migaudit rules' for the list)")]
     [InlineData("{ \"rules\": { \"missing-down\": \"critical\" } }", "migaudit: .migauditrc.json: rules.missing-down must be \"off\", \"low\", \"medium\" or \"high\"")]
@@ -69,6 +72,7 @@ public sealed class EcosystemTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Init_writes_the_discovered_settings_and_refuses_to_overwrite()
     {
         using var repo = Project();
@@ -82,6 +86,7 @@ public sealed class EcosystemTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Baseline_reports_only_new_findings()
     {
         using var repo = Project();
@@ -110,6 +115,7 @@ public sealed class EcosystemTests
     }
 
     [Theory]
+    [Trait("Surface", "cli")]
     [InlineData("missing-created-at-index", 1)]
     [InlineData("fk-missing-index, missing-created-at-index", 1)]
     [InlineData("fk-missing-index", 0)]
@@ -126,6 +132,7 @@ public sealed class EcosystemTests
     }
 
     [Theory]
+    [Trait("Surface", "cli")]
     [InlineData("high", 1)]
     [InlineData("medium", 1)]
     [InlineData("never", 0)]
@@ -136,6 +143,7 @@ public sealed class EcosystemTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Fail_on_high_passes_a_project_with_only_low_findings()
     {
         using var repo = new TempRepo();
@@ -146,6 +154,7 @@ public sealed class EcosystemTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Output_writes_any_format_to_a_file()
     {
         using var repo = Project();
@@ -165,6 +174,7 @@ public sealed class EcosystemTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Rules_and_explain()
     {
         var rules = await CliRunner.RunAsync("rules");

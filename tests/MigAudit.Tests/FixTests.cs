@@ -15,6 +15,7 @@ public sealed class FixTests
             .ToDictionary(f => f, f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Dry_run_changes_no_byte_and_shows_the_diff()
     {
         using var folder = new TempRepo(init: false);
@@ -33,6 +34,7 @@ public sealed class FixTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Apply_removes_the_findings_is_idempotent_and_the_fixed_chain_runs_for_real()
     {
         using var folder = new TempRepo(init: false);
@@ -65,6 +67,7 @@ public sealed class FixTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Concurrently_in_a_transaction_is_fixed_with_the_config_knex_reads_and_then_runs_on_real_postgresql()
     {
         Requires.PostgresAndKnex();
@@ -90,6 +93,7 @@ public sealed class FixTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task A_file_that_cannot_be_converted_safely_is_left_untouched_and_reported()
     {
         using var repo = new TempRepo();
@@ -104,6 +108,7 @@ public sealed class FixTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Uncommitted_changes_to_a_file_it_would_touch_stop_the_apply()
     {
         using var repo = new TempRepo();
@@ -119,6 +124,7 @@ public sealed class FixTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Deleted_migrations_are_documented_with_a_guarded_rollback_script_then_no_longer_block()
     {
         using var repo = new TempRepo();
@@ -149,6 +155,7 @@ public sealed class FixTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Restore_brings_a_deleted_migration_back_from_history()
     {
         using var repo = new TempRepo();
@@ -167,6 +174,7 @@ public sealed class FixTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task App_knex_client_is_pointed_at_the_knexfile_environment()
     {
         using var folder = new TempRepo(init: false);

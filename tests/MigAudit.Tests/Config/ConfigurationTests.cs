@@ -231,6 +231,7 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task A_pool_size_from_an_unset_variable_is_no_difference_no_sum_and_says_tarn_throws()
     {
         using var repo = new TempRepo();
@@ -273,6 +274,7 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Test_and_script_clients_are_listed_with_their_role_and_neither_compared_nor_summed()
     {
         using var repo = new TempRepo();
@@ -353,6 +355,7 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task A_knexfile_configured_under_conditions_is_evaluated_per_value_the_code_tells_apart()
     {
         using var repo = new TempRepo();

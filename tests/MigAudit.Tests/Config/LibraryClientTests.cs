@@ -87,6 +87,7 @@ public sealed class LibraryClientTests
         """;
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task A_sequelize_client_on_the_knexfiles_url_without_tls_is_an_ssl_mismatch_and_its_top_level_ssl_is_reported_ignored()
     {
         using var repo = Project(
@@ -168,6 +169,7 @@ public sealed class LibraryClientTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Clients_of_other_databases_are_listed_with_why_and_neither_compared_nor_summed()
     {
         using var repo = Project(

@@ -70,6 +70,7 @@ public sealed class RenameChainTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task The_rollback_script_forgets_every_name_of_a_renamed_then_deleted_migration()
     {
         using var repo = Project();

@@ -90,6 +90,7 @@ public sealed class HostileCorpusTests : IDisposable
         Directory.EnumerateFiles(outside, "*", SearchOption.AllDirectories).ToDictionary(f => f, f => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(f))));
 
     [Theory]
+    [Trait("Surface", "cli")]
     [MemberData(nameof(CaseNames))]
     public async Task Every_command_ends_with_its_exit_code_one_line_at_most_and_no_write_outside(string name)
     {
@@ -119,6 +120,7 @@ public sealed class HostileCorpusTests : IDisposable
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Escape_sequences_in_names_are_shown_escaped()
     {
         using var repo = new TempRepo();
@@ -129,6 +131,7 @@ public sealed class HostileCorpusTests : IDisposable
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Schema_states_the_files_it_could_not_replay()
     {
         using var repo = new TempRepo();

@@ -43,6 +43,7 @@ public sealed class RollbackScriptTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Every_name_is_quoted_and_nothing_active_is_dropped()
     {
         using var repo = CraftedRepository();
@@ -65,6 +66,7 @@ public sealed class RollbackScriptTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task The_script_run_with_psql_changes_only_what_its_header_says()
     {
         Requires.Postgres();
@@ -133,6 +135,7 @@ public sealed class RollbackScriptTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Two_similar_migrations_paired_by_git_are_a_deletion_and_an_addition_never_an_update()
     {
         using var repo = new TempRepo();

@@ -33,6 +33,7 @@ public sealed class WriteSafetyTests : IDisposable
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Fix_refuses_a_committed_symlinked_folder_that_leads_outside()
     {
         using var repo = WithDeletedMigration();
@@ -47,6 +48,7 @@ public sealed class WriteSafetyTests : IDisposable
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Write_baseline_refuses_a_symlinked_file_and_a_path_outside_the_project()
     {
         using var repo = WithDeletedMigration();
@@ -67,6 +69,7 @@ public sealed class WriteSafetyTests : IDisposable
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Write_baseline_keeps_a_file_it_did_not_write_unless_forced_and_refreshes_its_own()
     {
         using var repo = WithDeletedMigration();
@@ -82,6 +85,7 @@ public sealed class WriteSafetyTests : IDisposable
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Fix_keeps_a_document_the_user_wrote_unless_forced()
     {
         using var repo = WithDeletedMigration();
@@ -97,6 +101,7 @@ public sealed class WriteSafetyTests : IDisposable
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Fix_never_rewrites_an_uncommitted_migration_nor_one_git_cannot_vouch_for()
     {
         using var repo = new TempRepo();
@@ -119,6 +124,7 @@ public sealed class WriteSafetyTests : IDisposable
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Fix_applied_twice_changes_nothing_the_second_time_after_a_tracked_renumbering()
     {
         using var repo = new TempRepo();
@@ -140,6 +146,7 @@ public sealed class WriteSafetyTests : IDisposable
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task A_project_reached_through_a_symlink_it_was_given_can_still_be_written()
     {
         using var repo = WithDeletedMigration();

@@ -76,6 +76,7 @@ public sealed class DialectTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task A_sqlite_project_is_described_with_sqlite_types_and_defaults_and_no_postgresql_claim()
     {
         using var repo = new TempRepo();
@@ -108,6 +109,7 @@ public sealed class DialectTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task A_mysql_project_gets_mysql_types_no_unindexed_foreign_key_claim_and_mediumtext_compiles()
     {
         using var repo = new TempRepo();
@@ -194,6 +196,7 @@ public sealed class DialectTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task Values_read_from_the_environment_show_as_unknown_in_the_schema_and_never_as_sql()
     {
         using var repo = Audit.Project(("20250101000000_prices.js", """

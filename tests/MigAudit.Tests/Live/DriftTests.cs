@@ -43,6 +43,7 @@ public sealed class DriftTests(PostgresServer server) : IClassFixture<PostgresSe
     private static List<string> Kinds(JsonElement root) => root.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("kind").GetString()!).ToList();
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Up_to_date_database_has_no_drift_and_the_session_is_read_only()
     {
         Ready();
@@ -68,6 +69,7 @@ public sealed class DriftTests(PostgresServer server) : IClassFixture<PostgresSe
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Applied_migration_whose_file_was_deleted_blocks_knex()
     {
         Ready();
@@ -91,6 +93,7 @@ public sealed class DriftTests(PostgresServer server) : IClassFixture<PostgresSe
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Extension_only_rename_is_recognised()
     {
         Ready();
@@ -112,6 +115,7 @@ public sealed class DriftTests(PostgresServer server) : IClassFixture<PostgresSe
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Orphaned_table_held_lock_and_an_out_of_order_pending_migration()
     {
         Ready();

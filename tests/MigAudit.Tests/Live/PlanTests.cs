@@ -58,6 +58,7 @@ public sealed class PlanTests(PostgresServer server) : IClassFixture<PostgresSer
     private static List<JsonElement> Steps(JsonElement root) => [.. root.GetProperty("pending").EnumerateArray().SelectMany(m => m.GetProperty("steps").EnumerateArray())];
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task A_pending_index_on_a_table_of_150000_rows_shows_its_size_lock_and_build_in_a_read_only_session()
     {
         Ready();
@@ -91,6 +92,7 @@ public sealed class PlanTests(PostgresServer server) : IClassFixture<PostgresSer
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task An_open_transaction_holding_a_conflicting_lock_makes_the_step_high_and_is_named()
     {
         Ready();

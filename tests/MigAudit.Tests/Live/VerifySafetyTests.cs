@@ -43,6 +43,7 @@ public sealed class VerifySafetyTests
     private static JsonElement FirstMigration(CliResult run) => JsonDocument.Parse(run.Stdout).RootElement.GetProperty("migrations")[0];
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task A_migration_that_connects_to_another_server_is_refused_and_that_server_is_untouched()
     {
         Requires.PostgresAndKnex();
@@ -59,6 +60,7 @@ public sealed class VerifySafetyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Another_database_on_the_scratch_server_itself_is_refused()
     {
         Requires.PostgresAndKnex();
@@ -73,6 +75,7 @@ public sealed class VerifySafetyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Another_database_on_the_scratch_server_through_postgres_js_or_mysql2_is_refused()
     {
         Requires.PostgresAndKnex();
@@ -105,6 +108,7 @@ public sealed class VerifySafetyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task A_database_url_in_the_env_file_points_at_the_scratch_database_and_the_real_one_is_untouched()
     {
         Requires.PostgresAndKnex();
@@ -121,6 +125,7 @@ public sealed class VerifySafetyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task A_missing_variable_gets_a_hint_and_the_env_file_supplies_it()
     {
         Requires.PostgresAndKnex();
@@ -141,6 +146,7 @@ public sealed class VerifySafetyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task The_password_is_on_no_command_line_and_in_no_output()
     {
         Requires.PostgresAndKnex();
@@ -317,6 +323,7 @@ public sealed class VerifySafetyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task A_nested_server_project_with_a_snake_case_wrap_identifier_passes_from_the_repository_root()
     {
         // The shape of a real monorepo: package.json, node_modules and the knexfile in server/, verify run at the root;
@@ -366,6 +373,7 @@ public sealed class VerifySafetyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task A_knexfile_that_cannot_load_fails_as_the_knex_cli_would_and_says_to_install()
     {
         Requires.PostgresAndKnex();

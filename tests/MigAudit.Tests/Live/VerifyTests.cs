@@ -60,6 +60,7 @@ public sealed class VerifyTests
         """;
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Passing_chain_goes_up_down_and_up_again_and_matches_the_static_model()
     {
         Ready();
@@ -79,6 +80,7 @@ public sealed class VerifyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Skipping_latest_again_still_passes_a_clean_chain_and_says_it_was_skipped()
     {
         Ready();
@@ -95,6 +97,7 @@ public sealed class VerifyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Failing_migration_reports_the_database_error_and_stops_the_chain()
     {
         Ready();
@@ -112,6 +115,7 @@ public sealed class VerifyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task A_migration_that_fails_only_inside_migrate_latests_single_transaction_fails_and_the_earlier_downs_are_still_tried()
     {
         Ready();
@@ -141,6 +145,7 @@ public sealed class VerifyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Concurrently_inside_knexs_transaction_fails_as_the_static_rule_says_and_with_transaction_false_it_passes()
     {
         Ready();
@@ -157,6 +162,7 @@ public sealed class VerifyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task The_trace_shows_each_migrations_own_locks_and_rewrites()
     {
         Ready();
@@ -205,6 +211,7 @@ public sealed class VerifyTests
     }
 
     [SkippableTheory]
+    [Trait("Surface", "cli")]
     [InlineData("create-index-not-concurrently", "users SHARE")]
     [InlineData("drop-index-not-concurrently", "users ACCESS EXCLUSIVE")]
     [InlineData("add-unique-constraint", "users ACCESS EXCLUSIVE")]
@@ -235,6 +242,7 @@ public sealed class VerifyTests
     }
 
     [SkippableTheory]
+    [Trait("Surface", "cli")]
     [InlineData("add-column-volatile-default", true)]
     [InlineData("add-serial-column", true)]
     [InlineData("change-column-type", true)]
@@ -256,6 +264,7 @@ public sealed class VerifyTests
     }
 
     [SkippableTheory]
+    [Trait("Surface", "cli")]
     [InlineData("concurrently-in-transaction", "good")]
     [InlineData("create-index-not-concurrently", "bad")]
     [InlineData("create-index-not-concurrently", "good")]
@@ -308,6 +317,7 @@ public sealed class VerifyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task A_disagreement_between_the_trace_and_the_replay_is_reported_where_the_replay_could_not_see()
     {
         Ready();
@@ -329,6 +339,7 @@ public sealed class VerifyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task A_migration_without_a_transaction_is_untraced_never_shown_without_locks()
     {
         Ready();
@@ -343,6 +354,7 @@ public sealed class VerifyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Down_that_leaves_a_table_behind_is_shown_with_the_difference()
     {
         Ready();
@@ -361,6 +373,7 @@ public sealed class VerifyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Given_server_gets_a_scratch_database_that_is_dropped_afterwards()
     {
         Ready();
@@ -378,6 +391,7 @@ public sealed class VerifyTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Missing_knex_is_a_one_line_error_naming_npm_install()
     {
         using var repo = new TempRepo();

@@ -19,6 +19,7 @@ public sealed class BaselineFingerprintTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task A_baseline_still_matches_after_a_migration_is_added()
     {
         using var repo = DuplicateVersions();
@@ -40,6 +41,7 @@ public sealed class BaselineFingerprintTests
     }
 
     [Fact]
+    [Trait("Surface", "cli")]
     public async Task A_version_1_baseline_is_read_with_a_notice_and_its_message_fingerprints_still_count()
     {
         using var repo = DuplicateVersions();

@@ -64,6 +64,7 @@ public sealed class CheckConstraintTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Real_knex_on_postgresql_runs_the_widening_the_replay_accepts()
     {
         Requires.PostgresAndKnex();

@@ -98,6 +98,7 @@ public sealed class ControlFlowTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Real_knex_on_postgresql_agrees_with_the_replay_of_the_guarded_return()
     {
         Requires.PostgresAndKnex();

@@ -45,6 +45,7 @@ public sealed class DropIndexTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Real_knex_on_postgresql_fails_that_down_as_the_replay_says()
     {
         Requires.PostgresAndKnex();

@@ -130,6 +130,7 @@ public sealed class IndexShapeTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Real_knex_on_postgresql_fails_on_the_truncated_name_collision_too()
     {
         Requires.PostgresAndKnex();

@@ -59,6 +59,7 @@ public sealed class LazinessTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Real_knex_on_postgresql_builds_exactly_what_the_replay_says_and_none_of_the_dropped_builders()
     {
         Requires.PostgresAndKnex();

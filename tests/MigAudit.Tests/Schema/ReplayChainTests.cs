@@ -57,6 +57,7 @@ public sealed class ReplayChainTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task Real_knex_on_postgresql_builds_what_the_replay_knows()
     {
         Requires.PostgresAndKnex();
