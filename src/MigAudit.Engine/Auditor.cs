@@ -37,10 +37,11 @@ public static class Auditor
             project = project with { SourceProblems = [.. project.SourceProblems, .. listing.Problems] };
         }
 
-        // History comes from git processes: read it while this process parses on its own cores.
+        // History comes from git processes: read it while this process parses on its own cores. A thread of its own
+        // (LongRunning), not the pool's: the parsers below take every pool thread, and history would wait for them.
         progress?.Report("reading git history");
         var directoryIndex = project.Settings.Directories.Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i, StringComparer.Ordinal);
-        var historyTask = Task.Run(() => GitHistoryReader.Read(new HistoryRequest
+        var historyTask = Task.Factory.StartNew(() => GitHistoryReader.Read(new HistoryRequest
         {
             Root = project.Root,
             Directories = project.Settings.Directories,
@@ -49,7 +50,7 @@ public static class Auditor
             KnexOrder = KnexOrder(project.Settings, directoryIndex),
             Mainline = settings.Mainline,
             ReleaseTags = settings.Releases,
-        }));
+        }), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         progress?.Report("evaluating database clients");
         var configuration = ConfigurationAuditor.Audit(project, cache);

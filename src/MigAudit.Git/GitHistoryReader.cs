@@ -55,13 +55,32 @@ public static class GitHistoryReader
 {
     public static GitHistory Read(HistoryRequest request)
     {
-        if (!GitRunner.IsAvailable)
+        // The questions that depend on nothing else, asked at once.
+        var root = request.Root;
+        var mainline = request.Mainline ?? "HEAD";
+        var tagPattern = request.ReleaseTags is null ? "refs/tags" : "refs/tags/" + request.ReleaseTags;
+        Task<GitOutput>[] first =
+        [
+            GitRunner.Start(root, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository"),
+            GitRunner.Start(root, "rev-parse", "--verify", "-q", "--end-of-options", mainline + "^{commit}"),
+            GitRunner.Start(root, "symbolic-ref", "-q", "--short", "HEAD"),
+            GitRunner.Start(root, "for-each-ref", "--sort=-creatordate", "--count=1", "--format=%(refname:short)", tagPattern),
+        ];
+        try
+        {
+            Task.WaitAll(first);
+        }
+        catch (AggregateException) when (first.Any(t => t.Exception?.InnerException is System.ComponentModel.Win32Exception))
         {
             return new GitHistory { Facts = GitFacts.NotARepository with { Limitations = ["git is not installed: history cannot be read"] } };
         }
+        catch (AggregateException)
+        {
+            // Anything else is thrown as it was, not wrapped.
+            first.First(t => t.IsFaulted).GetAwaiter().GetResult();
+        }
 
-        var root = request.Root;
-        var repo = GitRunner.Run(root, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository");
+        var (repo, head, branch, newestTag) = (first[0].Result, first[1].Result, first[2].Result, first[3].Result);
         if (!repo.Ok)
         {
             return new GitHistory { Facts = GitFacts.NotARepository };
@@ -71,15 +90,12 @@ public static class GitHistoryReader
         var topLevel = lines[0];
         var prefix = lines.Length > 1 ? lines[1] : string.Empty;
         var shallow = lines.Length > 2 && lines[2] == "true";
-        var mainline = request.Mainline ?? "HEAD";
-        var head = GitRunner.Run(root, "rev-parse", "--verify", "-q", "--end-of-options", mainline + "^{commit}");
         if (!head.Ok && request.Mainline is not null)
         {
             throw new ProjectException($"mainline '{Quoting.Printable(request.Mainline)}' is not a branch or commit of this repository");
         }
 
         var hasCommits = head.Ok;
-        var branch = GitRunner.Run(root, "symbolic-ref", "-q", "--short", "HEAD");
         var limitations = new List<string>();
         if (!hasCommits)
         {
@@ -99,13 +115,21 @@ public static class GitHistoryReader
         var context = new PathContext(prefix, request);
         var pathspecs = request.Directories.Select(d => d == "." ? "." : d).ToArray();
 
+        // The working tree, the tip's tree and the newest release's tree are read while the log is.
+        var statusTask = GitRunner.Start(root, ["--literal-pathspecs", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", .. pathspecs]);
+        var latestRelease = newestTag.Ok && newestTag.Stdout.Trim() is { Length: > 0 } tag
+            ? (Tag: tag, Tree: GitRunner.Start(root, ["--literal-pathspecs", "ls-tree", "-r", "--name-only", "-z", "refs/tags/" + tag, "--", .. pathspecs]))
+            : default;
         var headFiles = new Dictionary<string, string>(StringComparer.Ordinal);
         var commits = new List<CommitChanges>();
         HashSet<string>? branchOnly = null;
         if (hasCommits)
         {
             var tip = head.Stdout.Trim();
-            var tree = GitRunner.Run(root, ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-name", tip, "--", .. pathspecs]);
+            var treeTask = GitRunner.Start(root, ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-name", tip, "--", .. pathspecs]);
+            var log = GitRunner.Stream(root, reader => GitLogParser.Parse(reader).ToList(),
+                ["--literal-pathspecs", "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "-z", "--name-status", "-M", GitLogParser.Format, tip, "--", .. pathspecs]);
+            var tree = treeTask.GetAwaiter().GetResult();
             foreach (var entry in tree.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries))
             {
                 // "<mode> blob <oid>\t<path>"
@@ -118,8 +142,6 @@ public static class GitHistoryReader
                 }
             }
 
-            var log = GitRunner.Stream(root, reader => GitLogParser.Parse(reader).ToList(),
-                ["--literal-pathspecs", "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "-z", "--name-status", "-M", GitLogParser.Format, tip, "--", .. pathspecs]);
             commits.AddRange(log.Result);
 
             // Only a merge on the mainline (one that touched the migrations: the log is path-limited) can bring a
@@ -131,8 +153,7 @@ public static class GitHistoryReader
             }
         }
 
-        var status = GitRunner.Run(root, ["--literal-pathspecs", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", .. pathspecs]);
-        var worktree = ParseStatus(status.Stdout, context);
+        var worktree = ParseStatus(statusTask.GetAwaiter().GetResult().Stdout, context);
 
         var facts = new GitFacts
         {
@@ -154,7 +175,7 @@ public static class GitHistoryReader
             context = new PathContext(prefix, request, converted);
         }
 
-        var history = WithMoves(root, prefix, request.Directories, WithLatestRelease(root, request, pathspecs, WithReleases(root, request, Derive(request, context, facts, headFiles, commits, worktree)))) with { ConvertedExtensions = converted };
+        var history = WithMoves(root, prefix, request.Directories, WithLatestRelease(latestRelease.Tag, latestRelease.Tree?.GetAwaiter().GetResult(), WithReleases(root, tagPattern, latestRelease.Tag is not null, Derive(request, context, facts, headFiles, commits, worktree)))) with { ConvertedExtensions = converted };
         if (branchOnly is null)
         {
             return history;
@@ -504,7 +525,7 @@ public static class GitHistoryReader
     /// The releases (tags) whose tree held each deleted or renamed migration: those containing the commit that added it
     /// and not the commit that removed it (with no addition in the history read, the last commit that had it). Edited and late migrations get the same label: the releases holding an earlier version, or the later migration first.
     /// </summary>
-    private static GitHistory WithReleases(string root, HistoryRequest request, GitHistory history)
+    private static GitHistory WithReleases(string root, string pattern, bool hasTags, GitHistory history)
     {
         var labelled = history.Files.Where(f => f.Value.EditedIn.Count > 0 && f.Value.Added is not null || f.Value.Late is { LaterCommit: not null })
             .Take(MaxLabelledFiles).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
@@ -513,9 +534,7 @@ public static class GitHistoryReader
             return history;
         }
 
-        var pattern = request.ReleaseTags is null ? "refs/tags" : "refs/tags/" + request.ReleaseTags;
-        var any = GitRunner.Run(root, "for-each-ref", "--count=1", "--format=%(refname)", pattern);
-        if (!any.Ok || any.Stdout.Trim().Length == 0)
+        if (!hasTags)
         {
             return history;
         }
@@ -556,20 +575,12 @@ public static class GitHistoryReader
     }
 
     /// <summary>
-    /// The newest release tag and the migrations its tree holds (one for-each-ref and one ls-tree): those have run
+    /// The newest release tag and the migrations its tree holds (read beside the log): those have run
     /// wherever that release is deployed, so a lock they take is history there.
     /// </summary>
-    private static GitHistory WithLatestRelease(string root, HistoryRequest request, string[] pathspecs, GitHistory history)
+    private static GitHistory WithLatestRelease(string? tag, GitOutput? tree, GitHistory history)
     {
-        var pattern = request.ReleaseTags is null ? "refs/tags" : "refs/tags/" + request.ReleaseTags;
-        var latest = GitRunner.Run(root, "for-each-ref", "--sort=-creatordate", "--count=1", "--format=%(refname:short)", pattern);
-        if (!latest.Ok || latest.Stdout.Trim() is not { Length: > 0 } tag)
-        {
-            return history;
-        }
-
-        var tree = GitRunner.Run(root, ["--literal-pathspecs", "ls-tree", "-r", "--name-only", "-z", "refs/tags/" + tag, "--", .. pathspecs]);
-        if (!tree.Ok)
+        if (tag is null || tree is not { Ok: true })
         {
             return history;
         }

@@ -56,9 +56,23 @@ public static class SafeRead
                 return buffer[..total];
             }
 
+            // The usual case, the file as long as it said: one byte more settles it. (A chunk buffer for every file
+            // made fresh pages for the GC to zero, a fifth of a small project's audit.)
+            Span<byte> probe = stackalloc byte[1];
+            if (stream.Read(probe) == 0)
+            {
+                return buffer;
+            }
+
             // More than the file said it had: keep reading, within the limit.
             var more = new MemoryStream();
             more.Write(buffer, 0, total);
+            more.Write(probe);
+            if (more.Length > maxBytes)
+            {
+                throw TooLarge(path, maxBytes);
+            }
+
             var chunk = new byte[81920];
             while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
             {

@@ -5,10 +5,20 @@ namespace MigAudit.Reporting;
 /// <summary>Writes report lines, in colour when the output is a terminal that supports it, plain otherwise.</summary>
 public sealed class ReportConsole
 {
-    private readonly IAnsiConsole console;
+    private readonly IAnsiConsole? console;
+    private readonly TextWriter writer;
 
     public ReportConsole(TextWriter writer, bool colour, int? width = null)
     {
+        this.writer = writer;
+
+        // Without colour or a width to wrap to, a line is its text: written as is, without Spectre's markup parsing and
+        // cell measuring (most of the text report's time, and the case of every pipe, file and CI log).
+        if (!colour && width is null)
+        {
+            return;
+        }
+
         console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
@@ -25,6 +35,12 @@ public sealed class ReportConsole
     /// crafted name cannot send escape sequences to the terminal.</summary>
     public void Line(string text = "", string? style = null)
     {
+        if (console is null)
+        {
+            writer.WriteLine(Core.Quoting.Printable(text));
+            return;
+        }
+
         var safe = Markup.Escape(Core.Quoting.Printable(text));
         console.MarkupLine(style is null ? safe : $"[{style}]{safe}[/]");
     }
