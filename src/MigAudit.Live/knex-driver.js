@@ -198,22 +198,44 @@ async function start(config) {
 function capturing(source, snapshotSql, capture) {
   // Locks this backend holds on the project's relations, and each relation's storage file: a changed relfilenode is
   // a rewrite. Knex's own tables and the catalog are left out.
+  // Knex's own tables as SQL string literals (quotes doubled; a '?' escaped from knex.raw's bindings): the queries
+  // are prepared once per connection, without parameters.
+  const knexTables = [capture.migrationsTable, capture.migrationsTable + '_lock'].map((t) => `'${t.replace(/'/g, "''").replace(/\?/g, '\\?')}'`).join(', ');
   const userRelations = `c.relnamespace NOT IN (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', 'information_schema') OR nspname LIKE 'pg_toast%' OR nspname LIKE 'pg_temp%')
-    AND c.relname NOT IN (?, ?)
-    AND NOT EXISTS (SELECT 1 FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid WHERE x.indexrelid = c.oid AND t.relname IN (?, ?))`;
-  const ownTables = [capture.migrationsTable, capture.migrationsTable + '_lock'];
-  const knexTables = [...ownTables, ...ownTables];
+    AND c.relname NOT IN (${knexTables})
+    AND NOT EXISTS (SELECT 1 FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid WHERE x.indexrelid = c.oid AND t.relname IN (${knexTables}))`;
   const locksSql = `SELECT c.oid::text AS oid, c.relname AS relation, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-    WHERE l.pid = pg_backend_pid() AND l.granted AND l.locktype = 'relation' AND ${userRelations} ORDER BY 1, 2`;
+    WHERE l.pid = pg_backend_pid() AND l.granted AND l.locktype = 'relation' AND ${userRelations} ORDER BY 1, 2, 3`;
   const filesSql = `SELECT c.oid::text AS oid, c.relname AS relation, c.relfilenode::text AS file FROM pg_class c
     WHERE c.relkind IN ('r', 'p', 'm', 'i') AND ${userRelations}`;
   let previous = { connection: null, locks: new Set(), files: null };
+
+  // Inside a transaction (one client for every query), each catalog query is prepared once for that client and then
+  // only executed: planning the snapshot's three-way union cost about as much as running it, a hundred times per
+  // verify. A prepared statement outlives the transaction on its client, so a client met again is asked what it has.
+  // Outside a transaction the knex pool may hand each query another client: there the query is sent as it is.
+  const queries = { migaudit_snapshot: snapshotSql, migaudit_locks: locksSql, migaudit_files: filesSql };
+  const preparedOn = new WeakMap();
+  const query = async (connection, name, transactional) => {
+    if (!transactional) return connection.raw(queries[name]);
+    let ready = preparedOn.get(connection);
+    if (!ready) {
+      const existing = (await connection.raw("SELECT name FROM pg_prepared_statements WHERE name LIKE 'migaudit\\_%'")).rows.map((r) => r.name);
+      ready = new Set(existing);
+      preparedOn.set(connection, ready);
+    }
+    if (!ready.has(name)) {
+      await connection.raw(`PREPARE ${name} AS ${queries[name]}`);
+      ready.add(name);
+    }
+    return connection.raw(`EXECUTE ${name}`);
+  };
 
   const run = async (content, direction, name, connection, transactional) => {
     // On the connection the previous up just read them on, the storage files are those it left: Knex only records the
     // migration in its own table in between. One catalog query fewer per migration.
     const reuse = direction === 'up' && transactional && previous.connection === connection && previous.files !== null;
-    const filesBefore = direction === 'up' && transactional ? (reuse ? previous.files : (await connection.raw(filesSql, knexTables)).rows) : null;
+    const filesBefore = direction === 'up' && transactional ? (reuse ? previous.files : (await query(connection, 'migaudit_files', true)).rows) : null;
     const started = process.hrtime.bigint();
     const elapsed = () => Number((process.hrtime.bigint() - started) / 1000000n);
     try {
@@ -223,7 +245,7 @@ function capturing(source, snapshotSql, capture) {
       throw error;
     }
     const ms = elapsed();
-    const result = await connection.raw(snapshotSql);
+    const result = await query(connection, 'migaudit_snapshot', transactional);
     const step = { name, direction, ms, rows: result.rows.map((r) => [r.kind, r.name, r.text]) };
     if (direction === 'up') {
       if (transactional) {
@@ -231,11 +253,11 @@ function capturing(source, snapshotSql, capture) {
         // transaction), this migration's are those not held after the previous one.
         // A relation the migration created itself blocks nobody: only locks on what existed before it are kept.
         const existed = new Set(filesBefore.map((r) => r.oid));
-        const rows = (await connection.raw(locksSql, knexTables)).rows;
+        const rows = (await query(connection, 'migaudit_locks', true)).rows;
         const held = rows.map((r) => `${r.relation}\u0000${r.mode}`);
         const earlier = previous.connection === connection ? previous.locks : new Set();
         step.locks = rows.filter((r, i) => existed.has(r.oid) && !earlier.has(held[i])).map((r) => [r.relation, r.mode]);
-        const filesAfter = (await connection.raw(filesSql, knexTables)).rows;
+        const filesAfter = (await query(connection, 'migaudit_files', true)).rows;
         previous = { connection, locks: new Set(held), files: filesAfter };
         const after = new Map(filesAfter.map((r) => [r.oid, r.file]));
         step.rewrites = filesBefore.filter((r) => after.has(r.oid) && after.get(r.oid) !== r.file).map((r) => r.relation).sort();
