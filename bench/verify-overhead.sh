@@ -39,7 +39,8 @@ exports.down = (knex) => knex.schema.dropTable('table_$i');
 JS
 done
 
-dotnet publish src/MigAudit.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true --nologo -v quiet -o "$work/bin" >/dev/null
+# The Native AOT build, the one the npm packages ship.
+dotnet publish src/MigAudit.Cli -c Release -r linux-x64 -p:PublishAot=true --nologo -v quiet -o "$work/bin" >/dev/null
 psql="psql -h 127.0.0.1 -p $port -U postgres -q -d postgres -c"
 echo "chain: $count migrations (createTable with a foreign key and an index each)"
 hyperfine --runs "$runs" \

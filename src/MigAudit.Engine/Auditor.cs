@@ -118,9 +118,12 @@ public static class Auditor
             throw new ProjectException($"no migrations found: looked in {where}{from} for {string.Join(", ", project.Settings.LoadExtensions)} files; point migaudit at them with --migrations DIR or --knexfile FILE");
         }
 
+        // The deleted files' last versions and the edited migrations' first versions each come from a git process of
+        // their own, and both are then parsed: read at once, they overlap instead of adding up.
+        var helpersTask = Task.Factory.StartNew(() => DeletedHelpers(project.Root, history), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var reruns = Reruns(project, history, listing, schema, cache);
         var edits = EditClassifier.Classify(project, history, listing, cache);
-        var helpers = DeletedHelpers(project.Root, history);
+        var helpers = helpersTask.GetAwaiter().GetResult();
 
         var migrations = listing.Migrations.Select((listed, i) => new Migration
         {
