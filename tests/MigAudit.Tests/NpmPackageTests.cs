@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using MigAudit.Tests.Support;
 
@@ -101,35 +100,9 @@ public sealed class NpmPackageTests
 
     private static Task<CliResult> RunAsync(string workingDirectory, string program, params string[] arguments) => RunAsync(workingDirectory, program, arguments, null);
 
-    private static async Task<CliResult> RunAsync(string workingDirectory, string program, string[] arguments, string? path)
-    {
-        var start = new ProcessStartInfo(path is null ? program : Path.Combine(path, program))
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["npm_config_update_notifier"] = "false";
-        if (path is not null)
-        {
-            start.Environment["PATH"] = path;
-            start.Environment.Remove("DOTNET_ROOT");
-            start.Environment.Remove(CliRunner.BinaryVariable);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
+    /// <summary>With <paramref name="path"/>, the program is found there and is the whole PATH; DOTNET_ROOT is unset.</summary>
+    private static Task<CliResult> RunAsync(string workingDirectory, string program, string[] arguments, string? path) =>
+        ChildProcess.RunAsync(path is null ? program : Path.Combine(path, program), arguments, workingDirectory, path is null
+            ? new Dictionary<string, string?> { ["npm_config_update_notifier"] = "false" }
+            : new Dictionary<string, string?> { ["npm_config_update_notifier"] = "false", ["PATH"] = path, ["DOTNET_ROOT"] = null, [CliRunner.BinaryVariable] = null });
 }

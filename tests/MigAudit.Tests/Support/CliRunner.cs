@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MigAudit.Cli;
 
 namespace MigAudit.Tests.Support;
@@ -20,35 +19,12 @@ public static class CliRunner
     {
         if (Binary is not null)
         {
-            return await RunBinaryAsync(Binary, args);
+            return await ChildProcess.RunAsync(Binary, args);
         }
 
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         var code = await CliApp.RunAsync(args, stdout, stderr);
         return new CliResult(code, stdout.ToString(), stderr.ToString());
-    }
-
-    private static async Task<CliResult> RunBinaryAsync(string binary, string[] args)
-    {
-        var start = new ProcessStartInfo(binary)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {binary}");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 }
