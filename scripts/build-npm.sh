@@ -56,4 +56,9 @@ node -e '
 (cd "$stage/launcher" && npm pack --silent --pack-destination "$PWD/../..") >/dev/null
 (cd "$stage/platform" && npm pack --silent --pack-destination "$PWD/../..") >/dev/null
 rm -rf "$stage"
-ls "$out"/*.tgz
+
+# npm pack leaves out a missing file without a word: check that each package holds what it runs. (grep reads the
+# whole list: with -q it would stop early and tar would die of SIGPIPE under pipefail.)
+tar tzf "$out/migaudit-$version.tgz" | grep -x 'package/bin/migaudit.js' >/dev/null || { echo "build-npm: the launcher package has no bin/migaudit.js" >&2; exit 1; }
+tar tzf "$out/migaudit-$os-$cpu-$version.tgz" | grep -x "package/bin/$(basename "$binary")" >/dev/null || { echo "build-npm: the $os-$cpu package has no binary" >&2; exit 1; }
+ls "$out"/migaudit-"$version".tgz "$out"/migaudit-"$os"-"$cpu"-"$version".tgz
