@@ -57,7 +57,7 @@ public static class SafeRead
             }
 
             // The usual case, the file as long as it said: one byte more settles it. (A chunk buffer for every file
-            // made fresh pages for the GC to zero, a fifth of a small project's audit.)
+            // made fresh pages for the GC to zero: a quarter of the demo audit's page faults.)
             Span<byte> probe = stackalloc byte[1];
             if (stream.Read(probe) == 0)
             {
