@@ -37,11 +37,10 @@ public static class Auditor
             project = project with { SourceProblems = [.. project.SourceProblems, .. listing.Problems] };
         }
 
-        // History comes from git processes: read it while this process parses on its own cores. A thread of its own
-        // (LongRunning), not the pool's: the parsers below take every pool thread, and history would wait for them.
+        // History comes from git processes: read it while this process parses on its own cores.
         progress?.Report("reading git history");
         var directoryIndex = project.Settings.Directories.Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i, StringComparer.Ordinal);
-        var historyTask = Task.Factory.StartNew(() => GitHistoryReader.Read(new HistoryRequest
+        var historyTask = OwnThread.Run(() => GitHistoryReader.Read(new HistoryRequest
         {
             Root = project.Root,
             Directories = project.Settings.Directories,
@@ -50,7 +49,7 @@ public static class Auditor
             KnexOrder = KnexOrder(project.Settings, directoryIndex),
             Mainline = settings.Mainline,
             ReleaseTags = settings.Releases,
-        }), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }));
 
         progress?.Report("evaluating database clients");
         var configuration = ConfigurationAuditor.Audit(project, cache);
@@ -120,7 +119,7 @@ public static class Auditor
 
         // The deleted files' last versions and the edited migrations' first versions each come from a git process of
         // their own, and both are then parsed: read at once, they overlap instead of adding up.
-        var helpersTask = Task.Factory.StartNew(() => DeletedHelpers(project.Root, history), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var helpersTask = OwnThread.Run(() => DeletedHelpers(project.Root, history));
         var reruns = Reruns(project, history, listing, schema, cache);
         var edits = EditClassifier.Classify(project, history, listing, cache);
         var helpers = helpersTask.GetAwaiter().GetResult();

@@ -19,8 +19,7 @@ public static class GitRunner
     /// Starts git on a thread of its own, for commands that do not depend on each other: each git process costs a few
     /// milliseconds of start-up, and run one after another they were most of a small project's audit.
     /// </summary>
-    public static Task<GitOutput> Start(string workingDirectory, params string[] arguments) =>
-        Task.Factory.StartNew(() => Run(workingDirectory, arguments), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    public static Task<GitOutput> Start(string workingDirectory, params string[] arguments) => OwnThread.Run(() => Run(workingDirectory, arguments));
 
     /// <summary>Runs git and hands its standard output to <paramref name="consume"/> as a stream, for outputs too large to buffer.</summary>
     public static (int ExitCode, T Result, string Stderr) Stream<T>(string workingDirectory, Func<TextReader, T> consume, params string[] arguments)
