@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using static MigAudit.Reporting.JsonNodes;
 using MigAudit.Reporting;
 
 namespace MigAudit.Live;
@@ -33,12 +34,12 @@ public static class DriftReport
         ["readOnly"] = result.ReadOnly,
         ["applied"] = result.Applied,
         ["pending"] = result.Pending,
-        ["findings"] = new JsonArray(result.Findings.Select(f => (JsonNode?)new JsonObject
+        ["findings"] = Array(result.Findings, f => new JsonObject
         {
             ["kind"] = f.Kind,
             ["blocking"] = f.Blocking,
             ["migration"] = f.Migration,
             ["message"] = f.Message,
-        }).ToArray()),
+        }),
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 }

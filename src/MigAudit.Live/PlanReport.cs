@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using static MigAudit.Reporting.JsonNodes;
 using MigAudit.Core;
 using MigAudit.Reporting;
 
@@ -89,12 +90,12 @@ public static class PlanReport
         ["oneTransaction"] = result.OneTransaction,
         ["migrationLockHeld"] = result.MigrationLockHeld,
         ["worstRisk"] = result.Worst?.ToId(),
-        ["pending"] = new JsonArray(result.Pending.Select(m => (JsonNode?)new JsonObject
+        ["pending"] = Array(result.Pending, m => new JsonObject
         {
             ["name"] = m.Name,
             ["transaction"] = !m.DisablesTransaction,
             ["notFollowed"] = m.NotFollowed,
-            ["steps"] = new JsonArray(m.Steps.Select(s => (JsonNode?)new JsonObject
+            ["steps"] = Array(m.Steps, s => new JsonObject
             {
                 ["line"] = s.Line,
                 ["table"] = s.Table,
@@ -109,17 +110,17 @@ public static class PlanReport
                 ["duration"] = s.Duration,
                 ["risk"] = s.Risk.ToId(),
                 ["why"] = s.Why,
-            }).ToArray()),
-        }).ToArray()),
-        ["sessions"] = new JsonArray(result.Sessions.Select(s => (JsonNode?)new JsonObject
+            }),
+        }),
+        ["sessions"] = Array(result.Sessions, s => new JsonObject
         {
             ["pid"] = s.Pid,
             ["application"] = s.Application,
             ["state"] = s.State,
             ["transactionSeconds"] = Math.Round(s.TransactionSeconds, 1),
-            ["locks"] = new JsonArray(s.Locks.Select(l => (JsonNode?)l).ToArray()),
-        }).ToArray()),
-        ["notes"] = new JsonArray(result.Notes.Select(n => (JsonNode?)n).ToArray()),
+            ["locks"] = Strings(s.Locks),
+        }),
+        ["notes"] = Strings(result.Notes),
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
     /// <summary>For a pull-request comment: one table of the pending statements.</summary>

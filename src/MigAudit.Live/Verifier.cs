@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using MigAudit.Core;
+using MigAudit.Reporting;
 using Npgsql;
 
 namespace MigAudit.Live;
@@ -153,9 +154,9 @@ public static partial class Verifier
         var root = audit.Input.Project.Root;
         var migrations = new JsonObject
         {
-            ["directory"] = new JsonArray(settings.Directories.Select(d => (JsonNode?)Path.GetFullPath(Path.Combine(root, d))).ToArray()),
+            ["directory"] = JsonNodes.Strings(settings.Directories.Select(d => Path.GetFullPath(Path.Combine(root, d)))),
             ["tableName"] = settings.TableName,
-            ["loadExtensions"] = new JsonArray(settings.LoadExtensions.Select(e => (JsonNode?)e).ToArray()),
+            ["loadExtensions"] = JsonNodes.Strings(settings.LoadExtensions),
             ["sortDirsSeparately"] = settings.SortDirsSeparately,
         };
         if (settings.SchemaName is not null)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using static MigAudit.Reporting.JsonNodes;
 using MigAudit.Reporting;
 
 namespace MigAudit.Live;
@@ -87,7 +88,7 @@ public static class VerifyReport
         ["server"] = result.Server,
         ["database"] = result.Database,
         ["kept"] = result.Kept,
-        ["migrations"] = new JsonArray(result.Steps.Select(s => (JsonNode?)new JsonObject
+        ["migrations"] = Array(result.Steps, s => new JsonObject
         {
             ["name"] = s.Migration,
             ["up"] = Text(s.Up),
@@ -96,16 +97,16 @@ public static class VerifyReport
             ["down"] = Text(s.Down),
             ["downError"] = s.DownError,
             ["downMs"] = s.DownMilliseconds,
-            ["downDifferences"] = new JsonArray(s.DownDifferences.Select(d => (JsonNode?)d).ToArray()),
+            ["downDifferences"] = Strings(s.DownDifferences),
             ["upLocksTraced"] = s.Up == StepStatus.Ok ? s.UpLocks is not null : null,
-            ["upLocks"] = s.UpLocks is null ? null : new JsonArray(s.UpLocks.Select(l => (JsonNode?)new JsonObject { ["relation"] = l.Relation, ["mode"] = ModeText(l.Mode) }).ToArray()),
-            ["upRewrites"] = new JsonArray(s.UpRewrites.Select(r => (JsonNode?)r).ToArray()),
-            ["lockDisagreements"] = s.LockDisagreements is null ? null : new JsonArray(s.LockDisagreements.Select(d => (JsonNode?)d).ToArray()),
-        }).ToArray()),
+            ["upLocks"] = s.UpLocks is null ? null : Array(s.UpLocks, l => new JsonObject { ["relation"] = l.Relation, ["mode"] = ModeText(l.Mode) }),
+            ["upRewrites"] = Strings(s.UpRewrites),
+            ["lockDisagreements"] = StringsOrNull(s.LockDisagreements),
+        }),
         ["latestAgain"] = result.LatestAgain,
         ["latestAgainError"] = result.LatestAgainError,
         ["latestAgainSkipped"] = result.LatestAgainSkipped,
-        ["staticModelDifferences"] = new JsonArray(result.StaticModelDifferences.Select(d => (JsonNode?)d).ToArray()),
+        ["staticModelDifferences"] = Strings(result.StaticModelDifferences),
         ["elapsedMs"] = (long)result.Elapsed.TotalMilliseconds,
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 

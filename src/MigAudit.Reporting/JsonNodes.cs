@@ -8,7 +8,7 @@ namespace MigAudit.Reporting;
 /// Builds the JSON reports as <see cref="JsonNode"/> trees of primitive values: written without reflection, so the
 /// same code runs under Native AOT, where reflection-based serialization is not available.
 /// </summary>
-internal static class JsonNodes
+public static class JsonNodes
 {
     /// <summary>Indented, with non-ASCII text as is (file names, messages) rather than \u escapes.</summary>
     public static readonly JsonSerializerOptions Indented = new()
