@@ -55,47 +55,56 @@ public static class GitHistoryReader
 {
     public static GitHistory Read(HistoryRequest request)
     {
-        // The questions that depend on nothing else, asked at once.
+        // The questions that depend on nothing else, asked at once. The log waits only for the first: where the
+        // repository is and which commit the mainline is (one rev-parse: each git process is a few milliseconds).
         var root = request.Root;
         var mainline = request.Mainline ?? "HEAD";
         var tagPattern = request.ReleaseTags is null ? "refs/tags" : "refs/tags/" + request.ReleaseTags;
-        Task<GitOutput>[] first =
-        [
-            GitRunner.Start(root, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository"),
-            GitRunner.Start(root, "rev-parse", "--verify", "-q", "--end-of-options", mainline + "^{commit}"),
-            GitRunner.Start(root, "symbolic-ref", "-q", "--short", "HEAD"),
-            GitRunner.Start(root, "for-each-ref", "--sort=-creatordate", "--count=1", "--format=%(refname:short)", tagPattern),
-        ];
+        var whereTask = GitRunner.Start(root, "rev-parse", "--show-toplevel", "--show-prefix", "--is-shallow-repository", "--verify", "-q", "--end-of-options", mainline + "^{commit}");
+        var branchTask = GitRunner.Start(root, "symbolic-ref", "-q", "--short", "HEAD");
+        var newestTagTask = GitRunner.Start(root, "for-each-ref", "--sort=-creatordate", "--count=1", "--format=%(refname:short)", tagPattern);
+        GitOutput where;
         try
         {
-            Task.WaitAll(first);
+            where = whereTask.GetAwaiter().GetResult();
         }
-        catch (AggregateException) when (first.Any(t => t.Exception?.InnerException is System.ComponentModel.Win32Exception))
+        catch (System.ComponentModel.Win32Exception)
         {
             return new GitHistory { Facts = GitFacts.NotARepository with { Limitations = ["git is not installed: history cannot be read"] } };
         }
-        catch (AggregateException)
-        {
-            // Anything else is thrown as it was, not wrapped.
-            first.First(t => t.IsFaulted).GetAwaiter().GetResult();
-        }
 
-        var (repo, head, branch, newestTag) = (first[0].Result, first[1].Result, first[2].Result, first[3].Result);
-        if (!repo.Ok)
+        // "<top level>\n<prefix>\n<shallow>\n<commit>\n". A mainline that is no commit (an unborn branch, a bad name) makes
+        // --verify -q exit 1 after the first three lines; outside a repository git exits 128.
+        var lines = where.Stdout.Split('\n');
+        if (!(where.Ok || where.ExitCode == 1 && lines.Length >= 3))
         {
             return new GitHistory { Facts = GitFacts.NotARepository };
         }
 
-        var lines = repo.Stdout.Split('\n');
         var topLevel = lines[0];
-        var prefix = lines.Length > 1 ? lines[1] : string.Empty;
-        var shallow = lines.Length > 2 && lines[2] == "true";
-        if (!head.Ok && request.Mainline is not null)
+        var prefix = lines[1];
+        var shallow = lines[2] == "true";
+        var tip = where.Ok && lines.Length > 3 && lines[3].Length > 0 ? lines[3] : null;
+        if (tip is null && request.Mainline is not null)
         {
             throw new ProjectException($"mainline '{Quoting.Printable(request.Mainline)}' is not a branch or commit of this repository");
         }
 
-        var hasCommits = head.Ok;
+        var hasCommits = tip is not null;
+        var context = new PathContext(prefix, request);
+        var pathspecs = request.Directories.Select(d => d == "." ? "." : d).ToArray();
+
+        // The working tree, the tip's tree and the newest release's tree are read while the log is.
+        var statusTask = GitRunner.Start(root, ["--literal-pathspecs", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", .. pathspecs]);
+        var treeTask = tip is null ? null : GitRunner.Start(root, ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-name", tip, "--", .. pathspecs]);
+        var logTask = tip is null ? null : OwnThread.Run(() => GitRunner.Stream(root, reader => GitLogParser.Parse(reader).ToList(),
+            ["--literal-pathspecs", "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "-z", "--name-status", "-M", GitLogParser.Format, tip, "--", .. pathspecs]));
+        var newestTag = newestTagTask.GetAwaiter().GetResult();
+        var latestRelease = newestTag.Ok && newestTag.Stdout.Trim() is { Length: > 0 } tag
+            ? (Tag: tag, Tree: GitRunner.Start(root, ["--literal-pathspecs", "ls-tree", "-r", "--name-only", "-z", "refs/tags/" + tag, "--", .. pathspecs]))
+            : default;
+        var branch = branchTask.GetAwaiter().GetResult();
+
         var limitations = new List<string>();
         if (!hasCommits)
         {
@@ -109,27 +118,15 @@ public static class GitHistoryReader
 
         if (hasCommits && !branch.Ok && request.Mainline is null)
         {
-            limitations.Add($"detached HEAD at {head.Stdout.Trim()[..10]}: the history audited is that commit's, not a branch's");
+            limitations.Add($"detached HEAD at {tip![..10]}: the history audited is that commit's, not a branch's");
         }
 
-        var context = new PathContext(prefix, request);
-        var pathspecs = request.Directories.Select(d => d == "." ? "." : d).ToArray();
-
-        // The working tree, the tip's tree and the newest release's tree are read while the log is.
-        var statusTask = GitRunner.Start(root, ["--literal-pathspecs", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", .. pathspecs]);
-        var latestRelease = newestTag.Ok && newestTag.Stdout.Trim() is { Length: > 0 } tag
-            ? (Tag: tag, Tree: GitRunner.Start(root, ["--literal-pathspecs", "ls-tree", "-r", "--name-only", "-z", "refs/tags/" + tag, "--", .. pathspecs]))
-            : default;
         var headFiles = new Dictionary<string, string>(StringComparer.Ordinal);
         var commits = new List<CommitChanges>();
         HashSet<string>? branchOnly = null;
-        if (hasCommits)
+        if (tip is not null)
         {
-            var tip = head.Stdout.Trim();
-            var treeTask = GitRunner.Start(root, ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-name", tip, "--", .. pathspecs]);
-            var log = GitRunner.Stream(root, reader => GitLogParser.Parse(reader).ToList(),
-                ["--literal-pathspecs", "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "-z", "--name-status", "-M", GitLogParser.Format, tip, "--", .. pathspecs]);
-            var tree = treeTask.GetAwaiter().GetResult();
+            var tree = treeTask!.GetAwaiter().GetResult();
             foreach (var entry in tree.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries))
             {
                 // "<mode> blob <oid>\t<path>"
@@ -142,7 +139,7 @@ public static class GitHistoryReader
                 }
             }
 
-            commits.AddRange(log.Result);
+            commits.AddRange(logTask!.GetAwaiter().GetResult().Result);
 
             // Only a merge on the mainline (one that touched the migrations: the log is path-limited) can bring a
             // branch that hid migrations; then one more pass lists every migration ever added, anywhere.
@@ -162,7 +159,7 @@ public static class GitHistoryReader
             IsShallow = shallow,
             IsDetached = hasCommits && !branch.Ok,
             HasCommits = hasCommits,
-            Head = hasCommits ? head.Stdout.Trim() : null,
+            Head = tip,
             Branch = request.Mainline ?? (branch.Ok ? branch.Stdout.Trim() : null),
             CommitsRead = commits.Count,
             Limitations = limitations,
