@@ -69,7 +69,9 @@ public static class Auditor
 
         var window = new SemaphoreSlim(LookAhead);
         var next = -1;
-        var producers = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount)).Select(_ => Task.Run(() =>
+        // One core is left to this thread, which replays, and to git's processes, which read the history meanwhile:
+        // with a producer per core the three competed, and the history, the critical path on small projects, came last.
+        var producers = Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount - 1)).Select(_ => Task.Run(() =>
         {
             // The permit comes first, then the index: whoever holds an index can always finish it, so the
             // replay's next migration is never stuck behind a full window.
