@@ -13,14 +13,17 @@ public sealed record SchemaSnapshot(IReadOnlyDictionary<string, SnapshotTable> T
 
     /// <summary>
     /// The catalog in one query (kind 0 column, 1 index, 2 constraint; table; text). verify runs it after every step,
-    /// from its own connection or, inside the knex driver, on the migration's own transaction.
+    /// from its own connection or, inside the knex driver, on the migration's own transaction. The columns are read
+    /// table by table through pg_attribute's index (OFFSET 0 keeps the planner from flattening the LATERAL back into
+    /// a join): a hash join scanned all of pg_attribute, the system catalogs' thousands of rows and the migrations'
+    /// dead row versions included, and took about a third of the snapshot at 50 tables.
     /// </summary>
     public const string Sql = $"""
         SELECT 0 AS kind, {TableName} AS name, a.attnum AS position, a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
                || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
                || COALESCE(' default ' || pg_get_expr(d.adbin, d.adrelid), '') AS text
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        CROSS JOIN LATERAL (SELECT * FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped OFFSET 0) a
         LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
         WHERE c.relkind IN ('r', 'p') AND {Schemas}
         UNION ALL
