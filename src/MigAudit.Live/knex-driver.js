@@ -9,7 +9,22 @@ const readline = require('readline');
 
 const [projectRoot] = process.argv.slice(2);
 const out = process.stdout.write.bind(process.stdout);
-const reply = (message) => out('\u001e' + JSON.stringify(message) + '\n');
+
+/** JSON text the server built, sent on as it is: reply() puts it where this object stands, without parsing it. */
+class RawJson {
+  constructor(text) {
+    // Line breaks can only sit between tokens (inside strings they are escaped): the protocol stays one line a reply.
+    this.text = text.replace(/\n/g, ' ');
+  }
+}
+
+// The mark a RawJson stands as until it is put back: random, so that no string a migration throws can pose as one.
+const rawMark = `raw-${require('crypto').randomBytes(12).toString('hex')}-`;
+const reply = (message) => {
+  const raw = [];
+  const text = JSON.stringify(message, (key, value) => (value instanceof RawJson ? rawMark + (raw.push(value.text) - 1) : value));
+  out('\u001e' + text.replace(new RegExp(`"${rawMark}(\\d+)"`, 'g'), (match, index) => raw[Number(index)]) + '\n');
+};
 
 // Standard output carries the protocol only: whatever knex or the migrations print goes to standard error.
 for (const method of ['log', 'info', 'warn', 'debug', 'trace']) {
@@ -205,37 +220,57 @@ function capturing(source, snapshotSql, capture) {
     AND c.relname NOT IN (${knexTables})
     AND NOT EXISTS (SELECT 1 FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid WHERE x.indexrelid = c.oid AND t.relname IN (${knexTables}))`;
   const locksSql = `SELECT c.oid::text AS oid, c.relname AS relation, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
-    WHERE l.pid = pg_backend_pid() AND l.granted AND l.locktype = 'relation' AND ${userRelations} ORDER BY 1, 2, 3`;
+    WHERE l.pid = pg_backend_pid() AND l.granted AND l.locktype = 'relation' AND ${userRelations}`;
   const filesSql = `SELECT c.oid::text AS oid, c.relname AS relation, c.relfilenode::text AS file FROM pg_class c
     WHERE c.relkind IN ('r', 'p', 'm', 'i') AND ${userRelations}`;
+
+  // Each capture is one statement whose columns are JSON texts built by the server: the driver parses only the small
+  // lock and file lists, and passes the snapshot (hundreds of rows a step at 50 tables) to migaudit as it came. Parsing
+  // it into rows here and serialising it again cost more than the server took to build it.
+  const asJson = (sql, columns, order = '') => `(SELECT COALESCE(json_agg(json_build_array(${columns})${order}), '[]')::text FROM (${sql}) q)`;
+  // The snapshot's own ORDER BY feeds the aggregate in order (a plain aggregate over a sorted subquery keeps it); sorting
+  // again inside json_agg cost more than the rest of the aggregation. The order is for reading only: migaudit compares
+  // snapshots as sets.
+  const snapshot = asJson(snapshotSql, 'q.kind, q.name, q.text');
+  const locks = asJson(locksSql, 'q.oid, q.relation, q.mode', ' ORDER BY q.oid, q.relation, q.mode');
+  const files = asJson(filesSql, 'q.oid, q.relation, q.file');
   let previous = { connection: null, locks: new Set(), files: null };
 
-  // Inside a transaction (one client for every query), each catalog query is prepared once for that client and then
+  // Inside a transaction (one client for every query), each capture is prepared once for that client and then
   // only executed: planning the snapshot's three-way union each time was about a fifth of its cost (7.3 ms against
-  // 6.0 ms prepared, at 50 tables), a hundred times per verify. A prepared statement outlives the transaction on its client, so a client met again is asked what it has.
+  // 6.0 ms prepared, at 50 tables), a hundred times per verify. A prepared statement outlives the transaction on its
+  // client, so a client met again is asked what it has.
   // Outside a transaction the knex pool may hand each query another client: there the query is sent as it is.
-  const queries = { migaudit_snapshot: snapshotSql, migaudit_locks: locksSql, migaudit_files: filesSql };
+  // After an up, one round trip: the snapshot, the locks held and the storage files.
+  const queries = {
+    migaudit_snapshot: `SELECT ${snapshot} AS snapshot`,
+    migaudit_files: `SELECT ${files} AS files`,
+    migaudit_after_up: `SELECT ${snapshot} AS snapshot, ${locks} AS locks, ${files} AS files`,
+  };
   const preparedOn = new WeakMap();
   const query = async (connection, name, transactional) => {
-    if (!transactional) return connection.raw(queries[name]);
-    let ready = preparedOn.get(connection);
-    if (!ready) {
-      const existing = (await connection.raw("SELECT name FROM pg_prepared_statements WHERE name LIKE 'migaudit\\_%'")).rows.map((r) => r.name);
-      ready = new Set(existing);
-      preparedOn.set(connection, ready);
-    }
-    if (!ready.has(name)) {
-      await connection.raw(`PREPARE ${name} AS ${queries[name]}`);
-      ready.add(name);
-    }
-    return connection.raw(`EXECUTE ${name}`);
+    const run = async () => {
+      if (!transactional) return connection.raw(queries[name]);
+      let ready = preparedOn.get(connection);
+      if (!ready) {
+        const existing = (await connection.raw("SELECT name FROM pg_prepared_statements WHERE name LIKE 'migaudit\\_%'")).rows.map((r) => r.name);
+        ready = new Set(existing);
+        preparedOn.set(connection, ready);
+      }
+      if (!ready.has(name)) {
+        await connection.raw(`PREPARE ${name} AS ${queries[name]}`);
+        ready.add(name);
+      }
+      return connection.raw(`EXECUTE ${name}`);
+    };
+    return (await run()).rows[0];
   };
 
   const run = async (content, direction, name, connection, transactional) => {
     // On the connection the previous up just read them on, the storage files are those it left: Knex only records the
     // migration in its own table in between. One catalog query fewer per migration.
     const reuse = direction === 'up' && transactional && previous.connection === connection && previous.files !== null;
-    const filesBefore = direction === 'up' && transactional ? (reuse ? previous.files : (await query(connection, 'migaudit_files', true)).rows) : null;
+    const filesBefore = direction === 'up' && transactional ? (reuse ? previous.files : JSON.parse((await query(connection, 'migaudit_files', true)).files)) : null;
     const started = process.hrtime.bigint();
     const elapsed = () => Number((process.hrtime.bigint() - started) / 1000000n);
     try {
@@ -245,22 +280,23 @@ function capturing(source, snapshotSql, capture) {
       throw error;
     }
     const ms = elapsed();
-    const result = await query(connection, 'migaudit_snapshot', transactional);
-    const step = { name, direction, ms, rows: result.rows.map((r) => [r.kind, r.name, r.text]) };
+    const traced = direction === 'up' && transactional;
+    const result = await query(connection, traced ? 'migaudit_after_up' : 'migaudit_snapshot', transactional);
+    const step = { name, direction, ms, rows: new RawJson(result.snapshot) };
     if (direction === 'up') {
-      if (transactional) {
+      if (traced) {
         // Locks stay until the transaction commits: when several migrations share it (migrate:latest's single
         // transaction), this migration's are those not held after the previous one.
         // A relation the migration created itself blocks nobody: only locks on what existed before it are kept.
-        const existed = new Set(filesBefore.map((r) => r.oid));
-        const rows = (await query(connection, 'migaudit_locks', true)).rows;
-        const held = rows.map((r) => `${r.relation}\u0000${r.mode}`);
+        const existed = new Set(filesBefore.map(([oid]) => oid));
+        const rows = JSON.parse(result.locks);
+        const held = rows.map(([, relation, mode]) => `${relation}\u0000${mode}`);
         const earlier = previous.connection === connection ? previous.locks : new Set();
-        step.locks = rows.filter((r, i) => existed.has(r.oid) && !earlier.has(held[i])).map((r) => [r.relation, r.mode]);
-        const filesAfter = (await query(connection, 'migaudit_files', true)).rows;
+        step.locks = rows.filter(([oid], i) => existed.has(oid) && !earlier.has(held[i])).map(([, relation, mode]) => [relation, mode]);
+        const filesAfter = JSON.parse(result.files);
         previous = { connection, locks: new Set(held), files: filesAfter };
-        const after = new Map(filesAfter.map((r) => [r.oid, r.file]));
-        step.rewrites = filesBefore.filter((r) => after.has(r.oid) && after.get(r.oid) !== r.file).map((r) => r.relation).sort();
+        const after = new Map(filesAfter.map(([oid, , file]) => [oid, file]));
+        step.rewrites = filesBefore.filter(([oid, , file]) => after.has(oid) && after.get(oid) !== file).map(([, relation]) => relation).sort();
       } else {
         // Without a transaction each statement releases its locks when it ends: nothing is left to see afterwards.
         step.locks = null;
