@@ -130,9 +130,10 @@ public sealed class KnexDriver : IDisposable
     /// Every pending up in one migrate:latest ("up"), or every applied down in one migrate:rollback --all ("down"), with
     /// a snapshot of the catalog taken inside each migration's transaction, right after it.
     /// </summary>
-    public ChainReply SendChain(string direction, string migrationsTable, TimeSpan timeout, CancellationToken cancellation = default)
+    /// <param name="traceLocks">After each up, also read the locks its transaction holds and the relations' storage files (false: --no-lock-trace).</param>
+    public ChainReply SendChain(string direction, string migrationsTable, TimeSpan timeout, CancellationToken cancellation = default, bool traceLocks = true)
     {
-        var reply = Exchange(new JsonObject { ["op"] = "chain", ["direction"] = direction, ["snapshotSql"] = SchemaSnapshot.Sql }, $"knex migrate:{(direction == "up" ? "latest" : "rollback --all")}", timeout, cancellation);
+        var reply = Exchange(new JsonObject { ["op"] = "chain", ["direction"] = direction, ["snapshotSql"] = SchemaSnapshot.Sql, ["traceLocks"] = traceLocks }, $"knex migrate:{(direction == "up" ? "latest" : "rollback --all")}", timeout, cancellation);
         var steps = reply["steps"]!.AsArray().Select(step => new ChainStep(
             step!["name"]!.GetValue<string>(),
             step["ms"]!.GetValue<long>(),

@@ -49,6 +49,9 @@ public sealed record VerifyResult
     /// <summary>--skip-latest-again: the final migrate:latest was not asked for.</summary>
     public bool LatestAgainSkipped { get; init; }
 
+    /// <summary>--no-lock-trace: no up's locks or rewrites were read.</summary>
+    public bool LockTracingSkipped { get; init; }
+
     public bool Passed => Steps.All(s => s.Up == StepStatus.Ok && s.Down == StepStatus.Ok) && (LatestAgain == true || LatestAgainSkipped);
 }
 
@@ -61,7 +64,8 @@ public sealed record VerifyResult
 /// <param name="Variables">What the migrations need (--env-file, --set); connection URLs among them are pointed at the scratch database.</param>
 /// <param name="AllowNetwork">Lets migrations reach hosts other than the scratch server.</param>
 /// <param name="LatestAgain">After every down, run migrate:latest once more (the default): downs that leave something behind make it fail.</param>
-public sealed record VerifyOptions(IReadOnlyDictionary<string, string> Variables, bool AllowNetwork = false, bool LatestAgain = true)
+/// <param name="TraceLocks">After each up, read the locks its transaction holds and the relations it rewrote (the default); --no-lock-trace turns it off.</param>
+public sealed record VerifyOptions(IReadOnlyDictionary<string, string> Variables, bool AllowNetwork = false, bool LatestAgain = true, bool TraceLocks = true)
 {
     public static readonly VerifyOptions None = new(new Dictionary<string, string>());
 }
@@ -195,7 +199,7 @@ public static partial class Verifier
 
         // Every up in one migrate:latest, as production runs a fresh database: all pending migrations in one
         // transaction unless one opts out. Each migration's snapshot is taken inside that transaction, right after it.
-        var up = driver.SendChain("up", settings.TableName, chainTimeout, cancellation);
+        var up = driver.SendChain("up", settings.TableName, chainTimeout, cancellation, options.TraceLocks);
         var applied = 0;
         foreach (var step in up.Steps)
         {
@@ -294,6 +298,7 @@ public static partial class Verifier
             LatestAgain = latestAgain,
             LatestAgainError = latestError,
             LatestAgainSkipped = !options.LatestAgain,
+            LockTracingSkipped = !options.TraceLocks,
             StaticModelDifferences = CompareWithStatic(audit.Input.Schema.Schema, finalSnapshot, audit.Input.Project.IdentifierTransform),
             Server = string.Empty,
             Database = string.Empty,

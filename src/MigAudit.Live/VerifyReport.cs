@@ -30,7 +30,7 @@ public static class VerifyReport
                 output.Line($"      down: {step.DownError}", "red");
             }
 
-            if (step.Up == StepStatus.Ok && step.UpLocks is null)
+            if (step.Up == StepStatus.Ok && step.UpLocks is null && !result.LockTracingSkipped)
             {
                 output.Line("      locks: untraced (it runs without a transaction: each statement releases its locks as it ends)");
             }
@@ -54,6 +54,11 @@ public static class VerifyReport
             {
                 output.Line($"      down does not restore the schema: {difference}", "red");
             }
+        }
+
+        if (result.LockTracingSkipped)
+        {
+            output.Line("locks and rewrites: not traced (--no-lock-trace)");
         }
 
         output.Line();
@@ -106,6 +111,7 @@ public static class VerifyReport
         ["latestAgain"] = result.LatestAgain,
         ["latestAgainError"] = result.LatestAgainError,
         ["latestAgainSkipped"] = result.LatestAgainSkipped,
+        ["lockTracingSkipped"] = result.LockTracingSkipped,
         ["staticModelDifferences"] = Strings(result.StaticModelDifferences),
         ["elapsedMs"] = (long)result.Elapsed.TotalMilliseconds,
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });

@@ -269,8 +269,10 @@ function capturing(source, snapshotSql, capture) {
   const run = async (content, direction, name, connection, transactional) => {
     // On the connection the previous up just read them on, the storage files are those it left: Knex only records the
     // migration in its own table in between. One catalog query fewer per migration.
-    const reuse = direction === 'up' && transactional && previous.connection === connection && previous.files !== null;
-    const filesBefore = direction === 'up' && transactional ? (reuse ? previous.files : JSON.parse((await query(connection, 'migaudit_files', true)).files)) : null;
+    // Locks and storage files are read only inside the migration's transaction, and not at all with --no-lock-trace.
+    const traced = direction === 'up' && transactional && capture.traceLocks;
+    const reuse = traced && previous.connection === connection && previous.files !== null;
+    const filesBefore = traced ? (reuse ? previous.files : JSON.parse((await query(connection, 'migaudit_files', true)).files)) : null;
     const started = process.hrtime.bigint();
     const elapsed = () => Number((process.hrtime.bigint() - started) / 1000000n);
     try {
@@ -280,7 +282,6 @@ function capturing(source, snapshotSql, capture) {
       throw error;
     }
     const ms = elapsed();
-    const traced = direction === 'up' && transactional;
     const result = await query(connection, traced ? 'migaudit_after_up' : 'migaudit_snapshot', transactional);
     const step = { name, direction, ms, rows: new RawJson(result.snapshot) };
     if (direction === 'up') {
@@ -298,7 +299,8 @@ function capturing(source, snapshotSql, capture) {
         const after = new Map(filesAfter.map(([oid, , file]) => [oid, file]));
         step.rewrites = filesBefore.filter(([oid, , file]) => after.has(oid) && after.get(oid) !== file).map(([, relation]) => relation).sort();
       } else {
-        // Without a transaction each statement releases its locks when it ends: nothing is left to see afterwards.
+        // Without a transaction each statement releases its locks when it ends: nothing is left to see afterwards
+        // (and with --no-lock-trace nothing was looked at; migaudit knows which).
         step.locks = null;
       }
     }
@@ -326,7 +328,7 @@ function capturing(source, snapshotSql, capture) {
 /** The chain in one command: every pending up (migrate:latest), or every applied down (migrate:rollback --all). */
 async function chain(command) {
   const migrator = knex.migrate;
-  const capture = { steps: [], failed: null, migrationsTable: migrator.config.tableName, disableTransactions: Boolean(migrator.config.disableTransactions) };
+  const capture = { steps: [], failed: null, migrationsTable: migrator.config.tableName, disableTransactions: Boolean(migrator.config.disableTransactions), traceLocks: command.traceLocks !== false };
   const source = capturing(migrator.config.migrationSource, command.snapshotSql, capture);
   try {
     if (command.direction === 'up') await migrator.latest({ migrationSource: source });

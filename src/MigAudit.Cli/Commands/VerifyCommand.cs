@@ -22,7 +22,8 @@ public static partial class CliApp
         var set = new Option<string[]>("--set") { Description = "One variable the migrations need, KEY=VALUE (repeatable).", AllowMultipleArgumentsPerToken = false };
         var allowNetwork = new Option<bool>("--allow-network") { Description = "Let migrations open connections to hosts other than the scratch server (other databases on it stay refused)." };
         var skipLatestAgain = new Option<bool>("--skip-latest-again") { Description = "Do not run migrate:latest once more after every down (faster; downs that leave something behind are still reported)." };
-        var command = new Command("verify", "Run the migrations for real with the project's own knex on a scratch PostgreSQL database: every up in one migrate:latest, as production runs it, every down in reverse, then latest again.") { path, database, keep, format, environment, envFile, set, allowNetwork, skipLatestAgain };
+        var noLockTrace = new Option<bool>("--no-lock-trace") { Description = "Do not read, after each up, the locks its transaction holds and the tables it rewrote (faster; no locks, rewrites or lock disagreements are reported)." };
+        var command = new Command("verify", "Run the migrations for real with the project's own knex on a scratch PostgreSQL database: every up in one migrate:latest, as production runs it, every down in reverse, then latest again.") { path, database, keep, format, environment, envFile, set, allowNetwork, skipLatestAgain, noLockTrace };
         command.SetAction(async (parse, cancellation) =>
         {
             var root = parse.GetValue(path)!;
@@ -53,7 +54,7 @@ public static partial class CliApp
                 variables[name] = value;
             }
 
-            var verifyOptions = new VerifyOptions(variables, parse.GetValue(allowNetwork), LatestAgain: !parse.GetValue(skipLatestAgain));
+            var verifyOptions = new VerifyOptions(variables, parse.GetValue(allowNetwork), LatestAgain: !parse.GetValue(skipLatestAgain), TraceLocks: !parse.GetValue(noLockTrace));
 
             // Ctrl-C, kill or a closed terminal: stop the driver, drop the scratch database, stop the throwaway server,
             // then exit 128 + the signal's number, as a shell does.

@@ -163,6 +163,45 @@ public sealed class VerifyTests
 
     [SkippableFact]
     [Trait("Surface", "cli")]
+    public async Task Without_lock_tracing_the_chain_is_still_verified_and_no_lock_or_rewrite_is_claimed()
+    {
+        Ready();
+
+        // The same ALTER that the trace shows taking ACCESS EXCLUSIVE and rewriting users (integer -> bigint).
+        using var repo = Project(
+            ("20250101000000_users.js", """
+                exports.up = (knex) => knex.schema.createTable('users', (t) => { t.increments('id'); t.integer('score'); });
+                exports.down = (knex) => knex.schema.dropTable('users');
+                """),
+            ("20250102000000_score_bigint.js", """
+                exports.up = (knex) => knex.schema.alterTable('users', (t) => { t.bigInteger('score').alter(); });
+                exports.down = (knex) => knex.schema.alterTable('users', (t) => { t.integer('score').alter(); });
+                """));
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json", "--no-lock-trace");
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var root = JsonDocument.Parse(run.Stdout).RootElement;
+        Assert.True(root.GetProperty("passed").GetBoolean());
+        Assert.True(root.GetProperty("lockTracingSkipped").GetBoolean());
+        Assert.True(root.GetProperty("latestAgain").GetBoolean());
+        foreach (var migration in root.GetProperty("migrations").EnumerateArray())
+        {
+            Assert.Equal("ok", migration.GetProperty("down").GetString());
+            Assert.False(migration.GetProperty("upLocksTraced").GetBoolean());
+            Assert.Equal(JsonValueKind.Null, migration.GetProperty("upLocks").ValueKind);
+            Assert.Equal(0, migration.GetProperty("upRewrites").GetArrayLength());
+            Assert.Equal(JsonValueKind.Null, migration.GetProperty("lockDisagreements").ValueKind);
+        }
+
+        // The text says once that nothing was traced, and never that a migration ran without a transaction.
+        var text = (await CliRunner.RunAsync("verify", repo.Root, "--no-lock-trace")).Stdout;
+        Assert.Contains("locks and rewrites: not traced (--no-lock-trace)", text);
+        Assert.DoesNotContain("locks: untraced", text);
+        Assert.DoesNotContain("      rewrites:", text);
+    }
+
+    [SkippableFact]
+    [Trait("Surface", "cli")]
     public async Task The_trace_shows_each_migrations_own_locks_and_rewrites()
     {
         Ready();
