@@ -22,6 +22,9 @@ public sealed record TracedLock(string Relation, string Mode);
 /// </summary>
 public sealed record ChainStep(string Name, long Milliseconds, SchemaSnapshot Snapshot)
 {
+    /// <summary>The driver read every table after this step (the first of a chain, or a change it cannot follow table by table).</summary>
+    public bool WholeSnapshot { get; init; }
+
     public IReadOnlyList<TracedLock>? Locks { get; init; }
     public IReadOnlyList<string> Rewrites { get; init; } = [];
 }
@@ -128,20 +131,30 @@ public sealed class KnexDriver : IDisposable
 
     /// <summary>
     /// Every pending up in one migrate:latest ("up"), or every applied down in one migrate:rollback --all ("down"), with
-    /// a snapshot of the catalog taken inside each migration's transaction, right after it.
+    /// a snapshot of the catalog taken inside each migration's transaction, right after it. The driver sends the first
+    /// snapshot whole and, after that, the tables it read again and the names they replace.
     /// </summary>
     /// <param name="traceLocks">After each up, also read the locks its transaction holds and the relations' storage files (false: --no-lock-trace).</param>
-    public ChainReply SendChain(string direction, string migrationsTable, TimeSpan timeout, CancellationToken cancellation = default, bool traceLocks = true)
+    /// <param name="fullSnapshots">Read every table again after every step (the tests compare it with reading only what changed).</param>
+    public ChainReply SendChain(string direction, string migrationsTable, TimeSpan timeout, CancellationToken cancellation = default, bool traceLocks = true, bool fullSnapshots = false)
     {
-        var reply = Exchange(new JsonObject { ["op"] = "chain", ["direction"] = direction, ["snapshotSql"] = SchemaSnapshot.Sql, ["traceLocks"] = traceLocks }, $"knex migrate:{(direction == "up" ? "latest" : "rollback --all")}", timeout, cancellation);
-        var steps = reply["steps"]!.AsArray().Select(step => new ChainStep(
-            step!["name"]!.GetValue<string>(),
-            step["ms"]!.GetValue<long>(),
-            SchemaSnapshot.FromRows(step["rows"]!.AsArray().Select(r => (r![0]!.GetValue<int>(), r[1]!.GetValue<string>(), r[2]!.GetValue<string>())), migrationsTable))
+        var reply = Exchange(new JsonObject { ["op"] = "chain", ["direction"] = direction, ["snapshotSql"] = SchemaSnapshot.Sql, ["snapshotForTablesSql"] = SchemaSnapshot.SqlForTables, ["tablesMarker"] = SchemaSnapshot.TablesMarker, ["traceLocks"] = traceLocks, ["fullSnapshots"] = fullSnapshots }, $"knex migrate:{(direction == "up" ? "latest" : "rollback --all")}", timeout, cancellation);
+        SchemaSnapshot? previous = null;
+        var steps = new List<ChainStep>();
+        foreach (var step in reply["steps"]!.AsArray())
         {
-            Locks = step["locks"] is JsonArray locks ? locks.Select(l => new TracedLock(l![0]!.GetValue<string>(), l[1]!.GetValue<string>())).ToList() : null,
-            Rewrites = step["rewrites"] is JsonArray rewrites ? rewrites.Select(r => r!.GetValue<string>()).ToList() : [],
-        }).ToList();
+            var read = SchemaSnapshot.FromRows(step!["rows"]!.AsArray().Select(r => (r![0]!.GetValue<int>(), r[1]!.GetValue<string>(), r[2]!.GetValue<string>())), migrationsTable);
+            var whole = previous is null || step["full"]?.GetValue<bool>() != false;
+            var snapshot = whole ? read : previous!.With(read, step["replaced"]!.AsArray().Select(name => name!.GetValue<string>()));
+            previous = snapshot;
+            steps.Add(new ChainStep(step["name"]!.GetValue<string>(), step["ms"]!.GetValue<long>(), snapshot)
+            {
+                WholeSnapshot = whole,
+                Locks = step["locks"] is JsonArray locks ? locks.Select(l => new TracedLock(l![0]!.GetValue<string>(), l[1]!.GetValue<string>())).ToList() : null,
+                Rewrites = step["rewrites"] is JsonArray rewrites ? rewrites.Select(r => r!.GetValue<string>()).ToList() : [],
+            });
+        }
+
         var failed = reply["failed"] is JsonObject f
             ? new ChainFailure(f["name"]!.GetValue<string>(), f["error"]!.GetValue<string>(), f["ms"]!.GetValue<long>())
             : null;

@@ -10,21 +10,7 @@ const readline = require('readline');
 const [projectRoot] = process.argv.slice(2);
 const out = process.stdout.write.bind(process.stdout);
 
-/** JSON text the server built, sent on as it is: reply() puts it where this object stands, without parsing it. */
-class RawJson {
-  constructor(text) {
-    // Line breaks can only sit between tokens (inside strings they are escaped): the protocol stays one line a reply.
-    this.text = text.replace(/\n/g, ' ');
-  }
-}
-
-// The mark a RawJson stands as until it is put back: random, so that no string a migration throws can pose as one.
-const rawMark = `raw-${require('crypto').randomBytes(12).toString('hex')}-`;
-const reply = (message) => {
-  const raw = [];
-  const text = JSON.stringify(message, (key, value) => (value instanceof RawJson ? rawMark + (raw.push(value.text) - 1) : value));
-  out('\u001e' + text.replace(new RegExp(`"${rawMark}(\\d+)"`, 'g'), (match, index) => raw[Number(index)]) + '\n');
-};
+const reply = (message) => out('\u001e' + JSON.stringify(message) + '\n');
 
 // Standard output carries the protocol only: whatever knex or the migrations print goes to standard error.
 for (const method of ['log', 'info', 'warn', 'debug', 'trace']) {
@@ -204,13 +190,184 @@ async function start(config) {
   });
 }
 
+/** A JSON array built by the server from a query's rows: the driver receives one text value instead of many rows. */
+const asJson = (sql, columns, order = '') => `(SELECT COALESCE(json_agg(json_build_array(${columns})${order}), '[]')::text FROM (${sql}) q)`;
+
+const systemNamespaces = `(SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', 'information_schema') OR nspname LIKE 'pg_toast%' OR nspname LIKE 'pg_temp%')`;
+
+/**
+ * The schema after each step of a chain, read again only where the step changed the catalog, as found from the
+ * catalog itself. Inside a transaction, the catalog rows a step wrote are the transaction's own (age(xmin) <= 0: its
+ * id, or one of its subtransactions', newer still) with a command id above the last one seen, and user objects have
+ * oids from 16384 up: each catalog is read through its index over those only, so finding what changed costs about a
+ * millisecond whatever the size of the schema, where reading every table again grew with it (6 ms at 50 tables, a
+ * hundred times a chain). A dropped object leaves no row: the lists of relation and constraint oids say what went.
+ * What a step can change in other tables' text without touching their rows (a schema, a type, a sequence or a
+ * composite type renamed, search_path, a table name that now shadows another) makes the whole snapshot be read again,
+ * as does a step without a transaction (each statement commits under an id of its own). alwaysFull reads everything
+ * after every step (the tests compare both ways).
+ */
+function schemaTracker({ snapshotSql, snapshotForTablesSql, tablesMarker }, query, alwaysFull) {
+  const mine = (a) => `age(${a}.xmin) <= 0 AND (${a}.cmin::text::bigint > $1 OR pg_current_xact_id_if_assigned()::text IS DISTINCT FROM $2)`;
+  const changesSql = `SELECT 'r' AS k, c.oid, COALESCE(x.indrelid, c.oid) AS owner, c.relkind::text AS kind, c.relname::text AS name, c.relnamespace AS extra, c.cmin::text::bigint AS cmd
+      FROM pg_class c LEFT JOIN pg_index x ON x.indexrelid = c.oid WHERE c.oid >= 16384 AND ${mine('c')} AND c.relnamespace NOT IN ${systemNamespaces}
+    UNION ALL SELECT 'a', NULL, COALESCE(x.indrelid, a.attrelid), NULL, NULL, NULL, a.cmin::text::bigint
+      FROM pg_attribute a LEFT JOIN pg_index x ON x.indexrelid = a.attrelid WHERE a.attrelid >= 16384 AND ${mine('a')}
+    UNION ALL SELECT 'd', NULL, d.adrelid, NULL, NULL, NULL, d.cmin::text::bigint FROM pg_attrdef d WHERE d.adrelid >= 16384 AND ${mine('d')}
+    UNION ALL SELECT 'x', x.indexrelid, x.indrelid, NULL, NULL, NULL, x.cmin::text::bigint FROM pg_index x WHERE x.indrelid >= 16384 AND ${mine('x')}
+    UNION ALL SELECT 'k', k.oid, k.conrelid, NULL, NULL, k.confrelid, k.cmin::text::bigint FROM pg_constraint k WHERE k.conrelid >= 16384 AND ${mine('k')}
+    UNION ALL SELECT 't', t.oid, NULL, NULL, t.typname::text, NULL, t.cmin::text::bigint FROM pg_type t WHERE t.oid >= 16384 AND ${mine('t')}
+      AND t.typrelid = 0 AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.oid = t.typelem AND e.typrelid <> 0)
+    UNION ALL SELECT 'n', n.oid, NULL, NULL, n.nspname::text, NULL, n.cmin::text::bigint FROM pg_namespace n WHERE n.oid >= 16384 AND ${mine('n')}`;
+  const relationsSql = `SELECT c.oid::text AS oid, COALESCE(x.indrelid, c.oid)::text AS owner, c.relkind::text AS kind, c.relname::text AS name, c.relnamespace::text AS ns
+    FROM pg_class c LEFT JOIN pg_index x ON x.indexrelid = c.oid WHERE c.oid >= 16384 AND c.relnamespace NOT IN ${systemNamespaces}`;
+  const constraintsSql = 'SELECT k.oid::text AS oid, k.conrelid::text AS owner, k.confrelid::text AS target FROM pg_constraint k WHERE k.conrelid >= 16384';
+  const rows = (tables) => asJson(tables ? snapshotForTablesSql.split(tablesMarker).join(tables) : snapshotSql, 'q.kind, q.name, q.text, q.relid::text');
+  const parts = {
+    // What changed, the partial snapshot of the tables whose own rows changed, and what exists now.
+    changes: `WITH changed AS MATERIALIZED (${changesSql})
+      SELECT ${asJson('SELECT * FROM changed', "q.k, q.oid::text, q.owner::text, q.kind, q.name, q.extra::text, q.cmd")} AS changes,
+        ${rows("SELECT owner FROM changed WHERE k IN ('r', 'a', 'd', 'x', 'k')")} AS snapshot,
+        pg_current_xact_id_if_assigned()::text AS xid, current_setting('search_path') AS search_path,
+        (SELECT COALESCE(string_agg(c.oid::text, ','), '') FROM pg_class c WHERE c.oid >= 16384 AND c.relnamespace NOT IN ${systemNamespaces}) AS relations,
+        (SELECT COALESCE(string_agg(k.oid::text, ','), '') FROM pg_constraint k WHERE k.conrelid >= 16384) AS constraints`,
+    tables: `SELECT ${rows('SELECT unnest($1::oid[])')} AS snapshot`,
+    full: `SELECT ${rows(null)} AS snapshot, ${asJson(relationsSql, 'q.oid, q.owner, q.kind, q.name, q.ns')} AS relations,
+      ${asJson(constraintsSql, 'q.oid, q.owner, q.target')} AS constraints, current_setting('search_path') AS search_path`,
+  };
+
+  let state = null;
+  const group = (snapshot) => {
+    const byTable = new Map();
+    for (const [kind, key, text, relid] of JSON.parse(snapshot)) {
+      if (!byTable.has(relid)) byTable.set(relid, { key, rows: [] });
+      byTable.get(relid).rows.push([kind, key, text]);
+    }
+    return byTable;
+  };
+
+  /** Everything read again: the state a following step is compared with. */
+  const readAll = async (connection, transactional, extra, status) => {
+    const result = await query(connection, 'full', transactional, extra);
+    state = {
+      xid: status ? status.xid : null,
+      command: status ? status.command : -1,
+      searchPath: result.search_path,
+      tables: group(result.snapshot),
+      relations: new Map(JSON.parse(result.relations).map(([oid, owner, kind, name, ns]) => [oid, { owner, kind, name, ns }])),
+      constraints: new Map(JSON.parse(result.constraints).map(([oid, owner, target]) => [oid, { owner, target }])),
+    };
+    return { result, step: { full: true, rows: [...state.tables.values()].flatMap((t) => t.rows) } };
+  };
+
+  const isTable = (relation) => relation && ['r', 'p', 'm'].includes(relation.kind);
+
+  return {
+    /**
+     * The snapshot after a step (all of it, or the tables read again and the names they replace) and the other
+     * captures asked for in the same round trip (locks and files after a traced up).
+     */
+    async after(connection, transactional, extra) {
+      if (!transactional || alwaysFull) {
+        return readAll(connection, transactional, extra, null);
+      }
+      const result = await query(connection, 'changes', true, extra, state ? [state.command, state.xid] : [-1, null]);
+      const changes = JSON.parse(result.changes);
+      const status = { xid: result.xid, command: changes.reduce((max, change) => Math.max(max, Number(change[6])), state && state.xid === result.xid ? state.command : -1) };
+      if (!state || result.search_path !== state.searchPath || changes.some(([k]) => k === 't' || k === 'n')) {
+        return readAll(connection, true, [], status).then(({ step }) => ({ result, step }));
+      }
+
+      const { relations, constraints, tables } = state;
+      const liveRelations = new Set(result.relations ? result.relations.split(',') : []);
+      const liveConstraints = new Set(result.constraints ? result.constraints.split(',') : []);
+      const again = new Set();
+      let whole = false;
+      for (const [k, oid, owner, kind, name, extraColumn] of changes) {
+        if (k === 'r') {
+          const before = relations.get(oid);
+          // A sequence or composite type renamed or moved changes the text of every default or column naming it.
+          if (before && ['S', 'c'].includes(kind) && (before.name !== name || before.ns !== extraColumn)) whole = true;
+          relations.set(oid, { owner, kind, name, ns: extraColumn });
+        } else if (k === 'k') {
+          constraints.set(oid, { owner, target: extraColumn });
+        }
+      }
+      const replaced = [];
+      for (const [oid, relation] of relations) {
+        if (liveRelations.has(oid)) continue;
+        relations.delete(oid);
+        if (isTable(relation) && tables.has(oid)) {
+          replaced.push(tables.get(oid).key);
+          tables.delete(oid);
+        } else if (['i', 'I'].includes(relation.kind) && liveRelations.has(relation.owner)) {
+          again.add(relation.owner);
+        }
+      }
+      for (const [oid, constraint] of constraints) {
+        if (liveConstraints.has(oid)) continue;
+        constraints.delete(oid);
+        if (liveRelations.has(constraint.owner)) again.add(constraint.owner);
+      }
+
+      // A table name that another schema's table also has: which one a name means depends on search_path, and other
+      // tables' foreign keys may now be printed qualified.
+      const names = new Map();
+      for (const relation of relations.values()) {
+        if (isTable(relation)) names.set(relation.name, (names.get(relation.name) || 0) + 1);
+      }
+      // Checked after the step and before it: a step that ends the shadowing changes those texts back.
+      const shadowed = [...names.values()].some((count) => count > 1);
+      if (whole || shadowed || state.shadowed) {
+        return readAll(connection, true, [], status).then(({ step }) => {
+          state.shadowed = shadowed;
+          return { result, step };
+        });
+      }
+
+      // The tables read again: their old names are replaced; a renamed table or a column renamed or retyped there
+      // changes the text of other tables' foreign keys to it, which are read again too.
+      const apply = (byTable, read) => {
+        const referenced = new Set();
+        for (const oid of read) {
+          const before = tables.get(oid);
+          const now = byTable.get(oid);
+          if (before) replaced.push(before.key);
+          if (now) tables.set(oid, now);
+          else tables.delete(oid);
+          const columnsNow = new Set(now ? now.rows.filter(([kind]) => kind === 0).map(([, , text]) => text) : []);
+          if (before && (!now || now.key !== before.key || before.rows.some(([kind, , text]) => kind === 0 && !columnsNow.has(text)))) {
+            referenced.add(oid);
+          }
+        }
+        return referenced;
+      };
+      const readFirst = new Set(changes.filter(([k]) => ['r', 'a', 'd', 'x', 'k'].includes(k)).map(([, , owner]) => owner).filter((oid) => isTable(relations.get(oid))));
+      const referenced = apply(group(result.snapshot), readFirst);
+      for (const [, constraint] of constraints) {
+        if (referenced.has(constraint.target) && !readFirst.has(constraint.owner) && liveRelations.has(constraint.owner)) again.add(constraint.owner);
+      }
+      for (const oid of readFirst) again.delete(oid);
+      if (again.size > 0) {
+        const more = await query(connection, 'tables', true, [], [`{${[...again].join(',')}}`]);
+        apply(group(more.snapshot), again);
+      }
+      state.xid = status.xid;
+      state.command = status.command;
+      const read = new Set([...readFirst, ...again]);
+      return { result, step: { full: false, replaced, rows: [...read].filter((oid) => tables.has(oid)).flatMap((oid) => tables.get(oid).rows) } };
+    },
+    parts,
+  };
+}
+
 /**
  * The project's own migration source, with a capture after each migration's up or down: the catalog as the
  * migration's own transaction sees it (the same query as migaudit's snapshots), and the time the migration took.
  * One migrate:latest or migrate:rollback then runs the whole chain as production runs it, where one command per
  * migration would take Knex's lock, list and validate the migrations and open a transaction fifty times.
  */
-function capturing(source, snapshotSql, capture) {
+function capturing(source, sql, capture) {
   // Locks this backend holds on the project's relations, and each relation's storage file: a changed relfilenode is
   // a rewrite. Knex's own tables and the catalog are left out.
   // Knex's own tables as SQL string literals (quotes doubled; a '?' escaped from knex.raw's bindings): the queries
@@ -224,47 +381,46 @@ function capturing(source, snapshotSql, capture) {
   const filesSql = `SELECT c.oid::text AS oid, c.relname AS relation, c.relfilenode::text AS file FROM pg_class c
     WHERE c.relkind IN ('r', 'p', 'm', 'i') AND ${userRelations}`;
 
-  // Each capture is one statement whose columns are JSON texts built by the server: the driver parses only the small
-  // lock and file lists, and passes the snapshot (hundreds of rows a step at 50 tables) to migaudit as it came. Parsing
-  // it into rows here and serialising it again cost more than the server took to build it.
-  const asJson = (sql, columns, order = '') => `(SELECT COALESCE(json_agg(json_build_array(${columns})${order}), '[]')::text FROM (${sql}) q)`;
-  // The snapshot's own ORDER BY feeds the aggregate in order (a plain aggregate over a sorted subquery keeps it); sorting
-  // again inside json_agg cost more than the rest of the aggregation. The order is for reading only: migaudit compares
-  // snapshots as sets.
-  const snapshot = asJson(snapshotSql, 'q.kind, q.name, q.text');
-  const locks = asJson(locksSql, 'q.oid, q.relation, q.mode', ' ORDER BY q.oid, q.relation, q.mode');
-  const files = asJson(filesSql, 'q.oid, q.relation, q.file');
+  // Each capture is one statement whose columns are JSON texts built by the server: the driver receives one value per
+  // column instead of hundreds of rows.
+  const extraColumns = {
+    locks: asJson(locksSql, 'q.oid, q.relation, q.mode', ' ORDER BY q.oid, q.relation, q.mode'),
+    files: asJson(filesSql, 'q.oid, q.relation, q.file'),
+  };
   let previous = { connection: null, locks: new Set(), files: null };
 
-  // Inside a transaction (one client for every query), each capture is prepared once for that client and then
-  // only executed: planning the snapshot's three-way union each time was about a fifth of its cost (7.3 ms against
-  // 6.0 ms prepared, at 50 tables), a hundred times per verify. A prepared statement outlives the transaction on its
-  // client, so a client met again is asked what it has.
-  // Outside a transaction the knex pool may hand each query another client: there the query is sent as it is.
-  // After an up, one round trip: the snapshot, the locks held and the storage files.
-  const queries = {
-    migaudit_snapshot: `SELECT ${snapshot} AS snapshot`,
-    migaudit_files: `SELECT ${files} AS files`,
-    migaudit_after_up: `SELECT ${snapshot} AS snapshot, ${locks} AS locks, ${files} AS files`,
+  // Inside a transaction (one client for every query), each capture is prepared once for that client and then only
+  // executed: planning these unions each time cost about a fifth of the snapshot, a hundred times per verify. A
+  // prepared statement outlives the transaction on its client, so a client met again is asked what it has. Outside a
+  // transaction the knex pool may hand each query another client: there the query is sent as it is.
+  // Arguments are numbers and oids the server itself returned, checked as digits before they are written in.
+  const parameterTypes = { changes: '(bigint, text)', tables: '(oid[])' };
+  const literal = (value) => {
+    if (value === null) return 'NULL';
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+    if (typeof value === 'string' && /^\{?[0-9,]*\}?$/.test(value)) return `'${value}'`;
+    throw new Error(`migaudit's driver: unexpected catalog value ${JSON.stringify(value)}`);
   };
   const preparedOn = new WeakMap();
-  const query = async (connection, name, transactional) => {
-    const run = async () => {
-      if (!transactional) return connection.raw(queries[name]);
-      let ready = preparedOn.get(connection);
-      if (!ready) {
-        const existing = (await connection.raw("SELECT name FROM pg_prepared_statements WHERE name LIKE 'migaudit\\_%'")).rows.map((r) => r.name);
-        ready = new Set(existing);
-        preparedOn.set(connection, ready);
-      }
-      if (!ready.has(name)) {
-        await connection.raw(`PREPARE ${name} AS ${queries[name]}`);
-        ready.add(name);
-      }
-      return connection.raw(`EXECUTE ${name}`);
-    };
-    return (await run()).rows[0];
+  const query = async (connection, base, transactional, extra = [], args = []) => {
+    const name = ['migaudit', base, ...extra].join('_');
+    const sql = base === 'files'
+      ? `SELECT ${extraColumns.files} AS files`
+      : tracker.parts[base] + extra.map((column) => `, ${extraColumns[column]} AS ${column}`).join('');
+    if (!transactional) return (await connection.raw(sql)).rows[0];
+    let ready = preparedOn.get(connection);
+    if (!ready) {
+      const existing = (await connection.raw("SELECT name FROM pg_prepared_statements WHERE name LIKE 'migaudit\\_%'")).rows.map((r) => r.name);
+      ready = new Set(existing);
+      preparedOn.set(connection, ready);
+    }
+    if (!ready.has(name)) {
+      await connection.raw(`PREPARE ${name}${parameterTypes[base] || ''} AS ${sql}`);
+      ready.add(name);
+    }
+    return (await connection.raw(`EXECUTE ${name}${args.length > 0 ? `(${args.map(literal).join(', ')})` : ''}`)).rows[0];
   };
+  const tracker = schemaTracker(sql, query, capture.fullSnapshots);
 
   const run = async (content, direction, name, connection, transactional) => {
     // On the connection the previous up just read them on, the storage files are those it left: Knex only records the
@@ -272,7 +428,7 @@ function capturing(source, snapshotSql, capture) {
     // Locks and storage files are read only inside the migration's transaction, and not at all with --no-lock-trace.
     const traced = direction === 'up' && transactional && capture.traceLocks;
     const reuse = traced && previous.connection === connection && previous.files !== null;
-    const filesBefore = traced ? (reuse ? previous.files : JSON.parse((await query(connection, 'migaudit_files', true)).files)) : null;
+    const filesBefore = traced ? (reuse ? previous.files : JSON.parse((await query(connection, 'files', true)).files)) : null;
     const started = process.hrtime.bigint();
     const elapsed = () => Number((process.hrtime.bigint() - started) / 1000000n);
     try {
@@ -282,8 +438,8 @@ function capturing(source, snapshotSql, capture) {
       throw error;
     }
     const ms = elapsed();
-    const result = await query(connection, traced ? 'migaudit_after_up' : 'migaudit_snapshot', transactional);
-    const step = { name, direction, ms, rows: new RawJson(result.snapshot) };
+    const { result, step: snapshot } = await tracker.after(connection, transactional, traced ? ['locks', 'files'] : []);
+    const step = { name, direction, ms, ...snapshot };
     if (direction === 'up') {
       if (traced) {
         // Locks stay until the transaction commits: when several migrations share it (migrate:latest's single
@@ -328,8 +484,8 @@ function capturing(source, snapshotSql, capture) {
 /** The chain in one command: every pending up (migrate:latest), or every applied down (migrate:rollback --all). */
 async function chain(command) {
   const migrator = knex.migrate;
-  const capture = { steps: [], failed: null, migrationsTable: migrator.config.tableName, disableTransactions: Boolean(migrator.config.disableTransactions), traceLocks: command.traceLocks !== false };
-  const source = capturing(migrator.config.migrationSource, command.snapshotSql, capture);
+  const capture = { steps: [], failed: null, migrationsTable: migrator.config.tableName, disableTransactions: Boolean(migrator.config.disableTransactions), traceLocks: command.traceLocks !== false, fullSnapshots: command.fullSnapshots === true };
+  const source = capturing(migrator.config.migrationSource, command, capture);
   try {
     if (command.direction === 'up') await migrator.latest({ migrationSource: source });
     else await migrator.rollback({ migrationSource: source }, true);
