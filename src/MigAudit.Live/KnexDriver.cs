@@ -163,8 +163,17 @@ public sealed class KnexDriver : IDisposable
 
     private JsonNode Exchange(JsonObject command, string what, TimeSpan timeout, CancellationToken cancellation)
     {
-        process.StandardInput.WriteLine(command.ToJsonString());
-        process.StandardInput.Flush();
+        try
+        {
+            process.StandardInput.WriteLine(command.ToJsonString());
+            process.StandardInput.Flush();
+        }
+        catch (IOException)
+        {
+            // The driver has already exited (a knexfile that cannot load, while the scratch database was being
+            // created): the reply it left before exiting says why, and is read below.
+        }
+
         var line = ReadReplyAsync();
         bool finished;
         try
