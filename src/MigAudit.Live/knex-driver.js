@@ -485,8 +485,12 @@ function capturing(source, sql, capture) {
 async function chain(command) {
   const migrator = knex.migrate;
   const capture = { steps: [], failed: null, migrationsTable: migrator.config.tableName, disableTransactions: Boolean(migrator.config.disableTransactions), traceLocks: command.traceLocks !== false, fullSnapshots: command.fullSnapshots === true };
-  const source = capturing(migrator.config.migrationSource, command, capture);
   try {
+    // pg_current_xact_id_if_assigned(), by which a step's own catalog rows are told apart, came with PostgreSQL 13:
+    // before it every step is read whole (asked here, outside the migrations' transaction, which a failed query aborts).
+    const version = Number((await knex.raw('SHOW server_version_num')).rows[0].server_version_num);
+    capture.fullSnapshots = capture.fullSnapshots || version < 130000;
+    const source = capturing(migrator.config.migrationSource, command, capture);
     if (command.direction === 'up') await migrator.latest({ migrationSource: source });
     else await migrator.rollback({ migrationSource: source }, true);
     return { ok: true, steps: capture.steps };
