@@ -9,7 +9,6 @@ const readline = require('readline');
 
 const [projectRoot] = process.argv.slice(2);
 const out = process.stdout.write.bind(process.stdout);
-
 const reply = (message) => out('\u001e' + JSON.stringify(message) + '\n');
 
 // Standard output carries the protocol only: whatever knex or the migrations print goes to standard error.
@@ -208,20 +207,24 @@ const systemNamespaces = `(SELECT oid FROM pg_namespace WHERE nspname IN ('pg_ca
  * after every step (the tests compare both ways).
  */
 function schemaTracker({ snapshotSql, snapshotForTablesSql, tablesMarker }, query, alwaysFull) {
+  // The relations and constraints a step may change: what the live lists (after each step) and the state (after a
+  // whole read) both count, so one filter for both.
+  const userClass = `c.oid >= 16384 AND c.relnamespace NOT IN ${systemNamespaces}`;
+  const userConstraint = 'k.conrelid >= 16384';
   const mine = (a) => `age(${a}.xmin) <= 0 AND (${a}.cmin::text::bigint > $1 OR pg_current_xact_id_if_assigned()::text IS DISTINCT FROM $2)`;
   const changesSql = `SELECT 'r' AS k, c.oid, COALESCE(x.indrelid, c.oid) AS owner, c.relkind::text AS kind, c.relname::text AS name, c.relnamespace AS extra, c.cmin::text::bigint AS cmd
-      FROM pg_class c LEFT JOIN pg_index x ON x.indexrelid = c.oid WHERE c.oid >= 16384 AND ${mine('c')} AND c.relnamespace NOT IN ${systemNamespaces}
+      FROM pg_class c LEFT JOIN pg_index x ON x.indexrelid = c.oid WHERE ${userClass} AND ${mine('c')}
     UNION ALL SELECT 'a', NULL, COALESCE(x.indrelid, a.attrelid), NULL, NULL, NULL, a.cmin::text::bigint
       FROM pg_attribute a LEFT JOIN pg_index x ON x.indexrelid = a.attrelid WHERE a.attrelid >= 16384 AND ${mine('a')}
     UNION ALL SELECT 'd', NULL, d.adrelid, NULL, NULL, NULL, d.cmin::text::bigint FROM pg_attrdef d WHERE d.adrelid >= 16384 AND ${mine('d')}
     UNION ALL SELECT 'x', x.indexrelid, x.indrelid, NULL, NULL, NULL, x.cmin::text::bigint FROM pg_index x WHERE x.indrelid >= 16384 AND ${mine('x')}
-    UNION ALL SELECT 'k', k.oid, k.conrelid, NULL, NULL, k.confrelid, k.cmin::text::bigint FROM pg_constraint k WHERE k.conrelid >= 16384 AND ${mine('k')}
+    UNION ALL SELECT 'k', k.oid, k.conrelid, NULL, NULL, k.confrelid, k.cmin::text::bigint FROM pg_constraint k WHERE ${userConstraint} AND ${mine('k')}
     UNION ALL SELECT 't', t.oid, NULL, NULL, t.typname::text, NULL, t.cmin::text::bigint FROM pg_type t WHERE t.oid >= 16384 AND ${mine('t')}
       AND t.typrelid = 0 AND NOT EXISTS (SELECT 1 FROM pg_type e WHERE e.oid = t.typelem AND e.typrelid <> 0)
     UNION ALL SELECT 'n', n.oid, NULL, NULL, n.nspname::text, NULL, n.cmin::text::bigint FROM pg_namespace n WHERE n.oid >= 16384 AND ${mine('n')}`;
   const relationsSql = `SELECT c.oid::text AS oid, COALESCE(x.indrelid, c.oid)::text AS owner, c.relkind::text AS kind, c.relname::text AS name, c.relnamespace::text AS ns
-    FROM pg_class c LEFT JOIN pg_index x ON x.indexrelid = c.oid WHERE c.oid >= 16384 AND c.relnamespace NOT IN ${systemNamespaces}`;
-  const constraintsSql = 'SELECT k.oid::text AS oid, k.conrelid::text AS owner, k.confrelid::text AS target FROM pg_constraint k WHERE k.conrelid >= 16384';
+    FROM pg_class c LEFT JOIN pg_index x ON x.indexrelid = c.oid WHERE ${userClass}`;
+  const constraintsSql = `SELECT k.oid::text AS oid, k.conrelid::text AS owner, k.confrelid::text AS target FROM pg_constraint k WHERE ${userConstraint}`;
   const rows = (tables) => asJson(tables ? snapshotForTablesSql.split(tablesMarker).join(tables) : snapshotSql, 'q.kind, q.name, q.text, q.relid::text');
   const parts = {
     // What changed, the partial snapshot of the tables whose own rows changed, and what exists now.
@@ -229,8 +232,8 @@ function schemaTracker({ snapshotSql, snapshotForTablesSql, tablesMarker }, quer
       SELECT ${asJson('SELECT * FROM changed', "q.k, q.oid::text, q.owner::text, q.kind, q.name, q.extra::text, q.cmd")} AS changes,
         ${rows("SELECT owner FROM changed WHERE k IN ('r', 'a', 'd', 'x', 'k')")} AS snapshot,
         pg_current_xact_id_if_assigned()::text AS xid, current_setting('search_path') AS search_path,
-        (SELECT COALESCE(string_agg(c.oid::text, ','), '') FROM pg_class c WHERE c.oid >= 16384 AND c.relnamespace NOT IN ${systemNamespaces}) AS relations,
-        (SELECT COALESCE(string_agg(k.oid::text, ','), '') FROM pg_constraint k WHERE k.conrelid >= 16384) AS constraints`,
+        (SELECT COALESCE(string_agg(c.oid::text, ','), '') FROM pg_class c WHERE ${userClass}) AS relations,
+        (SELECT COALESCE(string_agg(k.oid::text, ','), '') FROM pg_constraint k WHERE ${userConstraint}) AS constraints`,
     tables: `SELECT ${rows('SELECT unnest($1::oid[])')} AS snapshot`,
     full: `SELECT ${rows(null)} AS snapshot, ${asJson(relationsSql, 'q.oid, q.owner, q.kind, q.name, q.ns')} AS relations,
       ${asJson(constraintsSql, 'q.oid, q.owner, q.target')} AS constraints, current_setting('search_path') AS search_path`,
@@ -373,7 +376,7 @@ function capturing(source, sql, capture) {
   // Knex's own tables as SQL string literals (quotes doubled; a '?' escaped from knex.raw's bindings): the queries
   // are prepared once per connection, without parameters.
   const knexTables = [capture.migrationsTable, capture.migrationsTable + '_lock'].map((t) => `'${t.replace(/'/g, "''").replace(/\?/g, '\\?')}'`).join(', ');
-  const userRelations = `c.relnamespace NOT IN (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', 'information_schema') OR nspname LIKE 'pg_toast%' OR nspname LIKE 'pg_temp%')
+  const userRelations = `c.relnamespace NOT IN ${systemNamespaces}
     AND c.relname NOT IN (${knexTables})
     AND NOT EXISTS (SELECT 1 FROM pg_index x JOIN pg_class t ON t.oid = x.indrelid WHERE x.indexrelid = c.oid AND t.relname IN (${knexTables}))`;
   const locksSql = `SELECT c.oid::text AS oid, c.relname AS relation, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
