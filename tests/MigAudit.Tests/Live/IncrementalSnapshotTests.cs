@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using MigAudit.Live;
 using MigAudit.Tests.Support;
 
@@ -61,14 +60,13 @@ public sealed class IncrementalSnapshotTests(PostgresServer server) : IClassFixt
 
     private async Task<(ChainReply Up, ChainReply Down)> ChainsAsync(TempRepo repo, bool fullSnapshots)
     {
-        var database = "snapshots_" + Guid.NewGuid().ToString("n")[..8];
-        await LiveDatabase.ExecuteAsync(server.Postgres!.ConnectionString, $"CREATE DATABASE {database}");
-        var connection = new JsonObject { ["host"] = "127.0.0.1", ["port"] = server.Postgres.Port, ["user"] = "postgres", ["database"] = database };
-        var migrations = new JsonObject { ["directory"] = new JsonArray(repo.PathOf("migrations")) };
-        using var driver = KnexDriver.Start(repo.Root, connection, migrations, new Dictionary<string, string>());
-        var up = driver.SendChain("up", "knex_migrations", TimeSpan.FromMinutes(2), fullSnapshots: fullSnapshots);
-        var down = driver.SendChain("down", "knex_migrations", TimeSpan.FromMinutes(2), fullSnapshots: fullSnapshots);
-        return (up, down);
+        var (driver, _) = await LiveDatabase.DriverOnNewDatabaseAsync(server.Postgres!, repo, "snapshots");
+        using (driver)
+        {
+            var up = driver.SendChain("up", "knex_migrations", TimeSpan.FromMinutes(2), fullSnapshots: fullSnapshots);
+            var down = driver.SendChain("down", "knex_migrations", TimeSpan.FromMinutes(2), fullSnapshots: fullSnapshots);
+            return (up, down);
+        }
     }
 
     private static string Render(SchemaSnapshot snapshot) => string.Join('\n', snapshot.Tables.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t =>

@@ -27,16 +27,23 @@ public static class LiveDatabase
     public static async Task<string> MigratedAsync(ThrowawayPostgres postgres, TempRepo repo, string prefix)
     {
         NodeKnex.LinkInto(repo);
-        var database = prefix + "_" + Guid.NewGuid().ToString("n")[..8];
-        await ExecuteAsync(postgres.ConnectionString, $"CREATE DATABASE {database}");
-        var connection = new JsonObject { ["host"] = "127.0.0.1", ["port"] = postgres.Port, ["user"] = "postgres", ["database"] = database };
-        var migrations = new JsonObject { ["directory"] = new JsonArray(repo.PathOf("migrations")) };
-        using (var driver = KnexDriver.Start(repo.Root, connection, migrations, new Dictionary<string, string>()))
+        var (driver, url) = await DriverOnNewDatabaseAsync(postgres, repo, prefix);
+        using (driver)
         {
             var reply = driver.Send("latest", TimeSpan.FromMinutes(1));
             Assert.True(reply.Ok, reply.Error);
         }
 
-        return $"postgres://postgres@127.0.0.1:{postgres.Port}/{database}";
+        return url;
+    }
+
+    /// <summary>A new, empty database and verify's knex driver for the project's migrations on it (real knex, linked in by the caller); its postgres:// URL.</summary>
+    public static async Task<(KnexDriver Driver, string Url)> DriverOnNewDatabaseAsync(ThrowawayPostgres postgres, TempRepo repo, string prefix)
+    {
+        var database = prefix + "_" + Guid.NewGuid().ToString("n")[..8];
+        await ExecuteAsync(postgres.ConnectionString, $"CREATE DATABASE {database}");
+        var connection = new JsonObject { ["host"] = "127.0.0.1", ["port"] = postgres.Port, ["user"] = "postgres", ["database"] = database };
+        var migrations = new JsonObject { ["directory"] = new JsonArray(repo.PathOf("migrations")) };
+        return (KnexDriver.Start(repo.Root, connection, migrations, new Dictionary<string, string>()), $"postgres://postgres@127.0.0.1:{postgres.Port}/{database}");
     }
 }
