@@ -1,4 +1,5 @@
 using MigAudit.Core;
+using MigAudit.Live.Sandbox;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
@@ -10,6 +11,9 @@ namespace MigAudit.Live;
 /// <param name="Knexfile">The knexfile the driver loads, as the knex CLI would (null: none; migaudit's settings are used).</param>
 /// <param name="OwnMigrations">Use the knexfile's migrations settings (its migrationSource included) rather than migaudit's.</param>
 public sealed record DriverProject(string PackageFolder, string? Knexfile, string? Environment, bool OwnMigrations);
+
+/// <summary>What the sandboxed driver may read besides the system, and the folder of the socket it connects through.</summary>
+public sealed record DriverSandbox(IReadOnlyList<string> ReadOnlyFolders, string SocketFolder);
 
 public sealed record DriverReply(bool Ok, IReadOnlyList<string> Names, string? Error, long Milliseconds);
 
@@ -39,12 +43,12 @@ public sealed record ChainReply(bool Ok, IReadOnlyList<ChainStep> Steps, ChainFa
 public sealed class KnexDriver : IDisposable
 {
     private readonly Process process;
-    private readonly string script;
+    private readonly string runFolder;
 
-    private KnexDriver(Process process, string script)
+    private KnexDriver(Process process, string runFolder)
     {
         this.process = process;
-        this.script = script;
+        this.runFolder = runFolder;
     }
 
     /// <summary>Variables kept from migaudit's own environment: what Node and npm need to run, nothing that names a database.</summary>
@@ -53,26 +57,45 @@ public sealed class KnexDriver : IDisposable
     /// <param name="environment">The variables the migrations get on top of the scrubbed environment (connection variables already pointed at the scratch database).</param>
     /// <param name="allowNetwork">Lets migrations open sockets to hosts other than the scratch server (other databases on it stay refused).</param>
     /// <param name="project">Where the project's knex is installed, and the knexfile environment the driver loads (its own configuration, with the connection and pool replaced).</param>
-    public static KnexDriver Start(string projectRoot, JsonObject knexConnection, JsonObject migrations, IReadOnlyDictionary<string, string> environment, bool allowNetwork = false, DriverProject? project = null)
+    /// <param name="sandbox">The folders the sandboxed driver may read and the scratch server's socket folder; null runs node without an operating-system sandbox (--run-project-code-unsandboxed, and the tests of the driver itself).</param>
+    public static KnexDriver Start(string projectRoot, JsonObject knexConnection, JsonObject migrations, IReadOnlyDictionary<string, string> environment, bool allowNetwork = false, DriverProject? project = null, DriverSandbox? sandbox = null)
     {
         project ??= new DriverProject(projectRoot, null, null, OwnMigrations: false);
-        var script = Path.Combine(Path.GetTempPath(), $"migaudit-knex-driver-{Guid.NewGuid():n}.js");
+
+        // A folder of migaudit's own: the driver script in a private part, and, as root, the staging points the sandbox's
+        // user passes through (0711: it can reach a known name, not list the folder).
+        var run = Directory.CreateTempSubdirectory("migaudit-run-").FullName;
+        FileModes.Set(run, FileModes.PassThrough);
+        var driverFolder = Path.Combine(run, "private", "driver");
+        FileModes.CreateDirectory(Path.Combine(run, "private"), FileModes.OwnerOnly);
+        FileModes.CreateDirectory(driverFolder, FileModes.PassThrough);
+        var staging = Path.Combine(run, "stage");
+        FileModes.CreateDirectory(staging, FileModes.PassThrough);
+        var script = Path.Combine(driverFolder, "knex-driver.js");
         using (var resource = Assembly.GetExecutingAssembly().GetManifestResourceStream("knex-driver.js")!)
         using (var file = File.Create(script))
         {
             resource.CopyTo(file);
         }
 
-        var start = new ProcessStartInfo("node")
+        FileModes.Set(script, FileModes.Readable);
+        ProcessStartInfo start;
+        if (sandbox is null)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = projectRoot,
-        };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(projectRoot);
+            start = new ProcessStartInfo("node") { WorkingDirectory = projectRoot };
+            start.ArgumentList.Add(script);
+            start.ArgumentList.Add(projectRoot);
+        }
+        else
+        {
+            var layout = new SandboxLayout(sandbox.ReadOnlyFolders, sandbox.SocketFolder, driverFolder, projectRoot, allowNetwork);
+            start = NodeSandbox.StartInfo(layout, staging, "node", [Path.Combine(NodeSandbox.DriverInside, "knex-driver.js"), projectRoot]);
+        }
+
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
 
         // A scrubbed environment: the variables of migaudit's own shell (a production DATABASE_URL, cloud keys) never
         // reach the migrations; only what Node needs, NODE_* and what the caller gives.
@@ -92,12 +115,14 @@ public sealed class KnexDriver : IDisposable
         Process process;
         try
         {
-            process = Process.Start(start) ?? throw new ProjectException("node could not be started");
+            process = ProcessSpawner.Start(start);
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            File.Delete(script);
-            throw new ProjectException("Node.js is not installed: 'migaudit verify' runs the project's own knex with node");
+            TryDelete(run);
+            throw new ProjectException(sandbox is null
+                ? "Node.js is not installed: 'migaudit verify' runs the project's own knex with node"
+                : $"{start.FileName} could not be started: 'migaudit verify' runs the project's own knex with node inside bubblewrap");
         }
 
         process.ErrorDataReceived += (_, _) => { };
@@ -115,7 +140,7 @@ public sealed class KnexDriver : IDisposable
             ["ownMigrations"] = project.OwnMigrations,
         }.ToJsonString());
         process.StandardInput.Flush();
-        return new KnexDriver(process, script);
+        return new KnexDriver(process, run);
     }
 
     /// <exception cref="OperationCanceledException">migaudit was interrupted: the driver is killed at once, mid-migration.</exception>
@@ -255,6 +280,18 @@ public sealed class KnexDriver : IDisposable
         }
 
         process.Dispose();
-        File.Delete(script);
+        TryDelete(runFolder);
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // A staging point still mounted in a namespace that is going away: the empty folder is all that is left.
+        }
     }
 }

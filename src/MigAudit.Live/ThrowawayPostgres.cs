@@ -1,38 +1,78 @@
 using MigAudit.Core;
+using MigAudit.Live.Sandbox;
+using Npgsql;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace MigAudit.Live;
 
 /// <summary>
-/// A PostgreSQL server of its own, from the machine's binaries, in a temp folder on a free loopback port,
-/// with durability switched off (it holds nothing worth keeping). As root it runs as the postgres system user.
-/// Stopped and deleted on dispose.
+/// A PostgreSQL server of its own, from the machine's binaries, with durability switched off (it holds nothing worth
+/// keeping). It trusts no one: the superuser has a random password checked with SCRAM, and by default the server listens
+/// on a Unix socket only, in a folder of a folder only its owner can open (as root, the postgres system user runs it).
+/// It is the direct child of migaudit's spawner thread under <c>setpriv --pdeathsig KILL</c>, so it dies with migaudit,
+/// <c>kill -9</c> included, and its backends follow (they watch the postmaster). Stopped and deleted on dispose; folders
+/// left by a killed migaudit are removed by the next start.
 /// </summary>
 public sealed class ThrowawayPostgres : IDisposable
 {
+    /// <summary>The port number names the socket file (.s.PGSQL.5432); without TCP no port is taken on the machine.</summary>
+    private const int SocketPort = 5432;
+    private const string FolderPrefix = "migaudit-pg-";
+
     private readonly string directory;
-    private readonly string binaries;
+    private readonly Process postmaster;
+    private readonly StringBuilder log;
     private bool stopped;
 
-    private ThrowawayPostgres(string directory, string binaries, int port)
+    private ThrowawayPostgres(string directory, Process postmaster, StringBuilder log, int? tcpPort, string password)
     {
         this.directory = directory;
-        this.binaries = binaries;
-        Port = port;
+        this.postmaster = postmaster;
+        this.log = log;
+        TcpPort = tcpPort;
+        SuperuserPassword = password;
     }
 
-    public int Port { get; }
+    /// <summary>The folder holding the server's Unix socket (.s.PGSQL.5432): what a sandbox binds to reach it.</summary>
+    public string SocketDirectory => Path.Combine(directory, "socket");
 
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false;Timeout=15";
+    /// <summary>The loopback TCP port, only for a server started with <see cref="Start(bool)"/>'s tcp (tests that need a URL).</summary>
+    public int? TcpPort { get; }
 
-    /// <summary>The folder with initdb and pg_ctl, or null when PostgreSQL is not installed.</summary>
+    /// <summary>The TCP port; a socket-only server has none.</summary>
+    public int Port => TcpPort ?? throw new InvalidOperationException("this throwaway server listens on a Unix socket only");
+
+    public string SuperuserPassword { get; }
+
+    /// <summary>The superuser's connection, through the Unix socket.</summary>
+    public string ConnectionString => ConnectionFor("postgres", "postgres", SuperuserPassword);
+
+    /// <summary>A connection through the Unix socket as <paramref name="user"/>.</summary>
+    public string ConnectionFor(string database, string user, string password) => new NpgsqlConnectionStringBuilder
+    {
+        Host = SocketDirectory,
+        // The socket file is named after the port the server was given: a server with TCP names it after its TCP port.
+        Port = TcpPort ?? SocketPort,
+        Username = user,
+        Password = password,
+        Database = database,
+        Pooling = false,
+        Timeout = 15,
+    }.ConnectionString;
+
+    /// <summary>The superuser's postgres:// URL over loopback TCP (a server started with tcp).</summary>
+    public string Url(string database = "postgres") => $"postgres://postgres:{Uri.EscapeDataString(SuperuserPassword)}@127.0.0.1:{Port}/{database}";
+
+    /// <summary>The folder with initdb and postgres, or null when PostgreSQL is not installed.</summary>
     public static string? FindBinaries()
     {
-        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':'))
+        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
         {
-            if (File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl")))
+            if (File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "postgres")))
             {
                 return folder;
             }
@@ -46,46 +86,152 @@ public sealed class ThrowawayPostgres : IDisposable
             : null;
     }
 
-    public static ThrowawayPostgres Start()
+    /// <param name="tcp">Also listen on a free loopback port (SCRAM still required): for tests that stand in for another server.</param>
+    public static ThrowawayPostgres Start(bool tcp = false)
     {
-        var binaries = FindBinaries() ?? throw new ProjectException("PostgreSQL is not installed (no initdb/pg_ctl on PATH or under /usr/lib/postgresql): install it (e.g. apt-get install postgresql) or pass --database URL");
-        var directory = Path.Combine(Path.GetTempPath(), "migaudit-pg-" + Guid.NewGuid().ToString("n")[..8]);
-        Directory.CreateDirectory(directory);
-        var port = FreePort();
-        var server = new ThrowawayPostgres(directory, binaries, port);
+        var binaries = FindBinaries() ?? throw new ProjectException("PostgreSQL is not installed (no initdb/postgres on PATH or under /usr/lib/postgresql): install it (e.g. apt-get install postgresql) or pass --database URL");
+        if (!File.Exists("/usr/bin/setpriv") && !File.Exists("/bin/setpriv"))
+        {
+            throw new ProjectException("setpriv (util-linux) is not installed: migaudit needs it to tie the throwaway PostgreSQL server's life to its own");
+        }
+
+        RemoveAbandoned();
+        var directory = Path.Combine(Path.GetTempPath(), FolderPrefix + Guid.NewGuid().ToString("n")[..12]);
+        FileModes.CreateDirectory(directory, FileModes.OwnerOnly);
+        File.WriteAllText(Path.Combine(directory, "owner"), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // The socket's folder: others may pass through it (a sandbox's user reaches it through a bind mount) but not list
+        // it; its parent, which only the server's user opens, keeps every other local user away.
+        FileModes.CreateDirectory(Path.Combine(directory, "socket"), FileModes.PassThrough);
+        var password = RandomSecret();
         try
         {
+            var passwordFile = Path.Combine(directory, "password");
+            File.WriteAllText(passwordFile, password + "\n");
+            FileModes.Set(passwordFile, FileModes.Secret);
             if (IsRoot)
             {
                 Run("chown", "-R", "postgres:postgres", directory);
             }
 
-            server.Pg("initdb", "-D", Path.Combine(directory, "data"), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C");
-            server.Pg("pg_ctl", "-D", Path.Combine(directory, "data"), "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60",
-                "-o", $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c synchronous_commit=off", "start");
+            RunAsServerUser(binaries, "initdb", "-D", Path.Combine(directory, "data"), "-U", "postgres", "--auth=scram-sha-256", "--pwfile", passwordFile, "--no-sync", "-E", "UTF8", "--locale=C");
+            File.Delete(passwordFile);
+            var tcpPort = tcp ? FreePort() : (int?)null;
+            var (postmaster, log) = StartPostmaster(binaries, directory, tcpPort);
+            var server = new ThrowawayPostgres(directory, postmaster, log, tcpPort, password);
+            server.WaitUntilReady();
             return server;
         }
         catch
         {
-            server.Dispose();
+            TryDelete(directory);
             throw;
         }
     }
 
     private static bool IsRoot => Environment.UserName == "root";
 
-    private void Pg(string tool, params string[] arguments)
+    private static (Process, StringBuilder) StartPostmaster(string binaries, string directory, int? tcpPort)
     {
-        var path = Path.Combine(binaries, tool);
-        if (IsRoot)
+        var start = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in ServerUserArguments())
         {
-            Run("runuser", ["-u", "postgres", "--", path, .. arguments]);
+            start.ArgumentList.Add(argument);
         }
-        else
+
+        foreach (var argument in new[]
         {
-            Run(path, arguments);
+            "--pdeathsig", "KILL", "--", Path.Combine(binaries, "postgres"), "-D", Path.Combine(directory, "data"),
+            "-p", (tcpPort ?? SocketPort).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-k", Path.Combine(directory, "socket"),
+            "-c", "listen_addresses=" + (tcpPort is null ? string.Empty : "127.0.0.1"),
+            "-c", "unix_socket_permissions=0777",
+            "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off",
+            "-c", "dynamic_shared_memory_type=mmap",
+        })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var log = new StringBuilder();
+        var process = ProcessSpawner.Start(start);
+        process.ErrorDataReceived += (_, line) => { lock (log) { log.AppendLine(line.Data); } };
+        process.OutputDataReceived += (_, line) => { lock (log) { log.AppendLine(line.Data); } };
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        return (process, log);
+    }
+
+    /// <summary>Waits until the server accepts a connection, or says why it stopped.</summary>
+    private void WaitUntilReady()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (postmaster.HasExited)
+            {
+                throw new ProjectException($"the throwaway PostgreSQL server stopped while starting: {Log().Trim()}");
+            }
+
+            try
+            {
+                using var connection = new NpgsqlConnection(ConnectionString);
+                connection.Open();
+                return;
+            }
+            catch (NpgsqlException) when (deadline.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                // Not accepting connections yet (no socket, or "the database system is starting up").
+                Thread.Sleep(20);
+            }
         }
     }
+
+    private string Log()
+    {
+        lock (log)
+        {
+            return log.ToString();
+        }
+    }
+
+    /// <summary>
+    /// Folders of throwaway servers whose migaudit was killed: the server died with it (its parent-death signal), but the
+    /// folder stayed. Only those whose owner process is gone and whose postmaster is not running are removed.
+    /// </summary>
+    private static void RemoveAbandoned()
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            if (File.Exists(Path.Combine(folder, "owner"))
+                && int.TryParse(SafeReadFirstLine(Path.Combine(folder, "owner")), out var owner) && !Alive(owner)
+                && !(int.TryParse(SafeReadFirstLine(Path.Combine(folder, "data", "postmaster.pid")), out var server) && Alive(server)))
+            {
+                TryDelete(folder);
+            }
+        }
+    }
+
+    private static string? SafeReadFirstLine(string file)
+    {
+        try
+        {
+            return File.ReadLines(file).FirstOrDefault();
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static bool Alive(int pid) => Directory.Exists($"/proc/{pid}");
+
+    private static string RandomSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+
+    /// <summary>setpriv's arguments that make the command the server's user: as root, postgres (which refuses to run as root).</summary>
+    private static string[] ServerUserArguments() => IsRoot ? ["--reuid=postgres", "--regid=postgres", "--init-groups"] : [];
+
+    private static void RunAsServerUser(string binaries, string tool, params string[] arguments) =>
+        Run("setpriv", [.. ServerUserArguments(), "--", Path.Combine(binaries, tool), .. arguments]);
 
     private static void Run(string file, params string[] arguments)
     {
@@ -101,7 +247,8 @@ public sealed class ThrowawayPostgres : IDisposable
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new ProjectException($"{Path.GetFileName(file)} {string.Join(' ', arguments.Take(2))} failed: {(stderr.Result + stdout).Trim()}");
+            var shown = arguments.SkipWhile(a => a.StartsWith("--", StringComparison.Ordinal)).Take(2);
+            throw new ProjectException($"{Path.GetFileName(file)} {string.Join(' ', shown)} failed: {(stderr.Result + stdout).Trim()}");
         }
     }
 
@@ -112,30 +259,45 @@ public sealed class ThrowawayPostgres : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // Another migaudit's, or already gone.
+        }
+    }
+
     public void Dispose()
     {
-        if (!stopped)
+        if (stopped)
         {
-            stopped = true;
-            try
+            return;
+        }
+
+        stopped = true;
+        try
+        {
+            // SIGQUIT is PostgreSQL's immediate shutdown: nothing here is worth a checkpoint.
+            if (!postmaster.HasExited)
             {
-                if (File.Exists(Path.Combine(directory, "data", "postmaster.pid")))
+                Process.Start("kill", ["-QUIT", postmaster.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
+                if (!postmaster.WaitForExit(10_000))
                 {
-                    Pg("pg_ctl", "-D", Path.Combine(directory, "data"), "-m", "immediate", "-w", "stop");
+                    postmaster.Kill();
+                    postmaster.WaitForExit();
                 }
             }
-            catch (ProjectException)
-            {
-                // Already stopped: nothing to do.
-            }
-
-            try
-            {
-                Directory.Delete(directory, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
         }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+
+        postmaster.Dispose();
+        TryDelete(directory);
     }
 }

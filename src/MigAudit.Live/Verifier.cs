@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using MigAudit.Core;
+using MigAudit.Live.Sandbox;
 using MigAudit.Reporting;
 using Npgsql;
 
@@ -49,6 +50,9 @@ public sealed record VerifyResult
     /// <summary>--skip-latest-again: the final migrate:latest was not asked for.</summary>
     public bool LatestAgainSkipped { get; init; }
 
+    /// <summary>Where the project's code ran, and what that covers.</summary>
+    public string Isolation { get; init; } = string.Empty;
+
     /// <summary>--no-lock-trace: no up's locks or rewrites were read.</summary>
     public bool LockTracingSkipped { get; init; }
 
@@ -65,7 +69,8 @@ public sealed record VerifyResult
 /// <param name="AllowNetwork">Lets migrations reach hosts other than the scratch server.</param>
 /// <param name="LatestAgain">After every down, run migrate:latest once more (the default): downs that leave something behind make it fail.</param>
 /// <param name="TraceLocks">After each up, read the locks its transaction holds and the relations it rewrote (the default); --no-lock-trace turns it off.</param>
-public sealed record VerifyOptions(IReadOnlyDictionary<string, string> Variables, bool AllowNetwork = false, bool LatestAgain = true, bool TraceLocks = true)
+/// <param name="Unsandboxed">--run-project-code-unsandboxed: run node without the operating-system sandbox (only where none can be built, and said in the report).</param>
+public sealed record VerifyOptions(IReadOnlyDictionary<string, string> Variables, bool AllowNetwork = false, bool LatestAgain = true, bool TraceLocks = true, bool Unsandboxed = false)
 {
     public static readonly VerifyOptions None = new(new Dictionary<string, string>());
 }
@@ -75,79 +80,155 @@ public static partial class Verifier
     private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(5);
 
     /// <param name="cancellation">An interruption (SIGINT, SIGTERM): the driver is killed, and the scratch database dropped and the throwaway server removed unless <paramref name="keep"/>, before <see cref="OperationCanceledException"/> leaves.</param>
+    /// <exception cref="ProjectException">No operating-system sandbox can be built here and the caller did not ask to run without one.</exception>
     public static async Task<VerifyResult> RunAsync(AuditResult audit, string? databaseUrl, bool keep, IProgress<string>? progress = null, VerifyOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= VerifyOptions.None;
         var clock = Stopwatch.StartNew();
+        if (!options.Unsandboxed && NodeSandbox.WhyUnavailable is { } why)
+        {
+            throw new ProjectException($"'migaudit verify' runs the project's own code only inside an operating-system sandbox, and none can be built here: {why}. To run the migrations without one, where they can read your files, your environment's secrets and your network as you can, pass --run-project-code-unsandboxed");
+        }
+
         ThrowawayPostgres? server = null;
+        DatabaseProxy? proxy = null;
         string admin;
         string serverText;
+        Chain chain;
+        var database = "migaudit_verify_" + Guid.NewGuid().ToString("n")[..10];
         if (databaseUrl is null)
         {
             progress?.Report("starting a throwaway PostgreSQL server");
             server = ThrowawayPostgres.Start();
             admin = server.ConnectionString;
-            serverText = $"throwaway PostgreSQL on 127.0.0.1:{server.Port}";
+            serverText = "throwaway PostgreSQL on a private Unix socket";
+            chain = new Chain(server.SocketDirectory, 5432, ChainRole, RandomSecret(), OwnRole: true);
         }
         else
         {
             admin = ToConnectionString(databaseUrl);
             var builder = new NpgsqlConnectionStringBuilder(admin);
             serverText = $"{builder.Host}:{builder.Port} (user {builder.Username})";
+            chain = new Chain(builder.Host!, builder.Port, builder.Username ?? "postgres", builder.Password, OwnRole: false);
         }
 
-        var database = "migaudit_verify_" + Guid.NewGuid().ToString("n")[..10];
-        var scratch = new NpgsqlConnectionStringBuilder(admin) { Database = database, Pooling = false }.ConnectionString;
-        // CREATE DATABASE copies a template (about 0.2 s): it runs while node starts and loads knex and the knexfile,
-        // which connect only when the chain's first query needs a connection.
-        var created = CreateAsync(admin, database);
+        var run = options.Unsandboxed ? null : Directory.CreateTempSubdirectory("migaudit-proxy-").FullName;
         try
         {
-            var steps = await RunChainAsync(audit, scratch, created, progress, options, cancellation);
-            return steps with { Server = serverText, Database = database, Kept = keep, Elapsed = clock.Elapsed };
+            if (run is not null && server is null)
+            {
+                // The sandbox has no network: the one server the URL names is reached through a socket migaudit relays.
+                FileModes.Set(run, FileModes.PassThrough);
+                proxy = DatabaseProxy.Start(run, chain.Host, chain.Port);
+            }
+
+            var scratch = new NpgsqlConnectionStringBuilder(admin) { Database = database, Pooling = false }.ConnectionString;
+            // CREATE DATABASE copies a template (about 0.2 s): it runs while node starts and loads knex and the knexfile,
+            // which connect only when the chain's first query needs a connection.
+            var created = CreateAsync(admin, database, chain);
+            try
+            {
+                var steps = await RunChainAsync(audit, scratch, chain, proxy?.Folder ?? server?.SocketDirectory, created, progress, options, cancellation);
+                return steps with
+                {
+                    Server = serverText,
+                    Database = database,
+                    Kept = keep,
+                    Elapsed = clock.Elapsed,
+                    Isolation = Isolation(options, server is not null),
+                };
+            }
+            finally
+            {
+                // Whatever went wrong meanwhile, the CREATE is let finish first: a DROP that ran before its commit would find
+                // nothing, and the database would be left behind.
+                await created.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                if (!keep)
+                {
+                    await DropAsync(admin, database);
+                    server?.Dispose();
+                }
+            }
         }
         finally
         {
-            // Whatever went wrong meanwhile, the CREATE is let finish first: a DROP that ran before its commit would find
-            // nothing, and the database would be left behind.
-            await created.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-            if (!keep)
+            proxy?.Dispose();
+            if (run is not null)
             {
-                await DropAsync(admin, database);
-                server?.Dispose();
+                Directory.Delete(run, recursive: true);
             }
         }
     }
 
-    private static async Task CreateAsync(string admin, string database)
+    /// <summary>The role the chain runs as on a throwaway server: it owns the scratch database and nothing else.</summary>
+    private const string ChainRole = "migaudit_chain";
+
+    /// <summary>Where and as whom the driver connects: a socket folder (throwaway) or the URL's host, and the role.</summary>
+    private sealed record Chain(string Host, int Port, string User, string? Password, bool OwnRole);
+
+    private static string RandomSecret() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+
+    /// <summary>What the report says about where the project's code ran.</summary>
+    private static string Isolation(VerifyOptions options, bool throwaway) => options.Unsandboxed
+        ? "UNSANDBOXED (--run-project-code-unsandboxed): the migrations ran as migaudit's user, able to read its files and reach its network; only JavaScript-level guards stood in their way"
+        : (throwaway
+            ? "sandboxed (bubblewrap): no network, a read-only view of the system and the project, no view of migaudit's process or home; the chain ran as a non-superuser role that owns only the scratch database"
+            : "sandboxed (bubblewrap): no network but the given server, reached through a socket migaudit relays; the chain ran as the URL's role, so it could reach whatever that role can on that server")
+        + (options.AllowNetwork ? "; --allow-network shared the machine's network with it" : string.Empty);
+
+    private static async Task CreateAsync(string admin, string database, Chain chain)
     {
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {Quoting.SqlIdentifier(database)}", connection);
-        await create.ExecuteNonQueryAsync();
+        var statements = new List<string>();
+        if (chain.OwnRole)
+        {
+            // A throwaway server's chain runs as a role that owns the scratch database and nothing else: no superuser
+            // (no COPY ... TO PROGRAM, no untrusted extensions such as dblink), no connection to the server's other
+            // databases. A database owner may still create trusted extensions (pgcrypto, citext, uuid-ossp...).
+            statements.Add($"CREATE ROLE {Quoting.SqlIdentifier(chain.User)} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD {Quoting.SqlLiteral(chain.Password!)}");
+            statements.Add("REVOKE CONNECT, TEMPORARY ON DATABASE postgres, template1 FROM PUBLIC");
+            statements.Add($"CREATE DATABASE {Quoting.SqlIdentifier(database)} OWNER {Quoting.SqlIdentifier(chain.User)}");
+        }
+        else
+        {
+            statements.Add($"CREATE DATABASE {Quoting.SqlIdentifier(database)}");
+        }
+
+        foreach (var statement in statements)
+        {
+            await using var command = new NpgsqlCommand(statement, connection);
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
-    private static async Task<VerifyResult> RunChainAsync(AuditResult audit, string scratch, Task created, IProgress<string>? progress, VerifyOptions options, CancellationToken cancellation)
+    private static async Task<VerifyResult> RunChainAsync(AuditResult audit, string scratch, Chain chain, string? socketFolder, Task created, IProgress<string>? progress, VerifyOptions options, CancellationToken cancellation)
     {
-        var builder = new NpgsqlConnectionStringBuilder(scratch);
-        var url = $"postgres://{Uri.EscapeDataString(builder.Username ?? "postgres")}{(builder.Password is { Length: > 0 } p ? ":" + Uri.EscapeDataString(p) : string.Empty)}@{builder.Host}:{builder.Port}/{builder.Database}";
+        var databaseName = new NpgsqlConnectionStringBuilder(scratch).Database!;
+        // Inside the sandbox the server is a socket folder at a fixed path; without one, the folder or host as it is.
+        var host = options.Unsandboxed ? (socketFolder ?? chain.Host) : NodeSandbox.SocketInside;
+        var port = options.Unsandboxed && socketFolder is null ? chain.Port : 5432;
+        var credentials = Uri.EscapeDataString(chain.User) + (chain.Password is { Length: > 0 } p ? ":" + Uri.EscapeDataString(p) : string.Empty);
+        var url = host.StartsWith('/')
+            ? $"postgres://{credentials}@localhost:{port}/{databaseName}?host={Uri.EscapeDataString(host)}"
+            : $"postgres://{credentials}@{host}:{port}/{databaseName}";
 
         // The user's variables first; a database URL among them points at the scratch database like the rest.
         var environment = options.Variables.ToDictionary(v => v.Key, v => IsDatabaseUrl(v.Value) ? url : v.Value, StringComparer.Ordinal);
         foreach (var (name, value) in new Dictionary<string, string>
         {
             ["DATABASE_URL"] = url,
-            ["PGHOST"] = builder.Host!,
-            ["PGPORT"] = builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["PGUSER"] = builder.Username ?? "postgres",
-            ["PGDATABASE"] = builder.Database!,
+            ["PGHOST"] = host,
+            ["PGPORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PGUSER"] = chain.User,
+            ["PGDATABASE"] = databaseName,
         })
         {
             environment[name] = value;
         }
 
         environment.TryAdd("NODE_ENV", audit.Input.Project.Environment ?? "production");
-        if (builder.Password is { Length: > 0 } password)
+        if (chain.Password is { Length: > 0 } password)
         {
             environment["PGPASSWORD"] = password;
         }
@@ -177,19 +258,21 @@ public static partial class Verifier
 
         var connection = new JsonObject
         {
-            ["host"] = builder.Host,
-            ["port"] = builder.Port,
-            ["user"] = builder.Username ?? "postgres",
-            ["database"] = builder.Database,
+            ["host"] = host,
+            ["port"] = port,
+            ["user"] = chain.User,
+            ["database"] = databaseName,
         };
-        if (builder.Password is { Length: > 0 } secret)
+        if (chain.Password is { Length: > 0 } secret)
         {
             connection["password"] = secret;
         }
 
+        var driverProject = DriverProjectOf(audit.Input.Project);
+        var sandbox = options.Unsandboxed ? null : new DriverSandbox(SandboxFolders(audit, driverProject), socketFolder!);
         var names = audit.Input.Migrations.Select(m => m.Name).ToList();
         var steps = names.Select(n => new VerifyStep { Migration = n }).ToArray();
-        using var driver = KnexDriver.Start(root, connection, migrations, environment, options.AllowNetwork, DriverProjectOf(audit.Input.Project));
+        using var driver = KnexDriver.Start(root, connection, migrations, environment, options.AllowNetwork, driverProject, sandbox);
         await created;
         var snapshots = new List<SchemaSnapshot>();
         await using var database = new NpgsqlConnection(scratch);
@@ -328,6 +411,31 @@ public static partial class Verifier
             knexfile,
             project.Knexfile is { SingleConfiguration: false } ? project.Environment : null,
             OwnMigrations: project.Settings.Source == ConfigSource.Knexfile && knexfile is not null && !knexfile.EndsWith(".json", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// What the sandboxed driver reads: the repository (a monorepo's hoisted node_modules and shared config included), the
+    /// real folders of node_modules links on the way up from the package (npm link, pnpm, a workspace link), and node's
+    /// own install when it is outside /usr.
+    /// </summary>
+    private static List<string> SandboxFolders(AuditResult audit, DriverProject project)
+    {
+        var folders = new List<string> { audit.Input.Git.TopLevel ?? audit.Input.Project.Root, audit.Input.Project.Root };
+        for (var directory = new DirectoryInfo(project.PackageFolder); directory is not null; directory = directory.Parent)
+        {
+            var modules = new DirectoryInfo(Path.Combine(directory.FullName, "node_modules"));
+            if (modules.Exists && modules.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                folders.Add(target.FullName);
+            }
+        }
+
+        if (NodeSandbox.NodeInstallFolder() is { } node)
+        {
+            folders.Add(node);
+        }
+
+        return folders;
     }
 
     /// <summary>Whether the project's knex can be required from its package folder (or a folder above it, as Node looks).</summary>

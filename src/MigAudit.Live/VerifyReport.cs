@@ -12,6 +12,7 @@ public static class VerifyReport
     {
         output.Line($"migaudit verify: {(result.Passed ? "PASSED" : "FAILED")}", result.Passed ? "green bold" : "red bold");
         output.Line($"Server: {result.Server}; scratch database: {result.Database}{(result.Kept ? " (kept)" : " (dropped)")}");
+        output.Line($"Project code: {result.Isolation}", result.Isolation.StartsWith("UNSANDBOXED", StringComparison.Ordinal) ? "red" : null);
         output.Line();
         var width = Math.Max(9, result.Steps.Select(s => s.Migration.Length).DefaultIfEmpty(9).Max());
         output.Line($"{"#",4}  {"migration".PadRight(width)}  {"up",-7} {"ms",6}  {"down",-13} {"ms",6}");
@@ -93,6 +94,7 @@ public static class VerifyReport
         ["server"] = result.Server,
         ["database"] = result.Database,
         ["kept"] = result.Kept,
+        ["isolation"] = result.Isolation,
         ["migrations"] = Array(result.Steps, s => new JsonObject
         {
             ["name"] = s.Migration,

@@ -29,7 +29,9 @@ function guardSockets(scratch) {
     const target = typeof first === 'object' && first !== null
       ? first
       : typeof first === 'number' || /^\d+$/.test(String(first)) ? { port: Number(first), host: args[1] } : { path: String(first) };
-    if (!target.path && sameHost(scratch, target.host) && Number(target.port) === Number(scratch.port)) {
+    // node-pg reaches a server whose host is a folder through the socket <folder>/.s.PGSQL.<port>, as libpq does.
+    const scratchSocket = String(scratch.host).startsWith('/') ? path.join(scratch.host, `.s.PGSQL.${scratch.port}`) : null;
+    if (target.path ? target.path === scratchSocket : sameHost(scratch, target.host) && Number(target.port) === Number(scratch.port)) {
       return connect.apply(this, args);
     }
     const where = target.path ? `the socket ${target.path}` : `${target.host || 'localhost'}:${target.port}`;

@@ -23,7 +23,8 @@ public static partial class CliApp
         var allowNetwork = new Option<bool>("--allow-network") { Description = "Let migrations open connections to hosts other than the scratch server (other databases on it stay refused)." };
         var skipLatestAgain = new Option<bool>("--skip-latest-again") { Description = "Do not run migrate:latest once more after every down (faster; downs that leave something behind are still reported)." };
         var noLockTrace = new Option<bool>("--no-lock-trace") { Description = "Do not read, after each up, the locks its transaction holds and the tables it rewrote (faster; no locks, rewrites or lock disagreements are reported)." };
-        var command = new Command("verify", "Run the migrations for real with the project's own knex on a scratch PostgreSQL database: every up in one migrate:latest, as production runs it, every down in reverse, then latest again.") { path, database, keep, format, environment, envFile, set, allowNetwork, skipLatestAgain, noLockTrace };
+        var unsandboxed = new Option<bool>("--run-project-code-unsandboxed") { Description = "Where no operating-system sandbox can be built (no bubblewrap, no user namespaces, macOS, Windows), run the project's migrations anyway, as your user: they can then read your files and secrets and reach your network. Without it, verify refuses to run there." };
+        var command = new Command("verify", "Run the migrations for real with the project's own knex on a scratch PostgreSQL database: every up in one migrate:latest, as production runs it, every down in reverse, then latest again.") { path, database, keep, format, environment, envFile, set, allowNetwork, skipLatestAgain, noLockTrace, unsandboxed };
         command.SetAction(async (parse, cancellation) =>
         {
             var root = parse.GetValue(path)!;
@@ -54,7 +55,7 @@ public static partial class CliApp
                 variables[name] = value;
             }
 
-            var verifyOptions = new VerifyOptions(variables, parse.GetValue(allowNetwork), LatestAgain: !parse.GetValue(skipLatestAgain), TraceLocks: !parse.GetValue(noLockTrace));
+            var verifyOptions = new VerifyOptions(variables, parse.GetValue(allowNetwork), LatestAgain: !parse.GetValue(skipLatestAgain), TraceLocks: !parse.GetValue(noLockTrace), Unsandboxed: parse.GetValue(unsandboxed));
 
             // Ctrl-C, kill or a closed terminal: stop the driver, drop the scratch database, stop the throwaway server,
             // then exit 128 + the signal's number, as a shell does.

@@ -76,7 +76,7 @@ public sealed class RollbackScriptTests
         using var repo = CraftedRepository();
         Assert.Equal(0, (await CliRunner.RunAsync("fix", repo.Root, "--rule", "deleted-migration", "--apply")).ExitCode);
 
-        using var server = ThrowawayPostgres.Start();
+        using var server = ThrowawayPostgres.Start(tcp: true);
         await using (var connection = new NpgsqlConnection(server.ConnectionString))
         {
             await connection.OpenAsync();
@@ -99,6 +99,7 @@ public sealed class RollbackScriptTests
         }
 
         var start = new ProcessStartInfo(psql!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["PGPASSWORD"] = server.SuperuserPassword;
         foreach (var argument in new[] { "-X", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", server.Port.ToString(), "-U", "postgres", "-d", "postgres", "-f", repo.PathOf("deleted-migrations-rollback.sql") })
         {
             start.ArgumentList.Add(argument);

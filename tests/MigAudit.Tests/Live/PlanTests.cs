@@ -132,7 +132,7 @@ public sealed class PlanTests(PostgresServer server) : IClassFixture<PostgresSer
         string[] pgLocks = ["AccessShareLock", "RowShareLock", "RowExclusiveLock", "ShareUpdateExclusiveLock", "ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock"];
         var database = "locks_" + Guid.NewGuid().ToString("n")[..8];
         await LiveDatabase.ExecuteAsync(postgres!.ConnectionString, $"CREATE DATABASE {database}");
-        var url = Verifier.ToConnectionString($"postgres://postgres@127.0.0.1:{postgres.Port}/{database}");
+        var url = Verifier.ToConnectionString(postgres.Url(database));
         await LiveDatabase.ExecuteAsync(url, "CREATE TABLE t (id int)");
         await using var holder = new NpgsqlConnection(url);
         await using var asker = new NpgsqlConnection(url);

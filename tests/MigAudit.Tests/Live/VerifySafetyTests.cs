@@ -47,7 +47,7 @@ public sealed class VerifySafetyTests
     public async Task A_migration_that_connects_to_another_server_is_refused_and_that_server_is_untouched()
     {
         Requires.PostgresAndKnex();
-        using var other = ThrowawayPostgres.Start();
+        using var other = ThrowawayPostgres.Start(tcp: true);
         using var repo = Project(("20250101000000_sneaky.js", Connecting("{ host: '127.0.0.1', port: Number(process.env.OTHER_PORT), user: 'postgres', database: 'postgres' }")));
 
         var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json", "--set", $"OTHER_PORT={other.Port}");
@@ -64,10 +64,10 @@ public sealed class VerifySafetyTests
     public async Task Another_database_on_the_scratch_server_itself_is_refused()
     {
         Requires.PostgresAndKnex();
-        using var server = ThrowawayPostgres.Start();
+        using var server = ThrowawayPostgres.Start(tcp: true);
         using var repo = Project(("20250101000000_sneaky.js", Connecting("{ host: process.env.PGHOST, port: Number(process.env.PGPORT), user: 'postgres', database: 'postgres' }")));
 
-        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json", "--database", $"postgres://postgres@127.0.0.1:{server.Port}/postgres");
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json", "--database", server.Url());
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("migaudit verify refused a connection to database \"postgres\": migrations run only against the scratch database migaudit_verify_", FirstMigration(run).GetProperty("upError").GetString());
@@ -79,7 +79,7 @@ public sealed class VerifySafetyTests
     public async Task Another_database_on_the_scratch_server_through_postgres_js_or_mysql2_is_refused()
     {
         Requires.PostgresAndKnex();
-        using var server = ThrowawayPostgres.Start();
+        using var server = ThrowawayPostgres.Start(tcp: true);
         using var postgresJs = Project(("20250101000000_postgres_js.js", """
             const postgres = require('postgres');
             exports.up = async (knex) => {
@@ -97,7 +97,7 @@ public sealed class VerifySafetyTests
             };
             exports.down = async () => {};
             """));
-        var database = $"postgres://postgres@127.0.0.1:{server.Port}/postgres";
+        var database = server.Url();
 
         var viaPostgresJs = await CliRunner.RunAsync("verify", postgresJs.Root, "--format", "json", "--database", database);
         var viaMysql2 = await CliRunner.RunAsync("verify", mysql2.Root, "--format", "json", "--database", database);
@@ -112,9 +112,9 @@ public sealed class VerifySafetyTests
     public async Task A_database_url_in_the_env_file_points_at_the_scratch_database_and_the_real_one_is_untouched()
     {
         Requires.PostgresAndKnex();
-        using var production = ThrowawayPostgres.Start();
+        using var production = ThrowawayPostgres.Start(tcp: true);
         using var repo = Project(("20250101000000_uses_its_own_client.js", Connecting("{ connectionString: process.env.PROD_DB_URL }")));
-        repo.Write("verify.env", $"# what the app needs\nexport PROD_DB_URL=\"postgres://postgres@127.0.0.1:{production.Port}/postgres\"\nFEATURE=on # inline comment\n");
+        repo.Write("verify.env", $"# what the app needs\nexport PROD_DB_URL=\"{production.Url()}\"\nFEATURE=on # inline comment\n");
 
         var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json", "--env-file", repo.PathOf("verify.env"));
 
@@ -150,7 +150,7 @@ public sealed class VerifySafetyTests
     public async Task The_password_is_on_no_command_line_and_in_no_output()
     {
         Requires.PostgresAndKnex();
-        using var server = ThrowawayPostgres.Start();
+        using var server = ThrowawayPostgres.Start(tcp: true);
         using var repo = Project(("20250101000000_slow.js", """
             exports.up = async (knex) => {
               await knex.raw('select pg_sleep(1.5)');
@@ -160,8 +160,8 @@ public sealed class VerifySafetyTests
             """));
         const string password = "pw-7f3a9c-never-shown";
 
-        // The throwaway server trusts local connections, so any password is accepted and sent only if asked for.
-        var verify = CliRunner.RunAsync("verify", repo.Root, "--format", "json", "--database", $"postgres://postgres:{password}@127.0.0.1:{server.Port}/postgres");
+        await LiveDatabase.ExecuteAsync(server.ConnectionString, $"CREATE ROLE verifier LOGIN CREATEDB PASSWORD '{password}'");
+        var verify = CliRunner.RunAsync("verify", repo.Root, "--format", "json", "--database", $"postgres://verifier:{password}@127.0.0.1:{server.Port}/postgres");
         var seen = new List<string>();
         while (!verify.IsCompleted)
         {
@@ -225,25 +225,28 @@ public sealed class VerifySafetyTests
     }
 
     /// <summary>
-    /// The throwaway server (its folder) running this test's sleeping migration: other tests start servers of their own
-    /// meanwhile, so the one with the pg_sleep(60) session on a scratch database is ours.
+    /// The throwaway server (its folder) of the migaudit process <paramref name="owner"/>, once one of its backends is
+    /// running a SELECT (the sleeping migration): the folder records its owner's pid, and PostgreSQL's process titles
+    /// ("postgres: migaudit_chain migaudit_verify_... [local] SELECT") say what each backend does, with no password.
     /// </summary>
-    private static async Task<string?> ServerRunningTheSleep(IReadOnlySet<string> before)
+    private static string? ServerRunningTheSleep(int owner)
     {
-        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), "migaudit-pg-*").Where(d => !before.Contains(d)))
+        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), "migaudit-pg-*"))
         {
             try
             {
-                var port = File.ReadAllLines(Path.Combine(folder, "data", "postmaster.pid"))[3].Trim();
-                await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=false;Timeout=5");
-                await connection.OpenAsync();
-                await using var query = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname LIKE 'migaudit_verify_%' AND query LIKE '%pg_sleep(60)%'", connection);
-                if ((long)(await query.ExecuteScalarAsync())! > 0)
+                if (File.ReadAllText(Path.Combine(folder, "owner")).Trim() != owner.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    continue;
+                }
+
+                var postmaster = File.ReadAllLines(Path.Combine(folder, "data", "postmaster.pid"))[0].Trim();
+                if (ChildrenOf(postmaster).Any(title => title.Contains("migaudit_verify_", StringComparison.Ordinal) && title.EndsWith("SELECT", StringComparison.Ordinal)))
                 {
                     return folder;
                 }
             }
-            catch (Exception error) when (error is IOException or UnauthorizedAccessException or IndexOutOfRangeException or NpgsqlException)
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
             {
                 // Not a running server (yet, or any more).
             }
@@ -252,11 +255,37 @@ public sealed class VerifySafetyTests
         return null;
     }
 
+    /// <summary>The command lines (process titles) of the children of process <paramref name="parent"/>.</summary>
+    internal static IEnumerable<string> ChildrenOf(string parent)
+    {
+        foreach (var process in Directory.EnumerateDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)))
+        {
+            string? title = null;
+            try
+            {
+                var status = File.ReadAllLines(Path.Combine(process, "status"));
+                if (status.Any(l => l == "PPid:\t" + parent))
+                {
+                    title = File.ReadAllText(Path.Combine(process, "cmdline")).Replace('\0', ' ').Trim();
+                }
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                // Gone while being read.
+            }
+
+            if (title is not null)
+            {
+                yield return title;
+            }
+        }
+    }
+
     /// <summary>Runs migaudit as its own process (signals go to it, not to the test host) and interrupts it mid-migration.</summary>
     private static async Task<int> InterruptMidMigration(TempRepo repo, string signal, params string[] arguments) =>
-        (await InterruptMidMigration(repo, signal, new HashSet<string>(), arguments)).ExitCode;
+        (await InterruptMidMigrationOnThrowaway(repo, signal, arguments)).ExitCode;
 
-    private static async Task<(int ExitCode, string? Server)> InterruptMidMigration(TempRepo repo, string signal, IReadOnlySet<string> serversBefore, params string[] arguments)
+    private static async Task<(int ExitCode, string? Server)> InterruptMidMigrationOnThrowaway(TempRepo repo, string signal, params string[] arguments)
     {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "migaudit.dll"), "verify", repo.Root }.Concat(arguments))
@@ -278,9 +307,18 @@ public sealed class VerifySafetyTests
             await Task.Delay(100);
         }
 
-        // The migration sleeps in the database for a minute: it is mid-migration now.
-        await Task.Delay(1500);
-        var server = await ServerRunningTheSleep(serversBefore);
+        // The migration sleeps in the database for a minute: once a backend runs it, it is mid-migration. (A run on a
+        // given server has no throwaway server: the driver having started is as far as the test can see.)
+        string? server = null;
+        while (arguments.Length == 0 && (server = ServerRunningTheSleep(process.Id)) is null)
+        {
+            if (DateTime.UtcNow >= deadline || process.HasExited)
+            {
+                Assert.Fail("the sleeping migration never ran: " + await errors);
+            }
+
+            await Task.Delay(50);
+        }
         System.Diagnostics.Process.Start("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync(timeout.Token);
@@ -296,9 +334,7 @@ public sealed class VerifySafetyTests
     {
         Requires.PostgresAndKnex();
         using var repo = Project(("20250101000000_slow.js", Sleeping));
-        var before = Directory.GetDirectories(Path.GetTempPath(), "migaudit-pg-*").ToHashSet(StringComparer.Ordinal);
-
-        var (exitCode, server) = await InterruptMidMigration(repo, "-INT", before);
+        var (exitCode, server) = await InterruptMidMigrationOnThrowaway(repo, "-INT");
 
         Assert.Equal(130, exitCode);
         Assert.NotNull(server);
@@ -311,10 +347,10 @@ public sealed class VerifySafetyTests
     public async Task Sigterm_mid_migration_drops_the_scratch_database_on_a_given_server()
     {
         Requires.PostgresAndKnex();
-        using var server = ThrowawayPostgres.Start();
+        using var server = ThrowawayPostgres.Start(tcp: true);
         using var repo = Project(("20250101000000_slow.js", Sleeping));
 
-        Assert.Equal(143, await InterruptMidMigration(repo, "-TERM", "--database", $"postgres://postgres@127.0.0.1:{server.Port}/postgres"));
+        Assert.Equal(143, await InterruptMidMigration(repo, "-TERM", "--database", server.Url()));
 
         await using var connection = new NpgsqlConnection(server.ConnectionString);
         await connection.OpenAsync();

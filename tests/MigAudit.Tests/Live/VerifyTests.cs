@@ -417,9 +417,9 @@ public sealed class VerifyTests
     {
         Ready();
 
-        using var server = ThrowawayPostgres.Start();
+        using var server = ThrowawayPostgres.Start(tcp: true);
         using var repo = Project(("20250101000000_users.js", Users));
-        var url = $"postgres://postgres@127.0.0.1:{server.Port}/postgres";
+        var url = server.Url();
         var run = await CliRunner.RunAsync("verify", repo.Root, "--database", url, "--format", "json");
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
 

@@ -7,7 +7,7 @@ namespace MigAudit.Tests.Support;
 /// <summary>One throwaway PostgreSQL server per test class (null without PostgreSQL installed), shared by the live tests.</summary>
 public sealed class PostgresServer : IDisposable
 {
-    public ThrowawayPostgres? Postgres { get; } = ThrowawayPostgres.FindBinaries() is null ? null : ThrowawayPostgres.Start();
+    public ThrowawayPostgres? Postgres { get; } = ThrowawayPostgres.FindBinaries() is null ? null : ThrowawayPostgres.Start(tcp: true);
 
     public void Dispose() => Postgres?.Dispose();
 }
@@ -42,8 +42,8 @@ public static class LiveDatabase
     {
         var database = prefix + "_" + Guid.NewGuid().ToString("n")[..8];
         await ExecuteAsync(postgres.ConnectionString, $"CREATE DATABASE {database}");
-        var connection = new JsonObject { ["host"] = "127.0.0.1", ["port"] = postgres.Port, ["user"] = "postgres", ["database"] = database };
+        var connection = new JsonObject { ["host"] = postgres.SocketDirectory, ["port"] = postgres.Port, ["user"] = "postgres", ["password"] = postgres.SuperuserPassword, ["database"] = database };
         var migrations = new JsonObject { ["directory"] = new JsonArray(repo.PathOf("migrations")) };
-        return (KnexDriver.Start(repo.Root, connection, migrations, new Dictionary<string, string>()), $"postgres://postgres@127.0.0.1:{postgres.Port}/{database}");
+        return (KnexDriver.Start(repo.Root, connection, migrations, new Dictionary<string, string>()), postgres.Url(database));
     }
 }

@@ -21,9 +21,11 @@ public static class Requires
 
     public static void Postgres() => Dependency(ThrowawayPostgres.FindBinaries() is not null, "PostgreSQL (apt-get install postgresql)");
 
+    /// <summary>verify runs project code only in its operating-system sandbox: bubblewrap with user namespaces.</summary>
     public static void PostgresAndKnex()
     {
         Postgres();
         Dependency(NodeKnex.Available, "real knex from npm (run 'npm ci' in tests/node)");
+        Dependency(MigAudit.Live.Sandbox.NodeSandbox.WhyUnavailable is null, $"verify's sandbox ({MigAudit.Live.Sandbox.NodeSandbox.WhyUnavailable})");
     }
 }
