@@ -224,63 +224,6 @@ public sealed class VerifySafetyTests
         }
     }
 
-    /// <summary>
-    /// The throwaway server (its folder) of the migaudit process <paramref name="owner"/>, once one of its backends is
-    /// running a SELECT (the sleeping migration): the folder records its owner's pid, and PostgreSQL's process titles
-    /// ("postgres: migaudit_chain migaudit_verify_... [local] SELECT") say what each backend does, with no password.
-    /// </summary>
-    private static string? ServerRunningTheSleep(int owner)
-    {
-        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), "migaudit-pg-*"))
-        {
-            try
-            {
-                if (File.ReadAllText(Path.Combine(folder, "owner")).Trim() != owner.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                {
-                    continue;
-                }
-
-                var postmaster = File.ReadAllLines(Path.Combine(folder, "data", "postmaster.pid"))[0].Trim();
-                if (ChildrenOf(postmaster).Any(title => title.Contains("migaudit_verify_", StringComparison.Ordinal) && title.EndsWith("SELECT", StringComparison.Ordinal)))
-                {
-                    return folder;
-                }
-            }
-            catch (Exception error) when (error is IOException or UnauthorizedAccessException or IndexOutOfRangeException)
-            {
-                // Not a running server (yet, or any more).
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The command lines (process titles) of the children of process <paramref name="parent"/>.</summary>
-    internal static IEnumerable<string> ChildrenOf(string parent)
-    {
-        foreach (var process in Directory.EnumerateDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)))
-        {
-            string? title = null;
-            try
-            {
-                var status = File.ReadAllLines(Path.Combine(process, "status"));
-                if (status.Any(l => l == "PPid:\t" + parent))
-                {
-                    title = File.ReadAllText(Path.Combine(process, "cmdline")).Replace('\0', ' ').Trim();
-                }
-            }
-            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-            {
-                // Gone while being read.
-            }
-
-            if (title is not null)
-            {
-                yield return title;
-            }
-        }
-    }
-
     /// <summary>Runs migaudit as its own process (signals go to it, not to the test host) and interrupts it mid-migration.</summary>
     private static async Task<int> InterruptMidMigration(TempRepo repo, string signal, params string[] arguments) =>
         (await InterruptMidMigrationOnThrowaway(repo, signal, arguments)).ExitCode;
@@ -310,7 +253,7 @@ public sealed class VerifySafetyTests
         // The migration sleeps in the database for a minute: once a backend runs it, it is mid-migration. (A run on a
         // given server has no throwaway server: the driver having started is as far as the test can see.)
         string? server = null;
-        while (arguments.Length == 0 && (server = ServerRunningTheSleep(process.Id)) is null)
+        while (arguments.Length == 0 && (server = Processes.ThrowawayServerRunningASelect(process.Id)) is null)
         {
             if (DateTime.UtcNow >= deadline || process.HasExited)
             {
