@@ -50,6 +50,9 @@ public sealed record VerifyResult
     /// <summary>--skip-latest-again: the final migrate:latest was not asked for.</summary>
     public bool LatestAgainSkipped { get; init; }
 
+    /// <summary>Untrusted extensions migaudit created in the scratch database before the chain, which its role could not.</summary>
+    public IReadOnlyList<string> PreparedExtensions { get; init; } = [];
+
     /// <summary>Where the project's code ran, and what that covers.</summary>
     public string Isolation { get; init; } = string.Empty;
 
@@ -125,7 +128,7 @@ public static partial class Verifier
             var scratch = new NpgsqlConnectionStringBuilder(admin) { Database = database, Pooling = false }.ConnectionString;
             // CREATE DATABASE copies a template (about 0.2 s): it runs while node starts and loads knex and the knexfile,
             // which connect only when the chain's first query needs a connection.
-            var created = CreateAsync(admin, database, chain);
+            var created = CreateAsync(admin, database, chain, server is null ? [] : ScratchExtensions.AskedFor(MigrationTexts(audit)));
             try
             {
                 var steps = await RunChainAsync(audit, scratch, chain, proxy?.Folder ?? server?.SocketDirectory, created, progress, options, cancellation);
@@ -176,7 +179,8 @@ public static partial class Verifier
             : "sandboxed (bubblewrap): no network but the given server, reached through a socket migaudit relays; the chain ran as the URL's role, so it could reach whatever that role can on that server")
         + (options.AllowNetwork ? "; --allow-network shared the machine's network with it" : string.Empty);
 
-    private static async Task CreateAsync(string admin, string database, Chain chain)
+    /// <returns>The untrusted extensions migaudit created in the scratch database for the chain (see <see cref="ScratchExtensions"/>).</returns>
+    private static async Task<IReadOnlyList<string>> CreateAsync(string admin, string database, Chain chain, IReadOnlyList<string> extensions)
     {
         await using var connection = new NpgsqlConnection(admin);
         await connection.OpenAsync();
@@ -200,9 +204,32 @@ public static partial class Verifier
             await using var command = new NpgsqlCommand(statement, connection);
             await command.ExecuteNonQueryAsync();
         }
+
+        return chain.OwnRole
+            ? await ScratchExtensions.PrepareAsync(new NpgsqlConnectionStringBuilder(admin) { Database = database }.ConnectionString, extensions)
+            : [];
     }
 
-    private static async Task<VerifyResult> RunChainAsync(AuditResult audit, string scratch, Chain chain, string? socketFolder, Task created, IProgress<string>? progress, VerifyOptions options, CancellationToken cancellation)
+    /// <summary>The text of each migration file, for the extensions they ask for; a file that cannot be read asks for none.</summary>
+    private static IEnumerable<string> MigrationTexts(AuditResult audit)
+    {
+        foreach (var migration in audit.Input.Migrations)
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(Path.Combine(audit.Input.Project.Root, migration.Path));
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            yield return text;
+        }
+    }
+
+    private static async Task<VerifyResult> RunChainAsync(AuditResult audit, string scratch, Chain chain, string? socketFolder, Task<IReadOnlyList<string>> created, IProgress<string>? progress, VerifyOptions options, CancellationToken cancellation)
     {
         var databaseName = new NpgsqlConnectionStringBuilder(scratch).Database!;
         // Inside the sandbox the server is a socket folder at a fixed path; without one, the folder or host as it is.
@@ -273,7 +300,7 @@ public static partial class Verifier
         var names = audit.Input.Migrations.Select(m => m.Name).ToList();
         var steps = names.Select(n => new VerifyStep { Migration = n }).ToArray();
         using var driver = KnexDriver.Start(root, connection, migrations, environment, options.AllowNetwork, driverProject, sandbox);
-        await created;
+        var preparedExtensions = await created;
         var snapshots = new List<SchemaSnapshot>();
         await using var database = new NpgsqlConnection(scratch);
         await database.OpenAsync(cancellation);
@@ -377,6 +404,7 @@ public static partial class Verifier
 
         return new VerifyResult
         {
+            PreparedExtensions = preparedExtensions,
             Steps = LockComparison.WithDisagreements(steps, audit),
             LatestAgain = latestAgain,
             LatestAgainError = latestError,
@@ -472,6 +500,11 @@ public static partial class Verifier
         var text = MigAudit.Config.Redaction.Redact(error);
         var match = MissingVariable().Match(error);
         var name = match.Groups["name"].Success ? match.Groups["name"].Value : match.Groups["name2"].Value;
+        if (ScratchExtensions.Explain(error) is { } extension)
+        {
+            return $"{text} ({extension})";
+        }
+
         return match.Success && !options.Variables.ContainsKey(name)
             ? $"{text} (the migrations run with a scrubbed environment: pass {name} with --set {name}=VALUE or --env-file FILE)"
             : text;

@@ -13,6 +13,11 @@ public static class VerifyReport
         output.Line($"migaudit verify: {(result.Passed ? "PASSED" : "FAILED")}", result.Passed ? "green bold" : "red bold");
         output.Line($"Server: {result.Server}; scratch database: {result.Database}{(result.Kept ? " (kept)" : " (dropped)")}");
         output.Line($"Project code: {result.Isolation}", result.Isolation.StartsWith("UNSANDBOXED", StringComparison.Ordinal) ? "red" : null);
+        if (result.PreparedExtensions.Count > 0)
+        {
+            output.Line($"Created by migaudit before the chain (not trusted, so the chain's non-superuser role could not): {string.Join(", ", result.PreparedExtensions)}");
+        }
+
         output.Line();
         var width = Math.Max(9, result.Steps.Select(s => s.Migration.Length).DefaultIfEmpty(9).Max());
         output.Line($"{"#",4}  {"migration".PadRight(width)}  {"up",-7} {"ms",6}  {"down",-13} {"ms",6}");
@@ -95,6 +100,7 @@ public static class VerifyReport
         ["database"] = result.Database,
         ["kept"] = result.Kept,
         ["isolation"] = result.Isolation,
+        ["preparedExtensions"] = Strings(result.PreparedExtensions),
         ["migrations"] = Array(result.Steps, s => new JsonObject
         {
             ["name"] = s.Migration,

@@ -140,6 +140,38 @@ public sealed class SandboxAttackTests
     }
 
     [SkippableFact]
+    [Trait("Surface", "cli")]
+    public async Task Untrusted_extensions_asked_for_if_not_exists_are_created_beforehand_and_named_and_others_fail_with_the_reason()
+    {
+        Requires.PostgresAndKnex();
+        using var repo = Project("""
+            exports.up = async (knex) => {
+              await knex.raw('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+              await knex.schema.createExtensionIfNotExists('citext');
+              await knex.schema.createTable('t', (t) => { t.specificType('email', 'citext'); });
+            };
+            exports.down = (knex) => knex.schema.dropTable('t');
+            """);
+        using var plain = Project("exports.up = (knex) => knex.raw('CREATE EXTENSION pageinspect');\nexports.down = () => {};\n");
+        using var outward = Project("exports.up = (knex) => knex.raw('CREATE EXTENSION IF NOT EXISTS dblink');\nexports.down = () => {};\n");
+
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+        var plainRun = await CliRunner.RunAsync("verify", plain.Root, "--format", "json");
+        var outwardRun = await CliRunner.RunAsync("verify", outward.Root, "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Equal(["pg_stat_statements"], JsonDocument.Parse(run.Stdout).RootElement.GetProperty("preparedExtensions").EnumerateArray().Select(e => e.GetString()));
+        Assert.EndsWith(
+            "permission denied to create extension \"pageinspect\" (pageinspect is not a trusted extension: on the scratch server the chain runs as a non-superuser, and migaudit creates such an extension beforehand only when the migration asks for it with IF NOT EXISTS (a plain CREATE EXTENSION would then fail with 'already exists'))",
+            UpError(plainRun),
+            StringComparison.Ordinal);
+        Assert.EndsWith(
+            "permission denied to create extension \"dblink\" (dblink reaches outside the database, so migaudit never creates it on the scratch server, where the chain runs as a non-superuser)",
+            UpError(outwardRun),
+            StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task A_detached_process_a_migration_starts_ends_with_verify()
     {
         Requires.PostgresAndKnex();
