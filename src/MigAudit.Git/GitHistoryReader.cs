@@ -57,6 +57,8 @@ public static class GitHistoryReader
     {
         // The questions that depend on nothing else, asked at once. The log waits only for the first: where the
         // repository is and which commit the mainline is (one rev-parse: each git process is a few milliseconds).
+        // The first of them also starts GitRunner's read of the repository's filter and diff driver names, which
+        // status and log wait for; it runs beside the rev-parse.
         var root = request.Root;
         var mainline = request.Mainline ?? "HEAD";
         var tagPattern = request.ReleaseTags is null ? "refs/tags" : "refs/tags/" + request.ReleaseTags;
