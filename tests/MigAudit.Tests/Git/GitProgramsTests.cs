@@ -230,4 +230,35 @@ public sealed class GitProgramsTests : IDisposable
         Assert.Equal(1, statistics.GetProperty("deleted").GetInt32());
         Assert.Empty(TakeMarkers());
     }
+
+    [Fact]
+    public void A_partial_clone_whose_history_needs_objects_never_fetched_says_its_history_is_incomplete()
+    {
+        // Rename detection (-M) compares the contents of a deleted file and an added one, which a blob:none clone
+        // has not fetched: git log stops there, and the audit says so instead of reporting a shorter history.
+        using var origin = new TempRepo();
+        origin.Write("knexfile.js", Audit.Knexfile);
+        origin.Write("migrations/20250101000000_create_users.js", Audit.CreateTable("users"));
+        origin.Commit("create users");
+        origin.Move("migrations/20250101000000_create_users.js", "migrations/20250101000000_create_accounts.js");
+        origin.Write("migrations/20250101000000_create_accounts.js", Audit.CreateTable("users") + "// renamed\n");
+        origin.Commit("rename");
+        origin.Write("migrations/20250102000000_create_posts.js", Audit.CreateTable("posts"));
+        origin.Commit("add posts");
+        origin.Git("config", "uploadpack.allowFilter", "true");
+        using var clone = new TempRepo(init: false);
+
+        // The clone itself fetches the tip's files, by a lazy fetch git's checkout makes.
+        var environment = new Dictionary<string, string> { ["GIT_NO_LAZY_FETCH"] = "0" };
+        var cloned = GitRunner.Run(clone.Root, environment, "-c", "protocol.file.allow=always", "clone", "-q", "--no-local", "--filter=blob:none", "file://" + origin.Root, "work");
+        Assert.True(cloned.Ok, cloned.Stderr);
+
+        var result = Audit.Run(Path.Combine(clone.Root, "work"));
+        var limitation = Assert.Single(result.Input.Git.Limitations);
+        Assert.Matches(
+            "^git log stopped after 1 commit \\(fatal: could not fetch [0-9a-f]{40} from promisor remote\\): the history after them is missing, so deleted, renamed, edited and late migrations may be incomplete \\(a partial clone: migaudit fetches no missing object; audit a clone made without --filter\\)$",
+            limitation);
+        Assert.Equal(1, result.Input.Git.CommitsRead);
+        Assert.Equal(2, result.Statistics.Committed);
+    }
 }
