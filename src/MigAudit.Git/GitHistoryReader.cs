@@ -57,6 +57,8 @@ public static class GitHistoryReader
     {
         // The questions that depend on nothing else, asked at once. The log waits only for the first: where the
         // repository is and which commit the mainline is (one rev-parse: each git process is a few milliseconds).
+        // The first of them also starts GitRunner's read of the repository's filter and diff driver names, which
+        // status and log wait for; it runs beside the rev-parse.
         var root = request.Root;
         var mainline = request.Mainline ?? "HEAD";
         var tagPattern = request.ReleaseTags is null ? "refs/tags" : "refs/tags/" + request.ReleaseTags;
@@ -139,7 +141,17 @@ public static class GitHistoryReader
                 }
             }
 
-            commits.AddRange(logTask!.GetAwaiter().GetResult().Result);
+            var log = logTask!.GetAwaiter().GetResult();
+            commits.AddRange(log.Result);
+            if (log.ExitCode != 0)
+            {
+                // git log stops at the first object it cannot read. In a partial clone that is one never fetched:
+                // git would fetch it from the promisor remote the repository's configuration names, which migaudit
+                // does not let it do (GitRunner), so the history read ends there.
+                var reason = log.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? $"exit code {log.ExitCode}";
+                limitations.Add($"git log stopped after {commits.Count} commit{(commits.Count == 1 ? string.Empty : "s")} ({Quoting.Printable(reason)}): the history after them is missing, so deleted, renamed, edited and late migrations may be incomplete" +
+                                (reason.Contains("promisor remote", StringComparison.Ordinal) ? " (a partial clone: migaudit fetches no missing object; audit a clone made without --filter)" : string.Empty));
+            }
 
             // Only a merge on the mainline (one that touched the migrations: the log is path-limited) can bring a
             // branch that hid migrations; then one more pass lists every migration ever added, anywhere.

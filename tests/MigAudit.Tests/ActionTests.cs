@@ -42,7 +42,7 @@ public sealed class ActionTests
         repo.Commit("two");
         using var clone = new TempRepo(init: false);
         Directory.Delete(clone.Root, recursive: true);
-        repo.Git("clone", "-q", "--depth", "1", "file://" + repo.Root, clone.Root);
+        repo.Git("-c", "protocol.file.allow=always", "clone", "-q", "--depth", "1", "file://" + repo.Root, clone.Root);
 
         var run = RunAction(clone.Root, new Dictionary<string, string> { ["INPUT_PATH"] = clone.Root });
 

@@ -49,7 +49,7 @@ public sealed class GitEdgeCaseTests
     {
         using var origin = ThreeCommits();
         using var clone = new TempRepo(init: false);
-        var cloned = MigAudit.Git.GitRunner.Run(clone.Root, "clone", "-q", "--depth", "1", "file://" + origin.Root, "work");
+        var cloned = MigAudit.Git.GitRunner.Run(clone.Root, "-c", "protocol.file.allow=always", "clone", "-q", "--depth", "1", "file://" + origin.Root, "work");
         Assert.True(cloned.Ok, cloned.Stderr);
 
         var result = Audit.Run(Path.Combine(clone.Root, "work"));
