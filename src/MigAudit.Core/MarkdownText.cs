@@ -69,4 +69,26 @@ public static class MarkdownText
         var pad = text[0] == '`' || text[^1] == '`' || (text[0] == ' ' && text[^1] == ' ') ? " " : string.Empty;
         return fence + pad + text + pad + fence;
     }
+
+    /// <summary>
+    /// A link destination: only an http(s) URL is ever linked (see <see cref="WebLinks"/>); spaces, brackets, '|' and
+    /// anything else Markdown would read as the end of the link or of the cell are percent-encoded.
+    /// </summary>
+    public static string LinkDestination(string url)
+    {
+        var text = new StringBuilder(url.Length);
+        foreach (var b in Encoding.UTF8.GetBytes(url))
+        {
+            if (b > 0x20 && b < 0x7f && b is not ((byte)'(' or (byte)')' or (byte)'<' or (byte)'>' or (byte)'|' or (byte)'`' or (byte)'\\' or (byte)'"' or (byte)'[' or (byte)']'))
+            {
+                text.Append((char)b);
+            }
+            else
+            {
+                text.Append($"%{b:X2}");
+            }
+        }
+
+        return text.ToString();
+    }
 }
