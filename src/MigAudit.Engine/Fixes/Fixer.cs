@@ -239,12 +239,12 @@ public static partial class Fixer
                     throw new ProjectException($"git mv {Quoting.Printable(rename.Path)} failed: {Quoting.Printable(moved.Stderr.Trim())}");
                 }
 
-                done.Add($"git mv {rename.Path} {rename.NewPath}");
+                done.Add(rename.Command);
             }
             else
             {
                 File.Move(SafeWrite.Check(root, rename.Path), SafeWrite.Check(root, rename.NewPath));
-                done.Add($"mv {rename.Path} {rename.NewPath}");
+                done.Add(rename.Command);
             }
         }
 
