@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Reflection;
 using MigAudit.Core;
 using MigAudit.Engine;
+using MigAudit.IO;
 using MigAudit.Live;
 using MigAudit.Knex.Discovery;
 using MigAudit.Reporting;
@@ -205,16 +206,9 @@ public static partial class CliApp
             return;
         }
 
-        try
-        {
-            File.WriteAllText(output, text);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            throw new ProjectException($"cannot write {output}: {error.Message}");
-        }
-
-        stderr.WriteLine($"{format} report written to {output} ({(result.Ready ? "ready" : $"not ready, {result.BlockingCount} blocking")})");
+        // The path is the user's, but the name may be one the repository committed: no symbolic link, FIFO or device.
+        SafeWrite.Report(result.Input.Project.Root, output, text);
+        stderr.WriteLine(Quoting.Printable($"{format} report written to {output} ({(result.Ready ? "ready" : $"not ready, {result.BlockingCount} blocking")})"));
     }
 
     private static bool UseColour(TextWriter stdout) =>

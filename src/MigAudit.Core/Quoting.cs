@@ -119,6 +119,52 @@ public static class Quoting
         return text.ToString();
     }
 
+    /// <summary>
+    /// One word of a command migaudit prints for a person to paste into a shell (git mv, git checkout): a file name
+    /// holding $(...), a quote or a space must reach the command as the name, never run. Quoted only when needed, so
+    /// ordinary names read as they are; a word of letters, digits and @%+=:,./_- is left bare, anything else is
+    /// single-quoted with each ' written '\''. A name with a control character (a line break, an ANSI escape) cannot be
+    /// shown raw on the terminal: it is written $'...' with \xHH escapes (bash, zsh, ksh and POSIX.1-2024 shells).
+    /// Options are ended with "--" by the command itself: quoting does not stop a name starting with '-'.
+    /// </summary>
+    public static string ShellWord(string value)
+    {
+        if (value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "@%+=:,./_-".Contains(c, StringComparison.Ordinal)))
+        {
+            return value;
+        }
+
+        if (!value.Any(NeedsEscape))
+        {
+            return "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        }
+
+        var text = new StringBuilder("$'");
+        foreach (var c in value)
+        {
+            if (c is '\'' or '\\')
+            {
+                text.Append('\\').Append(c);
+            }
+            else if (NeedsEscape(c))
+            {
+                foreach (var b in Encoding.UTF8.GetBytes(c.ToString()))
+                {
+                    text.Append($"\\x{b:x2}");
+                }
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.Append('\'').ToString();
+    }
+
+    /// <summary>A command line of <see cref="ShellWord"/>s.</summary>
+    public static string ShellCommand(params string[] words) => string.Join(' ', words.Select(ShellWord));
+
     private static bool NeedsEscape(char c) =>
         char.IsControl(c) || c is '\u2028' or '\u2029' || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069');
 }

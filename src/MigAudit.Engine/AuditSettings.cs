@@ -145,6 +145,13 @@ public sealed record AuditSettings
                 throw new ProjectException($"{source}: 'failOn' must be one of {string.Join(", ", FailOnValues)}");
             }
 
+            // docsUrl becomes links in the HTML, SARIF and Markdown reports people click: http(s) only.
+            var docsUrl = Text("docsUrl");
+            if (docsUrl is not null && !WebLinks.IsHttp(docsUrl))
+            {
+                throw new ProjectException($"{source}: 'docsUrl' must be an absolute http:// or https:// URL");
+            }
+
             return new AuditSettings
             {
                 Source = source,
@@ -157,7 +164,7 @@ public sealed record AuditSettings
                 Rules = rules,
                 Ignore = List("ignore"),
                 FailOn = failOn,
-                DocsUrl = Text("docsUrl"),
+                DocsUrl = docsUrl,
             };
         }
     }

@@ -5,9 +5,10 @@ namespace MigAudit.IO;
 /// <summary>
 /// Every file migaudit writes into a project (fix, restore, baseline, init) goes through here. A repository can
 /// commit symbolic links, so a path that looks inside the project may lead anywhere: a write is refused when the
-/// target is outside the project root, or when the target or any folder on the way to it is a symbolic link. The
-/// text is written to a temporary file beside the target and renamed over it: a rename replaces a link that
-/// appeared in the meantime instead of writing through it.
+/// target is outside the project root, or when the target or any folder on the way to it is a symbolic link. Reports
+/// written with --output (<see cref="Report"/>) may go outside the project but pass the same link checks. The text is
+/// written to a temporary file beside the target and renamed over it: a rename replaces a link that appeared in the
+/// meantime instead of writing through it.
 /// </summary>
 public static class SafeWrite
 {
@@ -61,18 +62,104 @@ public static class SafeWrite
     public static void Text(string root, string path, string text)
     {
         var full = Check(root, path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        Replace(full, text, Quoting.Printable(path));
+    }
+
+    /// <summary>
+    /// Writes a report to the path the user gave --output. It may lie outside the project (a CI artifact folder), so it
+    /// is not confined to it; but the name may be one the repository committed. So the file itself must be missing or
+    /// a regular file (never a symbolic link, a FIFO, a device or a folder), and no folder on the way may be a symbolic
+    /// link that lies inside the project. Links outside it (a home folder reached through a link, macOS's /tmp) are
+    /// the user's own and are followed. Missing folders are not created: a typo is reported, not built.
+    /// </summary>
+    /// <exception cref="ProjectException">Refused, or the write failed; the message names the path.</exception>
+    public static void Report(string projectRoot, string path, string text)
+    {
+        var shown = Quoting.Printable(path);
+        var full = Path.GetFullPath(path);
+        var kind = FileKinds.OfLink(full);
+        if (kind == FileKind.SymbolicLink)
+        {
+            throw new ProjectException($"refusing to write {shown}: it is a symbolic link, and migaudit never writes through one");
+        }
+
+        if (kind is not (FileKind.Missing or FileKind.Regular or FileKind.Unknown))
+        {
+            throw new ProjectException($"refusing to write {shown}: it is {FileKinds.Describe(kind)}, not a regular file");
+        }
+
+        var realRoot = RealRoot(projectRoot);
+        var current = Path.GetPathRoot(full) ?? "/";
+        foreach (var part in Path.GetDirectoryName(full)!.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            var next = Path.Combine(current, part);
+            if (FileKinds.OfLink(next) != FileKind.SymbolicLink)
+            {
+                current = next;
+                continue;
+            }
+
+            if (current == realRoot || current.StartsWith(realRoot.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw new ProjectException($"refusing to write {shown}: {Quoting.Printable(Path.GetRelativePath(realRoot, next))} is a symbolic link, and migaudit never writes through one");
+            }
+
+            current = IO.RealPath.Of(next) ?? throw new ProjectException($"cannot write {shown}: {Quoting.Printable(next)} cannot be resolved (a symbolic-link loop)");
+        }
+
         var directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.migaudit-{Guid.NewGuid():n}.tmp");
+        if (!Directory.Exists(directory))
+        {
+            throw new ProjectException($"cannot write {shown}: the folder {Quoting.Printable(directory)} does not exist");
+        }
+
+        Replace(full, text, shown);
+    }
+
+    /// <summary>
+    /// Writes a temporary file beside <paramref name="full"/> and renames it over it. Opening the target itself would
+    /// follow a symbolic link put there after the checks, and .NET has no O_NOFOLLOW; rename(2) replaces such a link
+    /// instead of following it, and a reader never sees half a file. The temporary file is created exclusively
+    /// (O_EXCL, which never follows a link) and gets the mode of the file it replaces, so a report kept private stays so.
+    /// </summary>
+    private static void Replace(string full, string text, string shown)
+    {
+        var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.migaudit-{Guid.NewGuid():n}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        UnixFileMode? mode = null;
+        if (!OperatingSystem.IsWindows() && FileKinds.OfLink(full) == FileKind.Regular)
+        {
+            mode = File.GetUnixFileMode(full);
+            options.UnixCreateMode = mode;
+        }
+
+        var created = false;
         try
         {
-            File.WriteAllText(temporary, text);
+            using (var stream = new FileStream(temporary, options))
+            {
+                created = true;
+
+                // The create mode went through the umask: the replaced file's own mode is restored exactly.
+                if (mode is { } kept && !OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(stream.SafeFileHandle, kept);
+                }
+
+                stream.Write(new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
+            }
+
             File.Move(temporary, full, overwrite: true);
         }
         catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temporary);
-            throw new ProjectException($"cannot write {Quoting.Printable(path)}: {Quoting.Printable(error.Message)}");
+            if (created)
+            {
+                File.Delete(temporary);
+            }
+
+            throw new ProjectException($"cannot write {shown}: {Quoting.Printable(error.Message)}");
         }
     }
 

@@ -128,7 +128,7 @@ public static class PlanReport
     {
         var text = new StringBuilder();
         text.Append($"### migaudit plan: {Headline(result)}\n\n");
-        text.Append($"`{Cell(result.Database)}` on PostgreSQL {Cell(result.ServerVersion)}, read-only session. Applied: {result.Applied}.\n\n");
+        text.Append($"{MarkdownText.Code(result.Database)} on PostgreSQL {Cell(result.ServerVersion)}, read-only session. Applied: {result.Applied}.\n\n");
         if (Batch(result) is { Length: > 0 } batch)
         {
             text.Append(batch).Append("\n\n");
@@ -144,7 +144,7 @@ public static class PlanReport
             text.Append("| Migration | Line | Table | Statement | Lock | Row work | Size | Duration | Risk |\n|---|---|---|---|---|---|---|---|---|\n");
             foreach (var step in result.Pending.SelectMany(m => m.Steps))
             {
-                text.Append($"| {Cell(step.Migration)} | {step.Line} | {Cell(step.Table ?? string.Empty)} | {Cell(step.Statement)} | {step.Mode} | {WorkText(step.Work)} | {Cell(Size(step))} | {Cell(step.Duration)} | **{step.Risk.ToId()}**: {Cell(step.Why)} |\n");
+                text.Append($"| {Cell(step.Migration)} | {step.Line} | {Cell(step.Table ?? string.Empty)} | {Cell(step.Statement)} | {Cell(step.Mode)} | {WorkText(step.Work)} | {Cell(Size(step))} | {Cell(step.Duration)} | **{step.Risk.ToId()}**: {Cell(step.Why)} |\n");
             }
 
             text.Append('\n');
@@ -163,5 +163,6 @@ public static class PlanReport
         return text.ToString();
     }
 
-    private static string Cell(string text) => Quoting.Printable(text).Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal).Replace("`", "'", StringComparison.Ordinal);
+    /// <summary>Names from the project and the database (a table, a session's state) shown as text, never as Markdown or HTML.</summary>
+    private static string Cell(string text) => MarkdownText.Inline(text);
 }

@@ -34,8 +34,8 @@ public static class MarkdownReport
         var ordered = result.Findings.OrderByDescending(f => f.Blocking).ThenByDescending(f => f.Severity).ToList();
         foreach (var finding in ordered.Take(MaxRows))
         {
-            var where = finding.File is null ? string.Empty : $"`{finding.File}{(finding.Line is null ? string.Empty : ":" + finding.Line)}`";
-            text.Append($"| {Icon(finding.Severity)}{(finding.Blocking ? " **blocking**" : string.Empty)} | [{finding.Rule}]({RuleDocs.Url(finding.Rule, docsBaseUrl)}) | {where} | {Cell(finding.Headline ?? finding.Message)} |\n");
+            var where = finding.File is null ? string.Empty : MarkdownText.CellCode($"{finding.File}{(finding.Line is null ? string.Empty : ":" + finding.Line)}");
+            text.Append($"| {Icon(finding.Severity)}{(finding.Blocking ? " **blocking**" : string.Empty)} | [{MarkdownText.Inline(finding.Rule)}]({MarkdownText.LinkDestination(RuleDocs.Url(finding.Rule, docsBaseUrl))}) | {where} | {Cell(finding.Headline ?? finding.Message)} |\n");
         }
 
         if (ordered.Count > MaxRows)
@@ -53,9 +53,16 @@ public static class MarkdownReport
         _ => "⚪",
     };
 
+    /// <summary>Repository text in a cell, shortened before it is escaped so that no escape is cut in half.</summary>
     private static string Cell(string text)
     {
-        var cell = text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
-        return cell.Length > 300 ? cell[..300] + "…" : cell;
+        var printable = Quoting.Printable(text);
+        if (printable.Length <= 300)
+        {
+            return MarkdownText.Inline(printable);
+        }
+
+        var end = char.IsHighSurrogate(printable[299]) ? 299 : 300;
+        return MarkdownText.Inline(printable[..end]) + "…";
     }
 }

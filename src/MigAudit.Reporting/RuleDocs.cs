@@ -1,4 +1,5 @@
 using System.Reflection;
+using MigAudit.Core;
 
 namespace MigAudit.Reporting;
 
@@ -19,5 +20,13 @@ public static class RuleDocs
         return reader.ReadToEnd();
     }
 
-    public static string Url(string ruleId, string? baseUrl = null) => (baseUrl ?? DefaultBaseUrl).TrimEnd('/') + "/" + ruleId + ".md";
+    /// <summary>
+    /// The rule's page under <paramref name="baseUrl"/> (docsUrl), as an escaped absolute URL. The configuration refuses a
+    /// docsUrl that is not http(s); a caller that passes one anyway gets the default pages, never a javascript: link.
+    /// </summary>
+    public static string Url(string ruleId, string? baseUrl = null)
+    {
+        var root = baseUrl is not null && WebLinks.IsHttp(baseUrl) ? baseUrl : DefaultBaseUrl;
+        return new Uri(root.TrimEnd('/') + "/" + Uri.EscapeDataString(ruleId) + ".md").AbsoluteUri;
+    }
 }

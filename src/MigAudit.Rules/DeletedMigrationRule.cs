@@ -51,9 +51,8 @@ public sealed class DeletedMigrationRule : Rule
             var consequence = validationOff
                 ? "disableMigrationsListValidation is on, so Knex will not stop, but the tables it created stay behind with no migration that owns them and its batch can no longer be rolled back"
                 : $"every database that applied it fails 'knex migrate:latest' with \"The migration directory is corrupt, the following files are missing: {deleted.Name}\"{FormerNamesText(deleted)}, and the tables it created have no migration that can drop them";
-            var restore = deleted.DeletedIn == "working-tree"
-                ? $"git checkout HEAD -- {deleted.Path}"
-                : $"git checkout {deleted.DeletionCommit?.ShortId}^ -- {deleted.Path}";
+            // A command for a person to paste: the path is the repository's, so it is shell-quoted.
+            var restore = Quoting.ShellCommand("git", "checkout", deleted.DeletedIn == "working-tree" ? "HEAD" : $"{deleted.DeletionCommit?.ShortId}^", "--", deleted.Path);
             var (released, shipped) = Text.Releases(deleted.Releases);
             var (repair, repaired) = input.RepairOf([.. deleted.AllNames]);
             yield return Found(

@@ -18,6 +18,9 @@ public sealed class DuplicateVersionRule : Rule
         EffortPerFindingMinutes = 20,
     };
 
+    /// <summary>What follows the new name in the action of a committed file; 'migaudit fix' reads the new name up to it.</summary>
+    public const string CommittedNote = "; it is committed, so on databases that already applied it also run ";
+
     public override IEnumerable<Finding> Check(AuditInput input)
     {
         var total = input.Migrations.Count;
@@ -37,7 +40,7 @@ public sealed class DuplicateVersionRule : Rule
             var free = NextFreeVersion(group.Key.Token, taken, next?.Version);
             var newName = free is null ? null : free + toRename.Name[group.Key.Token.Length..];
             var renameNote = toRename.Git.State == TrackingState.Committed && newName is not null
-                ? $"; it is committed, so on databases that already applied it also run UPDATE {Quoting.SqlQualified(input.Project.Settings.SchemaName, input.Project.Settings.TableName)} SET name = {Quoting.SqlLiteral(newName)} WHERE name = {Quoting.SqlLiteral(toRename.Name)}"
+                ? $"{CommittedNote}UPDATE {Quoting.SqlQualified(input.Project.Settings.SchemaName, input.Project.Settings.TableName)} SET name = {Quoting.SqlLiteral(newName)} WHERE name = {Quoting.SqlLiteral(toRename.Name)}"
                 : string.Empty;
             var action = newName is null
                 ? $"Give {toRename.Name} a version of its own that sorts where it must run"

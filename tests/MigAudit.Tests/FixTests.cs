@@ -29,7 +29,7 @@ public sealed class FixTests
         Assert.Contains("\n+  await db.raw('CREATE INDEX IF NOT EXISTS idx_intents_bot_id ON intents (bot_id)');\n", run.Stdout);
         Assert.Contains("-const db = require('../config/db');", run.Stdout);
         Assert.Contains("+module.exports.down = async function (knex) {\n+  await knex.schema.dropTableIfExists('templates');\n+};", run.Stdout);
-        Assert.Contains("mv server/migrations/20250202000034_helpdesk_tickets.js server/migrations/20250202000035_helpdesk_tickets.js", run.Stdout);
+        Assert.Contains("\nmv -- server/migrations/20250202000034_helpdesk_tickets.js server/migrations/20250202000035_helpdesk_tickets.js\n", run.Stdout);
         Assert.EndsWith("Dry run: nothing was changed. Run again with --apply to write these changes.\n", run.Stdout);
     }
 

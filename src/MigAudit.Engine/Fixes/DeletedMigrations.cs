@@ -137,7 +137,7 @@ public static class DeletedMigrations
         var table = audit.Input.Project.Settings.TableName;
         var text = new StringBuilder($"<!-- {GeneratedMarker}: written by `migaudit fix`, which rewrites it; notes of your own belong in another file. -->\n");
         text.Append("# Deleted and renamed migrations\n\n");
-        text.Append($"Knex refuses to migrate a database whose `{Cell(table)}` lists a migration file that no longer exists ");
+        text.Append($"Knex refuses to migrate a database whose {MarkdownText.Code(table)} lists a migration file that no longer exists ");
         text.Append("(\"The migration directory is corrupt, the following files are missing: ...\"). For each such migration: when it was last committed, ");
         text.Append("what it created (its last version recovered from git history and replayed), and whether an active migration still creates it. ");
         text.Append($"`{RollbackPath}` cleans up a database that applied them; review it and run it yourself.\n\n");
@@ -233,10 +233,17 @@ public static class DeletedMigrations
         return text.ToString();
     }
 
-    /// <summary>A Markdown table cell: shown escaped, with the column separator quoted.</summary>
-    private static string Cell(string value) => Quoting.Printable(value).Replace("|", "\\|", StringComparison.Ordinal);
+    /// <summary>Repository text (a table, an author) in the document: never Markdown or HTML, see <see cref="MarkdownText.Inline"/>.</summary>
+    private static string Cell(string value) => MarkdownText.Inline(value);
 
-    private static string Code(string value) => value.Contains('`', StringComparison.Ordinal) ? Cell(value) : "`" + Cell(value) + "`";
+    /// <summary>
+    /// A migration name in a table cell. The audit reads documented names back from single-backtick code spans (in
+    /// which HTML is not interpreted), so a name is written in one, unpadded, as <see cref="Quoting.Printable"/> shows it;
+    /// a name with a backtick cannot be, and is written as escaped text.
+    /// </summary>
+    private static string Code(string value) => value.Contains('`', StringComparison.Ordinal)
+        ? MarkdownText.Inline(value)
+        : "`" + Quoting.Printable(value).Replace("|", "\\|", StringComparison.Ordinal) + "`";
 
     /// <summary>Brings a deleted migration back from the last version git has of it.</summary>
     public static string Restore(AuditResult audit, string name)

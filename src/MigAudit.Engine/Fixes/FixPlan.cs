@@ -1,4 +1,5 @@
 using System.Text;
+using MigAudit.Core;
 
 namespace MigAudit.Engine.Fixes;
 
@@ -7,7 +8,14 @@ public abstract record FileEdit(string Path, string Rule, string Description);
 
 public sealed record Rewrite(string Path, string Rule, string Description, string Before, string After) : FileEdit(Path, Rule, Description);
 
-public sealed record Rename(string Path, string Rule, string Description, string NewPath, bool Tracked) : FileEdit(Path, Rule, Description);
+public sealed record Rename(string Path, string Rule, string Description, string NewPath, bool Tracked) : FileEdit(Path, Rule, Description)
+{
+    /// <summary>
+    /// The command that makes the rename, as printed for a person to run and as run by --apply: the names are the
+    /// repository's, so each is shell-quoted (a name holding $(...) must not run when pasted), after "--".
+    /// </summary>
+    public string Command => Tracked ? Quoting.ShellCommand("git", "mv", "--", Path, NewPath) : Quoting.ShellCommand("mv", "--", Path, NewPath);
+}
 
 /// <summary>What a fix could not do safely: reported, the file left untouched.</summary>
 public sealed record Refusal(string Path, string Rule, string Reason);
@@ -25,11 +33,11 @@ public sealed record FixPlan(IReadOnlyList<FileEdit> Edits, IReadOnlyList<Refusa
             switch (edit)
             {
                 case Rename rename:
-                    text.Append($"# {rename.Rule}: {rename.Description}\n");
-                    text.Append(rename.Tracked ? $"git mv {rename.Path} {rename.NewPath}\n\n" : $"mv {rename.Path} {rename.NewPath}\n\n");
+                    text.Append($"# {rename.Rule}: {Quoting.Printable(rename.Description)}\n");
+                    text.Append(rename.Command).Append("\n\n");
                     break;
                 case Rewrite rewrite:
-                    text.Append($"# {rewrite.Rule}: {rewrite.Description}\n");
+                    text.Append($"# {rewrite.Rule}: {Quoting.Printable(rewrite.Description)}\n");
                     text.Append(UnifiedDiff.Create(rewrite.Path, rewrite.Before, rewrite.After)).Append('\n');
                     break;
             }
@@ -48,7 +56,7 @@ public sealed record FixPlan(IReadOnlyList<FileEdit> Edits, IReadOnlyList<Refusa
 
         foreach (var refusal in Refusals)
         {
-            text.Append($"# not fixed ({refusal.Rule}): {refusal.Path}: {refusal.Reason}\n");
+            text.Append(Quoting.Printable($"# not fixed ({refusal.Rule}): {refusal.Path}: {refusal.Reason}")).Append('\n');
         }
 
         return text.ToString();

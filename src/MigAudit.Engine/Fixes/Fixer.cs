@@ -22,9 +22,6 @@ public static partial class Fixer
     [GeneratedRegex(@"(^|[^\w$.])(exports\.config|module\.exports\.config|export\s+(const|let|var|function)\s+config\b|config\s*[:,}])", RegexOptions.Multiline)]
     private static partial Regex ConfigExport();
 
-    [GeneratedRegex(@"^Rename (?<old>\S+) to (?<new>\S+?)(;|$)")]
-    private static partial Regex RenameAction();
-
     /// <param name="force">Overwrite the generated document and script even when migaudit did not write the files there.</param>
     public static FixPlan Plan(AuditResult audit, IReadOnlyCollection<string>? rules = null, bool force = false)
     {
@@ -137,18 +134,16 @@ public static partial class Fixer
         {
             foreach (var finding in audit.Findings.Where(f => f.Rule == "duplicate-version"))
             {
-                var match = RenameAction().Match(finding.Action ?? string.Empty);
-                if (!match.Success || finding.File is null)
+                var migration = finding.File is null ? null : byPath.GetValueOrDefault(finding.File);
+                if (migration is null || RenamedTo(finding.Action, migration.Name) is not { } newName)
                 {
                     refusals.Add(new Refusal(finding.File ?? "?", "duplicate-version", "no free version keeps its place between its neighbours: rename it by hand"));
                     continue;
                 }
 
-                var migration = byPath[finding.File];
-                var newName = match.Groups["new"].Value;
-                var newPath = PathText.WithSlashes(Path.Combine(Path.GetDirectoryName(finding.File) ?? string.Empty, newName));
+                var newPath = PathText.WithSlashes(Path.Combine(Path.GetDirectoryName(migration.Path) ?? string.Empty, newName));
                 var tracked = migration.Git.State == TrackingState.Committed;
-                edits.Add(new Rename(finding.File, "duplicate-version", $"give {migration.Name} a version of its own, keeping its place", newPath, tracked));
+                edits.Add(new Rename(migration.Path, "duplicate-version", $"give {migration.Name} a version of its own, keeping its place", newPath, tracked));
                 if (tracked)
                 {
                     var migrationsTable = Quoting.SqlQualified(audit.Input.Project.Settings.SchemaName, audit.Input.Project.Settings.TableName);
@@ -190,6 +185,24 @@ public static partial class Fixer
     }
 
     /// <summary>
+    /// The new name in duplicate-version's action, "Rename OLD to NEW", followed by the committed-file note or nothing.
+    /// Names may hold spaces, quotes or "$(...)": the old name is known, so the new one is what lies between.
+    /// </summary>
+    private static string? RenamedTo(string? action, string name)
+    {
+        var prefix = $"Rename {name} to ";
+        if (action is null || !action.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = action[prefix.Length..];
+        var note = rest.IndexOf(MigAudit.Rules.DuplicateVersionRule.CommittedNote, StringComparison.Ordinal);
+        var newName = note < 0 ? rest : rest[..note];
+        return newName.Length == 0 || newName.Contains('/', StringComparison.Ordinal) ? null : newName;
+    }
+
+    /// <summary>
     /// Writes the plan, or nothing: every check runs before the first write. A file migaudit rewrites that it did not
     /// generate must be tracked by git and unmodified, so the original stays recoverable from git; when git cannot
     /// say, nothing is written. Every write stays inside the project and never goes through a symbolic link.
@@ -226,12 +239,12 @@ public static partial class Fixer
                     throw new ProjectException($"git mv {Quoting.Printable(rename.Path)} failed: {Quoting.Printable(moved.Stderr.Trim())}");
                 }
 
-                done.Add($"git mv {rename.Path} {rename.NewPath}");
+                done.Add(rename.Command);
             }
             else
             {
                 File.Move(SafeWrite.Check(root, rename.Path), SafeWrite.Check(root, rename.NewPath));
-                done.Add($"mv {rename.Path} {rename.NewPath}");
+                done.Add(rename.Command);
             }
         }
 

@@ -136,7 +136,7 @@ public sealed class WriteSafetyTests : IDisposable
 
         var first = await CliRunner.RunAsync("fix", repo.Root, "--apply");
         Assert.Equal(0, first.ExitCode);
-        Assert.Contains("git mv migrations/20250101000000_users.js migrations/20250101000001_users.js", first.Stdout);
+        Assert.Contains("git mv -- migrations/20250101000000_users.js migrations/20250101000001_users.js", first.Stdout);
         Assert.Contains("| `20250101000000_users.js` | `20250101000001_users.js` | migaudit fix (duplicate-version) |", File.ReadAllText(repo.PathOf("docs/deleted-migrations.md")));
         var after = Hashes(repo.Root);
 
