@@ -139,6 +139,17 @@ def fmt_coverage(c):
     return f"{understood}/{total} ({100.0 * understood / total:.1f}%)" if total else "0/0"
 
 
+def fmt_on_disk(counts):
+    """Migration-shaped files on disk over all listed folders; a folder that does not exist is counted as missing."""
+    if counts is None:
+        return "-"
+    known = [n for n in counts.values() if n is not None]
+    missing = len(counts) - len(known)
+    if missing and not known:
+        return "missing"
+    return f"{sum(known)}" + (f" ({missing} folder{'s' if missing > 1 else ''} missing)" if missing else "")
+
+
 def fmt_dirs(s):
     if s["dirs"] is None:
         return "-"
@@ -257,7 +268,7 @@ def cmd_summary(results, markdown):
                 out.append(f"| {r['repo']} | {r['status']} | | | | | | | |")
                 continue
             c = r["candidate"]
-            on_disk = "-" if c["onDisk"] is None else sum(n or 0 for n in c["onDisk"].values())
+            on_disk = fmt_on_disk(c["onDisk"])
             change = f" (+{r['added']} -{r['removed']})" if r["findingsChanged"] else ""
             out.append(f"| {r['repo']} | {fmt_rc(c['rc'])} | {c['verdict'] or '-'} | {c['blocking'] if c['blocking'] is not None else '-'} | "
                        f"{c['active'] if c['active'] is not None else '-'} | {on_disk} | {fmt_coverage(c['coverage'])} | {c['findings']}{change} | {c['seconds']} |")
