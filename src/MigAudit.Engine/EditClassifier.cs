@@ -26,8 +26,11 @@ public static class EditClassifier
             return classes;
         }
 
-        // A migration renamed since its first commit had its first name then.
-        var firstPaths = history.Renamed.ToDictionary(r => r.NewPath, r => r.OldPath, StringComparer.Ordinal);
+        // A migration renamed since its first commit had its first name then. Two chains can end at the same name (one
+        // file renamed to it and deleted, another renamed to it later): the file there now is the latest chain's.
+        var firstPaths = history.Renamed
+            .GroupBy(r => r.NewPath, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(r => r.RenamedIn == "working-tree").ThenBy(r => r.Commit?.Date).Last().OldPath, StringComparer.Ordinal);
         var root = project.Root;
         var edited = listing.Migrations
             .Where(m => history.Files.TryGetValue(m.Path, out var git) && git.EditedIn.Count > 0 && git.Added is not null)

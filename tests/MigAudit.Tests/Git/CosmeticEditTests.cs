@@ -125,4 +125,21 @@ public sealed class CosmeticEditTests
         Assert.All(result.Input.Edits.Values, e => Assert.Equal(EditKind.Cosmetic, e.Kind));
         Assert.Equal(3, result.Input.Edits.Count);
     }
+
+    [Fact]
+    public void A_name_two_rename_chains_end_at_is_compared_with_the_latest_chains_first_version()
+    {
+        // 001.js -> 001.ts, back to 001.js, then 001.ts again with an edit: two renames end at 001.ts (once this made
+        // the audit stop with an internal error).
+        using var repo = Audit.Project(("001_users.js", Original));
+        repo.Move("migrations/001_users.js", "migrations/001_users.ts").Commit("to ts");
+        repo.Move("migrations/001_users.ts", "migrations/001_users.js").Commit("back to js");
+        repo.Move("migrations/001_users.js", "migrations/001_users.ts").Commit("to ts again");
+        repo.Write("migrations/001_users.ts", Formatted).Commit("prettier");
+
+        var result = Audit.Run(repo.Root);
+
+        Assert.Equal(["001_users.ts"], result.Input.Migrations.Select(m => m.Name));
+        Assert.Empty(result.Of("edited-migration"));
+    }
 }
