@@ -119,4 +119,76 @@ public sealed class BadInputTests
         var error = Assert.Throws<MigAudit.Core.ProjectException>(() => Audit.Run(repo.Root));
         Assert.StartsWith("knexfile.js:3: cannot be parsed:", error.Message);
     }
+
+    private const string Usage = " (run 'migaudit --help' for usage)";
+
+    /// <summary>Every command's path, URL and name options and arguments given '', unknown options, and addresses that name nothing.</summary>
+    public static TheoryData<string[], string> BadCommandLines() => new()
+    {
+        { ["audit", ""], "migaudit: PATH needs a folder, not an empty string" + Usage },
+        { [""], "migaudit: PATH needs a folder, not an empty string" + Usage },
+        { ["audit", ".", "--output", ""], "migaudit: --output needs a file name, not an empty string" + Usage },
+        { ["audit", ".", "-o", ""], "migaudit: --output needs a file name, not an empty string" + Usage },
+        { ["audit", ".", "--env", ""], "migaudit: --env needs a knexfile environment name, not an empty string" + Usage },
+        { ["audit", ".", "--knexfile", ""], "migaudit: --knexfile needs a file name, not an empty string" + Usage },
+        { ["audit", ".", "--migrations", ""], "migaudit: --migrations needs a folder, not an empty string" + Usage },
+        { ["audit", ".", "--migrations", "migrations", ""], "migaudit: --migrations needs a folder, not an empty string" + Usage },
+        { ["audit", ".", "--baseline", ""], "migaudit: --baseline needs a file name, not an empty string" + Usage },
+        { ["audit", ".", "--write-baseline", ""], "migaudit: --write-baseline needs a file name, not an empty string" + Usage },
+        { ["audit", "--cwd", ""], "migaudit: --cwd needs a folder, not an empty string" + Usage },
+        { ["--cwd", ""], "migaudit: --cwd needs a folder, not an empty string" + Usage },
+        { ["audit", ".", "--branch", ""], "migaudit: --branch needs a branch, not an empty string" + Usage },
+        { ["audit", ".", "--changed-since", ""], "migaudit: --changed-since needs a git reference, not an empty string" + Usage },
+        { ["audit", ".", "--format", ""], "migaudit: --format needs a value, not an empty string" + Usage },
+        { ["audit", ".", "--fail-on", ""], "migaudit: --fail-on needs a value, not an empty string" + Usage },
+        { ["schema", ""], "migaudit: PATH needs a folder, not an empty string" + Usage },
+        { ["schema", ".", "--env", ""], "migaudit: --env needs a knexfile environment name, not an empty string" + Usage },
+        { ["schema", ".", "--knexfile", ""], "migaudit: --knexfile needs a file name, not an empty string" + Usage },
+        { ["schema", ".", "--migrations", ""], "migaudit: --migrations needs a folder, not an empty string" + Usage },
+        { ["demo", "--path", ""], "migaudit: --path needs a folder, not an empty string" + Usage },
+        { ["demo", "--output", ""], "migaudit: --output needs a file name, not an empty string" + Usage },
+        { ["init", ""], "migaudit: PATH needs a folder, not an empty string" + Usage },
+        { ["verify", ""], "migaudit: PATH needs a folder, not an empty string" + Usage },
+        { ["verify", ".", "--database", ""], "migaudit: --database needs a database URL, not an empty string" + Usage },
+        { ["verify", ".", "--env", ""], "migaudit: --env needs a knexfile environment name, not an empty string" + Usage },
+        { ["verify", ".", "--env-file", ""], "migaudit: --env-file needs a file name, not an empty string" + Usage },
+        { ["verify", ".", "--set", ""], "migaudit: --set needs KEY=VALUE, not an empty string" + Usage },
+        { ["drift", "", "--database", "postgres://localhost/app"], "migaudit: PATH needs a folder, not an empty string" + Usage },
+        { ["drift", ".", "--database", ""], "migaudit: --database needs a database URL, not an empty string" + Usage },
+        { ["drift", ".", "--database", "postgres://localhost/app", "--env", ""], "migaudit: --env needs a knexfile environment name, not an empty string" + Usage },
+        { ["plan", "", "--database", "postgres://localhost/app"], "migaudit: PATH needs a folder, not an empty string" + Usage },
+        { ["plan", ".", "--database", ""], "migaudit: --database needs a database URL, not an empty string" + Usage },
+        { ["plan", ".", "--database", "postgres://localhost/app", "--env", ""], "migaudit: --env needs a knexfile environment name, not an empty string" + Usage },
+        { ["fix", ""], "migaudit: PATH needs a folder, not an empty string" + Usage },
+        { ["fix", ".", "--rule", ""], "migaudit: --rule needs a rule id, not an empty string" + Usage },
+        { ["restore", ""], "migaudit: NAME needs a migration file name, not an empty string" + Usage },
+        { ["restore", "20250101000000_x.js", "--path", ""], "migaudit: --path needs a folder, not an empty string" + Usage },
+        { ["explain", ""], "migaudit: ID needs a rule id, not an empty string" + Usage },
+
+        // Addresses Npgsql would only refuse when connecting, with an exception that names no option.
+        { ["verify", ".", "--database", "postgres://"], "migaudit: --database: the database address names no host" + Usage },
+        { ["drift", ".", "--database", "   "], "migaudit: --database: the database address names no host" + Usage },
+        { ["plan", ".", "--database", "postgres://u:p@/db"], "migaudit: --database: the database address is not a postgres://user:password@host:port/database URL or a connection string Npgsql accepts (not a valid URL)" + Usage },
+
+        // An unknown option is one, wherever it is, and not a folder named '--bogus'.
+        { ["--bogus"], "migaudit: unknown option '--bogus'" + Usage },
+        { ["audit", "--quiet"], "migaudit: unknown option '--quiet'" + Usage },
+        { ["audit", "--quiet", "."], "migaudit: unknown option '--quiet'" + Usage },
+        { ["audit", ".", "--quiet", "-x"], "migaudit: unknown options '--quiet', '-x'" + Usage },
+        { ["schema", ".", "--bogus"], "migaudit: unknown option '--bogus'" + Usage },
+        { ["verify", "--keep", "--bogus"], "migaudit: unknown option '--bogus'" + Usage },
+        { ["audit", ".", "extra"], "migaudit: unexpected argument 'extra'" + Usage },
+        { ["audit", ".", "--", "--weird"], "migaudit: unexpected argument '--weird'" + Usage },
+    };
+
+    [Theory]
+    [Trait("Surface", "cli")]
+    [MemberData(nameof(BadCommandLines))]
+    public async Task Bad_command_line_is_one_usage_line_naming_the_argument(string[] args, string expected)
+    {
+        var run = await CliRunner.RunAsync(args);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(expected + "\n", run.Stderr.ReplaceLineEndings("\n"));
+        Assert.Empty(run.Stdout);
+    }
 }
