@@ -191,4 +191,46 @@ public sealed class BadInputTests
         Assert.Equal(expected + "\n", run.Stderr.ReplaceLineEndings("\n"));
         Assert.Empty(run.Stdout);
     }
+
+    /// <summary>Baselines migaudit did not write, each with the JSON path at fault.</summary>
+    public static TheoryData<string, string> BadBaselines() => new()
+    {
+        { """{"schemaVersion":2,"findings":[1,"x",null]}""", "findings[0] is a number, not an object with a fingerprint" },
+        { """{"schemaVersion":2,"findings":[{"fingerprint":"a"},null]}""", "findings[1] is null, not an object with a fingerprint" },
+        { """{"schemaVersion":2,"findings":{"fingerprint":"a"}}""", "findings is an object, not an array" },
+        { """{"schemaVersion":2}""", "findings is missing, not an array" },
+        { """{"schemaVersion":2,"findings":[{"fingerprint":1e400}]}""", "findings[0].fingerprint is a number, not a string" },
+        { """{"schemaVersion":2,"findings":[{"rule":"missing-down"}]}""", "findings[0].fingerprint is missing, not a string" },
+        { """{"schemaVersion":1e400,"findings":[]}""", "schemaVersion is 1e400, not 1 or 2" },
+        { """{"schemaVersion":99999999999999999999999999999999999999,"findings":[]}""", "schemaVersion is a number, not 1 or 2" },
+        { """{"schemaVersion":"2","findings":[]}""", "schemaVersion is a string, not 1 or 2" },
+        { """{"schemaVersion":2,"findings":[],"schemaVersion":3}""", "schemaVersion is given twice" },
+        { """{"schemaVersion":2,"findings":[{"fingerprint":"a","fingerprint":"b"}]}""", "findings[0].fingerprint is given twice" },
+        { "[1,2]", "the document is an array, not an object with schemaVersion 1 or 2 and a findings array" },
+    };
+
+    [Theory]
+    [Trait("Surface", "cli")]
+    [MemberData(nameof(BadBaselines))]
+    public async Task Malformed_baseline_is_one_usage_line_naming_the_json_path(string baseline, string why)
+    {
+        using var repo = Project();
+        repo.Commit();
+        repo.Write("baseline.json", baseline);
+        var run = await CliRunner.RunAsync("audit", repo.Root, "--baseline", repo.PathOf("baseline.json"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"migaudit: baseline {repo.PathOf("baseline.json")} is not a migaudit baseline: {why}\n", run.Stderr.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    [Trait("Surface", "cli")]
+    public async Task Baseline_that_is_not_json_says_where()
+    {
+        using var repo = Project();
+        repo.Commit();
+        repo.Write("baseline.json", "{\"schemaVersion\":2,\n\"findings\":[");
+        var run = await CliRunner.RunAsync("audit", repo.Root, "--baseline", repo.PathOf("baseline.json"));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"migaudit: baseline {repo.PathOf("baseline.json")} is not valid JSON (line 2): Expected depth to be zero at the end of the JSON payload\n", run.Stderr.ReplaceLineEndings("\n"));
+    }
 }

@@ -55,17 +55,13 @@ public static partial class CliApp
             BaselineSet? accepted = null;
             if (parse.GetValue(baseline) is { } baselineFile)
             {
-                try
+                var baselinePath = Path.IsPathRooted(baselineFile) || File.Exists(baselineFile) ? baselineFile : Path.Combine(root, baselineFile);
+                accepted = Path.Exists(baselinePath)
+                    ? Baseline.Read(baselinePath)
+                    : throw new ProjectException($"baseline '{baselineFile}' does not exist");
+                if (accepted.Notice(baselineFile) is { } notice)
                 {
-                    accepted = Baseline.Read(Path.IsPathRooted(baselineFile) || File.Exists(baselineFile) ? baselineFile : Path.Combine(root, baselineFile));
-                    if (accepted.Notice(baselineFile) is { } notice)
-                    {
-                        stderr.WriteLine(Quoting.Printable("migaudit: " + notice));
-                    }
-                }
-                catch (Exception error) when (error is FormatException or IOException)
-                {
-                    throw new ProjectException(error is FileNotFoundException ? $"baseline '{baselineFile}' does not exist" : error.Message);
+                    stderr.WriteLine(Quoting.Printable("migaudit: " + notice));
                 }
             }
 
