@@ -233,4 +233,44 @@ public sealed class BadInputTests
         Assert.Equal(2, run.ExitCode);
         Assert.Equal($"migaudit: baseline {repo.PathOf("baseline.json")} is not valid JSON (line 2): Expected depth to be zero at the end of the JSON payload\n", run.Stderr.ReplaceLineEndings("\n"));
     }
+
+    /// <summary>Settings whose values name nothing, or name it twice, or could be put into a report's links.</summary>
+    public static TheoryData<string, string> BadSettings() => new()
+    {
+        { """{"migrations":""}""", "'migrations' must not be an empty string" },
+        { """{"migrations":["migrations",""]}""", "'migrations[1]' must not be an empty string" },
+        { """{"migrations":["mig\u0000rations"]}""", "'migrations[0]' contains a NUL character" },
+        { """{"knexfile":""}""", "'knexfile' must not be an empty string" },
+        { """{"knexfile":"knexfile.js\u0000"}""", "'knexfile' contains a NUL character" },
+        { """{"environment":""}""", "'environment' must not be an empty string" },
+        { """{"mainline":""}""", "'mainline' must not be an empty string" },
+        { """{"releases":""}""", "'releases' must not be an empty string" },
+        { """{"tenantColumn":""}""", "'tenantColumn' must not be an empty string" },
+        { """{"ignore":["legacy/",""]}""", "'ignore[1]' must not be an empty string" },
+        { """{"docsUrl":""}""", "'docsUrl' must not be an empty string" },
+        { """{"docsUrl":"javascript:alert(1)//"}""", "'docsUrl' must be an http:// or https:// URL" },
+        { """{"failOn":1e400}""", "'failOn' must be a string" },
+        { """{"failOn":"high","failOn":"never"}""", "'failOn' is given twice" },
+        { """{"rules":{"missing-down":"off","missing-down":"high"}}""", "'rules.missing-down' is given twice" },
+        { """{"rules":{"missing-down":1e400}}""", "rules.missing-down must be \"off\", \"low\", \"medium\" or \"high\"" },
+    };
+
+    [Theory]
+    [Trait("Surface", "cli")]
+    [MemberData(nameof(BadSettings))]
+    public async Task Malformed_settings_are_one_usage_line_naming_the_key(string settings, string why)
+    {
+        using var repo = Project();
+        repo.Commit();
+        repo.Write(".migauditrc.json", settings);
+        var run = await CliRunner.RunAsync("audit", repo.Root);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal($"migaudit: .migauditrc.json: {why}\n", run.Stderr.ReplaceLineEndings("\n"));
+
+        repo.Delete(".migauditrc.json");
+        repo.Write("package.json", $"{{ \"name\": \"app\", \"migaudit\": {settings} }}");
+        var package = await CliRunner.RunAsync("audit", repo.Root);
+        Assert.Equal(2, package.ExitCode);
+        Assert.Equal($"migaudit: package.json (\"migaudit\"): {why}\n", package.Stderr.ReplaceLineEndings("\n"));
+    }
 }
