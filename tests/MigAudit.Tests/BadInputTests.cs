@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using MigAudit.Core;
 using MigAudit.Tests.Support;
 
@@ -272,5 +273,67 @@ public sealed class BadInputTests
         var package = await CliRunner.RunAsync("audit", repo.Root);
         Assert.Equal(2, package.ExitCode);
         Assert.Equal($"migaudit: package.json (\"migaudit\"): {why}\n", package.Stderr.ReplaceLineEndings("\n"));
+    }
+
+    private static async Task<(int ExitCode, JsonNode Report)> AuditJsonAsync(TempRepo repo)
+    {
+        var run = await CliRunner.RunAsync("audit", repo.Root, "--format", "json");
+        return (run.ExitCode, JsonNode.Parse(run.Stdout)!);
+    }
+
+    private static JsonNode FindingOf(JsonNode report, string rule) =>
+        Assert.Single(report["findings"]!.AsArray(), f => f!["rule"]!.GetValue<string>() == rule)!;
+
+    [Fact]
+    [Trait("Surface", "cli")]
+    public async Task Migration_over_the_syntax_budget_is_never_ready()
+    {
+        // 1,500 concatenations nest 1,500 levels deep, over migaudit's budget of 1,000; Node loads such a file (checked
+        // with node 20: 10,000 chained calls or 20,000 concatenations load), so Knex would run something unknown.
+        using var repo = Project();
+        repo.Write("migrations/20250102000000_long_sql.js",
+            "exports.up = (knex) =>\n  knex.raw(" + string.Join(" +\n    ", Enumerable.Repeat("'select 1 '", 1_500)) + ");\nexports.down = async () => {};\n");
+        repo.Commit();
+
+        var (exit, report) = await AuditJsonAsync(repo);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("not-ready", report["verdict"]!.GetValue<string>());
+        var finding = FindingOf(report, "unparseable-migration");
+        // The line is where the 1,001st level starts: the operand 1,000 levels down, 505 lines into the expression.
+        Assert.Equal(("migrations/20250102000000_long_sql.js", 507, true, "high", false),
+            (finding["file"]!.GetValue<string>(), finding["line"]!.GetValue<int>(), finding["blocking"]!.GetValue<bool>(), finding["severity"]!.GetValue<string>(), finding["predictsKnexFailure"]!.GetValue<bool>()));
+        Assert.Equal(
+            "20250102000000_long_sql.js was not analysed (line 507): the syntax nests more than 1000 levels deep here (long chains of calls or of '+' nest one level each), over migaudit's syntax budget, so migaudit cannot tell what it does. Node may well load and run it: this audit cannot say the project is ready.",
+            finding["message"]!.GetValue<string>());
+    }
+
+    [Fact]
+    [Trait("Surface", "cli")]
+    public async Task Migration_larger_than_migaudit_reads_is_never_ready()
+    {
+        // 17 MB ending in a syntax error: Node reads it all and fails at the end, but migaudit reads at most 16 MB, so
+        // it cannot know that; it must not call the project ready. (Its size is refused before a byte is read.)
+        using var repo = Project();
+        repo.Commit();
+        var line = "  await knex('countries').insert({ code: 'XX', name: 'Some country name that is long enough' });\n";
+        var body = new System.Text.StringBuilder("exports.up = async (knex) => {\n");
+        while (body.Length < 17 * 1024 * 1024)
+        {
+            body.Append(line);
+        }
+
+        repo.Write("migrations/20250102000000_seed_everything.js", body.Append("};\nexports.down = async () => {};\n}}}\n").ToString());
+
+        var (exit, report) = await AuditJsonAsync(repo);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("not-ready", report["verdict"]!.GetValue<string>());
+        var finding = FindingOf(report, "unparseable-migration");
+        Assert.Equal(("migrations/20250102000000_seed_everything.js", 1, true, false),
+            (finding["file"]!.GetValue<string>(), finding["line"]!.GetValue<int>(), finding["blocking"]!.GetValue<bool>(), finding["predictsKnexFailure"]!.GetValue<bool>()));
+        Assert.Equal(
+            "20250102000000_seed_everything.js could not be read: it is larger than 16 MB; migaudit does not read files that large. Node would still load it ('knex migrate:latest' requires every pending migration), so what it does, and whether it even parses, is unknown: this audit cannot say the project is ready.",
+            finding["message"]!.GetValue<string>());
     }
 }
