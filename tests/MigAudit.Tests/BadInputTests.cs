@@ -336,4 +336,118 @@ public sealed class BadInputTests
             "20250102000000_seed_everything.js could not be read: it is larger than 16 MB; migaudit does not read files that large. Node would still load it ('knex migrate:latest' requires every pending migration), so what it does, and whether it even parses, is unknown: this audit cannot say the project is ready.",
             finding["message"]!.GetValue<string>());
     }
+
+    private const string KnexfileRequiringConfig = """
+        const config = require('./config');
+
+        module.exports = {
+          production: {
+            client: 'pg',
+            connection: config.databaseUrl,
+            migrations: { directory: './migrations' },
+          },
+        };
+        """;
+
+    /// <summary>
+    /// config.js modules that read the knexfile back while it is still loading (its exports still {}), each with the
+    /// line of that require, the line Node throws at and its TypeError; Knexfile_cycle_matches_node checks each
+    /// against real Node.
+    /// </summary>
+    public static TheoryData<string, int, int, string, string> ThrowingCycles() => new()
+    {
+        {
+            "const connection = require('./knexfile').production.connection;\nmodule.exports = { databaseUrl: process.env.DATABASE_URL, connection };\n",
+            1, 1, "require('./knexfile').production.connection", "Cannot read properties of undefined (reading 'connection')"
+        },
+        {
+            "require('dotenv').config();\nconst knexfile = require('./knexfile');\nmodule.exports = { databaseUrl: knexfile.production.connection };\n",
+            2, 3, "knexfile.production.connection", "Cannot read properties of undefined (reading 'connection')"
+        },
+        {
+            "const { production } = require('./knexfile');\nconst { connection } = production;\nmodule.exports = { databaseUrl: connection };\n",
+            1, 2, "{ connection }", "Cannot destructure property 'connection' of 'production' as it is undefined."
+        },
+        {
+            "const knexfile = require('./knexfile');\nmodule.exports = { databaseUrl: knexfile.production() };\n",
+            1, 2, "knexfile.production()", "knexfile.production is not a function"
+        },
+    };
+
+    [Theory]
+    [Trait("Surface", "cli")]
+    [MemberData(nameof(ThrowingCycles))]
+    public async Task Knexfile_that_throws_through_a_require_cycle_is_not_ready(string config, int requireLine, int line, string expression, string error)
+    {
+        using var repo = Project();
+        repo.Write("knexfile.js", KnexfileRequiringConfig);
+        repo.Write("config.js", config);
+        repo.Commit();
+
+        var (exit, report) = await AuditJsonAsync(repo);
+
+        Assert.Equal(1, exit);
+        Assert.Equal("not-ready", report["verdict"]!.GetValue<string>());
+        var finding = FindingOf(report, "migration-source-unknown");
+        Assert.Equal(("config.js", line, true, true),
+            (finding["file"]!.GetValue<string>(), finding["line"]!.GetValue<int>(), finding["blocking"]!.GetValue<bool>(), finding["predictsKnexFailure"]!.GetValue<bool>()));
+        Assert.Equal(
+            $"knexfile.js throws when Node loads it: knexfile.js:1 requires config.js, config.js:{requireLine} requires knexfile.js back while knexfile.js is still loading, and knexfile.js's exports are still empty then, " +
+            $"so {expression} at config.js:{line} throws \"TypeError: {error}\": every knex command (migrate:latest included) fails before reading a migration.",
+            finding["message"]!.GetValue<string>());
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(ThrowingCycles))]
+    public void Knexfile_cycle_matches_node(string config, int requireLine, int line, string expression, string error)
+    {
+        Requires.Dependency(NodeKnex.Available, "node with tests/node installed (run 'npm ci' in tests/node)");
+        using var repo = Project();
+        repo.Write("knexfile.js", KnexfileRequiringConfig);
+        repo.Write("config.js", config);
+        NodeKnex.LinkInto(repo);
+
+        // What real Node says when it loads the knexfile, as the knex CLI does before anything else.
+        var node = NodeKnex.RunJson<List<JsonObject>>("evaluate-module.js", new JsonArray(new JsonObject { ["file"] = repo.PathOf("knexfile.js"), ["env"] = new JsonObject() }));
+        Assert.Equal(error, node[0]["error"]?.GetValue<string>());
+        var message = Assert.Single(Audit.Run(repo.Root).Of("migration-source-unknown")).Message;
+        Assert.Contains($"config.js:{requireLine} requires knexfile.js back", message);
+        Assert.Contains($"so {expression} at config.js:{line} throws \"TypeError: {error}\"", message);
+    }
+
+    private const string KnexfileExportingStagingFirst =
+        "exports.staging = { client: 'pg' };\nconst config = require('./config');\nexports.production = { client: 'pg', connection: config.databaseUrl, migrations: { directory: './migrations' } };\n";
+
+    /// <summary>Cycles Node loads without throwing: no finding.</summary>
+    public static TheoryData<string, string> HarmlessCycles() => new()
+    {
+        // Read only inside a function: it runs after the knexfile has loaded.
+        { KnexfileRequiringConfig, "module.exports = { databaseUrl: process.env.DATABASE_URL, later: () => require('./knexfile').production.connection };\n" },
+        // One level deep: undefined, no throw.
+        { KnexfileRequiringConfig, "const production = require('./knexfile').production;\nmodule.exports = { databaseUrl: production };\n" },
+        // An optional chain.
+        { KnexfileRequiringConfig, "module.exports = { databaseUrl: require('./knexfile').production?.connection };\n" },
+        // A key every object has through Object.prototype.
+        { KnexfileRequiringConfig, "module.exports = { databaseUrl: require('./knexfile').toString.name };\n" },
+        // Reassigned before it is read.
+        { KnexfileRequiringConfig, "let knexfile = require('./knexfile');\nknexfile = { production: {} };\nmodule.exports = { databaseUrl: knexfile.production.connection };\n" },
+        // Assigned before the knexfile's require: exports.staging exists by then.
+        { KnexfileExportingStagingFirst, "module.exports = { databaseUrl: require('./knexfile').staging.client };\n" },
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(HarmlessCycles))]
+    public void Require_cycle_that_node_loads_is_no_finding(string knexfile, string config)
+    {
+        using var repo = Project();
+        repo.Write("knexfile.js", knexfile);
+        repo.Write("config.js", config);
+        repo.Commit();
+
+        Assert.Empty(Audit.Run(repo.Root).Of("migration-source-unknown"));
+
+        Requires.Dependency(NodeKnex.Available, "node with tests/node installed (run 'npm ci' in tests/node)");
+        var node = NodeKnex.RunJson<List<JsonObject>>("evaluate-module.js", new JsonArray(new JsonObject { ["file"] = repo.PathOf("knexfile.js"), ["env"] = new JsonObject() }));
+        Assert.Null(node[0]["error"]);
+    }
 }
