@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Reflection;
 using MigAudit.Core;
 using MigAudit.Engine;
@@ -27,8 +28,9 @@ public static partial class CliApp
         // `migaudit` alone, `migaudit ./server` or `migaudit --format json` audit, as `knex` users expect of a linter.
         if (args.Length == 0 || !root.Subcommands.Any(c => c.Name == args[0]) && args[0] is not ("--help" or "-h" or "-?" or "--version"))
         {
-            // A bare word that is no folder is a mistyped command more likely than a missing project.
-            if (args.Length > 0 && !args[0].StartsWith('-') && !Directory.Exists(args[0]) && !args[0].Contains('/', StringComparison.Ordinal) && !args[0].Contains('\\', StringComparison.Ordinal))
+            // A bare word that is no folder is a mistyped command more likely than a missing project. (An empty first
+            // argument is an empty PATH: audit's own check names it.)
+            if (args.Length > 0 && args[0].Length > 0 && !args[0].StartsWith('-') && !Directory.Exists(args[0]) && !args[0].Contains('/', StringComparison.Ordinal) && !args[0].Contains('\\', StringComparison.Ordinal))
             {
                 await stderr.WriteLineAsync(Quoting.Printable($"migaudit: '{args[0]}' is neither a command nor a folder (commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))}; run 'migaudit --help' for usage)"));
                 return ExitUsage;
@@ -38,11 +40,8 @@ public static partial class CliApp
         }
 
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        if (UsageErrors(parse) is { Count: > 0 } messages)
         {
-            // One line, whatever System.CommandLine's messages look like (some list the allowed values one per line).
-            var messages = parse.Errors.Select(e => e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                .Select(lines => lines.Length == 1 ? lines[0] : lines[0] + " " + string.Join(", ", lines[1..]));
             await stderr.WriteLineAsync(Quoting.Printable($"migaudit: {string.Join("; ", messages)} (run 'migaudit --help' for usage)"));
             return ExitUsage;
         }
@@ -64,6 +63,96 @@ public static partial class CliApp
         }
     }
 
+    /// <summary>
+    /// What is wrong with the command line, one message per problem, or none. An unknown option is said to be one:
+    /// System.CommandLine would hand a lone '--bogus' to PATH (and audit would then say "'--bogus' is not a
+    /// directory"), and calls a later one an "unrecognized command or argument".
+    /// </summary>
+    private static List<string> UsageErrors(ParseResult parse)
+    {
+        var tokens = parse.Tokens.ToList();
+        var doubleDash = tokens.FindIndex(t => t.Type == TokenType.DoubleDash);
+        bool BeforeDoubleDash(Token token) => doubleDash < 0 || tokens.IndexOf(token) < doubleDash;
+        static bool OptionLike(string value) => value.Length > 1 && value[0] == '-';
+
+        // After '--' every token is an argument, the POSIX convention: 'audit -- -weird' names a folder called -weird.
+        var afterDoubleDash = doubleDash < 0 ? [] : tokens.Skip(doubleDash + 1).Select(t => t.Value).ToHashSet(StringComparer.Ordinal);
+        var unknown = parse.CommandResult.Children.OfType<ArgumentResult>().SelectMany(a => a.Tokens)
+            .Where(t => OptionLike(t.Value) && BeforeDoubleDash(t)).Select(t => t.Value)
+            .Concat(parse.UnmatchedTokens.Where(t => OptionLike(t) && !afterDoubleDash.Contains(t)))
+            .Distinct(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            // The other errors follow from it (the value meant for PATH is left over): the unknown option is the one to fix.
+            return [$"unknown option{(unknown.Count > 1 ? "s" : string.Empty)} {string.Join(", ", unknown.Select(u => $"'{u}'"))}"];
+        }
+
+        // One line, whatever System.CommandLine's messages look like (some list the allowed values one per line); one
+        // message per option or argument (an empty --format is both empty and not one of the formats). Its own
+        // "Unrecognized command or argument" errors are replaced by the line below.
+        var messages = parse.Errors
+            .Where(e => !(e.SymbolResult is CommandResult && parse.UnmatchedTokens.Any(t => e.Message.Contains($"'{t}'", StringComparison.Ordinal))))
+            .DistinctBy(e => (object?)e.SymbolResult ?? e)
+            .Select(e => e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(lines => lines.Length == 1 ? lines[0] : lines[0] + " " + string.Join(", ", lines[1..]))
+            .ToList();
+        messages.AddRange(parse.UnmatchedTokens.Select(t => $"unexpected argument '{t}'"));
+        return messages;
+    }
+
+    /// <summary>What a value named by its help name must be, for the message that says it is missing.</summary>
+    private static readonly Dictionary<string, string> ValueNouns = new(StringComparer.Ordinal)
+    {
+        ["FILE"] = "a file name",
+        ["DIR"] = "a folder",
+        ["PATH"] = "a folder",
+        ["URL"] = "a database URL",
+        ["ENV"] = "a knexfile environment name",
+        ["REF"] = "a git reference",
+        ["BRANCH"] = "a branch",
+        ["KEY=VALUE"] = "KEY=VALUE",
+        ["ID"] = "a rule id",
+        ["NAME"] = "a migration file name",
+    };
+
+    /// <summary>
+    /// Every text option and argument of every command refuses an empty value, at parse time: '' names no file,
+    /// folder, database or environment (.NET's path APIs throw on it, Npgsql reads it as "no host", and a folder of
+    /// '' would silently be the project root), so it is a usage error naming the option, before anything reads it.
+    /// </summary>
+    private static void RefuseEmptyValues(Command command)
+    {
+        string Message(string name, string? helpName) =>
+            $"{name} needs {ValueNouns.GetValueOrDefault(helpName ?? name, "a value")}, not an empty string";
+
+        foreach (var option in command.Options.Where(o => o.ValueType == typeof(string) || o.ValueType == typeof(string[])))
+        {
+            option.Validators.Add(result =>
+            {
+                if (result.Tokens.Any(t => t.Value.Length == 0))
+                {
+                    result.AddError(Message(option.Name, option.HelpName));
+                }
+            });
+        }
+
+        foreach (var argument in command.Arguments.Where(a => a.ValueType == typeof(string) || a.ValueType == typeof(string[])))
+        {
+            argument.Validators.Add(result =>
+            {
+                if (result.Tokens.Any(t => t.Value.Length == 0))
+                {
+                    result.AddError(Message(argument.Name, argument.HelpName));
+                }
+            });
+        }
+
+        foreach (var subcommand in command.Subcommands)
+        {
+            RefuseEmptyValues(subcommand);
+        }
+    }
+
     private static RootCommand BuildCommands(TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("migaudit — audits a Knex.js project's migrations and database configuration and says whether it is ready for production.");
@@ -79,6 +168,7 @@ public static partial class CliApp
         root.Subcommands.Add(RestoreCommand(stdout));
         root.Subcommands.Add(RulesCommand(stdout));
         root.Subcommands.Add(ExplainCommand(stdout));
+        RefuseEmptyValues(root);
         return root;
     }
 
@@ -94,9 +184,22 @@ public static partial class CliApp
     private static Argument<string> ProjectPathArgument() => new("PATH") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
 
     /// <summary>--env, shared by the commands that read the knexfile.</summary>
-    private static Option<string?> EnvironmentOption(string description) => new("--env") { Description = description };
+    private static Option<string?> EnvironmentOption(string description) => new("--env") { Description = description, HelpName = "ENV" };
 
-    private static Option<string?> OutputOption() => new("--output", "-o") { Description = "Write the report to this file instead of standard output." };
+    private static Option<string?> OutputOption() => new("--output", "-o") { Description = "Write the report to this file instead of standard output.", HelpName = "FILE" };
+
+    /// <summary>--database of verify, drift and plan: checked when the command line is parsed, before the static audit runs.</summary>
+    private static Option<T> DatabaseAddressChecked<T>(Option<T> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: { Length: > 0 } address }] && Verifier.AddressProblem(address) is { } problem)
+            {
+                result.AddError($"{option.Name}: {problem}");
+            }
+        });
+        return option;
+    }
 
     /// <summary>The project's settings file, with command-line options winning over it.</summary>
     private static (AuditSettings Settings, DiscoveryOptions Options) Configure(string root, string? environment, string? knexfile, string[]? migrations)

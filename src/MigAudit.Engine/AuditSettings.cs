@@ -90,8 +90,23 @@ public sealed record AuditSettings
                 throw new ProjectException($"{source}: unknown key '{property.Name}' (known: {string.Join(", ", Keys.Where(k => k != "$schema"))})");
             }
 
+            if (JsonChecks.RepeatedKey(root) is { } repeated)
+            {
+                throw new ProjectException($"{source}: '{repeated}' is given twice");
+            }
+
+            // Every value names something (a file, a folder, a branch, a column): an empty one names nothing, and would
+            // silently become the project root ("migrations": [""]) or fail deep inside .NET's path and process APIs,
+            // which refuse NUL characters.
+            string Checked(string key, string value) => value switch
+            {
+                "" => throw new ProjectException($"{source}: '{key}' must not be an empty string"),
+                _ when value.Contains('\0', StringComparison.Ordinal) => throw new ProjectException($"{source}: '{key}' contains a NUL character"),
+                _ => value,
+            };
+
             string? Text(string key) => root.TryGetProperty(key, out var value)
-                ? value.ValueKind == JsonValueKind.String ? value.GetString() : throw new ProjectException($"{source}: '{key}' must be a string")
+                ? value.ValueKind == JsonValueKind.String ? Checked(key, value.GetString()!) : throw new ProjectException($"{source}: '{key}' must be a string")
                 : null;
 
             IReadOnlyList<string> List(string key)
@@ -103,7 +118,7 @@ public sealed record AuditSettings
 
                 if (value.ValueKind == JsonValueKind.String)
                 {
-                    return [value.GetString()!];
+                    return [Checked(key, value.GetString()!)];
                 }
 
                 if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(v => v.ValueKind != JsonValueKind.String))
@@ -111,7 +126,7 @@ public sealed record AuditSettings
                     throw new ProjectException($"{source}: '{key}' must be a string or an array of strings");
                 }
 
-                return value.EnumerateArray().Select(v => v.GetString()!).ToList();
+                return value.EnumerateArray().Select((v, i) => Checked($"{key}[{i}]", v.GetString()!)).ToList();
             }
 
             var rules = new Dictionary<string, string>(StringComparer.Ordinal);

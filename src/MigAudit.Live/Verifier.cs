@@ -599,42 +599,61 @@ public static partial class Verifier
     }
 
     /// <summary>postgres://user:password@host:port/database?sslmode=... or a key=value connection string.</summary>
-    /// <exception cref="ProjectException">The text is neither a postgres:// URL nor a connection string Npgsql accepts.</exception>
-    public static string ToConnectionString(string url)
+    /// <exception cref="ProjectException">The text is neither a postgres:// URL nor a connection string Npgsql accepts, or names no host.</exception>
+    public static string ToConnectionString(string url) =>
+        Parse(url, out var connectionString) is { } problem ? throw new ProjectException(problem) : connectionString!;
+
+    /// <summary>Why the database address cannot be used (one line that never quotes it: it may hold a password), or null.</summary>
+    public static string? AddressProblem(string url) => Parse(url, out _);
+
+    private const string NotAnAddress = "the database address is not a postgres://user:password@host:port/database URL or a connection string Npgsql accepts";
+
+    private static string? Parse(string url, out string? connectionString)
     {
-        try
+        connectionString = null;
+        NpgsqlConnectionStringBuilder builder;
+        if (url.StartsWith("postgres://", StringComparison.Ordinal) || url.StartsWith("postgresql://", StringComparison.Ordinal))
         {
-            return ParseConnection(url);
-        }
-        catch (Exception error) when (error is ArgumentException or UriFormatException or FormatException)
-        {
-            // The message of a bad connection string can quote it, password included: say only what kind of problem it is.
-            throw new ProjectException($"the database address is not a postgres://user:password@host:port/database URL or a connection string Npgsql accepts ({error.GetType().Name})");
-        }
-    }
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+            {
+                return $"{NotAnAddress} (not a valid URL)";
+            }
 
-    private static string ParseConnection(string url)
-    {
-        if (!url.StartsWith("postgres://", StringComparison.Ordinal) && !url.StartsWith("postgresql://", StringComparison.Ordinal))
+            var userInfo = uri.UserInfo.Split(':', 2);
+            builder = new NpgsqlConnectionStringBuilder
+            {
+                Host = uri.Host,
+                Port = uri.Port > 0 ? uri.Port : 5432,
+                Username = Uri.UnescapeDataString(userInfo[0]),
+                Database = uri.AbsolutePath.Trim('/') is { Length: > 0 } name ? Uri.UnescapeDataString(name) : "postgres",
+                Pooling = false,
+            };
+            if (userInfo.Length > 1)
+            {
+                builder.Password = Uri.UnescapeDataString(userInfo[1]);
+            }
+        }
+        else
         {
-            return new NpgsqlConnectionStringBuilder(url).ConnectionString;
+            // DbConnectionStringBuilder has no TryParse: its parser reports a malformed string, an unknown keyword or a
+            // value of the wrong type by throwing these from this one call, and nothing else runs inside it.
+            try
+            {
+                builder = new NpgsqlConnectionStringBuilder(url);
+            }
+            catch (Exception error) when (error is ArgumentException or FormatException)
+            {
+                return $"{NotAnAddress} ({error.GetType().Name})";
+            }
         }
 
-        var uri = new Uri(url);
-        var userInfo = uri.UserInfo.Split(':', 2);
-        var builder = new NpgsqlConnectionStringBuilder
+        // "postgres://" or "   " parse, but Npgsql would refuse to open a connection with no host (ArgumentNullException).
+        if (string.IsNullOrWhiteSpace(builder.Host))
         {
-            Host = uri.Host,
-            Port = uri.Port > 0 ? uri.Port : 5432,
-            Username = Uri.UnescapeDataString(userInfo[0]),
-            Database = uri.AbsolutePath.Trim('/') is { Length: > 0 } name ? Uri.UnescapeDataString(name) : "postgres",
-            Pooling = false,
-        };
-        if (userInfo.Length > 1)
-        {
-            builder.Password = Uri.UnescapeDataString(userInfo[1]);
+            return "the database address names no host";
         }
 
-        return builder.ConnectionString;
+        connectionString = builder.ConnectionString;
+        return null;
     }
 }

@@ -49,10 +49,12 @@ public static class Baseline
     /// <summary>Whether the text is a baseline migaudit wrote (any version): only such a file is overwritten without --force.</summary>
     public static bool IsBaseline(string text)
     {
+        // JsonDocument, not JsonNode: a JsonObject with a repeated key throws ArgumentException when first read.
         try
         {
-            return JsonNode.Parse(text) is JsonObject document && document["tool"] is JsonValue value && value.TryGetValue<string>(out var tool) &&
-                   tool.StartsWith("migaudit", StringComparison.Ordinal);
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("tool", out var tool) &&
+                   tool.ValueKind == JsonValueKind.String && tool.GetString()!.StartsWith("migaudit", StringComparison.Ordinal);
         }
         catch (JsonException)
         {
@@ -60,25 +62,75 @@ public static class Baseline
         }
     }
 
-    /// <summary>Reads the fingerprints of a baseline file; throws <see cref="FormatException"/> with a one-line reason.</summary>
+    /// <summary>
+    /// Reads the fingerprints of a baseline file. Anything else than what <see cref="Write"/> produces (not JSON, a
+    /// repeated key, a finding that is not an object with a string fingerprint) is a <see cref="ProjectException"/>
+    /// naming the file and the JSON path: a baseline silently read as "accept nothing" or "accept part of it" would
+    /// report findings the team accepted, or hide why a baseline stopped working.
+    /// </summary>
     public static BaselineSet Read(string path)
     {
-        JsonNode? document;
+        JsonDocument document;
         try
         {
-            document = JsonNode.Parse(SafeRead.TextOrFail(path, "baseline"));
+            document = JsonDocument.Parse(SafeRead.TextOrFail(path, "baseline"));
         }
         catch (JsonException error)
         {
-            throw new FormatException($"baseline {path} is not valid JSON (line {error.LineNumber + 1}): {error.Message.Split(". ")[0]}");
+            throw new ProjectException($"baseline {path} is not valid JSON (line {error.LineNumber + 1}): {error.Message.Split(". ")[0]}");
         }
 
-        var version = document is JsonObject o && o["schemaVersion"] is JsonValue v && v.TryGetValue<int>(out var number) ? number : 0;
-        if (version is not (1 or 2) || document!["findings"] is not JsonArray findings)
+        using (document)
         {
-            throw new FormatException($"baseline {path} is not a migaudit baseline (schemaVersion 1 or 2 with a findings array)");
-        }
+            string NotABaseline(string why) => $"baseline {path} is not a migaudit baseline: {why}";
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new ProjectException(NotABaseline($"the document is {JsonChecks.Kind(root)}, not an object with schemaVersion 1 or 2 and a findings array"));
+            }
 
-        return new BaselineSet(findings.Select(f => f?["fingerprint"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : null).OfType<string>().ToHashSet(StringComparer.Ordinal), version);
+            if (JsonChecks.RepeatedKey(root) is { } repeated)
+            {
+                throw new ProjectException(NotABaseline($"{repeated} is given twice"));
+            }
+
+            // TryGetInt32 is false for 2.5, 1e400 or 99999999999: none of them is a version.
+            var version = root.TryGetProperty("schemaVersion", out var versionValue) && versionValue.ValueKind == JsonValueKind.Number && versionValue.TryGetInt32(out var number) ? number : 0;
+            if (version is not (1 or 2))
+            {
+                var shown = versionValue.ValueKind switch
+                {
+                    JsonValueKind.Undefined => "missing",
+                    JsonValueKind.Number when versionValue.GetRawText() is { Length: <= 24 } raw => raw,
+                    _ => JsonChecks.Kind(versionValue),
+                };
+                throw new ProjectException(NotABaseline($"schemaVersion is {shown}, not 1 or 2"));
+            }
+
+            if (!root.TryGetProperty("findings", out var findings) || findings.ValueKind != JsonValueKind.Array)
+            {
+                throw new ProjectException(NotABaseline($"findings is {(findings.ValueKind == JsonValueKind.Undefined ? "missing" : JsonChecks.Kind(findings))}, not an array"));
+            }
+
+            var fingerprints = new HashSet<string>(StringComparer.Ordinal);
+            var index = 0;
+            foreach (var finding in findings.EnumerateArray())
+            {
+                if (finding.ValueKind != JsonValueKind.Object)
+                {
+                    throw new ProjectException(NotABaseline($"findings[{index}] is {JsonChecks.Kind(finding)}, not an object with a fingerprint"));
+                }
+
+                if (!finding.TryGetProperty("fingerprint", out var fingerprint) || fingerprint.ValueKind != JsonValueKind.String)
+                {
+                    throw new ProjectException(NotABaseline($"findings[{index}].fingerprint is {(fingerprint.ValueKind == JsonValueKind.Undefined ? "missing" : JsonChecks.Kind(fingerprint))}, not a string"));
+                }
+
+                fingerprints.Add(fingerprint.GetString()!);
+                index++;
+            }
+
+            return new BaselineSet(fingerprints, version);
+        }
     }
 }

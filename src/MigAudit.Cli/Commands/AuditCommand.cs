@@ -15,25 +15,27 @@ public static partial class CliApp
         var format = FormatOption();
         var output = OutputOption();
         var environment = EnvironmentOption("The knexfile environment to audit (default: production, else the only one; knex itself uses NODE_ENV, else development: the audit is about production).");
-        var knexfile = new Option<string?>("--knexfile") { Description = "The knexfile to read, instead of searching for one." };
+        var knexfile = new Option<string?>("--knexfile") { Description = "The knexfile to read, instead of searching for one.", HelpName = "FILE" };
         var migrations = new Option<string[]>("--migrations")
         {
             Description = "Migration directories, relative to PATH; overrides the knexfile. Repeat for several.",
+            HelpName = "DIR",
             AllowMultipleArgumentsPerToken = true,
         };
         var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a finding of this severity or higher remains: high, medium, low or never (default: any blocking finding)." };
         failOn.AcceptOnlyFromAmong(AuditSettings.FailOnValues);
-        var baseline = new Option<string?>("--baseline") { Description = "Report only findings that are not in this baseline file." };
+        var baseline = new Option<string?>("--baseline") { Description = "Report only findings that are not in this baseline file.", HelpName = "FILE" };
         var writeBaseline = new Option<string?>("--write-baseline")
         {
             Description = $"Record today's findings as the baseline (default file: {Baseline.DefaultFile}, inside the project) and exit 0.",
             Arity = ArgumentArity.ZeroOrOne,
+            HelpName = "FILE",
         };
         var force = new Option<bool>("--force") { Description = "With --write-baseline: overwrite the file even when it is not a migaudit baseline." };
-        var changedSince = new Option<string?>("--changed-since") { Description = "Report only findings about files changed since the merge base with this git reference (commits, working tree and untracked files); everything is still read." };
+        var changedSince = new Option<string?>("--changed-since") { Description = "Report only findings about files changed since the merge base with this git reference (commits, working tree and untracked files); everything is still read.", HelpName = "REF" };
         var staged = new Option<bool>("--staged") { Description = "Report only findings about the files staged in git's index (for a pre-commit hook); everything is still read." };
-        var cwd = new Option<string?>("--cwd") { Description = "The working directory, as knex's own --cwd: the project folder when PATH is not given." };
-        var branch = new Option<string?>("--branch") { Description = "The mainline: history is read along this branch's first-parent line (default: HEAD; or 'mainline' in .migauditrc.json)." };
+        var cwd = new Option<string?>("--cwd") { Description = "The working directory, as knex's own --cwd: the project folder when PATH is not given.", HelpName = "DIR" };
+        var branch = new Option<string?>("--branch") { Description = "The mainline: history is read along this branch's first-parent line (default: HEAD; or 'mainline' in .migauditrc.json).", HelpName = "BRANCH" };
         var command = new Command("audit", "Audit a Knex project statically (its code is never run).")
         {
             path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force, branch, cwd, changedSince, staged,
@@ -53,17 +55,13 @@ public static partial class CliApp
             BaselineSet? accepted = null;
             if (parse.GetValue(baseline) is { } baselineFile)
             {
-                try
+                var baselinePath = Path.IsPathRooted(baselineFile) || File.Exists(baselineFile) ? baselineFile : Path.Combine(root, baselineFile);
+                accepted = Path.Exists(baselinePath)
+                    ? Baseline.Read(baselinePath)
+                    : throw new ProjectException($"baseline '{baselineFile}' does not exist");
+                if (accepted.Notice(baselineFile) is { } notice)
                 {
-                    accepted = Baseline.Read(Path.IsPathRooted(baselineFile) || File.Exists(baselineFile) ? baselineFile : Path.Combine(root, baselineFile));
-                    if (accepted.Notice(baselineFile) is { } notice)
-                    {
-                        stderr.WriteLine(Quoting.Printable("migaudit: " + notice));
-                    }
-                }
-                catch (Exception error) when (error is FormatException or IOException)
-                {
-                    throw new ProjectException(error is FileNotFoundException ? $"baseline '{baselineFile}' does not exist" : error.Message);
+                    stderr.WriteLine(Quoting.Printable("migaudit: " + notice));
                 }
             }
 

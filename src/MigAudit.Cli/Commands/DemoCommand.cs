@@ -11,7 +11,7 @@ public static partial class CliApp
     private static Command DemoCommand(TextWriter stdout, TextWriter stderr)
     {
         var format = FormatOption();
-        var directory = new Option<string?>("--path") { Description = "Where to create the demo repository (default: a new temp folder)." };
+        var directory = new Option<string?>("--path") { Description = "Where to create the demo repository (default: a new temp folder).", HelpName = "DIR" };
         var keep = new Option<bool>("--keep") { Description = "Keep the demo repository after the audit (always kept with --path)." };
         var output = OutputOption();
         var command = new Command("demo", "Build the BotBuilder sample repository (a real git history) in a temp folder and audit it.") { format, output, directory, keep };
@@ -23,6 +23,11 @@ public static partial class CliApp
             if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
             {
                 throw new ProjectException($"'{target}' is not empty; the demo needs an empty or new folder");
+            }
+
+            if (!Directory.Exists(target) && Path.Exists(target))
+            {
+                throw new ProjectException($"'{target}' is not a folder; the demo needs an empty or new folder");
             }
 
             stderr.WriteLine($"Building the BotBuilder demo repository in {target} ...");

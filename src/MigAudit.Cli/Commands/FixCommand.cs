@@ -10,7 +10,7 @@ public static partial class CliApp
     private static Command FixCommand(TextWriter stdout)
     {
         var path = ProjectPathArgument();
-        var rules = new Option<string[]>("--rule") { Description = $"Fix only these rules ({string.Join(", ", Fixer.SupportedRules)}). Repeat for several.", AllowMultipleArgumentsPerToken = true };
+        var rules = new Option<string[]>("--rule") { Description = $"Fix only these rules ({string.Join(", ", Fixer.SupportedRules)}). Repeat for several.", AllowMultipleArgumentsPerToken = true, HelpName = "ID" };
         var apply = new Option<bool>("--apply") { Description = "Write the changes (renames with git mv). Without it nothing is changed: the diff and commands are printed." };
         var force = new Option<bool>("--force") { Description = $"Overwrite {DeletedMigrations.DocumentPath} and {DeletedMigrations.RollbackPath} even when migaudit did not write them." };
         var command = new Command("fix", "Fix what can be fixed mechanically and safely; prints a unified diff, changes nothing without --apply.") { path, rules, apply, force };

@@ -9,7 +9,7 @@ public static partial class CliApp
     private static Command RestoreCommand(TextWriter stdout)
     {
         var name = new Argument<string>("NAME") { Description = "The deleted migration's file name." };
-        var path = new Option<string>("--path") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => "." };
+        var path = new Option<string>("--path") { Description = "The project folder (default: the current folder).", DefaultValueFactory = _ => ".", HelpName = "PATH" };
         var command = new Command("restore", "Bring a deleted migration back from the last version git has of it.") { name, path };
         command.SetAction(parse =>
         {

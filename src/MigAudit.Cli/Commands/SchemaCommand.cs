@@ -11,8 +11,8 @@ public static partial class CliApp
         var path = ProjectPathArgument();
         var format = new Option<string>("--format", "-f") { Description = "Output format: text, json or sql.", DefaultValueFactory = _ => "text" }.AcceptOnlyFromAmong("text", "json", "sql");
         var environment = EnvironmentOption("The knexfile environment (default: production, else the only one).");
-        var knexfile = new Option<string?>("--knexfile") { Description = "The knexfile to read, instead of searching for one." };
-        var migrations = new Option<string[]>("--migrations") { Description = "Migration directories, relative to PATH.", AllowMultipleArgumentsPerToken = true };
+        var knexfile = new Option<string?>("--knexfile") { Description = "The knexfile to read, instead of searching for one.", HelpName = "FILE" };
+        var migrations = new Option<string[]>("--migrations") { Description = "Migration directories, relative to PATH.", AllowMultipleArgumentsPerToken = true, HelpName = "DIR" };
         var command = new Command("schema", "Print the schema replayed statically from the migrations: tables, columns, foreign keys, indexes, and which migration created each.") { path, format, environment, knexfile, migrations };
         command.SetAction(parse =>
         {

@@ -7,7 +7,7 @@ namespace MigAudit.Knex.Discovery;
 /// What Node does when it loads the knexfile, as far as it can be told without running it: a statement at the top
 /// level that always throws, or a loop that never ends, stops every knex command before any migration is read.
 /// </summary>
-public static class KnexfileLoad
+public static partial class KnexfileLoad
 {
     public static SourceProblem? Check(Acornima.Ast.Program program, string relative)
     {

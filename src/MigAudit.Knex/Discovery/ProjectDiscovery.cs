@@ -153,8 +153,10 @@ public static partial class ProjectDiscovery
             settings = CompiledSources(root, settings, notes);
         }
 
+        // A require cycle that throws is found in statements before any top-level throw or loop (its walk stops at
+        // them), so it is what Node hits first.
         if (knexfilePath is not null && cache.File(Path.GetFullPath(knexfilePath)).Program is { } knexfileProgram &&
-            KnexfileLoad.Check(knexfileProgram, ProjectFiles.Relative(root, knexfilePath)) is { } loadProblem)
+            (KnexfileLoad.CheckRequireCycles(root, knexfilePath, cache) ?? KnexfileLoad.Check(knexfileProgram, ProjectFiles.Relative(root, knexfilePath))) is { } loadProblem)
         {
             sourceProblems.Add(loadProblem);
         }
