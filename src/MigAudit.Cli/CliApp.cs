@@ -281,9 +281,38 @@ public static partial class CliApp
 
     private static void Render(AuditResult result, string format, string? output, string? docsUrl, TextWriter stdout, TextWriter stderr)
     {
+        if (format == "json")
+        {
+            // Streamed as it is built: a large project's report is never held whole in memory.
+            void WriteJson(Stream stream)
+            {
+                JsonReport.Write(result, Version, stream);
+                stream.WriteByte((byte)'\n');
+            }
+
+            if (output is not null)
+            {
+                SafeWrite.Report(result.Input.Project.Root, output, WriteJson);
+                stderr.WriteLine(Quoting.Printable($"{format} report written to {output} ({(result.Ready ? "ready" : $"not ready, {result.BlockingCount} blocking")})"));
+            }
+            else if (stdout == Console.Out)
+            {
+                Console.Out.Flush();
+                using var standardOutput = Console.OpenStandardOutput();
+                WriteJson(standardOutput);
+            }
+            else
+            {
+                using var buffer = new MemoryStream();
+                WriteJson(buffer);
+                stdout.Write(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+            }
+
+            return;
+        }
+
         var text = format switch
         {
-            "json" => JsonReport.Render(result, Version) + "\n",
             "markdown" => MarkdownReport.Render(result, docsUrl),
             "github" => GithubAnnotations.Render(result),
             "sarif" => SarifReport.Render(result, Version, docsUrl) + "\n",

@@ -63,7 +63,7 @@ public static class SafeWrite
     {
         var full = Check(root, path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        Replace(full, text, Quoting.Printable(path));
+        Replace(full, stream => stream.Write(new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text)), Quoting.Printable(path));
     }
 
     /// <summary>
@@ -74,7 +74,11 @@ public static class SafeWrite
     /// the user's own and are followed. Missing folders are not created: a typo is reported, not built.
     /// </summary>
     /// <exception cref="ProjectException">Refused, or the write failed; the message names the path.</exception>
-    public static void Report(string projectRoot, string path, string text)
+    public static void Report(string projectRoot, string path, string text) =>
+        Report(projectRoot, path, stream => stream.Write(new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text)));
+
+    /// <summary>The same, with the report written to the file as it is produced (the JSON report of a large project is never held whole).</summary>
+    public static void Report(string projectRoot, string path, Action<Stream> write)
     {
         var shown = Quoting.Printable(path);
         var full = Path.GetFullPath(path);
@@ -114,7 +118,7 @@ public static class SafeWrite
             throw new ProjectException($"cannot write {shown}: the folder {Quoting.Printable(directory)} does not exist");
         }
 
-        Replace(full, text, shown);
+        Replace(full, write, shown);
     }
 
     /// <summary>
@@ -123,7 +127,7 @@ public static class SafeWrite
     /// instead of following it, and a reader never sees half a file. The temporary file is created exclusively
     /// (O_EXCL, which never follows a link) and gets the mode of the file it replaces, so a report kept private stays so.
     /// </summary>
-    private static void Replace(string full, string text, string shown)
+    private static void Replace(string full, Action<Stream> write, string shown)
     {
         var temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.migaudit-{Guid.NewGuid():n}.tmp");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
@@ -147,7 +151,7 @@ public static class SafeWrite
                     File.SetUnixFileMode(stream.SafeFileHandle, kept);
                 }
 
-                stream.Write(new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
+                write(stream);
             }
 
             File.Move(temporary, full, overwrite: true);

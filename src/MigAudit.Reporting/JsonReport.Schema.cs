@@ -11,12 +11,13 @@ public static partial class JsonReport
     {
         ["schemaVersion"] = SchemaVersion,
         ["dialect"] = DialectJson(dialect),
-        ["schema"] = SchemaJson(replay),
+        ["schema"] = SchemaJson(replay, items => new JsonArray(items.ToArray())),
     }.ToJsonString(Indented);
 
-    private static JsonObject SchemaJson(SchemaReplay replay) => new()
+    /// <param name="list">Makes the table list: a whole array, or a stand-in for one the audit's JSON writes item by item.</param>
+    private static JsonObject SchemaJson(SchemaReplay replay, Func<IEnumerable<JsonNode?>, JsonNode?> list) => new()
     {
-        ["tables"] = Array(replay.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal), t => new JsonObject
+        ["tables"] = list(replay.Schema.Tables.Values.OrderBy(t => t.Name, StringComparer.Ordinal).Select(t => (JsonNode?)new JsonObject
         {
             ["name"] = t.Name,
             ["createdBy"] = t.Origin.Migration,
@@ -54,7 +55,7 @@ public static partial class JsonReport
                 ["onUpdate"] = f.OnUpdate,
                 ["createdBy"] = f.Origin.Migration,
             }),
-        }),
+        })),
 
         // Migrations not replayed at all (unreadable or unparseable): without them the schema above is incomplete.
         ["skipped"] = Array(replay.Migrations.Where(m => m.Skipped is not null), m => new JsonObject { ["migration"] = m.Migration, ["reason"] = m.Skipped }),
