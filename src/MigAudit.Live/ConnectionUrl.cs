@@ -65,6 +65,33 @@ public static class ConnectionUrl
         return ConnectionSyntax.HasUnquotedSemicolon(text) ? FromNpgsql(text, environment) : Resolve(ConnectionSyntax.FromKeywords(text), environment);
     }
 
+    /// <summary>The passwords migaudit knows of for <paramref name="text"/> (its resolved password, PGPASSWORD), to redact wherever they appear.</summary>
+    public static IReadOnlyList<string> SecretsOf(string? text)
+    {
+        var secrets = new List<string>();
+        if (Environment.GetEnvironmentVariable("PGPASSWORD") is { Length: > 0 } variable)
+        {
+            secrets.Add(variable);
+        }
+
+        if (text is not null)
+        {
+            try
+            {
+                if (Parse(text).Password is { Length: > 0 } password)
+                {
+                    secrets.Add(password);
+                }
+            }
+            catch (ProjectException)
+            {
+                // Refused before any connection: its message already holds no password.
+            }
+        }
+
+        return secrets;
+    }
+
     /// <summary>
     /// An Npgsql connection string, as migaudit accepted before: Npgsql's parser and keywords. Only the password is
     /// looked up when missing (PGPASSWORD, then the password file), as Npgsql itself would at connect, so that verify's
