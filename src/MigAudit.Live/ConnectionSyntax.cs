@@ -131,7 +131,8 @@ internal static class ConnectionSyntax
 
             if (i == text.Length || text[i] != '=')
             {
-                throw new ProjectException($"the database address is not a postgres:// URL, and as libpq's keyword=value it has no '=' after {ConnectionUrl.Named(keyword)}");
+                // The word is not repeated: a bare word given by mistake may be the password itself.
+                throw new ProjectException("the database address is not a postgres:// URL, and as libpq's keyword=value it has a word without '=' after it");
             }
 
             i++;

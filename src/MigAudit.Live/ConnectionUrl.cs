@@ -124,9 +124,9 @@ public static class ConnectionUrl
     /// <summary>libpq's order: the given values, the service's, the environment's, the defaults; then the password file.</summary>
     private static NpgsqlConnectionStringBuilder Resolve(Dictionary<string, string> given, Func<string, string?> environment)
     {
-        foreach (var keyword in given.Keys.Where(k => !Honoured.ContainsKey(k)))
+        if (given.Keys.FirstOrDefault(k => !Honoured.ContainsKey(k)) is { } unknown)
         {
-            throw new ProjectException($"the database address has the parameter {Named(keyword)}, which migaudit does not honour (it honours {HonouredList}): remove it rather than have it silently ignored");
+            throw new ProjectException($"the database address has the parameter {Named(unknown)}, which migaudit does not honour (it honours {HonouredList}): remove it rather than have it silently ignored");
         }
 
         var values = new Dictionary<string, string>(given, StringComparer.Ordinal);

@@ -158,6 +158,7 @@ public sealed class ConnectionUrlTests : IDisposable
     [InlineData("postgres://u:s3cretpw@db/app?connect_timeout=soon", "invalid connect_timeout")]
     [InlineData("postgres://u:s3cretpw@db/app?sslrootcert=system&sslmode=require", "sslrootcert=system with sslmode=require")]
     [InlineData("host=db password='s3cretpw", "unterminated quoted value")]
+    [InlineData("s3cretpw", "a word without '='")]
     public void What_migaudit_does_not_honour_is_refused_by_name_and_never_with_the_password(string url, string expected)
     {
         var error = Refused(url);
