@@ -58,7 +58,7 @@ public static partial class CliApp
         }
         catch (Exception error) when (Environment.GetEnvironmentVariable("MIGAUDIT_DEBUG") is null)
         {
-            await stderr.WriteLineAsync(Quoting.Printable($"migaudit: internal error: {error.GetType().Name}: {error.Message} (set MIGAUDIT_DEBUG=1 for details)"));
+            await stderr.WriteLineAsync(Quoting.Printable($"migaudit: internal error: {error.GetType().Name}: {Config.Redaction.Redact(error.Message, ConnectionUrl.SecretsOf(null))} (set MIGAUDIT_DEBUG=1 for details)"));
             return ExitUsage;
         }
     }
@@ -214,17 +214,17 @@ public static partial class CliApp
     }
 
     /// <summary>drift and plan: the static audit, then a read of the live database; a database error is one line, its connection string redacted.</summary>
-    private static async Task<T> AgainstDatabaseAsync<T>(string root, string? environment, Func<AuditResult, Task<T>> read)
+    private static async Task<T> AgainstDatabaseAsync<T>(string root, string? environment, string database, Func<AuditResult, string, Task<T>> read)
     {
         var (settings, options) = Configure(root, environment, null, null);
         var audit = Auditor.Run(root, options, settings, baseline: null);
         try
         {
-            return await read(audit);
+            return await read(audit, database);
         }
         catch (Npgsql.NpgsqlException error)
         {
-            throw new ProjectException(Config.Redaction.Redact(error.Message));
+            throw new ProjectException(Config.Redaction.Redact(error.Message, Live.ConnectionUrl.SecretsOf(database)));
         }
     }
 

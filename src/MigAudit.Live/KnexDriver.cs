@@ -45,10 +45,14 @@ public sealed class KnexDriver : IDisposable
     private readonly Process process;
     private readonly string runFolder;
 
-    private KnexDriver(Process process, string runFolder)
+    /// <summary>The passwords the driver was given (and migaudit's PGPASSWORD): masked in every error it sends back.</summary>
+    private readonly string?[] secrets;
+
+    private KnexDriver(Process process, string runFolder, string?[] secrets)
     {
         this.process = process;
         this.runFolder = runFolder;
+        this.secrets = secrets;
     }
 
     /// <summary>Variables kept from migaudit's own environment: what Node and npm need to run, nothing that names a database.</summary>
@@ -140,7 +144,8 @@ public sealed class KnexDriver : IDisposable
             ["ownMigrations"] = project.OwnMigrations,
         }.ToJsonString());
         process.StandardInput.Flush();
-        return new KnexDriver(process, run);
+        string?[] secrets = [knexConnection["password"]?.GetValue<string>(), environment.GetValueOrDefault("PGPASSWORD"), Environment.GetEnvironmentVariable("PGPASSWORD")];
+        return new KnexDriver(process, run, secrets);
     }
 
     /// <exception cref="OperationCanceledException">migaudit was interrupted: the driver is killed at once, mid-migration.</exception>
@@ -150,9 +155,12 @@ public sealed class KnexDriver : IDisposable
         return new DriverReply(
             reply["ok"]!.GetValue<bool>(),
             reply["names"] is JsonArray names ? names.Select(n => n!.GetValue<string>()).ToList() : [],
-            reply["error"]?.GetValue<string>(),
+            Redact(reply["error"]?.GetValue<string>()),
             reply["ms"]?.GetValue<long>() ?? 0);
     }
+
+    /// <summary>An error as the project's code wrote it, without the passwords: a migration may throw the connection it was given.</summary>
+    private string? Redact(string? error) => error is null ? null : MigAudit.Config.Redaction.Redact(error, secrets);
 
     /// <summary>
     /// Every pending up in one migrate:latest ("up"), or every applied down in one migrate:rollback --all ("down"), with
@@ -181,9 +189,9 @@ public sealed class KnexDriver : IDisposable
         }
 
         var failed = reply["failed"] is JsonObject f
-            ? new ChainFailure(f["name"]!.GetValue<string>(), f["error"]!.GetValue<string>(), f["ms"]!.GetValue<long>())
+            ? new ChainFailure(f["name"]!.GetValue<string>(), Redact(f["error"]!.GetValue<string>())!, f["ms"]!.GetValue<long>())
             : null;
-        return new ChainReply(reply["ok"]!.GetValue<bool>(), steps, failed, reply["error"]?.GetValue<string>(), reply["ms"]?.GetValue<long>() ?? 0);
+        return new ChainReply(reply["ok"]!.GetValue<bool>(), steps, failed, Redact(reply["error"]?.GetValue<string>()), reply["ms"]?.GetValue<long>() ?? 0);
     }
 
     private JsonNode Exchange(JsonObject command, string what, TimeSpan timeout, CancellationToken cancellation)
@@ -224,7 +232,8 @@ public sealed class KnexDriver : IDisposable
         var reply = JsonNode.Parse(line.Result)!;
         if (reply["fatal"] is { } fatal)
         {
-            throw new ProjectException(fatal.GetValue<string>());
+            // A knexfile that fails to load can quote its connection URL, password and all.
+            throw new ProjectException(Redact(fatal.GetValue<string>())!);
         }
 
         return reply;

@@ -12,7 +12,10 @@ public static class ReadOnlySession
 {
     public static async Task<NpgsqlConnection> OpenAsync(string databaseUrl)
     {
-        var builder = new NpgsqlConnectionStringBuilder(Verifier.ToConnectionString(databaseUrl)) { Options = "-c default_transaction_read_only=on" };
+        var builder = new NpgsqlConnectionStringBuilder(Verifier.ToConnectionString(databaseUrl));
+
+        // Added to the URL's own options (or PGOPTIONS'), not in their place; a later -c wins, so this one is last.
+        builder.Options = $"{builder.Options} -c default_transaction_read_only=on".TrimStart();
         var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync();
         await using (var command = new NpgsqlCommand("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", connection))

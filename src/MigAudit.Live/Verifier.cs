@@ -111,6 +111,7 @@ public static partial class Verifier
         {
             admin = ToConnectionString(databaseUrl);
             var builder = new NpgsqlConnectionStringBuilder(admin);
+            RefuseTlsTheDriverCannotKeep(builder);
             serverText = $"{builder.Host}:{builder.Port} (user {builder.Username})";
             chain = new Chain(builder.Host!, builder.Port, builder.Username ?? "postgres", builder.Password, OwnRole: false);
         }
@@ -168,6 +169,19 @@ public static partial class Verifier
 
     /// <summary>Where and as whom the driver connects: a socket folder (throwaway) or the URL's host, and the role.</summary>
     private sealed record Chain(string Host, int Port, string User, string? Password, bool OwnRole);
+
+    /// <summary>
+    /// The driver reaches a --database server through migaudit's relay (or, unsandboxed, with only host, port, user and
+    /// password), without TLS: a URL that requires TLS is refused rather than have the migrations' connection, password
+    /// included, cross the network in plaintext.
+    /// </summary>
+    private static void RefuseTlsTheDriverCannotKeep(NpgsqlConnectionStringBuilder builder)
+    {
+        if (builder.SslMode is SslMode.Require or SslMode.VerifyCA or SslMode.VerifyFull && !builder.Host!.StartsWith('/'))
+        {
+            throw new ProjectException($"verify cannot keep sslmode={builder.SslMode switch { SslMode.Require => "require", SslMode.VerifyCA => "verify-ca", _ => "verify-full" }} for the migrations' own connection (knex reaches the server through a relay without TLS), so it stops rather than send it in plaintext; drift and plan keep it");
+        }
+    }
 
     private static string RandomSecret() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
 
@@ -238,7 +252,7 @@ public static partial class Verifier
         var credentials = Uri.EscapeDataString(chain.User) + (chain.Password is { Length: > 0 } p ? ":" + Uri.EscapeDataString(p) : string.Empty);
         var url = host.StartsWith('/')
             ? $"postgres://{credentials}@localhost:{port}/{databaseName}?host={Uri.EscapeDataString(host)}"
-            : $"postgres://{credentials}@{host}:{port}/{databaseName}";
+            : $"postgres://{credentials}@{(host.Contains(':') ? $"[{host}]" : host)}:{port}/{databaseName}";
 
         // The user's variables first; a database URL among them points at the scratch database like the rest.
         var environment = options.Variables.ToDictionary(v => v.Key, v => IsDatabaseUrl(v.Value) ? url : v.Value, StringComparer.Ordinal);
@@ -598,62 +612,21 @@ public static partial class Verifier
         }
     }
 
-    /// <summary>postgres://user:password@host:port/database?sslmode=... or a key=value connection string.</summary>
-    /// <exception cref="ProjectException">The text is neither a postgres:// URL nor a connection string Npgsql accepts, or names no host.</exception>
-    public static string ToConnectionString(string url) =>
-        Parse(url, out var connectionString) is { } problem ? throw new ProjectException(problem) : connectionString!;
+    /// <summary>--database as an Npgsql connection string: libpq's URI or keyword=value, resolved as libpq resolves it (see <see cref="ConnectionUrl"/>).</summary>
+    /// <exception cref="ProjectException">A parameter migaudit does not honour, a malformed address, a missing service.</exception>
+    public static string ToConnectionString(string url) => ConnectionUrl.Parse(url).ConnectionString;
 
     /// <summary>Why the database address cannot be used (one line that never quotes it: it may hold a password), or null.</summary>
-    public static string? AddressProblem(string url) => Parse(url, out _);
-
-    private const string NotAnAddress = "the database address is not a postgres://user:password@host:port/database URL or a connection string Npgsql accepts";
-
-    private static string? Parse(string url, out string? connectionString)
+    public static string? AddressProblem(string url)
     {
-        connectionString = null;
-        NpgsqlConnectionStringBuilder builder;
-        if (url.StartsWith("postgres://", StringComparison.Ordinal) || url.StartsWith("postgresql://", StringComparison.Ordinal))
+        try
         {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
-            {
-                return $"{NotAnAddress} (not a valid URL)";
-            }
-
-            var userInfo = uri.UserInfo.Split(':', 2);
-            builder = new NpgsqlConnectionStringBuilder
-            {
-                Host = uri.Host,
-                Port = uri.Port > 0 ? uri.Port : 5432,
-                Username = Uri.UnescapeDataString(userInfo[0]),
-                Database = uri.AbsolutePath.Trim('/') is { Length: > 0 } name ? Uri.UnescapeDataString(name) : "postgres",
-                Pooling = false,
-            };
-            if (userInfo.Length > 1)
-            {
-                builder.Password = Uri.UnescapeDataString(userInfo[1]);
-            }
+            ConnectionUrl.Parse(url);
+            return null;
         }
-        else
+        catch (ProjectException problem)
         {
-            // DbConnectionStringBuilder has no TryParse: its parser reports a malformed string, an unknown keyword or a
-            // value of the wrong type by throwing these from this one call, and nothing else runs inside it.
-            try
-            {
-                builder = new NpgsqlConnectionStringBuilder(url);
-            }
-            catch (Exception error) when (error is ArgumentException or FormatException)
-            {
-                return $"{NotAnAddress} ({error.GetType().Name})";
-            }
+            return problem.Message;
         }
-
-        // "postgres://" or "   " parse, but Npgsql would refuse to open a connection with no host (ArgumentNullException).
-        if (string.IsNullOrWhiteSpace(builder.Host))
-        {
-            return "the database address names no host";
-        }
-
-        connectionString = builder.ConnectionString;
-        return null;
     }
 }

@@ -166,10 +166,9 @@ public sealed class BadInputTests
         { ["restore", "20250101000000_x.js", "--path", ""], "migaudit: --path needs a folder, not an empty string" + Usage },
         { ["explain", ""], "migaudit: ID needs a rule id, not an empty string" + Usage },
 
-        // Addresses Npgsql would only refuse when connecting, with an exception that names no option.
-        { ["verify", ".", "--database", "postgres://"], "migaudit: --database: the database address names no host" + Usage },
-        { ["drift", ".", "--database", "   "], "migaudit: --database: the database address names no host" + Usage },
-        { ["plan", ".", "--database", "postgres://u:p@/db"], "migaudit: --database: the database address is not a postgres://user:password@host:port/database URL or a connection string Npgsql accepts (not a valid URL)" + Usage },
+        // Addresses libpq would refuse, refused before anything runs (an empty host or a blank address is libpq's
+        // default socket, as for psql, and fails only when connecting).
+        { ["plan", ".", "--database", "postgres://u:p@host:abc/db"], "migaudit: --database: the database address has an invalid port number: \"abc\"" + Usage },
 
         // An unknown option is one, wherever it is, and not a folder named '--bogus'.
         { ["--bogus"], "migaudit: unknown option '--bogus'" + Usage },

@@ -15,7 +15,7 @@ public static partial class CliApp
         var command = new Command("drift", "Compare a live database with the project, read-only: applied vs files, pending, lock, orphaned and missing tables, schema differences.") { path, database, format, environment };
         command.SetAction(async (parse, cancellation) =>
         {
-            var result = await AgainstDatabaseAsync(parse.GetValue(path)!, parse.GetValue(environment), audit => DriftChecker.RunAsync(audit, parse.GetValue(database)!));
+            var result = await AgainstDatabaseAsync(parse.GetValue(path)!, parse.GetValue(environment), parse.GetValue(database)!, DriftChecker.RunAsync);
 
             if (parse.GetValue(format) == "json")
             {

@@ -16,7 +16,7 @@ public static partial class CliApp
         var command = new Command("plan", "Show what the pending migrations will do to a live database, read-only: in Knex's order, each statement's lock, row work (rewrite, scan, index build), its table's live size, a duration class and risk, and the open transactions a lock would wait behind. Exit 1 when a step is high risk or the migration lock is held.") { path, database, format, environment };
         command.SetAction(async (parse, cancellation) =>
         {
-            var result = await AgainstDatabaseAsync(parse.GetValue(path)!, parse.GetValue(environment), audit => Planner.RunAsync(audit, parse.GetValue(database)!));
+            var result = await AgainstDatabaseAsync(parse.GetValue(path)!, parse.GetValue(environment), parse.GetValue(database)!, Planner.RunAsync);
 
             switch (parse.GetValue(format))
             {

@@ -86,7 +86,7 @@ public static partial class CliApp
             }
             catch (Exception error) when (error is Npgsql.NpgsqlException or TimeoutException)
             {
-                throw new ProjectException(Redaction.Redact(error.Message));
+                throw new ProjectException(Redaction.Redact(error.Message, ConnectionUrl.SecretsOf(parse.GetValue(database))));
             }
 
             if (parse.GetValue(format) == "json")
