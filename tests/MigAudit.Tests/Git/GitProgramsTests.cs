@@ -152,7 +152,7 @@ public sealed class GitProgramsTests : IDisposable
         Assert.Equal(1, statistics.GetProperty("deleted").GetInt32());
 
         Assert.True(fix.ExitCode == 0, fix.Stdout + fix.Stderr);
-        Assert.Contains("git mv migrations/20250101000000_create_users.js migrations/20250101000001_create_users.js", fix.Stdout);
+        Assert.Contains("git mv -- migrations/20250101000000_create_users.js migrations/20250101000001_create_users.js", fix.Stdout);
 
         Assert.True(restore.ExitCode == 0, restore.Stderr);
         Assert.StartsWith("restored migrations/20250102000000_create_posts.js from ", restore.Stdout);
