@@ -9,7 +9,7 @@ public static partial class CliApp
     private static Command DriftCommand(TextWriter stdout)
     {
         var path = ProjectPathArgument();
-        var database = DatabaseAddressChecked(new Option<string>("--database") { Description = "The database to compare with the project (postgres://user:password@host:port/db), opened read-only.", Required = true, HelpName = "URL" });
+        var database = DatabaseAddressChecked(new Option<string>("--database") { Description = "The database to compare with the project (a postgres:// URL or libpq keyword=value string, read as psql reads it: PG* variables, .pgpass and pg_service.conf fill what it omits; sslmode and the ssl* parameters are honoured), opened read-only.", Required = true, HelpName = "URL" });
         var format = new Option<string>("--format", "-f") { Description = "text or json.", DefaultValueFactory = _ => "text" }.AcceptOnlyFromAmong("text", "json");
         var environment = EnvironmentOption("The knexfile environment whose migration settings to use (default: production, else the only one).");
         var command = new Command("drift", "Compare a live database with the project, read-only: applied vs files, pending, lock, orphaned and missing tables, schema differences.") { path, database, format, environment };

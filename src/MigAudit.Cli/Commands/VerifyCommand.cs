@@ -14,13 +14,13 @@ public static partial class CliApp
     private static Command VerifyCommand(TextWriter stdout, TextWriter stderr)
     {
         var path = ProjectPathArgument();
-        var database = DatabaseAddressChecked(new Option<string?>("--database") { Description = "A PostgreSQL server to create the scratch database on (postgres://user:password@host:port/db). Default: a throwaway server from the machine's PostgreSQL binaries.", HelpName = "URL" });
+        var database = DatabaseAddressChecked(new Option<string?>("--database") { Description = "A PostgreSQL server of your own to create the scratch database on (a postgres:// URL or libpq keyword=value string, read as psql reads it; the migrations reach it through a relay into the sandbox, so sslmode=require and stronger are refused). Default: a throwaway server from the machine's PostgreSQL binaries, on a private Unix socket.", HelpName = "URL" });
         var keep = new Option<bool>("--keep") { Description = "Keep the scratch database (and the throwaway server) afterwards." };
         var format = new Option<string>("--format", "-f") { Description = "text or json.", DefaultValueFactory = _ => "text" }.AcceptOnlyFromAmong("text", "json");
         var environment = EnvironmentOption("The knexfile environment whose migration settings to use (default: production, else the only one).");
         var envFile = new Option<string?>("--env-file") { Description = "Variables the migrations need, in dotenv syntax (KEY=VALUE lines). The migrations run with a scrubbed environment; database URLs among these point at the scratch database.", HelpName = "FILE" };
         var set = new Option<string[]>("--set") { Description = "One variable the migrations need, KEY=VALUE (repeatable).", AllowMultipleArgumentsPerToken = false, HelpName = "KEY=VALUE" };
-        var allowNetwork = new Option<bool>("--allow-network") { Description = "Let migrations open connections to hosts other than the scratch server (other databases on it stay refused)." };
+        var allowNetwork = new Option<bool>("--allow-network") { Description = "Share the machine's network with the sandbox and lift the driver's socket rule, so that migrations can reach other hosts (other databases on the scratch server stay refused)." };
         var skipLatestAgain = new Option<bool>("--skip-latest-again") { Description = "Do not run migrate:latest once more after every down (faster; downs that leave something behind are still reported)." };
         var noLockTrace = new Option<bool>("--no-lock-trace") { Description = "Do not read, after each up, the locks its transaction holds and the tables it rewrote (faster; no locks, rewrites or lock disagreements are reported)." };
         var unsandboxed = new Option<bool>("--run-project-code-unsandboxed") { Description = "Where no operating-system sandbox can be built (no bubblewrap, no user namespaces, macOS, Windows), run the project's migrations anyway, as your user: they can then read your files and secrets and reach your network. Without it, verify refuses to run there." };
