@@ -150,8 +150,10 @@ public static partial class Verifier
                 if (!keep)
                 {
                     await DropAsync(admin, database);
-                    server?.Dispose();
                 }
+
+                // A throwaway server cannot be kept: it listens on a private socket and dies with migaudit anyway.
+                server?.Dispose();
             }
         }
         finally

@@ -15,7 +15,7 @@ public static partial class CliApp
     {
         var path = ProjectPathArgument();
         var database = DatabaseAddressChecked(new Option<string?>("--database") { Description = "A PostgreSQL server of your own to create the scratch database on (a postgres:// URL or libpq keyword=value string, read as psql reads it; the migrations reach it through a relay into the sandbox, so sslmode=require and stronger are refused). Default: a throwaway server from the machine's PostgreSQL binaries, on a private Unix socket.", HelpName = "URL" });
-        var keep = new Option<bool>("--keep") { Description = "Keep the scratch database (and the throwaway server) afterwards." };
+        var keep = new Option<bool>("--keep") { Description = "Keep the scratch database afterwards, on the server given with --database (the throwaway server stops with migaudit, so it has nothing to keep)." };
         var format = new Option<string>("--format", "-f") { Description = "text or json.", DefaultValueFactory = _ => "text" }.AcceptOnlyFromAmong("text", "json");
         var environment = EnvironmentOption("The knexfile environment whose migration settings to use (default: production, else the only one).");
         var envFile = new Option<string?>("--env-file") { Description = "Variables the migrations need, in dotenv syntax (KEY=VALUE lines). The migrations run with a scrubbed environment; database URLs among these point at the scratch database.", HelpName = "FILE" };
@@ -28,6 +28,13 @@ public static partial class CliApp
         command.SetAction(async (parse, cancellation) =>
         {
             var root = parse.GetValue(path)!;
+            if (parse.GetValue(keep) && parse.GetValue(database) is null)
+            {
+                // The throwaway server listens on a private socket only and dies with migaudit (its parent-death signal):
+                // a database kept there could never be reached.
+                throw new ProjectException("--keep keeps the scratch database on a server you give with --database: the throwaway server listens only on a private socket and stops with migaudit");
+            }
+
             var (settings, options) = Configure(root, parse.GetValue(environment), null, null);
             var audit = Auditor.Run(root, options, settings, baseline: null);
             if (audit.Input.Project.Dialect.Dialect is not (SqlDialect.PostgreSQL or SqlDialect.Unknown))

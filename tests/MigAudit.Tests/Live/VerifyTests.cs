@@ -429,6 +429,18 @@ public sealed class VerifyTests
         Assert.Equal(0L, (long)(await databases.ExecuteScalarAsync())!);
     }
 
+    [Fact]
+    [Trait("Surface", "cli")]
+    public async Task Keep_without_a_given_server_is_refused_since_the_throwaway_server_dies_with_migaudit()
+    {
+        using var repo = Audit.Project(("20250101000000_users.js", Users));
+
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--keep");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("migaudit: --keep keeps the scratch database on a server you give with --database: the throwaway server listens only on a private socket and stops with migaudit\n", run.Stderr);
+    }
+
     [SkippableFact]
     [Trait("Surface", "cli")]
     public async Task Missing_knex_is_a_one_line_error_naming_npm_install()
