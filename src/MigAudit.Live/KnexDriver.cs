@@ -123,7 +123,7 @@ public sealed class KnexDriver : IDisposable
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            TryDelete(run);
+            LocalMachine.TryDeleteFolder(run);
             throw new ProjectException(sandbox is null
                 ? "Node.js is not installed: 'migaudit verify' runs the project's own knex with node"
                 : $"{start.FileName} could not be started: 'migaudit verify' runs the project's own knex with node inside bubblewrap");
@@ -289,18 +289,7 @@ public sealed class KnexDriver : IDisposable
         }
 
         process.Dispose();
-        TryDelete(runFolder);
+        LocalMachine.TryDeleteFolder(runFolder);
     }
 
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            // A staging point still mounted in a namespace that is going away: the empty folder is all that is left.
-        }
-    }
 }

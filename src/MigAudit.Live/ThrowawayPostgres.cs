@@ -4,7 +4,6 @@ using Npgsql;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace MigAudit.Live;
@@ -102,13 +101,13 @@ public sealed class ThrowawayPostgres : IDisposable
         // The socket's folder: others may pass through it (a sandbox's user reaches it through a bind mount) but not list
         // it; its parent, which only the server's user opens, keeps every other local user away.
         FileModes.CreateDirectory(Path.Combine(directory, "socket"), FileModes.PassThrough);
-        var password = RandomSecret();
+        var password = LocalMachine.NewSecret();
         try
         {
             var passwordFile = Path.Combine(directory, "password");
             File.WriteAllText(passwordFile, password + "\n");
             FileModes.Set(passwordFile, FileModes.Secret);
-            if (IsRoot)
+            if (LocalMachine.IsRoot)
             {
                 Run("chown", "-R", "postgres:postgres", directory);
             }
@@ -123,12 +122,10 @@ public sealed class ThrowawayPostgres : IDisposable
         }
         catch
         {
-            TryDelete(directory);
+            LocalMachine.TryDeleteFolder(directory);
             throw;
         }
     }
-
-    private static bool IsRoot => Environment.UserName == "root";
 
     private static (Process, StringBuilder) StartPostmaster(string binaries, string directory, int? tcpPort)
     {
@@ -206,7 +203,7 @@ public sealed class ThrowawayPostgres : IDisposable
                 && int.TryParse(SafeReadFirstLine(Path.Combine(folder, "owner")), out var owner) && !Alive(owner)
                 && !(int.TryParse(SafeReadFirstLine(Path.Combine(folder, "data", "postmaster.pid")), out var server) && Alive(server)))
             {
-                TryDelete(folder);
+                LocalMachine.TryDeleteFolder(folder);
             }
         }
     }
@@ -225,10 +222,8 @@ public sealed class ThrowawayPostgres : IDisposable
 
     private static bool Alive(int pid) => Directory.Exists($"/proc/{pid}");
 
-    private static string RandomSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
-
     /// <summary>setpriv's arguments that make the command the server's user: as root, postgres (which refuses to run as root).</summary>
-    private static string[] ServerUserArguments() => IsRoot ? ["--reuid=postgres", "--regid=postgres", "--init-groups"] : [];
+    private static string[] ServerUserArguments() => LocalMachine.IsRoot ? ["--reuid=postgres", "--regid=postgres", "--init-groups"] : [];
 
     private static void RunAsServerUser(string binaries, string tool, params string[] arguments) =>
         Run("setpriv", [.. ServerUserArguments(), "--", Path.Combine(binaries, tool), .. arguments]);
@@ -259,17 +254,6 @@ public sealed class ThrowawayPostgres : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-        {
-            // Another migaudit's, or already gone.
-        }
-    }
 
     public void Dispose()
     {
@@ -298,6 +282,6 @@ public sealed class ThrowawayPostgres : IDisposable
         }
 
         postmaster.Dispose();
-        TryDelete(directory);
+        LocalMachine.TryDeleteFolder(directory);
     }
 }

@@ -105,7 +105,7 @@ public static partial class Verifier
             server = ThrowawayPostgres.Start();
             admin = server.ConnectionString;
             serverText = "throwaway PostgreSQL on a private Unix socket";
-            chain = new Chain(server.SocketDirectory, 5432, ChainRole, RandomSecret(), OwnRole: true);
+            chain = new Chain(server.SocketDirectory, 5432, ChainRole, LocalMachine.NewSecret(), OwnRole: true);
         }
         else
         {
@@ -161,7 +161,7 @@ public static partial class Verifier
             proxy?.Dispose();
             if (run is not null)
             {
-                Directory.Delete(run, recursive: true);
+                LocalMachine.TryDeleteFolder(run);
             }
         }
     }
@@ -184,8 +184,6 @@ public static partial class Verifier
             throw new ProjectException($"verify cannot keep sslmode={builder.SslMode switch { SslMode.Require => "require", SslMode.VerifyCA => "verify-ca", _ => "verify-full" }} for the migrations' own connection (knex reaches the server through a relay without TLS), so it stops rather than send it in plaintext; drift and plan keep it");
         }
     }
-
-    private static string RandomSecret() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
 
     /// <summary>What the report says about where the project's code ran.</summary>
     private static string Isolation(VerifyOptions options, bool throwaway) => options.Unsandboxed

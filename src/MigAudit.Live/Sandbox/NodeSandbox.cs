@@ -33,19 +33,17 @@ public static class NodeSandbox
     /// <summary>Null when the sandbox can be built here; otherwise why not (no bwrap, no user namespaces, not Linux).</summary>
     public static string? WhyUnavailable => Unavailable.Value;
 
-    public static bool IsRoot => Environment.UserName == "root";
-
     /// <summary>The command that runs <paramref name="program"/> inside the sandbox; <paramref name="staging"/> is a folder migaudit owns and removes afterwards.</summary>
     public static ProcessStartInfo StartInfo(SandboxLayout layout, string staging, string program, IReadOnlyList<string> arguments)
     {
-        var start = new ProcessStartInfo(IsRoot ? "unshare" : "bwrap") { UseShellExecute = false };
+        var start = new ProcessStartInfo(LocalMachine.IsRoot ? "unshare" : "bwrap") { UseShellExecute = false };
         var binds = new List<(string Host, string Inside, bool Writable)>();
         binds.AddRange(Nested(layout.ReadOnlyFolders).Select(f => (f, f, false)));
         binds.Add((layout.DriverFolder, DriverInside, false));
         binds.Add((layout.SocketFolder, SocketInside, false));
 
         var bwrap = new List<string>();
-        if (IsRoot)
+        if (LocalMachine.IsRoot)
         {
             // A private mount namespace of root's own, where each folder is bound to a staging path that nobody can
             // reach (the staging folder is 0711): the host's mount table is untouched and the binds vanish with the sandbox.
@@ -170,12 +168,12 @@ public static class NodeSandbox
             return "bubblewrap (bwrap) is not installed: install it (e.g. apt-get install bubblewrap)";
         }
 
-        if (IsRoot && (!OnPath("unshare") || !OnPath("setpriv")))
+        if (LocalMachine.IsRoot && (!OnPath("unshare") || !OnPath("setpriv")))
         {
             return "util-linux's unshare and setpriv are needed to leave root before the sandbox";
         }
 
-        var start = IsRoot
+        var start = LocalMachine.IsRoot
             ? new ProcessStartInfo("setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", "bwrap", "--unshare-all", "--ro-bind", "/", "/", "--", "/bin/true"])
             : new ProcessStartInfo("bwrap", ["--unshare-all", "--ro-bind", "/", "/", "--", "/bin/true"]);
         start.RedirectStandardError = true;

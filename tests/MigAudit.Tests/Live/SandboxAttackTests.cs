@@ -204,7 +204,7 @@ public sealed class SandboxAttackTests
     public async Task During_a_verify_no_other_user_reaches_the_server_and_kill_9_leaves_no_server_or_driver_running()
     {
         Requires.PostgresAndKnex();
-        Skip.IfNot(NodeSandbox.IsRoot, "switching to another local user needs root");
+        Skip.IfNot(LocalMachine.IsRoot, "switching to another local user needs root");
         using var repo = Project("exports.up = (knex) => knex.raw('select pg_sleep(60)');\nexports.down = () => {};\n");
         var start = CliRunner.Binary is { } binary
             ? new System.Diagnostics.ProcessStartInfo(binary)
