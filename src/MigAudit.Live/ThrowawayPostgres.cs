@@ -69,7 +69,7 @@ public sealed class ThrowawayPostgres : IDisposable
     /// <summary>The folder with initdb and postgres, or null when PostgreSQL is not installed.</summary>
     public static string? FindBinaries()
     {
-        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var folder in LocalMachine.PathFolders)
         {
             if (File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "postgres")))
             {

@@ -8,6 +8,9 @@ public static class LocalMachine
     /// <summary>As root, the server runs as postgres (it refuses root) and the sandbox as nobody.</summary>
     public static bool IsRoot => Environment.UserName == "root";
 
+    /// <summary>The folders of PATH, in order.</summary>
+    public static IEnumerable<string> PathFolders => (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries);
+
     /// <summary>A random password (192 bits, URL-safe: it goes into connection URLs unescaped).</summary>
     public static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
 

@@ -139,7 +139,7 @@ public static class NodeSandbox
     /// <summary>The real folder node is installed in when it is outside /usr (nvm, volta, a tarball in /opt), so that the sandbox can run it.</summary>
     public static string? NodeInstallFolder()
     {
-        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var folder in LocalMachine.PathFolders)
         {
             var candidate = Path.Combine(folder, "node");
             if (!File.Exists(candidate))
@@ -185,5 +185,5 @@ public static class NodeSandbox
     }
 
     private static bool OnPath(string program) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries).Any(f => File.Exists(Path.Combine(f, program)));
+        LocalMachine.PathFolders.Any(f => File.Exists(Path.Combine(f, program)));
 }

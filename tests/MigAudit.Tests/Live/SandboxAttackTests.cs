@@ -303,6 +303,9 @@ internal static class Processes
         }
     }
 
+    /// <summary>Every process's command line (arguments joined by spaces).</summary>
+    public static IEnumerable<string> CommandLines() => All().Select(p => p.CommandLine);
+
     private static IEnumerable<(int Pid, string CommandLine)> All()
     {
         foreach (var process in Directory.EnumerateDirectories("/proc"))

@@ -199,31 +199,6 @@ public sealed class VerifySafetyTests
         Assert.Equal("connect ECONNREFUSED for postgres://admin:***@db.internal:5432/app", text);
     }
 
-    private static IEnumerable<string> CommandLines()
-    {
-        foreach (var process in Directory.EnumerateDirectories("/proc").Where(d => Path.GetFileName(d).All(char.IsAsciiDigit)))
-        {
-            string? line = null;
-            try
-            {
-                line = File.ReadAllText(Path.Combine(process, "cmdline")).Replace('\0', ' ');
-            }
-            catch (IOException)
-            {
-                // Gone while being read.
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // Another user's process.
-            }
-
-            if (line is not null)
-            {
-                yield return line;
-            }
-        }
-    }
-
     /// <summary>Runs migaudit as its own process (signals go to it, not to the test host) and interrupts it mid-migration.</summary>
     private static async Task<int> InterruptMidMigration(TempRepo repo, string signal, params string[] arguments) =>
         (await InterruptMidMigrationOnThrowaway(repo, signal, arguments)).ExitCode;
@@ -240,7 +215,7 @@ public sealed class VerifySafetyTests
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!CommandLines().Any(l => l.Contains("knex-driver", StringComparison.Ordinal) && l.Contains(repo.Root, StringComparison.Ordinal)))
+        while (!Processes.CommandLines().Any(l => l.Contains("knex-driver", StringComparison.Ordinal) && l.Contains(repo.Root, StringComparison.Ordinal)))
         {
             if (DateTime.UtcNow >= deadline || process.HasExited)
             {
@@ -281,9 +256,9 @@ public sealed class VerifySafetyTests
 
         Assert.Equal(130, exitCode);
         Assert.NotNull(server);
-        Assert.DoesNotContain(CommandLines(), l => l.Contains("knex-driver", StringComparison.Ordinal) && l.Contains(repo.Root, StringComparison.Ordinal));
+        Assert.DoesNotContain(Processes.CommandLines(), l => l.Contains("knex-driver", StringComparison.Ordinal) && l.Contains(repo.Root, StringComparison.Ordinal));
         Assert.False(Directory.Exists(server), $"{server} is left behind");
-        Assert.DoesNotContain(CommandLines(), l => l.Contains(server, StringComparison.Ordinal));
+        Assert.DoesNotContain(Processes.CommandLines(), l => l.Contains(server, StringComparison.Ordinal));
     }
 
     [SkippableFact]
