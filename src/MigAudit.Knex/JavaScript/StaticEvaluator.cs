@@ -229,21 +229,8 @@ public sealed partial class StaticEvaluator
         return new JsObject(properties, incomplete) { Line = obj.Location.Start.Line };
     }
 
-    private string? PropertyKey(Property property, ModuleScope scope, int depth)
-    {
-        if (!property.Computed)
-        {
-            return property.Key switch
-            {
-                Identifier id => id.Name,
-                StringLiteral s => s.Value,
-                NumericLiteral n => new JsNumber(n.Value).ToString(),
-                _ => null,
-            };
-        }
-
-        return Evaluate(property.Key, scope, depth + 1) is JsString computed ? computed.Value : null;
-    }
+    private string? PropertyKey(Property property, ModuleScope scope, int depth) =>
+        PropertyKeys.NameOf(property, key => Evaluate(key, scope, depth + 1));
 
     private StaticValue EvaluateIdentifier(Identifier id, ModuleScope scope, int depth)
     {

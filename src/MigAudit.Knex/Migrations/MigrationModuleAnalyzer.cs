@@ -97,8 +97,38 @@ public static class MigrationModuleAnalyzer
             }
         }
 
-        private static bool HasMigrationKeys(ObjectExpression o) =>
-            o.Properties.OfType<Property>().Any(p => p.Key is Identifier { Name: "up" or "down" });
+        private bool HasMigrationKeys(ObjectExpression o) =>
+            o.Properties.OfType<Property>().Any(p => KeyOf(p) is "up" or "down");
+
+        /// <summary>A property's name however its key is spelled: <c>up</c>, <c>"up"</c>, <c>['up']</c>, <c>[UP]</c>.</summary>
+        private string? KeyOf(Property property) => PropertyKeys.NameOf(property, Constant);
+
+        /// <summary>
+        /// The value an expression always has when it is a literal or a module-level binding to one that nothing
+        /// reassigns (<c>const KEY = 'transaction'</c>); null otherwise.
+        /// </summary>
+        private StaticValue? Constant(Expression expression)
+        {
+            Node? node = expression;
+            for (var guard = 0; guard < 16 && node is Identifier id; guard++)
+            {
+                if (!scope.Bindings.TryGetValue(id.Name, out var binding) || binding.ImportSource is not null || scope.MutationsOf(id.Name).Count > 0)
+                {
+                    return null;
+                }
+
+                node = binding.Initializer;
+            }
+
+            return node switch
+            {
+                StringLiteral s => new JsString(s.Value),
+                NumericLiteral n => new JsNumber(n.Value),
+                BooleanLiteral b => new JsBoolean(b.Value),
+                TemplateLiteral { Expressions.Count: 0, Quasis: [var only] } when only.Value.Cooked is { } cooked => new JsString(cooked),
+                _ => null,
+            };
+        }
 
         private void CollectAssignment(AssignmentExpression assignment)
         {
@@ -151,10 +181,17 @@ public static class MigrationModuleAnalyzer
                 case ObjectExpression o:
                     foreach (var member in o.Properties)
                     {
-                        if (member is Property { Computed: false, Key: Identifier or StringLiteral } property)
+                        if (member is Property property)
                         {
-                            var key = property.Key is Identifier id ? id.Name : ((StringLiteral)property.Key).Value;
-                            exported[key] = property.Value;
+                            if (KeyOf(property) is { } key)
+                            {
+                                exported[key] = property.Value;
+                            }
+                            else
+                            {
+                                // A key computed from something unknown may be up or down.
+                                Unknown = true;
+                            }
                         }
                         else if (member is SpreadElement)
                         {
@@ -221,8 +258,10 @@ public static class MigrationModuleAnalyzer
         {
             if (name == "up" && exported.TryGetValue("config", out var config) && Deref(config) is ObjectExpression configObject)
             {
-                DisablesTransaction = configObject.Properties.OfType<Property>().Any(p =>
-                    p.Key is Identifier { Name: "transaction" } && p.Value is BooleanLiteral { Value: false });
+                // Knex reads config.transaction === false (Migrator._useTransaction); the last property of that name wins,
+                // and { transaction } with const transaction = false is the same property.
+                var transaction = configObject.Properties.OfType<Property>().LastOrDefault(p => KeyOf(p) == "transaction");
+                DisablesTransaction = transaction?.Value is Expression value && Constant(value) is JsBoolean { Value: false };
             }
 
             if (!exported.TryGetValue(name, out var node))

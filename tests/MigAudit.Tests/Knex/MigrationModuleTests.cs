@@ -189,4 +189,67 @@ public sealed class MigrationModuleTests
     {
         Assert.True(Analyze("exports.config = { transaction: false };\nexports.up = async (k) => {};\nexports.down = async (k) => {};").DisablesTransaction);
     }
+
+    [Theory]
+    [InlineData("exports.config = { transaction: false };")]
+    [InlineData("exports.config = { \"transaction\": false };")]
+    [InlineData("exports.config = { 'transaction': false };")]
+    [InlineData("exports.config = { ['transaction']: false };")]
+    [InlineData("exports.config = { [`transaction`]: false };")]
+    [InlineData("const KEY = 'transaction';\nexports.config = { [KEY]: false };")]
+    [InlineData("const KEY = 'transaction';\nconst ALIAS = KEY;\nexports.config = { [ALIAS]: false };")]
+    [InlineData("const transaction = false;\nexports.config = { transaction };")]
+    [InlineData("const off = false;\nexports.config = { 'transaction': off };")]
+    [InlineData("exports['config'] = { \"transaction\": false };")]
+    [InlineData("module.exports.config = { transaction: true, transaction: false };")]
+    [InlineData("const config = { \"transaction\": false };\nexports.config = config;")]
+    public void Transaction_opt_out_is_read_whatever_the_key_spelling(string config)
+    {
+        // JavaScript reads every one of these as config.transaction === false, which is what Knex checks.
+        Assert.True(Analyze(config + "\nexports.up = async (k) => {};\nexports.down = async (k) => {};").DisablesTransaction);
+        Assert.True(Analyze(config.Replace("exports.config", "exports.cfg", StringComparison.Ordinal).Replace("exports['config']", "exports['cfg']", StringComparison.Ordinal) +
+            "\nexports.up = async (k) => {};\nexports.down = async (k) => {};").DisablesTransaction is false);
+    }
+
+    [Theory]
+    [InlineData("export const config = { 'transaction': false };")]
+    [InlineData("const KEY = 'transaction';\nexport const config = { [KEY]: false };")]
+    [InlineData("const config = { [\"transaction\"]: false };\nexport { config };")]
+    public void Transaction_opt_out_is_read_from_es_module_exports(string config)
+    {
+        Assert.True(Analyze(config + "\nexport async function up(k) {}\nexport async function down(k) {}", "20250101000000_x.mjs").DisablesTransaction);
+    }
+
+    [Theory]
+    [InlineData("exports.config = { transaction: true, 'transaction': true };")]
+    [InlineData("exports.config = { 'transaction': false, transaction: true };")]
+    [InlineData("let KEY = 'transaction';\nKEY = 'other';\nexports.config = { [KEY]: false };")]
+    [InlineData("let off = false;\noff = true;\nexports.config = { transaction: off };")]
+    [InlineData("exports.config = { [key()]: false };")]
+    [InlineData("exports.config = { transaction: 0 };")]
+    [InlineData("exports.config = { 'transaction ': false };")]
+    public void Transaction_opt_out_is_not_read_where_javascript_would_not_see_false(string config)
+    {
+        Assert.False(Analyze(config + "\nexports.up = async (k) => {};\nexports.down = async (k) => {};").DisablesTransaction);
+    }
+
+    [Theory]
+    [InlineData("module.exports = { 'up': async (k) => {}, \"down\": async (k) => {} };")]
+    [InlineData("module.exports = { ['up']: async (k) => {}, [`down`]: async (k) => {} };")]
+    [InlineData("const UP = 'up', DOWN = 'down';\nmodule.exports = { [UP]: async (k) => {}, [DOWN]: async (k) => {} };")]
+    public void Up_and_down_are_found_whatever_the_key_spelling(string text)
+    {
+        var module = Analyze(text);
+        Assert.True(module.HasUp);
+        Assert.True(module.HasDown);
+        Assert.False(module.ExportsUnknown);
+    }
+
+    [Fact]
+    public void A_key_computed_from_something_unknown_makes_the_exports_unknown()
+    {
+        var module = Analyze("module.exports = { [name()]: async (k) => {}, down: async (k) => {} };");
+        Assert.True(module.ExportsUnknown);
+        Assert.False(module.HasUp);
+    }
 }
