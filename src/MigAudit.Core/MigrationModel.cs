@@ -61,6 +61,30 @@ public enum ParseProblemKind
     NotAnalysed,
 }
 
+/// <summary>Whether Node's rejection of a module holds on every Node version, or only on some.</summary>
+public enum ModuleLoadCertainty
+{
+    /// <summary>Every Node version rejects it (or every version the project declares).</summary>
+    Certain,
+
+    /// <summary>Node 20.19+ and 22.12+ load it (require(esm)); older versions reject it, and the project does not say which it runs.</summary>
+    DependsOnNodeVersion,
+}
+
+/// <summary>
+/// A module Knex loads (a migration, the knexfile) whose syntax belongs to the other module system: Knex import()s
+/// .mjs files and, in a "type": "module" package, everything but .cjs; it require()s the rest (knex
+/// lib/migrations/util/import-file.js), and Node decides how it reads the file from its extension and the nearest
+/// package.json.
+/// </summary>
+/// <param name="Line">The line of the construct Node rejects first.</param>
+/// <param name="Construct">What is rejected, as written: "exports", "require", "export", "import".</param>
+/// <param name="NodeError">The first line of the error Node throws (with the versions, when it depends on them).</param>
+/// <param name="LoadedAs">"an ES module (import())" or "CommonJS (require())".</param>
+/// <param name="Why">Why Node reads it so: the extension, or the package.json and its "type".</param>
+/// <param name="NodeVersions">What the project says about its Node version, when that decides (empty otherwise).</param>
+public sealed record ModuleLoadProblem(int Line, string Construct, string NodeError, string LoadedAs, string Why, ModuleLoadCertainty Certainty, string NodeVersions = "");
+
 /// <summary>What static analysis learned about one migration file's module.</summary>
 public sealed record MigrationModule
 {
@@ -76,6 +100,9 @@ public sealed record MigrationModule
     public bool ExportsUnknown { get; init; }
     public bool DisablesTransaction { get; init; }
     public ParseProblem? ParseProblem { get; init; }
+
+    /// <summary>Node rejects the file's module syntax in the module system Knex loads it with (null: it loads, or migaudit cannot tell).</summary>
+    public ModuleLoadProblem? LoadProblem { get; init; }
 
     public MigrationFormat Format =>
         ParseProblem is not null ? MigrationFormat.Unparseable

@@ -72,6 +72,9 @@ public sealed record KnexProject
     public IReadOnlyList<string> OtherKnexfiles { get; init; } = [];
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>The knexfile's module syntax is the other module system than the one Knex's CLI loads it with.</summary>
+    public ModuleLoadProblem? KnexfileLoadProblem { get; init; }
+
     /// <summary>Why the migrations Knex would run cannot be known or listed: each is a blocking finding.</summary>
     public IReadOnlyList<SourceProblem> SourceProblems { get; init; } = [];
 }

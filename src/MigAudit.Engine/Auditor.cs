@@ -67,6 +67,14 @@ public static class Auditor
             ready[i] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
+        // Knex import()s or require()s each migration by its extension and nearest package.json, and so does the CLI the knexfile.
+        var loading = new NodeModuleLoading(project.Root);
+        if (project.Knexfile is { } loadedKnexfile && !loadedKnexfile.Path.EndsWith(".json", StringComparison.Ordinal))
+        {
+            var knexfilePath = Path.GetFullPath(Path.Combine(project.Root, loadedKnexfile.Path));
+            project = project with { KnexfileLoadProblem = loading.Check(cache.File(knexfilePath), knexfilePath) };
+        }
+
         var window = new SemaphoreSlim(LookAhead);
         var next = -1;
         // One core is left to this thread, which replays, and to git's processes, which read the history meanwhile:
@@ -87,7 +95,7 @@ public static class Auditor
 
                 try
                 {
-                    modules[i] = MigrationModuleAnalyzer.Analyze(listing.Migrations[i].FullPath, cache);
+                    modules[i] = MigrationModuleAnalyzer.Analyze(listing.Migrations[i].FullPath, cache, loading);
                     ready[i].SetResult();
                 }
                 catch (Exception error)

@@ -10,6 +10,7 @@ public static class RuleCatalog
         new RenamedMigrationRule(),
         new DuplicateVersionRule(),
         new UnparseableMigrationRule(),
+        new ModuleSystemMismatchRule(),
         new NonKnexMigrationRule(),
         new MissingUpRule(),
         new MissingDownRule(),

@@ -17,6 +17,13 @@ public static class MigrationModuleAnalyzer
 
     public static MigrationModule Analyze(string path, ParsedModuleCache cache) => Analyze(cache.File(path), path);
 
+    /// <summary>The module, and whether Node rejects its syntax in the module system Knex loads it with.</summary>
+    public static MigrationModule Analyze(string path, ParsedModuleCache cache, NodeModuleLoading loading)
+    {
+        var parsed = cache.File(path);
+        return Analyze(parsed, path) with { LoadProblem = loading.Check(parsed, path) };
+    }
+
     public static MigrationModule AnalyzeText(string text, string fileName)
     {
         var parsed = JsParser.Parse(text, fileName);

@@ -25,6 +25,7 @@ public sealed class StaticRuleTests
     [InlineData("empty-down")]
     [InlineData("non-knex-migration")]
     [InlineData("unparseable-migration")]
+    [InlineData("module-system-mismatch")]
     [InlineData("ignored-migration-file")]
     [InlineData("chain-error")]
     [InlineData("table-created-outside")]
