@@ -147,7 +147,9 @@ public sealed class SchemaReplayTests
     [Fact]
     public void Esm_and_typescript_migrations_and_a_helper_module_that_builds_a_table()
     {
+        // ES module syntax in a .js file of a package without "type" needs Node 20.19+ or 22.12+ (require(esm)): declared here.
         var result = Replay(
+            ("./package.json", """{ "private": true, "engines": { "node": "^20.19.0 || >=22.12.0" } }"""),
             ("migrations/helpers/tables.js", """
                 exports.createStandardTable = function (knex, name, extra) {
                   return knex.schema.createTable(name, (table) => {
