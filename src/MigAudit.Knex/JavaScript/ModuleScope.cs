@@ -74,8 +74,9 @@ public sealed class Binding
 /// <summary>One parsed module: its top-level bindings and how it exports.</summary>
 public sealed class ModuleScope
 {
-    public ModuleScope(string file, string text, Acornima.Ast.Program program)
+    public ModuleScope(string file, string text, Acornima.Ast.Program program, StaticEvaluator? evaluator = null)
     {
+        Evaluator = evaluator;
         File = file;
         Text = text;
         Program = program;
@@ -108,9 +109,13 @@ public sealed class ModuleScope
         Text = module.Text;
         Program = module.Program;
         Bindings = module.Bindings;
+        Evaluator = module.Evaluator;
         Module = module;
         Locals = locals;
     }
+
+    /// <summary>The evaluator that loaded the module, for resolving what it requires (null when it is parsed alone).</summary>
+    public StaticEvaluator? Evaluator { get; }
 
     /// <summary>The module-level scope (itself, unless this is a function's scope over it).</summary>
     public ModuleScope Module { get; }
