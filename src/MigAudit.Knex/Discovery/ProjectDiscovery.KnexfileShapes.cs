@@ -86,4 +86,29 @@ public static partial class ProjectDiscovery
 
     /// <summary>An expression as a report quotes it: one line of at most 80 characters, else nothing.</summary>
     private static string Short(string expression) => expression.Contains('\n', StringComparison.Ordinal) || expression.Length > 80 ? string.Empty : expression;
+
+    private static readonly string[] ExampleKnexfileNames = ["knexfile.example.js", "knexfile.example.cjs", "knexfile.example.mjs", "knexfile.example.ts"];
+
+    private static bool IsExampleKnexfile(string path) => ExampleKnexfileNames.Contains(Path.GetFileName(path));
+
+    /// <summary>
+    /// A repository with no knexfile but an example one (knexfile.example.js, copied to knexfile.js at deploy time,
+    /// often because the real one holds credentials): the example, beside a migrations folder, is the best account of
+    /// the configuration the repository has, and the report says it is an example.
+    /// </summary>
+    private static string? ExampleKnexfile(string root, List<string> notes)
+    {
+        var example = ProjectFiles.EnumerateFiles(root, name => ExampleKnexfileNames.Contains(name))
+            .Where(path => !IsInBuildOutput(root, path) && !ProjectFiles.IsInSideDirectory(ProjectFiles.Relative(root, path)))
+            .OrderBy(path => ProjectFiles.Relative(root, path).Count(c => c == '/'))
+            .ThenBy(path => Array.IndexOf(ExampleKnexfileNames, Path.GetFileName(path)))
+            .ThenBy(path => path, StringComparer.Ordinal)
+            .FirstOrDefault();
+        if (example is not null)
+        {
+            notes.Add($"no knexfile in the repository: reading the example knexfile {ProjectFiles.Relative(root, example)}; the real one (made from it at deploy time) may differ");
+        }
+
+        return example;
+    }
 }

@@ -92,7 +92,7 @@ public static partial class ProjectDiscovery
                 notes.Add($"knexfile {ProjectFiles.Relative(root, loaded.Knexfile)} is the one {loaded.By} loads");
             }
 
-            knexfilePath = candidates.FirstOrDefault();
+            knexfilePath = candidates.FirstOrDefault() ?? ExampleKnexfile(root, notes);
             otherKnexfiles.AddRange(candidates.Skip(1).Select(p => ProjectFiles.Relative(root, p)));
             if (otherKnexfiles.Count > 0)
             {
@@ -108,6 +108,7 @@ public static partial class ProjectDiscovery
         if (knexfilePath is not null)
         {
             (knexfile, environment, settings, environmentConfig) = ReadKnexfile(root, knexfilePath, options, evaluator, cache, notes, sourceProblems);
+            knexfile = knexfile with { Example = IsExampleKnexfile(knexfilePath) };
         }
         else if (options.Environment is not null)
         {

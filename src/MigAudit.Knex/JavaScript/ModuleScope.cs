@@ -196,7 +196,7 @@ public sealed class ModuleScope
 
         if (whole is not null)
         {
-            return WithoutDefaultWrapper(whole);
+            return WithoutDefaultWrapper(whole) with { FromDefaultExport = true };
         }
 
         var exports = new JsObject([.. (commonJs as JsObject)?.Properties ?? [], .. properties], incomplete);
@@ -205,7 +205,7 @@ public sealed class ModuleScope
 
     /// <summary>TypeScript's CommonJS output (exports.default = config) and a default export as Knex's CLI reads them: config.default.</summary>
     private static StaticValue WithoutDefaultWrapper(StaticValue exports) =>
-        exports is JsObject o && o.Get("default") is { } inner and not JsUndefined ? inner : exports;
+        exports is JsObject o && o.Get("default") is { } inner and not JsUndefined ? inner with { FromDefaultExport = true } : exports;
 
     /// <summary>
     /// The ES module's default export alone, or null when it has none: what the knex CLI reads of an ES knexfile

@@ -310,6 +310,8 @@ public sealed partial class StaticEvaluator
 
     private StaticValue ReadProperty(StaticValue target, string key, string text, int depth) => (target, key) switch
     {
+        // require('./dist/db/config').default of a module with a default export: its exports were read through it already.
+        ({ FromDefaultExport: true }, "default") when target is not JsObject { } o || o.Get("default") is null => target with { FromDefaultExport = false },
         (JsObject o, _) => o.Get(key) ?? (o.Incomplete ? new JsUnknown(text, "object not fully known") : StaticValue.Undefined),
         (JsArray a, "length") => new JsNumber(a.Items.Count),
         (JsString s, "length") => new JsNumber(s.Value.Length),

@@ -8,6 +8,9 @@ public abstract record StaticValue
 {
     public int Line { get; init; }
 
+    /// <summary>Set on a module's exports read through its default export (Knex reads config.default): require(x).default is then the value itself.</summary>
+    public bool FromDefaultExport { get; init; }
+
     public virtual bool IsKnown => true;
 
     public static StaticValue Undefined { get; } = new JsUndefined();

@@ -190,3 +190,107 @@ public sealed class KnexfileShapesTests
         Assert.Contains(project.Notes, n => n.Contains("knex's --env does not set NODE_ENV", StringComparison.Ordinal));
     }
 }
+
+/// <summary>Shapes that need TypeScript's build or a package tests/node does not install: read statically, with their rules stated.</summary>
+public sealed class KnexfileShapesStaticTests
+{
+    private const string Migrations = "exports.up = () => {}; exports.down = () => {};\n";
+
+    [Fact]
+    public void Build_output_is_read_through_its_source_by_tsconfig_outDir_rootDir_and_extends()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("tsconfig.base.json", "{ \"compilerOptions\": { \"outDir\": \"./dist\", \"rootDir\": \"./src\", } // comments and trailing commas, as tsc allows\n}");
+        repo.Write("tsconfig.json", """{ "extends": "./tsconfig.base.json", "compilerOptions": { "strict": true } }""");
+        repo.Write("src/db/config.ts", "import type { Knex } from 'knex';\nconst config: Knex.Config = { client: 'pg', migrations: { directory: './src/db/migrations' } };\nexport default config;\n");
+        repo.Write("src/db/migrations/20240101000000_init.ts", Migrations);
+        repo.Write("knexfile.js", "module.exports = require('./dist/db/config').default;\n");
+        Assert.Equal(["src/db/migrations"], ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions()).Settings.Directories);
+    }
+
+    [Fact]
+    public void A_path_alias_is_resolved_by_tsconfig_paths_and_baseUrl()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("tsconfig.json", """{ "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./src/*"] } } }""");
+        repo.Write("src/db/config.ts", "export const database = { client: 'pg', migrations: { directory: './src/db/migrations' } };\n");
+        repo.Write("knexfile.ts", "import { database } from '@/db/config';\nexport default { production: database };\n");
+        Assert.Equal(["src/db/migrations"], ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions()).Settings.Directories);
+    }
+
+    [Fact]
+    public void A_getter_of_a_class_instance_is_followed_with_this_bound()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("src/database.ts", """
+            const Environment = { DEVELOPMENT: 'development', PRODUCTION: 'production' } as const;
+            class Database {
+              private settings: { client: string };
+              public constructor(settings: { client: string }) {
+                this.settings = settings;
+              }
+              private get initialConfig() {
+                return { client: this.settings.client, migrations: { directory: 'src/db/migrations', tableName: 'migrations' } };
+              }
+              public get environmentsConfig() {
+                return { [Environment.DEVELOPMENT]: this.initialConfig, [Environment.PRODUCTION]: this.initialConfig };
+              }
+            }
+            const database = new Database({ client: 'pg' });
+            export { database };
+            """);
+        repo.Write("knexfile.ts", "import { database } from './src/database.js';\nexport default database.environmentsConfig;\n");
+        var project = ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions());
+        Assert.Equal(["development", "production"], project.Knexfile!.Environments);
+        Assert.Equal(["src/db/migrations"], project.Settings.Directories);
+        Assert.Equal("migrations", project.Settings.TableName);
+        Assert.Equal(SqlDialect.PostgreSQL, project.Dialect.Dialect);
+    }
+
+    /// <summary>
+    /// node-config (its README, "Configuration Files"): default.EXT, then {deployment}.EXT with the deployment from
+    /// NODE_CONFIG_ENV, else NODE_ENV, else development, then local files, and custom-environment-variables last.
+    /// </summary>
+    [Fact]
+    public void The_config_package_merges_default_and_the_NODE_ENV_file_and_each_deployment_is_an_environment()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("config/default.json", """{ "port": 3000, "knex": { "client": "pg", "migrations": { "directory": "./db/migrations", "tableName": "knex_migrations" } } }""");
+        repo.Write("config/production.json", """{ "knex": { "migrations": { "tableName": "schema_migrations" } } }""");
+        repo.Write("config/test.js", "module.exports = { knex: { migrations: { directory: './test/migrations' } } };\n");
+        repo.Write("config/custom-environment-variables.json", """{ "port": "PORT" }""");
+        repo.Write("knexfile.js", "const config = require('config');\nmodule.exports = config.get('knex');\n");
+        var project = ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions());
+        Assert.Equal(["development", "production", "test"], project.Knexfile!.Environments.Order());
+        Assert.Equal(("production", "schema_migrations"), (project.Environment, project.Settings.TableName));
+        Assert.Equal(["db/migrations"], project.Settings.Directories);
+        var test = ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions { Environment = "test" });
+        Assert.Equal(["test/migrations"], test.Settings.Directories);
+        Assert.Equal("knex_migrations", test.Settings.TableName);
+    }
+
+    [Fact]
+    public void A_config_folder_in_a_format_migaudit_does_not_read_stays_unknown()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("config/default.json", """{ "knex": { "client": "pg" } }""");
+        repo.Write("config/production.yml", "knex:\n  migrations:\n    directory: ./elsewhere\n");
+        repo.Write("knexfile.js", "module.exports = require('config').knex;\n");
+        repo.Write("settings.js", "module.exports = require('config');\n");
+        Assert.Throws<ProjectException>(() => ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions()));
+        var settings = Assert.IsType<MigAudit.Knex.JavaScript.JsUnknown>(new MigAudit.Knex.JavaScript.StaticEvaluator(repo.Root).EvaluateModuleExports(repo.PathOf("settings.js")));
+        Assert.Equal("node-config reads config/production.yml, a format migaudit does not read", settings.Reason);
+    }
+
+    [Fact]
+    public void An_example_knexfile_is_used_when_there_is_no_other_and_the_report_says_so()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("knexfile.example.js", "module.exports = { production: { client: 'pg', connection: process.env.DATABASE_URL, migrations: { directory: './db/migrations' } } };\n");
+        repo.Write("db/migrations/20240101000000_init.js", Migrations);
+        var project = ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions());
+        Assert.Equal(("knexfile.example.js", true), (project.Knexfile!.Path, project.Knexfile.Example));
+        Assert.Equal(["db/migrations"], project.Settings.Directories);
+        Assert.Contains(project.Notes, n => n.StartsWith("no knexfile in the repository: reading the example knexfile knexfile.example.js", StringComparison.Ordinal));
+    }
+}
