@@ -139,7 +139,9 @@ public static class ConfigurationAuditor
             var exports = scenarios.ToDictionary(s => s.Id, s => KnexfileExports(evaluators[s.Id], path));
             foreach (var environment in environments)
             {
-                StaticValue ConfigOf(string scenario) => environment is null ? exports[scenario] : (exports[scenario] as JsObject)?.Get(environment) ?? StaticValue.Undefined;
+                StaticValue ConfigOf(string scenario) => environment is null ? exports[scenario]
+                    : knexfile.EnvironmentVariable is { } variable ? IndexedConfig(exports[scenario], scenarios.First(s => s.Id == scenario), variable, environment)
+                    : (exports[scenario] as JsObject)?.Get(environment) ?? StaticValue.Undefined;
                 var production = ConfigOf(ScenarioBuilder.ProductionUnset);
                 var client = new DatabaseClient
                 {
@@ -281,6 +283,16 @@ public static class ConfigurationAuditor
 
         return Visit(site.ConfigNode!, 0);
     }
+
+    /// <summary>
+    /// A knexfile that exports configs[process.env.NODE_ENV]: under a scenario it is the configuration of the
+    /// scenario's NODE_ENV (knex then reads its own key of it, if it has one); another environment's is not what Node
+    /// loads under that scenario.
+    /// </summary>
+    private static StaticValue IndexedConfig(StaticValue exported, Scenario scenario, string variable, string environment) =>
+        scenario.Variables.GetValueOrDefault(variable) != environment
+            ? new JsUnknown(environment, $"the knexfile exports only the configuration {variable} names, and {variable} is not '{environment}' in this scenario")
+            : exported is JsObject config && config.Get(environment) is JsObject own ? own : exported;
 
     private static StaticValue KnexfileExports(StaticEvaluator evaluator, string path)
     {

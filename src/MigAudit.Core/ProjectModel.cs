@@ -51,6 +51,15 @@ public sealed record KnexfileInfo
 
     /// <summary>True when the file exports one configuration without environment keys.</summary>
     public bool SingleConfiguration { get; init; }
+
+    /// <summary>
+    /// Set when the knexfile exports only the environment a variable names when Node loads it
+    /// (<c>module.exports = configs[process.env.NODE_ENV]</c>): that variable. Knex's own --env does not set it.
+    /// </summary>
+    public string? EnvironmentVariable { get; init; }
+
+    /// <summary>True when the file is an example knexfile (knexfile.example.js), used because the repository has no other.</summary>
+    public bool Example { get; init; }
 }
 
 /// <summary>Everything discovery learned about the Knex project, before history and rules.</summary>

@@ -95,6 +95,8 @@ public static partial class JsonReport
             ["knexfile"] = project.Knexfile?.Path,
             ["environment"] = project.Environment,
             ["environments"] = Strings(project.Knexfile?.Environments ?? []),
+            ["environmentVariable"] = project.Knexfile?.EnvironmentVariable,
+            ["exampleKnexfile"] = project.Knexfile?.Example ?? false,
             ["dialect"] = DialectJson(project.Dialect),
             ["migrationDirectories"] = Strings(project.Settings.Directories),
             ["migrationSource"] = MigrationSourceJson(project.Settings),

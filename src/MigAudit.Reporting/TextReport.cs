@@ -166,7 +166,10 @@ public static class TextReport
 
     private static string Knexfile(KnexProject project) => project.Knexfile is null
         ? "none found"
-        : project.Environment is null ? $"{project.Knexfile.Path} (single configuration)" : $"{project.Knexfile.Path} (environment: {project.Environment})";
+        : (project.Knexfile.Example ? "example knexfile " : string.Empty) +
+          (project.Environment is null ? $"{project.Knexfile.Path} (single configuration)"
+              : project.Knexfile.EnvironmentVariable is { } variable ? $"{project.Knexfile.Path} (environment: {project.Environment}, chosen by {variable} when Node loads it)"
+              : $"{project.Knexfile.Path} (environment: {project.Environment})");
 
     private static string Table(MigrationSettings settings) =>
         settings.SchemaName is null ? settings.TableName : $"{settings.SchemaName}.{settings.TableName}";

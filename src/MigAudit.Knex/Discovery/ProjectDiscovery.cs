@@ -92,7 +92,7 @@ public static partial class ProjectDiscovery
                 notes.Add($"knexfile {ProjectFiles.Relative(root, loaded.Knexfile)} is the one {loaded.By} loads");
             }
 
-            knexfilePath = candidates.FirstOrDefault();
+            knexfilePath = candidates.FirstOrDefault() ?? ExampleKnexfile(root, notes);
             otherKnexfiles.AddRange(candidates.Skip(1).Select(p => ProjectFiles.Relative(root, p)));
             if (otherKnexfiles.Count > 0)
             {
@@ -108,6 +108,7 @@ public static partial class ProjectDiscovery
         if (knexfilePath is not null)
         {
             (knexfile, environment, settings, environmentConfig) = ReadKnexfile(root, knexfilePath, options, evaluator, cache, notes, sourceProblems);
+            knexfile = knexfile with { Example = IsExampleKnexfile(knexfilePath) };
         }
         else if (options.Environment is not null)
         {
@@ -353,6 +354,20 @@ public static partial class ProjectDiscovery
             exported = ReturnValueOf(function, evaluator, path);
         }
 
+        var (read, indexedBy) = IndexedByEnvironment(exported, relative, notes);
+        var result = ReadExported(root, path, relative, read, options, evaluator, notes, problems);
+        return result with { Item1 = result.Item1 with { EnvironmentVariable = indexedBy } };
+    }
+
+    private static (KnexfileInfo, string?, MigrationSettings, JsObject?) ReadExported(string root, string path, string relative, StaticValue exported, DiscoveryOptions options, StaticEvaluator evaluator, List<string> notes, List<SourceProblem> problems)
+    {
+        if (exported is JsUnknown { Alternatives: { } alternatives } && alternatives.Any(a => a.Value is JsObject))
+        {
+            // const config = process.env.DATABASE_URL ? {...} : {...}: the whole export is chosen by a condition.
+            return ReadAlternatives(relative, alternatives, exported, notes, problems,
+                (alternative, branchNotes, branchProblems) => ReadExported(root, path, relative, alternative.Value, options, evaluator, branchNotes, branchProblems));
+        }
+
         if (exported is not JsObject all)
         {
             throw new ProjectException($"{relative}: its exported configuration cannot be read statically ({StaticValueText.Describe(exported)}); pass --migrations DIR");
@@ -386,6 +401,17 @@ public static partial class ProjectDiscovery
         else
         {
             environment = ChooseEnvironment(relative, environments, options.Environment, notes);
+            if (all.Get(environment) is JsUnknown { Alternatives: { } branches } chosenByCondition && branches.Any(a => a.Value is JsObject))
+            {
+                // production: config, with config assigned under if/else in a module the knexfile requires.
+                var (environmentInfo, chosenEnvironment) = (info, environment);
+                return ReadAlternatives(relative, branches, chosenByCondition, notes, problems, (alternative, branchNotes, _) => alternative.Value is not JsObject
+                    ? throw new ProjectException($"{relative}: environment '{chosenEnvironment}' cannot be read statically ({StaticValueText.Describe(alternative.Value)})")
+                    : (environmentInfo, chosenEnvironment, ReadMigrationSettings(root, Path.GetDirectoryName(path)!, ((JsObject)alternative.Value).Get("migrations"), ConfigSource.Knexfile, relative, branchNotes, evaluator)
+                        with
+                    { SourceLine = (((JsObject)alternative.Value).Get("migrations") ?? alternative.Value).Line }, (JsObject)alternative.Value));
+            }
+
             if (all.Get(environment) is not JsObject chosen)
             {
                 throw new ProjectException($"{relative}: environment '{environment}' cannot be read statically ({StaticValueText.Describe(all.Get(environment) ?? StaticValue.Undefined)})");
@@ -424,13 +450,12 @@ public static partial class ProjectDiscovery
         return fallback;
     }
 
-    public static StaticValue ReturnValueOf(JsFunction function, StaticEvaluator evaluator, string file)
-    {
-        var scope = evaluator.Load(file)!;
-        return SyntaxSearch.ReturnedExpression(function.Function) is { } returned
-            ? evaluator.Evaluate(returned, scope, 1)
-            : new JsUnknown("function", "returns nothing statically known");
-    }
+    /// <summary>
+    /// What Knex's CLI gets from a knexfile that exports a function: it calls it with no arguments and awaits the
+    /// result (knex 3.1.0 bin/cli.js openKnexfile: <c>if (typeof config === 'function') config = await config()</c>).
+    /// </summary>
+    public static StaticValue ReturnValueOf(JsFunction function, StaticEvaluator evaluator, string file) =>
+        evaluator.Call(function, [], $"the function {Path.GetFileName(file)} exports");
 
     public static MigrationSettings ReadMigrationSettings(string root, string baseDirectory, StaticValue? migrations, ConfigSource source, string sourceFile, List<string> notes, StaticEvaluator evaluator)
     {

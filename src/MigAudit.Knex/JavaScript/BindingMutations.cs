@@ -100,11 +100,25 @@ public static class BindingMutations
                     Switch(choice, guards);
                     break;
                 case TryStatement attempt:
-                    // The try block runs as written unless it throws; what a catch block assigns depends on a failure.
-                    Statements(attempt.Block.Body, guards);
-                    if (attempt.Handler is { } handler)
+                    switch (attempt.Handler is null ? TryOutcome.Undecided : RequireFallback.Choose(scope, attempt))
                     {
-                        Unfollowable(handler.Body, "assigned in a catch block", guards);
+                        case TryOutcome.TryBlock:
+                            Statements(attempt.Block.Body, guards);
+                            break;
+                        case TryOutcome.CatchBlock:
+                            // The require that throws stops the try block there; what ran before it stays.
+                            Statements(attempt.Block.Body.TakeWhile(s => !RequireFallback.Fails(scope, s)), guards);
+                            Statements(attempt.Handler!.Body.Body, guards);
+                            break;
+                        default:
+                            // The try block runs as written unless it throws; what a catch block assigns depends on a failure.
+                            Statements(attempt.Block.Body, guards);
+                            if (attempt.Handler is { } handler)
+                            {
+                                Unfollowable(handler.Body, "assigned in a catch block", guards);
+                            }
+
+                            break;
                     }
 
                     if (attempt.Finalizer is { } finalizer)

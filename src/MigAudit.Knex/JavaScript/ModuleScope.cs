@@ -74,8 +74,9 @@ public sealed class Binding
 /// <summary>One parsed module: its top-level bindings and how it exports.</summary>
 public sealed class ModuleScope
 {
-    public ModuleScope(string file, string text, Acornima.Ast.Program program)
+    public ModuleScope(string file, string text, Acornima.Ast.Program program, StaticEvaluator? evaluator = null)
     {
+        Evaluator = evaluator;
         File = file;
         Text = text;
         Program = program;
@@ -108,9 +109,13 @@ public sealed class ModuleScope
         Text = module.Text;
         Program = module.Program;
         Bindings = module.Bindings;
+        Evaluator = module.Evaluator;
         Module = module;
         Locals = locals;
     }
+
+    /// <summary>The evaluator that loaded the module, for resolving what it requires (null when it is parsed alone).</summary>
+    public StaticEvaluator? Evaluator { get; }
 
     /// <summary>The module-level scope (itself, unless this is a function's scope over it).</summary>
     public ModuleScope Module { get; }
@@ -191,7 +196,7 @@ public sealed class ModuleScope
 
         if (whole is not null)
         {
-            return WithoutDefaultWrapper(whole);
+            return WithoutDefaultWrapper(whole) with { FromDefaultExport = true };
         }
 
         var exports = new JsObject([.. (commonJs as JsObject)?.Properties ?? [], .. properties], incomplete);
@@ -200,7 +205,7 @@ public sealed class ModuleScope
 
     /// <summary>TypeScript's CommonJS output (exports.default = config) and a default export as Knex's CLI reads them: config.default.</summary>
     private static StaticValue WithoutDefaultWrapper(StaticValue exports) =>
-        exports is JsObject o && o.Get("default") is { } inner and not JsUndefined ? inner : exports;
+        exports is JsObject o && o.Get("default") is { } inner and not JsUndefined ? inner with { FromDefaultExport = true } : exports;
 
     /// <summary>
     /// The ES module's default export alone, or null when it has none: what the knex CLI reads of an ES knexfile

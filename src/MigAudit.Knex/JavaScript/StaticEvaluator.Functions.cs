@@ -21,6 +21,28 @@ public sealed partial class StaticEvaluator
 
     private sealed record Unfollowed(string Reason, int Line) : Outcome;
 
+    /// <summary>
+    /// The value a project function returns when called with these arguments, as far as its body can be followed; an
+    /// async function's value is what awaiting its promise gives (Knex awaits a knexfile's exported function).
+    /// </summary>
+    public StaticValue Call(JsFunction function, IReadOnlyList<StaticValue> arguments, string text)
+    {
+        if (Load(function.File) is not { } module)
+        {
+            return new JsUnknown(text, "function not readable");
+        }
+
+        var locals = new Dictionary<string, StaticValue>(StringComparer.Ordinal);
+        if (!BindParameters(function.Function, module, arguments, locals, 1))
+        {
+            return new JsUnknown(text, "parameters not statically known");
+        }
+
+        return function.Function.Body is BlockStatement block
+            ? RunFunctionBody(block, module, locals, text, 1)
+            : Evaluate(function.Function.Body, module.WithLocals(locals), 1);
+    }
+
     private StaticValue RunFunctionBody(BlockStatement body, ModuleScope module, Dictionary<string, StaticValue> locals, string text, int depth)
     {
         return Run(body.Body, module, locals, depth) switch

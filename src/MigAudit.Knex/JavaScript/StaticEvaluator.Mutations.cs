@@ -32,7 +32,10 @@ public sealed partial class StaticEvaluator
         };
         if (holds is null && !SameValue(current, updated))
         {
-            updated = new JsUnknown(mutation.Text, $"assigned only when {why}") { Line = mutation.Line };
+            // let config; if (process.env.DATABASE_URL) config = {...}; else config = {...}: unknown, with what each path assigns.
+            updated = UndecidedAssumptions(mutation.Guards, scope, depth) is { Count: > 0 } assumptions
+                ? Overlay(current, assumptions, updated, mutation.Text, $"assigned only when {why}") with { Line = mutation.Line }
+                : new JsUnknown(mutation.Text, $"assigned only when {why}") { Line = mutation.Line };
         }
 
         return SetPath(value, mutation.Path, updated, mutation);

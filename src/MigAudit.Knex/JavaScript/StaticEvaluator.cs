@@ -86,7 +86,7 @@ public sealed partial class StaticEvaluator
             return null;
         }
 
-        var scope = new ModuleScope(file, entry.Value.Text, program);
+        var scope = new ModuleScope(file, entry.Value.Text, program, this);
         modules[file] = scope;
         return scope;
     }
@@ -278,17 +278,33 @@ public sealed partial class StaticEvaluator
         }
 
         var target = Evaluate(member.Object, scope, depth + 1);
-        string? key = member.Computed
-            ? ToText(Evaluate(member.Property, scope, depth + 1))
-            : (member.Property as Identifier)?.Name;
-        return (target, key) switch
+        var keyValue = member.Computed ? Evaluate(member.Property, scope, depth + 1) : null;
+        string? key = member.Computed ? ToText(keyValue!) : (member.Property as Identifier)?.Name;
+        if (key is null && keyValue is JsUnknown unknownKey && target is JsObject { Incomplete: false } table && table.Properties.Count > 0)
         {
-            (JsObject o, { } k) => o.Get(k) ?? (o.Incomplete ? new JsUnknown(text, "object not fully known") : StaticValue.Undefined),
-            (JsArray a, "length") => new JsNumber(a.Items.Count),
-            (JsString s, "length") => new JsNumber(s.Value.Length),
-            _ => new JsUnknown(text, "not statically known"),
-        };
+            // configs[process.env.NODE_ENV]: one of the object's values, by a key only run time knows.
+            return Choice(table.Keys.Select(k => new Alternative([KeyAssumption(member.Property, scope, k, unknownKey.Variable)], table.Get(k)!)), text, "indexed by " + unknownKey.Expression);
+        }
+
+        if (key is not null && MapAlternatives(target, value => ReadProperty(value, key, text, depth), text) is { } mapped)
+        {
+            // (cond ? a : b).migrations, require('./config').db of a module whose exports depend on a condition.
+            return mapped;
+        }
+
+        return key is null ? new JsUnknown(text, "not statically known") : ReadProperty(target, key, text, depth);
     }
+
+    private StaticValue ReadProperty(StaticValue target, string key, string text, int depth) => (target, key) switch
+    {
+        // require('./dist/db/config').default of a module with a default export: its exports were read through it already.
+        ({ FromDefaultExport: true }, "default") when target is not JsObject { } o || o.Get("default") is null => target with { FromDefaultExport = false },
+        (JsObject o, _) => o.Get(key) ?? (o.Incomplete ? new JsUnknown(text, "object not fully known") : StaticValue.Undefined),
+        (JsArray a, "length") => new JsNumber(a.Items.Count),
+        (JsString s, "length") => new JsNumber(s.Value.Length),
+        (JsInstance instance, _) => ReadInstanceMember(instance, key, text, depth),
+        _ => new JsUnknown(text, "not statically known"),
+    };
 
     /// <summary>
     /// A class as a value: its static fields with literal names (static knexMigrationsPath = "./db/migrations"). The
@@ -327,18 +343,26 @@ public sealed partial class StaticEvaluator
     private StaticValue EvaluateLogical(LogicalExpression logical, ModuleScope scope, int depth)
     {
         var left = Evaluate(logical.Left, scope, depth + 1);
-        if (left is JsUnknown)
+        StaticValue Apply(StaticValue known) => logical.Operator switch
         {
-            return new JsUnknown(scope.TextOf(logical), "depends on " + ((JsUnknown)left).Expression);
-        }
-
-        return logical.Operator switch
-        {
-            Operator.LogicalOr => IsTruthy(left) ? left : Evaluate(logical.Right, scope, depth + 1),
-            Operator.LogicalAnd => IsTruthy(left) ? Evaluate(logical.Right, scope, depth + 1) : left,
-            Operator.NullishCoalescing => left is JsNull or JsUndefined ? Evaluate(logical.Right, scope, depth + 1) : left,
+            Operator.LogicalOr => IsTruthy(known) ? known : Evaluate(logical.Right, scope, depth + 1),
+            Operator.LogicalAnd => IsTruthy(known) ? Evaluate(logical.Right, scope, depth + 1) : known,
+            Operator.NullishCoalescing => known is JsNull or JsUndefined ? Evaluate(logical.Right, scope, depth + 1) : known,
             _ => new JsUnknown(scope.TextOf(logical), "not statically known"),
         };
+
+        if (left is JsUnknown unknown)
+        {
+            // configs[env] ?? new Error(...): each alternative that is known decides the operator for itself.
+            return MapAlternatives(left, value => value is JsUnknown ? value : Apply(value), scope.TextOf(logical))
+                   ?? new JsUnknown(scope.TextOf(logical), "depends on " + unknown.Expression)
+                   {
+                       // process.env.NODE_ENV || 'development' is still the environment's name.
+                       Variable = logical.Operator is Operator.LogicalOr or Operator.NullishCoalescing ? unknown.Variable : null,
+                   };
+        }
+
+        return Apply(left);
     }
 
     private StaticValue ReadEnvironment(string name)
@@ -350,7 +374,7 @@ public sealed partial class StaticEvaluator
 
         if (environment is null)
         {
-            return new JsUnknown($"process.env.{name}", "environment variable");
+            return new JsUnknown($"process.env.{name}", "environment variable") { Variable = name };
         }
 
         return environment.TryGetValue(name, out var value) ? new JsString(value) { Variable = name } : StaticValue.Undefined;
@@ -365,7 +389,8 @@ public sealed partial class StaticEvaluator
             var alternate = Evaluate(conditional.Alternate, scope, depth + 1);
             return consequent.IsKnown && consequent.GetType() == alternate.GetType() && ToText(consequent) is { } same && same == ToText(alternate)
                 ? consequent
-                : new JsUnknown(scope.TextOf(conditional), "depends on " + unknown.Expression);
+                : Choice([new Alternative([TestAssumption(conditional.Test, scope, true)], consequent), new Alternative([TestAssumption(conditional.Test, scope, false)], alternate)],
+                    scope.TextOf(conditional), "depends on " + unknown.Expression);
         }
 
         return Evaluate(IsTruthy(test) ? conditional.Consequent : conditional.Alternate, scope, depth + 1);
@@ -488,6 +513,12 @@ public sealed partial class StaticEvaluator
             return Merge(Evaluate(call.Arguments[0], scope, depth + 1), call.Arguments.Skip(1), scope, depth);
         }
 
+        if (call.Callee is MemberExpression { Computed: false, Property: Identifier { Name: "get" or "has" } } configRead && call.Arguments is [StringLiteral configPath] &&
+            NodeConfigRead(Evaluate(configRead.Object, scope, depth + 1), ((Identifier)configRead.Property).Name, configPath.Value, scope.TextOf(call)) is { } read)
+        {
+            return read;
+        }
+
         if (call.Callee is MemberExpression method && callee is not ("path.join" or "path.resolve"))
         {
             // helpers.buildSslConfig() with helpers = require('./db-helpers'): a project function reached through an object.
@@ -506,9 +537,10 @@ public sealed partial class StaticEvaluator
             return EvaluateLocalCall(local, call, scope, depth);
         }
 
-        if (callee == "require" && call.Arguments.Count == 1 && call.Arguments[0] is StringLiteral required)
+        if (callee == "require" && call.Arguments.Count == 1 && call.Arguments[0] is StringLiteral or TemplateLiteral { Expressions.Count: 0 })
         {
-            return Require(required.Value, scope, depth, scope.TextOf(call));
+            var specifier = call.Arguments[0] is StringLiteral required ? required.Value : ((TemplateLiteral)call.Arguments[0]).Quasis[0].Value.Cooked ?? string.Empty;
+            return Require(specifier, scope, depth, scope.TextOf(call));
         }
 
         if (callee is "path.join" or "path.resolve" or "join" or "resolve" && (callee.StartsWith("path.", StringComparison.Ordinal) || scope.ImportsFromPath(callee)))
@@ -585,33 +617,6 @@ public sealed partial class StaticEvaluator
         }
 
         return all;
-    }
-
-    internal StaticValue Require(string specifier, ModuleScope scope, int depth, string text)
-    {
-        if (!specifier.StartsWith('.'))
-        {
-            return new JsUnknown(text, $"module '{specifier}' is not part of the project");
-        }
-
-        var resolved = ResolveLocal(Path.GetDirectoryName(scope.File)!, specifier);
-        if (resolved is null)
-        {
-            return new JsUnknown(text, $"'{specifier}' not found");
-        }
-
-        if (!resolved.StartsWith(root, StringComparison.Ordinal))
-        {
-            return new JsUnknown(text, $"'{specifier}' is outside the project");
-        }
-
-        if (resolved.EndsWith(".json", StringComparison.Ordinal))
-        {
-            return new JsUnknown(text, "JSON modules are not read");
-        }
-
-        var module = Load(resolved);
-        return module is null ? new JsUnknown(text, $"'{specifier}' cannot be parsed") : module.Exports(this, depth + 1);
     }
 
     private static readonly string[] ResolvableExtensions = [".js", ".cjs", ".mjs", ".ts", ".json"];

@@ -8,6 +8,9 @@ public abstract record StaticValue
 {
     public int Line { get; init; }
 
+    /// <summary>Set on a module's exports read through its default export (Knex reads config.default): require(x).default is then the value itself.</summary>
+    public bool FromDefaultExport { get; init; }
+
     public virtual bool IsKnown => true;
 
     public static StaticValue Undefined { get; } = new JsUndefined();
@@ -39,6 +42,9 @@ public sealed record JsObject(IReadOnlyList<KeyValuePair<string, StaticValue>> P
 {
     /// <summary>Set when the object is a class (its static fields): the declaration, for <c>new</c>.</summary>
     public JsClass? Class { get; init; }
+
+    /// <summary>Set when the object is the node-config package's configuration (require('config')), whose get(path) reads it.</summary>
+    public bool NodeConfig { get; init; }
 
     public StaticValue? Get(string key)
     {
@@ -74,6 +80,37 @@ public sealed record JsInstance(JsClass Class, IReadOnlyList<StaticValue> Argume
 public sealed record JsUnknown(string Expression, string Reason) : StaticValue
 {
     public override bool IsKnown => false;
+
+    /// <summary>The environment variable the value was read from (directly, or with a fallback: process.env.NODE_ENV || 'development').</summary>
+    public string? Variable { get; init; }
+
+    /// <summary>
+    /// The values it can have when only a condition migaudit cannot decide tells them apart (a ternary, an if/else
+    /// assigning the whole binding, an object indexed by an unknown key), each with the condition it holds under.
+    /// Null when nothing narrows it. A reader that needs one value still sees an unknown.
+    /// </summary>
+    public IReadOnlyList<Alternative>? Alternatives { get; init; }
+}
+
+/// <summary>
+/// One value an undecided expression can have, and the assumptions it holds under: the test of an if or a ternary
+/// taken one way (Id = where the test is, Value = "true"/"false"), or the key an object is indexed with (Value = "=key").
+/// </summary>
+public sealed record Alternative(IReadOnlyList<Assumption> Assumptions, StaticValue Value)
+{
+    public string Condition => Assumptions.Count == 0 ? "always" : string.Join(" and ", Assumptions.Select(a => a.Text));
+
+    /// <summary>The key of the object the value was picked from, when it was picked by an index (configs[env]).</summary>
+    public string? Key => Assumptions.LastOrDefault(a => a.Value.StartsWith('='))?.Value[1..];
+}
+
+/// <param name="Id">Where the condition is (file and offset): the same condition taken two ways cannot both hold.</param>
+/// <param name="Value">"true" or "false" for a test, "=key" for an index.</param>
+/// <param name="Text">The condition as the report says it, with its file and line.</param>
+/// <param name="Variable">The environment variable the condition reads, when it is one (NODE_ENV for configs[process.env.NODE_ENV]).</param>
+public sealed record Assumption(string Id, string Value, string Text, string? Variable = null)
+{
+    public bool Contradicts(Assumption other) => Id == other.Id && Value != other.Value;
 }
 
 public static class StaticValueText

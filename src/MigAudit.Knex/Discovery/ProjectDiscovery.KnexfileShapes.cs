@@ -1,0 +1,114 @@
+using MigAudit.Core;
+using MigAudit.Knex.JavaScript;
+
+namespace MigAudit.Knex.Discovery;
+
+/// <summary>
+/// Knexfiles whose configuration is one of several, chosen when Node loads them: by NODE_ENV
+/// (<c>module.exports = configs[process.env.NODE_ENV]</c>), or by a condition migaudit cannot decide
+/// (<c>process.env.DATABASE_URL ? {...} : {...}</c>, an if/else assigning the whole configuration).
+/// </summary>
+public static partial class ProjectDiscovery
+{
+    /// <summary>
+    /// <c>configs[process.env.NODE_ENV]</c> (also <c>?? new Error(...)</c>, <c>{ development, production }[env]</c>):
+    /// the knexfile exports one environment's configuration, the one NODE_ENV names when Node loads it. Knex's CLI then
+    /// uses <c>allConfigs[env] || allConfigs</c> (bin/utils/cli-config-utils.js resolveEnvironmentConfig), where env is
+    /// --env or NODE_ENV: with NODE_ENV = key and no --env, that is the value's own <c>key</c> entry if it has one, else
+    /// the value. Each key is read as an environment of that name. Knex's --env does not set NODE_ENV, so the
+    /// environment is NODE_ENV's, which the report says.
+    /// </summary>
+    private static (StaticValue Exported, string? Variable) IndexedByEnvironment(StaticValue exported, string relative, List<string> notes)
+    {
+        if (exported is not JsUnknown { Alternatives: { Count: > 0 } alternatives } unknown ||
+            !alternatives.All(a => a.Assumptions.Count == 1 && a.Key is not null && a.Assumptions[0].Variable == "NODE_ENV" && a.Assumptions[0].Id == alternatives[0].Assumptions[0].Id))
+        {
+            return (exported, null);
+        }
+
+        var environments = alternatives.Select(a => KeyValuePair.Create(a.Key!, a.Value is JsObject table && table.Get(a.Key!) is JsObject own ? own : a.Value)).ToList();
+        notes.Add($"{relative} exports the configuration NODE_ENV names when Node loads it ({Quoting.Printable(unknown.Expression)}): each of its keys is read as an environment; knex's --env does not set NODE_ENV, so migrations run with NODE_ENV's environment");
+        return (new JsObject(environments, false) { Line = unknown.Line }, "NODE_ENV");
+    }
+
+    private delegate (KnexfileInfo Info, string? Environment, MigrationSettings Settings, JsObject? Config) BranchReader(Alternative alternative, List<string> notes, List<SourceProblem> problems);
+
+    /// <summary>
+    /// A configuration chosen by a condition migaudit cannot decide: every branch is read. When they run the same
+    /// migrations (folders, table, schema, source), that is known whichever branch runs; when they differ, which
+    /// migrations Knex runs is unknown: a blocking finding names every branch, and the first is audited.
+    /// </summary>
+    private static (KnexfileInfo, string?, MigrationSettings, JsObject?) ReadAlternatives(string relative, IReadOnlyList<Alternative> alternatives, StaticValue chosen, List<string> notes, List<SourceProblem> problems, BranchReader read)
+    {
+        var branches = new List<(Alternative Alternative, (KnexfileInfo Info, string? Environment, MigrationSettings Settings, JsObject? Config)? Result, List<string> Notes, List<SourceProblem> Problems, string? Error)>();
+        foreach (var alternative in alternatives)
+        {
+            List<string> branchNotes = [];
+            List<SourceProblem> branchProblems = [];
+            try
+            {
+                branches.Add((alternative, read(alternative, branchNotes, branchProblems), branchNotes, branchProblems, null));
+            }
+            catch (ProjectException error)
+            {
+                branches.Add((alternative, null, branchNotes, branchProblems, error.Message));
+            }
+        }
+
+        var readable = branches.Where(b => b.Result is not null).ToList();
+        if (readable.Count == 0)
+        {
+            throw new ProjectException(branches[0].Error!);
+        }
+
+        var first = readable[0];
+        var (info, environment, settings, config) = first.Result!.Value;
+        notes.AddRange(first.Notes);
+        problems.AddRange(first.Problems);
+        info = info with { Environments = readable.SelectMany(b => b.Result!.Value.Info.Environments).Distinct().ToList() };
+        string Describe(MigrationSettings s) =>
+            $"{string.Join(", ", s.Directories)} (table {(s.SchemaName is null ? s.TableName : $"{s.SchemaName}.{s.TableName}")}{(s.CustomSource is null ? string.Empty : $", source {s.CustomSource.Expression}")})";
+        var described = branches.Select(b => (b.Alternative.Condition, Text: b.Result is { } r ? Describe(r.Settings)
+            : b.Alternative.Value is JsUnknown u ? (Short(u.Expression) is { Length: > 0 } e ? $"unknown ({e}: {u.Reason})" : $"unknown ({u.Reason})") : $"unknown ({b.Error})")).ToList();
+        var expression = chosen is JsUnknown { Expression: var text } && Short(text) is { Length: > 0 } shortText ? $" ({shortText})" : string.Empty;
+        var where = $"{Quoting.Printable(relative)}:{(chosen.Line > 0 ? chosen.Line : settings.SourceLine)}{Quoting.Printable(expression)}";
+        if (readable.Count == branches.Count && described.All(d => d.Text == described[0].Text))
+        {
+            notes.Add($"{where} depends on a condition migaudit cannot decide ({string.Join("; ", branches.Select(b => Quoting.Printable(b.Alternative.Condition)))}), and every branch runs the migrations in {Quoting.Printable(described[0].Text)}");
+            return (info, environment, settings, config);
+        }
+
+        problems.Add(new SourceProblem(relative, chosen.Line > 0 ? chosen.Line : settings.SourceLine,
+            $"which migrations Knex runs depends on a condition migaudit cannot decide ({where}): {string.Join("; ", described.Select(d => $"when {Quoting.Printable(d.Condition)}: {Quoting.Printable(d.Text)}"))}; the first is audited (choose with --migrations DIR)",
+            KnexFails: false, Key: "migration-source"));
+        return (info, environment, settings, config);
+    }
+
+    /// <summary>An expression as a report quotes it: one line of at most 80 characters, else nothing.</summary>
+    private static string Short(string expression) => expression.Contains('\n', StringComparison.Ordinal) || expression.Length > 80 ? string.Empty : expression;
+
+    private static readonly string[] ExampleKnexfileNames = ["knexfile.example.js", "knexfile.example.cjs", "knexfile.example.mjs", "knexfile.example.ts"];
+
+    private static bool IsExampleKnexfile(string path) => ExampleKnexfileNames.Contains(Path.GetFileName(path));
+
+    /// <summary>
+    /// A repository with no knexfile but an example one (knexfile.example.js, copied to knexfile.js at deploy time,
+    /// often because the real one holds credentials): the example, beside a migrations folder, is the best account of
+    /// the configuration the repository has, and the report says it is an example.
+    /// </summary>
+    private static string? ExampleKnexfile(string root, List<string> notes)
+    {
+        var example = ProjectFiles.EnumerateFiles(root, name => ExampleKnexfileNames.Contains(name))
+            .Where(path => !IsInBuildOutput(root, path) && !ProjectFiles.IsInSideDirectory(ProjectFiles.Relative(root, path)))
+            .OrderBy(path => ProjectFiles.Relative(root, path).Count(c => c == '/'))
+            .ThenBy(path => Array.IndexOf(ExampleKnexfileNames, Path.GetFileName(path)))
+            .ThenBy(path => path, StringComparer.Ordinal)
+            .FirstOrDefault();
+        if (example is not null)
+        {
+            notes.Add($"no knexfile in the repository: reading the example knexfile {ProjectFiles.Relative(root, example)}; the real one (made from it at deploy time) may differ");
+        }
+
+        return example;
+    }
+}
