@@ -36,13 +36,9 @@ public static partial class ProjectDiscovery
 
         // The project's own knex command (a package.json script): its --knexfile, --env and --migrations-directory
         // are what Knex uses, unless the command line of migaudit says otherwise.
+        // Its --env is weighed when the environment is chosen: production, which migaudit audits, wins when the knexfile has it.
         var script = KnexScript.Find(root);
-        if (options.Environment is null && script?.Environment is { } scriptEnvironment)
-        {
-            options = options with { Environment = scriptEnvironment };
-            notes.Add($"environment '{Quoting.Printable(scriptEnvironment)}' is the one the '{Quoting.Printable(script.Name)}' script in package.json passes to knex (--env)");
-        }
-
+        var fromOption = options.MigrationDirectories.Count > 0;
         var fromScript = false;
         // Knex's working directory: --cwd (or "cd dir &&"), else the package folder npm runs scripts in.
         var scriptDirectory = script?.WorkingDirectory is { } cwd ? Path.GetFullPath(Path.Combine(root, cwd)) : root;
@@ -102,16 +98,43 @@ public static partial class ProjectDiscovery
 
         KnexfileInfo? knexfile = null;
         string? environment = null;
+        SettingChoice? environmentChoice = null;
+        SettingChoice? folderChoice = null;
         MigrationSettings? settings = null;
         var sourceProblems = new List<SourceProblem>();
+        var unknowns = new List<ReadinessUnknown>();
         JsObject? environmentConfig = null;
+        KnexfileGaveUp? gaveUp = null;
         if (knexfilePath is not null)
         {
-            (knexfile, environment, settings, environmentConfig) = ReadKnexfile(root, knexfilePath, options, evaluator, cache, notes, sourceProblems);
+            var read = ReadKnexfile(root, knexfilePath, options, script, evaluator, cache, notes, sourceProblems, unknowns);
+            if (read.GaveUp is null && options.Knexfile is null && !fromScript && otherKnexfiles.Count > 0 &&
+                OwnKnexfileInstead(root, read, otherKnexfiles, options, script, evaluator, cache, notes) is { } own)
+            {
+                knexfilePath = Path.Combine(root, own.Info.Path);
+                otherKnexfiles.Remove(own.Info.Path);
+                otherKnexfiles.Insert(0, read.Info.Path);
+                read = own;
+            }
+
+            (knexfile, environment, environmentChoice, settings, environmentConfig, gaveUp) = read;
+            folderChoice = read.FolderChoice;
         }
         else if (options.Environment is not null)
         {
             notes.Add($"--env {options.Environment} ignored: no knexfile found");
+        }
+
+        if (gaveUp is not null)
+        {
+            // Static evaluation gave up on the knexfile (or a module it requires): audit the folder --migrations names,
+            // else the one Knex would use by default, else the folders of migration-shaped files, and say which.
+            unknowns.Add(new ReadinessUnknown($"migaudit could not evaluate {Quoting.Printable(gaveUp.File)}: {Quoting.Printable(gaveUp.Reason)}; the environment's migration settings (folder, table, loadExtensions, migrationSource) are not known", gaveUp.File, gaveUp.Line));
+            environmentChoice ??= new SettingChoice(ChoiceSource.Default, Quoting.Printable(gaveUp.Reason));
+            if (options.MigrationDirectories.Count == 0)
+            {
+                (settings, folderChoice) = Fallback(root, knexfilePath!, gaveUp, notes, unknowns);
+            }
         }
 
         if (options.MigrationDirectories.Count > 0)
@@ -140,12 +163,29 @@ public static partial class ProjectDiscovery
                 Source = ConfigSource.CommandLine,
                 CustomSource = custom,
             };
+            folderChoice = fromScript
+                ? new SettingChoice(ChoiceSource.Script, $"from the '{Quoting.Printable(script!.Name)}' script in package.json (--migrations-directory {Quoting.Printable(script.MigrationsDirectory!)})")
+                : new SettingChoice(ChoiceSource.Option, fromOption ? "--migrations" : "migrations in .migauditrc.json");
         }
 
-        settings ??= FromMigrateCalls(root, evaluator, notes) ?? FromConvention(root, notes);
+        if (settings is null && knexfilePath is null && FromMigrateCalls(root, evaluator, notes) is { } fromCall)
+        {
+            settings = fromCall;
+            folderChoice = new SettingChoice(ChoiceSource.MigrateCall, $"the migrate call in {fromCall.SourceFile}:{fromCall.SourceLine}");
+        }
+
+        if (settings is null && knexfilePath is null && FromConvention(root, notes) is { } conventional)
+        {
+            settings = conventional;
+            folderChoice = new SettingChoice(ChoiceSource.Convention, $"no knexfile and no migrate call: the folder {conventional.Directories[0]}, by its name");
+            unknowns.Add(new ReadinessUnknown($"no knexfile and no knex.migrate call: migaudit assumed the folder {Quoting.Printable(conventional.Directories[0])} holds the migrations production runs, by its name (name it with --migrations DIR)", null, null));
+        }
+
         if (settings is null)
         {
-            throw new ProjectException($"no Knex project found in '{root}': no knexfile, no knex.migrate.latest() call and no migrations folder (use --migrations DIR)");
+            throw gaveUp is not null
+                ? new ProjectException(NoMigrationsMessage(root, knexfilePath!, gaveUp, cache))
+                : new ProjectException($"no Knex project found in '{root}': no knexfile, no knex.migrate.latest() call and no migrations folder (use --migrations DIR)");
         }
 
         if (settings.Source != ConfigSource.CommandLine)
@@ -200,6 +240,9 @@ public static partial class ProjectDiscovery
             SourceProblems = sourceProblems,
             OtherKnexfiles = otherKnexfiles,
             Notes = notes,
+            Unknowns = unknowns,
+            FolderChoice = folderChoice ?? new SettingChoice(ChoiceSource.Knexfile, knexfile?.Path ?? "the knexfile"),
+            EnvironmentChoice = environmentChoice,
         };
     }
 
@@ -335,15 +378,23 @@ public static partial class ProjectDiscovery
     public static bool IsInBuildOutput(string root, string path) =>
         ProjectFiles.Relative(root, path).Split('/').SkipLast(1).Any(ProjectFiles.BuildOutputDirectories.Contains);
 
-    private static (KnexfileInfo, string?, MigrationSettings, JsObject?) ReadKnexfile(string root, string path, DiscoveryOptions options, StaticEvaluator evaluator, ParsedModuleCache cache, List<string> notes, List<SourceProblem> problems)
+    /// <summary>What reading the knexfile gave: its settings for the chosen environment, or why static evaluation gave up.</summary>
+    private sealed record KnexfileRead(KnexfileInfo Info, string? Environment, SettingChoice? EnvironmentChoice, MigrationSettings? Settings, JsObject? Config, KnexfileGaveUp? GaveUp = null)
+    {
+        /// <summary>Where the folder came from: the knexfile, or Knex's default when its environments could not be read.</summary>
+        public SettingChoice? FolderChoice { get; init; }
+    }
+
+    private static KnexfileRead ReadKnexfile(string root, string path, DiscoveryOptions options, KnexScript? script, StaticEvaluator evaluator, ParsedModuleCache cache, List<string> notes, List<SourceProblem> problems, List<ReadinessUnknown> unknowns)
     {
         var relative = ProjectFiles.Relative(root, path);
+        var unevaluated = new KnexfileInfo { Path = relative };
         if (cache.File(Path.GetFullPath(path)).Problem is { } problem)
         {
             // A parse error reads "knexfile.js:3: cannot be parsed: ..."; an I/O problem already says "cannot be read: ...".
-            throw new ProjectException(problem.Kind is ParseProblemKind.Unreadable or ParseProblemKind.TooLarge
-                ? $"{relative}: {problem.Message}"
-                : $"{relative}:{problem.Line}: cannot be parsed: {problem.Message}");
+            return new KnexfileRead(unevaluated, options.Environment, null, null, null, new KnexfileGaveUp(relative, problem.Line, problem.Kind is ParseProblemKind.Unreadable or ParseProblemKind.TooLarge
+                ? problem.Message
+                : $"cannot be parsed: {problem.Message}"));
         }
 
         // An ES knexfile's default export is its configuration; its named exports are not environments.
@@ -355,7 +406,8 @@ public static partial class ProjectDiscovery
 
         if (exported is not JsObject all)
         {
-            throw new ProjectException($"{relative}: its exported configuration cannot be read statically ({StaticValueText.Describe(exported)}); pass --migrations DIR");
+            return new KnexfileRead(unevaluated, options.Environment, null, null, null, new KnexfileGaveUp(relative, exported.Line > 0 ? exported.Line : null,
+                $"its exported configuration cannot be read statically ({StaticValueText.Describe(exported)}{(exported is JsUnknown { Reason.Length: > 0 } why ? ": " + why.Reason : string.Empty)})"));
         }
 
         var single = ConfigKeys.Any(k => all.Get(k) is not null);
@@ -363,10 +415,12 @@ public static partial class ProjectDiscovery
         var info = new KnexfileInfo { Path = relative, Environments = environments, SingleConfiguration = single };
 
         string? environment;
+        SettingChoice? environmentChoice;
         JsObject config;
         if (single)
         {
             environment = null;
+            environmentChoice = null;
             config = all;
             if (options.Environment is not null)
             {
@@ -377,30 +431,43 @@ public static partial class ProjectDiscovery
         {
             // e.g. module.exports = { [env]: loadFileConfigs().postgres }: an environment whose name or content only
             // running the file would tell. Audit Knex's defaults (./migrations beside the knexfile) and say so.
-            problems.Add(new SourceProblem(relative, all.Line,
-                $"{Quoting.Printable(relative)} builds its environments at run time (computed keys); migaudit assumed Knex's default migration settings (directory ./migrations beside the knexfile, table knex_migrations): pass --migrations DIR if the configuration says otherwise",
-                KnexFails: false, Key: "environment-unknown", Blocking: false));
+            var reason = $"{Quoting.Printable(relative)} builds its environments at run time (computed keys); migaudit assumed Knex's default migration settings (directory ./migrations beside the knexfile, table knex_migrations): pass --migrations DIR if the configuration says otherwise";
+            problems.Add(new SourceProblem(relative, all.Line, reason, KnexFails: false, Key: "environment-unknown", Blocking: false));
+            unknowns.Add(new ReadinessUnknown($"{Quoting.Printable(relative)} builds its environments at run time (computed keys): the migrations folder and settings production uses are not known; migaudit assumed Knex's defaults", relative, all.Line));
             var assumed = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, null, ConfigSource.Knexfile, relative, notes, evaluator) with { SourceLine = all.Line };
-            return (info, null, assumed, null);
+            return new KnexfileRead(info, null, new SettingChoice(ChoiceSource.Default, "its environments are built at run time (computed keys)"), assumed, null)
+            {
+                FolderChoice = new SettingChoice(ChoiceSource.KnexDefault, $"Knex's default ./migrations beside {Quoting.Printable(relative)}, whose environments are built at run time"),
+            };
         }
         else
         {
-            environment = ChooseEnvironment(relative, environments, options.Environment, notes);
+            (environment, environmentChoice) = ChooseEnvironment(relative, environments, options.Environment, script, notes);
             if (all.Get(environment) is not JsObject chosen)
             {
-                throw new ProjectException($"{relative}: environment '{environment}' cannot be read statically ({StaticValueText.Describe(all.Get(environment) ?? StaticValue.Undefined)})");
+                var value = all.Get(environment) ?? StaticValue.Undefined;
+                return new KnexfileRead(info, environment, environmentChoice, null, null, new KnexfileGaveUp(relative, value.Line > 0 ? value.Line : all.Line > 0 ? all.Line : null,
+                    $"environment '{Quoting.Printable(environment)}' cannot be read statically ({StaticValueText.Describe(value)}{(value is JsUnknown { Reason.Length: > 0 } why ? ": " + why.Reason : string.Empty)})"));
             }
 
             config = chosen;
         }
 
-        var settings = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, config.Get("migrations"), ConfigSource.Knexfile, relative, notes, evaluator)
+        var settings = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, config.Get("migrations"), ConfigSource.Knexfile, relative, notes, evaluator, unknowns)
             with
         { SourceLine = (config.Get("migrations") ?? config).Line };
-        return (info, environment, settings, config);
+        var directoryKey = (config.Get("migrations") as JsObject)?.Get("directory") is { } and not JsUndefined;
+        return new KnexfileRead(info, environment, environmentChoice, settings, config)
+        {
+            FolderChoice = new SettingChoice(ChoiceSource.Knexfile, $"{Quoting.Printable(relative)}{(environment is null ? string.Empty : $", environment '{Quoting.Printable(environment)}'")}{(directoryKey || settings.CustomSource is not null ? string.Empty : ", which sets no migrations.directory: Knex's default ./migrations beside it")}"),
+        };
     }
 
-    private static string ChooseEnvironment(string knexfile, List<string> environments, string? requested, List<string> notes)
+    /// <summary>
+    /// The environment to audit: --env, else production when the knexfile has it (migaudit audits production, whatever
+    /// a script passes), else the one the project's migrate script passes, else the only one, else development.
+    /// </summary>
+    private static (string, SettingChoice) ChooseEnvironment(string knexfile, List<string> environments, string? requested, KnexScript? script, List<string> notes)
     {
         if (environments.Count == 0)
         {
@@ -410,18 +477,30 @@ public static partial class ProjectDiscovery
         if (requested is not null)
         {
             return environments.Contains(requested)
-                ? requested
+                ? (requested, new SettingChoice(ChoiceSource.Option, $"--env {requested}"))
                 : throw new ProjectException($"environment '{requested}' is not in {knexfile} (it has: {string.Join(", ", environments)})");
         }
 
         if (environments.Contains(DefaultEnvironment))
         {
-            return DefaultEnvironment;
+            if (script?.Environment is { } passed && passed != DefaultEnvironment)
+            {
+                notes.Add($"the '{Quoting.Printable(script.Name)}' script in package.json passes --env {Quoting.Printable(passed)} to knex; migaudit audits {DefaultEnvironment}, which {knexfile} has (choose with --env)");
+            }
+
+            return (DefaultEnvironment, new SettingChoice(ChoiceSource.Default, $"{DefaultEnvironment}, migaudit's default"));
+        }
+
+        if (script?.Environment is { } scriptEnvironment && environments.Contains(scriptEnvironment))
+        {
+            var reason = $"from the '{Quoting.Printable(script.Name)}' script in package.json (--env)";
+            notes.Add($"environment '{Quoting.Printable(scriptEnvironment)}' is the one the '{Quoting.Printable(script.Name)}' script in package.json passes to knex (--env)");
+            return (scriptEnvironment, new SettingChoice(ChoiceSource.Script, reason));
         }
 
         var fallback = environments.Count == 1 ? environments[0] : environments.Contains("development") ? "development" : environments[0];
         notes.Add($"{knexfile} has no '{DefaultEnvironment}' environment; auditing '{fallback}' (choose with --env)");
-        return fallback;
+        return (fallback, new SettingChoice(ChoiceSource.Default, environments.Count == 1 ? "the knexfile's only environment" : $"no '{DefaultEnvironment}' environment: '{fallback}'"));
     }
 
     public static StaticValue ReturnValueOf(JsFunction function, StaticEvaluator evaluator, string file)
@@ -432,12 +511,14 @@ public static partial class ProjectDiscovery
             : new JsUnknown("function", "returns nothing statically known");
     }
 
-    public static MigrationSettings ReadMigrationSettings(string root, string baseDirectory, StaticValue? migrations, ConfigSource source, string sourceFile, List<string> notes, StaticEvaluator evaluator)
+    /// <param name="unknowns">Where a folder migaudit had to assume is recorded (null: the caller does not audit readiness from it).</param>
+    public static MigrationSettings ReadMigrationSettings(string root, string baseDirectory, StaticValue? migrations, ConfigSource source, string sourceFile, List<string> notes, StaticEvaluator evaluator, List<ReadinessUnknown>? unknowns = null)
     {
         var config = migrations as JsObject;
         if (migrations is JsUnknown unknown)
         {
             notes.Add($"{sourceFile}: migrations settings cannot be read statically ({unknown.Expression}); using Knex's defaults");
+            unknowns?.Add(new ReadinessUnknown($"the migrations settings cannot be read statically ({Quoting.Printable(unknown.Expression)}): migaudit assumed Knex's defaults (./migrations, table knex_migrations)", sourceFile, unknown.Line > 0 ? unknown.Line : null));
         }
 
         var directories = new List<string>();
@@ -459,12 +540,14 @@ public static partial class ProjectDiscovery
                     else
                     {
                         notes.Add($"{sourceFile}: a migrations directory cannot be read statically ({StaticValueText.Describe(item)}); it is not audited");
+                        unknowns?.Add(new ReadinessUnknown($"a migrations directory cannot be read statically ({Quoting.Printable(StaticValueText.Describe(item))}): its migrations are not audited", sourceFile, item.Line > 0 ? item.Line : null));
                     }
                 }
 
                 break;
             case var other:
                 notes.Add($"{sourceFile}: migrations.directory cannot be read statically ({StaticValueText.Describe(other)}); using ./migrations");
+                unknowns?.Add(new ReadinessUnknown($"migrations.directory cannot be read statically ({Quoting.Printable(StaticValueText.Describe(other))}): migaudit assumed ./migrations", sourceFile, other.Line > 0 ? other.Line : null));
                 directories.Add("./migrations");
                 break;
         }
