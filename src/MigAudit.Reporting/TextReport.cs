@@ -131,7 +131,7 @@ public static class TextReport
 
         if (result.Unknowns.Count > 0)
         {
-            output.Line($"Not read: {result.Unknowns.Count} thing{(result.Unknowns.Count == 1 ? string.Empty : "s")} that decide{(result.Unknowns.Count == 1 ? "s" : string.Empty)} readiness (see UNKNOWNS)");
+            output.Line($"Not read: {result.Unknowns.Count} thing{(result.Unknowns.Count == 1 ? string.Empty : "s")} that decide{(result.Unknowns.Count == 1 ? "s" : string.Empty)} readiness (listed under UNKNOWN above)");
         }
 
         var (low, high) = result.EffortMinutes;

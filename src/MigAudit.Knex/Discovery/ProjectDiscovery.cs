@@ -227,7 +227,7 @@ public static partial class ProjectDiscovery
         }
 
         var packageDirectory = knexfilePath is null ? root : NearestPackageDirectory(root, Path.GetDirectoryName(Path.GetFullPath(knexfilePath))!);
-        var dialect = DialectDetection.Detect(client, knexfile?.Path ?? "knexfile", packageDirectory);
+        var dialect = DialectDetection.Detect(client, knexfile?.Path ?? "knexfile", packageDirectory, gaveUp is null ? null : $"{gaveUp.File} could not be evaluated");
         return new KnexProject
         {
             Root = root,
