@@ -5,7 +5,8 @@ using MigAudit.Knex.JavaScript;
 namespace MigAudit.Knex.Discovery;
 
 /// <summary>Static evaluation gave up on a knexfile (or a module it requires): where, and why, for the report and the unknown.</summary>
-public sealed record KnexfileGaveUp(string File, int? Line, string Reason);
+/// <param name="NodeFailsToo">Node cannot load it either (a JavaScript syntax error, a FIFO): every knex command fails.</param>
+public sealed record KnexfileGaveUp(string File, int? Line, string Reason, bool NodeFailsToo = false);
 
 /// <summary>
 /// When the knexfile cannot be evaluated, the audit still runs on a folder it names as an assumption: --migrations

@@ -129,7 +129,16 @@ public static partial class ProjectDiscovery
         {
             // Static evaluation gave up on the knexfile (or a module it requires): audit the folder --migrations names,
             // else the one Knex would use by default, else the folders of migration-shaped files, and say which.
-            unknowns.Add(new ReadinessUnknown($"migaudit could not evaluate {Quoting.Printable(gaveUp.File)}: {Quoting.Printable(gaveUp.Reason)}; the environment's migration settings (folder, table, loadExtensions, migrationSource) are not known", gaveUp.File, gaveUp.Line));
+            if (gaveUp.NodeFailsToo)
+            {
+                // require() of the knexfile fails (or, on a FIFO, blocks) in Node as well: no knex command gets as far as a migration.
+                sourceProblems.Add(new SourceProblem(gaveUp.File, gaveUp.Line, $"{Quoting.Printable(gaveUp.File)}{(gaveUp.Line is { } at ? ":" + at : string.Empty)} {Quoting.Printable(gaveUp.Reason)}: Node cannot load it either, so every knex command (migrate:latest included) fails before reading a migration", KnexFails: true, Key: "knexfile-load"));
+            }
+            else
+            {
+                unknowns.Add(new ReadinessUnknown($"migaudit could not evaluate {Quoting.Printable(gaveUp.File)}: {Quoting.Printable(gaveUp.Reason)}; the environment's migration settings (folder, table, loadExtensions, migrationSource) are not known", gaveUp.File, gaveUp.Line));
+            }
+
             environmentChoice ??= new SettingChoice(ChoiceSource.Default, Quoting.Printable(gaveUp.Reason));
             if (options.MigrationDirectories.Count == 0)
             {
@@ -394,7 +403,7 @@ public static partial class ProjectDiscovery
             // A parse error reads "knexfile.js:3: cannot be parsed: ..."; an I/O problem already says "cannot be read: ...".
             return new KnexfileRead(unevaluated, options.Environment, null, null, null, new KnexfileGaveUp(relative, problem.Line, problem.Kind is ParseProblemKind.Unreadable or ParseProblemKind.TooLarge
                 ? problem.Message
-                : $"cannot be parsed: {problem.Message}"));
+                : $"cannot be parsed: {problem.Message}", problem.KnexFailsToo));
         }
 
         // An ES knexfile's default export is its configuration; its named exports are not environments.

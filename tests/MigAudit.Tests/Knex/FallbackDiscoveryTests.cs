@@ -104,6 +104,26 @@ public sealed class FallbackDiscoveryTests
     }
 
     [Fact]
+    public void A_javascript_knexfile_with_a_syntax_error_is_blocking_and_the_migrations_are_still_audited()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", "module.exports = {\n  production: {\n");
+        repo.Write("migrations/20240101120000_create_users.js", Audit.CreateTable("users"));
+        repo.Commit();
+
+        var result = Audit.Run(repo.Root);
+        Assert.Equal(["20240101120000_create_users.js"], result.Input.Migrations.Select(m => m.Name));
+        var finding = Assert.Single(result.Findings);
+        Assert.Equal(("migration-source-unknown", true, true), (finding.Rule, finding.Blocking, finding.PredictsKnexFailure));
+        Assert.Equal("knexfile.js:3 cannot be parsed: Unexpected end of input: Node cannot load it either, so every knex command (migrate:latest included) fails before reading a migration.", finding.Message);
+
+        // Only the assumed folder is unknown: the knexfile's failure is certain, not unknown.
+        var unknown = Assert.Single(result.Unknowns);
+        Assert.Equal("the migrations folder migrations is assumed (Knex's default beside the knexfile), not read from knexfile.js: production may run another folder", unknown.Reason);
+        Assert.Equal("not-ready", result.Verdict);
+    }
+
+    [Fact]
     public void A_repository_without_migrations_of_its_own_is_still_a_one_line_error()
     {
         using var repo = new TempRepo();
