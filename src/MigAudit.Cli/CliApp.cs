@@ -11,12 +11,15 @@ using Spectre.Console;
 
 namespace MigAudit.Cli;
 
-/// <summary>The command line: parse options, call the engine, choose a renderer. Exit codes: 0 ready, 1 not ready, 2 usage or input error.</summary>
+/// <summary>The command line: parse options, call the engine, choose a renderer. Exit codes: 0 ready, 1 not ready, 2 usage or input error, 3 unknown.</summary>
 public static partial class CliApp
 {
     public const int ExitReady = 0;
     public const int ExitNotReady = 1;
     public const int ExitUsage = 2;
+
+    /// <summary>Nothing blocks, but migaudit could not read something that decides readiness.</summary>
+    public const int ExitUnknown = 3;
 
     public static string Version { get; } =
         typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -155,7 +158,7 @@ public static partial class CliApp
 
     private static RootCommand BuildCommands(TextWriter stdout, TextWriter stderr)
     {
-        var root = new RootCommand("migaudit — audits a Knex.js project's migrations and database configuration and says whether it is ready for production.");
+        var root = new RootCommand("migaudit — audits a Knex.js project's migrations and database configuration and says whether it is ready for production. Audit exit codes: 0 ready, 1 not ready, 2 usage error or unreadable project, 3 unknown (nothing blocks, but something that decides readiness could not be read).");
         root.Subcommands.Add(AuditCommand(stdout, stderr));
         root.Subcommands.Add(DemoCommand(stdout, stderr));
         root.Subcommands.Add(SchemaCommand(stdout));
@@ -228,6 +231,10 @@ public static partial class CliApp
         }
     }
 
+    /// <summary>"ready", "not ready, 2 blocking" or "unknown, 1 not read", for the line that says where a report went.</summary>
+    private static string VerdictSummary(AuditResult result) =>
+        result.Ready ? "ready" : result.IsUnknown ? $"unknown, {result.Unknowns.Count} not read" : $"not ready, {result.BlockingCount} blocking";
+
     public static int ExitCode(AuditResult result, string? failOn)
     {
         var threshold = failOn switch
@@ -240,10 +247,14 @@ public static partial class CliApp
         };
         if (failOn is null)
         {
-            return result.Ready ? ExitReady : ExitNotReady;
+            return result.BlockingCount > 0 ? ExitNotReady : result.IsUnknown ? ExitUnknown : ExitReady;
         }
 
-        return threshold is { } level && result.Findings.Any(f => f.Severity >= level) ? ExitNotReady : ExitReady;
+        // A severity threshold chooses which findings fail the run; what could not be read still is no "ready",
+        // unless --fail-on never says nothing fails it.
+        return threshold is { } level && result.Findings.Any(f => f.Severity >= level) ? ExitNotReady
+            : threshold is not null && result.Unknowns.Count > 0 ? ExitUnknown
+            : ExitReady;
     }
 
     /// <summary>knex found by Node's resolution from the project folder (node_modules here or in a parent folder).</summary>
@@ -293,7 +304,7 @@ public static partial class CliApp
             if (output is not null)
             {
                 SafeWrite.Report(result.Input.Project.Root, output, WriteJson);
-                stderr.WriteLine(Quoting.Printable($"{format} report written to {output} ({(result.Ready ? "ready" : $"not ready, {result.BlockingCount} blocking")})"));
+                stderr.WriteLine(Quoting.Printable($"{format} report written to {output} ({VerdictSummary(result)})"));
             }
             else if (stdout == Console.Out)
             {
@@ -340,7 +351,7 @@ public static partial class CliApp
 
         // The path is the user's, but the name may be one the repository committed: no symbolic link, FIFO or device.
         SafeWrite.Report(result.Input.Project.Root, output, text);
-        stderr.WriteLine(Quoting.Printable($"{format} report written to {output} ({(result.Ready ? "ready" : $"not ready, {result.BlockingCount} blocking")})"));
+        stderr.WriteLine(Quoting.Printable($"{format} report written to {output} ({VerdictSummary(result)})"));
     }
 
     private static bool UseColour(TextWriter stdout) =>

@@ -156,9 +156,19 @@ public sealed record AuditResult
     /// <summary>Findings left out because they concern no file of <see cref="Scope"/>.</summary>
     public int OutOfScope { get; init; }
 
+    /// <summary>What migaudit could not read that decides readiness, with file:line and the reason.</summary>
+    public IReadOnlyList<ReadinessUnknown> Unknowns { get; init; } = [];
+
     public int BlockingCount => Findings.Count(f => f.Blocking);
-    public bool Ready => BlockingCount == 0;
-    public string Verdict => Ready ? "ready" : "not-ready";
+
+    /// <summary>Nothing blocks and nothing that decides readiness was left unread.</summary>
+    public bool Ready => BlockingCount == 0 && Unknowns.Count == 0;
+
+    /// <summary>Nothing blocks, but something that decides readiness could not be read: neither ready nor not ready.</summary>
+    public bool IsUnknown => BlockingCount == 0 && Unknowns.Count > 0;
+
+    /// <summary>"ready", "not-ready" (a blocking finding) or "unknown" (nothing blocks, something unread).</summary>
+    public string Verdict => BlockingCount > 0 ? "not-ready" : Unknowns.Count > 0 ? "unknown" : "ready";
 
     /// <summary>Low and high estimates in minutes, summed from each rule's per-finding estimate.</summary>
     public (int Low, int High) EffortMinutes

@@ -86,6 +86,15 @@ public sealed record KnexProject
 
     /// <summary>Why the migrations Knex would run cannot be known or listed: each is a blocking finding.</summary>
     public IReadOnlyList<SourceProblem> SourceProblems { get; init; } = [];
+
+    /// <summary>What discovery could not read and had to assume (a knexfile not evaluated, an assumed folder): the verdict cannot be "ready".</summary>
+    public IReadOnlyList<ReadinessUnknown> Unknowns { get; init; } = [];
+
+    /// <summary>Where the audited migrations folder came from, and why.</summary>
+    public SettingChoice FolderChoice { get; init; } = new(ChoiceSource.Knexfile, "the knexfile");
+
+    /// <summary>Where the audited knexfile environment came from, and why; null without environments.</summary>
+    public SettingChoice? EnvironmentChoice { get; init; }
 }
 
 /// <summary>

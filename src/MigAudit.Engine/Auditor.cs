@@ -175,6 +175,7 @@ public static class Auditor
         {
             Input = input,
             Findings = outcome.Findings,
+            Unknowns = Unknowns.Of(project, migrations),
             Suppressed = outcome.Suppressed,
             Ignored = outcome.Ignored,
             Baselined = outcome.Baselined,

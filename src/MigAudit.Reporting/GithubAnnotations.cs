@@ -28,9 +28,17 @@ public static class GithubAnnotations
             text.Append($"::{level} {string.Join(',', properties)}::{Data(finding.Message)}\n");
         }
 
+        foreach (var unknown in result.Unknowns)
+        {
+            var properties = unknown.File is null ? string.Empty : $"file={Property(unknown.File)},line={unknown.Line ?? 1},";
+            text.Append($"::warning {properties}title={Property("migaudit unknown")}::{Data(unknown.Reason)}\n");
+        }
+
         text.Append(result.Ready
             ? "::notice title=migaudit::ready for production\n"
-            : $"::error title=migaudit::not ready for production: {result.BlockingCount} blocking findings\n");
+            : result.IsUnknown
+                ? $"::warning title=migaudit::readiness unknown: {result.Unknowns.Count} thing{(result.Unknowns.Count == 1 ? string.Empty : "s")} that decide{(result.Unknowns.Count == 1 ? "s" : string.Empty)} it could not be read\n"
+                : $"::error title=migaudit::not ready for production: {result.BlockingCount} blocking findings\n");
         return text.ToString();
     }
 

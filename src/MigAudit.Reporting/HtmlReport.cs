@@ -31,14 +31,25 @@ public static class HtmlReport
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(title)).Append("</title>\n<style>\n")
             .Append("body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:24px;color:#1f2328;max-width:1200px}")
             .Append(".verdict{padding:16px 20px;border-radius:8px;font-size:22px;font-weight:600;color:#fff}")
-            .Append(".ready{background:#2da44e}.not-ready{background:#cf222e}")
+            .Append(".ready{background:#2da44e}.not-ready{background:#cf222e}.unknown{background:#9a6700}")
             .Append(".stats{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}.stat{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px}")
             .Append(".stat b{display:block;font-size:20px}table{border-collapse:collapse;width:100%;font-size:13px}")
             .Append("td,th{border-bottom:1px solid #d0d7de;padding:6px;text-align:left;vertical-align:top}h2{margin-top:32px}")
             .Append(".high{color:#cf222e;font-weight:600}.medium{color:#9a6700;font-weight:600}.low{color:#57606a}code{font-size:12px}")
             .Append("\n</style></head><body>\n");
         html.Append($"<h1>{E(title)}</h1>\n");
-        html.Append($"<div class=\"verdict {(result.Ready ? "ready" : "not-ready")}\" id=\"verdict\">{(result.Ready ? "Ready for production" : $"Not ready for production — {result.BlockingCount} blocking findings")}</div>\n");
+        html.Append($"<div class=\"verdict {result.Verdict}\" id=\"verdict\">{(result.Ready ? "Ready for production" : result.IsUnknown ? $"Readiness unknown — {result.Unknowns.Count} not read" : $"Not ready for production — {result.BlockingCount} blocking findings")}</div>\n");
+        if (result.Unknowns.Count > 0)
+        {
+            html.Append("<h2>Not read, and it decides readiness</h2>\n<ul id=\"unknowns\">");
+            foreach (var unknown in result.Unknowns)
+            {
+                html.Append($"<li>{(unknown.File is null ? string.Empty : $"<code>{E(unknown.Location)}</code>: ")}{E(unknown.Reason)}</li>");
+            }
+
+            html.Append("</ul>\n");
+        }
+
         html.Append($"<p id=\"dialect\">Database: {E(result.Input.Project.Dialect.Describe())}</p>\n");
         html.Append("<div class=\"stats\">");
         foreach (var (label, value) in new (string, int)[]

@@ -99,6 +99,13 @@ public static partial class JsonReport
             ["exampleKnexfile"] = project.Knexfile?.Example ?? false,
             ["dialect"] = DialectJson(project.Dialect),
             ["migrationDirectories"] = Strings(project.Settings.Directories),
+
+            // Where the folder and the environment came from: the knexfile, migaudit's option, a package.json script,
+            // a migrate call, or an assumption (knex-default, migration-shaped, convention), and why.
+            ["migrationsFolderSource"] = project.FolderChoice.Source.ToId(),
+            ["migrationsFolderReason"] = project.FolderChoice.Reason,
+            ["environmentSource"] = project.EnvironmentChoice?.Source.ToId(),
+            ["environmentReason"] = project.EnvironmentChoice?.Reason,
             ["migrationSource"] = MigrationSourceJson(project.Settings),
             ["migrationSettings"] = MigrationSettingsJson(project.Settings),
             ["git"] = new JsonObject
@@ -183,6 +190,10 @@ public static partial class JsonReport
                 ? new JsonObject { ["description"] = scope.Description, ["mergeBase"] = scope.MergeBase, ["files"] = Strings(scope.Files), ["outOfScope"] = result.OutOfScope }
                 : null,
             ["verdict"] = result.Verdict,
+            ["ready"] = result.Ready,
+
+            // What migaudit could not read that decides readiness: with none blocking, the verdict is "unknown".
+            ["unknowns"] = Array(result.Unknowns, u => new JsonObject { ["reason"] = u.Reason, ["file"] = u.File, ["line"] = u.Line }),
             ["blockingCount"] = result.BlockingCount,
             ["effortMinutes"] = new JsonObject { ["low"] = effortLow, ["high"] = effortHigh },
             ["notes"] = Strings(project.Notes),

@@ -14,7 +14,22 @@ public static class MarkdownReport
         var text = new StringBuilder();
         text.Append(result.Ready
             ? "## migaudit: ✅ ready for production\n\n"
-            : $"## migaudit: ❌ not ready for production ({result.BlockingCount} blocking)\n\n");
+            : result.IsUnknown
+                ? $"## migaudit: ❔ readiness unknown ({result.Unknowns.Count} not read)\n\n"
+                : $"## migaudit: ❌ not ready for production ({result.BlockingCount} blocking)\n\n");
+        if (result.Unknowns.Count > 0)
+        {
+            // What could not be read comes first: it is why the verdict is not "ready".
+            text.Append("Not read, and it decides readiness:\n\n");
+            foreach (var unknown in result.Unknowns)
+            {
+                var where = unknown.File is null ? string.Empty : MarkdownText.CellCode(unknown.Location) + ": ";
+                text.Append($"- {where}{Cell(unknown.Reason)}\n");
+            }
+
+            text.Append('\n');
+        }
+
         text.Append($"**{s.Active} migrations** ({s.Committed} committed, {s.Untracked} untracked) · {s.Deleted} deleted · {s.Renamed} renamed · " +
                     $"{s.WithoutDown} without down · {s.Tables} tables · {s.ForeignKeys} foreign keys · {s.Indexes} indexes\n\n");
         text.Append($"Database: {Cell(result.Input.Project.Dialect.Describe())}\n\n");

@@ -82,9 +82,28 @@ public static class SarifReport
                 },
                 ["automationDetails"] = new JsonObject { ["id"] = "migaudit/" + (result.Input.Project.Environment ?? "default") },
                 ["results"] = results,
+
+                // What could not be read that decides readiness: a notification each (file:line), and the verdict.
+                ["invocations"] = new JsonArray(new JsonObject
+                {
+                    ["executionSuccessful"] = true,
+                    ["toolExecutionNotifications"] = new JsonArray(result.Unknowns.Select(u => (JsonNode?)Notification(u)).ToArray()),
+                }),
+                ["properties"] = new JsonObject { ["verdict"] = result.Verdict },
             }),
         };
         return log.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static JsonObject Notification(ReadinessUnknown unknown)
+    {
+        var notification = new JsonObject { ["level"] = "warning", ["message"] = new JsonObject { ["text"] = unknown.Reason } };
+        if (Location(unknown.File, unknown.Line ?? 1) is { } location)
+        {
+            notification["locations"] = new JsonArray(location);
+        }
+
+        return notification;
     }
 
     private static JsonObject? Location(string? path, int line, int? id = null)

@@ -18,10 +18,10 @@ public static class TextReport
         output.Line(title, "bold");
         output.Line(new string('=', title.Length));
         output.Line($"Date:        {result.GeneratedAt:yyyy-MM-dd}");
-        output.Line($"Status:      {(result.Ready ? "READY" : "CRITICAL ISSUES FOUND")}", result.Ready ? "green" : "red bold");
+        output.Line($"Status:      {(result.Ready ? "READY" : result.IsUnknown ? "UNKNOWN (nothing blocks, but migaudit could not read what decides it)" : "CRITICAL ISSUES FOUND")}", VerdictStyle(result, bold: false));
         output.Line($"Knexfile:    {Knexfile(project)}");
         output.Line($"Database:    {Quoting.Printable(project.Dialect.Describe())}");
-        output.Line($"Migrations:  {string.Join(", ", project.Settings.Directories)} (table {Table(project.Settings)}, {SourceText(project.Settings)})");
+        output.Line($"Migrations:  {string.Join(", ", project.Settings.Directories)} (table {Table(project.Settings)}, {SourceText(project)})");
         output.Line($"Git:         {GitText(input.Git)}");
         if (result.Scope is { } scope)
         {
@@ -99,7 +99,8 @@ public static class TextReport
             output.Line();
         }
 
-        output.Line($"Production Readiness: {(result.Ready ? "READY" : "NOT READY")}", result.Ready ? "green bold" : "red bold");
+        WriteUnknowns(output, result);
+        output.Line($"Production Readiness: {VerdictText(result)}", VerdictStyle(result, bold: true));
 
         output.Heading(Next("IMMEDIATE ACTIONS REQUIRED"));
         WriteActions(output, result, blocking: true, "BLOCKING ISSUES (must fix before production):");
@@ -119,13 +120,18 @@ public static class TextReport
         }
 
         output.Heading("CONCLUSION");
-        output.Line($"Current state is {(result.Ready ? "PRODUCTION READY" : "NOT PRODUCTION READY")}", result.Ready ? "green bold" : "red bold");
+        output.Line($"Current state is {(result.Ready ? "PRODUCTION READY" : result.IsUnknown ? "UNKNOWN: nothing blocks, but migaudit could not read what decides it" : "NOT PRODUCTION READY")}", VerdictStyle(result, bold: true));
         output.Line();
         var blockingRules = result.Findings.Where(f => f.Blocking).Select(f => f.Rule).Distinct().Count();
         output.Line($"Critical blocking issues: {result.BlockingCount} finding{(result.BlockingCount == 1 ? string.Empty : "s")} in {blockingRules} rule{(blockingRules == 1 ? string.Empty : "s")}");
-        if (!result.Ready)
+        if (result.BlockingCount > 0)
         {
             output.Line("Must be resolved before any production deployment");
+        }
+
+        if (result.Unknowns.Count > 0)
+        {
+            output.Line($"Not read: {result.Unknowns.Count} thing{(result.Unknowns.Count == 1 ? string.Empty : "s")} that decide{(result.Unknowns.Count == 1 ? "s" : string.Empty)} readiness (listed under UNKNOWN above)");
         }
 
         var (low, high) = result.EffortMinutes;
@@ -164,22 +170,65 @@ public static class TextReport
 
     private static void Stat(ReportConsole output, string label, int value) => output.Line($"{label,-44}{value,4}");
 
-    private static string Knexfile(KnexProject project) => project.Knexfile is null
-        ? "none found"
-        : (project.Knexfile.Example ? "example knexfile " : string.Empty) +
-          (project.Environment is null ? $"{project.Knexfile.Path} (single configuration)"
-              : project.Knexfile.EnvironmentVariable is { } variable ? $"{project.Knexfile.Path} (environment: {project.Environment}, chosen by {variable} when Node loads it)"
-              : $"{project.Knexfile.Path} (environment: {project.Environment})");
+    private static string Knexfile(KnexProject project)
+    {
+        if (project.Knexfile is null)
+        {
+            return "none found";
+        }
+
+        var example = project.Knexfile.Example ? "example knexfile " : string.Empty;
+        var choice = project.EnvironmentChoice;
+        if (choice is { Source: ChoiceSource.Default } && project.Environment is null)
+        {
+            // The knexfile was not evaluated: its environments are unknown.
+            return Quoting.Printable($"{example}{project.Knexfile.Path} (environment not known: {choice.Reason})");
+        }
+
+        var from = choice?.Source switch
+        {
+            ChoiceSource.Option => ", from --env",
+            ChoiceSource.Script => Quoting.Printable($", {choice.Reason}"),
+            _ => string.Empty,
+        };
+        return example + (project.Environment is null ? $"{project.Knexfile.Path} (single configuration)"
+            : project.Knexfile.EnvironmentVariable is { } variable ? $"{project.Knexfile.Path} (environment: {project.Environment}{from}, chosen by {variable} when Node loads it)"
+            : $"{project.Knexfile.Path} (environment: {project.Environment}{from})");
+    }
+
+    public static string VerdictText(AuditResult result) => result.Ready ? "READY" : result.IsUnknown ? "UNKNOWN" : "NOT READY";
+
+    private static string VerdictStyle(AuditResult result, bool bold) =>
+        result.Ready ? (bold ? "green bold" : "green") : result.IsUnknown ? "yellow bold" : "red bold";
+
+    /// <summary>What decides readiness and could not be read, each at its file:line; nothing when all was read.</summary>
+    private static void WriteUnknowns(ReportConsole output, AuditResult result)
+    {
+        if (result.Unknowns.Count == 0)
+        {
+            return;
+        }
+
+        output.Line("UNKNOWN (could not be read, and decides readiness):", "yellow bold");
+        foreach (var unknown in result.Unknowns)
+        {
+            output.Line(Quoting.Printable($"- {(unknown.File is null ? string.Empty : unknown.Location + ": ")}{unknown.Reason}"));
+        }
+
+        output.Line();
+    }
 
     private static string Table(MigrationSettings settings) =>
         settings.SchemaName is null ? settings.TableName : $"{settings.SchemaName}.{settings.TableName}";
 
-    private static string SourceText(MigrationSettings settings) => settings.Source switch
+    private static string SourceText(KnexProject project) => project.FolderChoice.Source switch
     {
-        ConfigSource.Knexfile => "from the knexfile",
-        ConfigSource.MigrateCall => $"from the migrate call in {settings.SourceFile}",
-        ConfigSource.CommandLine => "from --migrations",
-        _ => "found by convention",
+        ChoiceSource.Knexfile => "from the knexfile",
+        ChoiceSource.MigrateCall => $"from the migrate call in {project.Settings.SourceFile}",
+        ChoiceSource.Option => "from --migrations",
+        ChoiceSource.Script => Quoting.Printable(project.FolderChoice.Reason),
+        ChoiceSource.Convention => "found by convention",
+        _ => Quoting.Printable($"ASSUMED: {project.FolderChoice.Reason}"),
     };
 
     private static string GitText(GitFacts git)

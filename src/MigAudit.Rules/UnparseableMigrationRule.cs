@@ -9,8 +9,8 @@ public sealed class UnparseableMigrationRule : Rule
         Title: "Unparseable migrations",
         Severity: Severity.High,
         Blocking: true,
-        Summary: "A migration file cannot be parsed (syntax error, merge-conflict markers, binary content), so Knex fails to load it; or migaudit could not read it (larger than it reads, over its syntax budget), so what it does is unknown.",
-        Impact: "knex migrate:latest fails while loading the file and nothing in the batch runs; or, for a file migaudit could not read, nothing is known of what it runs, and the audit cannot call the project ready.")
+        Summary: "A migration file cannot be parsed (syntax error, merge-conflict markers, binary content), so Knex fails to load it; or migaudit could not read it (larger than it reads, over its syntax budget, TypeScript syntax its own reader does not parse), so what it does is unknown.",
+        Impact: "For a file Knex cannot parse either, knex migrate:latest fails while loading it and nothing in the batch runs. For a file only migaudit could not read, nothing is known of what it runs: the verdict is not ready (too large, over the budget) or unknown (its TypeScript reader), never ready.")
     {
         EffortPerFindingMinutes = 20,
     };
@@ -72,10 +72,13 @@ public sealed class UnparseableMigrationRule : Rule
             }
             else
             {
+                // migaudit's own TypeScript reader gave up: tsc or ts-node may well compile it, so nothing is claimed
+                // about Knex. The file is an unknown of the verdict, and no other rule sees anything of it.
                 yield return Found(
-                    $"migaudit could not read {migration.Name} (line {problem.Line}): {problem.Message}. Its up/down and database use are not audited.",
+                    ReadinessUnknown.UnreadMigration(migration.Name, migration.Path, problem).Reason + ". Its up/down and database use are not audited, and this audit cannot say the project is ready.",
                     file: migration.Path,
                     line: problem.Line,
+                    action: $"Tell migaudit's maintainers which syntax of {migration.Name} (line {problem.Line}, column {problem.Column}) it could not read; meanwhile check the file by hand",
                     severity: Severity.Medium,
                     blocking: false);
             }

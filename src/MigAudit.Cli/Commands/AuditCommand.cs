@@ -22,7 +22,7 @@ public static partial class CliApp
             HelpName = "DIR",
             AllowMultipleArgumentsPerToken = true,
         };
-        var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a finding of this severity or higher remains: high, medium, low or never (default: any blocking finding)." };
+        var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a finding of this severity or higher remains: high, medium, low or never (default: any blocking finding); never also exits 0 when the verdict is unknown." };
         failOn.AcceptOnlyFromAmong(AuditSettings.FailOnValues);
         var baseline = new Option<string?>("--baseline") { Description = "Report only findings that are not in this baseline file.", HelpName = "FILE" };
         var writeBaseline = new Option<string?>("--write-baseline")
@@ -36,7 +36,7 @@ public static partial class CliApp
         var staged = new Option<bool>("--staged") { Description = "Report only findings about the files staged in git's index (for a pre-commit hook); everything is still read." };
         var cwd = new Option<string?>("--cwd") { Description = "The working directory, as knex's own --cwd: the project folder when PATH is not given.", HelpName = "DIR" };
         var branch = new Option<string?>("--branch") { Description = "The mainline: history is read along this branch's first-parent line (default: HEAD; or 'mainline' in .migauditrc.json).", HelpName = "BRANCH" };
-        var command = new Command("audit", "Audit a Knex project statically (its code is never run).")
+        var command = new Command("audit", "Audit a Knex project statically (its code is never run). Exit codes: 0 ready, 1 not ready (a blocking finding), 2 usage error or unreadable project, 3 unknown (nothing blocks, but migaudit could not read something that decides readiness).")
         {
             path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force, branch, cwd, changedSince, staged,
         };

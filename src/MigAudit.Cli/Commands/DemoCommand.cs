@@ -36,7 +36,7 @@ public static partial class CliApp
                 BotBuilderDemo.Create(target);
                 var result = Auditor.Run(target, new DiscoveryOptions());
                 Render(result, parse.GetValue(format)!, parse.GetValue(output), null, stdout, stderr);
-                return result.Ready ? ExitReady : ExitNotReady;
+                return ExitCode(result, failOn: null);
             }
             finally
             {

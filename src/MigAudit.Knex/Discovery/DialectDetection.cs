@@ -42,7 +42,8 @@ public static class DialectDetection
 
     /// <param name="client">The knexfile environment's client (or dialect) value, or null when there is no knexfile.</param>
     /// <param name="packageDirectory">The folder of the package.json that installs knex's driver.</param>
-    public static DialectInfo Detect(StaticValue? client, string knexfile, string packageDirectory)
+    /// <param name="unevaluated">Why the knexfile could not be evaluated, when it could not: its client is then unknown, not absent.</param>
+    public static DialectInfo Detect(StaticValue? client, string knexfile, string packageDirectory, string? unevaluated = null)
     {
         if (client is JsString named)
         {
@@ -59,6 +60,11 @@ public static class DialectDetection
         if (client is not null && client is not JsUndefined && client is not JsUnknown)
         {
             why = $"the client at {knexfile}:{client.Line} is not a client name ({Quoting.Printable(StaticValueText.Describe(client))})";
+        }
+
+        if (unevaluated is not null)
+        {
+            why = $"{unevaluated}, so its client is not known";
         }
 
         return possible.Count == 1

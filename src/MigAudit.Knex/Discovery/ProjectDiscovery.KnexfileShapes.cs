@@ -31,57 +31,57 @@ public static partial class ProjectDiscovery
         return (new JsObject(environments, false) { Line = unknown.Line }, "NODE_ENV");
     }
 
-    private delegate (KnexfileInfo Info, string? Environment, MigrationSettings Settings, JsObject? Config) BranchReader(Alternative alternative, List<string> notes, List<SourceProblem> problems);
+    private delegate KnexfileRead BranchReader(Alternative alternative, List<string> notes, List<SourceProblem> problems, List<ReadinessUnknown> unknowns);
 
     /// <summary>
     /// A configuration chosen by a condition migaudit cannot decide: every branch is read. When they run the same
     /// migrations (folders, table, schema, source), that is known whichever branch runs; when they differ, which
-    /// migrations Knex runs is unknown: a blocking finding names every branch, and the first is audited.
+    /// migrations Knex runs is unknown: the verdict cannot be READY, every branch is named, and the first readable one
+    /// is audited. When no branch can be read, the first branch's reason is what static evaluation gave up on.
     /// </summary>
-    private static (KnexfileInfo, string?, MigrationSettings, JsObject?) ReadAlternatives(string relative, IReadOnlyList<Alternative> alternatives, StaticValue chosen, List<string> notes, List<SourceProblem> problems, BranchReader read)
+    private static KnexfileRead ReadAlternatives(string relative, IReadOnlyList<Alternative> alternatives, StaticValue chosen, List<string> notes, List<SourceProblem> problems, List<ReadinessUnknown> unknowns, BranchReader read)
     {
-        var branches = new List<(Alternative Alternative, (KnexfileInfo Info, string? Environment, MigrationSettings Settings, JsObject? Config)? Result, List<string> Notes, List<SourceProblem> Problems, string? Error)>();
+        var branches = new List<(Alternative Alternative, KnexfileRead Result, List<string> Notes, List<SourceProblem> Problems, List<ReadinessUnknown> Unknowns)>();
         foreach (var alternative in alternatives)
         {
             List<string> branchNotes = [];
             List<SourceProblem> branchProblems = [];
-            try
-            {
-                branches.Add((alternative, read(alternative, branchNotes, branchProblems), branchNotes, branchProblems, null));
-            }
-            catch (ProjectException error)
-            {
-                branches.Add((alternative, null, branchNotes, branchProblems, error.Message));
-            }
+            List<ReadinessUnknown> branchUnknowns = [];
+            branches.Add((alternative, read(alternative, branchNotes, branchProblems, branchUnknowns), branchNotes, branchProblems, branchUnknowns));
         }
 
-        var readable = branches.Where(b => b.Result is not null).ToList();
+        var readable = branches.Where(b => b.Result.GaveUp is null && b.Result.Settings is not null).ToList();
         if (readable.Count == 0)
         {
-            throw new ProjectException(branches[0].Error!);
+            return branches[0].Result;
         }
 
         var first = readable[0];
-        var (info, environment, settings, config) = first.Result!.Value;
+        var result = first.Result;
+        var settings = result.Settings!;
         notes.AddRange(first.Notes);
         problems.AddRange(first.Problems);
-        info = info with { Environments = readable.SelectMany(b => b.Result!.Value.Info.Environments).Distinct().ToList() };
+        unknowns.AddRange(first.Unknowns);
+        result = result with { Info = result.Info with { Environments = readable.SelectMany(b => b.Result.Info.Environments).Distinct().ToList() } };
         string Describe(MigrationSettings s) =>
             $"{string.Join(", ", s.Directories)} (table {(s.SchemaName is null ? s.TableName : $"{s.SchemaName}.{s.TableName}")}{(s.CustomSource is null ? string.Empty : $", source {s.CustomSource.Expression}")})";
-        var described = branches.Select(b => (b.Alternative.Condition, Text: b.Result is { } r ? Describe(r.Settings)
-            : b.Alternative.Value is JsUnknown u ? (Short(u.Expression) is { Length: > 0 } e ? $"unknown ({e}: {u.Reason})" : $"unknown ({u.Reason})") : $"unknown ({b.Error})")).ToList();
+        var described = branches.Select(b => (b.Alternative.Condition, Text: b.Result is { GaveUp: null, Settings: { } s } ? Describe(s)
+            : b.Alternative.Value is JsUnknown u ? (Short(u.Expression) is { Length: > 0 } e ? $"unknown ({e}: {u.Reason})" : $"unknown ({u.Reason})")
+            : $"unknown ({b.Result.GaveUp?.Reason})")).ToList();
         var expression = chosen is JsUnknown { Expression: var text } && Short(text) is { Length: > 0 } shortText ? $" ({shortText})" : string.Empty;
-        var where = $"{Quoting.Printable(relative)}:{(chosen.Line > 0 ? chosen.Line : settings.SourceLine)}{Quoting.Printable(expression)}";
+        var line = chosen.Line > 0 ? chosen.Line : settings.SourceLine;
+        var where = $"{Quoting.Printable(relative)}:{line}{Quoting.Printable(expression)}";
         if (readable.Count == branches.Count && described.All(d => d.Text == described[0].Text))
         {
             notes.Add($"{where} depends on a condition migaudit cannot decide ({string.Join("; ", branches.Select(b => Quoting.Printable(b.Alternative.Condition)))}), and every branch runs the migrations in {Quoting.Printable(described[0].Text)}");
-            return (info, environment, settings, config);
+            return result;
         }
 
-        problems.Add(new SourceProblem(relative, chosen.Line > 0 ? chosen.Line : settings.SourceLine,
-            $"which migrations Knex runs depends on a condition migaudit cannot decide ({where}): {string.Join("; ", described.Select(d => $"when {Quoting.Printable(d.Condition)}: {Quoting.Printable(d.Text)}"))}; the first is audited (choose with --migrations DIR)",
-            KnexFails: false, Key: "migration-source"));
-        return (info, environment, settings, config);
+        // Not a fault of the project: which branch production takes is a fact of its environment migaudit cannot see.
+        var message = $"which migrations Knex runs depends on a condition migaudit cannot decide ({where}): {string.Join("; ", described.Select(d => $"when {Quoting.Printable(d.Condition)}: {Quoting.Printable(d.Text)}"))}; the first is audited (choose with --migrations DIR)";
+        problems.Add(new SourceProblem(relative, line, message, KnexFails: false, Key: "migration-source", Blocking: false));
+        unknowns.Add(new ReadinessUnknown(message, relative, line));
+        return result;
     }
 
     /// <summary>An expression as a report quotes it: one line of at most 80 characters, else nothing.</summary>

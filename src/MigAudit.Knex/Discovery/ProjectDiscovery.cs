@@ -36,13 +36,9 @@ public static partial class ProjectDiscovery
 
         // The project's own knex command (a package.json script): its --knexfile, --env and --migrations-directory
         // are what Knex uses, unless the command line of migaudit says otherwise.
+        // Its --env is weighed when the environment is chosen: production, which migaudit audits, wins when the knexfile has it.
         var script = KnexScript.Find(root);
-        if (options.Environment is null && script?.Environment is { } scriptEnvironment)
-        {
-            options = options with { Environment = scriptEnvironment };
-            notes.Add($"environment '{Quoting.Printable(scriptEnvironment)}' is the one the '{Quoting.Printable(script.Name)}' script in package.json passes to knex (--env)");
-        }
-
+        var fromOption = options.MigrationDirectories.Count > 0;
         var fromScript = false;
         // Knex's working directory: --cwd (or "cd dir &&"), else the package folder npm runs scripts in.
         var scriptDirectory = script?.WorkingDirectory is { } cwd ? Path.GetFullPath(Path.Combine(root, cwd)) : root;
@@ -102,17 +98,53 @@ public static partial class ProjectDiscovery
 
         KnexfileInfo? knexfile = null;
         string? environment = null;
+        SettingChoice? environmentChoice = null;
+        SettingChoice? folderChoice = null;
         MigrationSettings? settings = null;
         var sourceProblems = new List<SourceProblem>();
+        var unknowns = new List<ReadinessUnknown>();
         JsObject? environmentConfig = null;
+        KnexfileGaveUp? gaveUp = null;
         if (knexfilePath is not null)
         {
-            (knexfile, environment, settings, environmentConfig) = ReadKnexfile(root, knexfilePath, options, evaluator, cache, notes, sourceProblems);
+            var read = ReadKnexfile(root, knexfilePath, options, script, evaluator, cache, notes, sourceProblems, unknowns);
+            if (read.GaveUp is null && options.Knexfile is null && !fromScript && otherKnexfiles.Count > 0 &&
+                OwnKnexfileInstead(root, read, otherKnexfiles, options, script, evaluator, cache, notes) is { } own)
+            {
+                knexfilePath = Path.Combine(root, own.Info.Path);
+                otherKnexfiles.Remove(own.Info.Path);
+                otherKnexfiles.Insert(0, read.Info.Path);
+                read = own;
+            }
+
+            (knexfile, environment, environmentChoice, settings, environmentConfig, gaveUp) = read;
             knexfile = knexfile with { Example = IsExampleKnexfile(knexfilePath) };
+            folderChoice = read.FolderChoice;
         }
         else if (options.Environment is not null)
         {
             notes.Add($"--env {options.Environment} ignored: no knexfile found");
+        }
+
+        if (gaveUp is not null)
+        {
+            // Static evaluation gave up on the knexfile (or a module it requires): audit the folder --migrations names,
+            // else the one Knex would use by default, else the folders of migration-shaped files, and say which.
+            if (gaveUp.NodeFailsToo)
+            {
+                // require() of the knexfile fails (or, on a FIFO, blocks) in Node as well: no knex command gets as far as a migration.
+                sourceProblems.Add(new SourceProblem(gaveUp.File, gaveUp.Line, $"{Quoting.Printable(gaveUp.File)}{(gaveUp.Line is { } at ? ":" + at : string.Empty)} {Quoting.Printable(gaveUp.Reason)}: Node cannot load it either, so every knex command (migrate:latest included) fails before reading a migration", KnexFails: true, Key: "knexfile-load"));
+            }
+            else
+            {
+                unknowns.Add(new ReadinessUnknown($"migaudit could not evaluate {Quoting.Printable(gaveUp.File)}: {Quoting.Printable(gaveUp.Reason)}; the environment's migration settings (folder, table, loadExtensions, migrationSource) are not known", gaveUp.File, gaveUp.Line));
+            }
+
+            environmentChoice ??= new SettingChoice(ChoiceSource.Default, Quoting.Printable(gaveUp.Reason));
+            if (options.MigrationDirectories.Count == 0)
+            {
+                (settings, folderChoice) = Fallback(root, knexfilePath!, gaveUp, notes, unknowns);
+            }
         }
 
         if (options.MigrationDirectories.Count > 0)
@@ -141,12 +173,29 @@ public static partial class ProjectDiscovery
                 Source = ConfigSource.CommandLine,
                 CustomSource = custom,
             };
+            folderChoice = fromScript
+                ? new SettingChoice(ChoiceSource.Script, $"from the '{Quoting.Printable(script!.Name)}' script in package.json (--migrations-directory {Quoting.Printable(script.MigrationsDirectory!)})")
+                : new SettingChoice(ChoiceSource.Option, fromOption ? "--migrations" : "migrations in .migauditrc.json");
         }
 
-        settings ??= FromMigrateCalls(root, evaluator, notes) ?? FromConvention(root, notes);
+        if (settings is null && knexfilePath is null && FromMigrateCalls(root, evaluator, notes) is { } fromCall)
+        {
+            settings = fromCall;
+            folderChoice = new SettingChoice(ChoiceSource.MigrateCall, $"the migrate call in {fromCall.SourceFile}:{fromCall.SourceLine}");
+        }
+
+        if (settings is null && knexfilePath is null && FromConvention(root, notes) is { } conventional)
+        {
+            settings = conventional;
+            folderChoice = new SettingChoice(ChoiceSource.Convention, $"no knexfile and no migrate call: the folder {conventional.Directories[0]}, by its name");
+            unknowns.Add(new ReadinessUnknown($"no knexfile and no knex.migrate call: migaudit assumed the folder {Quoting.Printable(conventional.Directories[0])} holds the migrations production runs, by its name (name it with --migrations DIR)", null, null));
+        }
+
         if (settings is null)
         {
-            throw new ProjectException($"no Knex project found in '{root}': no knexfile, no knex.migrate.latest() call and no migrations folder (use --migrations DIR)");
+            throw gaveUp is not null
+                ? new ProjectException(NoMigrationsMessage(root, knexfilePath!, gaveUp, cache))
+                : new ProjectException($"no Knex project found in '{root}': no knexfile, no knex.migrate.latest() call and no migrations folder (use --migrations DIR)");
         }
 
         if (settings.Source != ConfigSource.CommandLine)
@@ -188,7 +237,7 @@ public static partial class ProjectDiscovery
         }
 
         var packageDirectory = knexfilePath is null ? root : NearestPackageDirectory(root, Path.GetDirectoryName(Path.GetFullPath(knexfilePath))!);
-        var dialect = DialectDetection.Detect(client, knexfile?.Path ?? "knexfile", packageDirectory);
+        var dialect = DialectDetection.Detect(client, knexfile?.Path ?? "knexfile", packageDirectory, gaveUp is null ? null : $"{gaveUp.File} could not be evaluated");
         return new KnexProject
         {
             Root = root,
@@ -201,6 +250,9 @@ public static partial class ProjectDiscovery
             SourceProblems = sourceProblems,
             OtherKnexfiles = otherKnexfiles,
             Notes = notes,
+            Unknowns = unknowns,
+            FolderChoice = folderChoice ?? new SettingChoice(ChoiceSource.Knexfile, knexfile?.Path ?? "the knexfile"),
+            EnvironmentChoice = environmentChoice,
         };
     }
 
@@ -336,15 +388,23 @@ public static partial class ProjectDiscovery
     public static bool IsInBuildOutput(string root, string path) =>
         ProjectFiles.Relative(root, path).Split('/').SkipLast(1).Any(ProjectFiles.BuildOutputDirectories.Contains);
 
-    private static (KnexfileInfo, string?, MigrationSettings, JsObject?) ReadKnexfile(string root, string path, DiscoveryOptions options, StaticEvaluator evaluator, ParsedModuleCache cache, List<string> notes, List<SourceProblem> problems)
+    /// <summary>What reading the knexfile gave: its settings for the chosen environment, or why static evaluation gave up.</summary>
+    private sealed record KnexfileRead(KnexfileInfo Info, string? Environment, SettingChoice? EnvironmentChoice, MigrationSettings? Settings, JsObject? Config, KnexfileGaveUp? GaveUp = null)
+    {
+        /// <summary>Where the folder came from: the knexfile, or Knex's default when its environments could not be read.</summary>
+        public SettingChoice? FolderChoice { get; init; }
+    }
+
+    private static KnexfileRead ReadKnexfile(string root, string path, DiscoveryOptions options, KnexScript? script, StaticEvaluator evaluator, ParsedModuleCache cache, List<string> notes, List<SourceProblem> problems, List<ReadinessUnknown> unknowns)
     {
         var relative = ProjectFiles.Relative(root, path);
+        var unevaluated = new KnexfileInfo { Path = relative };
         if (cache.File(Path.GetFullPath(path)).Problem is { } problem)
         {
             // A parse error reads "knexfile.js:3: cannot be parsed: ..."; an I/O problem already says "cannot be read: ...".
-            throw new ProjectException(problem.Kind is ParseProblemKind.Unreadable or ParseProblemKind.TooLarge
-                ? $"{relative}: {problem.Message}"
-                : $"{relative}:{problem.Line}: cannot be parsed: {problem.Message}");
+            return new KnexfileRead(unevaluated, options.Environment, null, null, null, new KnexfileGaveUp(relative, problem.Line, problem.Kind is ParseProblemKind.Unreadable or ParseProblemKind.TooLarge
+                ? problem.Message
+                : $"cannot be parsed: {problem.Message}", problem.KnexFailsToo));
         }
 
         // An ES knexfile's default export is its configuration; its named exports are not environments.
@@ -354,23 +414,25 @@ public static partial class ProjectDiscovery
             exported = ReturnValueOf(function, evaluator, path);
         }
 
-        var (read, indexedBy) = IndexedByEnvironment(exported, relative, notes);
-        var result = ReadExported(root, path, relative, read, options, evaluator, notes, problems);
-        return result with { Item1 = result.Item1 with { EnvironmentVariable = indexedBy } };
+        var (indexed, indexedBy) = IndexedByEnvironment(exported, relative, notes);
+        var result = ReadExported(root, path, relative, indexed, options, script, evaluator, notes, problems, unknowns);
+        return result with { Info = result.Info with { EnvironmentVariable = indexedBy } };
     }
 
-    private static (KnexfileInfo, string?, MigrationSettings, JsObject?) ReadExported(string root, string path, string relative, StaticValue exported, DiscoveryOptions options, StaticEvaluator evaluator, List<string> notes, List<SourceProblem> problems)
+    private static KnexfileRead ReadExported(string root, string path, string relative, StaticValue exported, DiscoveryOptions options, KnexScript? script, StaticEvaluator evaluator, List<string> notes, List<SourceProblem> problems, List<ReadinessUnknown> unknowns)
     {
+        var unevaluated = new KnexfileInfo { Path = relative };
         if (exported is JsUnknown { Alternatives: { } alternatives } && alternatives.Any(a => a.Value is JsObject))
         {
             // const config = process.env.DATABASE_URL ? {...} : {...}: the whole export is chosen by a condition.
-            return ReadAlternatives(relative, alternatives, exported, notes, problems,
-                (alternative, branchNotes, branchProblems) => ReadExported(root, path, relative, alternative.Value, options, evaluator, branchNotes, branchProblems));
+            return ReadAlternatives(relative, alternatives, exported, notes, problems, unknowns,
+                (alternative, branchNotes, branchProblems, branchUnknowns) => ReadExported(root, path, relative, alternative.Value, options, script, evaluator, branchNotes, branchProblems, branchUnknowns));
         }
 
         if (exported is not JsObject all)
         {
-            throw new ProjectException($"{relative}: its exported configuration cannot be read statically ({StaticValueText.Describe(exported)}); pass --migrations DIR");
+            return new KnexfileRead(unevaluated, options.Environment, null, null, null, new KnexfileGaveUp(relative, exported.Line > 0 ? exported.Line : null,
+                $"its exported configuration cannot be read statically ({StaticValueText.Describe(exported)}{(exported is JsUnknown { Reason.Length: > 0 } why ? ": " + why.Reason : string.Empty)})"));
         }
 
         var single = ConfigKeys.Any(k => all.Get(k) is not null);
@@ -378,10 +440,12 @@ public static partial class ProjectDiscovery
         var info = new KnexfileInfo { Path = relative, Environments = environments, SingleConfiguration = single };
 
         string? environment;
+        SettingChoice? environmentChoice;
         JsObject config;
         if (single)
         {
             environment = null;
+            environmentChoice = null;
             config = all;
             if (options.Environment is not null)
             {
@@ -392,41 +456,60 @@ public static partial class ProjectDiscovery
         {
             // e.g. module.exports = { [env]: loadFileConfigs().postgres }: an environment whose name or content only
             // running the file would tell. Audit Knex's defaults (./migrations beside the knexfile) and say so.
-            problems.Add(new SourceProblem(relative, all.Line,
-                $"{Quoting.Printable(relative)} builds its environments at run time (computed keys); migaudit assumed Knex's default migration settings (directory ./migrations beside the knexfile, table knex_migrations): pass --migrations DIR if the configuration says otherwise",
-                KnexFails: false, Key: "environment-unknown", Blocking: false));
+            var reason = $"{Quoting.Printable(relative)} builds its environments at run time (computed keys); migaudit assumed Knex's default migration settings (directory ./migrations beside the knexfile, table knex_migrations): pass --migrations DIR if the configuration says otherwise";
+            problems.Add(new SourceProblem(relative, all.Line, reason, KnexFails: false, Key: "environment-unknown", Blocking: false));
+            unknowns.Add(new ReadinessUnknown($"{Quoting.Printable(relative)} builds its environments at run time (computed keys): the migrations folder and settings production uses are not known; migaudit assumed Knex's defaults", relative, all.Line));
             var assumed = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, null, ConfigSource.Knexfile, relative, notes, evaluator) with { SourceLine = all.Line };
-            return (info, null, assumed, null);
+            return new KnexfileRead(info, null, new SettingChoice(ChoiceSource.Default, "its environments are built at run time (computed keys)"), assumed, null)
+            {
+                FolderChoice = new SettingChoice(ChoiceSource.KnexDefault, $"Knex's default ./migrations beside {Quoting.Printable(relative)}, whose environments are built at run time"),
+            };
         }
         else
         {
-            environment = ChooseEnvironment(relative, environments, options.Environment, notes);
+            (environment, environmentChoice) = ChooseEnvironment(relative, environments, options.Environment, script, notes);
             if (all.Get(environment) is JsUnknown { Alternatives: { } branches } chosenByCondition && branches.Any(a => a.Value is JsObject))
             {
                 // production: config, with config assigned under if/else in a module the knexfile requires.
-                var (environmentInfo, chosenEnvironment) = (info, environment);
-                return ReadAlternatives(relative, branches, chosenByCondition, notes, problems, (alternative, branchNotes, _) => alternative.Value is not JsObject
-                    ? throw new ProjectException($"{relative}: environment '{chosenEnvironment}' cannot be read statically ({StaticValueText.Describe(alternative.Value)})")
-                    : (environmentInfo, chosenEnvironment, ReadMigrationSettings(root, Path.GetDirectoryName(path)!, ((JsObject)alternative.Value).Get("migrations"), ConfigSource.Knexfile, relative, branchNotes, evaluator)
-                        with
-                    { SourceLine = (((JsObject)alternative.Value).Get("migrations") ?? alternative.Value).Line }, (JsObject)alternative.Value));
+                var (environmentInfo, chosenEnvironment, chosenBy) = (info, environment, environmentChoice);
+                return ReadAlternatives(relative, branches, chosenByCondition, notes, problems, unknowns, (alternative, branchNotes, _, branchUnknowns) =>
+                    alternative.Value is JsObject branch
+                        ? ReadEnvironment(root, path, relative, environmentInfo, chosenEnvironment, chosenBy, branch, evaluator, branchNotes, branchUnknowns)
+                        : new KnexfileRead(environmentInfo, chosenEnvironment, chosenBy, null, null, new KnexfileGaveUp(relative, alternative.Value.Line > 0 ? alternative.Value.Line : null,
+                            $"environment '{Quoting.Printable(chosenEnvironment)}' cannot be read statically ({StaticValueText.Describe(alternative.Value)})")));
             }
 
             if (all.Get(environment) is not JsObject chosen)
             {
-                throw new ProjectException($"{relative}: environment '{environment}' cannot be read statically ({StaticValueText.Describe(all.Get(environment) ?? StaticValue.Undefined)})");
+                var value = all.Get(environment) ?? StaticValue.Undefined;
+                return new KnexfileRead(info, environment, environmentChoice, null, null, new KnexfileGaveUp(relative, value.Line > 0 ? value.Line : all.Line > 0 ? all.Line : null,
+                    $"environment '{Quoting.Printable(environment)}' cannot be read statically ({StaticValueText.Describe(value)}{(value is JsUnknown { Reason.Length: > 0 } why ? ": " + why.Reason : string.Empty)})"));
             }
 
             config = chosen;
         }
 
-        var settings = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, config.Get("migrations"), ConfigSource.Knexfile, relative, notes, evaluator)
-            with
-        { SourceLine = (config.Get("migrations") ?? config).Line };
-        return (info, environment, settings, config);
+        return ReadEnvironment(root, path, relative, info, environment, environmentChoice, config, evaluator, notes, unknowns);
     }
 
-    private static string ChooseEnvironment(string knexfile, List<string> environments, string? requested, List<string> notes)
+    /// <summary>The migration settings of one environment's configuration (or of a single configuration).</summary>
+    private static KnexfileRead ReadEnvironment(string root, string path, string relative, KnexfileInfo info, string? environment, SettingChoice? environmentChoice, JsObject config, StaticEvaluator evaluator, List<string> notes, List<ReadinessUnknown> unknowns)
+    {
+        var settings = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, config.Get("migrations"), ConfigSource.Knexfile, relative, notes, evaluator, unknowns)
+            with
+        { SourceLine = (config.Get("migrations") ?? config).Line };
+        var directoryKey = (config.Get("migrations") as JsObject)?.Get("directory") is { } and not JsUndefined;
+        return new KnexfileRead(info, environment, environmentChoice, settings, config)
+        {
+            FolderChoice = new SettingChoice(ChoiceSource.Knexfile, $"{Quoting.Printable(relative)}{(environment is null ? string.Empty : $", environment '{Quoting.Printable(environment)}'")}{(directoryKey || settings.CustomSource is not null ? string.Empty : ", which sets no migrations.directory: Knex's default ./migrations beside it")}"),
+        };
+    }
+
+    /// <summary>
+    /// The environment to audit: --env, else production when the knexfile has it (migaudit audits production, whatever
+    /// a script passes), else the one the project's migrate script passes, else the only one, else development.
+    /// </summary>
+    private static (string, SettingChoice) ChooseEnvironment(string knexfile, List<string> environments, string? requested, KnexScript? script, List<string> notes)
     {
         if (environments.Count == 0)
         {
@@ -436,18 +519,30 @@ public static partial class ProjectDiscovery
         if (requested is not null)
         {
             return environments.Contains(requested)
-                ? requested
+                ? (requested, new SettingChoice(ChoiceSource.Option, $"--env {requested}"))
                 : throw new ProjectException($"environment '{requested}' is not in {knexfile} (it has: {string.Join(", ", environments)})");
         }
 
         if (environments.Contains(DefaultEnvironment))
         {
-            return DefaultEnvironment;
+            if (script?.Environment is { } passed && passed != DefaultEnvironment)
+            {
+                notes.Add($"the '{Quoting.Printable(script.Name)}' script in package.json passes --env {Quoting.Printable(passed)} to knex; migaudit audits {DefaultEnvironment}, which {knexfile} has (choose with --env)");
+            }
+
+            return (DefaultEnvironment, new SettingChoice(ChoiceSource.Default, $"{DefaultEnvironment}, migaudit's default"));
+        }
+
+        if (script?.Environment is { } scriptEnvironment && environments.Contains(scriptEnvironment))
+        {
+            var reason = $"from the '{Quoting.Printable(script.Name)}' script in package.json (--env)";
+            notes.Add($"environment '{Quoting.Printable(scriptEnvironment)}' is the one the '{Quoting.Printable(script.Name)}' script in package.json passes to knex (--env)");
+            return (scriptEnvironment, new SettingChoice(ChoiceSource.Script, reason));
         }
 
         var fallback = environments.Count == 1 ? environments[0] : environments.Contains("development") ? "development" : environments[0];
         notes.Add($"{knexfile} has no '{DefaultEnvironment}' environment; auditing '{fallback}' (choose with --env)");
-        return fallback;
+        return (fallback, new SettingChoice(ChoiceSource.Default, environments.Count == 1 ? "the knexfile's only environment" : $"no '{DefaultEnvironment}' environment: '{fallback}'"));
     }
 
     /// <summary>
@@ -457,12 +552,14 @@ public static partial class ProjectDiscovery
     public static StaticValue ReturnValueOf(JsFunction function, StaticEvaluator evaluator, string file) =>
         evaluator.Call(function, [], $"the function {Path.GetFileName(file)} exports");
 
-    public static MigrationSettings ReadMigrationSettings(string root, string baseDirectory, StaticValue? migrations, ConfigSource source, string sourceFile, List<string> notes, StaticEvaluator evaluator)
+    /// <param name="unknowns">Where a folder migaudit had to assume is recorded (null: the caller does not audit readiness from it).</param>
+    public static MigrationSettings ReadMigrationSettings(string root, string baseDirectory, StaticValue? migrations, ConfigSource source, string sourceFile, List<string> notes, StaticEvaluator evaluator, List<ReadinessUnknown>? unknowns = null)
     {
         var config = migrations as JsObject;
         if (migrations is JsUnknown unknown)
         {
             notes.Add($"{sourceFile}: migrations settings cannot be read statically ({unknown.Expression}); using Knex's defaults");
+            unknowns?.Add(new ReadinessUnknown($"the migrations settings cannot be read statically ({Quoting.Printable(unknown.Expression)}): migaudit assumed Knex's defaults (./migrations, table knex_migrations)", sourceFile, unknown.Line > 0 ? unknown.Line : null));
         }
 
         var directories = new List<string>();
@@ -484,12 +581,14 @@ public static partial class ProjectDiscovery
                     else
                     {
                         notes.Add($"{sourceFile}: a migrations directory cannot be read statically ({StaticValueText.Describe(item)}); it is not audited");
+                        unknowns?.Add(new ReadinessUnknown($"a migrations directory cannot be read statically ({Quoting.Printable(StaticValueText.Describe(item))}): its migrations are not audited", sourceFile, item.Line > 0 ? item.Line : null));
                     }
                 }
 
                 break;
             case var other:
                 notes.Add($"{sourceFile}: migrations.directory cannot be read statically ({StaticValueText.Describe(other)}); using ./migrations");
+                unknowns?.Add(new ReadinessUnknown($"migrations.directory cannot be read statically ({Quoting.Printable(StaticValueText.Describe(other))}): migaudit assumed ./migrations", sourceFile, other.Line > 0 ? other.Line : null));
                 directories.Add("./migrations");
                 break;
         }

@@ -52,6 +52,14 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
         {
             // Nothing of it is replayed: say so, or the schema would look complete without it.
             var why = entry.Problem is { } problem ? $"line {problem.Line}: {problem.Message}" : "it could not be read";
+            if (entry.Problem is { KnexFailsToo: false } unread)
+            {
+                // Knex may well run it (only migaudit's reader gave up): it may have made or changed any table, so
+                // nothing made before it is known afterwards, and no later migration is blamed for what it may create.
+                state.Migration = migration.Name;
+                state.MarkUnknown(state.NewUncertainty(unread.Line, $"migaudit could not read {migration.Name}"), table: null);
+            }
+
             return Add(new MigrationReplay { Migration = migration.Name, Up = Coverage.None, Skipped = why });
         }
 

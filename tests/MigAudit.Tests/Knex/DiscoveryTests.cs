@@ -233,7 +233,14 @@ public sealed class DiscoveryTests
         Assert.Equal(Severity.Medium, finding.Severity);
         Assert.Equal(("knexfile.js", 3), (finding.File, finding.Line));
         Assert.StartsWith("knexfile.js builds its environments at run time (computed keys); migaudit assumed Knex's default migration settings", finding.Message);
-        Assert.True(result.Ready);
+
+        // An assumed folder is never "ready": nothing blocks, so the verdict is unknown, with the knexfile's line.
+        Assert.False(result.Ready);
+        Assert.Equal("unknown", result.Verdict);
+        var unknown = Assert.Single(result.Unknowns);
+        Assert.Equal(("knexfile.js", 3), (unknown.File, unknown.Line));
+        Assert.Equal("knexfile.js builds its environments at run time (computed keys): the migrations folder and settings production uses are not known; migaudit assumed Knex's defaults", unknown.Reason);
+        Assert.Equal((ChoiceSource.KnexDefault, "Knex's default ./migrations beside knexfile.js, whose environments are built at run time"), (result.Input.Project.FolderChoice.Source, result.Input.Project.FolderChoice.Reason));
     }
 
     [Fact]

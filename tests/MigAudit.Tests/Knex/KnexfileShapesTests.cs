@@ -144,7 +144,7 @@ public sealed class KnexfileShapesTests
     }
 
     [SkippableFact]
-    public async Task Branches_that_run_different_folders_are_a_blocking_unknown_naming_each()
+    public async Task Branches_that_run_different_folders_are_an_unknown_naming_each()
     {
         using var repo = new TempRepo(init: false);
         repo.Write("server/db-config.js", $$"""
@@ -159,8 +159,10 @@ public sealed class KnexfileShapesTests
         repo.Write("knexfile.js", "const config = require('./server/db-config');\nmodule.exports = { production: config };\n");
         var project = ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions());
         var problem = Assert.Single(project.SourceProblems);
-        Assert.True(problem.Blocking);
+        Assert.False(problem.Blocking);
         Assert.Equal(("knexfile.js", "migration-source"), (problem.File, problem.Key));
+        var unknown = Assert.Single(project.Unknowns);
+        Assert.Equal((problem.Message, "knexfile.js", 2), (unknown.Reason, unknown.File, unknown.Line));
         Assert.Equal(
             "which migrations Knex runs depends on a condition migaudit cannot decide (knexfile.js:2): when not process.env.DB_LEGACY (db-config.js:2): db/migrations (table knex_migrations); " +
             "when process.env.DB_LEGACY (db-config.js:2): legacy/migrations (table knex_migrations); the first is audited (choose with --migrations DIR)", problem.Message);
