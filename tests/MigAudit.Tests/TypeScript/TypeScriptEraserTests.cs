@@ -88,7 +88,7 @@ public sealed class TypeScriptEraserTests
         Assert.Equal(
             "var E; (function (E) { E[E[\"A\"] = 0] = \"A\"; E[E[\"B\"] = 5] = \"B\";\nE[\"C\"] = \"x\"; E[E[\"D\"] = E.B + f()] = \"D\";\n})(E || (E = {}));",
             Erase("enum E { A, B = 5,\nC = 'x', D = B + f(),\n}"));
-        Assert.Equal("export var M; (function (M) {M[M[\"On\"] = 1] = \"On\";})(M || (M = {}));", Erase("export const enum M { On = 1 }"));
+        Assert.Equal("export var M; (function (M) { M[M[\"On\"] = 1] = \"On\"; })(M || (M = {}));", Erase("export const enum M { On = 1 }"));
         Assert.Equal("                        ", Erase("declare enum D { A = 1 }"));
     }
 
@@ -107,7 +107,7 @@ public sealed class TypeScriptEraserTests
         Assert.Equal("const  path = require('path');", Erase("import path = require('path');"));
         Assert.Equal("var    q = A.b;", Erase("import q = A.b;"));
         Assert.Equal("module.exports = config;", Erase("export = config;"));
-        Assert.Equal("const fs = require('fs'); export { fs };", Erase("export import fs = require('fs');"));
+        Assert.Equal("const         fs = require('fs'); export { fs };", Erase("export import fs = require('fs');"));
     }
 
     [Fact]
