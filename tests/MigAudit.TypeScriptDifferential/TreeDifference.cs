@@ -3,31 +3,32 @@ using Acornima.Ast;
 namespace MigAudit.TypeScriptDifferential;
 
 /// <summary>
-/// The first place two syntax trees differ: the path, both canonical lines (<see cref="SyntaxTreeText"/>) and the
-/// source text of the node there on each side (a list's owner when a list's length differs). <see cref="OwnerType"/> is
-/// the type of the node the differing line belongs to (on tsc's side when there is one).
+/// The first place two syntax trees differ: the path, both canonical lines (<see cref="SyntaxTreeText"/>; "(nothing)"
+/// where one tree has no line) and the source text of the node there on each side. When the first difference is a
+/// list's length (a statement or class member more on one side), <see cref="List"/> names that list and its two
+/// lengths, and the rest describes the list's first item that differs.
 /// </summary>
-public sealed record TreeDifference(string Path, string Expected, string Actual, string ExpectedSnippet, string ActualSnippet, string OwnerType)
+public sealed record TreeDifference(string Path, string Expected, string Actual, string ExpectedSnippet, string ActualSnippet, ListLengths? List = null)
 {
     /// <summary>
-    /// A short name for what differs, to group many files' differences: the two node types, or the node type and the
-    /// first value that differs (such as <c>VariableDeclaration.Kind</c>), or the list whose length differs.
+    /// A short name for what differs, to group many files' differences: the list whose length differs
+    /// (<c>ClassBody.Body length</c>), or the two node types, or the node type and the first value that differs
+    /// (<c>VariableDeclaration.Kind</c>).
     /// </summary>
     public string Cause
     {
         get
         {
-            var expected = Expected.Split(' ');
-            var actual = Actual.Split(' ');
-            var at = Path.Length == 0 ? "(root)" : LastStep(Path);
-            if (expected[0].StartsWith("list(", StringComparison.Ordinal) || actual[0].StartsWith("list(", StringComparison.Ordinal))
+            if (List is not null)
             {
-                return $"{OwnerType}.{at} length";
+                return $"{List.OwnerType}.{LastStep(List.Path)} length";
             }
 
+            var expected = Expected.Split(' ');
+            var actual = Actual.Split(' ');
             if (expected[0] != actual[0])
             {
-                return $"{at}: {expected[0]} vs {actual[0]}";
+                return $"{(Path.Length == 0 ? "(root)" : LastStep(Path))}: {expected[0]} vs {actual[0]}";
             }
 
             var value = expected.Zip(actual).Skip(1).FirstOrDefault(pair => pair.First != pair.Second).First ?? "";
@@ -36,6 +37,7 @@ public sealed record TreeDifference(string Path, string Expected, string Actual,
     }
 
     public override string ToString() =>
+        (List is null ? "" : $"{List.Path}: {List.Expected} items in tsc's, {List.Actual} in migaudit's; first different item:\n") +
         $"at {(Path.Length == 0 ? "(root)" : Path)}\n  tsc:      {Expected}\n            {ExpectedSnippet}\n  migaudit: {Actual}\n            {ActualSnippet}";
 
     private static string LastStep(string path)
@@ -46,6 +48,9 @@ public sealed record TreeDifference(string Path, string Expected, string Actual,
         return bracket < 0 ? step : step[..bracket];
     }
 }
+
+/// <summary>A list (such as <c>Body[0].Body.Body</c>, owned by a ClassBody) whose length differs.</summary>
+public sealed record ListLengths(string Path, string OwnerType, int Expected, int Actual);
 
 /// <summary>Compares two syntax trees through their canonical lines.</summary>
 public static class TreeComparison
@@ -60,13 +65,25 @@ public static class TreeComparison
     {
         var left = SyntaxTreeText.Lines(expected);
         var right = SyntaxTreeText.Lines(actual);
+        ListLengths? list = null;
         for (var i = 0; i < Math.Max(left.Count, right.Count); i++)
         {
             var l = i < left.Count ? left[i] : (TreeLine?)null;
             var r = i < right.Count ? right[i] : (TreeLine?)null;
-            if (l is { } a && r is { } b && a.Path == b.Path && a.Text == b.Text)
+            if (l is { } a && r is { } b && a.Path == b.Path)
             {
-                continue;
+                if (a.Text == b.Text)
+                {
+                    continue;
+                }
+
+                // The same list with another length: the items still line up from the start, so the list's first item
+                // that differs (or the one only one side has) is found by going on.
+                if (list is null && ListLength(a.Text) is { } expectedLength && ListLength(b.Text) is { } actualLength)
+                {
+                    list = new ListLengths(a.Path, a.Node.Type.ToString(), expectedLength, actualLength);
+                    continue;
+                }
             }
 
             return new TreeDifference(
@@ -75,7 +92,7 @@ public static class TreeComparison
                 r?.Text ?? "(nothing)",
                 l is { } x ? Snippet(expectedText, x.Node) : "",
                 r is { } y ? Snippet(actualText, y.Node) : "",
-                (l ?? r)!.Value.Node.Type.ToString());
+                list);
         }
 
         return null;
@@ -88,4 +105,7 @@ public static class TreeComparison
         var snippet = string.Join(' ', text[start..end].Split((char[])['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
         return snippet.Length <= SnippetLength ? snippet : snippet[..SnippetLength] + " ...";
     }
+
+    private static int? ListLength(string line) =>
+        line.StartsWith("list(", StringComparison.Ordinal) && int.TryParse(line.AsSpan(5, line.Length - 6), out var length) ? length : null;
 }

@@ -30,15 +30,26 @@ public sealed class SyntaxTreeComparisonTests
     [InlineData("const a = 'x';", "const a = 'y';", "Body[0].Declarations[0].Init", "Literal.Value")]
     [InlineData("class A { static x = 1; }", "class A { x = 1; }", "Body[0].Body.Body[0]", "PropertyDefinition.Static")]
     [InlineData("const o = { [a]: 1 };", "const o = { a: 1 };", "Body[0].Declarations[0].Init.Properties[0]", "Property.Computed")]
-    [InlineData("a; b;", "a;", "Body", "Program.Body length")]
+    [InlineData("a; b;", "a;", "Body[1]", "Program.Body length")]
+    [InlineData("a; b; c;", "a; c;", "Body[1].Expression", "Program.Body length")]
     [InlineData("const a = b;", "const a = b.c;", "Body[0].Declarations[0].Init", "Init: Identifier vs MemberExpression")]
-    [InlineData("class A { x; }", "class A {}", "Body[0].Body.Body", "ClassBody.Body length")]
+    [InlineData("class A { x; }", "class A {}", "Body[0].Body.Body[0]", "ClassBody.Body length")]
     public void ReportsTheFirstDifferenceWithItsPath(string expected, string actual, string path, string cause)
     {
         var difference = Compare(expected, actual);
         Assert.NotNull(difference);
         Assert.Equal(path, difference.Path);
         Assert.Equal(cause, difference.Cause);
+    }
+
+    [Fact]
+    public void NamesTheListWhoseLengthDiffersAndItsFirstDifferentItem()
+    {
+        var difference = Compare("class A { x; y() {} }", "class A { y() {} }")!;
+        Assert.Equal(new ListLengths("Body[0].Body.Body", "ClassBody", 2, 1), difference.List);
+        Assert.Equal("Body[0].Body.Body[0]", difference.Path);
+        Assert.Equal("x;", difference.ExpectedSnippet);
+        Assert.Equal("y() {}", difference.ActualSnippet);
     }
 
     [Fact]
