@@ -1,0 +1,43 @@
+using MigAudit.Knex.JavaScript;
+using MigAudit.Tests.Support;
+using MigAudit.TypeScriptDifferential;
+
+namespace MigAudit.Tests.Knex;
+
+/// <summary>
+/// Every file of tests/fixtures/typescript/constructs (one TypeScript construct each) read by migaudit and by the real
+/// TypeScript compiler (tests/node/ts-erase.js): the program migaudit reads must be the program tsc emits, compared as
+/// syntax trees (docs/typescript.md). The cases are the folder's files: a file added there is a new case.
+/// </summary>
+public sealed class TypeScriptDifferentialTests
+{
+    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "fixtures", "typescript", "constructs");
+
+    // One node process for every construct: loading the compiler takes most of a second.
+    private static readonly Lazy<IReadOnlyDictionary<string, TscResult>> Tsc =
+        new(() => TscEraser.Erase(NodeKnex.ScriptsDirectory!, Directory.EnumerateFiles(Folder).Order(StringComparer.Ordinal)));
+
+    public static TheoryData<string> Constructs() => new(Directory.EnumerateFiles(Folder).Select(Path.GetFileName).Order(StringComparer.Ordinal)!);
+
+    [SkippableTheory]
+    [MemberData(nameof(Constructs))]
+    public void MigauditReadsTheProgramTscEmits(string construct)
+    {
+        Requires.TypeScript();
+        var tsc = Tsc.Value[Path.Combine(Folder, construct)];
+        Assert.True(tsc.Error is null, tsc.Error);
+        Assert.True(tsc.Accepted, $"the fixture is not TypeScript for tsc: {string.Join("; ", tsc.Diagnostics.Select(d => $"{d.Line}:{d.Column} {d.Message}"))}");
+
+        var result = DifferentialCheck.Compare(tsc);
+        if (result.Verdict == Verdict.TscOutputUnreadable)
+        {
+            // No reference tree (tsc emits syntax that no JavaScript reader here accepts, such as import assertions):
+            // then migaudit must not claim a reading either, but report the file as unread.
+            var migaudit = JsParser.Parse(File.ReadAllText(tsc.Path), tsc.Path);
+            Assert.True(migaudit.Program is null, $"tsc's output is unreadable ({result.Detail}) yet migaudit read a program");
+            return;
+        }
+
+        Assert.True(result.Verdict == Verdict.Same, $"{result.Verdict}: {(object?)result.Difference ?? result.Detail}");
+    }
+}
