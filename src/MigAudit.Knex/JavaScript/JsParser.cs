@@ -56,7 +56,7 @@ public static class JsParser
             code = erased.Code;
         }
 
-        var preferModule = fileName.EndsWith(".mjs", StringComparison.Ordinal) || HasModuleSyntax(code);
+        var preferModule = fileName.EndsWith(".mjs", StringComparison.Ordinal) || fileName.EndsWith(".mts", StringComparison.Ordinal) || HasModuleSyntax(code);
         var parser = new Parser(typeScript
             ? (preferModule ? TypeScriptModuleOptions : TypeScriptScriptOptions)
             : (preferModule ? ModuleOptions : ScriptOptions));

@@ -12,6 +12,7 @@ namespace MigAudit.Tests.Knex;
 public sealed class TypeScriptDifferentialTests
 {
     private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "fixtures", "typescript", "constructs");
+    private static readonly string EquivalentsFolder = Path.Combine(AppContext.BaseDirectory, "fixtures", "typescript", "equivalents");
 
     // One node process for every construct: loading the compiler takes most of a second.
     private static readonly Lazy<IReadOnlyDictionary<string, TscResult>> Tsc =
@@ -32,9 +33,27 @@ public sealed class TypeScriptDifferentialTests
         if (result.Verdict == Verdict.TscOutputUnreadable)
         {
             // No reference tree (tsc emits syntax that no JavaScript reader here accepts, such as import assertions):
-            // then migaudit must not claim a reading either, but report the file as unread.
-            var migaudit = JsParser.Parse(File.ReadAllText(tsc.Path), tsc.Path);
-            Assert.True(migaudit.Program is null, $"tsc's output is unreadable ({result.Detail}) yet migaudit read a program");
+            // migaudit must then read exactly the documented equivalent in tests/fixtures/typescript/equivalents
+            // (see its README), or not claim a reading at all.
+            var source = File.ReadAllText(tsc.Path);
+            var migaudit = JsParser.Parse(source, tsc.Path);
+            var equivalentPath = Path.Combine(EquivalentsFolder, Path.ChangeExtension(construct, ".js"));
+            if (!File.Exists(equivalentPath))
+            {
+                Assert.True(migaudit.Program is null, $"tsc's output is unreadable ({result.Detail}) yet migaudit read a program");
+                return;
+            }
+
+            var equivalentText = File.ReadAllText(equivalentPath);
+            var reader = new Acornima.Parser(new Acornima.ParserOptions
+            {
+                EcmaVersion = Acornima.EcmaVersion.Latest,
+                ExperimentalESFeatures = Acornima.ExperimentalESFeatures.Decorators,
+            });
+            Acornima.Ast.Program equivalent = migaudit.IsModuleSyntax ? reader.ParseModule(equivalentText) : reader.ParseScript(equivalentText);
+            Assert.True(migaudit.Program is not null, $"{migaudit.Problem?.Line}:{migaudit.Problem?.Column} {migaudit.Problem?.Message}");
+            var difference = TreeComparison.Compare(equivalent, equivalentText, migaudit.Program, source);
+            Assert.True(difference is null, $"{difference}");
             return;
         }
 
