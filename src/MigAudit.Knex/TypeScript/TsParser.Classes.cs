@@ -161,7 +161,7 @@ internal sealed partial class TsParser
             return !ParseFunctionRest(false, false, allowMissingBody: true, constructor: null) || erase;
         }
 
-        var isConstructor = !isStatic && (At("constructor") || (Token.Kind == TsTokenKind.String && Token.Value == "constructor"));
+        var isConstructor = !isStatic && (At("constructor") || (Token.Kind == TsTokenKind.String && scanner.Cook(Token) == "constructor"));
         ParsePropertyName();
         if (AtPunctuator("?") || AtPunctuator("!"))
         {

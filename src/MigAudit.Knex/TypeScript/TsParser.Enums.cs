@@ -88,7 +88,7 @@ internal sealed partial class TsParser
         string key;
         if (Token.Kind == TsTokenKind.String)
         {
-            memberName = Token.Value!;
+            memberName = scanner.Cook(Token);
             key = Quote(memberName);
             Next();
         }
@@ -100,8 +100,8 @@ internal sealed partial class TsParser
                 throw Unexpected("a computed enum member name must be a string literal");
             }
 
-            memberName = Token.Value!;
-            key = Token.Text;
+            memberName = scanner.Cook(Token);
+            key = Source[Token.Start..Token.End];
             Next();
             Expect("]");
         }
@@ -247,11 +247,11 @@ internal sealed partial class TsParser
                 Next();
                 return number;
             case TsTokenKind.String or TsTokenKind.NoSubstitutionTemplate:
-                var text = Token.Value;
+                var text = scanner.Cook(Token);
                 Next();
                 return text;
             case TsTokenKind.TemplateHead:
-                var built = Token.Value!;
+                var built = scanner.Cook(Token);
                 while (true)
                 {
                     Next();
@@ -263,7 +263,7 @@ internal sealed partial class TsParser
 
                     built += part is double d ? FormatNumber(d) : (string)part;
                     var continuation = scanner.RescanTemplateContinuation();
-                    built += continuation.Value;
+                    built += scanner.Cook(continuation);
                     if (continuation.Kind == TsTokenKind.TemplateTail)
                     {
                         Next();
@@ -300,7 +300,7 @@ internal sealed partial class TsParser
                             return null;
                         }
 
-                        word = Token.Value!;
+                        word = scanner.Cook(Token);
                         Next();
                         Expect("]");
                     }

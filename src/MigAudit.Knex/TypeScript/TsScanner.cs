@@ -19,6 +19,9 @@ internal sealed class TsScanner(string text)
         "{", "}", "(", ")", "[", "]", ";", ",", "<", ">", "+", "-", "*", "/", "%", "&", "|", "^", "!", "~", "?", ":", "=", ".", "@",
     ];
 
+    private static readonly string[][] PunctuatorsByFirstChar = Enumerable.Range(0, 128)
+        .Select(c => Punctuators.Where(p => p[0] == c).ToArray()).ToArray();
+
     private int position = text.StartsWith("#!", StringComparison.Ordinal) ? SkipLine(text, 0) : 0;
 
     public string Text { get; } = text;
@@ -86,7 +89,7 @@ internal sealed class TsScanner(string text)
         }
 
         position = i;
-        Token = new TsToken(TsTokenKind.Regex, start, i, Text[start..i], Token.LineBreakBefore);
+        Token = new TsToken(TsTokenKind.Regex, start, i, "", Token.LineBreakBefore);
         return Token;
     }
 
@@ -195,9 +198,9 @@ internal sealed class TsScanner(string text)
             return ScanTemplate(start, lineBreak, head: true);
         }
 
-        foreach (var punctuator in Punctuators)
+        foreach (var punctuator in c < 128 ? PunctuatorsByFirstChar[c] : [])
         {
-            if (punctuator[0] == c && string.CompareOrdinal(Text, position, punctuator, 0, punctuator.Length) == 0)
+            if (string.CompareOrdinal(Text, position, punctuator, 0, punctuator.Length) == 0)
             {
                 // `a?.5:b` is a conditional, not optional chaining.
                 if (punctuator == "?." && position + 2 < Text.Length && char.IsAsciiDigit(Text[position + 2]))
@@ -309,7 +312,6 @@ internal sealed class TsScanner(string text)
     {
         var start = position;
         position++;
-        var value = new StringBuilder();
         while (true)
         {
             if (position >= Text.Length || Text[position] is '\n' or '\r')
@@ -324,23 +326,51 @@ internal sealed class TsScanner(string text)
                 break;
             }
 
+            position += c == '\\' ? 2 : 1;
+        }
+
+        return new TsToken(TsTokenKind.String, start, position, "", lineBreak);
+    }
+
+    /// <summary>
+    /// The cooked value of a string literal or template part, computed only when asked (enum member names and folded
+    /// enum values): most literals are never looked at, and a large file can hold megabytes of them.
+    /// </summary>
+    public string Cook(TsToken token)
+    {
+        var (from, to) = token.Kind switch
+        {
+            TsTokenKind.String => (token.Start + 1, token.End - 1),
+            TsTokenKind.NoSubstitutionTemplate => (token.Start + 1, token.End - 1),
+            TsTokenKind.TemplateHead => (token.Start + 1, token.End - 2),
+            TsTokenKind.TemplateMiddle => (token.Start + 1, token.End - 2),
+            TsTokenKind.TemplateTail => (token.Start + 1, token.End - 1),
+            _ => (token.Start, token.End),
+        };
+        var saved = position;
+        var value = new StringBuilder();
+        position = from;
+        while (position < to)
+        {
+            var c = Text[position];
             if (c == '\\')
             {
                 position++;
                 value.Append(ReadEscape());
-                continue;
             }
-
-            value.Append(c);
-            position++;
+            else
+            {
+                value.Append(c);
+                position++;
+            }
         }
 
-        return new TsToken(TsTokenKind.String, start, position, Text[start..position], lineBreak, value.ToString());
+        position = saved;
+        return value.ToString();
     }
 
     private TsToken ScanTemplate(int start, bool lineBreak, bool head)
     {
-        var value = new StringBuilder();
         while (true)
         {
             if (position >= Text.Length)
@@ -352,26 +382,16 @@ internal sealed class TsScanner(string text)
             if (c == '`')
             {
                 position++;
-                var kind = head ? TsTokenKind.NoSubstitutionTemplate : TsTokenKind.TemplateTail;
-                return new TsToken(kind, start, position, Text[start..position], lineBreak, value.ToString());
+                return new TsToken(head ? TsTokenKind.NoSubstitutionTemplate : TsTokenKind.TemplateTail, start, position, "", lineBreak);
             }
 
             if (c == '$' && position + 1 < Text.Length && Text[position + 1] == '{')
             {
                 position += 2;
-                var kind = head ? TsTokenKind.TemplateHead : TsTokenKind.TemplateMiddle;
-                return new TsToken(kind, start, position, Text[start..position], lineBreak, value.ToString());
+                return new TsToken(head ? TsTokenKind.TemplateHead : TsTokenKind.TemplateMiddle, start, position, "", lineBreak);
             }
 
-            if (c == '\\')
-            {
-                position++;
-                value.Append(ReadEscape());
-                continue;
-            }
-
-            value.Append(c);
-            position++;
+            position += c == '\\' ? 2 : 1;
         }
     }
 

@@ -17,10 +17,10 @@ internal enum TsTokenKind
 }
 
 /// <summary>
-/// One token. <see cref="Text"/> is the identifier's name or the punctuator; <see cref="Value"/> the cooked value of a
-/// string literal (enum member names and folded enum values need it).
+/// One token. <see cref="Text"/> is the identifier's name, the punctuator or the number; empty for strings, templates
+/// and regular expressions, whose cooked value <see cref="TsScanner.Cook"/> computes when needed.
 /// </summary>
-internal readonly record struct TsToken(TsTokenKind Kind, int Start, int End, string Text, bool LineBreakBefore, string? Value = null)
+internal readonly record struct TsToken(TsTokenKind Kind, int Start, int End, string Text, bool LineBreakBefore)
 {
     public bool Is(string punctuatorOrWord) =>
         (Kind == TsTokenKind.Punctuator || Kind == TsTokenKind.Identifier) && Text == punctuatorOrWord;
