@@ -109,7 +109,7 @@ internal sealed partial class TsParser
     /// `namespace N.M { ... }`: tsc's <c>var N; (function (N) { ... })(N || (N = {}));</c>. A namespace with nothing
     /// but types in it is erased. Exported variables become `N.x = ...` and references to them `N.x`.
     /// </summary>
-    private bool ParseNamespace(int start, bool exported)
+    private bool ParseNamespace(bool exported)
     {
         var keywordStart = Token.Start;
         Next();
@@ -150,7 +150,7 @@ internal sealed partial class TsParser
         var scope = new NamespaceScope(names[^1]);
         var outerReferences = references;
         references = [];
-        var bodyMark = edits.Count;
+
         var instantiated = false;
         try
         {
@@ -200,7 +200,6 @@ internal sealed partial class TsParser
 
         edits.Replace(Token.Start, Token.End, footer.TrimEnd());
         Next();
-        _ = (start, bodyMark);
         return false;
     }
 

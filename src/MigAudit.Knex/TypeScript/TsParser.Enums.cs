@@ -10,7 +10,7 @@ namespace MigAudit.Knex.TypeScript;
 /// </summary>
 internal sealed partial class TsParser
 {
-    private bool ParseEnum(int start, bool exported)
+    private bool ParseEnum(bool exported)
     {
         var keywordStart = Token.Start;
         Eat("const");
@@ -45,7 +45,6 @@ internal sealed partial class TsParser
         var target = parent is null ? $"{name} || ({name} = {{}})" : $"{name} = {parent.Qualifier}.{name} || ({parent.Qualifier}.{name} = {{}})";
         edits.Replace(Token.Start, Token.End, $"}})({target});");
         Next();
-        _ = start;
         return false;
     }
 

@@ -286,12 +286,12 @@ internal sealed partial class TsParser
 
         if (At("enum") || (At("const") && NextIs(() => At("enum"))))
         {
-            return ParseEnum(Token.Start, exported: true);
+            return ParseEnum(exported: true);
         }
 
         if ((At("namespace") || At("module")) && NextIs(() => AtIdentifier || Token.Kind == TsTokenKind.String))
         {
-            return ParseNamespace(Token.Start, exported: true);
+            return ParseNamespace(exported: true);
         }
 
         if (!AtStartOfExportedDeclaration())
@@ -380,12 +380,12 @@ internal sealed partial class TsParser
         edits.Blank(exportStart, exportEnd);
         if (At("enum") || At("const"))
         {
-            return ParseEnum(Token.Start, exported: true);
+            return ParseEnum(exported: true);
         }
 
         if (At("namespace") || At("module"))
         {
-            return ParseNamespace(Token.Start, exported: true);
+            return ParseNamespace(exported: true);
         }
 
         var nameToken = LookAhead(() =>

@@ -101,7 +101,7 @@ internal sealed partial class TsParser
             case "const":
                 if (NextIs(() => At("enum")))
                 {
-                    return ParseEnum(start: Token.Start, exported: false);
+                    return ParseEnum(exported: false);
                 }
 
                 ParseVariableStatement();
@@ -192,7 +192,7 @@ internal sealed partial class TsParser
             case "export":
                 return ParseExport();
             case "enum":
-                return ParseEnum(start: Token.Start, exported: false);
+                return ParseEnum(exported: false);
             case "interface" when NextIs(() => AtIdentifier && !Token.LineBreakBefore):
                 ParseInterface();
                 return true;
@@ -200,7 +200,7 @@ internal sealed partial class TsParser
                 ParseTypeAlias();
                 return true;
             case "namespace" or "module" when NextIs(() => (AtIdentifier || Token.Kind == TsTokenKind.String) && !Token.LineBreakBefore):
-                return ParseNamespace(start: Token.Start, exported: false);
+                return ParseNamespace(exported: false);
             case "declare" when NextIs(() => !Token.LineBreakBefore && AtStartOfAmbientDeclaration()):
                 ParseAmbientDeclaration();
                 return true;
