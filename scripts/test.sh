@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test:
-#  1. installs the real knex/pg used as fixtures (tests/node);
+#  1. installs the real knex/pg and typescript used as fixtures (tests/node);
 #  2. builds the Native AOT binary and the npm packages for this platform (scripts/build-npm.sh);
 #  3. runs the .NET test suite (the npm install test gets the packages through MIGAUDIT_NPM_PACKAGES);
 #  4. runs the end-to-end CLI tests (trait Surface=cli) again against the AOT binary, the build the npm packages ship.
@@ -11,8 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if command -v npm >/dev/null 2>&1; then
-  if [ ! -d tests/node/node_modules/knex ]; then
-    echo "Installing knex and pg for the test fixtures (tests/node) ..."
+  if [ ! -d tests/node/node_modules/knex ] || [ ! -d tests/node/node_modules/typescript ]; then
+    echo "Installing knex, pg and typescript for the test fixtures (tests/node) ..."
     npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
   fi
 else

@@ -1,6 +1,7 @@
 using Acornima;
 using Acornima.Ast;
 using MigAudit.Core;
+using MigAudit.Knex.TypeScript;
 
 namespace MigAudit.Knex.JavaScript;
 
@@ -18,6 +19,16 @@ public static class JsParser
 
     private static readonly ParserOptions ModuleOptions = ScriptOptions with { AllowAwaitOutsideFunction = true };
 
+    // tsc keeps standard decorators in what it emits for ESNext, so the JavaScript made from a TypeScript file may hold
+    // them; plain JavaScript files are read as Node reads them, without decorators. (Import attributes, `with {...}`,
+    // are standard in EcmaVersion.Latest.)
+    private static readonly ParserOptions TypeScriptScriptOptions = ScriptOptions with
+    {
+        ExperimentalESFeatures = ExperimentalESFeatures.Decorators,
+    };
+
+    private static readonly ParserOptions TypeScriptModuleOptions = TypeScriptScriptOptions with { AllowAwaitOutsideFunction = true };
+
     public static bool IsTypeScript(string fileName) =>
         fileName.EndsWith(".ts", StringComparison.Ordinal) || fileName.EndsWith(".mts", StringComparison.Ordinal) ||
         fileName.EndsWith(".cts", StringComparison.Ordinal);
@@ -32,9 +43,23 @@ public static class JsParser
             return new ParsedSource(null, conflict, false, language);
         }
 
-        var code = typeScript ? TypeScriptStripper.Strip(text) : text;
-        var preferModule = fileName.EndsWith(".mjs", StringComparison.Ordinal) || HasModuleSyntax(code);
-        var parser = new Parser(preferModule ? ModuleOptions : ScriptOptions);
+        var code = text;
+        if (typeScript)
+        {
+            var erased = TypeScriptEraser.Erase(text);
+            if (erased.Code is null)
+            {
+                // migaudit's own TypeScript parser could not read the file: that says nothing about whether knex can.
+                return new ParsedSource(null, new ParseProblem(erased.Line, erased.Column, $"{erased.Error} (migaudit could not read this TypeScript)", KnexFailsToo: false), false, language);
+            }
+
+            code = erased.Code;
+        }
+
+        var preferModule = fileName.EndsWith(".mjs", StringComparison.Ordinal) || fileName.EndsWith(".mts", StringComparison.Ordinal) || HasModuleSyntax(code);
+        var parser = new Parser(typeScript
+            ? (preferModule ? TypeScriptModuleOptions : TypeScriptScriptOptions)
+            : (preferModule ? ModuleOptions : ScriptOptions));
         try
         {
             Acornima.Ast.Program program = preferModule ? parser.ParseModule(code, fileName) : parser.ParseScript(code, fileName);
@@ -52,7 +77,7 @@ public static class JsParser
             var message = error.Description;
             if (typeScript)
             {
-                message = $"{message} (after migaudit removed TypeScript types: this may be TypeScript syntax migaudit does not read yet)";
+                message = $"{message} (in the JavaScript migaudit made from this TypeScript, as tsc would emit it)";
             }
 
             return new ParsedSource(null, new ParseProblem(error.LineNumber, error.Column + 1, message, KnexFailsToo: !typeScript), preferModule, language);

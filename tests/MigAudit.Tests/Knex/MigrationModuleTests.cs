@@ -90,22 +90,6 @@ public sealed class MigrationModuleTests
     }
 
     [Fact]
-    public void Type_stripping_keeps_lines_and_columns()
-    {
-        const string text = "const a: number = 1;\nfunction f(x: string, y?: number): void {}\n";
-        var stripped = TypeScriptStripper.Strip(text);
-        Assert.Equal(text.Length, stripped.Length);
-        Assert.Equal("const a         = 1;\nfunction f(x        , y         )       {}\n", stripped);
-    }
-
-    [Fact]
-    public void Ternaries_and_object_literals_are_not_types()
-    {
-        const string text = "const x = (a ? b : c);\nconst o = { k: (v) };\nswitch (n) { case (1): break; }\n";
-        Assert.Equal(text, TypeScriptStripper.Strip(text));
-    }
-
-    [Fact]
     public void Export_default_object_is_invisible_to_knex()
     {
         var module = Analyze("export default {\n  async up(knex) {},\n  async down(knex) {},\n};\n", "20250101000000_x.mjs");

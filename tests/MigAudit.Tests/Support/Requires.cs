@@ -3,7 +3,7 @@ using MigAudit.Live;
 namespace MigAudit.Tests.Support;
 
 /// <summary>
-/// Tests that need PostgreSQL, knex or Chromium: in CI a missing dependency fails the test; elsewhere the test is
+/// Tests that need PostgreSQL, knex, typescript or Chromium: in CI a missing dependency fails the test; elsewhere the test is
 /// reported as skipped (never as passed). Such tests are [SkippableFact] or [SkippableTheory].
 /// </summary>
 public static class Requires
@@ -20,6 +20,11 @@ public static class Requires
     }
 
     public static void Postgres() => Dependency(ThrowawayPostgres.FindBinaries() is not null, "PostgreSQL (apt-get install postgresql)");
+
+    /// <summary>node and the real typescript package of tests/node (the TypeScript differential tests).</summary>
+    public static void TypeScript() =>
+        Dependency(NodeKnex.ScriptsDirectory is { } node && MigAudit.TypeScriptDifferential.TscEraser.IsInstalled(node),
+            "the real typescript package from npm (run 'npm ci' in tests/node)");
 
     /// <summary>verify runs project code only in its operating-system sandbox: bubblewrap with user namespaces.</summary>
     public static void PostgresAndKnex()
