@@ -9,12 +9,12 @@ public sealed class FallbackCliTests
 {
     private const string UnreadableKnexfile = """
         import type { Knex } from "knex";
-        enum Env { Production = "production" }
+        namespace Env { export const { production } = { production: "production" }; }
         const config: { [key: string]: Knex.Config } = { production: { client: "pg" } };
         export default config;
         """;
 
-    private const string KnexfileReason = "migaudit could not evaluate knexfile.ts: cannot be parsed: Unexpected reserved word (after migaudit removed TypeScript types: this may be TypeScript syntax migaudit does not read yet); the environment's migration settings (folder, table, loadExtensions, migrationSource) are not known";
+    private const string KnexfileReason = "migaudit could not evaluate knexfile.ts: cannot be parsed: migaudit does not rewrite an exported destructuring declaration in a namespace, found '{' (migaudit could not read this TypeScript); the environment's migration settings (folder, table, loadExtensions, migrationSource) are not known";
 
     private const string FolderReason = "the migrations folder migrations is assumed (Knex's default beside the knexfile), not read from knexfile.ts: production may run another folder";
 
@@ -37,7 +37,7 @@ public sealed class FallbackCliTests
         Assert.Equal(string.Empty, run.Stderr);
         var lines = run.Stdout.Split('\n');
         Assert.Contains("Status:      UNKNOWN (nothing blocks, but migaudit could not read what decides it)", lines);
-        Assert.Contains("Knexfile:    knexfile.ts (environment not known: cannot be parsed: Unexpected reserved word (after migaudit removed TypeScript types: this may be TypeScript syntax migaudit does not read yet))", lines);
+        Assert.Contains("Knexfile:    knexfile.ts (environment not known: cannot be parsed: migaudit does not rewrite an exported destructuring declaration in a namespace, found '{' (migaudit could not read this TypeScript))", lines);
         Assert.Contains("Migrations:  migrations (table knex_migrations, ASSUMED: Knex's default ./migrations beside knexfile.ts, because knexfile.ts could not be evaluated)", lines);
         Assert.Contains($"- knexfile.ts:2: {KnexfileReason}", lines);
         Assert.Contains($"- knexfile.ts:2: {FolderReason}", lines);
@@ -154,7 +154,7 @@ public sealed class FallbackCliTests
         var run = await CliRunner.RunAsync("audit", repo.Root);
         Assert.Equal(2, run.ExitCode);
         Assert.Equal(string.Empty, run.Stdout);
-        Assert.Equal("migaudit: knexfile.ts:2: cannot be parsed: Unexpected reserved word (after migaudit removed TypeScript types: this may be TypeScript syntax migaudit does not read yet); and this repository has no migrations to audit instead: no ./migrations beside the knexfile and no folder of migration-shaped files (a version in the name, up and down exported). Name the folder with --migrations DIR: the knexfile is then not needed to find it\n", run.Stderr.Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.Equal("migaudit: knexfile.ts:2: cannot be parsed: migaudit does not rewrite an exported destructuring declaration in a namespace, found '{' (migaudit could not read this TypeScript); and this repository has no migrations to audit instead: no ./migrations beside the knexfile and no folder of migration-shaped files (a version in the name, up and down exported). Name the folder with --migrations DIR: the knexfile is then not needed to find it\n", run.Stderr.Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -7,17 +7,17 @@ namespace MigAudit.Tests.Knex;
 /// <summary>A knexfile migaudit cannot evaluate still gets an audit, on a folder it names as an assumption, and never "ready".</summary>
 public sealed class FallbackDiscoveryTests
 {
-    /// <summary>A TypeScript knexfile with an enum, which migaudit's TypeScript reader does not parse (tsc and ts-node do).</summary>
+    /// <summary>A TypeScript knexfile with an exported destructuring declaration in a namespace, which migaudit's TypeScript reader does not rewrite (tsc and ts-node do).</summary>
     private const string UnreadableKnexfile = """
         import type { Knex } from "knex";
-        enum Env { Production = "production" }
+        namespace Env { export const { production } = { production: "production" }; }
         const config: { [key: string]: Knex.Config } = {
           production: { client: "pg", connection: process.env.DATABASE_URL, migrations: { directory: "./db/migrations" } },
         };
         export default config;
         """;
 
-    private const string ParseReason = "cannot be parsed: Unexpected reserved word (after migaudit removed TypeScript types: this may be TypeScript syntax migaudit does not read yet)";
+    private const string ParseReason = "cannot be parsed: migaudit does not rewrite an exported destructuring declaration in a namespace, found '{' (migaudit could not read this TypeScript)";
 
     private static string KnexfileUnknown(string file, string reason) =>
         $"migaudit could not evaluate {file}: {reason}; the environment's migration settings (folder, table, loadExtensions, migrationSource) are not known";
