@@ -69,6 +69,12 @@ public enum ModuleLoadCertainty
 
     /// <summary>Node 20.19+ and 22.12+ load it (require(esm)); older versions reject it, and the project does not say which it runs.</summary>
     DependsOnNodeVersion,
+
+    /// <summary>
+    /// Plain Node rejects it, but the project shows a require hook that compiles ES module syntax (babel-node,
+    /// @babel/register, esm, ts-node, tsx, sucrase), under which knex may well be run: whether Knex loads it is unknown.
+    /// </summary>
+    DependsOnLoader,
 }
 
 /// <summary>
@@ -83,7 +89,11 @@ public enum ModuleLoadCertainty
 /// <param name="LoadedAs">"an ES module (import())" or "CommonJS (require())".</param>
 /// <param name="Why">Why Node reads it so: the extension, or the package.json and its "type".</param>
 /// <param name="NodeVersions">What the project says about its Node version, when that decides (empty otherwise).</param>
-public sealed record ModuleLoadProblem(int Line, string Construct, string NodeError, string LoadedAs, string Why, ModuleLoadCertainty Certainty, string NodeVersions = "");
+public sealed record ModuleLoadProblem(int Line, string Construct, string NodeError, string LoadedAs, string Why, ModuleLoadCertainty Certainty, string NodeVersions = "")
+{
+    /// <summary>Where the project shows a compiling require hook (a package.json script, a Babel configuration), for <see cref="ModuleLoadCertainty.DependsOnLoader"/>.</summary>
+    public string Loader { get; init; } = "";
+}
 
 /// <summary>What static analysis learned about one migration file's module.</summary>
 public sealed record MigrationModule

@@ -66,6 +66,18 @@ public sealed class ModuleSystemMismatchRule : Rule
                 key: key);
         }
 
+        if (problem.Certainty == ModuleLoadCertainty.DependsOnLoader)
+        {
+            return Found(
+                $"{loads}, and plain Node rejects its ES module {problem.Construct} at line {problem.Line} (\"{problem.NodeError}\"). The project shows a require hook that compiles ES modules ({problem.Loader}): if knex runs under it, Knex loads the file; if not, {consequence}. migaudit cannot tell which from the repository alone.",
+                file: path,
+                line: problem.Line,
+                action: $"Check that every knex command runs under that hook (for example a package.json script 'babel-node node_modules/.bin/knex'), or {char.ToLowerInvariant(action[0])}{action[1..]}",
+                severity: Severity.Medium,
+                blocking: false,
+                key: key);
+        }
+
         var versions = problem.NodeVersions.Length > 0 ? $" on the Node version the project declares ({problem.NodeVersions})" : string.Empty;
         var what = problem.LoadedAs.StartsWith("an ES module", StringComparison.Ordinal) ? $"its CommonJS {problem.Construct} at line {problem.Line}" : $"its ES module {problem.Construct} at line {problem.Line}";
         return Found(

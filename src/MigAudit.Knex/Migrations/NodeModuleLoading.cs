@@ -21,6 +21,7 @@ public sealed class NodeModuleLoading(string root)
 
     private readonly ConcurrentDictionary<string, PackageScope> scopes = new(StringComparer.Ordinal);
     private readonly Lazy<(RequireEsmSupport Support, string Evidence)> nodeVersions = new(() => NodeVersions.RequireEsm(root));
+    private readonly ConcurrentDictionary<string, string?> loaders = new(StringComparer.Ordinal);
 
     /// <summary>The nearest package.json at or above a folder, within the project: its path and "type" (null when absent).</summary>
     private sealed record PackageScope(string? PackageJson, string? Type, bool Readable);
@@ -40,7 +41,7 @@ public sealed class NodeModuleLoading(string root)
 
         if (extension == ".cjs")
         {
-            return CommonJsProblem(program, "its extension is .cjs", requireEsm: false);
+            return CommonJsProblem(program, "its extension is .cjs", requireEsm: false, packageJson: null);
         }
 
         if (extension != ".js")
@@ -59,8 +60,8 @@ public sealed class NodeModuleLoading(string root)
         return scope.Type switch
         {
             "module" => EsModuleProblem(program, $"it ends in .js and {package} has \"type\": \"module\""),
-            "commonjs" => CommonJsProblem(program, $"it ends in .js and {package} has \"type\": \"commonjs\"", requireEsm: false),
-            _ => CommonJsProblem(program, package is null ? "it ends in .js and no package.json in the project sets \"type\"" : $"it ends in .js and {package} sets no \"type\"", requireEsm: true),
+            "commonjs" => CommonJsProblem(program, $"it ends in .js and {package} has \"type\": \"commonjs\"", requireEsm: false, scope.PackageJson),
+            _ => CommonJsProblem(program, package is null ? "it ends in .js and no package.json in the project sets \"type\"" : $"it ends in .js and {package} sets no \"type\"", requireEsm: true, scope.PackageJson),
         };
     }
 
@@ -79,7 +80,7 @@ public sealed class NodeModuleLoading(string root)
         return null;
     }
 
-    private ModuleLoadProblem? CommonJsProblem(Acornima.Ast.Program program, string why, bool requireEsm)
+    private ModuleLoadProblem? CommonJsProblem(Acornima.Ast.Program program, string why, bool requireEsm, string? packageJson)
     {
         var declaration = program.Body.FirstOrDefault(s => s is ImportDeclaration or ExportNamedDeclaration or ExportDefaultDeclaration or ExportAllDeclaration);
         if (declaration is null)
@@ -94,6 +95,13 @@ public sealed class NodeModuleLoading(string root)
             : construct == "import" ? "SyntaxError: Cannot use import statement outside a module" : "SyntaxError: Unexpected token 'export'";
         var line = Math.Min(declaration.Location.Start.Line, topLevelAwait is not null && topLevelAwait.Start < declaration.Start ? topLevelAwait.Location.Start.Line : int.MaxValue);
         const string loadedAs = "CommonJS (require())";
+        if (topLevelAwait is null && CompilingLoader(packageJson) is { } loader)
+        {
+            // "knex": "babel-node node_modules/.bin/knex", mocha --require @babel/register: a require hook compiles
+            // import/export to CommonJS before Node sees it, so plain Node's SyntaxError says nothing certain.
+            return new ModuleLoadProblem(line, construct, syntaxError, loadedAs, why, ModuleLoadCertainty.DependsOnLoader) { Loader = loader };
+        }
+
         if (!requireEsm)
         {
             return new ModuleLoadProblem(line, construct, syntaxError, loadedAs, why, ModuleLoadCertainty.Certain);
@@ -114,6 +122,64 @@ public sealed class NodeModuleLoading(string root)
             _ => new ModuleLoadProblem(line, construct, syntaxError, loadedAs, why, ModuleLoadCertainty.DependsOnNodeVersion, evidence),
         };
     }
+
+    /// <summary>Words in a package.json script that put a compiling require hook in front of Node.</summary>
+    private static readonly string[] LoaderWords = ["babel-node", "@babel/register", "babel-register", "-r esm", "--require esm", "ts-node", "tsx ", "sucrase", "--loader", "--experimental-loader", "--import"];
+
+    private static readonly string[] BabelConfigs = [".babelrc", ".babelrc.js", ".babelrc.json", ".babelrc.cjs", "babel.config.js", "babel.config.json", "babel.config.cjs"];
+
+    /// <summary>
+    /// Where the package of a .js file (its nearest package.json, else the project's root one) shows a require hook
+    /// that compiles ES module syntax: a script naming one, or a Babel configuration beside it. Null when none.
+    /// </summary>
+    private string? CompilingLoader(string? packageJson) => loaders.GetOrAdd(packageJson ?? string.Empty, path =>
+    {
+        var folders = new List<string>();
+        if (path.Length > 0)
+        {
+            folders.Add(Path.GetDirectoryName(path)!);
+        }
+
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        if (!folders.Contains(full))
+        {
+            folders.Add(full);
+        }
+
+        foreach (var folder in folders)
+        {
+            var relativeFolder = ProjectFiles.Relative(root, folder);
+            var prefix = relativeFolder is "" or "." ? string.Empty : relativeFolder + "/";
+            if (BabelConfigs.FirstOrDefault(name => File.Exists(Path.Combine(folder, name))) is { } config)
+            {
+                return Quoting.Printable(prefix + config);
+            }
+
+            if (PackageJson.Read(folder) is not { } package)
+            {
+                continue;
+            }
+
+            if (package.TryGetProperty("babel", out _))
+            {
+                return Quoting.Printable($"{prefix}package.json \"babel\"");
+            }
+
+            if (package.TryGetProperty("scripts", out var scripts) && scripts.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var script in scripts.EnumerateObject())
+                {
+                    if (script.Value.ValueKind == JsonValueKind.String && script.Value.GetString() is { } command &&
+                        LoaderWords.FirstOrDefault(word => (command + " ").Contains(word, StringComparison.Ordinal)) is { } word)
+                    {
+                        return Quoting.Printable($"{prefix}package.json script \"{script.Name}\" ({word.Trim()})");
+                    }
+                }
+            }
+        }
+
+        return null;
+    });
 
     private PackageScope ScopeOf(string directory) => scopes.GetOrAdd(directory, folder =>
     {

@@ -123,6 +123,37 @@ public sealed class ModuleSystemMismatchKnexTruthTests(PostgresServer server) : 
         }
     }
 
+    [Theory]
+    [InlineData("{ \"scripts\": { \"knex\": \"npx babel-node ./node_modules/.bin/knex\" } }", null, "package.json script \"knex\" (babel-node)")]
+    [InlineData("{ \"scripts\": { \"migrate\": \"node -r esm node_modules/.bin/knex migrate:latest\" } }", null, "package.json script \"migrate\" (-r esm)")]
+    [InlineData("{ \"private\": true }", ".babelrc", ".babelrc")]
+    [InlineData("{ \"private\": true }", null, null)]
+    public void Es_module_syntax_where_the_project_shows_a_compiling_require_hook_is_not_certain(string packageJson, string? babelConfig, string? loader)
+    {
+        // aragonone/court-backend: "knex": "npx babel-node ./node_modules/.bin/knex" and a knexfile that exports with
+        // export *: plain Node throws, but knex runs under babel-node, which compiles the file to CommonJS first.
+        using var repo = new TempRepo();
+        repo.Write("package.json", packageJson + "\n");
+        repo.Write(".nvmrc", "18.20.4\n");
+        if (babelConfig is not null)
+        {
+            repo.Write(babelConfig, "{ \"presets\": [\"@babel/preset-env\"] }\n");
+        }
+
+        repo.Write("knexfile.js", "module.exports = { production: { client: 'pg', connection: process.env.DATABASE_URL } };\n");
+        repo.Write("migrations/20250101000000_create_users.js", "export async function up(knex) {\n  await knex.schema.createTable('users', (t) => t.increments('id'));\n}\n\nexport async function down(knex) {\n  await knex.schema.dropTable('users');\n}\n");
+        repo.Commit();
+        var finding = Assert.Single(Audit.Run(repo.Root).Of(Rule));
+        if (loader is null)
+        {
+            Assert.Equal((true, Severity.High), (finding.Blocking, finding.Severity));
+            return;
+        }
+
+        Assert.Equal((false, Severity.Medium, false), (finding.Blocking, finding.Severity, finding.PredictsKnexFailure));
+        Assert.Contains($"The project shows a require hook that compiles ES modules ({loader}): if knex runs under it, Knex loads the file", finding.Message);
+    }
+
     [SkippableTheory]
     [InlineData(null, null, "DependsOnNodeVersion")]
     [InlineData("\"engines\": { \"node\": \">=18\" }", null, "DependsOnNodeVersion")]
