@@ -455,7 +455,14 @@ public static partial class ProjectDiscovery
         else if (environments.Count == 0 && all.Incomplete)
         {
             // e.g. module.exports = { [env]: loadFileConfigs().postgres }: an environment whose name or content only
-            // running the file would tell. Audit Knex's defaults (./migrations beside the knexfile) and say so.
+            // running the file would tell. Audit Knex's defaults (./migrations beside the knexfile) and say so; when
+            // that folder holds no migration, the default is no account of the project: give up to the fallback.
+            if (!HasMigrationFiles(Path.Combine(Path.GetDirectoryName(path)!, "migrations")))
+            {
+                return new KnexfileRead(info, null, new SettingChoice(ChoiceSource.Default, "its environments are built at run time (computed keys)"), null, null,
+                    new KnexfileGaveUp(relative, all.Line > 0 ? all.Line : null, "builds its environments at run time (computed keys)"));
+            }
+
             var reason = $"{Quoting.Printable(relative)} builds its environments at run time (computed keys); migaudit assumed Knex's default migration settings (directory ./migrations beside the knexfile, table knex_migrations): pass --migrations DIR if the configuration says otherwise";
             problems.Add(new SourceProblem(relative, all.Line, reason, KnexFails: false, Key: "environment-unknown", Blocking: false));
             unknowns.Add(new ReadinessUnknown($"{Quoting.Printable(relative)} builds its environments at run time (computed keys): the migrations folder and settings production uses are not known; migaudit assumed Knex's defaults", relative, all.Line));
@@ -495,6 +502,15 @@ public static partial class ProjectDiscovery
     /// <summary>The migration settings of one environment's configuration (or of a single configuration).</summary>
     private static KnexfileRead ReadEnvironment(string root, string path, string relative, KnexfileInfo info, string? environment, SettingChoice? environmentChoice, JsObject config, StaticEvaluator evaluator, List<string> notes, List<ReadinessUnknown> unknowns)
     {
+        if (config.Get("migrations") is null && config.Incomplete)
+        {
+            // { ...createKnexConfig(args) } from a module migaudit does not follow: the spread may well carry the
+            // migrations settings, so "no migrations key, Knex's default folder" would be a guess.
+            var name = environment is null ? "its configuration" : $"environment '{Quoting.Printable(environment)}'";
+            return new KnexfileRead(info, environment, environmentChoice, null, null,
+                new KnexfileGaveUp(relative, config.Line > 0 ? config.Line : null, $"{name} spreads or merges a value migaudit cannot read, which may set its migrations"));
+        }
+
         var settings = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, config.Get("migrations"), ConfigSource.Knexfile, relative, notes, evaluator, unknowns)
             with
         { SourceLine = (config.Get("migrations") ?? config).Line };

@@ -69,6 +69,31 @@ public sealed class FallbackDiscoveryTests
         Assert.Equal("unknown", result.Verdict);
     }
 
+    [Theory]
+    [InlineData(
+        // speckle-server: the environment spreads a factory from a workspace package migaudit does not follow.
+        "const { createKnexConfig } = require('@acme/shared/db');\nmodule.exports = {\n  production: { ...createKnexConfig({ url: process.env.DATABASE_URL }) },\n};\n",
+        3, "environment 'production' spreads or merges a value migaudit cannot read, which may set its migrations")]
+    [InlineData(
+        // bsa-2026-knowledgeprism: environments named at run time, and no ./migrations beside the knexfile.
+        "const { environments } = require('@acme/config');\nmodule.exports = { [environments.current]: { client: 'pg' } };\n",
+        2, "builds its environments at run time (computed keys)")]
+    public void A_configuration_that_may_set_its_migrations_elsewhere_falls_back_instead_of_blocking_on_knex_default(string knexfile, int line, string reason)
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", knexfile);
+        repo.Write("src/infrastructure/database/migrations/20240101120000_create_users.js", Audit.CreateTable("users"));
+        repo.Commit();
+
+        var result = Audit.Run(repo.Root);
+        var project = result.Input.Project;
+        Assert.Equal(["src/infrastructure/database/migrations"], project.Settings.Directories);
+        Assert.Equal(ChoiceSource.MigrationShaped, project.FolderChoice.Source);
+        Assert.Equal(new ReadinessUnknown(KnexfileUnknown("knexfile.js", reason), "knexfile.js", line), result.Unknowns[0]);
+        Assert.DoesNotContain(result.Findings, f => f.Blocking);
+        Assert.Equal("unknown", result.Verdict);
+    }
+
     [Fact]
     public void Migrations_option_helps_when_the_knexfile_cannot_be_evaluated_and_the_knexfile_stays_an_unknown()
     {
