@@ -13,14 +13,41 @@ namespace MigAudit.Knex.Discovery;
 /// without --knexfile looks for a knexfile there and in its parents.</param>
 public sealed record KnexScript(string Name, string? Knexfile, string? Environment, string? MigrationsDirectory, string? WorkingDirectory = null)
 {
+    /// <summary>The package.json the script is in, relative to the project ("package.json", "packages/db/package.json").</summary>
+    public string PackageJson { get; init; } = "package.json";
+
     public static KnexScript? Find(string root)
     {
-        if (PackageJson.Read(root)?.Section("scripts") is not { } scripts)
+        // The root package's scripts first; in a workspace whose root runs no knex command, the packages' own
+        // ("packages/database": "knex migrate:latest --knexfile knexfile.mjs"), run by npm in their folders.
+        var found = ScriptsOf(root, string.Empty);
+        if (found.Count == 0)
         {
-            return null;
+            foreach (var packageJson in ProjectFiles.EnumerateFiles(root, name => name == "package.json", maxDepth: 4)
+                         .Select(path => ProjectFiles.Relative(root, path))
+                         .Where(relative => relative.Contains('/', StringComparison.Ordinal) && !ProjectFiles.IsInSideDirectory(relative) && !ProjectDiscovery.IsInBuildOutput(root, Path.Combine(root, relative)))
+                         .OrderBy(relative => relative.Count(c => c == '/'))
+                         .ThenBy(relative => relative, StringComparer.Ordinal))
+            {
+                found.AddRange(ScriptsOf(Path.Combine(root, Path.GetDirectoryName(packageJson)!), Path.GetDirectoryName(packageJson)!.Replace('\\', '/')));
+            }
         }
 
-        var found = new List<(KnexScript Script, bool Latest)>();
+        // migrate:latest first (the project's own migrate command), then other knex commands, then the knexfile a
+        // scaffolding command names; the first package in depth order within each.
+        return found.OrderBy(f => f.Rank).Select(f => f.Script).FirstOrDefault();
+    }
+
+    /// <summary>The knex commands of one package.json's scripts, with their folder relative to the project.</summary>
+    private static List<(KnexScript Script, int Rank)> ScriptsOf(string packageFolder, string prefix)
+    {
+        var found = new List<(KnexScript Script, int Rank)>();
+        var packageJsonPath = prefix.Length == 0 ? "package.json" : prefix + "/package.json";
+        if (Discovery.PackageJson.Read(packageFolder)?.Section("scripts") is not { } scripts)
+        {
+            return found;
+        }
+
         foreach (var script in scripts.EnumerateObject().Where(s => s.Value.ValueKind == JsonValueKind.String && !IsSideScript(s.Name)))
         {
             // "knex migrate:latest --env production && node server.js": each command of the line on its own.
@@ -39,23 +66,32 @@ public sealed record KnexScript(string Name, string? Knexfile, string? Environme
                     continue;
                 }
 
+                var cwd = Flag(words, "--cwd") is { } flag ? (changedDirectory is null ? flag : Path.Join(changedDirectory, flag)) : changedDirectory;
+                var folder = prefix.Length == 0 ? cwd : cwd is null ? prefix : Path.Join(prefix, cwd);
+
                 // knex migrate:make writes a new file and seed:* fill a database: neither runs the migrations, and their
                 // --migrations-directory or --env (often a test folder, a local database) says nothing of production.
+                // Their --knexfile is still the project's knexfile ("db:migrate:create": "knex --knexfile
+                // ./src/database/config.ts migrate:make"), the weakest evidence of which file that is.
                 if (words.Any(w => w is "migrate:make" or "init" || w.StartsWith("seed:", StringComparison.Ordinal)))
                 {
+                    if (Flag(words, "--knexfile") is { } scaffolded)
+                    {
+                        found.Add((new KnexScript(script.Name, scaffolded, null, null, folder) { PackageJson = packageJsonPath }, 2));
+                    }
+
                     continue;
                 }
 
-                var cwd = Flag(words, "--cwd") is { } flag ? (changedDirectory is null ? flag : Path.Join(changedDirectory, flag)) : changedDirectory;
-                var parsed = new KnexScript(script.Name, Flag(words, "--knexfile"), Flag(words, "--env"), Flag(words, "--migrations-directory"), cwd);
+                var parsed = new KnexScript(script.Name, Flag(words, "--knexfile"), Flag(words, "--env"), Flag(words, "--migrations-directory"), folder) { PackageJson = packageJsonPath };
                 if (parsed.Knexfile is not null || parsed.Environment is not null || parsed.MigrationsDirectory is not null || parsed.WorkingDirectory is not null)
                 {
-                    found.Add((parsed, words.Contains("migrate:latest")));
+                    found.Add((parsed, words.Contains("migrate:latest") ? 0 : 1));
                 }
             }
         }
 
-        return found.OrderByDescending(f => f.Latest).Select(f => f.Script).FirstOrDefault();
+        return found;
     }
 
     private static readonly string[] SideScriptWords = ["test", "spec", "e2e", "dev", "local", "seed", "make", "fixture", "mock", "example", "demo"];

@@ -48,7 +48,7 @@ public static partial class ProjectDiscovery
             // Knex resolves it from its working directory: the knexfile's folder when --knexfile is given, else the package's.
             var baseDirectory = script.Knexfile is { } scriptKnexfile ? Path.GetDirectoryName(Path.GetFullPath(Path.Combine(scriptDirectory, scriptKnexfile)))! : scriptDirectory;
             options = options with { MigrationDirectories = [Path.GetFullPath(Path.Combine(baseDirectory, scriptMigrations))] };
-            notes.Add($"migrations directory {Quoting.Printable(scriptMigrations)} is the one the '{Quoting.Printable(script.Name)}' script in package.json passes to knex (--migrations-directory)");
+            notes.Add($"migrations directory {Quoting.Printable(scriptMigrations)} is the one the '{Quoting.Printable(script.Name)}' script in {Quoting.Printable(script.PackageJson)} passes to knex (--migrations-directory)");
         }
         if (options.Knexfile is not null)
         {
@@ -62,12 +62,12 @@ public static partial class ProjectDiscovery
         {
             // npm runs scripts in the package folder (or the script's --cwd), where the path is resolved.
             knexfilePath = Path.GetFullPath(Path.Combine(scriptDirectory, named));
-            notes.Add($"knexfile {ProjectFiles.Relative(root, knexfilePath)} is the one the '{Quoting.Printable(script.Name)}' script in package.json passes to knex (--knexfile)");
+            notes.Add($"knexfile {ProjectFiles.Relative(root, knexfilePath)} is the one the '{Quoting.Printable(script.Name)}' script in {Quoting.Printable(script.PackageJson)} passes to knex (--knexfile)");
         }
         else if (script?.WorkingDirectory is not null && FindUpKnexfile(root, scriptDirectory) is { } foundUp)
         {
             knexfilePath = foundUp;
-            notes.Add($"knexfile {ProjectFiles.Relative(root, knexfilePath)} is the one knex finds from the folder the '{Quoting.Printable(script.Name)}' script in package.json runs it in ({Quoting.Printable(script.WorkingDirectory)})");
+            notes.Add($"knexfile {ProjectFiles.Relative(root, knexfilePath)} is the one knex finds from the folder the '{Quoting.Printable(script.Name)}' script in {Quoting.Printable(script.PackageJson)} runs it in ({Quoting.Printable(script.WorkingDirectory)})");
         }
         else
         {
@@ -174,7 +174,7 @@ public static partial class ProjectDiscovery
                 CustomSource = custom,
             };
             folderChoice = fromScript
-                ? new SettingChoice(ChoiceSource.Script, $"from the '{Quoting.Printable(script!.Name)}' script in package.json (--migrations-directory {Quoting.Printable(script.MigrationsDirectory!)})")
+                ? new SettingChoice(ChoiceSource.Script, $"from the '{Quoting.Printable(script!.Name)}' script in {Quoting.Printable(script!.PackageJson)} (--migrations-directory {Quoting.Printable(script.MigrationsDirectory!)})")
                 : new SettingChoice(ChoiceSource.Option, fromOption ? "--migrations" : "migrations in .migauditrc.json");
         }
 
@@ -543,7 +543,7 @@ public static partial class ProjectDiscovery
         {
             if (script?.Environment is { } passed && passed != DefaultEnvironment)
             {
-                notes.Add($"the '{Quoting.Printable(script.Name)}' script in package.json passes --env {Quoting.Printable(passed)} to knex; migaudit audits {DefaultEnvironment}, which {knexfile} has (choose with --env)");
+                notes.Add($"the '{Quoting.Printable(script.Name)}' script in {Quoting.Printable(script.PackageJson)} passes --env {Quoting.Printable(passed)} to knex; migaudit audits {DefaultEnvironment}, which {knexfile} has (choose with --env)");
             }
 
             return (DefaultEnvironment, new SettingChoice(ChoiceSource.Default, $"{DefaultEnvironment}, migaudit's default"));
@@ -551,8 +551,8 @@ public static partial class ProjectDiscovery
 
         if (script?.Environment is { } scriptEnvironment && environments.Contains(scriptEnvironment))
         {
-            var reason = $"from the '{Quoting.Printable(script.Name)}' script in package.json (--env)";
-            notes.Add($"environment '{Quoting.Printable(scriptEnvironment)}' is the one the '{Quoting.Printable(script.Name)}' script in package.json passes to knex (--env)");
+            var reason = $"from the '{Quoting.Printable(script.Name)}' script in {Quoting.Printable(script.PackageJson)} (--env)";
+            notes.Add($"environment '{Quoting.Printable(scriptEnvironment)}' is the one the '{Quoting.Printable(script.Name)}' script in {Quoting.Printable(script.PackageJson)} passes to knex (--env)");
             return (scriptEnvironment, new SettingChoice(ChoiceSource.Script, reason));
         }
 
