@@ -102,7 +102,9 @@ public static partial class Fixer
                 var path = Path.Combine(root, client.File);
                 var current = texts.TryGetValue(client.File, out var t) ? t : SafeRead.TextOrFail(path, "the file to fix");
                 var parsed = JsParser.Parse(current, path);
-                var site = parsed.Program is null ? null : MigAudit.Config.ClientFinder.Find(new ModuleScope(path, current, parsed.Program)).FirstOrDefault(s => s.Line == client.Line && s.ConfigNode is not null);
+
+                // Splices use the tree's offsets on the source: refused where TypeScript's generated code shifted them.
+                var site = parsed.Program is null || !parsed.OffsetsMatch(current) ? null : MigAudit.Config.ClientFinder.Find(new ModuleScope(path, current, parsed.Program)).FirstOrDefault(s => s.Line == client.Line && s.ConfigNode is not null);
                 if (site?.ConfigNode is not { } node)
                 {
                     refusals.Add(new Refusal(client.File, "pool-mismatch", "the client's configuration could not be located"));
@@ -292,6 +294,13 @@ public static partial class Fixer
         if (parsed.Program is null)
         {
             return (null, "cannot be parsed");
+        }
+
+        if (!parsed.OffsetsMatch(text))
+        {
+            // An enum, namespace or parameter property whose JavaScript is longer than the TypeScript it replaces
+            // shifts the offsets of the rest of its line: a splice there would land in the wrong place.
+            return (null, "its TypeScript (an enum, namespace or parameter property) is rewritten longer than written, so migaudit cannot edit it safely");
         }
 
         var scope = new ModuleScope(file, text, parsed.Program);

@@ -6,7 +6,18 @@ using MigAudit.Knex.TypeScript;
 namespace MigAudit.Knex.JavaScript;
 
 /// <summary>A parsed JavaScript or TypeScript file. <see cref="Program"/> is null when <see cref="Problem"/> is set.</summary>
-public sealed record ParsedSource(Acornima.Ast.Program? Program, ParseProblem? Problem, bool IsModuleSyntax, string Language);
+public sealed record ParsedSource(Acornima.Ast.Program? Program, ParseProblem? Problem, bool IsModuleSyntax, string Language)
+{
+    /// <summary>
+    /// The JavaScript the tree's offsets index: the source itself, or TypeScript with its types blanked in place. Code
+    /// written for an enum, a namespace or parameter properties may not fit the erased space and shifts the rest of its
+    /// line, so the offsets then index this text, not the source (line numbers never change).
+    /// </summary>
+    public string? Code { get; init; }
+
+    /// <summary>Whether node offsets index the source text too (false when generated TypeScript code shifted them).</summary>
+    public bool OffsetsMatch(string source) => Code is null || Code.Length == source.Length;
+}
 
 public static class JsParser
 {
@@ -65,7 +76,7 @@ public static class JsParser
             Acornima.Ast.Program program = preferModule ? parser.ParseModule(code, fileName) : parser.ParseScript(code, fileName);
             return SyntaxLimits.Check(program) is { } tooLarge
                 ? new ParsedSource(null, tooLarge, preferModule, language)
-                : new ParsedSource(program, null, preferModule, language);
+                : new ParsedSource(program, null, preferModule, language) { Code = code };
         }
         catch (InsufficientExecutionStackException)
         {

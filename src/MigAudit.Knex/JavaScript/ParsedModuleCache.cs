@@ -29,7 +29,11 @@ public sealed class ParsedModuleCache
     private static ParsedFile Parsed(string path, string text, long sizeBytes, bool isSymlink)
     {
         var parsed = JsParser.Parse(text, path);
-        return new ParsedFile(text, parsed.Program, parsed.Problem, parsed.IsModuleSyntax, parsed.Language, sizeBytes, isSymlink);
+
+        // Every reader slices the text with the tree's offsets: when TypeScript's generated code shifted them, the
+        // text is the JavaScript they index (same lines, types blanked).
+        var indexed = parsed.OffsetsMatch(text) ? text : parsed.Code!;
+        return new ParsedFile(indexed, parsed.Program, parsed.Problem, parsed.IsModuleSyntax, parsed.Language, sizeBytes, isSymlink);
     }
 
     /// <summary>

@@ -27,7 +27,7 @@ public static class MigrationModuleAnalyzer
     public static MigrationModule AnalyzeText(string text, string fileName)
     {
         var parsed = JsParser.Parse(text, fileName);
-        return Analyze(new ParsedFile(text, parsed.Program, parsed.Problem, parsed.IsModuleSyntax, parsed.Language, text.Length, false), fileName);
+        return Analyze(new ParsedFile(parsed.OffsetsMatch(text) ? text : parsed.Code!, parsed.Program, parsed.Problem, parsed.IsModuleSyntax, parsed.Language, text.Length, false), fileName);
     }
 
     private static MigrationModule Analyze(ParsedFile parsed, string fileName)
