@@ -41,14 +41,15 @@ public static partial class ProjectDiscovery
 
             StaticValue migrations;
             var configFile = relative;
+            var receiver = ((MemberExpression)((MemberExpression)call.Callee).Object).Object;
             if (call.Arguments.Count > 0)
             {
                 migrations = evaluator.Evaluate(call.Arguments[0], scope, 0);
+                migrations = OverInstanceConfig(migrations, InstanceMigrations(receiver, scope, evaluator, 0), scope.TextOf(receiver), relative, line, root, notes);
             }
             else
             {
                 // this.db.migrate.latest(): the instance's own migrations config.
-                var receiver = ((MemberExpression)((MemberExpression)call.Callee).Object).Object;
                 var instance = InstanceMigrations(receiver, scope, evaluator, 0);
                 if (instance.Config is { } found)
                 {
@@ -69,6 +70,41 @@ public static partial class ProjectDiscovery
         }
 
         return null;
+    }
+
+    private static readonly string[] FsOptions = ["directory", "sortDirsSeparately", "loadExtensions"];
+
+    /// <summary>
+    /// Knex merges the call's argument over the instance's migrations config, key by key (knex 3.1.0
+    /// migrator-configuration-merger getMergedConfig: <c>Object.assign({}, defaults, instanceConfig, config)</c>), and
+    /// drops the instance's migrationSource when the argument sets a folder option.
+    /// </summary>
+    private static StaticValue OverInstanceConfig(StaticValue argument, (InstanceConfig? Config, string Reason) instance, string receiver, string relative, int line, string root, List<string> notes)
+    {
+        if (argument is not JsObject given)
+        {
+            return argument;
+        }
+
+        switch (instance.Config?.Migrations)
+        {
+            case JsObject { Properties.Count: > 0 } own:
+                var fsOption = FsOptions.Any(key => given.Get(key) is { } value and not JsUndefined);
+                notes.Add($"{relative}:{line}: Knex merges the call's argument over the migrations config of the instance {Quoting.Printable(receiver)} ({ProjectFiles.Relative(root, instance.Config.File)}:{instance.Config.Line})");
+                return given with
+                {
+                    Properties = [.. own.Properties.Where(p => !(fsOption && p.Key == "migrationSource")), .. given.Properties],
+                    Incomplete = given.Incomplete || own.Incomplete,
+                };
+            case JsUnknown:
+                // The instance has a migrations config migaudit cannot read: any key the argument does not set may come from it.
+                return given with { Incomplete = true };
+            case null:
+                notes.Add($"{relative}:{line}: the migrations config of the instance {Quoting.Printable(receiver)} was not followed ({instance.Reason}); the call's argument is read alone, and Knex would add the instance's migrations keys it does not set");
+                return given;
+            default:
+                return given;
+        }
     }
 
     /// <summary>

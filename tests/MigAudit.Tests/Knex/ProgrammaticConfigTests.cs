@@ -151,6 +151,32 @@ public sealed class ProgrammaticConfigTests
     }
 
     [SkippableFact]
+    public void The_call_argument_is_merged_over_the_instance_migrations_config()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("package.json", "{}");
+        repo.Write("db/migrations/20240101120000_create_events.js", Audit.CreateTable("events"));
+        repo.Write("src/audit-log.mjs", """
+            import knex from 'knex';
+
+            const db = knex({
+              client: 'pg',
+              connection: process.env.DATABASE_URL,
+              migrations: { tableName: 'audit_log_migrations', directory: './src/never-used' },
+            });
+
+            export async function migrate() {
+              await db.migrate.latest({ directory: './db/migrations' });
+            }
+            """);
+
+        var result = Audit.Run(repo.Root);
+        AssertMigrateCall(result, ["db/migrations"], "audit_log_migrations", "src/audit-log.mjs", 10);
+        Assert.Empty(result.Unknowns);
+        AssertKnexUses(repo, "return import(require('url').pathToFileURL(require.resolve('./src/audit-log.mjs')).href).then((m) => m.migrate())", ["db/migrations"], "audit_log_migrations");
+    }
+
+    [SkippableFact]
     public void A_constructor_function_merging_caller_options_knows_the_folder_but_not_the_table()
     {
         // chill117/lnurl-node: the caller's options.migrations may set tableName; the directory is set after it.
