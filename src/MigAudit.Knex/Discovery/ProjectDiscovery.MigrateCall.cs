@@ -16,7 +16,7 @@ public static partial class ProjectDiscovery
 {
     private const int MaxInstanceHops = 4;
 
-    /// <param name="unknowns">Where what migaudit had to assume is recorded (null: the caller does not audit readiness from it).</param>
+    /// <param name="unknowns">Where what migaudit had to assume is recorded (null: the folders come from --migrations, the call gives the rest).</param>
     private static MigrationSettings? FromMigrateCalls(string root, StaticEvaluator evaluator, List<string> notes, List<ReadinessUnknown>? unknowns)
     {
         foreach (var file in ProjectFiles.EnumerateFiles(root, name => ScriptExtensions.Contains(MigrationNames.Extension(name))))
@@ -111,6 +111,7 @@ public static partial class ProjectDiscovery
     /// The migrations config is unknown and Knex's default ./migrations has no migrations: the folders of
     /// migration-shaped files are audited instead, as an assumption (an unknown), rather than a missing folder blocking.
     /// </summary>
+    /// <exception cref="ProjectException">Nothing to audit: the assumed folder does not exist and no folder holds migration-shaped files.</exception>
     private static MigrationSettings AssumedFolderWhenUnknown(string root, MigrationSettings settings, StaticValue migrations, string relative, int line, List<string> notes, List<ReadinessUnknown>? unknowns)
     {
         if (migrations is not JsUnknown || settings.CustomSource is not null || settings.Directories.Any(d => HasMigrationFiles(Path.Combine(root, d))))
@@ -121,7 +122,10 @@ public static partial class ProjectDiscovery
         var shaped = MigrationShapedFolders(root);
         if (shaped.Count == 0)
         {
-            return settings;
+            // A folder migaudit assumed and that does not exist is not Knex failing: the real config may name another.
+            return unknowns is null || settings.Directories.Any(d => Directory.Exists(Path.Combine(root, d)))
+                ? settings
+                : throw new ProjectException($"{relative}:{line}: the migrations config of this migrate call cannot be read statically ({Quoting.Printable(((JsUnknown)migrations).Expression)}: {Quoting.Printable(((JsUnknown)migrations).Reason)}); and this repository has no migrations to audit instead: Knex's default {string.Join(", ", settings.Directories)} does not exist and no folder holds migration-shaped files (a version in the name, up and down exported). Name the folder with --migrations DIR");
         }
 
         notes.Add($"{relative}:{line}: the migrations config is unknown and Knex's default {string.Join(", ", settings.Directories)} has no migrations: auditing {string.Join(", ", shaped.Select(Quoting.Printable))}, whose files look like migrations; name the folder with --migrations DIR");

@@ -251,4 +251,29 @@ public sealed class ProgrammaticConfigTests
             result.Unknowns);
         Assert.Equal(("unknown", false, 0), (result.Verdict, result.Ready, result.BlockingCount));
     }
+
+    [Fact]
+    public void An_unfollowable_instance_with_no_migrations_anywhere_is_a_usage_error_not_a_missing_folder_blocking()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("package.json", "{}");
+        repo.Write("src/store.js", """
+            const knex = require('knex');
+            class Store {
+              constructor(options) { this.db = knex(options); }
+              migrate() { return this.db.migrate.latest(); }
+            }
+            module.exports = Store;
+            """);
+
+        var error = Assert.Throws<ProjectException>(() => Audit.Run(repo.Root));
+        Assert.Equal(ProjectException.UsageExitCode, error.ExitCode);
+        Assert.Equal("src/store.js:4: the migrations config of this migrate call cannot be read statically (options: not defined in this module); and this repository has no migrations to audit instead: Knex's default migrations does not exist and no folder holds migration-shaped files (a version in the name, up and down exported). Name the folder with --migrations DIR", error.Message);
+
+        // Named on the command line, the folder is audited; the call's config is no longer needed to find it.
+        repo.Write("db/schema/001_init.js", Audit.CreateTable("users"));
+        var named = Audit.Run(repo.Root, new MigAudit.Knex.Discovery.DiscoveryOptions { MigrationDirectories = ["db/schema"] });
+        Assert.Equal(["db/schema"], named.Input.Project.Settings.Directories);
+        Assert.Equal(ConfigSource.CommandLine, named.Input.Project.Settings.Source);
+    }
 }
