@@ -147,7 +147,7 @@ public static partial class ProjectDiscovery
         {
             Identifier name => AssignmentsTo(scope.Program, node => node is Identifier other && other.Name == name.Name),
             MemberExpression { Computed: false, Object: ThisExpression, Property: Identifier field } =>
-                AssignmentsTo(scope.Program, node => node is MemberExpression { Computed: false, Object: ThisExpression, Property: Identifier other } && other.Name == field.Name),
+                AssignmentsTo(scope.Program, node => node is MemberExpression { Computed: false, Object: ThisExpression, Property: Identifier other } && other.Name == field.Name, field.Name),
             _ => [],
         };
         if (receiver is Identifier imported && scope.Bindings.TryGetValue(imported.Name, out var binding) && binding.ImportSource is { } from && from.StartsWith('.'))
@@ -325,10 +325,11 @@ public static partial class ProjectDiscovery
         return new JsObject(properties, incomplete) { Line = merge.Location.Start.Line };
     }
 
-    /// <summary>The values assigned (or declared) to what a target matches, anywhere in a module.</summary>
-    private static List<Node> AssignmentsTo(Node root, Func<Node, bool> target) =>
+    /// <summary>The values assigned (or declared) to what a target matches, anywhere in a module; with a field name, also a class field's initialiser (<c>private db = knex(config)</c>).</summary>
+    private static List<Node> AssignmentsTo(Node root, Func<Node, bool> target, string? field = null) =>
         Descendants(root).Select(node => node switch
         {
+            PropertyDefinition { Static: false, Computed: false, Key: Identifier key, Value: { } initial } when key.Name == field => initial,
             VariableDeclarator { Init: { } init } declarator when target(declarator.Id) => init,
             AssignmentExpression { Operator: Acornima.Operator.Assignment } assignment when target(assignment.Left) => assignment.Right,
             _ => null,

@@ -276,4 +276,38 @@ public sealed class ProgrammaticConfigTests
         Assert.Equal(["db/schema"], named.Input.Project.Settings.Directories);
         Assert.Equal(ConfigSource.CommandLine, named.Input.Project.Settings.Source);
     }
+
+    [Theory]
+    [InlineData("  private readonly db: Knex;\n\n  constructor() {\n    this.db = knex(dbConfig);\n  }\n", 12, 8)]
+    [InlineData("  private readonly db: Knex = knex(dbConfig);\n", 8, 5)]
+    public void A_typescript_service_class_runs_the_migrations_of_its_imported_config(string members, int callLine, int instanceLine)
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("package.json", "{}");
+        repo.Write("src/database/db.config.ts", """
+            import path from 'path';
+            import type { Knex } from 'knex';
+
+            export const dbConfig: Knex.Config = {
+              client: 'pg',
+              connection: process.env.DATABASE_URL,
+              migrations: { directory: path.join(__dirname, 'migrations'), tableName: 'service_migrations', loadExtensions: ['.ts'] },
+            };
+            """);
+        repo.Write("src/database/migrations/20240101120000_create_accounts.ts", Audit.CreateTable("accounts"));
+        repo.Write("src/database/database.service.ts", "import knex, { Knex } from 'knex';\nimport { dbConfig } from './db.config';\n\nexport class DatabaseService {\n" + members + """
+
+              async onModuleInit(): Promise<void> {
+                await this.db.migrate.latest();
+              }
+            }
+            """);
+
+        var result = Audit.Run(repo.Root);
+        AssertMigrateCall(result, ["src/database/migrations"], "service_migrations", "src/database/database.service.ts", callLine);
+        Assert.Equal([".ts"], result.Input.Project.Settings.LoadExtensions);
+        Assert.Contains($"src/database/database.service.ts:{callLine}: this.db.migrate.latest() has no argument, so Knex uses the migrations config of the instance this.db, created at src/database/database.service.ts:{instanceLine}", result.Input.Project.Notes);
+        Assert.Empty(result.Unknowns);
+        Assert.Equal(["20240101120000_create_accounts.ts"], result.Input.Migrations.Select(m => m.Name));
+    }
 }
