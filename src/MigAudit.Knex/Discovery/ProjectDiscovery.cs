@@ -160,7 +160,7 @@ public static partial class ProjectDiscovery
             // Knex's own --migrations-directory (a package.json script) sets migrations.directory, which makes Knex drop
             // a custom migrationSource for its folder listing. migaudit's --migrations only names the folders: a custom
             // source the app uses keeps its filter, sort and recorded names.
-            settings ??= knexfilePath is null ? FromMigrateCalls(root, evaluator, notes) : null;
+            settings ??= knexfilePath is null ? FromMigrateCalls(root, evaluator, notes, null) : null;
             var custom = fromScript ? null : settings?.CustomSource?.WithFolders(directories);
             if (custom is not null)
             {
@@ -178,7 +178,7 @@ public static partial class ProjectDiscovery
                 : new SettingChoice(ChoiceSource.Option, fromOption ? "--migrations" : "migrations in .migauditrc.json");
         }
 
-        if (settings is null && knexfilePath is null && FromMigrateCalls(root, evaluator, notes) is { } fromCall)
+        if (settings is null && knexfilePath is null && FromMigrateCalls(root, evaluator, notes, unknowns) is { } fromCall)
         {
             settings = fromCall;
             folderChoice = new SettingChoice(ChoiceSource.MigrateCall, $"the migrate call in {fromCall.SourceFile}:{fromCall.SourceLine}");
@@ -631,13 +631,23 @@ public static partial class ProjectDiscovery
             }
         }
 
+        string? assumedTable = null;
+
+        // { ...unknown, directory } or Object.assign({ tableName }, unknown, { directory }): the unknown part may set the table.
+        if (config?.Lookup("tableName") is JsUnknown unknownTable)
+        {
+            assumedTable = unknownTable.Alternatives is [{ Assumptions.Count: 0, Value: JsString fallback }] ? fallback.Value : MigrationSettings.DefaultTableName;
+            notes.Add($"{sourceFile}: migrations.tableName cannot be read statically ({unknownTable.Reason}); using {assumedTable}");
+            unknowns?.Add(new ReadinessUnknown($"migrations.tableName cannot be read statically ({Quoting.Printable(unknownTable.Reason)}): migaudit assumed {Quoting.Printable(assumedTable)}", sourceFile, unknownTable.Line > 0 ? unknownTable.Line : config.Line > 0 ? config.Line : null));
+        }
+
         return new MigrationSettings
         {
             Directories = customSource is not null
                 ? customSource.Folders
                 : directories.Select(d => ProjectFiles.Relative(root, Path.GetFullPath(Path.IsPathRooted(d) ? d : Path.Combine(baseDirectory, d)))).Distinct().ToList(),
             LoadExtensions = loadExtensions,
-            TableName = config?.Get("tableName") is JsString table ? table.Value : MigrationSettings.DefaultTableName,
+            TableName = config?.Get("tableName") is JsString table ? table.Value : assumedTable ?? MigrationSettings.DefaultTableName,
             SchemaName = config?.Get("schemaName") is JsString schema ? schema.Value : null,
             SortDirsSeparately = config?.Get("sortDirsSeparately") is JsBoolean { Value: true },
             DisableMigrationsListValidation = config?.Get("disableMigrationsListValidation") is JsBoolean { Value: true },
@@ -649,57 +659,6 @@ public static partial class ProjectDiscovery
     }
 
     private static readonly string[] ScriptExtensions = [".js", ".cjs", ".mjs", ".ts"];
-
-    /// <summary>Projects without a knexfile often run <c>knex.migrate.latest({ directory })</c> at start-up.</summary>
-    private static MigrationSettings? FromMigrateCalls(string root, StaticEvaluator evaluator, List<string> notes)
-    {
-        foreach (var file in ProjectFiles.EnumerateFiles(root, name => ScriptExtensions.Contains(MigrationNames.Extension(name))))
-        {
-            var source = SourceReader.Read(file);
-            if (source.Problem is not null || !source.Text.Contains(".migrate.", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var scope = evaluator.Load(file);
-            if (scope is null)
-            {
-                continue;
-            }
-
-            var call = FindMigrateCall(scope.Program);
-            if (call is null)
-            {
-                continue;
-            }
-
-            var relative = ProjectFiles.Relative(root, file);
-            var argument = call.Arguments.Count > 0 ? evaluator.Evaluate(call.Arguments[0], scope, 0) : null;
-            var baseDirectory = NearestPackageDirectory(root, Path.GetDirectoryName(file)!);
-            notes.Add($"no knexfile: migration settings read from the {scope.TextOf(call.Callee)}() call in {relative}:{call.Location.Start.Line}; relative directories are resolved from {(baseDirectory == root ? "the project root" : ProjectFiles.Relative(root, baseDirectory))} (the usual working directory)");
-            return ReadMigrationSettings(root, baseDirectory, argument, ConfigSource.MigrateCall, relative, notes, evaluator) with { SourceLine = call.Location.Start.Line };
-        }
-
-        return null;
-    }
-
-    private static CallExpression? FindMigrateCall(Node node)
-    {
-        if (node is CallExpression { Callee: MemberExpression { Property: Identifier { Name: "latest" or "up" }, Object: MemberExpression { Property: Identifier { Name: "migrate" } } } } call)
-        {
-            return call;
-        }
-
-        foreach (var child in node.ChildNodes)
-        {
-            if (FindMigrateCall(child) is { } found)
-            {
-                return found;
-            }
-        }
-
-        return null;
-    }
 
     private static string NearestPackageDirectory(string root, string directory)
     {
