@@ -174,7 +174,7 @@ public static class Auditor
         return new AuditResult
         {
             Input = input,
-            Findings = outcome.Findings,
+            Findings = AssumedSet.Soften(project, outcome.Findings),
             Unknowns = Unknowns.Of(project, migrations),
             Suppressed = outcome.Suppressed,
             Ignored = outcome.Ignored,

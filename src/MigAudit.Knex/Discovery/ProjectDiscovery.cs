@@ -181,7 +181,9 @@ public static partial class ProjectDiscovery
         if (settings is null && knexfilePath is null && FromMigrateCalls(root, evaluator, notes, unknowns) is { } fromCall)
         {
             settings = fromCall;
-            folderChoice = new SettingChoice(ChoiceSource.MigrateCall, $"the migrate call in {fromCall.SourceFile}:{fromCall.SourceLine}");
+            folderChoice = fromCall.Source == ConfigSource.Convention
+                ? new SettingChoice(ChoiceSource.MigrationShaped, $"the folders whose files look like migrations, because the migrations config of the migrate call in {fromCall.SourceFile}:{fromCall.SourceLine} cannot be followed")
+                : new SettingChoice(ChoiceSource.MigrateCall, $"the migrate call in {fromCall.SourceFile}:{fromCall.SourceLine}");
         }
 
         if (settings is null && knexfilePath is null && FromConvention(root, notes) is { } conventional)

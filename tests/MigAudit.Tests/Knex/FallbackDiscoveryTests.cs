@@ -95,6 +95,24 @@ public sealed class FallbackDiscoveryTests
     }
 
     [Fact]
+    public void Several_assumed_folders_replayed_as_one_chain_do_not_block_on_what_only_one_set_would_make_wrong()
+    {
+        // bigcapital: a system database's folder and a tenant database's folder, each creating its own users table.
+        using var repo = new TempRepo();
+        repo.Write("knexfile.ts", UnreadableKnexfile);
+        repo.Write("src/database/system/migrations/20240101120000_create_users.js", Audit.CreateTable("users"));
+        repo.Write("src/database/tenant/migrations/20240102120000_create_users.js", Audit.CreateTable("users"));
+        repo.Commit();
+
+        var result = Audit.Run(repo.Root);
+        Assert.Equal(["src/database/system/migrations", "src/database/tenant/migrations"], result.Input.Project.Settings.Directories);
+        var chain = Assert.Single(result.Of("chain-error"));
+        Assert.False(chain.Blocking);
+        Assert.EndsWith("This holds only if Knex runs the assumed folders (src/database/system/migrations, src/database/tenant/migrations) as one set of migrations, which the configuration migaudit could not read decides.", chain.Message);
+        Assert.Equal("unknown", result.Verdict);
+    }
+
+    [Fact]
     public void Migrations_option_helps_when_the_knexfile_cannot_be_evaluated_and_the_knexfile_stays_an_unknown()
     {
         using var repo = new TempRepo();

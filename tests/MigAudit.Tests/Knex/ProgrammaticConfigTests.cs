@@ -240,7 +240,8 @@ public sealed class ProgrammaticConfigTests
 
         var result = Audit.Run(repo.Root);
         var project = result.Input.Project;
-        Assert.Equal(ConfigSource.MigrateCall, project.Settings.Source);
+        Assert.Equal(ConfigSource.Convention, project.Settings.Source);
+        Assert.Equal(ChoiceSource.MigrationShaped, project.FolderChoice.Source);
         Assert.Equal(["db/migrations"], project.Settings.Directories);
         Assert.Equal(("src/store.js", 9), (project.Settings.SourceFile, project.Settings.SourceLine));
         Assert.Equal(
