@@ -87,19 +87,8 @@ internal sealed partial class TsParser
                 continue;
             }
 
-            var start = Token.Start;
-            var mark = edits.Count;
             asiAt = -1;
-            if (ParseClassElement(fields))
-            {
-                edits.Truncate(mark);
-                edits.Replace(start, previousEnd, previousEndedByAsi ? ";" : "");
-                previousEndedByAsi = false;
-            }
-            else
-            {
-                previousEndedByAsi = asiAt == previousEnd;
-            }
+            ParseListItem(() => ParseClassElement(fields), ref previousEndedByAsi);
         }
 
         if (fields.Count > 0)

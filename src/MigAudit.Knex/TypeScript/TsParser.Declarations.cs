@@ -224,19 +224,7 @@ internal sealed partial class TsParser
                     throw Unexpected("'}' expected");
                 }
 
-                var start = Token.Start;
-                var mark = edits.Count;
-                if (ParseStatement(statementListItem: true))
-                {
-                    edits.Truncate(mark);
-                    edits.Replace(start, previousEnd, previousEndedByAsi ? ";" : "");
-                    previousEndedByAsi = false;
-                }
-                else
-                {
-                    instantiated = true;
-                    previousEndedByAsi = asiAt == previousEnd;
-                }
+                instantiated |= !ParseListItem(() => ParseStatement(statementListItem: true), ref previousEndedByAsi);
             }
         }
         finally

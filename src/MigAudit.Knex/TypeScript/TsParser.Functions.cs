@@ -329,17 +329,11 @@ internal sealed partial class TsParser
             var isDirective = inPrologue && Token.Kind == TsTokenKind.String && NextIs(() => AtPunctuator(";") || AtPunctuator("}") || Token.LineBreakBefore);
             var isSuperCall = !sawSuper && At("super") && NextIs(() => AtPunctuator("("));
             inPrologue &= isDirective;
-            var start = Token.Start;
-            var mark = edits.Count;
-            if (ParseStatement(statementListItem: true))
+            if (ParseListItem(() => ParseStatement(statementListItem: true), ref previousEndedByAsi))
             {
-                edits.Truncate(mark);
-                edits.Replace(start, previousEnd, previousEndedByAsi ? ";" : "");
-                previousEndedByAsi = false;
                 continue;
             }
 
-            previousEndedByAsi = asiAt == previousEnd;
             if (isDirective || isSuperCall)
             {
                 constructor.InsertAt = previousEnd;

@@ -34,19 +34,7 @@ internal sealed partial class TsParser
                     throw Unexpected("'}' expected");
                 }
 
-                var start = Token.Start;
-                var mark = edits.Count;
-                var erased = ParseStatement(statementListItem: true);
-                if (erased)
-                {
-                    edits.Truncate(mark);
-                    edits.Replace(start, previousEnd, previousEndedByAsi ? ";" : "");
-                    previousEndedByAsi = false;
-                }
-                else
-                {
-                    previousEndedByAsi = asiAt == previousEnd;
-                }
+                ParseListItem(() => ParseStatement(statementListItem: true), ref previousEndedByAsi);
             }
         }
         finally
@@ -55,6 +43,28 @@ internal sealed partial class TsParser
             declaredInScope = outerDeclared;
             statementListDepth--;
         }
+    }
+
+    /// <summary>
+    /// One item of a statement list or class body. A type-only item (true from <paramref name="parse"/>) is erased
+    /// from the end of the code before it, and when that code ended by automatic semicolon insertion a ";" takes its
+    /// place: without it, the next line could continue the previous statement once the declaration between is gone.
+    /// </summary>
+    /// <returns>Whether the item was type-only and erased.</returns>
+    private bool ParseListItem(Func<bool> parse, ref bool previousEndedByAsi)
+    {
+        var start = Token.Start;
+        var mark = edits.Count;
+        if (parse())
+        {
+            edits.Truncate(mark);
+            edits.Replace(start, previousEnd, previousEndedByAsi ? ";" : "");
+            previousEndedByAsi = false;
+            return true;
+        }
+
+        previousEndedByAsi = asiAt == previousEnd;
+        return false;
     }
 
     /// <summary>A statement in a position that takes exactly one (if/else, loop bodies, labels).</summary>
