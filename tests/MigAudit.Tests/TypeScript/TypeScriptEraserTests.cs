@@ -14,8 +14,9 @@ public sealed class TypeScriptEraserTests
     {
         var result = TypeScriptEraser.Erase(text);
         Assert.Null(result.Error);
-        Assert.Equal(text.Count(c => c == '\n'), result.Code!.Count(c => c == '\n'));
-        return result.Code;
+        var code = Assert.IsType<string>(result.Code);
+        Assert.Equal(text.Count(c => c == '\n'), code.Count(c => c == '\n'));
+        return code;
     }
 
     [Fact]
