@@ -35,12 +35,16 @@ public static partial class ProjectDiscovery
         {
             var reason = $"the folder{(shaped.Count == 1 ? string.Empty : "s")} whose files look like migrations (a version in the name, up and down exported), because {Quoting.Printable(gaveUp.File)} could not be evaluated and there is no ./migrations beside it";
             notes.Add($"{Quoting.Printable(gaveUp.File)} could not be evaluated ({Quoting.Printable(gaveUp.Reason)}): auditing {string.Join(", ", shaped.Select(Quoting.Printable))}, whose files look like migrations; name the folder with --migrations DIR");
-            unknowns.Add(new ReadinessUnknown($"the migrations folder{(shaped.Count == 1 ? string.Empty : "s")} {string.Join(", ", shaped.Select(Quoting.Printable))} {(shaped.Count == 1 ? "is" : "are")} assumed from the files' shape, not read from {Quoting.Printable(gaveUp.File)}: production may run another folder", gaveUp.File, gaveUp.Line));
+            unknowns.Add(ShapedFoldersAssumed(shaped, Quoting.Printable(gaveUp.File), gaveUp.File, gaveUp.Line));
             return (new MigrationSettings { Directories = shaped, Source = ConfigSource.Convention, SourceFile = gaveUp.File, SourceLine = gaveUp.Line }, new SettingChoice(ChoiceSource.MigrationShaped, reason));
         }
 
         return (null, null);
     }
+
+    /// <summary>The unknown of an audit on migration-shaped folders: which folders, and what they were not read from.</summary>
+    private static ReadinessUnknown ShapedFoldersAssumed(List<string> shaped, string notReadFrom, string? file, int? line) =>
+        new($"the migrations folder{(shaped.Count == 1 ? string.Empty : "s")} {string.Join(", ", shaped.Select(Quoting.Printable))} {(shaped.Count == 1 ? "is" : "are")} assumed from the files' shape, not read from {notReadFrom}: production may run another folder", file, line);
 
     /// <summary>Files Knex would load at the top of the folder (it does not recurse).</summary>
     private static bool HasMigrationFiles(string directory) =>

@@ -129,7 +129,7 @@ public static partial class ProjectDiscovery
         }
 
         notes.Add($"{relative}:{line}: the migrations config is unknown and Knex's default {string.Join(", ", settings.Directories)} has no migrations: auditing {string.Join(", ", shaped.Select(Quoting.Printable))}, whose files look like migrations; name the folder with --migrations DIR");
-        unknowns?.Add(new ReadinessUnknown($"the migrations folder{(shaped.Count == 1 ? string.Empty : "s")} {string.Join(", ", shaped.Select(Quoting.Printable))} {(shaped.Count == 1 ? "is" : "are")} assumed from the files' shape, not read from the migrate call in {relative}:{line}: production may run another folder", relative, line));
+        unknowns?.Add(ShapedFoldersAssumed(shaped, $"the migrate call in {relative}:{line}", relative, line));
         return settings with { Directories = shaped, Source = ConfigSource.Convention };
     }
 
