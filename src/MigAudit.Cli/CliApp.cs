@@ -290,14 +290,19 @@ public static partial class CliApp
         return result!;
     }
 
-    private static void Render(AuditResult result, string format, string? output, string? docsUrl, TextWriter stdout, TextWriter stderr)
+    private static void Render(AuditResult result, string format, string? output, string? docsUrl, TextWriter stdout, TextWriter stderr) =>
+        Render(new RepositoryAudit { Sets = [result] }, format, output, docsUrl, stdout, stderr);
+
+    /// <summary>The report of every migration set; the formats that list findings (SARIF, annotations) list every set's at once.</summary>
+    private static void Render(RepositoryAudit audit, string format, string? output, string? docsUrl, TextWriter stdout, TextWriter stderr)
     {
+        var result = audit.Combined;
         if (format == "json")
         {
             // Streamed as it is built: a large project's report is never held whole in memory.
             void WriteJson(Stream stream)
             {
-                JsonReport.Write(result, Version, stream);
+                JsonReport.Write(audit, Version, stream);
                 stream.WriteByte((byte)'\n');
             }
 
@@ -324,22 +329,22 @@ public static partial class CliApp
 
         var text = format switch
         {
-            "markdown" => MarkdownReport.Render(result, docsUrl),
+            "markdown" => RepositoryReport.Markdown(audit, docsUrl),
             "github" => GithubAnnotations.Render(result),
             "sarif" => SarifReport.Render(result, Version, docsUrl) + "\n",
-            "html" => HtmlReport.Render(result, Version, docsUrl),
+            "html" => HtmlReport.Render(audit, Version, docsUrl),
             _ => null,
         };
         if (text is null)
         {
             if (output is null)
             {
-                TextReport.Write(result, new ReportConsole(stdout, UseColour(stdout)));
+                RepositoryReport.WriteText(audit, new ReportConsole(stdout, UseColour(stdout)));
                 return;
             }
 
             var plain = new StringWriter();
-            TextReport.Write(result, new ReportConsole(plain, colour: false));
+            RepositoryReport.WriteText(audit, new ReportConsole(plain, colour: false));
             text = plain.ToString();
         }
 

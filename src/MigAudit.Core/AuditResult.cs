@@ -159,6 +159,9 @@ public sealed record AuditResult
     /// <summary>What migaudit could not read that decides readiness, with file:line and the reason.</summary>
     public IReadOnlyList<ReadinessUnknown> Unknowns { get; init; } = [];
 
+    /// <summary>The migration set audited, when the repository has several; null when it has one.</summary>
+    public MigrationSet? Set { get; init; }
+
     public int BlockingCount => Findings.Count(f => f.Blocking);
 
     /// <summary>Nothing blocks and nothing that decides readiness was left unread.</summary>

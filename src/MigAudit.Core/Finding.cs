@@ -32,6 +32,9 @@ public sealed record Finding
     /// </summary>
     public bool PredictsKnexFailure { get; init; }
 
+    /// <summary>The migration set (<see cref="Core.MigrationSet.Name"/>) the finding is about, when the repository has several.</summary>
+    public string? MigrationSet { get; init; }
+
     public const string FingerprintVersion = "migaudit/v2";
 
     /// <summary>

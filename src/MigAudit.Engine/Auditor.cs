@@ -27,8 +27,13 @@ public static class Auditor
         var clock = Stopwatch.StartNew();
         progress?.Report("discovering the Knex configuration");
         var cache = new ParsedModuleCache();
-        var project = ProjectDiscovery.Discover(root, options, cache);
+        return Audit(ProjectDiscovery.Discover(root, options, cache), cache, settings, baseline, progress, clock);
+    }
 
+    /// <summary>The audit of a project already discovered, sharing the parsed files of its discovery.</summary>
+    /// <param name="clock">Started when the audit began, discovery included.</param>
+    internal static AuditResult Audit(KnexProject project, ParsedModuleCache cache, AuditSettings settings, Func<Finding, bool>? baseline, IProgress<string>? progress, Stopwatch clock)
+    {
         progress?.Report("listing migrations");
         var listing = MigrationLister.List(project.Root, project.Settings);
         // A custom migrationSource's folders are the ones its getMigrations() reads: a folder it cannot read fails it too.

@@ -25,9 +25,52 @@ public static class HtmlReport
 
     public static string Render(AuditResult result, string toolVersion, string? docsBaseUrl = null)
     {
-        var s = result.Statistics;
-        var html = new StringBuilder();
         var title = $"migaudit — {Path.GetFileName(result.Input.Project.Root.TrimEnd('/'))}";
+        var html = Head(title);
+        html.Append($"<h1>{E(title)}</h1>\n");
+        Body(html, result, docsBaseUrl, idPrefix: string.Empty);
+        return Foot(html, result, toolVersion);
+    }
+
+    /// <summary>A repository with several migration sets: the worst verdict over a table of the sets, then each set's report.</summary>
+    public static string Render(RepositoryAudit audit, string toolVersion, string? docsBaseUrl = null)
+    {
+        if (audit.Sets.Count == 1)
+        {
+            return Render(audit.Primary, toolVersion, docsBaseUrl);
+        }
+
+        var combined = audit.Combined;
+        var title = $"migaudit — {Path.GetFileName(audit.Primary.Input.Project.Root.TrimEnd('/'))}";
+        var html = Head(title);
+        html.Append($"<h1>{E(title)}</h1>\n");
+        html.Append($"<div class=\"verdict {combined.Verdict}\" id=\"verdict\">{E(Banner(combined))} — the worst of {audit.Sets.Count} migration sets</div>\n");
+        html.Append("<table id=\"sets\"><thead><tr><th>set</th><th>verdict</th><th>from</th><th>migrations</th><th>blocking</th></tr></thead><tbody>\n");
+        for (var i = 0; i < audit.Sets.Count; i++)
+        {
+            var set = audit.Sets[i];
+            html.Append($"<tr><td><a href=\"#set{i + 1}-verdict\"><code>{E(set.Set!.Name)}</code></a></td><td class=\"{set.Verdict}\">{E(TextReport.VerdictText(set))}</td><td>{E(set.Set.Reason)}</td><td>{set.Statistics.Active}</td><td>{set.BlockingCount}</td></tr>\n");
+        }
+
+        html.Append("</tbody></table>\n");
+        foreach (var skipped in audit.NotAudited)
+        {
+            html.Append($"<p>Not audited: {E(skipped)}</p>\n");
+        }
+
+        for (var i = 0; i < audit.Sets.Count; i++)
+        {
+            html.Append($"<section><h2>Migration set {i + 1}: <code>{E(audit.Sets[i].Set!.Name)}</code></h2>\n");
+            Body(html, audit.Sets[i], docsBaseUrl, idPrefix: $"set{i + 1}-");
+            html.Append("</section>\n");
+        }
+
+        return Foot(html, combined, toolVersion);
+    }
+
+    private static StringBuilder Head(string title)
+    {
+        var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(title)).Append("</title>\n<style>\n")
             .Append("body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:24px;color:#1f2328;max-width:1200px}")
             .Append(".verdict{padding:16px 20px;border-radius:8px;font-size:22px;font-weight:600;color:#fff}")
@@ -37,11 +80,20 @@ public static class HtmlReport
             .Append("td,th{border-bottom:1px solid #d0d7de;padding:6px;text-align:left;vertical-align:top}h2{margin-top:32px}")
             .Append(".high{color:#cf222e;font-weight:600}.medium{color:#9a6700;font-weight:600}.low{color:#57606a}code{font-size:12px}")
             .Append("\n</style></head><body>\n");
-        html.Append($"<h1>{E(title)}</h1>\n");
-        html.Append($"<div class=\"verdict {result.Verdict}\" id=\"verdict\">{(result.Ready ? "Ready for production" : result.IsUnknown ? $"Readiness unknown — {result.Unknowns.Count} not read" : $"Not ready for production — {result.BlockingCount} blocking findings")}</div>\n");
+        return html;
+    }
+
+    private static string Banner(AuditResult result) =>
+        result.Ready ? "Ready for production" : result.IsUnknown ? $"Readiness unknown — {result.Unknowns.Count} not read" : $"Not ready for production — {result.BlockingCount} blocking findings";
+
+    /// <param name="idPrefix">Makes the element ids of one set's report unique in a page with several.</param>
+    private static void Body(StringBuilder html, AuditResult result, string? docsBaseUrl, string idPrefix)
+    {
+        var s = result.Statistics;
+        html.Append($"<div class=\"verdict {result.Verdict}\" id=\"{idPrefix}verdict\">{E(Banner(result))}</div>\n");
         if (result.Unknowns.Count > 0)
         {
-            html.Append("<h2>Not read, and it decides readiness</h2>\n<ul id=\"unknowns\">");
+            html.Append($"<h2>Not read, and it decides readiness</h2>\n<ul id=\"{idPrefix}unknowns\">");
             foreach (var unknown in result.Unknowns)
             {
                 html.Append($"<li>{(unknown.File is null ? string.Empty : $"<code>{E(unknown.Location)}</code>: ")}{E(unknown.Reason)}</li>");
@@ -50,7 +102,7 @@ public static class HtmlReport
             html.Append("</ul>\n");
         }
 
-        html.Append($"<p id=\"dialect\">Database: {E(result.Input.Project.Dialect.Describe())}</p>\n");
+        html.Append($"<p id=\"{idPrefix}dialect\">Database: {E(result.Input.Project.Dialect.Describe())}</p>\n");
         html.Append("<div class=\"stats\">");
         foreach (var (label, value) in new (string, int)[]
                  {
@@ -61,9 +113,9 @@ public static class HtmlReport
             html.Append($"<div class=\"stat\"><b>{value}</b>{E(label)}</div>");
         }
 
-        html.Append("</div>\n<h2>Migrations over git history</h2>\n").Append(Timeline(result));
-        html.Append("<h2>Risk breakdown</h2>\n").Append(RiskChart(result));
-        html.Append("<h2>Findings</h2>\n<table id=\"findings\"><thead><tr><th>severity</th><th>rule</th><th>where</th><th>finding</th></tr></thead><tbody>\n");
+        html.Append("</div>\n<h2>Migrations over git history</h2>\n").Append(Timeline(result, idPrefix));
+        html.Append("<h2>Risk breakdown</h2>\n").Append(RiskChart(result, idPrefix));
+        html.Append($"<h2>Findings</h2>\n<table id=\"{idPrefix}findings\"><thead><tr><th>severity</th><th>rule</th><th>where</th><th>finding</th></tr></thead><tbody>\n");
         foreach (var finding in result.Findings.OrderByDescending(f => f.Blocking).ThenByDescending(f => f.Severity))
         {
             var severity = finding.Severity.ToId();
@@ -73,11 +125,16 @@ public static class HtmlReport
                 .Append($"<td>{E(finding.Message)}{(finding.Action is null ? string.Empty : $"<br><i>Fix: {E(finding.Action)}</i>")}</td></tr>\n");
         }
 
-        html.Append($"</tbody></table>\n<p style=\"color:#57606a\">migaudit {E(toolVersion)} · generated {result.GeneratedAt:yyyy-MM-dd HH:mm} UTC</p>\n</body></html>\n");
+        html.Append("</tbody></table>\n");
+    }
+
+    private static string Foot(StringBuilder html, AuditResult result, string toolVersion)
+    {
+        html.Append($"<p style=\"color:#57606a\">migaudit {E(toolVersion)} · generated {result.GeneratedAt:yyyy-MM-dd HH:mm} UTC</p>\n</body></html>\n");
         return html.ToString();
     }
 
-    private static string Timeline(AuditResult result)
+    private static string Timeline(AuditResult result, string idPrefix)
     {
         var events = new List<(DateTimeOffset Date, string Kind, string Name)>();
         foreach (var migration in result.Input.Migrations)
@@ -94,7 +151,7 @@ public static class HtmlReport
         events.AddRange(result.Input.Renamed.Where(r => r.Commit is not null).Select(r => (r.Commit!.Date, "renamed", r.NewName)));
         if (events.Count == 0)
         {
-            return "<p id=\"timeline\">No git history to show.</p>\n";
+            return $"<p id=\"{idPrefix}timeline\">No git history to show.</p>\n";
         }
 
         const int width = 1100;
@@ -103,7 +160,7 @@ public static class HtmlReport
         var first = events.Min(e => e.Date);
         var last = events.Max(e => e.Date);
         var span = Math.Max(1, (last - first).TotalSeconds);
-        var svg = new StringBuilder($"<svg id=\"timeline\" width=\"{width}\" height=\"{(kinds.Length * rowHeight) + 40}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"timeline\">\n");
+        var svg = new StringBuilder($"<svg id=\"{idPrefix}timeline\" width=\"{width}\" height=\"{(kinds.Length * rowHeight) + 40}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"timeline\">\n");
         for (var k = 0; k < kinds.Length; k++)
         {
             var y = (k * rowHeight) + 20;
@@ -123,17 +180,17 @@ public static class HtmlReport
         return svg.ToString();
     }
 
-    private static string RiskChart(AuditResult result)
+    private static string RiskChart(AuditResult result, string idPrefix)
     {
         var groups = result.Findings.GroupBy(f => (f.Rule, f.Severity)).OrderByDescending(g => g.Key.Severity).ThenByDescending(g => g.Count()).ToList();
         if (groups.Count == 0)
         {
-            return "<p id=\"risk-chart\">No findings.</p>\n";
+            return $"<p id=\"{idPrefix}risk-chart\">No findings.</p>\n";
         }
 
         const int barHeight = 22;
         var max = groups.Max(g => g.Count());
-        var svg = new StringBuilder($"<svg id=\"risk-chart\" width=\"900\" height=\"{(groups.Count * (barHeight + 6)) + 10}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"risk breakdown\">\n");
+        var svg = new StringBuilder($"<svg id=\"{idPrefix}risk-chart\" width=\"900\" height=\"{(groups.Count * (barHeight + 6)) + 10}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"risk breakdown\">\n");
         for (var i = 0; i < groups.Count; i++)
         {
             var y = i * (barHeight + 6);

@@ -26,7 +26,15 @@ public static partial class JsonReport
     /// the document plus one item (100,000 migrations once took 3.5 GB as one tree). The bytes are those of the whole
     /// tree written at once.
     /// </summary>
-    public static void Write(AuditResult result, string toolVersion, Stream output)
+    public static void Write(AuditResult result, string toolVersion, Stream output) =>
+        Write(new RepositoryAudit { Sets = [result] }, toolVersion, output);
+
+    /// <summary>
+    /// The report of a repository: with several migration sets, the top level is the repository's (the worst verdict,
+    /// every set's findings and unknowns, each finding naming its set) over the first set's inventory, and
+    /// <c>migrationSets</c> holds each set's complete report. With one set, the top level is its report.
+    /// </summary>
+    public static void Write(RepositoryAudit audit, string toolVersion, Stream output)
     {
         var streamed = new Dictionary<JsonNode, IEnumerable<JsonNode?>>(ReferenceEqualityComparer.Instance);
         JsonNode Later(IEnumerable<JsonNode?> items)
@@ -37,7 +45,24 @@ public static partial class JsonReport
             return standIn;
         }
 
-        var document = Document(result, toolVersion, Later);
+        var document = Document(audit.Combined, toolVersion, Later);
+        var several = audit.Sets.Count > 1;
+        document["migrationSets"] = Later(audit.Sets.Select(set => (JsonNode?)new JsonObject
+        {
+            ["name"] = set.Set?.Name ?? string.Join(", ", set.Input.Project.Settings.Directories),
+            ["reason"] = set.Set?.Reason,
+            ["knexfile"] = set.Input.Project.Knexfile?.Path,
+            ["environment"] = set.Input.Project.Environment,
+            ["migrationDirectories"] = Strings(set.Input.Project.Settings.Directories),
+            ["migrationCount"] = set.Statistics.Active,
+            ["verdict"] = set.Verdict,
+            ["ready"] = set.Ready,
+            ["blockingCount"] = set.BlockingCount,
+
+            // The set's own complete report; null with one set, whose report is the document itself.
+            ["report"] = several ? Document(set, toolVersion, Later) : null,
+        }));
+        document["notAudited"] = Strings(audit.NotAudited);
         using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = Indented.Encoder });
         WriteNode(writer, document, streamed);
     }
@@ -216,6 +241,9 @@ public static partial class JsonReport
 
         // Knex itself fails here (not a risk, not an unknown): never beside a "ready" verdict.
         ["predictsKnexFailure"] = f.PredictsKnexFailure,
+
+        // The migration set the finding is about, when the repository has several (null: one set, or every set alike).
+        ["migrationSet"] = f.MigrationSet,
     };
 
     private static JsonNode? CoverageJson(MigrationReplay m) => new JsonObject

@@ -19,6 +19,11 @@ public static class TextReport
         output.Line(new string('=', title.Length));
         output.Line($"Date:        {result.GeneratedAt:yyyy-MM-dd}");
         output.Line($"Status:      {(result.Ready ? "READY" : result.IsUnknown ? "UNKNOWN (nothing blocks, but migaudit could not read what decides it)" : "CRITICAL ISSUES FOUND")}", VerdictStyle(result, bold: false));
+        if (result.Set is { } set)
+        {
+            output.Line(Quoting.Printable($"Set:         {set.Name} ({set.Reason})"));
+        }
+
         output.Line($"Knexfile:    {Knexfile(project)}");
         output.Line($"Database:    {Quoting.Printable(project.Dialect.Describe())}");
         output.Line($"Migrations:  {string.Join(", ", project.Settings.Directories)} (table {Table(project.Settings)}, {SourceText(project)})");
@@ -198,7 +203,7 @@ public static class TextReport
 
     public static string VerdictText(AuditResult result) => result.Ready ? "READY" : result.IsUnknown ? "UNKNOWN" : "NOT READY";
 
-    private static string VerdictStyle(AuditResult result, bool bold) =>
+    public static string VerdictStyle(AuditResult result, bool bold) =>
         result.Ready ? (bold ? "green bold" : "green") : result.IsUnknown ? "yellow bold" : "red bold";
 
     /// <summary>What decides readiness and could not be read, each at its file:line; nothing when all was read.</summary>

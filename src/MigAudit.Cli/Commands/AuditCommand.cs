@@ -72,17 +72,20 @@ public static partial class CliApp
                 throw new ProjectException("--changed-since, --staged and --write-baseline each choose what is reported: give one");
             }
 
-            AuditResult result;
+            RepositoryAudit audit;
             using (var progress = TerminalProgress.ForAudit(parse.GetValue(format)!, stdout, stderr))
             {
-                result = Auditor.Run(root, options, settings, accepted is null ? null : accepted.Accepts, progress);
+                audit = RepositoryAuditor.Run(root, options, settings, accepted is null ? null : accepted.Accepts, progress);
             }
 
             if (since is not null || onlyStaged)
             {
-                var projectRoot = result.Input.Project.Root;
-                result = ScopeFilter.Apply(result, since is not null ? GitChanges.Since(projectRoot, since) : GitChanges.Staged(projectRoot));
+                var projectRoot = audit.Primary.Input.Project.Root;
+                var scope = since is not null ? GitChanges.Since(projectRoot, since) : GitChanges.Staged(projectRoot);
+                audit = audit.Map(set => ScopeFilter.Apply(set, scope));
             }
+
+            var result = audit.Combined;
 
             if (parse.GetResult(writeBaseline) is not null)
             {
@@ -99,7 +102,7 @@ public static partial class CliApp
                 return ExitReady;
             }
 
-            Render(result, parse.GetValue(format)!, parse.GetValue(output), settings.DocsUrl, stdout, stderr);
+            Render(audit, parse.GetValue(format)!, parse.GetValue(output), settings.DocsUrl, stdout, stderr);
             return ExitCode(result, parse.GetValue(failOn) ?? settings.FailOn);
         });
         return command;

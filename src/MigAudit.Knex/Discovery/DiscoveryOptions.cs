@@ -6,4 +6,16 @@ public sealed record DiscoveryOptions
     public string? Environment { get; init; }
     public string? Knexfile { get; init; }
     public IReadOnlyList<string> MigrationDirectories { get; init; } = [];
+
+    /// <summary>
+    /// Set when one migration set of several is discovered: the package.json knex command that runs it (null: none),
+    /// instead of the command <see cref="KnexScript.Find"/> would weigh for the whole project.
+    /// </summary>
+    public ScriptChoice? Script { get; init; }
+
+    /// <summary>The user chose what to audit (a knexfile, folders or an environment): one migration set, the one chosen.</summary>
+    public bool ChoosesOneSet => Knexfile is not null || MigrationDirectories.Count > 0 || Environment is not null;
 }
+
+/// <summary>The knex command a migration set is run with, or none (<see cref="Command"/> null).</summary>
+public sealed record ScriptChoice(KnexScript? Command);

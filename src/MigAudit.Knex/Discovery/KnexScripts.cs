@@ -16,7 +16,20 @@ public sealed record KnexScript(string Name, string? Knexfile, string? Environme
     /// <summary>The package.json the script is in, relative to the project ("package.json", "packages/db/package.json").</summary>
     public string PackageJson { get; init; } = "package.json";
 
-    public static KnexScript? Find(string root)
+    public static KnexScript? Find(string root) =>
+        // migrate:latest first (the project's own migrate command), then other knex commands, then the knexfile a
+        // scaffolding command names; the first package in depth order within each.
+        Ranked(root).OrderBy(f => f.Rank).Select(f => f.Script).FirstOrDefault();
+
+    /// <summary>
+    /// Every knex migrate:latest command of the project's scripts, in the order <see cref="Find"/> weighs them: a
+    /// workspace whose packages each migrate their own database ("migration:run": "knex migrate:latest --env default
+    /// &amp;&amp; knex migrate:latest --env secure") runs several migration sets.
+    /// </summary>
+    public static IReadOnlyList<KnexScript> FindMigrateCommands(string root) =>
+        Ranked(root).Where(f => f.Rank == 0).Select(f => f.Script).ToList();
+
+    private static List<(KnexScript Script, int Rank)> Ranked(string root)
     {
         // The root package's scripts first; in a workspace whose root runs no knex command, the packages' own
         // ("packages/database": "knex migrate:latest --knexfile knexfile.mjs"), run by npm in their folders.
@@ -33,9 +46,7 @@ public sealed record KnexScript(string Name, string? Knexfile, string? Environme
             }
         }
 
-        // migrate:latest first (the project's own migrate command), then other knex commands, then the knexfile a
-        // scaffolding command names; the first package in depth order within each.
-        return found.OrderBy(f => f.Rank).Select(f => f.Script).FirstOrDefault();
+        return found;
     }
 
     /// <summary>The knex commands of one package.json's scripts, with their folder relative to the project.</summary>

@@ -31,6 +31,33 @@ public static partial class ProjectDiscovery
         return (new JsObject(environments, false) { Line = unknown.Line }, "NODE_ENV");
     }
 
+    /// <summary>
+    /// A knexfile exporting, per NODE_ENV, a map of its own environments (<c>export default { development: { default:
+    /// {...}, secure: {...} } }[env]</c>): knex's --env chooses within the map NODE_ENV's value exports, as knex reads
+    /// <c>config[opts.env]</c> after Node has loaded the file. The map that has the requested environment is the one
+    /// the command can run with; when several have it, NODE_ENV decides, and it is development's, knex's default.
+    /// </summary>
+    private static JsObject? InnerEnvironments(StaticValue indexed, string requested, string relative, string variable, List<string> notes)
+    {
+        if (indexed is not JsObject byVariable || byVariable.Get(requested) is not null)
+        {
+            return null;
+        }
+
+        var having = byVariable.Keys.Where(k => byVariable.Get(k) is JsObject map && map.Get(requested) is JsObject).ToList();
+        var chosen = having.Count == 1 ? having[0] : having.Contains(DefaultKnexEnvironment) ? DefaultKnexEnvironment : null;
+        if (chosen is null)
+        {
+            return null;
+        }
+
+        notes.Add($"{relative}: knex's --env {Quoting.Printable(requested)} chooses within the configuration {variable}={Quoting.Printable(chosen)} exports{(having.Count == 1 ? ", the only one that has it" : ", knex's default environment")}");
+        return (JsObject)byVariable.Get(chosen)!;
+    }
+
+    /// <summary>The environment knex uses when neither --env nor NODE_ENV names one.</summary>
+    private const string DefaultKnexEnvironment = "development";
+
     private delegate KnexfileRead BranchReader(Alternative alternative, List<string> notes, List<SourceProblem> problems, List<ReadinessUnknown> unknowns);
 
     /// <summary>

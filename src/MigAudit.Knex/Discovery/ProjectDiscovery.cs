@@ -14,6 +14,9 @@ public static partial class ProjectDiscovery
 {
     public const string DefaultEnvironment = "production";
 
+    /// <summary>How the note naming the knexfiles not audited begins: an audit of every migration set drops it.</summary>
+    public const string SeveralKnexfilesNote = "several knexfiles found; ";
+
     private static readonly string[] KnexfileNames = ["knexfile.js", "knexfile.cjs", "knexfile.mjs", "knexfile.ts"];
 
     private static readonly string[] ConfigKeys = ["client", "connection", "migrations", "pool", "useNullAsDefault", "seeds"];
@@ -37,7 +40,7 @@ public static partial class ProjectDiscovery
         // The project's own knex command (a package.json script): its --knexfile, --env and --migrations-directory
         // are what Knex uses, unless the command line of migaudit says otherwise.
         // Its --env is weighed when the environment is chosen: production, which migaudit audits, wins when the knexfile has it.
-        var script = KnexScript.Find(root);
+        var script = options.Script is { } chosen ? chosen.Command : KnexScript.Find(root);
         var fromOption = options.MigrationDirectories.Count > 0;
         var fromScript = false;
         // Knex's working directory: --cwd (or "cd dir &&"), else the package folder npm runs scripts in.
@@ -71,15 +74,7 @@ public static partial class ProjectDiscovery
         }
         else
         {
-            var candidates = ProjectFiles.EnumerateFiles(root, name => KnexfileNames.Contains(name))
-                .OrderBy(path => IsInBuildOutput(root, path))
-
-                // A test fixture's, an example's or vendored code's knexfile is not the application's, however shallow.
-                .ThenBy(path => ProjectFiles.IsInSideDirectory(ProjectFiles.Relative(root, path)))
-                .ThenBy(path => ProjectFiles.Relative(root, path).Count(c => c == '/'))
-                .ThenBy(path => Array.IndexOf(KnexfileNames, Path.GetFileName(path)))
-                .ThenBy(path => path, StringComparer.Ordinal)
-                .ToList();
+            var candidates = KnexfileCandidates(root);
             // Several knexfiles: the one the application's own code loads (and runs migrations with) is the one in use.
             if (candidates.Count > 1 && KnexfileTheAppLoads(root, candidates) is { } loaded)
             {
@@ -92,7 +87,7 @@ public static partial class ProjectDiscovery
             otherKnexfiles.AddRange(candidates.Skip(1).Select(p => ProjectFiles.Relative(root, p)));
             if (otherKnexfiles.Count > 0)
             {
-                notes.Add($"several knexfiles found; auditing {ProjectFiles.Relative(root, knexfilePath!)} (others: {string.Join(", ", otherKnexfiles)}); choose one with --knexfile");
+                notes.Add($"{SeveralKnexfilesNote}auditing {ProjectFiles.Relative(root, knexfilePath!)} (others: {string.Join(", ", otherKnexfiles)}); choose one with --knexfile");
             }
         }
 
@@ -259,6 +254,19 @@ public static partial class ProjectDiscovery
     }
 
     /// <summary>
+    /// The project's knexfiles, the application's likeliest first: source before build output, the application's
+    /// before a test fixture's, an example's or vendored code's (however shallow), then the shallowest.
+    /// </summary>
+    public static List<string> KnexfileCandidates(string root) =>
+        ProjectFiles.EnumerateFiles(root, name => KnexfileNames.Contains(name))
+            .OrderBy(path => IsInBuildOutput(root, path))
+            .ThenBy(path => ProjectFiles.IsInSideDirectory(ProjectFiles.Relative(root, path)))
+            .ThenBy(path => ProjectFiles.Relative(root, path).Count(c => c == '/'))
+            .ThenBy(path => Array.IndexOf(KnexfileNames, Path.GetFileName(path)))
+            .ThenBy(path => path, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>
     /// A TypeScript project whose knexfile points at its build output (./dist/migrations), which is not in the
     /// repository: Knex in production runs the compiled .js files, made from the sources beside it (src/migrations or
     /// migrations). Those sources are audited instead, and the report says so; Knex records the compiled names (.js).
@@ -417,6 +425,11 @@ public static partial class ProjectDiscovery
         }
 
         var (indexed, indexedBy) = IndexedByEnvironment(exported, relative, notes);
+        if (indexedBy is not null && options.Environment is { } requested && InnerEnvironments(indexed, requested, relative, indexedBy, notes) is { } inner)
+        {
+            indexed = inner;
+        }
+
         var result = ReadExported(root, path, relative, indexed, options, script, evaluator, notes, problems, unknowns);
         return result with { Info = result.Info with { EnvironmentVariable = indexedBy } };
     }

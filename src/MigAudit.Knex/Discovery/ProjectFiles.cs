@@ -18,8 +18,12 @@ public static class ProjectFiles
         "test", "tests", "__tests__", "spec", "e2e", "fixtures", "__fixtures__", "example", "examples", "sample", "samples", "demo", "vendor", "third_party", "docs",
     };
 
-    /// <summary>Whether a root-relative path lies under one of the <see cref="SideDirectories"/>.</summary>
-    public static bool IsInSideDirectory(string relative) => relative.Split('/').SkipLast(1).Any(SideDirectories.Contains);
+    /// <summary>
+    /// Whether a root-relative path lies under one of the <see cref="SideDirectories"/>, or a folder named for one
+    /// ("packages/e2e-tests", "integration_tests").
+    /// </summary>
+    public static bool IsInSideDirectory(string relative) =>
+        relative.Split('/').SkipLast(1).Any(folder => SideDirectories.Contains(folder) || folder.Split(['-', '_', '.']).Any(SideDirectories.Contains));
 
     private static readonly EnumerationOptions Options = new()
     {
