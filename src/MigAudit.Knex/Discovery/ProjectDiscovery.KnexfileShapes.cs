@@ -58,6 +58,15 @@ public static partial class ProjectDiscovery
     /// <summary>The environment knex uses when neither --env nor NODE_ENV names one.</summary>
     private const string DefaultKnexEnvironment = "development";
 
+    /// <summary>
+    /// The keys of a knexfile's export that are environments (an object with client, connection, migrations...). Knex's
+    /// CLI uses <c>allConfigs[env] || allConfigs</c> (bin/utils/cli-config-utils.js resolveEnvironmentConfig), so an
+    /// export with settings at the top and environments beside them (<c>Object.assign(configs, configs[process.env.NODE_ENV])</c>)
+    /// is read through the environment's own entry; only without one would the top-level settings apply.
+    /// </summary>
+    private static List<string> EnvironmentEntries(JsObject all) =>
+        [.. all.Keys.Where(key => !ConfigKeys.Contains(key) && all.Get(key) is JsObject entry && ConfigKeys.Any(c => entry.Get(c) is not null))];
+
     private delegate KnexfileRead BranchReader(Alternative alternative, List<string> notes, List<SourceProblem> problems, List<ReadinessUnknown> unknowns);
 
     /// <summary>

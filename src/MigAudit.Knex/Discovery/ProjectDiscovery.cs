@@ -450,8 +450,9 @@ public static partial class ProjectDiscovery
                 $"its exported configuration cannot be read statically ({StaticValueText.Describe(exported)}{(exported is JsUnknown { Reason.Length: > 0 } why ? ": " + why.Reason : string.Empty)})"));
         }
 
-        var single = ConfigKeys.Any(k => all.Get(k) is not null);
-        var environments = single ? [] : all.Keys.ToList();
+        var entries = EnvironmentEntries(all);
+        var single = ConfigKeys.Any(k => all.Get(k) is not null) && entries.Count == 0;
+        var environments = single ? [] : entries.Count > 0 ? entries : all.Keys.ToList();
         var info = new KnexfileInfo { Path = relative, Environments = environments, SingleConfiguration = single };
 
         string? environment;

@@ -149,11 +149,31 @@ public sealed partial class StaticEvaluator
                     break;
                 case JsUndefined or JsNull:
                     break;
+                case JsUnknown { Alternatives: { } alternatives } chosen when alternatives.All(a => a.Value is JsObject or JsUndefined or JsNull):
+                    // Object.assign(configs, configs[process.env.NODE_ENV]): the target keeps its own keys (development,
+                    // production...), and each key a source alternative sets holds that alternative's value under its
+                    // assumptions, the target's value otherwise.
+                    merged = MergeAlternatives(merged, alternatives, scope.TextOf(source), chosen.Reason);
+                    break;
                 case var other:
                     return new JsUnknown(scope.TextOf(source), other is JsUnknown u ? u.Reason : "merged from a value migaudit does not model");
             }
         }
 
         return merged;
+    }
+
+    private static JsObject MergeAlternatives(JsObject target, IReadOnlyList<Alternative> alternatives, string expression, string reason)
+    {
+        var keys = alternatives.SelectMany(a => a.Value is JsObject part ? part.Keys : []).Distinct(StringComparer.Ordinal).ToList();
+        var properties = target.Properties.ToList();
+        foreach (var key in keys)
+        {
+            var before = target.Lookup(key) ?? StaticValue.Undefined;
+            var value = Choice(alternatives.Select(a => a with { Value = (a.Value as JsObject)?.Lookup(key) ?? before }), $"{expression}.{key}", reason);
+            properties.Add(new(key, value));
+        }
+
+        return target with { Properties = properties, Incomplete = target.Incomplete || alternatives.Any(a => a.Value is JsObject { Incomplete: true }) };
     }
 }

@@ -81,6 +81,19 @@ public sealed class KnexfileShapesTests
             module.exports = { development: createDbConfig('dev'), production: createDbConfig('db') };
             """
         },
+        // Object.assign(configs, configs[process.env.NODE_ENV]) (koa-knex-realworld-example): the environments stay,
+        // with NODE_ENV's settings copied to the top for the app's knex(knexfile); the CLI reads configs[env].
+        {
+            "object-assign-environment", "production", """
+            const options = { CONFIG, migrations: { directory: './db/migrations', tableName: 'migrations' } };
+            const configs = {
+              development: Object.assign({}, options, { migrations: { directory: './dev/migrations' } }),
+              production: Object.assign({}, options),
+            };
+            Object.assign(configs, configs[process.env.NODE_ENV]);
+            module.exports = configs;
+            """
+        },
         // JSON imported with an attribute.
         {
             "json-import.mjs", "production", """
@@ -172,6 +185,40 @@ public sealed class KnexfileShapesTests
         repo.Write("legacy/migrations/.keep", string.Empty).Write("db/migrations/.keep", string.Empty);
         Assert.Equal("legacy/migrations", await FolderKnexWritesTo(repo, "knexfile.js", new() { ["NODE_ENV"] = "production", ["DB_LEGACY"] = "1" }));
         Assert.Equal("db/migrations", await FolderKnexWritesTo(repo, "knexfile.js", new() { ["NODE_ENV"] = "production", ["DB_LEGACY"] = null }));
+    }
+
+    /// <summary>
+    /// Knex's CLI reads <c>allConfigs[env] || allConfigs</c> with env = --env, else NODE_ENV: an export that copies
+    /// NODE_ENV's settings to its top still has its environments, and --env chooses among them whatever NODE_ENV is.
+    /// </summary>
+    [SkippableFact]
+    public async Task Settings_copied_to_the_top_of_the_environments_leave_each_environment_its_own_folder()
+    {
+        using var repo = new TempRepo(init: false);
+        repo.Write("knexfile.js", $$"""
+            const options = { {{PgConfig}}, migrations: { directory: './db/migrations', tableName: 'migrations' } };
+            const configs = {
+              development: Object.assign({}, options, { migrations: { directory: './dev/migrations' } }),
+              production: Object.assign({}, options),
+            };
+            Object.assign(configs, configs[process.env.NODE_ENV]);
+            module.exports = configs;
+            """);
+        var development = ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions { Environment = "development" });
+        Assert.Equal(["development", "production"], development.Knexfile!.Environments);
+        Assert.Equal(["dev/migrations"], development.Settings.Directories);
+        var production = ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions());
+        Assert.Equal(("production", "migrations"), (production.Environment, production.Settings.TableName));
+        Assert.Equal(["db/migrations"], production.Settings.Directories);
+        Assert.Empty(production.Unknowns);
+
+        Requires.Dependency(NodeKnex.Available, "real knex from npm (run 'npm ci' in tests/node)");
+        repo.Write("dev/migrations/.keep", string.Empty).Write("db/migrations/.keep", string.Empty);
+        NodeKnex.LinkInto(repo);
+        var result = await ChildProcess.RunAsync("node", [repo.PathOf("node_modules/knex/bin/cli.js"), "migrate:make", "probe", "--env", "development", "--knexfile", repo.PathOf("knexfile.js")], repo.Root, new Dictionary<string, string?> { ["NODE_ENV"] = "production" });
+        Assert.True(result.ExitCode == 0, result.Stderr + result.Stdout);
+        File.Delete(Assert.Single(Directory.EnumerateFiles(repo.PathOf("dev/migrations"), "*_probe.js")));
+        Assert.Equal("db/migrations", await FolderKnexWritesTo(repo, "knexfile.js", new() { ["NODE_ENV"] = "production" }));
     }
 
     [Fact]
