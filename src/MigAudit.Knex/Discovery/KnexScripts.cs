@@ -16,6 +16,9 @@ public sealed record KnexScript(string Name, string? Knexfile, string? Environme
     /// <summary>The package.json the script is in, relative to the project ("package.json", "packages/db/package.json").</summary>
     public string PackageJson { get; init; } = "package.json";
 
+    /// <summary>Whether the command is knex migrate:latest, the project's own migrate command.</summary>
+    public bool RunsLatest { get; init; }
+
     public static KnexScript? Find(string root) =>
         // migrate:latest first (the project's own migrate command), then other knex commands, then the knexfile a
         // scaffolding command names; the first package in depth order within each.
@@ -54,7 +57,7 @@ public sealed record KnexScript(string Name, string? Knexfile, string? Environme
     {
         var found = new List<(KnexScript Script, int Rank)>();
         var packageJsonPath = prefix.Length == 0 ? "package.json" : prefix + "/package.json";
-        if (Discovery.PackageJson.Read(packageFolder)?.Section("scripts") is not { } scripts)
+        if (Discovery.PackageJson.Read(packageFolder) is not { } package || package.Section("scripts") is not { } scripts)
         {
             return found;
         }
@@ -63,7 +66,7 @@ public sealed record KnexScript(string Name, string? Knexfile, string? Environme
         {
             // "knex migrate:latest --env production && node server.js": each command of the line on its own.
             string? changedDirectory = null;
-            foreach (var command in script.Value.GetString()!.Split(["&&", "||", ";"], StringSplitOptions.None))
+            foreach (var command in NpmScriptVariables.Expand(script.Value.GetString()!, package).Split(["&&", "||", ";"], StringSplitOptions.None))
             {
                 var words = command.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('"', '\'')).ToList();
                 if (words is ["cd", var directory])
@@ -94,7 +97,7 @@ public sealed record KnexScript(string Name, string? Knexfile, string? Environme
                     continue;
                 }
 
-                var parsed = new KnexScript(script.Name, Flag(words, "--knexfile"), Flag(words, "--env"), Flag(words, "--migrations-directory"), folder) { PackageJson = packageJsonPath };
+                var parsed = new KnexScript(script.Name, Flag(words, "--knexfile"), Flag(words, "--env"), Flag(words, "--migrations-directory"), folder) { PackageJson = packageJsonPath, RunsLatest = words.Contains("migrate:latest") };
                 if (parsed.Knexfile is not null || parsed.Environment is not null || parsed.MigrationsDirectory is not null || parsed.WorkingDirectory is not null)
                 {
                     found.Add((parsed, words.Contains("migrate:latest") ? 0 : 1));
@@ -112,7 +115,7 @@ public sealed record KnexScript(string Name, string? Knexfile, string? Environme
         name.Split([':', '-', '_', '.', ' '], StringSplitOptions.RemoveEmptyEntries)
             .Any(part => SideScriptWords.Any(word => part.StartsWith(word, StringComparison.OrdinalIgnoreCase)));
 
-    private static string? Flag(List<string> words, string flag)
+    internal static string? Flag(List<string> words, string flag)
     {
         for (var i = 0; i < words.Count; i++)
         {

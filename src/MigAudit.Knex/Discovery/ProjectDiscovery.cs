@@ -40,7 +40,7 @@ public static partial class ProjectDiscovery
         // The project's own knex command (a package.json script): its --knexfile, --env and --migrations-directory
         // are what Knex uses, unless the command line of migaudit says otherwise.
         // Its --env is weighed when the environment is chosen: production, which migaudit audits, wins when the knexfile has it.
-        var script = options.Script is { } chosen ? chosen.Command : KnexScript.Find(root);
+        var script = options.Script is { } chosen ? chosen.Command : DeployKnexCommands.Prefer(root, KnexScript.Find(root));
         var fromOption = options.MigrationDirectories.Count > 0;
         var fromScript = false;
         // Knex's working directory: --cwd (or "cd dir &&"), else the package folder npm runs scripts in.
@@ -66,6 +66,17 @@ public static partial class ProjectDiscovery
             // npm runs scripts in the package folder (or the script's --cwd), where the path is resolved.
             knexfilePath = Path.GetFullPath(Path.Combine(scriptDirectory, named));
             notes.Add($"knexfile {ProjectFiles.Relative(root, knexfilePath)} is the one the '{Quoting.Printable(script.Name)}' script in {Quoting.Printable(script.PackageJson)} passes to knex (--knexfile)");
+        }
+        else if (script?.Knexfile is { } built && CompiledKnexfile.Resolve(root, scriptDirectory, built) is { } compiled)
+        {
+            // --knexfile ./dist/config/knexfile.js: the build output knex loads in production, read through its source.
+            knexfilePath = compiled.Source;
+            if (compiled.Build is { } build)
+            {
+                evaluator.RunCompiled(build);
+            }
+
+            notes.Add(compiled.Describe(root, built, script.Name, script.PackageJson));
         }
         else if (script?.WorkingDirectory is not null && FindUpKnexfile(root, scriptDirectory) is { } foundUp)
         {
@@ -482,7 +493,7 @@ public static partial class ProjectDiscovery
             var reason = $"{Quoting.Printable(relative)} builds its environments at run time (computed keys); migaudit assumed Knex's default migration settings (directory ./migrations beside the knexfile, table knex_migrations): pass --migrations DIR if the configuration says otherwise";
             problems.Add(new SourceProblem(relative, all.Line, reason, KnexFails: false, Key: "environment-unknown", Blocking: false));
             unknowns.Add(new ReadinessUnknown($"{Quoting.Printable(relative)} builds its environments at run time (computed keys): the migrations folder and settings production uses are not known; migaudit assumed Knex's defaults", relative, all.Line));
-            var assumed = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, null, ConfigSource.Knexfile, relative, notes, evaluator) with { SourceLine = all.Line };
+            var assumed = ReadMigrationSettings(root, evaluator.RunningDirectory(path), null, ConfigSource.Knexfile, relative, notes, evaluator) with { SourceLine = all.Line };
             return new KnexfileRead(info, null, new SettingChoice(ChoiceSource.Default, "its environments are built at run time (computed keys)"), assumed, null)
             {
                 FolderChoice = new SettingChoice(ChoiceSource.KnexDefault, $"Knex's default ./migrations beside {Quoting.Printable(relative)}, whose environments are built at run time"),
@@ -527,7 +538,7 @@ public static partial class ProjectDiscovery
                 new KnexfileGaveUp(relative, config.Line > 0 ? config.Line : null, $"{name} spreads or merges a value migaudit cannot read, which may set its migrations"));
         }
 
-        var settings = ReadMigrationSettings(root, Path.GetDirectoryName(path)!, config.Get("migrations"), ConfigSource.Knexfile, relative, notes, evaluator, unknowns)
+        var settings = ReadMigrationSettings(root, evaluator.RunningDirectory(path), config.Get("migrations"), ConfigSource.Knexfile, relative, notes, evaluator, unknowns)
             with
         { SourceLine = (config.Get("migrations") ?? config).Line };
         var directoryKey = (config.Get("migrations") as JsObject)?.Get("directory") is { } and not JsUndefined;

@@ -239,9 +239,9 @@ public sealed partial class StaticEvaluator
             case "undefined":
                 return StaticValue.Undefined;
             case "__dirname":
-                return new JsString(Path.GetDirectoryName(scope.File)!);
+                return new JsString(RunningDirectory(scope.File));
             case "__filename":
-                return new JsString(scope.File);
+                return new JsString(RunningFile(scope.File));
         }
 
         if (scope.Locals?.GetValueOrDefault(id.Name) is { } local)
@@ -274,7 +274,7 @@ public sealed partial class StaticEvaluator
 
         if (member.Object is MetaProperty && member.Property is Identifier { Name: "dirname" })
         {
-            return new JsString(Path.GetDirectoryName(scope.File)!);
+            return new JsString(RunningDirectory(scope.File));
         }
 
         var target = Evaluate(member.Object, scope, depth + 1);
