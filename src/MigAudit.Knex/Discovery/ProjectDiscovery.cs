@@ -113,7 +113,9 @@ public static partial class ProjectDiscovery
         KnexfileGaveUp? gaveUp = null;
         if (knexfilePath is not null)
         {
+            var before = (notes.Count, sourceProblems.Count, unknowns.Count);
             var read = ReadKnexfile(root, knexfilePath, options, script, evaluator, cache, notes, sourceProblems, unknowns);
+            read = CompiledRunInstead(root, knexfilePath, read, options, script, cache, notes, sourceProblems, unknowns, before);
             if (read.GaveUp is null && options.Knexfile is null && !fromScript && otherKnexfiles.Count > 0 &&
                 OwnKnexfileInstead(root, read, otherKnexfiles, options, script, evaluator, cache, notes) is { } own)
             {

@@ -50,8 +50,14 @@ public sealed record TsBuild(string SourceRoot, string OutDir, string TsConfigFi
     public static (TsBuild Build, string Source)? Writing(string root, string compiled)
     {
         var sourceExtension = Path.GetExtension(compiled) switch { ".js" => ".ts", ".mjs" => ".mts", ".cjs" => ".cts", _ => null };
-        if (sourceExtension is null || TsConfig.Nearest(root, Path.GetDirectoryName(compiled)!) is not { OutDir: { } outDir } tsconfig ||
-            !compiled.StartsWith(outDir + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        if (sourceExtension is null || TsConfig.Nearest(root, Path.GetDirectoryName(compiled)!) is not { OutDir: { } written } tsconfig)
+        {
+            return null;
+        }
+
+        // "outDir": "./dist/" reads as a folder with a trailing separator.
+        var outDir = Path.TrimEndingDirectorySeparator(written);
+        if (!compiled.StartsWith(outDir + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
             return null;
         }

@@ -97,6 +97,28 @@ public sealed class ProductionCommandTests
     }
 
     /// <summary>
+    /// The same knexfile with no knex command in the project: run from its source it keeps none of the .ts files, run
+    /// compiled it runs them. The compiled set is audited, and which one production runs is an unknown (exit 3), never
+    /// "no migrations" (exit 2).
+    /// </summary>
+    [Fact]
+    public async Task Without_a_knex_command_the_compiled_set_is_audited_as_an_unknown()
+    {
+        using var repo = CompiledKnexfileProject();
+        repo.Write("package.json", """{ "name": "@acme/consent-oracle", "scripts": { "build": "tsc", "start": "node ./dist/src/cli.js" } }""");
+        var project = ProjectDiscovery.Discover(repo.Root, new DiscoveryOptions());
+        Assert.Equal(["migrations"], project.Settings.Directories);
+        Assert.Equal(".js", project.Settings.RecordedExtension);
+        var unknown = Assert.Single(project.Unknowns);
+        Assert.Equal(("config/knexfile.ts", 7), (unknown.File, unknown.Line));
+        Assert.Equal("run from its source, config/knexfile.ts runs none of the 1 .ts files in migrations (loadExtensions .js); compiled by tsconfig.json to dist/config/knexfile.js it runs dist/migrations, " +
+                     "whose sources migaudit audits; no knex command in the project says which one production runs", unknown.Reason);
+
+        var result = await CliRunner.RunAsync("audit", repo.Root, "--format", "json");
+        Assert.True(result.ExitCode == 3, result.Stderr);
+    }
+
+    /// <summary>
     /// npm gives the script $npm_package_config_knex; knex, finding no ./dist/config/knexfile.ts, loads the
     /// dist/config/knexfile.js tsc wrote, whose __dirname makes the folder dist/migrations, where only the compiled .js
     /// passes loadExtensions.
