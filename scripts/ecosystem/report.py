@@ -108,21 +108,35 @@ def finding_keys(report):
     return keys
 
 
+def set_reports(report):
+    """Each migration set's report: migrationSets[].report with several sets, else the document itself."""
+    reports = [s["report"] for s in report.get("migrationSets") or [] if isinstance(s, dict) and isinstance(s.get("report"), dict)]
+    return reports or [report]
+
+
 def summarize(run, checkout):
     r = run["report"]
     if r is None:
-        return {"rc": run["rc"], "seconds": run["seconds"], "verdict": None, "blocking": None, "active": None,
+        return {"rc": run["rc"], "seconds": run["seconds"], "verdict": None, "blocking": None, "active": None, "sets": None,
                 "dirs": None, "onDisk": None, "coverage": None, "findings": [], "error": run["error"] or last_stderr_line(run)}
-    stats = r.get("statistics") or {}
+    reports = set_reports(r)
+    on_disk = {}
+    understood = total = 0
+    for each in reports:
+        on_disk.update(files_on_disk(checkout, each))
+        c = coverage(each)
+        if c is not None:
+            understood, total = understood + c[0], total + c[1]
     return {
         "rc": run["rc"],
         "seconds": run["seconds"],
         "verdict": r.get("verdict"),
         "blocking": r.get("blockingCount"),
-        "active": stats.get("active"),
-        "dirs": r.get("migrationDirectories") or [],
-        "onDisk": files_on_disk(checkout, r),
-        "coverage": coverage(r),
+        "active": sum((each.get("statistics") or {}).get("active") or 0 for each in reports),
+        "sets": len(reports),
+        "dirs": [d for each in reports for d in each.get("migrationDirectories") or []],
+        "onDisk": on_disk,
+        "coverage": (understood, total) if total else coverage(r),
         "findings": finding_keys(r),
         "error": None,
     }
@@ -169,7 +183,7 @@ def cmd_project(results, key, repo, checkout):
     print(f"== {repo}")
     for b in BUILDS:
         s = sums[b]
-        print(f"  {b:9} exit {fmt_rc(s['rc'])}, {s['seconds']} s, verdict {s['verdict'] or '-'}, blocking {s['blocking'] if s['blocking'] is not None else '-'}, "
+        print(f"  {b:9} exit {fmt_rc(s['rc'])}, {s['seconds']} s, verdict {s['verdict'] or '-'}, sets {s['sets'] or '-'}, blocking {s['blocking'] if s['blocking'] is not None else '-'}, "
               f"active {s['active'] if s['active'] is not None else '-'}, coverage {fmt_coverage(s['coverage'])}")
         print(f"  {'':9} migrations: {fmt_dirs(s)}")
         if s["error"]:
@@ -263,16 +277,16 @@ def cmd_summary(results, markdown):
         out += ["", f"Projects whose results changed: {len(changed)}" + (" (" + ", ".join(r["repo"] for r in changed) + ")" if changed else "") + "."]
         if skipped:
             out += ["", "Not audited: " + ", ".join(f"{r['repo']} ({r['status']})" for r in skipped) + "."]
-        out += ["", "| project | exit | verdict | blocking | active | on disk | coverage | findings | seconds |",
-                "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        out += ["", "| project | exit | verdict | sets | blocking | active | on disk | coverage | findings | seconds |",
+                "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for r in rows:
             if r["status"] != "audited":
-                out.append(f"| {r['repo']} | {r['status']} | | | | | | | |")
+                out.append(f"| {r['repo']} | {r['status']} | | | | | | | | |")
                 continue
             c = r["candidate"]
             on_disk = fmt_on_disk(c["onDisk"])
             change = f" (+{r['added']} -{r['removed']})" if r["findingsChanged"] else ""
-            out.append(f"| {r['repo']} | {fmt_rc(c['rc'])} | {c['verdict'] or '-'} | {c['blocking'] if c['blocking'] is not None else '-'} | "
+            out.append(f"| {r['repo']} | {fmt_rc(c['rc'])} | {c['verdict'] or '-'} | {c.get('sets') or '-'} | {c['blocking'] if c['blocking'] is not None else '-'} | "
                        f"{c['active'] if c['active'] is not None else '-'} | {on_disk} | {fmt_coverage(c['coverage'])} | {c['findings']}{change} | {c['seconds']} |")
         with open(markdown, "w", encoding="utf-8") as f:
             f.write("\n".join(out) + "\n")
