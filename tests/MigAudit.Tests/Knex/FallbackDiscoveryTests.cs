@@ -113,6 +113,32 @@ public sealed class FallbackDiscoveryTests
     }
 
     [Fact]
+    public void A_deleted_migration_in_a_single_assumed_folder_holds_only_if_production_runs_that_folder()
+    {
+        // The knexfile cannot be read, so ./migrations beside it is Knex's default, assumed: a deletion there is
+        // certain knex failure only for a database that runs this folder, which is what is unknown.
+        using var repo = new TempRepo();
+        repo.Write("knexfile.ts", UnreadableKnexfile);
+        repo.Write("migrations/20240101120000_create_users.js", Audit.CreateTable("users"));
+        repo.Write("migrations/20240102120000_create_posts.js", Audit.CreateTable("posts"));
+        repo.Commit("first");
+        repo.Delete("migrations/20240102120000_create_posts.js");
+        repo.Commit("delete posts");
+
+        var result = Audit.Run(repo.Root);
+        Assert.Equal(ChoiceSource.KnexDefault, result.Input.Project.FolderChoice.Source);
+        var deleted = Assert.Single(result.Of("deleted-migration"));
+        Assert.False(deleted.Blocking);
+        Assert.EndsWith("This holds if production runs the assumed folder migrations, which the configuration migaudit could not read decides.", deleted.Message);
+        Assert.Equal("unknown", result.Verdict);
+
+        // Named with --migrations, the folder is no assumption: the deletion blocks.
+        var named = Audit.Run(repo.Root, new MigAudit.Knex.Discovery.DiscoveryOptions { MigrationDirectories = ["migrations"] });
+        Assert.True(Assert.Single(named.Of("deleted-migration")).Blocking);
+        Assert.Equal("not-ready", named.Verdict);
+    }
+
+    [Fact]
     public void Migrations_option_helps_when_the_knexfile_cannot_be_evaluated_and_the_knexfile_stays_an_unknown()
     {
         using var repo = new TempRepo();
@@ -132,8 +158,10 @@ public sealed class FallbackDiscoveryTests
     }
 
     [Fact]
-    public void A_blocking_finding_on_an_assumed_folder_is_not_ready_not_unknown()
+    public void A_knex_failure_in_an_assumed_folder_is_unknown_not_certain_until_the_folder_is_named()
     {
+        // Knex stops on a migration without down only for a database that runs this folder: blocking is for what is
+        // certain, and which folder production runs is what the unread knexfile decides.
         using var repo = new TempRepo();
         repo.Write("knexfile.ts", UnreadableKnexfile);
         repo.Write("migrations/20240101120000_create_users.js", Audit.CreateTable("users"));
@@ -142,8 +170,13 @@ public sealed class FallbackDiscoveryTests
 
         var result = Audit.Run(repo.Root);
         Assert.Equal(2, result.Unknowns.Count);
-        Assert.Contains(result.Findings, f => f.Rule == "missing-down" && f.Blocking);
-        Assert.Equal(("not-ready", false), (result.Verdict, result.Ready));
+        var missingDown = Assert.Single(result.Of("missing-down"));
+        Assert.Equal((Severity.High, false), (missingDown.Severity, missingDown.Blocking));
+        Assert.Equal(("unknown", false), (result.Verdict, result.Ready));
+
+        var named = Audit.Run(repo.Root, new MigAudit.Knex.Discovery.DiscoveryOptions { MigrationDirectories = ["migrations"] });
+        Assert.True(Assert.Single(named.Of("missing-down")).Blocking);
+        Assert.Equal("not-ready", named.Verdict);
     }
 
     [Fact]
