@@ -85,17 +85,24 @@ public static class EditClassifier
     {
         if (CodeEquivalence.SameTokens(before, now))
         {
-            return new EditClass(EditKind.Cosmetic, "the same code once comments, whitespace and punctuation style are set aside");
+            return new EditClass(EditKind.Cosmetic, "the same code once comments, whitespace, punctuation style, unused function expression names and the layout of raw SQL are set aside");
         }
 
-        if (CodeEquivalence.SameTokens(before, now, modules))
+        if (modules is not null && CodeEquivalence.SameTokens(before, now, modules))
         {
-            return new EditClass(EditKind.Cosmetic, "the same code once formatting, function names, SQL whitespace and comments are set aside, and its require paths name the same module content");
+            return new EditClass(EditKind.Cosmetic, "the same code once formatting is set aside, and its changed require paths name modules with the same content");
         }
 
         var classified = ClassifyByReplay(project, cache, migration, firstExtension, before, now);
-        return classified.ChangesNothing || !GuardEdits.OnlyAddsGuards(before, now, migration.Name, modules)
-            ? classified
+        if (!GuardEdits.OnlyAddsGuards(before, now, migration.Name, modules))
+        {
+            return classified;
+        }
+
+        // Replayed alone from an empty database a guard passes, so the statements match; on a database where the table
+        // already exists they would not: the same schema, not the same statements.
+        return classified.ChangesNothing
+            ? new EditClass(EditKind.SameSchema, "the edit only adds guards; replayed from an empty database both versions send the same statements") { GuardsOnly = true }
             : classified with { GuardsOnly = true };
     }
 
@@ -123,7 +130,8 @@ public static class EditClassifier
                 var (firstDown, currentDown) => SchemaFingerprint.Difference(firstDown, currentDown).Select(d => "after the down " + d).ToList(),
             };
             List<string> differences = [.. up, .. down];
-            if (differences.Count == 0 && SameStatements(old.UpStatements, current.UpStatements) && SameStatements(old.DownStatements, current.DownStatements))
+            if (differences.Count == 0 && SameStatements(old.UpStatements, current.UpStatements) && SameStatements(old.DownStatements, current.DownStatements) &&
+                CodeEquivalence.CalledMethods(before).SequenceEqual(CodeEquivalence.CalledMethods(now), StringComparer.Ordinal))
             {
                 return new EditClass(EditKind.Cosmetic, "other code, but the same statements once replayed, in the up and in the down (Knex's aliases such as default/defaultTo compile to the same SQL)");
             }

@@ -111,8 +111,27 @@ public static class CodeEquivalence
         !tokens[i].Text.Contains("${", StringComparison.Ordinal) && i > 2 && tokens[i - 1].Text == "(" && tokens[i - 2].Text == "raw" && tokens[i - 3].Text is "." or "?.";
 
     /// <summary>The SQL tokens, comments left out: what PostgreSQL parses is the same whatever the indentation.</summary>
+    /// A $$...$$ body (a PL/pgSQL function, a DO block) is read the same way: its comments and layout are not what runs.
     private static string NormalizedSql(string sql) =>
-        string.Join(" ", SqlTokenizer.Tokenize(sql).Select(t => $"{t.Kind}:{t.Text}"));
+        string.Join(" ", SqlTokenizer.Tokenize(sql).Select(t => t.Kind == SqlTokenKind.DollarString ? $"$$[{NormalizedSql(t.Text)}]" : $"{t.Kind}:{t.Text}"));
+
+    /// <summary>
+    /// The methods the code calls, in order (<c>.createTable(</c>, <c>.defaultTo(</c>), with Knex's column-builder aliases
+    /// read as the method they stand for (knex 3.1.0: default and defaultsTo are defaultTo, notNull is notNullable).
+    /// Two versions the replay finds the same, whose calls are the same, send the same statements.
+    /// </summary>
+    public static IReadOnlyList<string> CalledMethods(string code)
+    {
+        var tokens = JsLexer.Tokenize(code);
+        return [.. Enumerable.Range(1, Math.Max(0, tokens.Count - 2))
+            .Where(i => tokens[i - 1].Text is "." or "?." && tokens[i].Kind is JsTokenKind.Identifier or JsTokenKind.Keyword && tokens[i + 1].Text == "(")
+            .Select(i => tokens[i].Text switch
+            {
+                "default" or "defaultsTo" => "defaultTo",
+                "notNull" => "notNullable",
+                var name => name,
+            })];
+    }
 
     /// <summary>'it\'s', "it's" and `it's` are one value.</summary>
     private static string StringValue(string literal) =>

@@ -70,7 +70,7 @@ public static partial class GuardEdits
     private static string? Replacement(string code, Node node, HashSet<string> checkedNames) => node switch
     {
         IfStatement { Alternate: null, Consequent: var then } when IsBareReturn(then) => string.Empty,
-        IfStatement { Alternate: null, Consequent: var then } conditional when MentionsExistenceCheck(conditional.Test) ||
+        IfStatement { Alternate: null, Consequent: var then } conditional when MentionsExistenceCheck(conditional.Test) || TestsLength(conditional.Test) ||
             SyntaxSearch.Descendants(conditional.Test).OfType<Identifier>().Any(i => checkedNames.Contains(i.Name)) =>
             then is BlockStatement block ? code[(block.Range.Start + 1)..(block.Range.End - 1)] : code[then.Range.Start..then.Range.End],
         VariableDeclaration { Declarations: [{ Init: { } init }] } when MentionsExistenceCheck(init) && IsOnlyExistenceCheck(init) => string.Empty,
@@ -85,6 +85,11 @@ public static partial class GuardEdits
         ReturnStatement { Argument: CallExpression { Callee: MemberExpression { Object: Identifier { Name: "Promise" }, Property: Identifier { Name: "resolve" } } } } => true,
         _ => false,
     };
+
+    /// <summary>if (rows.length) / if (rows.length > 0): a guard against an empty list (knex refuses an empty insert).</summary>
+    private static bool TestsLength(Node test) =>
+        SyntaxSearch.Descendants(test).OfType<MemberExpression>().Any(m => m is { Computed: false, Property: Identifier { Name: "length" } }) &&
+        !SyntaxSearch.Descendants(test).OfType<CallExpression>().Any();
 
     private static bool MentionsExistenceCheck(Node node) =>
         SyntaxSearch.Descendants(node).OfType<CallExpression>().Any(c => SyntaxSearch.CalleeName(c) is "hasTable" or "hasColumn");
