@@ -23,7 +23,11 @@ public sealed record Statistics
 
 public enum EditKind
 {
-    /// <summary>The same tokens once comments, whitespace, quotes, semicolons and trailing commas are set aside.</summary>
+    /// <summary>
+    /// The same statements: the same tokens once formatting is set aside (comments, whitespace, quotes, semicolons,
+    /// trailing commas, arrow parentheses, function expression names, SQL whitespace and comments, require paths to the same
+    /// module content), or the same statements once both versions are replayed.
+    /// </summary>
     Cosmetic,
 
     /// <summary>Other code, the same schema once replayed (after the up, and after the up then the down).</summary>
@@ -41,6 +45,12 @@ public sealed record EditClass(EditKind Kind, string Detail)
 {
     /// <summary>Schema-changing in the down only: the up builds the same schema, a rollback does something else.</summary>
     public bool OnlyDown { get; init; }
+
+    /// <summary>
+    /// The edit only adds guards (an early return, a hasTable/hasColumn check, IF NOT EXISTS): a fix that keeps the
+    /// migration from failing where the first version did, not something to revert.
+    /// </summary>
+    public bool GuardsOnly { get; init; }
 
     public bool ChangesNothing => Kind is EditKind.Cosmetic or EditKind.SameSchema;
 }

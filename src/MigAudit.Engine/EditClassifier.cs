@@ -35,7 +35,8 @@ public static class EditClassifier
         var edited = listing.Migrations
             .Where(m => history.Files.TryGetValue(m.Path, out var git) && git.EditedIn.Count > 0 && git.Added is not null)
             .Select(m => (Migration: m, FirstPath: firstPaths.GetValueOrDefault(m.Path, m.Path)))
-            .Select(e => (e.Migration, e.FirstPath, Object: $"{history.Files[e.Migration.Path].Added!.Id}:{PathText.WithSlashes(Path.GetRelativePath(top, Path.Combine(root, e.FirstPath)))}"))
+            .Select(e => (e.Migration, e.FirstPath, Commit: history.Files[e.Migration.Path].Added!.Id, InRepository: PathText.WithSlashes(Path.GetRelativePath(top, Path.Combine(root, e.FirstPath)))))
+            .Select(e => (e.Migration, e.FirstPath, e.Commit, e.InRepository, Object: $"{e.Commit}:{e.InRepository}"))
             .ToList();
         if (edited.Count == 0)
         {
@@ -60,9 +61,15 @@ public static class EditClassifier
                 return;
             }
 
-            results[i] = first[i] is not { } bytes
-                ? new EditClass(EditKind.Unknown, "its first version cannot be read from git")
-                : Classify(project, cache, migration, MigrationNames.Extension(edited[i].FirstPath), System.Text.Encoding.UTF8.GetString(bytes), now);
+            if (first[i] is not { } bytes)
+            {
+                results[i] = new EditClass(EditKind.Unknown, "its first version cannot be read from git");
+                return;
+            }
+
+            var before = System.Text.Encoding.UTF8.GetString(bytes);
+            var modules = ModuleIdentities.Of(top, edited[i].Commit, edited[i].InRepository, migration.FullPath, before, now);
+            results[i] = Classify(project, cache, migration, MigrationNames.Extension(edited[i].FirstPath), before, now, modules);
         });
         for (var i = 0; i < edited.Count; i++)
         {
@@ -73,13 +80,34 @@ public static class EditClassifier
     }
 
     /// <param name="firstExtension">The first version's extension (".ts" before a conversion to JavaScript), which decides how it is parsed.</param>
-    private static EditClass Classify(KnexProject project, ParsedModuleCache cache, ListedMigration migration, string firstExtension, string before, string now)
+    /// <param name="modules">The module each require/import path names in each version (by content), for paths that differ.</param>
+    private static EditClass Classify(KnexProject project, ParsedModuleCache cache, ListedMigration migration, string firstExtension, string before, string now, Func<bool, string, string?>? modules)
     {
         if (CodeEquivalence.SameTokens(before, now))
         {
-            return new EditClass(EditKind.Cosmetic, "the same code once comments, whitespace and punctuation style are set aside");
+            return new EditClass(EditKind.Cosmetic, "the same code once comments, whitespace, punctuation style, unused function expression names and the layout of raw SQL are set aside");
         }
 
+        if (modules is not null && CodeEquivalence.SameTokens(before, now, modules))
+        {
+            return new EditClass(EditKind.Cosmetic, "the same code once formatting is set aside, and its changed require paths name modules with the same content");
+        }
+
+        var classified = ClassifyByReplay(project, cache, migration, firstExtension, before, now);
+        if (!GuardEdits.OnlyAddsGuards(before, now, migration.Name, modules))
+        {
+            return classified;
+        }
+
+        // Replayed alone from an empty database a guard passes, so the statements match; on a database where the table
+        // already exists they would not: the same schema, not the same statements.
+        return classified.ChangesNothing
+            ? new EditClass(EditKind.SameSchema, "the edit only adds guards; replayed from an empty database both versions send the same statements") { GuardsOnly = true }
+            : classified with { GuardsOnly = true };
+    }
+
+    private static EditClass ClassifyByReplay(KnexProject project, ParsedModuleCache cache, ListedMigration migration, string firstExtension, string before, string now)
+    {
         // The first version is parsed under a name beside the file, so its relative requires resolve as the file's do.
         var directory = Path.GetDirectoryName(migration.FullPath)!;
         var firstPath = Path.Combine(directory, $".{MigrationNames.Stem(migration.Name)}.migaudit-first-version{firstExtension}");
@@ -102,6 +130,12 @@ public static class EditClassifier
                 var (firstDown, currentDown) => SchemaFingerprint.Difference(firstDown, currentDown).Select(d => "after the down " + d).ToList(),
             };
             List<string> differences = [.. up, .. down];
+            if (differences.Count == 0 && SameStatements(old.UpStatements, current.UpStatements) && SameStatements(old.DownStatements, current.DownStatements) &&
+                CodeEquivalence.CalledMethods(before).SequenceEqual(CodeEquivalence.CalledMethods(now), StringComparer.Ordinal))
+            {
+                return new EditClass(EditKind.Cosmetic, "other code, but the same statements once replayed, in the up and in the down (Knex's aliases such as default/defaultTo compile to the same SQL)");
+            }
+
             return differences.Count == 0
                 ? new EditClass(EditKind.SameSchema, "other code, but the same schema once replayed, after the up and after the down")
                 : new EditClass(EditKind.SchemaChanging, string.Join("; ", differences.Take(ShownDifferences)) + (differences.Count > ShownDifferences ? $"; and {differences.Count - ShownDifferences} more" : string.Empty))
@@ -116,7 +150,16 @@ public static class EditClassifier
         }
     }
 
-    private sealed record Version(SchemaModel Up, SchemaModel? Down, string? Unknown);
+    private sealed record Version(SchemaModel Up, SchemaModel? Down, string? Unknown)
+    {
+        public IReadOnlyList<LockOperation> UpStatements { get; init; } = [];
+
+        public IReadOnlyList<LockOperation> DownStatements { get; init; } = [];
+    }
+
+    /// <summary>The same statements in the same order, wherever they are written (line numbers set aside).</summary>
+    private static bool SameStatements(IReadOnlyList<LockOperation> first, IReadOnlyList<LockOperation> current) =>
+        first.Select(o => o with { Line = 0 }).SequenceEqual(current.Select(o => o with { Line = 0 }));
 
     private static Version Replay(KnexProject project, ParsedModuleCache cache, string name, string path, string version)
     {
@@ -134,6 +177,6 @@ public static class EditClassifier
             _ when replayer.Current.UnknownTables.Count > 0 => $"{version} leaves table {replayer.Current.UnknownTables.Keys.Order(StringComparer.Ordinal).First()} unknown",
             _ => null,
         };
-        return new Version(replayer.Current, replayer.LastDownSchema, unknown);
+        return new Version(replayer.Current, replayer.LastDownSchema, unknown) { UpStatements = step.Operations, DownStatements = replayer.LastDownOperations };
     }
 }

@@ -179,6 +179,9 @@ public static partial class JsonReport
                     _ => "unknown",
                 },
                 ["detail"] = e.Value.Detail,
+
+                // The edit only adds guards (an early return, a hasTable/hasColumn check, IF NOT EXISTS): a fix to keep.
+                ["guardsOnly"] = e.Value.GuardsOnly,
             }),
             ["renamedMigrations"] = Array(input.Renamed, r => new JsonObject
             {

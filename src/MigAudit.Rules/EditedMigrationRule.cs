@@ -26,7 +26,8 @@ public sealed class EditedMigrationRule : Rule
                 continue;
             }
 
-            // Reformatted only: the same code Knex ran before, so no database diverges.
+            // The same statements as the version Knex ran before (reformatted, renamed functions, aliases), or the same
+            // schema: no database diverges.
             if (!git.ModifiedInWorkingTree && input.CosmeticEdits.Contains(migration.Path))
             {
                 continue;
@@ -53,6 +54,22 @@ public sealed class EditedMigrationRule : Rule
                     file: migration.Path,
                     line: 1,
                     action: $"Check that the new down of {migration.Name} undoes what its up does",
+                    severity: Severity.Low);
+                continue;
+            }
+
+            if (edit is { GuardsOnly: true } && !git.ModifiedInWorkingTree)
+            {
+                // A guard added to a migration (an early return before an empty insert, hasTable, IF NOT EXISTS) is what
+                // keeps it from failing where the first version did; on databases that applied the first version it never
+                // runs again. Reverting it would bring the failure back.
+                var outcome = edit.Kind == EditKind.Unknown ? $"whether it changes the schema is unknown: {edit.Detail}" : $"the replay differs: {edit.Detail}";
+                yield return Found(
+                    $"{migration.Name} {string.Join(" and ", edits)}. The edit only adds guards (an early return, a hasTable/hasColumn check, IF NOT EXISTS or a Knex ...IfExists/IfNotExists call) to the first version: it is a fix, not something to revert; {outcome}.{Text.EarlierVersions(git.EarlierVersionReleases)}",
+                    headline: $"{migration.Name} — guard added in {Text.Commit(git.EditedIn[^1])}",
+                    file: migration.Path,
+                    line: 1,
+                    action: $"Keep the guard in {migration.Name}; check that what it skips is not needed on a fresh database",
                     severity: Severity.Low);
                 continue;
             }

@@ -198,13 +198,16 @@ public sealed partial class KnexSchemaInterpreter
             var margs = modifier.Arguments ?? [];
             switch (modifier.Name)
             {
-                case "notNullable":
+                // Knex's ColumnBuilder aliases (knex 3.1.0 lib/schema/columnbuilder.js): notNull is notNullable, default
+                // and defaultsTo are defaultTo; each pair compiles to the same SQL (checked with knex's toSQL()).
+                case "notNullable" or "notNull":
                     nullable = false;
                     break;
                 case "nullable":
-                    nullable = true;
+                    // nullable(false) is what notNullable() calls: the column compiler writes "not null" for false.
+                    nullable = margs.Count == 0 || Value(margs[0], frame) is not JsBoolean { Value: false };
                     break;
-                case "defaultTo":
+                case "defaultTo" or "default" or "defaultsTo":
                     defaultValue = margs.Count > 0 ? DefaultText(margs[0], frame) : null;
                     break;
                 case "primary":

@@ -45,6 +45,9 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
     /// <summary>The schema after the last step's down ran on what its up left (null when it has no down).</summary>
     public SchemaModel? LastDownSchema { get; private set; }
 
+    /// <summary>The statements the last step's down sent, as the replay recorded them (empty when it has no down).</summary>
+    public IReadOnlyList<LockOperation> LastDownOperations { get; private set; } = [];
+
     public MigrationReplay Step(Input migration)
     {
         var entry = cache.File(migration.FullPath);
@@ -103,6 +106,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
 
         var downCoverage = Coverage.None;
         LastDownSchema = null;
+        LastDownOperations = [];
         IReadOnlyList<string> leftovers = [];
         IReadOnlyList<ChainProblem> downFailures = [];
         var downLine = 0;
@@ -112,6 +116,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             var downInterpreter = new KnexSchemaInterpreter(downState, evaluator, cache);
             downCoverage = downInterpreter.Run(down, scope);
             LastDownSchema = downState.Current;
+            LastDownOperations = [.. downState.Operations];
             lazy.AddRange(downInterpreter.LazyBuilders);
             downLine = ((Acornima.Ast.Node)down).Location.Start.Line;
             if (upCoverage.Complete && downCoverage.Complete && upCoverage.Total > 0)
