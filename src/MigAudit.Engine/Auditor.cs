@@ -175,7 +175,7 @@ public static class Auditor
         };
 
         progress?.Report("checking rules");
-        var outcome = FindingFilter.Apply(RuleCatalog.All.Where(rule => rule.AppliesTo(project.Dialect)).SelectMany(rule => rule.Check(input)).ToList(), project.Root, settings, baseline);
+        var outcome = FindingFilter.Apply(Check(RuleCatalog.All.Where(rule => rule.AppliesTo(project.Dialect)).ToList(), input), project.Root, settings, baseline);
         return new AuditResult
         {
             Input = input,
@@ -194,6 +194,27 @@ public static class Auditor
             },
             Elapsed = clock.Elapsed,
         };
+    }
+
+    /// <summary>
+    /// Every rule's findings, in the catalog's order. The rules only read the audit's input, which no longer changes,
+    /// and share nothing else (the lookup tables some build once per input are thread-safe), so they run on every
+    /// core: by now the parsers and git are done, and on a large project the rules took half a second on one.
+    /// </summary>
+    private static List<Finding> Check(List<Rule> rules, AuditInput input)
+    {
+        var found = new List<Finding>[rules.Count];
+        try
+        {
+            Parallel.For(0, rules.Count, i => found[i] = rules[i].Check(input).ToList());
+        }
+        catch (AggregateException error) when (error.InnerExceptions.Count > 0)
+        {
+            // What a rule throws surfaces as it would have on one thread, not wrapped.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error.InnerExceptions[0]).Throw();
+        }
+
+        return found.SelectMany(f => f).ToList();
     }
 
     /// <summary>

@@ -99,8 +99,7 @@ public static class GitHistoryReader
         // The working tree, the tip's tree and the newest release's tree are read while the log is.
         var statusTask = GitRunner.Start(root, ["--literal-pathspecs", "status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", .. pathspecs]);
         var treeTask = tip is null ? null : GitRunner.Start(root, ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-name", tip, "--", .. pathspecs]);
-        var logTask = tip is null ? null : OwnThread.Run(() => GitRunner.Stream(root, reader => GitLogParser.Parse(reader).ToList(),
-            ["--literal-pathspecs", "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "-z", "--name-status", "-M", GitLogParser.Format, tip, "--", .. pathspecs]));
+        var logTask = tip is null ? null : OwnThread.Run(() => ReadLog(root, tip, pathspecs));
         var newestTag = newestTagTask.GetAwaiter().GetResult();
         var latestTag = newestTag.Ok && newestTag.Stdout.Trim() is { Length: > 0 } tag ? tag : null;
         var branch = branchTask.GetAwaiter().GetResult();
@@ -600,6 +599,29 @@ public static class GitHistoryReader
     /// commits that delete a migration (only those), a diff of the whole tree against the first parent, with git's
     /// rename detection, says where it went.
     /// </summary>
+    /// <summary>
+    /// The mainline's commits that touched the migration folders, oldest first. git log --reverse walks the whole
+    /// history before it prints the first commit and then reads every tree it diffs a second time (about a tenth more
+    /// CPU than the same log newest first, on 25,000 commits), so the log is read newest first and turned around here:
+    /// --reverse prints exactly the same commits in the opposite order. Only when git stops early (an object a partial
+    /// clone never fetched) is the log read again with --reverse, so that the commits read are the oldest ones and
+    /// what is missing is the history after them.
+    /// </summary>
+    private static (int ExitCode, List<CommitChanges> Result, string Stderr) ReadLog(string root, string tip, string[] pathspecs)
+    {
+        (int ExitCode, List<CommitChanges> Result, string Stderr) Log(params string[] order) => GitRunner.Stream(root, reader => GitLogParser.Parse(reader).ToList(),
+            ["--literal-pathspecs", "log", "--first-parent", "--diff-merges=first-parent", .. order, "-z", "--name-status", "-M", GitLogParser.Format, tip, "--", .. pathspecs]);
+
+        var newestFirst = Log();
+        if (newestFirst.ExitCode != 0)
+        {
+            return Log("--reverse");
+        }
+
+        newestFirst.Result.Reverse();
+        return newestFirst;
+    }
+
     private static GitHistory WithMoves(string root, string prefix, IReadOnlyList<string> directories, GitHistory history)
     {
         var migrationFolders = directories.Select(d => prefix + (d == "." ? string.Empty : d.TrimEnd('/'))).Select(d => d.TrimEnd('/')).ToHashSet(StringComparer.Ordinal);

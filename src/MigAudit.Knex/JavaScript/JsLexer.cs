@@ -43,9 +43,17 @@ public static class JsLexer
         "{", "}", "(", ")", "[", "]", ";", ",", "<", ">", "+", "-", "*", "/", "%", "&", "|", "^", "!", "~", "?", ":", "=", ".", "@", "#",
     ];
 
+    // The punctuators by their first character, longest first as above: a file has a punctuator every few characters,
+    // and trying all sixty at each one was a tenth of a large audit's time.
+    private static readonly Dictionary<char, string[]> PunctuatorsByFirst =
+        Punctuators.GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.ToArray());
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> KeywordLookup = Keywords.GetAlternateLookup<ReadOnlySpan<char>>();
+
     public static List<JsToken> Tokenize(string text)
     {
-        var tokens = new List<JsToken>();
+        // About one token per five characters in formatted code: sized once instead of grown from empty.
+        var tokens = new List<JsToken>(text.Length / 5);
         var i = 0;
         var newline = false;
         while (i < text.Length)
@@ -89,6 +97,7 @@ public static class JsLexer
 
             var start = i;
             JsTokenKind kind;
+            string? known = null;
             if (c is '"' or '\'')
             {
                 i = SkipString(text, i);
@@ -117,7 +126,7 @@ public static class JsLexer
                     i++;
                 }
 
-                kind = Keywords.Contains(text[start..i]) ? JsTokenKind.Keyword : JsTokenKind.Identifier;
+                kind = KeywordLookup.TryGetValue(text.AsSpan(start, i - start), out known) ? JsTokenKind.Keyword : JsTokenKind.Identifier;
             }
             else if (c == '/' && RegExpAllowed(tokens))
             {
@@ -126,16 +135,34 @@ public static class JsLexer
             }
             else
             {
-                var matched = Punctuators.FirstOrDefault(p => string.CompareOrdinal(text, i, p, 0, p.Length) == 0);
-                i += matched?.Length ?? 1;
+                known = Punctuator(text, i);
+                i += known?.Length ?? 1;
                 kind = JsTokenKind.Punctuator;
             }
 
-            tokens.Add(new JsToken(kind, start, i, text[start..i], newline));
+            tokens.Add(new JsToken(kind, start, i, known ?? text[start..i], newline));
             newline = false;
         }
 
         return tokens;
+    }
+
+    /// <summary>The longest punctuator at <paramref name="i"/>, or null.</summary>
+    private static string? Punctuator(string text, int i)
+    {
+        if (PunctuatorsByFirst.TryGetValue(text[i], out var candidates))
+        {
+            var rest = text.AsSpan(i);
+            foreach (var candidate in candidates)
+            {
+                if (rest.StartsWith(candidate, StringComparison.Ordinal))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
     }
 
     private static bool IsIdentifierStart(char c) => char.IsLetter(c) || c is '_' or '$' || c > 0x7f && !char.IsWhiteSpace(c);
