@@ -42,12 +42,6 @@ public sealed record MigrationGitInfo
     /// run. Null when no release holds it, or the repository has no release tags.
     /// </summary>
     public string? ShippedInRelease { get; init; }
-
-    /// <summary>
-    /// The path in another migrations folder of the set it was moved or copied from, the first one history shows (same
-    /// file name: Knex records only the name, so databases keep its row). Null when it never moved.
-    /// </summary>
-    public string? MovedFrom { get; init; }
 }
 
 /// <param name="ArrivedAs">The name the migration arrived late under, when a rename gave it its current name later.</param>
@@ -125,8 +119,5 @@ public sealed record GitFacts
     public string? Head { get; init; }
     public string? Branch { get; init; }
     public int CommitsRead { get; init; }
-
-    /// <summary>Folders (root-relative) that held the migrations before they moved to the current ones; their history is read too.</summary>
-    public IReadOnlyList<string> FormerDirectories { get; init; } = [];
     public IReadOnlyList<string> Limitations { get; init; } = [];
 }
