@@ -53,6 +53,12 @@ public sealed record IndexModel
     /// <summary>INCLUDE columns: stored in the index, not part of its key.</summary>
     public IReadOnlyList<string> Include { get; init; } = [];
 
+    /// <summary>
+    /// The index belongs to a UNIQUE constraint (Knex's unique() on PostgreSQL, SQL's ADD CONSTRAINT ... UNIQUE): only
+    /// ALTER TABLE ... DROP CONSTRAINT removes it; PostgreSQL refuses DROP INDEX [CONCURRENTLY] on it.
+    /// </summary>
+    public bool Constraint { get; init; }
+
     /// <summary>A plain btree index over every row: the kind that serves lookups by its leading columns.</summary>
     public bool IsPlainBtree => Method == "btree" && Predicate is null;
 }
@@ -295,6 +301,15 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
 
     /// <summary>The column was added by this same migration: the running application has never used it.</summary>
     public bool NewColumn { get; init; }
+
+    /// <summary>
+    /// A dropped index belongs to a UNIQUE constraint, in the replayed state before the drop (false when it does not or
+    /// the replay does not know the index).
+    /// </summary>
+    public bool ConstraintIndex { get; init; }
+
+    /// <summary>The drop is ALTER TABLE ... DROP CONSTRAINT (Knex's dropUnique() on PostgreSQL), not DROP INDEX.</summary>
+    public bool DropsConstraint { get; init; }
 
     /// <summary>The lock PostgreSQL takes on the statement's table (checked in pg_locks on a real server).</summary>
     public string Mode => Kind switch

@@ -93,7 +93,7 @@ internal static class ConfigurationSection
             var rule = result.Rules.First(r => r.Id == group.Key);
             var findings = group.ToList();
             var worst = findings.Max(f => f.Severity);
-            output.Line($"{rule.Title.ToUpperInvariant()} ({worst.ToId().ToUpperInvariant()} RISK{(findings.Any(f => f.Blocking) ? ", BLOCKING" : string.Empty)}) [{rule.Id}]", ReportConsole.StyleOf(worst) + " bold");
+            output.Line($"{rule.Title.ToUpperInvariant()} ({GroupCounts.Label(findings)}) [{rule.Id}]", ReportConsole.StyleOf(worst) + " bold");
             TextReport.WriteGroup(output, rule, findings);
             var recommendation = findings.Select(f => f.Action).FirstOrDefault(a => a is not null);
             if (recommendation is not null)

@@ -142,7 +142,7 @@ internal static class SchemaSections
             var rule = result.Rules.First(r => r.Id == group.Key);
             var findings = group.ToList();
             var worst = findings.Max(f => f.Severity);
-            output.Line($"{rule.Title.ToUpperInvariant()} ({findings.Count} - {worst.ToId().ToUpperInvariant()} RISK) [{rule.Id}]", ReportConsole.StyleOf(worst) + " bold");
+            output.Line($"{rule.Title.ToUpperInvariant()} ({findings.Count} - {GroupCounts.Label(findings)}) [{rule.Id}]", ReportConsole.StyleOf(worst) + " bold");
             TextReport.WriteGroup(output, rule, findings);
             output.Line();
         }

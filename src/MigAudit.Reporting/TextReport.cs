@@ -65,8 +65,7 @@ public static class TextReport
             var rule = result.Rules.First(r => r.Id == group.Key);
             var findings = group.ToList();
             var worst = findings.Max(f => f.Severity);
-            var blocking = findings.Any(f => f.Blocking) ? ", BLOCKING" : string.Empty;
-            output.Line($"PROBLEM #{++problem}: {rule.Title.ToUpperInvariant()} ({findings.Count} - {worst.ToId().ToUpperInvariant()} RISK{blocking}) [{rule.Id}]", ReportConsole.StyleOf(worst) + " bold");
+            output.Line($"PROBLEM #{++problem}: {rule.Title.ToUpperInvariant()} ({findings.Count} - {GroupCounts.Label(findings)}) [{rule.Id}]", ReportConsole.StyleOf(worst) + " bold");
             WriteGroup(output, rule, findings);
         }
 
@@ -97,8 +96,7 @@ public static class TextReport
             var n = 0;
             foreach (var (rule, findings) in items)
             {
-                var blocking = findings.Any(f => f.Blocking) ? " — blocking" : string.Empty;
-                output.Line($"{++n}. {findings.Count} × {rule.Title.ToLowerInvariant()}{blocking}");
+                output.Line($"{++n}. {findings.Count} × {rule.Title.ToLowerInvariant()}{GroupCounts.BlockingNote(findings)}");
             }
 
             output.Line();
@@ -146,7 +144,6 @@ public static class TextReport
 
     public static void WriteGroup(ReportConsole output, RuleSummary rule, List<Finding> findings)
     {
-        var worst = findings.Max(f => f.Severity);
         output.Line(rule.Summary);
         if (findings.Count <= FullMessagesUpTo || findings.Any(f => f.Headline is null))
         {
@@ -165,7 +162,7 @@ public static class TextReport
         }
 
         output.Line();
-        output.Line($"Risk: {worst.ToId().ToUpperInvariant()}{(findings.Any(f => f.Blocking) ? " (blocks production)" : string.Empty)}");
+        output.Line(GroupCounts.RiskLine(findings));
         output.Line($"Impact: {rule.Impact}");
         output.Line("---");
     }

@@ -404,6 +404,7 @@ public sealed partial class SchemaState
             Unique = unique,
             ExplicitName = explicitName ?? name is not null,
             Origin = At(line),
+            Constraint = asConstraint,
             Method = method,
             Predicate = predicate,
             Include = include ?? [],
@@ -424,14 +425,38 @@ public sealed partial class SchemaState
         : Current.Unknown ?? Current.UnknownTables.Values.MaxBy(u => u.Sequence) ??
           Current.Tables.Values.SelectMany(t => new[] { t.Partial, t.PartialIndexes }).OfType<Uncertainty>().MaxBy(u => u.Sequence);
 
-    /// <summary>Drops an index by name (anywhere, as DROP INDEX does) or by table and columns (as Knex's dropIndex does).</summary>
+    /// <summary>
+    /// Drops an index by name (anywhere, as DROP INDEX does) or by table and columns (as Knex's dropIndex does).
+    /// <paramref name="unique"/> is Knex's dropUnique(), which on PostgreSQL sends ALTER TABLE ... DROP CONSTRAINT.
+    /// </summary>
     public void DropIndex(string? table, IReadOnlyList<string>? columns, string? name, bool unique, bool ifExists, int line, bool concurrently = false)
     {
         var dropped = table ?? (name is not null && Current.IndexOwners.TryGetValue(Identifier(name), out var found) ? found : null);
         var droppedName = name ?? (dropped is not null && columns is not null ? Identifier(IndexNameFor(dropped, columns, unique ? "unique" : "index")) : null);
-        Operations.Add(new LockOperation(LockOperationKind.DropIndex, dropped, droppedName, line, concurrently, ExistedBeforeMigration(dropped)));
         var indexName = Identifier(name ?? (table is not null && columns is not null ? IndexNameFor(table, columns, unique ? "unique" : "index") : null));
         var owner = indexName is not null && Current.IndexOwners.TryGetValue(indexName, out var ownerName) ? Current.Table(ownerName) : null;
+        var constraintIndex = owner?.Indexes.FirstOrDefault(i => i.Name == indexName)?.Constraint == true;
+        var dropsConstraint = unique && Dialect == SqlDialect.PostgreSQL;
+        Operations.Add(new LockOperation(LockOperationKind.DropIndex, dropped, droppedName, line, concurrently, ExistedBeforeMigration(dropped))
+        {
+            ConstraintIndex = constraintIndex,
+            DropsConstraint = dropsConstraint,
+        });
+        if (constraintIndex && !dropsConstraint && Dialect == SqlDialect.PostgreSQL)
+        {
+            // PostgreSQL: ERROR: cannot drop index x because constraint x on table t requires it (checked on a real server).
+            Problem(line, $"drop index \"{indexName}\": PostgreSQL refuses it (\"cannot drop index {indexName} because constraint {indexName} on table {owner!.Name} requires it\"): the index belongs to a unique constraint, which only ALTER TABLE {owner.Name} DROP CONSTRAINT {indexName} removes");
+            return;
+        }
+
+        if (dropsConstraint && owner is not null && !constraintIndex)
+        {
+            // A unique index made as an index (CREATE UNIQUE INDEX, unique(..., { useConstraint: false })) is no constraint:
+            // PostgreSQL: ERROR: constraint "x" of relation "t" does not exist (checked on a real server).
+            Problem(line, $"dropUnique: Knex sends ALTER TABLE {owner.Name} DROP CONSTRAINT {indexName}, and PostgreSQL refuses it (\"constraint \\\"{indexName}\\\" of relation \\\"{owner.Name}\\\" does not exist\"): {indexName} is a unique index, not a constraint; drop it with dropIndex([], '{indexName}') or DROP INDEX");
+            return;
+        }
+
         if (owner is null)
         {
             if (ifExists)
