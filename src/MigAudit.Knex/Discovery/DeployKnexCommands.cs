@@ -188,21 +188,5 @@ public static class DeployKnexCommands
     private static bool Resolves(string root, string folder, string knexfile) =>
         File.Exists(Path.Combine(folder, knexfile)) || CompiledKnexfile.Resolve(root, folder, knexfile) is not null;
 
-    private static string PackageFolder(string root, string directory)
-    {
-        for (var current = directory; current.StartsWith(root, StringComparison.Ordinal); current = Path.GetDirectoryName(current)!)
-        {
-            if (File.Exists(Path.Combine(current, "package.json")))
-            {
-                return current;
-            }
-
-            if (current == root)
-            {
-                break;
-            }
-        }
-
-        return directory;
-    }
+    private static string PackageFolder(string root, string directory) => ProjectDiscovery.NearestPackageDirectory(root, directory, outside: directory);
 }
