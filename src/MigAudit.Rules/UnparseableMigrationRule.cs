@@ -50,13 +50,14 @@ public sealed class UnparseableMigrationRule : Rule
             {
                 // Node has no such limit: require() reads and compiles the whole file, so Knex loads and runs it (or
                 // fails on it: a syntax error at its end is only found by reading it). Either way this audit does not
-                // know what it does, and "ready" would be a guess.
+                // know what it does, and "ready" would be a guess: an unknown of the verdict, not a certain failure.
                 yield return Found(
                     $"{migration.Name} could not be read: it {SizeReason(problem)}. Node would still load it ('knex migrate:latest' requires every pending migration), so what it does, and whether it even parses, is unknown: this audit cannot say the project is ready.",
                     file: migration.Path,
                     line: problem.Line,
                     action: $"Split {migration.Name} into smaller migrations (bulk data belongs in a seed or a COPY from a file), so it can be audited",
-                    changes: [new FileChange(migration.Path, "SPLIT")]);
+                    changes: [new FileChange(migration.Path, "SPLIT")],
+                    blocking: false);
             }
             else if (problem.Kind == ParseProblemKind.NotAnalysed)
             {
@@ -68,7 +69,8 @@ public sealed class UnparseableMigrationRule : Rule
                     file: migration.Path,
                     line: problem.Line,
                     action: $"Simplify {migration.Name} (build long SQL with a template literal or an array join, not '+' or long call chains), so it can be audited",
-                    changes: [new FileChange(migration.Path, "SIMPLIFY")]);
+                    changes: [new FileChange(migration.Path, "SIMPLIFY")],
+                    blocking: false);
             }
             else
             {

@@ -33,17 +33,18 @@ public sealed class HostileCorpusTests : IDisposable
 
     private static string Generated(string expression) => $"exports.up = (knex) => {expression};\nexports.down = async () => {{}};\n";
 
+    // Files over migaudit's syntax budget are unknowns (exit 3): Node may load them or not, migaudit cannot tell.
     public static readonly Dictionary<string, Case> Cases = new()
     {
         ["throwing-knexfile"] = new("throwing-knexfile", 1, 0, 0, 0),
         ["looping-knexfile"] = new("looping-knexfile", 1, 0, 0, 0),
         ["etc-directory"] = new("etc-directory", 1, 0, 0, 0),
         ["unparseable-knexfile"] = new("unparseable-knexfile", 1, 0, 0, 0),
-        ["deep-call-chain"] = new("base", 1, 0, 0, 0, (repo, _) =>
+        ["deep-call-chain"] = new("base", 3, 0, 0, 0, (repo, _) =>
             repo.Write("migrations/20250102000000_chain.js", Generated("knex.schema" + string.Concat(Enumerable.Repeat(".raw('select 1')", 10_000))))),
-        ["long-concatenation"] = new("base", 1, 0, 0, 0, (repo, _) =>
+        ["long-concatenation"] = new("base", 3, 0, 0, 0, (repo, _) =>
             repo.Write("migrations/20250102000000_concat.js", Generated("knex.raw(" + string.Join(" + ", Enumerable.Repeat("'a'", 20_000)) + ")"))),
-        ["deep-nesting"] = new("base", 1, 0, 0, 0, (repo, _) =>
+        ["deep-nesting"] = new("base", 3, 0, 0, 0, (repo, _) =>
             repo.Write("migrations/20250102000000_nested.js", Generated(string.Concat(Enumerable.Repeat("(() => ", 3_000)) + "knex.raw('a')" + string.Concat(Enumerable.Repeat(")()", 3_000))))),
         ["index-flood"] = new("base", 0, 0, 0, 0, (repo, _) =>
             repo.Write("migrations/20250102000000_indexes.js",
