@@ -33,17 +33,10 @@ public sealed record RepositoryAudit
                 return Sets[0];
             }
 
-            var occurrences = Sets.SelectMany(s => s.Findings).GroupBy(f => f.Fingerprint()).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var findings = new List<Finding>();
-            foreach (var finding in Sets.SelectMany(s => s.Findings))
-            {
-                var fingerprint = finding.Fingerprint();
-                if (seen.Add(fingerprint))
-                {
-                    findings.Add(occurrences[fingerprint] > 1 ? finding with { MigrationSet = null } : finding);
-                }
-            }
+            // GroupBy keeps the order in which each fingerprint first appears.
+            var findings = Sets.SelectMany(s => s.Findings).GroupBy(f => f.Fingerprint(), StringComparer.Ordinal)
+                .Select(same => same.Skip(1).Any() ? same.First() with { MigrationSet = null } : same.First())
+                .ToList();
 
             return Primary with
             {

@@ -25,19 +25,18 @@ public static class RepositoryAuditor
         var candidates = new List<(KnexProject Project, string Reason)>();
         var notAudited = new List<string>();
         ProjectException? firstError = null;
-        string? auditedKnexfile = null;
+        KnexProject? primary = null;
         try
         {
-            var primary = ProjectDiscovery.Discover(root, options, cache);
+            primary = ProjectDiscovery.Discover(root, options, cache);
             candidates.Add((primary, MigrationSets.ReasonOf(primary)));
-            auditedKnexfile = primary.Knexfile is { } knexfile ? Path.GetFullPath(Path.Combine(primary.Root, knexfile.Path)) : null;
         }
         catch (ProjectException error)
         {
             firstError = error;
         }
 
-        foreach (var setup in MigrationSets.OtherSetups(root, auditedKnexfile))
+        foreach (var setup in MigrationSets.OtherSetups(root, primary))
         {
             KnexProject other;
             try
@@ -51,7 +50,7 @@ public static class RepositoryAuditor
             }
 
             // The same folders run again (the script names the knexfile already found): one set, not two.
-            if (!candidates.Any(c => MigrationSets.Overlap(c.Project, other) && SameSource(c.Project, other)))
+            if (!candidates.Any(c => SameSource(c.Project, other)))
             {
                 candidates.Add((other, setup.Reason));
             }
@@ -113,7 +112,7 @@ public static class RepositoryAuditor
 
     /// <summary>Two setups that list the same files alike (same folders, extensions and source): one set.</summary>
     private static bool SameSource(KnexProject one, KnexProject other) =>
-        one.Settings.Directories.SequenceEqual(other.Settings.Directories, StringComparer.Ordinal) &&
+        one.Settings.Directories.Count > 0 && one.Settings.Directories.SequenceEqual(other.Settings.Directories, StringComparer.Ordinal) &&
         one.Settings.LoadExtensions.SequenceEqual(other.Settings.LoadExtensions, StringComparer.Ordinal) &&
         one.Settings.CustomSource is null && other.Settings.CustomSource is null;
 

@@ -13,11 +13,17 @@ public static class MigrationSets
     /// <summary>A setup to discover: the options that choose it, and how the report names where it came from.</summary>
     public sealed record Setup(DiscoveryOptions Options, string Reason);
 
-    /// <param name="audited">The knexfile already audited (the primary set's), full path; null when none was.</param>
-    public static IReadOnlyList<Setup> OtherSetups(string root, string? audited)
+    /// <param name="primary">The set <see cref="ProjectDiscovery.Discover"/> chose with default options; null when it failed.</param>
+    public static IReadOnlyList<Setup> OtherSetups(string root, KnexProject? primary)
     {
         var setups = new List<Setup>();
-        foreach (var command in KnexScript.FindMigrateCommands(root))
+        var commands = KnexScript.FindMigrateCommands(root);
+
+        // Discover already ran the first migrate:latest command (a package.json one wins over every other knex
+        // command): it needs discovering again only when its own --env is another than the environment chosen then.
+        var first = commands.FirstOrDefault();
+        var alreadyRun = first is not null && (first.Environment is null || first.Environment == primary?.Environment);
+        foreach (var command in alreadyRun ? commands.Skip(1) : commands)
         {
             var flags = (command.Knexfile is { } k ? $" --knexfile {k}" : string.Empty) + (command.Environment is { } e ? $" --env {e}" : string.Empty) +
                         (command.MigrationsDirectory is { } m ? $" --migrations-directory {m}" : string.Empty);
@@ -29,6 +35,7 @@ public static class MigrationSets
                 $"the '{Quoting.Printable(command.Name)}' script in {Quoting.Printable(command.PackageJson)} runs knex migrate:latest{Quoting.Printable(flags)}"));
         }
 
+        var audited = primary?.Knexfile is { } primaryKnexfile ? Path.GetFullPath(Path.Combine(primary.Root, primaryKnexfile.Path)) : null;
         foreach (var knexfile in ProjectDiscovery.KnexfileCandidates(root))
         {
             var relative = ProjectFiles.Relative(root, knexfile);
