@@ -112,6 +112,12 @@ public sealed record AuditInput
     public ConfigurationModel Configuration { get; init; } = ConfigurationModel.Empty;
     public SchemaReplay Schema { get; init; } = SchemaReplay.Empty;
 
+    /// <summary>
+    /// The names production's migrations table holds, as the user gave them (audit --applied, or drift's live read);
+    /// null when nobody did. With it, a history finding is certain or gone.
+    /// </summary>
+    public AppliedNames? Applied { get; init; }
+
     /// <summary>Deleted or renamed migration names listed in docs/deleted-migrations.md (written by 'migaudit fix').</summary>
     public IReadOnlySet<string> Documented { get; init; } = new HashSet<string>();
 

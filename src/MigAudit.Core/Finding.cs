@@ -35,6 +35,24 @@ public sealed record Finding
     /// <summary>The migration set (<see cref="Core.MigrationSet.Name"/>) the finding is about, when the repository has several.</summary>
     public string? MigrationSet { get; init; }
 
+    /// <summary>How sure the claim is: certain unless the rule or the audit says otherwise.</summary>
+    public Evidence Evidence { get; init; } = Evidence.Certain;
+
+    /// <summary>
+    /// Where the finding's migration, or the change to it, stands with production; null for findings about no migration
+    /// (a database client's settings), which the next deploy runs with as they are.
+    /// </summary>
+    public FindingScope? Scope { get; init; }
+
+    /// <summary>The releases the scope names: those that shipped it, or for long-shipped, those that ran after it.</summary>
+    public IReadOnlyList<string> ScopeReleases { get; init; } = [];
+
+    /// <summary>
+    /// Names production's migrations table may hold that decide this finding: it would block if production recorded
+    /// any of them. Non-empty only on a finding that does not block because nobody told migaudit (see --applied).
+    /// </summary>
+    public IReadOnlyList<string> DecidingNames { get; init; } = [];
+
     public const string FingerprintVersion = "migaudit/v2";
 
     /// <summary>

@@ -64,8 +64,14 @@ public sealed record DeletedMigration
     /// <summary>The commit that brought the file to the mainline, when history has it.</summary>
     public CommitRef? AddedIn { get; init; }
 
-    /// <summary>The release tags whose tree held the file, oldest first; null when the repository has no release tags (then every mainline commit counts as released).</summary>
+    /// <summary>The release tags whose tree held the file, oldest first; null when the repository has no release tags (then whether production has it is a question for --applied).</summary>
     public IReadOnlyList<string>? Releases { get; init; }
+
+    /// <summary>
+    /// The release tags that contain the deleting commit, oldest first: production ran them after the deletion and lived
+    /// with it. Empty when no release has the deletion yet (the next deploy carries it); null without release tags.
+    /// </summary>
+    public IReadOnlyList<string>? ReleasesSince { get; init; }
 
     /// <summary>Names the file had before it was renamed to <see cref="Name"/>, oldest first: databases may record any of them.</summary>
     public IReadOnlyList<string> FormerNames { get; init; } = [];
@@ -94,6 +100,9 @@ public sealed record RenamedMigration
     /// <summary>The release tags whose tree held the old name, oldest first; null when the repository has no release tags.</summary>
     public IReadOnlyList<string>? Releases { get; init; }
 
+    /// <summary>The release tags that contain the renaming commit, oldest first (see <see cref="DeletedMigration.ReleasesSince"/>).</summary>
+    public IReadOnlyList<string>? ReleasesSince { get; init; }
+
     /// <summary>Names between the old and the new one when it was renamed more than once (A → B → C: [B]).</summary>
     public IReadOnlyList<string> IntermediateNames { get; init; } = [];
 
@@ -119,5 +128,8 @@ public sealed record GitFacts
     public string? Head { get; init; }
     public string? Branch { get; init; }
     public int CommitsRead { get; init; }
+
+    /// <summary>The newest release tag (by creation date), or null when the repository has none: then whether production has a commit cannot be told from history.</summary>
+    public string? NewestRelease { get; init; }
     public IReadOnlyList<string> Limitations { get; init; } = [];
 }

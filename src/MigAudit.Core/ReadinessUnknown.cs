@@ -8,6 +8,9 @@ namespace MigAudit.Core;
 /// <param name="Reason">What could not be read and why, as one sentence.</param>
 public sealed record ReadinessUnknown(string Reason, string? File, int? Line)
 {
+    /// <summary>Names production's migrations table may hold that decide it (a question --applied answers); empty for other unknowns.</summary>
+    public IReadOnlyList<string> Names { get; init; } = [];
+
     /// <summary>file:line, file, or "" when the unknown is about no file.</summary>
     public string Location => File is null ? string.Empty : Line is { } line ? $"{File}:{line}" : File;
 

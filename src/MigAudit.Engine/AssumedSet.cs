@@ -28,15 +28,17 @@ public static class AssumedSet
         var directories = project.Settings.Directories;
         var several = project.FolderChoice.Source == ChoiceSource.MigrationShaped && directories.Count > 1;
         return findings.Select(f =>
-            !f.Blocking ? f
+            !f.Blocking && f.DecidingNames.Count == 0 ? f
             : several && SetDependentRules.Contains(f.Rule) ? f with
             {
                 Blocking = false,
+                Evidence = Evidence.Possible,
                 Message = $"{f.Message} This holds only if Knex runs the assumed folders ({string.Join(", ", directories)}) as one set of migrations, which the configuration migaudit could not read decides.",
             }
             : InFolders(f.File, directories) ? f with
             {
                 Blocking = false,
+                Evidence = Evidence.Possible,
                 Message = $"{f.Message} This holds if production runs the assumed folder{(directories.Count == 1 ? string.Empty : "s")} {string.Join(", ", directories)}, which the configuration migaudit could not read decides.",
             }
             : f).ToList();

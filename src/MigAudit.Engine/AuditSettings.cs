@@ -35,6 +35,9 @@ public sealed record AuditSettings
     public string? FailOn { get; init; }
     public string? DocsUrl { get; init; }
 
+    /// <summary>The names production's migrations table holds (--applied): history findings become certain or go away.</summary>
+    public AppliedNames? Applied { get; init; }
+
     public static readonly string[] FailOnValues = ["high", "medium", "low", "never"];
 
     public static AuditSettings Load(string root)

@@ -172,15 +172,17 @@ public static class Auditor
             Schema = schema,
             TenantColumn = settings.TenantColumn,
             Documented = Documented(project.Root),
+            Applied = settings.Applied,
         };
 
         progress?.Report("checking rules");
         var outcome = FindingFilter.Apply(Check(RuleCatalog.All.Where(rule => rule.AppliesTo(project.Dialect)).ToList(), input), project.Root, settings, baseline);
+        var findings = FindingScopes.Assign(input, AssumedSet.Soften(project, outcome.Findings));
         return new AuditResult
         {
             Input = input,
-            Findings = AssumedSet.Soften(project, outcome.Findings),
-            Unknowns = Unknowns.Of(project, migrations),
+            Findings = findings,
+            Unknowns = [.. Unknowns.Of(project, migrations), .. FindingScopes.Question(input, findings) is { } question ? [question] : Array.Empty<ReadinessUnknown>()],
             Suppressed = outcome.Suppressed,
             Ignored = outcome.Ignored,
             Baselined = outcome.Baselined,

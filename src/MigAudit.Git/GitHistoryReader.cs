@@ -173,6 +173,7 @@ public static class GitHistoryReader
             Head = tip,
             Branch = request.Mainline ?? (branch.Ok ? branch.Stdout.Trim() : null),
             CommitsRead = commits.Count,
+            NewestRelease = latestRelease.Tag,
             Limitations = limitations,
         };
         // A .ts -> .js conversion that also changed loadExtensions: the old names were migrations Knex loaded and
@@ -592,8 +593,8 @@ public static class GitHistoryReader
 
         return history with
         {
-            Deleted = history.Deleted.Select(d => d with { Releases = Held((d.AddedIn ?? d.LastCommitWithFile)?.Id, d.DeletionCommit?.Id) }).ToList(),
-            Renamed = history.Renamed.Select(r => r with { Releases = Held(r.OldAddedIn?.Id ?? (r.Commit is null ? "HEAD" : r.Commit.Id + "^"), r.Commit?.Id) }).ToList(),
+            Deleted = history.Deleted.Select(d => d with { Releases = Held((d.AddedIn ?? d.LastCommitWithFile)?.Id, d.DeletionCommit?.Id), ReleasesSince = Containing(d.DeletionCommit?.Id) }).ToList(),
+            Renamed = history.Renamed.Select(r => r with { Releases = Held(r.OldAddedIn?.Id ?? (r.Commit is null ? "HEAD" : r.Commit.Id + "^"), r.Commit?.Id), ReleasesSince = Containing(r.Commit?.Id) }).ToList(),
 
             // An edited migration: releases that shipped a version before its last edit. A late one: releases that shipped
             // the later migration before it arrived (their databases run it out of order).

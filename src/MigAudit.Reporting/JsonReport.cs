@@ -221,7 +221,7 @@ public static partial class JsonReport
             ["ready"] = result.Ready,
 
             // What migaudit could not read that decides readiness: with none blocking, the verdict is "unknown".
-            ["unknowns"] = Array(result.Unknowns, u => new JsonObject { ["reason"] = u.Reason, ["file"] = u.File, ["line"] = u.Line }),
+            ["unknowns"] = Array(result.Unknowns, u => new JsonObject { ["reason"] = u.Reason, ["file"] = u.File, ["line"] = u.Line, ["names"] = Strings(u.Names) }),
             ["blockingCount"] = result.BlockingCount,
             ["effortMinutes"] = new JsonObject { ["low"] = effortLow, ["high"] = effortHigh },
             ["notes"] = Strings(project.Notes),
@@ -247,6 +247,15 @@ public static partial class JsonReport
 
         // The migration set the finding is about, when the repository has several (null: one set, or every set alike).
         ["migrationSet"] = f.MigrationSet,
+
+        // How sure the claim is, and where its migration (or the change to it) stands with production: the next
+        // deploy's business ("pending"), or history ("shipped", "long-shipped" naming the releases run since).
+        ["evidence"] = f.Evidence.ToId(),
+        ["scope"] = f.Scope?.ToId(),
+        ["scopeReleases"] = Strings(f.ScopeReleases),
+
+        // Names production's migrations table may hold that would make this finding block (answered by --applied).
+        ["decidingNames"] = Strings(f.DecidingNames),
     };
 
     private static JsonNode? CoverageJson(MigrationReplay m) => new JsonObject

@@ -50,7 +50,7 @@ public static class MarkdownReport
         foreach (var finding in ordered.Take(MaxRows))
         {
             var where = finding.File is null ? string.Empty : MarkdownText.CellCode($"{finding.File}{(finding.Line is null ? string.Empty : ":" + finding.Line)}");
-            text.Append($"| {Icon(finding.Severity)}{(finding.Blocking ? " **blocking**" : string.Empty)} | [{MarkdownText.Inline(finding.Rule)}]({MarkdownText.LinkDestination(RuleDocs.Url(finding.Rule, docsBaseUrl))}) | {where} | {Cell(finding.Headline ?? finding.Message)} |\n");
+            text.Append($"| {Icon(finding.Severity)}{(finding.Blocking ? " **blocking**" : string.Empty)} | [{MarkdownText.Inline(finding.Rule)}]({MarkdownText.LinkDestination(RuleDocs.Url(finding.Rule, docsBaseUrl))}) | {where} | {Cell((finding.Headline ?? finding.Message) + TextReport.ScopeTag(finding))} |\n");
         }
 
         if (ordered.Count > MaxRows)

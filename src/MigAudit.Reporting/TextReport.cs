@@ -149,7 +149,7 @@ public static class TextReport
         {
             foreach (var finding in findings)
             {
-                output.Line($"- {Location(finding)}: {finding.Message}");
+                output.Line($"- {Location(finding)}{ScopeTag(finding)}: {finding.Message}");
             }
         }
         else
@@ -157,7 +157,7 @@ public static class TextReport
             output.Line($"Why: {findings[0].Message}");
             foreach (var finding in findings)
             {
-                output.Line($"- {finding.Headline}");
+                output.Line($"- {finding.Headline}{ScopeTag(finding)}");
             }
         }
 
@@ -305,6 +305,19 @@ public static class TextReport
         MigrationFormat.NonKnex => "non-knex",
         _ => "unparseable",
     };
+
+    /// <summary>
+    /// " [certain, pending]": how sure the finding is and where its migration stands with production (long-shipped
+    /// with the releases run since). Empty for findings about no migration.
+    /// </summary>
+    public static string ScopeTag(Finding finding) => finding.Scope is not { } scope
+        ? string.Empty
+        : $" [{finding.Evidence.ToId()}, {scope.ToId()}{scope switch
+        {
+            FindingScope.LongShipped when finding.ScopeReleases.Count > 0 => $" since {Quoting.Printable(finding.ScopeReleases[0])}",
+            FindingScope.Shipped when finding.ScopeReleases.Count > 0 => $" in {Quoting.Printable(finding.ScopeReleases[^1])}",
+            _ => string.Empty,
+        }}]";
 
     private static string Location(Finding finding) =>
         finding.File is null ? finding.Rule : finding.Line is null ? finding.File : $"{finding.File}:{finding.Line}";

@@ -26,7 +26,10 @@ public sealed class DeletedMigrationRule : Rule
         var squashes = Squashes(input);
         foreach (var squash in squashes)
         {
-            yield return Squashed(input, squash, validationOff);
+            if (Squashed(input, squash, validationOff) is { } finding)
+            {
+                yield return finding;
+            }
         }
 
         var squashed = squashes.SelectMany(s => s.Deleted).ToHashSet();
@@ -53,18 +56,34 @@ public sealed class DeletedMigrationRule : Rule
                 : $"every database that applied it fails 'knex migrate:latest' with \"The migration directory is corrupt, the following files are missing: {deleted.Name}\"{FormerNamesText(deleted)}, and the tables it created have no migration that can drop them";
             // A command for a person to paste: the path is the repository's, so it is shell-quoted.
             var restore = Quoting.ShellCommand("git", "checkout", deleted.DeletedIn == "working-tree" ? "HEAD" : $"{deleted.DeletionCommit?.ShortId}^", "--", deleted.Path);
-            var (released, shipped) = Text.Releases(deleted.Releases);
+            var reach = ProductionReach.Of(input, deleted.Releases, deleted.ReleasesSince, [.. deleted.AllNames], "deletion");
+            if (reach.Drop)
+            {
+                continue;
+            }
+
             var (repair, repaired) = input.RepairOf([.. deleted.AllNames]);
-            yield return Found(
-                $"{deleted.Name} was {where}{lastSeen}: {consequence}. {char.ToUpperInvariant(released[0])}{released[1..]}.{repair}",
+            var blocks = reach.Blocks && !validationOff && !repaired;
+            var finding = Found(
+                $"{deleted.Name} was {where}{lastSeen}: {consequence}. {char.ToUpperInvariant(reach.Text[0])}{reach.Text[1..]}.{repair}",
                 headline: $"{deleted.Name} — {(deleted.DeletedIn == "working-tree" ? "deleted in the working tree" : "deleted by " + Text.Commit(deleted.DeletionCommit))}",
                 file: deleted.Path,
                 action: $"Restore it ({restore}) or document it and remove its row{(deleted.FormerNames.Count > 0 ? $" (named {string.Join(" or ", deleted.AllNames)})" : string.Empty)} from {input.Project.Settings.TableName} on every database that applied it",
                 changes: [new FileChange("docs/deleted-migrations.md", "DOCUMENT deleted migrations", FileChangeGroup.Documentation)],
-                severity: validationOff || !shipped || repaired ? Severity.Medium : null,
-                blocking: validationOff || !shipped || repaired ? false : null);
+                severity: blocks || reach.Scope == FindingScope.Unknown && !validationOff && !repaired ? null : Severity.Medium,
+                blocking: blocks);
+            yield return Scoped(finding, reach);
         }
     }
+
+    /// <summary>The finding with where production stands: its scope, evidence, and the names that would decide it.</summary>
+    internal static Finding Scoped(Finding finding, ProductionReach reach) => finding with
+    {
+        Scope = reach.Scope,
+        Evidence = reach.Evidence,
+        ScopeReleases = reach.Releases,
+        DecidingNames = finding.Severity == Severity.High && !finding.Blocking ? reach.DecidingNames : [],
+    };
 
     private sealed record Squash(CommitRef Commit, IReadOnlyList<DeletedMigration> Deleted, IReadOnlyList<Migration> Baselines);
 
@@ -88,31 +107,41 @@ public sealed class DeletedMigrationRule : Rule
         return squashes;
     }
 
-    private Finding Squashed(AuditInput input, Squash squash, bool validationOff)
+    private Finding? Squashed(AuditInput input, Squash squash, bool validationOff)
     {
         var table = Quoting.SqlQualified(input.Project.Settings.SchemaName, input.Project.Settings.TableName);
         var names = squash.Deleted.OrderBy(d => d.Name, StringComparer.Ordinal).ToList();
         var baselines = string.Join(", ", squash.Baselines.Select(m => m.Name));
-        var shipped = names.Where(d => Text.Releases(d.Releases).Shipped).ToList();
-        var releases = names.SelectMany(d => d.Releases ?? []).Distinct().ToList();
-        var (repair, repaired) = input.RepairOf([.. names.SelectMany(d => d.AllNames)]);
-        var reach = shipped.Count == 0
-            ? "none of them was in a release: only databases built from the mainline before the squash (such as staging) have them"
-            : releases.Count > 0 ? $"{shipped.Count} of them shipped (releases {releases[0]} to {releases[^1]})" : "the repository has no release tags, so every mainline commit counts as released";
+        var allNames = names.SelectMany(d => d.AllNames).ToList();
+        var heldIn = names.Any(d => d.Releases is null) ? null : names.SelectMany(d => d.Releases!).Distinct().ToList();
+        var shippedNames = names.Where(d => d.Releases is { Count: > 0 }).ToList();
+        var reach = ProductionReach.Of(input, heldIn, names[0].ReleasesSince, allNames, "squash", heldIn switch
+        {
+            null => null,
+            [] => "none of them was in a release: only databases built from the mainline before the squash (such as staging) have them",
+            _ => $"{shippedNames.Count} of them shipped (releases {heldIn[0]} to {heldIn[^1]})",
+        });
+        if (reach.Drop)
+        {
+            return null;
+        }
+
+        var (repair, repaired) = input.RepairOf(allNames);
         var consequence = validationOff
             ? $"disableMigrationsListValidation is on, so Knex does not stop, but it runs {baselines} on a database that already has the schema {(squash.Baselines.Count == 1 ? "it builds" : "they build")}"
             : $"every database on the old chain fails 'knex migrate:latest' with \"The migration directory is corrupt, the following files are missing: {names[0].Name}, ...\"";
         var last = names[^1].Name;
-        return Found(
-            $"Squashed in commit {Text.Commit(squash.Commit)}: {names.Count} migrations ({names[0].Name} … {last}) replaced by {baselines}. {consequence}; {reach}.{repair} Upgrade path for a database on the old chain: first bring it to the end of the old chain (check out {squash.Commit.ShortId}^ and run 'knex migrate:latest'), then in one transaction delete the {names.Count} old rows from {input.Project.Settings.TableName} and insert a row for {baselines}, whose schema that database already has.",
+        var blocks = reach.Blocks && !validationOff && !repaired;
+        return Scoped(Found(
+            $"Squashed in commit {Text.Commit(squash.Commit)}: {names.Count} migrations ({names[0].Name} … {last}) replaced by {baselines}: {consequence}; {reach.Text}.{repair} Upgrade path for a database on the old chain: first bring it to the end of the old chain (check out {squash.Commit.ShortId}^ and run 'knex migrate:latest'), then in one transaction delete the {names.Count} old rows from {input.Project.Settings.TableName} and insert a row for {baselines}, whose schema that database already has.",
             headline: $"squash — {names.Count} migrations replaced by {baselines} in {Text.Commit(squash.Commit)}",
             file: squash.Baselines[0].Path,
             key: "squash:" + squash.Commit.Id,
             related: [.. names.Select(d => d.Name)],
-            action: $"On every database on the old chain, after 'knex migrate:latest' at {squash.Commit.ShortId}^: DELETE FROM {table} WHERE name IN ({string.Join(", ", names.SelectMany(d => d.AllNames).Select(Quoting.SqlLiteral))}); then INSERT INTO {table} (name, batch, migration_time) a row for each of {baselines}",
+            action: $"On every database on the old chain, after 'knex migrate:latest' at {squash.Commit.ShortId}^: DELETE FROM {table} WHERE name IN ({string.Join(", ", allNames.Select(Quoting.SqlLiteral))}); then INSERT INTO {table} (name, batch, migration_time) a row for each of {baselines}",
             changes: [new FileChange("docs/deleted-migrations.md", "DOCUMENT the squash and its upgrade path", FileChangeGroup.Documentation)],
-            severity: validationOff || shipped.Count == 0 || repaired ? Severity.Medium : null,
-            blocking: validationOff || shipped.Count == 0 || repaired ? false : null);
+            severity: blocks || reach.Scope == FindingScope.Unknown && !validationOff && !repaired ? null : Severity.Medium,
+            blocking: blocks), reach);
     }
 
     /// <summary>A migration renamed before it was deleted: databases that applied it before the rename recorded the older name.</summary>

@@ -46,12 +46,18 @@ public sealed class RenamedMigrationRule : Rule
                         : rerun is { Unknowns: [var undecided, ..] }
                             ? $"with list validation disabled Knex runs {rename.NewName} again as a new migration; whether that second run fails is unknown: {undecided.Message} (line {undecided.Line}), which depends on {undecided.Because.Describe()}"
                             : $"with list validation disabled Knex runs {rename.NewName} again as a new migration; whether that second run fails is unknown (the replay could not follow all of it)";
-            var (released, shipped) = Text.Releases(rename.Releases);
+            var reach = ProductionReach.Of(input, rename.Releases, rename.ReleasesSince, [.. rename.EarlierNames], "rename");
+            if (reach.Drop)
+            {
+                continue;
+            }
+
             var harmless = validationOff && rerun is { Harmless: true };
             var (repair, repaired) = input.RepairOf([.. rename.EarlierNames]);
             harmless |= repaired;
-            yield return Found(
-                $"{rename.OldName} was renamed to {rename.NewName} {when}: {how}Knex records the file name with its extension in {input.Project.Settings.TableName}, so {consequence}. Under its old name {released}.{repair}",
+            var blocks = reach.Blocks && !harmless;
+            yield return DeletedMigrationRule.Scoped(Found(
+                $"{rename.OldName} was renamed to {rename.NewName} {when}: {how}Knex records the file name with its extension in {input.Project.Settings.TableName}, so {consequence}. Under its old name: {reach.Text}.{repair}",
                 headline: $"{rename.OldName} -> {rename.NewName} ({(rename.RenamedIn == "working-tree" ? "working tree" : Text.Commit(rename.Commit))})",
                 file: rename.NewPath,
                 key: rename.OldName,
@@ -60,8 +66,8 @@ public sealed class RenamedMigrationRule : Rule
                     : $"On every database that applied it under an earlier name, run UPDATE {Quoting.SqlQualified(input.Project.Settings.SchemaName, input.Project.Settings.TableName)} SET name = {Quoting.SqlLiteral(rename.NewName)} WHERE name IN ({string.Join(", ", rename.EarlierNames.Select(Quoting.SqlLiteral))})",
                 related: [rename.OldPath],
                 changes: [new FileChange(rename.NewPath, $"RENAMED from {rename.OldName}: update {input.Project.Settings.TableName} rows or rename back")],
-                severity: shipped && !harmless ? null : Severity.Medium,
-                blocking: shipped && !harmless ? null : false);
+                severity: blocks || reach.Scope == FindingScope.Unknown && !harmless ? null : Severity.Medium,
+                blocking: blocks), reach);
         }
     }
 }

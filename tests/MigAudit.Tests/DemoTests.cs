@@ -98,8 +98,14 @@ public sealed class DemoTests : IClassFixture<DemoTests.DemoFixture>
     public void Verdict_is_not_ready_and_execution_order_is_knex_order()
     {
         Assert.False(result.Ready);
-        // 26 deleted, 1 renamed, 3 non-knex and 3 without a down; the duplicate version is medium, since Knex runs both files.
-        Assert.Equal(26 + 1 + 3 + 3, result.BlockingCount);
+        // 3 non-knex and 3 without a down; the duplicate version is medium, since Knex runs both files. The demo has no
+        // release tags: whether production recorded the 26 deleted names and the renamed one is the question the
+        // verdict asks (high, not blocking, until --applied answers it).
+        Assert.Equal(3 + 3, result.BlockingCount);
+        Assert.Equal(26 + 1, result.Findings.Count(f => f.Rule is "deleted-migration" or "renamed-migration" && f is { Severity: Severity.High, Blocking: false, Scope: FindingScope.Unknown }));
+        var question = Assert.Single(result.Unknowns);
+        Assert.Equal(27, question.Names.Count);
+        Assert.Contains("20250115060000_create_webhooks.ts", question.Names);
         var names = result.Input.Migrations.Select(m => m.Name).ToList();
         Assert.Equal(names.Order(StringComparer.Ordinal), names);
         Assert.Equal(["026_create_intents_entities.js", "035_clone_system.js", "036_facebook_channels.js"], names.Take(3));

@@ -71,7 +71,7 @@ public sealed class FallbackCliTests
         Assert.Equal("knex-default", json["migrationsFolderSource"]!.GetValue<string>());
         Assert.Equal("Knex's default ./migrations beside knexfile.ts, because knexfile.ts could not be evaluated", json["migrationsFolderReason"]!.GetValue<string>());
         Assert.Equal(
-            $$"""[{"reason":{{JsonSerializer.Serialize(KnexfileReason)}},"file":"knexfile.ts","line":2},{"reason":{{JsonSerializer.Serialize(FolderReason)}},"file":"knexfile.ts","line":2}]""",
+            $$"""[{"reason":{{JsonSerializer.Serialize(KnexfileReason)}},"file":"knexfile.ts","line":2,"names":[]},{"reason":{{JsonSerializer.Serialize(FolderReason)}},"file":"knexfile.ts","line":2,"names":[]}]""",
             json["unknowns"]!.ToJsonString());
     }
 

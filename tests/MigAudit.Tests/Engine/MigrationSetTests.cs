@@ -26,6 +26,7 @@ public sealed class MigrationSetTests
         repo.Write("services/billing/db/migrations/20240101120000_create_invoices.js", Audit.CreateTable("invoices"));
         repo.Write("services/billing/db/migrations/20240102120000_create_payments.js", Audit.CreateTable("payments"));
         repo.Commit("both services");
+        repo.Git("tag", "v1.0.0");
         repo.Delete("services/billing/db/migrations/20240102120000_create_payments.js");
         repo.Commit("drop payments migration");
         return repo;

@@ -85,6 +85,7 @@ public sealed class GitProgramsTests : IDisposable
         repo.Write("migrations/20250102000000_create_posts.js", Audit.CreateTable("posts"));
         repo.Write("migrations/20250103000000_create_tags.js", Audit.CreateTable("tags"));
         repo.Commit("create");
+        repo.Git("tag", "v1.0.0");
         repo.Delete("migrations/20250102000000_create_posts.js");
         repo.Commit("drop posts");
         repo.Write("migrations/20250104000000_create_likes.js", Audit.CreateTable("likes"));
@@ -210,6 +211,7 @@ public sealed class GitProgramsTests : IDisposable
         repo.Write("migrations/20250101000000_create_users.js", Audit.CreateTable("users"));
         repo.Write("migrations/20250102000000_create_posts.js", Audit.CreateTable("posts"));
         repo.Commit("create");
+        repo.Git("tag", "v1.0.0");
         var blob = repo.Git("rev-parse", "HEAD:migrations/20250102000000_create_posts.js").Trim();
         repo.Delete("migrations/20250102000000_create_posts.js");
         repo.Commit("drop posts");

@@ -70,6 +70,7 @@ public sealed class MainlineTests
         repo.Commit("orders");
         repo.Git("checkout", "-q", "main");
         Merge(repo, "feature", "--no-ff");
+        repo.Git("tag", "v1.0.0");
         repo.Delete("migrations/20250102000000_orders.js");
         var deletion = repo.Commit("drop orders");
 

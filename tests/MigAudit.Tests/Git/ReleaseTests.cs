@@ -14,7 +14,7 @@ public sealed class ReleaseTests
     }
 
     [Fact]
-    public void A_migration_shipped_in_releases_then_deleted_blocks_and_names_them()
+    public void A_migration_shipped_in_releases_then_deleted_after_the_newest_blocks_the_next_deploy_and_names_them()
     {
         using var repo = Project();
         repo.Write("migrations/20250102000000_orders.js", Audit.CreateTable("orders"));
@@ -23,13 +23,41 @@ public sealed class ReleaseTests
         repo.Git("tag", "v1.2.0");
         repo.Delete("migrations/20250102000000_orders.js");
         repo.Commit("drop orders");
-        repo.Git("tag", "v1.3.0");
 
         var result = Audit.Run(repo.Root);
         Assert.Equal(["v1.1.0", "v1.2.0"], Assert.Single(result.Input.Deleted).Releases);
+        Assert.Empty(Assert.Single(result.Input.Deleted).ReleasesSince!);
         var finding = Assert.Single(result.Of("deleted-migration"));
         Assert.True(finding.Blocking);
-        Assert.EndsWith("It shipped in releases v1.1.0 to v1.2.0 (2).", finding.Message);
+        Assert.Equal((FindingScope.Pending, Evidence.Certain), (finding.Scope, finding.Evidence));
+        Assert.Equal(["v1.1.0", "v1.2.0"], finding.ScopeReleases);
+        Assert.EndsWith("It shipped in releases v1.1.0 to v1.2.0 (2), and no release has the deletion yet: the next deploy is the first without it.", finding.Message);
+    }
+
+    [Fact]
+    public void A_deletion_later_releases_have_run_since_is_history_production_lived_with_and_does_not_block()
+    {
+        using var repo = Project();
+        repo.Write("migrations/20250102000000_orders.js", Audit.CreateTable("orders"));
+        repo.Commit("orders");
+        repo.Git("tag", "v1.1.0");
+        repo.Delete("migrations/20250102000000_orders.js");
+        repo.Commit("drop orders");
+        repo.Git("tag", "v1.2.0");
+        repo.Write("migrations/20250103000000_teams.js", Audit.CreateTable("teams"));
+        repo.Commit("teams");
+        repo.Git("tag", "v1.3.0");
+
+        var result = Audit.Run(repo.Root);
+        Assert.Equal(["v1.2.0", "v1.3.0"], Assert.Single(result.Input.Deleted).ReleasesSince);
+        var finding = Assert.Single(result.Of("deleted-migration"));
+        Assert.False(finding.Blocking);
+        Assert.Equal(Severity.Medium, finding.Severity);
+        Assert.Equal((FindingScope.LongShipped, Evidence.Certain), (finding.Scope, finding.Evidence));
+        Assert.Equal(["v1.2.0", "v1.3.0"], finding.ScopeReleases);
+        Assert.EndsWith("It shipped in release v1.1.0, and releases v1.2.0 to v1.3.0 (2) have run since the deletion: wherever those are deployed, production has already lived with it (Knex stopped there, and the row was removed, or list validation is off).", finding.Message);
+        Assert.Empty(finding.DecidingNames);
+        Assert.True(result.Ready);
     }
 
     [Fact]
@@ -71,7 +99,7 @@ public sealed class ReleaseTests
     }
 
     [Fact]
-    public void Without_release_tags_every_mainline_commit_counts_as_released()
+    public void Without_release_tags_a_deletion_is_a_question_for_production_and_the_verdict_is_unknown()
     {
         using var repo = Audit.Project(("20250101000000_users.js", Audit.CreateTable("users")), ("20250102000000_orders.js", Audit.CreateTable("orders")));
         repo.Delete("migrations/20250102000000_orders.js");
@@ -79,8 +107,15 @@ public sealed class ReleaseTests
         var result = Audit.Run(repo.Root);
         Assert.Null(Assert.Single(result.Input.Deleted).Releases);
         var finding = Assert.Single(result.Of("deleted-migration"));
-        Assert.True(finding.Blocking);
-        Assert.EndsWith("The repository has no release tags, so every mainline commit counts as released.", finding.Message);
+        Assert.False(finding.Blocking);
+        Assert.Equal(Severity.High, finding.Severity);
+        Assert.Equal((FindingScope.Unknown, Evidence.Likely), (finding.Scope, finding.Evidence));
+        Assert.Equal(["20250102000000_orders.js"], finding.DecidingNames);
+        Assert.EndsWith("The repository has no release tags, so whether production recorded it cannot be told from history: tell migaudit which names production holds with --applied (the rows of SELECT name FROM knex_migrations).", finding.Message);
+        Assert.Equal("unknown", result.Verdict);
+        var question = Assert.Single(result.Unknowns);
+        Assert.Equal(["20250102000000_orders.js"], question.Names);
+        Assert.StartsWith("1 finding blocks only if production's knex_migrations holds the name 20250102000000_orders.js, and the repository has no release tags to tell: answer with 'migaudit audit --applied FILE'", question.Reason);
     }
 
     private const string ValidationOff = """
@@ -109,7 +144,7 @@ public sealed class ReleaseTests
         var finding = Assert.Single(Audit.Run(repo.Root).Of("renamed-migration"));
         Assert.Equal(blocking, finding.Blocking);
         Assert.Contains(message, finding.Message);
-        Assert.EndsWith("Under its old name it shipped in release v1.0.0.", finding.Message);
+        Assert.EndsWith("Under its old name: it shipped in release v1.0.0, and no release has the rename yet: the next deploy is the first without it.", finding.Message);
     }
 
     [Fact]

@@ -74,12 +74,14 @@ public sealed class HostileCorpusTests : IDisposable
             repo.Write("migrations/20250102000000_x') OR true OR name IN ('y.js",
                 "exports.up = (knex) => knex.schema.createTable('evil\" CASCADE; DROP TABLE users CASCADE; --', (t) => { t.increments('id'); });\nexports.down = async () => {};\n");
             repo.Commit("evil");
+            repo.Git("tag", "v1.0.0");
             repo.Delete("migrations/20250102000000_x') OR true OR name IN ('y.js");
         }),
         ["docs-linked-outside"] = new("base", 1, 0, 0, 2, (repo, outside) =>
         {
             repo.Write("migrations/20250102000000_orders.js", Generated("knex.raw('select 1')"));
             repo.Commit("orders");
+            repo.Git("tag", "v1.0.0");
             repo.Delete("migrations/20250102000000_orders.js");
             Directory.CreateSymbolicLink(repo.PathOf("docs"), outside);
         }),

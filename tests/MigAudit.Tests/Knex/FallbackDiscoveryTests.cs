@@ -122,6 +122,7 @@ public sealed class FallbackDiscoveryTests
         repo.Write("migrations/20240101120000_create_users.js", Audit.CreateTable("users"));
         repo.Write("migrations/20240102120000_create_posts.js", Audit.CreateTable("posts"));
         repo.Commit("first");
+        repo.Git("tag", "v1.0.0");
         repo.Delete("migrations/20240102120000_create_posts.js");
         repo.Commit("delete posts");
 

@@ -24,6 +24,7 @@ public sealed class HistoryRuleTests
         repo.Write(M("20250101000000_create_users.js"), Audit.CreateTable("users"));
         repo.Write(M("20250102000000_create_orders.js"), Audit.CreateTable("orders"));
         repo.Commit("add", "Ada Lovelace <ada@example.invalid>");
+        repo.Git("tag", "v1.0.0");
         repo.Delete(M("20250102000000_create_orders.js"));
         var deletion = repo.Commit("remove orders", "Grace Hopper <grace@example.invalid>");
 
@@ -75,6 +76,7 @@ public sealed class HistoryRuleTests
         using var repo = Project();
         repo.Write(M("20250101000000_create_users.ts"), "import { Knex } from 'knex';\n\nexport async function up(knex: Knex): Promise<void> {\n  await knex.schema.createTable('users', (t) => t.increments('id'));\n}\n\nexport async function down(knex: Knex): Promise<void> {\n  await knex.schema.dropTable('users');\n}\n");
         repo.Commit();
+        repo.Git("tag", "v1.0.0");
         repo.Delete(M("20250101000000_create_users.ts"));
         repo.Write(M("20250101000000_create_users.js"), Audit.CreateTable("users"));
         var rename = repo.Commit("convert to js");
