@@ -20,23 +20,22 @@ internal static class AppliedJson
         try
         {
             reader.Read();
+            var start = reader.TokenStartIndex;
             if (reader.TokenType == JsonTokenType.StartArray)
             {
                 Elements(input, bytes, ref reader, names);
             }
             else if (!Rows(input, bytes, ref reader, names))
             {
-                throw input.Error(Line(bytes, 0), $"a JSON object without a \"rows\" array: {Shapes}");
+                throw input.Error(Line(bytes, start), $"a JSON object without a \"rows\" array: {Shapes}");
             }
 
-            if (reader.Read())
-            {
-                throw input.Error(Line(bytes, reader.TokenStartIndex), "text after the JSON value: paste one JSON value alone");
-            }
+            // The reader rejects anything but whitespace after the value (a second array pasted below the first).
+            reader.Read();
         }
         catch (JsonException error)
         {
-            throw input.Error((int)(error.LineNumber ?? 0) + 1, $"invalid JSON: {error.Message.Split(" LineNumber")[0].Split(". Path:")[0]}");
+            throw input.Error((int)(error.LineNumber ?? 0) + 1, $"invalid JSON: {error.Message.Split(" LineNumber")[0].Split(". ")[0].TrimEnd('.')}");
         }
 
         return names.Build(AppliedMigrations.JsonFormat);

@@ -28,7 +28,8 @@ internal static partial class AppliedTables
         }
 
         var hasFooter = lines.Any(l => Footer().IsMatch(l.Text.Trim()));
-        if ((first.Contains('|') || hasFooter) && first.Split('|').Any(cell => cell.Trim() == NameColumn))
+        // A header of '|'-separated cells, or 'name' over psql's footer: psql -A (its header has no rule under it).
+        if ((first.Contains('|') && hasFooter) || ((first.Contains('|') || hasFooter) && first.Split('|').Any(cell => cell.Trim() == NameColumn)))
         {
             return Table(input, header: 0, firstRow: 1, AppliedMigrations.PsqlUnalignedFormat);
         }
