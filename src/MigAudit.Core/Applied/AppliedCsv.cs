@@ -74,9 +74,11 @@ internal static class AppliedCsv
                     continue;
                 }
 
-                if (quoted && text[index] != '\r')
+                if (quoted)
                 {
-                    throw input.Error(start, "text after a quoted CSV field's closing quote");
+                    // Only a CRLF line end's carriage return may follow a closing quote; it is not part of the field.
+                    index = text[index] == '\r' ? index + 1 : throw input.Error(start, "text after a quoted CSV field's closing quote");
+                    continue;
                 }
 
                 field.Append(text[index++]);

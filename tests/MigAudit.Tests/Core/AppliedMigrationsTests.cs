@@ -41,7 +41,7 @@ public sealed class AppliedMigrationsTests
     [Fact]
     public void Csv_reads_quoted_names_and_contains_matches_exactly()
     {
-        var applied = AppliedMigrations.Parse("id,name\n1,\"20240101000000_a,b.js\"\n2,\"20240102000000_say \"\"hi\"\".js\"\n", "applied.csv");
+        var applied = AppliedMigrations.Parse("id,name\r\n1,\"20240101000000_a,b.js\"\r\n2,\"20240102000000_say \"\"hi\"\".js\"\n", "applied.csv");
         Assert.Equal(AppliedMigrations.CsvFormat, applied.Format);
         Assert.Equal(["20240101000000_a,b.js", "20240102000000_say \"hi\".js"], applied.Names);
         Assert.True(applied.Contains("20240101000000_a,b.js"));
@@ -78,6 +78,7 @@ public sealed class AppliedMigrationsTests
     [InlineData("-[ RECORD 1 ]------------------\nname | 20240101000000_a.js\n", "stdin:1: psql's expanded output (\\x): run the query without -x / \\x so that each row is one line (see docs/applied.md)")]
     [InlineData("id,name\n1,20240101000000_a.js\n2\n", "stdin:3: this CSV row has 1 field(s) but the header 2: paste one query's output alone")]
     [InlineData("name\n\"20240101000000_a.js\n", "stdin:2: a CSV field whose quote is never closed")]
+    [InlineData("name\n\"20240101000000_a\".js\n", "stdin:2: text after a quoted CSV field's closing quote")]
     [InlineData("1|20240101000000_a.js|1|2026-12-06 17:48:42.493+00\n", "stdin:1: '1|20240101000000_a.js|1|2026-12-06 17:48:42.493+00' looks like a psql row of several columns without its header: select the name column alone (psql -At -c \"SELECT name FROM knex_migrations ORDER BY id\") or paste the header too")]
     [InlineData("20240101000000_a.js\n(1 row)\n", "stdin:2: a psql footer without the table's header: paste the whole output, or use psql -At")]
     [InlineData("Using environment: production\nFound 1 Pending Migration file/files.\n20240101000000_a.js\n", "stdin:2: knex migrate:list output without its completed section ('Found N Completed Migration file/files.' or 'No Completed Migration files Found.' before the pending one): paste the whole output")]
