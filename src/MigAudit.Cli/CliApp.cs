@@ -24,9 +24,10 @@ public static partial class CliApp
     public static string Version { get; } =
         typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <param name="stdin">What "-" reads (audit --applied -): the process's standard input unless a caller gives another.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader? stdin = null)
     {
-        var root = BuildCommands(stdout, stderr);
+        var root = BuildCommands(stdout, stderr, stdin ?? Console.In);
 
         // `migaudit` alone, `migaudit ./server` or `migaudit --format json` audit, as `knex` users expect of a linter.
         if (args.Length == 0 || !root.Subcommands.Any(c => c.Name == args[0]) && args[0] is not ("--help" or "-h" or "-?" or "--version"))
@@ -156,10 +157,10 @@ public static partial class CliApp
         }
     }
 
-    private static RootCommand BuildCommands(TextWriter stdout, TextWriter stderr)
+    private static RootCommand BuildCommands(TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
         var root = new RootCommand("migaudit — audits a Knex.js project's migrations and database configuration and says whether it is ready for production. Audit exit codes: 0 ready, 1 not ready, 2 usage error or unreadable project, 3 unknown (nothing blocks, but something that decides readiness could not be read).");
-        root.Subcommands.Add(AuditCommand(stdout, stderr));
+        root.Subcommands.Add(AuditCommand(stdout, stderr, stdin));
         root.Subcommands.Add(DemoCommand(stdout, stderr));
         root.Subcommands.Add(SchemaCommand(stdout));
         root.Subcommands.Add(BenchGenCommand(stdout));

@@ -15,7 +15,7 @@ public sealed record AuditSettings
 {
     public const string FileName = ".migauditrc.json";
 
-    private static readonly HashSet<string> Keys = ["knexfile", "environment", "migrations", "mainline", "releases", "tenantColumn", "rules", "ignore", "failOn", "docsUrl", "$schema"];
+    private static readonly HashSet<string> Keys = ["knexfile", "environment", "migrations", "mainline", "releases", "tenantColumn", "rules", "ignore", "failOn", "docsUrl", "applied", "$schema"];
 
     public string? Source { get; init; }
     public string? Knexfile { get; init; }
@@ -37,6 +37,12 @@ public sealed record AuditSettings
 
     /// <summary>The names production's migrations table holds (--applied): history findings become certain or go away.</summary>
     public AppliedNames? Applied { get; init; }
+
+    /// <summary>
+    /// The "applied" key: a file of the project (relative to its root) holding production's list, committed once the
+    /// team has answered the question; --applied wins over it.
+    /// </summary>
+    public string? AppliedFile { get; init; }
 
     public static readonly string[] FailOnValues = ["high", "medium", "low", "never"];
 
@@ -183,8 +189,47 @@ public sealed record AuditSettings
                 Ignore = List("ignore"),
                 FailOn = failOn,
                 DocsUrl = docsUrl,
+                AppliedFile = Text("applied"),
             };
         }
+    }
+
+    /// <summary>
+    /// Reads production's list: the file --applied names ("-" for stdin, read by the caller), else the "applied" key's
+    /// file inside the project. A list the user gives is parsed strictly: a wrong paste is an error, never a guess.
+    /// </summary>
+    public AuditSettings WithApplied(string root, string? option, Func<string> stdin)
+    {
+        if (option is null && AppliedFile is null)
+        {
+            return this;
+        }
+
+        string text, source;
+        if (option == "-")
+        {
+            (text, source) = (stdin(), "stdin");
+        }
+        else if (option is not null)
+        {
+            var path = Path.IsPathRooted(option) || File.Exists(option) ? option : Path.Combine(root, option);
+            (text, source) = (File.Exists(path) ? SafeRead.TextOrFail(path, "the --applied file") : throw new ProjectException($"--applied: {Quoting.Printable(option)} does not exist"), option);
+        }
+        else
+        {
+            // The settings file's path is the project's: it must stay inside it (a committed file, read like the others).
+            var fullRoot = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+            var path = Path.GetFullPath(Path.Combine(fullRoot, AppliedFile!));
+            if (!path.StartsWith(fullRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                throw new ProjectException($"{Source}: 'applied' must name a file inside the project, not {Quoting.Printable(AppliedFile!)}");
+            }
+
+            (text, source) = (File.Exists(path) ? SafeRead.TextOrFail(path, "the 'applied' file") : throw new ProjectException($"{Source}: 'applied' names {Quoting.Printable(AppliedFile!)}, which does not exist"), AppliedFile!);
+        }
+
+        var list = AppliedMigrations.Parse(text, Quoting.Printable(source));
+        return this with { Applied = new AppliedNames(list.Names.ToHashSet(StringComparer.Ordinal), Quoting.Printable(source)) };
     }
 
     /// <summary>A starter file with what discovery found.</summary>

@@ -56,6 +56,12 @@ public static class RepositoryAuditor
             }
         }
 
+        if (settings.Applied is { } applied && candidates.Count > 1 && candidates.Skip(1).Any(c => !MigrationSets.Overlap(candidates[0].Project, c.Project)))
+        {
+            // One database's table: applied to every set, it would call each other set's history "never recorded".
+            throw new ProjectException($"--applied is one database's migrations table ({applied.Source}), and this repository has several migration sets ({string.Join(", ", candidates.Select(c => MigrationSets.NameOf(c.Project)))}): choose the set it belongs to with --knexfile, --migrations or --env, or the service's folder as PATH");
+        }
+
         var audited = new List<(AuditResult Result, string Reason)>();
         var primaryDiscovered = firstError is null;
         for (var index = 0; index < candidates.Count; index++)

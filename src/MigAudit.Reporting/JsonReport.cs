@@ -197,6 +197,9 @@ public static partial class JsonReport
                 ["intermediateNames"] = Strings(r.IntermediateNames),
             }),
             ["convertedExtensions"] = Strings(input.ConvertedExtensions),
+            // The names production's migrations table holds, when the user gave them (--applied): history findings are
+            // then certain, or gone.
+            ["applied"] = input.Applied is { } applied ? new JsonObject { ["source"] = applied.Source, ["names"] = applied.Names.Count } : null,
             ["migrationsTableRepairs"] = Array(input.Repairs, r => new JsonObject { ["file"] = r.File, ["line"] = r.Line, ["operation"] = r.Operation, ["coversEveryName"] = r.CoversEveryName }),
             ["ignoredFiles"] = Array(input.IgnoredFiles, i => new JsonObject { ["name"] = i.Name, ["path"] = i.Path, ["reason"] = i.Reason }),
             ["findings"] = later(result.Findings.Select(FindingJson)),

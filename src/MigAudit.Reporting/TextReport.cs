@@ -28,6 +28,10 @@ public static class TextReport
         output.Line($"Database:    {Quoting.Printable(project.Dialect.Describe())}");
         output.Line($"Migrations:  {string.Join(", ", project.Settings.Directories)} (table {Table(project.Settings)}, {SourceText(project)})");
         output.Line($"Git:         {GitText(input.Git)}");
+        if (input.Applied is { } applied)
+        {
+            output.Line(Quoting.Printable($"Production:  {applied.Names.Count} name{(applied.Names.Count == 1 ? string.Empty : "s")} in its migrations table, from {applied.Source} (--applied): history findings are decided by them"));
+        }
         if (result.Scope is { } scope)
         {
             output.Line($"Scope:       {Quoting.Printable(scope.Description)}: {scope.Files.Count} file{(scope.Files.Count == 1 ? string.Empty : "s")}; {result.OutOfScope} finding{(result.OutOfScope == 1 ? string.Empty : "s")} about other files not shown (the whole project was read)");

@@ -26,6 +26,12 @@ public sealed class EditedMigrationRule : Rule
                 continue;
             }
 
+            // Production's list decides it: a migration production has not run yet runs in its current version there.
+            if (input.Applied is { } applied && !applied.Contains(migration.Name))
+            {
+                continue;
+            }
+
             // The same statements as the version Knex ran before (reformatted, renamed functions, aliases), or the same
             // schema: no database diverges.
             if (!git.ModifiedInWorkingTree && input.CosmeticEdits.Contains(migration.Path))

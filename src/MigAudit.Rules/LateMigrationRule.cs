@@ -25,12 +25,19 @@ public sealed class LateMigrationRule : Rule
                 continue;
             }
 
+            // Production's list decides it: a late migration production already ran is history there, and one that
+            // production has neither it nor the later one of runs in order.
+            if (input.Applied is { } applied && (applied.Contains(migration.Name) || !applied.Contains(late.LaterMigration)))
+            {
+                continue;
+            }
+
             var arrived = migration.Git.State != TrackingState.Committed ? "is not committed yet"
                 : late.ArrivedAs is { } oldName ? $"was committed as {oldName} in {Text.Commit(migration.Git.Added)}"
                 : $"was committed in {Text.Commit(migration.Git.Added)}";
             var sorted = late.ArrivedAs ?? migration.Name;
             yield return Found(
-                $"{migration.Name} {arrived}, {(migration.Git.State == TrackingState.Committed ? "and reached the mainline after" : "after")} {late.LaterMigration} (which sorts after {(late.ArrivedAs is null ? "it" : sorted)}) was committed in {Text.Commit(late.LaterCommit)}. On databases that already applied {late.LaterMigration}, Knex runs {sorted} in the next batch — after it, not before as the names suggest.{Text.ShippedFirst(late.Releases, late.LaterMigration)}",
+                $"{migration.Name} {arrived}, {(migration.Git.State == TrackingState.Committed ? "and reached the mainline after" : "after")} {late.LaterMigration} (which sorts after {(late.ArrivedAs is null ? "it" : sorted)}) was committed in {Text.Commit(late.LaterCommit)}. On databases that already applied {late.LaterMigration}, Knex runs {sorted} in the next batch — after it, not before as the names suggest.{(input.Applied is { } list ? $" Production's migrations table ({list.Source}) holds {late.LaterMigration} and not {migration.Name}: its next batch runs it out of order." : Text.ShippedFirst(late.Releases, late.LaterMigration))}",
                 headline: $"{migration.Name} — after {late.LaterMigration}",
                 file: migration.Path,
                 line: 1,

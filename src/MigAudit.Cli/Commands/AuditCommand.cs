@@ -9,7 +9,7 @@ namespace MigAudit.Cli;
 
 public static partial class CliApp
 {
-    private static Command AuditCommand(TextWriter stdout, TextWriter stderr)
+    private static Command AuditCommand(TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
         var path = ProjectPathArgument();
         var format = FormatOption();
@@ -36,9 +36,14 @@ public static partial class CliApp
         var staged = new Option<bool>("--staged") { Description = "Report only findings about the files staged in git's index (for a pre-commit hook); everything is still read." };
         var cwd = new Option<string?>("--cwd") { Description = "The working directory, as knex's own --cwd: the project folder when PATH is not given.", HelpName = "DIR" };
         var branch = new Option<string?>("--branch") { Description = "The mainline: history is read along this branch's first-parent line (default: HEAD; or 'mainline' in .migauditrc.json).", HelpName = "BRANCH" };
+        var applied = new Option<string?>("--applied")
+        {
+            Description = "The names production's migrations table holds: a file with the output of SELECT name FROM knex_migrations ORDER BY id (psql, csv, JSON or plain lines) or of 'knex migrate:list', or - for stdin. A deleted or renamed migration then blocks exactly when production holds its name, and is no finding when it does not; without release tags, this answers the verdict's UNKNOWN. Or set 'applied' in .migauditrc.json to a committed file (see docs/applied.md).",
+            HelpName = "FILE|-",
+        };
         var command = new Command("audit", "Audit a Knex project statically (its code is never run). Exit codes: 0 ready, 1 not ready (a blocking finding), 2 usage error or unreadable project, 3 unknown (nothing blocks, but migaudit could not read something that decides readiness).")
         {
-            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force, branch, cwd, changedSince, staged,
+            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force, branch, cwd, changedSince, staged, applied,
         };
         command.SetAction(parse =>
         {
@@ -51,7 +56,7 @@ public static partial class CliApp
             }
 
             var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations));
-            settings = settings with { Mainline = parse.GetValue(branch) ?? settings.Mainline };
+            settings = (settings with { Mainline = parse.GetValue(branch) ?? settings.Mainline }).WithApplied(root, parse.GetValue(applied), stdin.ReadToEnd);
             BaselineSet? accepted = null;
             if (parse.GetValue(baseline) is { } baselineFile)
             {

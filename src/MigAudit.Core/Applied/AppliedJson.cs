@@ -16,7 +16,7 @@ internal static class AppliedJson
     {
         var bytes = Encoding.UTF8.GetBytes(input.Text);
         var reader = new Utf8JsonReader(bytes);
-        var names = new AppliedNames(input);
+        var names = new AppliedNameList(input);
         try
         {
             reader.Read();
@@ -42,7 +42,7 @@ internal static class AppliedJson
     }
 
     /// <summary>At the top-level object: reads its "rows" array, skipping every other property.</summary>
-    private static bool Rows(AppliedText input, byte[] bytes, ref Utf8JsonReader reader, AppliedNames names)
+    private static bool Rows(AppliedText input, byte[] bytes, ref Utf8JsonReader reader, AppliedNameList names)
     {
         var found = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -64,7 +64,7 @@ internal static class AppliedJson
     }
 
     /// <summary>At an array's start: each element is a name or a row with one.</summary>
-    private static void Elements(AppliedText input, byte[] bytes, ref Utf8JsonReader reader, AppliedNames names)
+    private static void Elements(AppliedText input, byte[] bytes, ref Utf8JsonReader reader, AppliedNameList names)
     {
         var lines = new LineCounter(bytes);
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)

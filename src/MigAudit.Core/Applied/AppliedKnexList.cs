@@ -29,7 +29,7 @@ internal static partial class AppliedKnexList
             throw input.Error(at, "knex migrate:list output without its completed section ('Found N Completed Migration file/files.' or 'No Completed Migration files Found.' before the pending one): paste the whole output" + CorruptHint(input));
         }
 
-        var names = new AppliedNames(input);
+        var names = new AppliedNameList(input);
         var end = pending.line.Text is null ? lines.Count : pending.index;
         var count = 0;
         for (var index = heading.index + 1; index < end; index++)

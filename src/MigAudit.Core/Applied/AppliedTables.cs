@@ -73,7 +73,7 @@ internal static partial class AppliedTables
         var lines = input.NonBlank;
         var columns = lines[header].Text.Split('|').Select(c => c.Trim()).ToList();
         var name = NameIndex(input, lines[header], columns);
-        var names = new AppliedNames(input);
+        var names = new AppliedNameList(input);
         var rows = 0;
         for (var index = firstRow; index < lines.Count; index++)
         {
@@ -111,7 +111,7 @@ internal static partial class AppliedTables
     {
         var columns = records[0].Fields.Select(c => c.Trim()).ToList();
         var name = columns.IndexOf(NameColumn);
-        var names = new AppliedNames(input);
+        var names = new AppliedNameList(input);
         foreach (var record in records.Skip(1))
         {
             if (record.Fields.Count != columns.Count)
@@ -127,7 +127,7 @@ internal static partial class AppliedTables
 
     private static AppliedMigrations Lines(AppliedText input)
     {
-        var names = new AppliedNames(input);
+        var names = new AppliedNameList(input);
         foreach (var line in input.NonBlank)
         {
             var text = line.Text.Trim();

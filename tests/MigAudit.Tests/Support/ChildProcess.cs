@@ -2,10 +2,10 @@ using System.Diagnostics;
 
 namespace MigAudit.Tests.Support;
 
-/// <summary>Runs a program with an argument list (never a shell), stdin closed, and collects its exit code and output.</summary>
+/// <summary>Runs a program with an argument list (never a shell), stdin given or closed, and collects its exit code and output.</summary>
 public static class ChildProcess
 {
-    public static async Task<CliResult> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null)
+    public static async Task<CliResult> RunAsync(string program, IEnumerable<string> arguments, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null, string? input = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -37,6 +37,11 @@ public static class ChildProcess
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+        }
+
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

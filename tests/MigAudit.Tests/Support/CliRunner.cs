@@ -15,16 +15,19 @@ public static class CliRunner
 
     public static string? Binary { get; } = Environment.GetEnvironmentVariable(BinaryVariable) is { Length: > 0 } path ? path : null;
 
-    public static async Task<CliResult> RunAsync(params string[] args)
+    public static Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync(null, args);
+
+    /// <summary>The command line with <paramref name="input"/> on its standard input (what "-" reads).</summary>
+    public static async Task<CliResult> RunWithInputAsync(string? input, params string[] args)
     {
         if (Binary is not null)
         {
-            return await ChildProcess.RunAsync(Binary, args);
+            return await ChildProcess.RunAsync(Binary, args, input: input);
         }
 
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = await CliApp.RunAsync(args, stdout, stderr);
+        var code = await CliApp.RunAsync(args, stdout, stderr, new StringReader(input ?? string.Empty));
         return new CliResult(code, stdout.ToString(), stderr.ToString());
     }
 }

@@ -5,7 +5,7 @@ namespace MigAudit.Core.Applied;
 /// ran the same migration without Knex's lock), and checks each lightly: knex_migrations.name is a file name, so a
 /// slash means the text is something else.
 /// </summary>
-internal sealed class AppliedNames(AppliedText input)
+internal sealed class AppliedNameList(AppliedText input)
 {
     private readonly List<string> names = [];
     private readonly HashSet<string> seen = new(StringComparer.Ordinal);
