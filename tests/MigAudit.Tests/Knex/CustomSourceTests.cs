@@ -65,17 +65,20 @@ public sealed class CustomSourceTests
     [Theory]
     [InlineData("static-list", "src/db/source.js:7: getMigrations() reads no folder migaudit can see (a list built in code)")]
     [InlineData("comparator", "knexfile.js:14: .sort(byReleaseDate): a comparator migaudit does not model")]
-    public void A_source_migaudit_cannot_follow_is_a_blocking_unknown_with_its_place(string fixture, string expected)
+    public void A_source_migaudit_cannot_follow_is_an_unknown_of_the_verdict_with_its_place(string fixture, string expected)
     {
         using var repo = new TempRepo();
         repo.CopyFixture("custom-sources/" + fixture).Commit();
 
         var result = Audit.Run(repo.Root);
 
+        // Knex may well run it: only migaudit cannot follow it, so the verdict is UNKNOWN (never READY), not NOT READY.
         var finding = Assert.Single(result.Of("migration-source-unknown"));
-        Assert.True(finding.Blocking);
+        Assert.False(finding.Blocking);
+        Assert.Equal((Severity.High, Evidence.Possible), (finding.Severity, finding.Evidence));
         Assert.Contains(expected, finding.Message);
-        Assert.False(result.Ready);
+        Assert.Equal("unknown", result.Verdict);
+        Assert.Contains(result.Unknowns, u => u.Reason.Contains(expected, StringComparison.Ordinal));
         Assert.False(JsonNode.Parse(JsonReport.Render(result, "test"))!["migrationSource"]!["known"]!.GetValue<bool>());
     }
 
