@@ -12,9 +12,46 @@ public sealed record TableRepair(string File, int Line, string Operation, IReadO
     /// <summary>Empties or replaces the whole table: every recorded name is handled.</summary>
     public bool CoversEveryName => Operation is "truncate" or "delete all" or "rename table";
 
-    /// <summary>The file names this name (or a prefix of at least five characters of it, as in indexOf('2.0.0-beta')).</summary>
-    public bool Mentions(string name) =>
-        Literals.Any(literal => literal == name || literal == MigrationNames.Stem(name) || (literal.Length >= 5 && name.StartsWith(literal, StringComparison.Ordinal)));
+    /// <summary>
+    /// The file names this name (or a prefix of at least five characters of it, as in indexOf('2.0.0-beta')), or holds a
+    /// SQL LIKE pattern that matches it: a repair of every row at once, such as
+    /// <c>where('name', 'like', '%.js')</c> followed by a rewrite of each row's extension, or
+    /// <c>UPDATE knex_migrations SET name = replace(name, '.js', '.ts') WHERE name LIKE '%.js'</c>.
+    /// </summary>
+    /// <param name="forRename">
+    /// The row's file was renamed, not deleted: a pattern update (rewriting each matched row's name) repairs it, while for
+    /// a deleted file only a pattern delete does (an updated row still names no file).
+    /// </param>
+    public bool Mentions(string name, bool forRename = false) =>
+        Literals.Any(literal => literal == name || literal == MigrationNames.Stem(name) || (literal.Length >= 5 && name.StartsWith(literal, StringComparison.Ordinal)) ||
+                                ((forRename || Operation == "delete") && LikeMatches(literal, name)));
+
+    /// <summary>
+    /// SQL LIKE (case-sensitive, as PostgreSQL's LIKE): % any run, _ one character, backslash escapes. Only a pattern
+    /// with a % and at least three other characters counts: '%' alone or '%s' in a format string is no repair of a name.
+    /// </summary>
+    public static bool LikeMatches(string pattern, string name)
+    {
+        if (!pattern.Contains('%', StringComparison.Ordinal) || pattern.Count(c => c != '%') < 3 || pattern.Contains(' ', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var regex = new System.Text.StringBuilder("^");
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            regex.Append(c switch
+            {
+                '%' => ".*",
+                '_' => ".",
+                '\\' when i + 1 < pattern.Length => System.Text.RegularExpressions.Regex.Escape(pattern[++i].ToString()),
+                _ => System.Text.RegularExpressions.Regex.Escape(c.ToString()),
+            });
+        }
+
+        return System.Text.RegularExpressions.Regex.IsMatch(name, regex.Append('$').ToString(), System.Text.RegularExpressions.RegexOptions.Singleline, TimeSpan.FromMilliseconds(100));
+    }
 
     public string Describe(string table) => $"{File}:{Line} ({Operation} on {table})";
 }

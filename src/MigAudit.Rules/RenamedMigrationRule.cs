@@ -53,7 +53,7 @@ public sealed class RenamedMigrationRule : Rule
             }
 
             var harmless = validationOff && rerun is { Harmless: true };
-            var (repair, repaired) = input.RepairOf([.. rename.EarlierNames]);
+            var (repair, repaired) = input.RepairOf([.. rename.EarlierNames], forRename: true);
             harmless |= repaired;
             var blocks = reach.Blocks && !harmless;
             yield return DeletedMigrationRule.Scoped(Found(

@@ -61,4 +61,58 @@ public sealed class TableRepairTests
 
         Assert.Empty(Audit.Run(repo.Root).Input.Repairs);
     }
+
+    /// <summary>users shipped in v1.0.0 as .js, then converted to .ts: production's row still says .js.</summary>
+    private static TempRepo ShippedThenConverted()
+    {
+        var repo = new TempRepo();
+        repo.Write("knexfile.js", "module.exports = { production: { client: 'pg', migrations: { directory: './migrations', loadExtensions: ['.ts'] } } };\n");
+        repo.Write("migrations/20250101000000_users.js", Audit.CreateTable("users"));
+        repo.Commit("users");
+        repo.Git("tag", "v1.0.0");
+        repo.Git("mv", "migrations/20250101000000_users.js", "migrations/20250101000000_users.ts");
+        repo.Commit("typescript");
+        return repo;
+    }
+
+    [Theory]
+    [InlineData("src/db.ts", "export async function migrate(knex) {\n  const rows = await knex('knex_migrations').where('name', 'like', '%.js');\n  for (const row of rows) {\n    await knex('knex_migrations').where({ id: row.id }).update({ name: row.name.replace(/\\.js$/, '.ts') });\n  }\n  await knex.migrate.latest();\n}\n", 4, "update")]
+    [InlineData("scripts/fix-names.js", "module.exports = (knex) => knex.raw(\"UPDATE knex_migrations SET name = replace(name, '.js', '.ts') WHERE name LIKE '%.js'\");\n", 1, "update")]
+    public void A_repair_of_every_row_a_pattern_matches_credits_each_renamed_migration_it_matches(string file, string code, int line, string operation)
+    {
+        using var repo = ShippedThenConverted();
+        repo.Write(file, code).Commit("rewrite the recorded extensions");
+
+        var result = Audit.Run(repo.Root);
+
+        var renamed = Assert.Single(result.Of("renamed-migration"));
+        Assert.False(renamed.Blocking);
+        Assert.Equal(Severity.Medium, renamed.Severity);
+        Assert.Contains($"The project's own code repairs these rows: {file}:{line} ({operation} on knex_migrations) matches this migration's name with the pattern '%.js'; check that it runs before 'knex migrate:latest'", renamed.Message);
+    }
+
+    [Fact]
+    public void A_pattern_update_does_not_repair_a_deleted_migration_but_a_pattern_delete_does()
+    {
+        // Rewriting the deleted row's name still leaves a name no file has: Knex still stops.
+        using var repo = ShippedThenDeleted();
+        repo.Write("scripts/fix-names.js", "module.exports = (knex) => knex.raw(\"UPDATE knex_migrations SET name = replace(name, '.js', '.ts') WHERE name LIKE '%.js'\");\n").Commit("rename rows");
+        Assert.True(Assert.Single(Audit.Run(repo.Root).Of("deleted-migration")).Blocking);
+
+        repo.Write("scripts/fix-names.js", "module.exports = (knex) => knex.raw(\"DELETE FROM knex_migrations WHERE name LIKE '20250102%'\");\n").Commit("delete the rows instead");
+        var deleted = Assert.Single(Audit.Run(repo.Root).Of("deleted-migration"));
+        Assert.False(deleted.Blocking);
+        Assert.Contains("scripts/fix-names.js:1 (delete on knex_migrations) matches this migration's name with the pattern '20250102%'", deleted.Message);
+    }
+
+    [Theory]
+    [InlineData("%.js", "20250101000000_users.js", true)]
+    [InlineData("2025\\_%", "2025_x.js", true)]
+    [InlineData("2025\\_%", "20250101.js", false)]
+    [InlineData("%s", "x.js", false)]
+    [InlineData("%", "x.js", false)]
+    [InlineData("%.JS", "x.js", false)]
+    [InlineData("2025010_000000%", "20250102000000_orders.js", true)]
+    public void Like_patterns_match_as_postgresql_like_does(string pattern, string name, bool matches) =>
+        Assert.Equal(matches, TableRepair.LikeMatches(pattern, name));
 }
