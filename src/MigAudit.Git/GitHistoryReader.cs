@@ -101,9 +101,7 @@ public static class GitHistoryReader
         var treeTask = tip is null ? null : GitRunner.Start(root, ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-name", tip, "--", .. pathspecs]);
         var logTask = tip is null ? null : OwnThread.Run(() => ReadLog(root, tip, pathspecs));
         var newestTag = newestTagTask.GetAwaiter().GetResult();
-        var latestRelease = newestTag.Ok && newestTag.Stdout.Trim() is { Length: > 0 } tag
-            ? (Tag: tag, Tree: GitRunner.Start(root, ["--literal-pathspecs", "ls-tree", "-r", "--name-only", "-z", "refs/tags/" + tag, "--", .. pathspecs]))
-            : default;
+        var latestTag = newestTag.Ok && newestTag.Stdout.Trim() is { Length: > 0 } tag ? tag : null;
         var branch = branchTask.GetAwaiter().GetResult();
 
         var limitations = new List<string>();
@@ -184,7 +182,28 @@ public static class GitHistoryReader
             context = new PathContext(prefix, request, converted);
         }
 
-        var history = WithMoves(root, prefix, request.Directories, WithLatestRelease(latestRelease.Tag, latestRelease.Tree?.GetAwaiter().GetResult(), WithReleases(root, tagPattern, latestRelease.Tag is not null, Derive(request, context, facts, headFiles, commits, worktree)))) with { ConvertedExtensions = converted };
+        // Folders the migrations lived in before the current ones: their history is the migrations' history too, read
+        // in a second pass over all of the set's folders (only when there are such folders).
+        var former = tip is null ? [] : FormerFolders.Find(root, SuspectArrivals(commits, context, request.KnexOrder), CurrentGitFolders(prefix, request.Directories))
+            .Where(f => f.StartsWith(prefix, StringComparison.Ordinal) || prefix.Length == 0)
+            .Select(f => prefix.Length == 0 ? f : f[prefix.Length..].TrimEnd('/'))
+            .Where(f => f.Length > 0)
+            .ToList();
+        if (former.Count > 0)
+        {
+            context = new PathContext(prefix, request, converted, former);
+            var allPathspecs = pathspecs.Concat(former).ToArray();
+            var full = GitRunner.Stream(root, reader => GitLogParser.Parse(reader).ToList(),
+                ["--literal-pathspecs", "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "-z", "--name-status", "-M", GitLogParser.Format, tip!, "--", .. allPathspecs]);
+            if (full.ExitCode == 0)
+            {
+                commits = full.Result;
+            }
+
+            facts = facts with { CommitsRead = commits.Count, FormerDirectories = former };
+        }
+
+        var history = WithMoves(root, prefix, request.Directories, WithReleases(root, tagPattern, latestTag, context, [.. pathspecs, .. former], headFiles, Derive(request, context, facts, headFiles, commits, worktree))) with { ConvertedExtensions = converted };
         if (branchOnly is null)
         {
             return history;
@@ -205,6 +224,47 @@ public static class GitHistoryReader
         branchOnly.ExceptWith(headFiles.Keys);
         branchOnly.ExceptWith(request.ActivePaths);
         return history with { BranchOnly = branchOnly.Order(StringComparer.Ordinal).ToList() };
+    }
+
+    /// <summary>The current migration folders as git paths (from the repository's top level, "" for it).</summary>
+    private static HashSet<string> CurrentGitFolders(string prefix, IReadOnlyList<string> directories) =>
+        directories.Select(d => (prefix + (d == "." ? string.Empty : d.TrimEnd('/'))).TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The commits where a move into the current folders would be mistaken for new migrations: those that add
+    /// several at once, or one that sorts before a migration already committed. Those with a late one first.
+    /// </summary>
+    private static List<(string Commit, IReadOnlyList<string> Paths)> SuspectArrivals(List<CommitChanges> commits, PathContext context, Comparison<string> knexOrder)
+    {
+        var suspects = new List<(string Commit, IReadOnlyList<string> Paths, bool Late)>();
+        string? latest = null;
+        foreach (var (commit, changes, _) in commits)
+        {
+            var added = changes.Where(c => c.Kind is ChangeKind.Added or ChangeKind.Copied || c.Kind == ChangeKind.Renamed && !(c.OldPath is { } old && context.ToRootRelative(old) is { } o && context.IsCandidate(o)))
+                .Select(c => (Git: c.Path, Relative: context.ToRootRelative(c.Path)))
+                .Where(a => a.Relative is not null && context.IsCandidate(a.Relative))
+                .ToList();
+            if (added.Count == 0)
+            {
+                continue;
+            }
+
+            var late = latest is not null && added.Any(a => knexOrder(a.Relative!, latest) < 0);
+            if (late || added.Count > 1)
+            {
+                suspects.Add((commit.Id, added.Select(a => a.Git).ToList(), late));
+            }
+
+            foreach (var (_, relative) in added)
+            {
+                if (latest is null || knexOrder(relative!, latest) > 0)
+                {
+                    latest = relative;
+                }
+            }
+        }
+
+        return suspects.OrderByDescending(s => s.Late).ThenByDescending(s => s.Paths.Count).Select(s => (s.Commit, s.Paths)).ToList();
     }
 
     private static readonly string[] ScriptExtensions = [".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".coffee", ".litcoffee"];
@@ -235,9 +295,9 @@ public static class GitHistoryReader
         return converted.Order(StringComparer.Ordinal).ToList();
     }
 
-    private sealed class PathContext(string prefix, HistoryRequest request, IReadOnlyList<string>? converted = null)
+    private sealed class PathContext(string prefix, HistoryRequest request, IReadOnlyList<string>? converted = null, IReadOnlyList<string>? former = null)
     {
-        private readonly HashSet<string> directories = request.Directories.Select(d => d.TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
+        private readonly HashSet<string> directories = request.Directories.Concat(former ?? []).Select(d => d.TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
         private readonly HashSet<string> extensions = [.. request.LoadExtensions, .. converted ?? []];
 
         public string? ToRootRelative(string gitPath) =>
@@ -283,6 +343,9 @@ public static class GitHistoryReader
         public CommitRef? DeletedBy { get; set; }
         public string? RenamedTo { get; set; }
         public LateArrival? Late { get; set; }
+
+        /// <summary>The path in another folder of the set that this one was copied or moved from.</summary>
+        public string? MovedFrom { get; set; }
     }
 
     private static GitHistory Derive(HistoryRequest request, PathContext context, GitFacts facts, Dictionary<string, string> headFiles,
@@ -293,10 +356,17 @@ public static class GitHistoryReader
         string? latestCommitted = null;
         CommitRef? latestCommittedIn = null;
 
+        // Knex records a migration's file name, never its folder: the path that holds a name now, in any folder of the
+        // set's history, is that migration (a move between folders keeps its record).
+        var holders = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Current(string path) => holders.TryGetValue(Path.GetFileName(path), out var holder) ? holder : path;
+
         foreach (var (commit, rawChanges, _) in commits)
         {
-            var changes = PairExtensionRenames(SplitDifferentMigrations(rawChanges));
+            var changes = OrderDeletionsFirst(PairExtensionRenames(SplitDifferentMigrations(rawChanges)));
             var arrivals = new List<string>();
+            // Names whose file this commit deleted: an addition of the same name in it is the same migration moved.
+            var leaving = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var change in changes)
             {
                 var path = context.ToRootRelative(change.Path);
@@ -307,7 +377,19 @@ public static class GitHistoryReader
                 switch (change.Kind)
                 {
                     case ChangeKind.Added or ChangeKind.Copied when isCandidate:
+                    case ChangeKind.Renamed when isCandidate && !wasCandidate:
+                        if (MovedHere(path!) is { } earlier)
+                        {
+                            // Copied or moved from another folder of the set: its record, first commit and edits carry over.
+                            var carried = new Trail { Added = earlier.Trail.Added, LastTouched = commit, Late = earlier.Trail.Late, MovedFrom = earlier.Path };
+                            carried.Edits.AddRange(earlier.Trail.Edits);
+                            trails[path!] = carried;
+                            holders[Path.GetFileName(path!)] = path!;
+                            break;
+                        }
+
                         trails[path!] = new Trail { Added = commit, LastTouched = commit };
+                        holders[Path.GetFileName(path!)] = path!;
                         arrivals.Add(path!);
                         break;
                     case ChangeKind.Modified or ChangeKind.TypeChanged when isCandidate:
@@ -316,7 +398,7 @@ public static class GitHistoryReader
                         trail.LastTouched = commit;
                         break;
                     case ChangeKind.Deleted when isCandidate:
-                        Get(trails, path!).DeletedBy = commit;
+                        Leave(path!);
                         break;
                     case ChangeKind.Renamed when wasCandidate && isCandidate:
                         var moved = trails.Remove(oldPath!, out var existing) ? existing : new Trail();
@@ -343,6 +425,13 @@ public static class GitHistoryReader
 
                         moved.LastTouched = commit;
                         moved.DeletedBy = null;
+                        holders.Remove(Path.GetFileName(oldPath!));
+                        holders[Path.GetFileName(path!)] = path!;
+                        if (sameName)
+                        {
+                            moved.MovedFrom ??= oldPath;
+                        }
+
                         if (!sameName && moved.Late is { ArrivedAs: null } late)
                         {
                             // It ran late under its old name; the rename itself is reported as a rename.
@@ -353,17 +442,48 @@ public static class GitHistoryReader
                         break;
                     case ChangeKind.Renamed when wasCandidate:
                         // Moved out of the migration folders (an "archive" folder, say): Knex no longer lists it.
-                        Get(trails, oldPath!).DeletedBy = commit;
-                        break;
-                    case ChangeKind.Renamed when isCandidate:
-                        trails[path!] = new Trail { Added = commit, LastTouched = commit };
-                        arrivals.Add(path!);
+                        Leave(oldPath!);
                         break;
                 }
             }
 
+            // A file of a name another folder of the set still holds (a copy made earlier, not yet deleted) is no
+            // deletion: Knex still lists the name.
+            void Leave(string gone)
+            {
+                var trail = Get(trails, gone);
+                trail.DeletedBy = commit;
+                var name = Path.GetFileName(gone);
+                if (holders.TryGetValue(name, out var holder) && holder != gone && trails.TryGetValue(holder, out var live) && live.DeletedBy is null)
+                {
+                    trail.RenamedTo = holder;
+                    return;
+                }
+
+                holders.Remove(name);
+                leaving[name] = gone;
+            }
+
+            // The same name earlier in another folder of the set: held now (a copy), or deleted by this very commit (a
+            // move git did not pair, or one across folders outside the log's rename detection).
+            (string Path, Trail Trail)? MovedHere(string arrived)
+            {
+                var name = Path.GetFileName(arrived);
+                if (leaving.Remove(name, out var left) && trails.TryGetValue(left, out var gone))
+                {
+                    gone.RenamedTo = arrived;
+                    return (left, gone);
+                }
+
+                return holders.TryGetValue(name, out var holder) && holder != arrived && trails.TryGetValue(holder, out var live) && live.DeletedBy is null
+                    ? (holder, live)
+                    : null;
+            }
+
             // Late arrivals: a migration added after one that sorts later was already committed runs out of order
             // on every database that applied the later one. Comparing with the running maximum keeps this linear.
+            // The later migration is compared where it lives now: a move does not change where Knex sorts it.
+            latestCommitted = latestCommitted is null ? null : Current(latestCommitted);
             foreach (var arrival in arrivals)
             {
                 if (latestCommitted is not null && request.KnexOrder(arrival, latestCommitted) < 0)
@@ -403,6 +523,7 @@ public static class GitHistoryReader
                 EditedIn = inHead && trail is not null ? trail.Edits : [],
                 ModifiedInWorkingTree = inHead && entry is not null && (entry.Index == 'M' || entry.Worktree == 'M'),
                 Late = late,
+                MovedFrom = inHead ? trail?.MovedFrom : null,
             };
         }
 
@@ -462,7 +583,12 @@ public static class GitHistoryReader
 
         // A rename is only a problem while the old name is gone: renamed back, or restored, it is harmless.
         var liveRenames = renames.Where(r => !active.Contains(r.OldPath)).ToList();
-        var (chained, deletions) = RenameChains.Resolve(liveRenames, deleted, active);
+        var (chained, resolved) = RenameChains.Resolve(liveRenames, deleted, active);
+
+        // Knex's list validation compares names only: a deleted file whose name a listed migration still has is missing
+        // from no database's list (a folder moved with its knexfile, or a copy kept where the knexfile now points).
+        var activeNames = request.ActivePaths.Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
+        var deletions = resolved.Where(d => !activeNames.Contains(d.Name)).ToList();
         return new GitHistory { Facts = facts, Files = files, Deleted = deletions.OrderBy(d => d.Name, StringComparer.Ordinal).ToList(), Renamed = chained };
     }
 
@@ -550,77 +676,70 @@ public static class GitHistoryReader
         };
     }
 
-    /// <summary>At most this many edited or late migrations get their release label (each distinct commit is one git process).</summary>
-    private const int MaxLabelledFiles = 500;
-
     /// <summary>
-    /// The releases (tags) whose tree held each deleted or renamed migration: those containing the commit that added it
-    /// and not the commit that removed it (with no addition in the history read, the last commit that had it). Edited and late migrations get the same label: the releases holding an earlier version, or the later migration first.
+    /// Release labels, by tree: a release shipped a migration when its tree holds a file of a name databases recorded
+    /// for it, in a migration folder of the set (<see cref="ReleaseTrees"/>). A deleted migration: the releases holding
+    /// any of its names; a renamed one: those holding an earlier name; an edited one: those holding its name with other
+    /// content than HEAD's; a late one: those holding the later migration and not it. Each migration is also labelled
+    /// with the newest release when that release's tree holds it.
     /// </summary>
-    private static GitHistory WithReleases(string root, string pattern, bool hasTags, GitHistory history)
+    private static GitHistory WithReleases(string root, string pattern, string? newestTag, PathContext context, IReadOnlyList<string> pathspecs,
+        IReadOnlyDictionary<string, string> headFiles, GitHistory history)
     {
-        var labelled = history.Files.Where(f => f.Value.EditedIn.Count > 0 && f.Value.Added is not null || f.Value.Late is { LaterCommit: not null })
-            .Take(MaxLabelledFiles).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
-        if (history.Deleted.Count == 0 && history.Renamed.Count == 0 && labelled.Count == 0)
+        if (newestTag is null)
         {
             return history;
         }
 
-        if (!hasTags)
+        var edited = history.Files.Where(f => f.Value.EditedIn.Count > 0 && f.Value.Added is not null && headFiles.ContainsKey(f.Key)).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        var names = history.Files.Keys.Select(Path.GetFileName).OfType<string>()
+            .Concat(history.Deleted.SelectMany(d => d.AllNames))
+            .Concat(history.Renamed.SelectMany(r => r.EarlierNames))
+            .Concat(history.Files.Values.Select(f => f.Late?.LaterMigration).OfType<string>())
+            .ToHashSet(StringComparer.Ordinal);
+        var trees = ReleaseTrees.Read(root, pattern, pathspecs, path => context.ToRootRelative(path) is { } relative && context.IsCandidate(relative), names);
+        if (trees is null)
         {
             return history;
         }
 
-        var cache = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        List<string> Containing(string? revision)
+        var newest = trees.Tags.Contains(newestTag, StringComparer.Ordinal) ? newestTag : trees.Tags[^1];
+
+        // The releases that have run since a deletion or rename: tags that contain the changing commit and whose tree no
+        // longer holds any of the names (a later tag that brought the name back did not run without it). Containment is
+        // ancestry, one "git for-each-ref --contains" per distinct changing commit; there are few of those.
+        var containing = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        List<string> Since(string? commit, IEnumerable<string> gone)
         {
-            if (revision is null)
+            if (commit is null)
             {
                 return [];
             }
 
-            if (!cache.TryGetValue(revision, out var tags))
+            if (!containing.TryGetValue(commit, out var tags))
             {
-                var result = GitRunner.Run(root, "for-each-ref", "--sort=creatordate", "--format=%(refname:short)", "--contains", revision, pattern);
+                var result = GitRunner.Run(root, "for-each-ref", "--sort=creatordate", "--format=%(refname:short)", "--contains", commit, pattern);
                 tags = result.Ok ? result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList() : [];
-                cache[revision] = tags;
+                containing[commit] = tags;
             }
 
-            return tags;
+            return tags.Except(trees.Holding(gone), StringComparer.Ordinal).ToList();
         }
-
-        List<string> Held(string? present, string? removed) => Containing(present).Except(Containing(removed), StringComparer.Ordinal).ToList();
-
         return history with
         {
-            Deleted = history.Deleted.Select(d => d with { Releases = Held((d.AddedIn ?? d.LastCommitWithFile)?.Id, d.DeletionCommit?.Id), ReleasesSince = Containing(d.DeletionCommit?.Id) }).ToList(),
-            Renamed = history.Renamed.Select(r => r with { Releases = Held(r.OldAddedIn?.Id ?? (r.Commit is null ? "HEAD" : r.Commit.Id + "^"), r.Commit?.Id), ReleasesSince = Containing(r.Commit?.Id) }).ToList(),
-
-            // An edited migration: releases that shipped a version before its last edit. A late one: releases that shipped
-            // the later migration before it arrived (their databases run it out of order).
-            Files = labelled.Count == 0 ? history.Files : history.Files.ToDictionary(f => f.Key, f => !labelled.Contains(f.Key) ? f.Value : f.Value with
+            Deleted = history.Deleted.Select(d => d with { Releases = trees.Holding(d.AllNames), ReleasesSince = Since(d.DeletionCommit?.Id, d.AllNames) }).ToList(),
+            Renamed = history.Renamed.Select(r => r with { Releases = trees.Holding(r.EarlierNames), ReleasesSince = Since(r.Commit?.Id, r.EarlierNames) }).ToList(),
+            Files = history.Files.ToDictionary(f => f.Key, f =>
             {
-                EarlierVersionReleases = f.Value.EditedIn.Count > 0 ? Held(f.Value.Added?.Id, f.Value.EditedIn[^1].Id) : null,
-                Late = f.Value.Late is { LaterCommit: { } later } late ? late with { Releases = Held(later.Id, f.Value.Added?.Id ?? "HEAD") } : f.Value.Late,
+                var name = Path.GetFileName(f.Key);
+                var own = f.Value.Late?.ArrivedAs is { } arrivedAs ? new[] { name, arrivedAs } : [name];
+                return f.Value with
+                {
+                    EarlierVersionReleases = edited.Contains(f.Key) ? trees.HoldingOtherThan(name, headFiles[f.Key]) : f.Value.EarlierVersionReleases,
+                    Late = f.Value.Late is { LaterCommit: not null } late ? late with { Releases = trees.Holding([late.LaterMigration]).Except(trees.Holding(own), StringComparer.Ordinal).ToList() } : f.Value.Late,
+                    ShippedInRelease = trees.Holding([name]).Contains(newest, StringComparer.Ordinal) ? newest : null,
+                };
             }, StringComparer.Ordinal),
-        };
-    }
-
-    /// <summary>
-    /// The newest release tag and the migrations its tree holds (read beside the log): those have run
-    /// wherever that release is deployed, so a lock they take is history there.
-    /// </summary>
-    private static GitHistory WithLatestRelease(string? tag, GitOutput? tree, GitHistory history)
-    {
-        if (tag is null || tree is not { Ok: true })
-        {
-            return history;
-        }
-
-        var shipped = tree.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-        return history with
-        {
-            Files = history.Files.ToDictionary(f => f.Key, f => shipped.Contains(f.Key) ? f.Value with { ShippedInRelease = tag } : f.Value, StringComparer.Ordinal),
         };
     }
 
@@ -641,6 +760,10 @@ public static class GitHistoryReader
             ? new[] { new FileChange(ChangeKind.Deleted, c.OldPath!, null, 0), new FileChange(ChangeKind.Added, c.Path, null, 0) }
             : [c]).ToList();
     }
+
+    /// <summary>A commit's deletions before its additions, so an addition can see the same name leaving another folder.</summary>
+    private static IReadOnlyList<FileChange> OrderDeletionsFirst(IReadOnlyList<FileChange> changes) =>
+        changes.Any(c => c.Kind == ChangeKind.Deleted) ? [.. changes.Where(c => c.Kind == ChangeKind.Deleted), .. changes.Where(c => c.Kind != ChangeKind.Deleted)] : changes;
 
     private static bool IsDifferentMigration(FileChange change) =>
         change is { Kind: ChangeKind.Renamed, Similarity: < 100, OldPath: { } oldPath } &&
