@@ -7,7 +7,7 @@ namespace MigAudit.Git;
 /// a copy then a deletion, a knexfile <c>directory</c> change). Knex records only a migration's file name, so a file
 /// that arrives in a migration folder under a name another folder already had is the same migration, not a new one.
 /// The history log is limited to the current folders, where a move looks like an addition; the commits where that
-/// matters are the ones that add several migrations at once or add one that sorts before an earlier one. For those
+/// matters are the ones that add the folders' first migrations together or add one that sorts before an earlier one. For those
 /// (a bounded number), the parent commit's folders are listed and looked up for the arrived names in one
 /// <c>git cat-file --batch-check</c>: cost in git processes is bounded, never one per migration.
 /// </summary>

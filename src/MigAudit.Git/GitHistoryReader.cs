@@ -249,8 +249,11 @@ public static class GitHistoryReader
                 continue;
             }
 
+            // A move shows here as additions: either migrations that sort before ones the folders already had (late),
+            // or the folders' first migrations arriving together. Several migrations added after the newest one
+            // are what a project adds every day; looking for a former folder there would cost git processes for nothing.
             var late = latest is not null && added.Any(a => knexOrder(a.Relative!, latest) < 0);
-            if (late || added.Count > 1)
+            if (late || added.Count > 1 && latest is null)
             {
                 suspects.Add((commit.Id, added.Select(a => a.Git).ToList(), late));
             }
