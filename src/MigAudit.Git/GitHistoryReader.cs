@@ -171,7 +171,7 @@ public static class GitHistoryReader
             Head = tip,
             Branch = request.Mainline ?? (branch.Ok ? branch.Stdout.Trim() : null),
             CommitsRead = commits.Count,
-            NewestRelease = latestRelease.Tag,
+            NewestRelease = latestTag,
             Limitations = limitations,
         };
         // A .ts -> .js conversion that also changed loadExtensions: the old names were migrations Knex loaded and
