@@ -48,6 +48,12 @@ public sealed record MigrationGitInfo
     /// file name: Knex records only the name, so databases keep its row). Null when it never moved.
     /// </summary>
     public string? MovedFrom { get; init; }
+
+    /// <summary>
+    /// The root-relative path the migration had in its <see cref="Added"/> commit, when that differs from its path now
+    /// (a move between folders of the set, an extension conversion, a restore elsewhere): its first version is read there.
+    /// </summary>
+    public string? FirstPath { get; init; }
 }
 
 /// <param name="ArrivedAs">The name the migration arrived late under, when a rename gave it its current name later.</param>

@@ -183,24 +183,37 @@ public static class GitHistoryReader
         }
 
         // Folders the migrations lived in before the current ones: their history is the migrations' history too, read
-        // in a second pass over all of the set's folders (only when there are such folders).
-        var former = tip is null ? [] : FormerFolders.Find(root, SuspectArrivals(commits, context, request.KnexOrder), CurrentGitFolders(prefix, request.Directories))
-            .Where(f => f.StartsWith(prefix, StringComparison.Ordinal) || prefix.Length == 0)
-            .Select(f => prefix.Length == 0 ? f : f[prefix.Length..].TrimEnd('/'))
-            .Where(f => f.Length > 0)
-            .ToList();
-        if (former.Count > 0)
+        // in another pass over all of the set's folders (only when there are such folders). A chain of moves (a → b → c)
+        // shows its next folder back only in the history that includes the folder after it: a few rounds, each only
+        // when the last one found a folder.
+        var former = new List<string>();
+        for (var round = 0; round < MaxFormerFolderRounds && tip is not null; round++)
         {
+            var known = CurrentGitFolders(prefix, request.Directories);
+            known.UnionWith(former.Select(f => prefix + f));
+            var found = FormerFolders.Find(root, SuspectArrivals(commits, context, request.KnexOrder), known)
+                .Where(f => f.StartsWith(prefix, StringComparison.Ordinal) || prefix.Length == 0)
+                .Select(f => prefix.Length == 0 ? f : f[prefix.Length..].TrimEnd('/'))
+                .Where(f => f.Length > 0 && !former.Contains(f, StringComparer.Ordinal))
+                .ToList();
+            if (found.Count == 0)
+            {
+                break;
+            }
+
+            former.AddRange(found);
+            former.Sort(StringComparer.Ordinal);
             context = new PathContext(prefix, request, converted, former);
             var allPathspecs = pathspecs.Concat(former).ToArray();
             var full = GitRunner.Stream(root, reader => GitLogParser.Parse(reader).ToList(),
                 ["--literal-pathspecs", "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "-z", "--name-status", "-M", GitLogParser.Format, tip!, "--", .. allPathspecs]);
-            if (full.ExitCode == 0)
+            if (full.ExitCode != 0)
             {
-                commits = full.Result;
+                break;
             }
 
-            facts = facts with { CommitsRead = commits.Count, FormerDirectories = former };
+            commits = full.Result;
+            facts = facts with { CommitsRead = commits.Count, FormerDirectories = [.. former] };
         }
 
         var history = WithMoves(root, prefix, request.Directories, WithReleases(root, tagPattern, latestTag, context, [.. pathspecs, .. former], headFiles, Derive(request, context, facts, headFiles, commits, worktree))) with { ConvertedExtensions = converted };
@@ -225,6 +238,21 @@ public static class GitHistoryReader
         branchOnly.ExceptWith(request.ActivePaths);
         return history with { BranchOnly = branchOnly.Order(StringComparer.Ordinal).ToList() };
     }
+
+    /// <summary>Where a path's file is after the same-name moves that followed it (a cycle stops where it closes).</summary>
+    private static string Followed(string path, Dictionary<string, string> movedTo)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { path };
+        while (movedTo.TryGetValue(path, out var next) && seen.Add(next))
+        {
+            path = next;
+        }
+
+        return path;
+    }
+
+    /// <summary>At most this many rounds look for former folders (each one more log pass, only when the last found one).</summary>
+    private const int MaxFormerFolderRounds = 3;
 
     /// <summary>The current migration folders as git paths (from the repository's top level, "" for it).</summary>
     private static HashSet<string> CurrentGitFolders(string prefix, IReadOnlyList<string> directories) =>
@@ -306,6 +334,8 @@ public static class GitHistoryReader
         public string? ToRootRelative(string gitPath) =>
             prefix.Length == 0 ? gitPath : gitPath.StartsWith(prefix, StringComparison.Ordinal) ? gitPath[prefix.Length..] : null;
 
+        public string ToGit(string rootRelative) => prefix + rootRelative;
+
         /// <summary>A direct child of a migration directory with an extension Knex loads.</summary>
         public bool IsCandidate(string path)
         {
@@ -349,7 +379,16 @@ public static class GitHistoryReader
 
         /// <summary>The path in another folder of the set that this one was copied or moved from.</summary>
         public string? MovedFrom { get; set; }
+
+        /// <summary>The path it had in <see cref="Added"/>'s commit (its first version is there).</summary>
+        public string? AddedAs { get; set; }
     }
+
+    /// <summary>
+    /// A file that took over a name the set had before (a move, a copy, a restore) and whose content may differ from the
+    /// version it continues: <paramref name="Before"/> and <paramref name="After"/> name both blobs as git accepts them.
+    /// </summary>
+    private sealed record Continuation(string Name, CommitRef Commit, string Before, string After);
 
     private static GitHistory Derive(HistoryRequest request, PathContext context, GitFacts facts, Dictionary<string, string> headFiles,
         List<CommitChanges> commits, Dictionary<string, WorktreeEntry> worktree)
@@ -363,6 +402,16 @@ public static class GitHistoryReader
         // set's history, is that migration (a move between folders keeps its record).
         var holders = new Dictionary<string, string>(StringComparer.Ordinal);
         string Current(string path) => holders.TryGetValue(Path.GetFileName(path), out var holder) ? holder : path;
+
+        // Names whose file left the set in an earlier commit, with that file's path and the commit that removed it: a file
+        // of the name added later (a revert re-landed, a folder brought back from a submodule, a move in two commits) is
+        // that migration restored. Databases that recorded the name keep its row; they never run the file again.
+        var departed = new Dictionary<string, (string Path, CommitRef By)>(StringComparer.Ordinal);
+        var continuations = new List<Continuation>();
+
+        // Same-name moves between folders of the set (path → the path it moved to): a rename's new path follows them,
+        // so a .ts → .js conversion in a former folder names the file where it is now, and chains on through it.
+        var movedTo = new Dictionary<string, string>(StringComparer.Ordinal);
 
         foreach (var (commit, rawChanges, _) in commits)
         {
@@ -383,15 +432,27 @@ public static class GitHistoryReader
                     case ChangeKind.Renamed when isCandidate && !wasCandidate:
                         if (MovedHere(path!) is { } earlier)
                         {
-                            // Copied or moved from another folder of the set: its record, first commit and edits carry over.
-                            var carried = new Trail { Added = earlier.Trail.Added, LastTouched = commit, Late = earlier.Trail.Late, MovedFrom = earlier.Path };
+                            // Copied, moved or restored from the set's history: its record, first commit, first path and
+                            // edits carry over. Whether the file's content changed on the way is checked below, in one
+                            // git process for all of them (an R100 pair cannot have changed).
+                            var carried = new Trail
+                            {
+                                Added = earlier.Trail.Added, AddedAs = earlier.Trail.AddedAs ?? earlier.Path, LastTouched = commit, Late = earlier.Trail.Late,
+                                MovedFrom = earlier.Path == path ? earlier.Trail.MovedFrom : earlier.Trail.MovedFrom ?? earlier.Path,
+                            };
                             carried.Edits.AddRange(earlier.Trail.Edits);
                             trails[path!] = carried;
                             holders[Path.GetFileName(path!)] = path!;
+                            if (change is not { Kind: ChangeKind.Renamed or ChangeKind.Copied, Similarity: 100 })
+                            {
+                                carried.Edits.Add(commit);
+                                continuations.Add(new Continuation(Path.GetFileName(path!), commit, earlier.Before, $"{commit.Id}:{context.ToGit(path!)}"));
+                            }
+
                             break;
                         }
 
-                        trails[path!] = new Trail { Added = commit, LastTouched = commit };
+                        trails[path!] = new Trail { Added = commit, AddedAs = path, LastTouched = commit };
                         holders[Path.GetFileName(path!)] = path!;
                         arrivals.Add(path!);
                         break;
@@ -408,7 +469,7 @@ public static class GitHistoryReader
                         var sameName = Path.GetFileName(oldPath!) == Path.GetFileName(path!);
                         if (!sameName)
                         {
-                            trails[oldPath!] = new Trail { Added = moved.Added, LastTouched = moved.LastTouched, RenamedTo = path, DeletedBy = commit };
+                            trails[oldPath!] = new Trail { Added = moved.Added, AddedAs = moved.AddedAs, LastTouched = moved.LastTouched, RenamedTo = path, DeletedBy = commit };
                             renames.Add(new RenamedMigration
                             {
                                 OldName = Path.GetFileName(oldPath!),
@@ -433,6 +494,7 @@ public static class GitHistoryReader
                         if (sameName)
                         {
                             moved.MovedFrom ??= oldPath;
+                            movedTo[oldPath!] = path!;
                         }
 
                         if (!sameName && moved.Late is { ArrivedAs: null } late)
@@ -467,26 +529,66 @@ public static class GitHistoryReader
                 leaving[name] = gone;
             }
 
-            // The same name earlier in another folder of the set: held now (a copy), or deleted by this very commit (a
-            // move git did not pair, or one across folders outside the log's rename detection).
-            (string Path, Trail Trail)? MovedHere(string arrived)
+            // The same name earlier in the set: held now in another folder (a copy), deleted by this very commit (a move
+            // git did not pair, or one across folders outside the log's rename detection), or by an earlier one (a restore).
+            (string Path, Trail Trail, string Before)? MovedHere(string arrived)
             {
                 var name = Path.GetFileName(arrived);
                 if (leaving.Remove(name, out var left) && trails.TryGetValue(left, out var gone))
                 {
                     gone.RenamedTo = arrived;
-                    return (left, gone);
+                    movedTo[left] = arrived;
+                    return (left, gone, $"{commit.Id}^:{context.ToGit(left)}");
                 }
 
-                return holders.TryGetValue(name, out var holder) && holder != arrived && trails.TryGetValue(holder, out var live) && live.DeletedBy is null
-                    ? (holder, live)
-                    : null;
+                if (holders.TryGetValue(name, out var holder) && holder != arrived && trails.TryGetValue(holder, out var live) && live.DeletedBy is null)
+                {
+                    return (holder, live, $"{commit.Id}:{context.ToGit(holder)}");
+                }
+
+                if (departed.Remove(name, out var earlier) && trails.TryGetValue(earlier.Path, out var restored))
+                {
+                    if (earlier.Path != arrived)
+                    {
+                        restored.RenamedTo = arrived;
+                        movedTo[earlier.Path] = arrived;
+                    }
+
+                    return (earlier.Path, restored, $"{earlier.By.Id}^:{context.ToGit(earlier.Path)}");
+                }
+
+                return null;
+            }
+
+            // A name this commit removed and no file of it came back in: it may come back later.
+            foreach (var (name, gone) in leaving)
+            {
+                departed[name] = (gone, commit);
             }
 
             // Late arrivals: a migration added after one that sorts later was already committed runs out of order
             // on every database that applied the later one. Comparing with the running maximum keeps this linear.
             // The later migration is compared where it lives now: a move does not change where Knex sorts it.
             latestCommitted = latestCommitted is null ? null : Current(latestCommitted);
+            if (arrivals.Count > 0 && latestCommitted is not null && !holders.ContainsKey(Path.GetFileName(latestCommitted)))
+            {
+                // The later migration left the set before these arrived: a database that applied it fails Knex's list
+                // validation ("The migration directory is corrupt") before running anything, which the deletion's
+                // finding reports; the arrivals are late only by a migration the set still holds. Recomputed only
+                // when the newest has left, and then from the names held.
+                latestCommitted = null;
+                latestCommittedIn = null;
+                var arrived = arrivals.ToHashSet(StringComparer.Ordinal);
+                foreach (var held in holders.Values)
+                {
+                    if (!arrived.Contains(held) && trails.TryGetValue(held, out var live) && (latestCommitted is null || request.KnexOrder(held, latestCommitted) > 0))
+                    {
+                        latestCommitted = held;
+                        latestCommittedIn = live.Added;
+                    }
+                }
+            }
+
             foreach (var arrival in arrivals)
             {
                 if (latestCommitted is not null && request.KnexOrder(arrival, latestCommitted) < 0)
@@ -505,6 +607,7 @@ public static class GitHistoryReader
             }
         }
 
+        DropUnchangedContinuations(facts.TopLevel, continuations, trails);
         var active = request.ActivePaths.ToHashSet(StringComparer.Ordinal);
         var files = new Dictionary<string, MigrationGitInfo>(StringComparer.Ordinal);
         foreach (var path in request.ActivePaths)
@@ -527,6 +630,7 @@ public static class GitHistoryReader
                 ModifiedInWorkingTree = inHead && entry is not null && (entry.Index == 'M' || entry.Worktree == 'M'),
                 Late = late,
                 MovedFrom = inHead ? trail?.MovedFrom : null,
+                FirstPath = inHead && trail?.AddedAs is { } first && first != path ? first : null,
             };
         }
 
@@ -585,7 +689,7 @@ public static class GitHistoryReader
         }
 
         // A rename is only a problem while the old name is gone: renamed back, or restored, it is harmless.
-        var liveRenames = renames.Where(r => !active.Contains(r.OldPath)).ToList();
+        var liveRenames = renames.Where(r => !active.Contains(r.OldPath)).Select(r => r with { NewPath = Followed(r.NewPath, movedTo) }).ToList();
         var (chained, resolved) = RenameChains.Resolve(liveRenames, deleted, active);
 
         // Knex's list validation compares names only: a deleted file whose name a listed migration still has is missing
@@ -762,6 +866,48 @@ public static class GitHistoryReader
         return changes.SelectMany(c => IsDifferentMigration(c)
             ? new[] { new FileChange(ChangeKind.Deleted, c.OldPath!, null, 0), new FileChange(ChangeKind.Added, c.Path, null, 0) }
             : [c]).ToList();
+    }
+
+    /// <summary>
+    /// A move, copy or restore counted as an edit until its content is compared with the version it continues: those with
+    /// the same blob are no edit, and are taken back out of every trail of the name (a later move copies the edits). One
+    /// <c>git cat-file --batch-check</c> for all of them; a blob git cannot name keeps the edit (its version is unknown).
+    /// </summary>
+    private static void DropUnchangedContinuations(string? root, List<Continuation> continuations, Dictionary<string, Trail> trails)
+    {
+        if (continuations.Count == 0 || root is null)
+        {
+            return;
+        }
+
+        var asked = continuations.Where(c => !c.Before.Contains('\n') && !c.After.Contains('\n')).ToList();
+        var answer = GitRunner.RunWithInput(root, string.Concat(asked.Select(c => $"{c.Before}\n{c.After}\n")), "cat-file", "--batch-check=%(objectname)");
+        if (!answer.Ok)
+        {
+            return;
+        }
+
+        var lines = answer.Stdout.Split('\n');
+        var unchanged = new HashSet<(string Name, string Commit)>();
+        for (var i = 0; i < asked.Count && 2 * i + 1 < lines.Length; i++)
+        {
+            var (before, after) = (lines[2 * i], lines[2 * i + 1]);
+            if (before == after && !before.EndsWith(" missing", StringComparison.Ordinal))
+            {
+                unchanged.Add((asked[i].Name, asked[i].Commit.Id));
+            }
+        }
+
+        if (unchanged.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (path, trail) in trails)
+        {
+            var name = Path.GetFileName(path);
+            trail.Edits.RemoveAll(e => unchanged.Contains((name, e.Id)));
+        }
     }
 
     /// <summary>A commit's deletions before its additions, so an addition can see the same name leaving another folder.</summary>
