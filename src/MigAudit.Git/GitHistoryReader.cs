@@ -437,7 +437,10 @@ public static class GitHistoryReader
                             // git process for all of them (an R100 pair cannot have changed).
                             var carried = new Trail
                             {
-                                Added = earlier.Trail.Added, AddedAs = earlier.Trail.AddedAs ?? earlier.Path, LastTouched = commit, Late = earlier.Trail.Late,
+                                Added = earlier.Trail.Added,
+                                AddedAs = earlier.Trail.AddedAs ?? earlier.Path,
+                                LastTouched = commit,
+                                Late = earlier.Trail.Late,
                                 MovedFrom = earlier.Path == path ? earlier.Trail.MovedFrom : earlier.Trail.MovedFrom ?? earlier.Path,
                             };
                             carried.Edits.AddRange(earlier.Trail.Edits);

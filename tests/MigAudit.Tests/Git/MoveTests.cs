@@ -134,8 +134,11 @@ public sealed class MoveTests
 
         var result = Audit.Run(repo.Root);
 
-        Assert.Equal(["v1"], Assert.Single(result.Input.Deleted).Releases);
-        Assert.EndsWith("It shipped in release v1.", Assert.Single(result.Of("deleted-migration")).Message);
+        var deleted = Assert.Single(result.Input.Deleted);
+        Assert.Equal(["v1"], deleted.Releases);
+        // The hotfix tag does not contain the mainline's deletion either: no release has run without the file yet.
+        Assert.Empty(deleted.ReleasesSince!);
+        Assert.EndsWith("It shipped in release v1, and no release has the deletion yet: the next deploy is the first without it.", Assert.Single(result.Of("deleted-migration")).Message);
     }
 
     [Fact]
