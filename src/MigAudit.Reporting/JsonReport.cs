@@ -294,6 +294,7 @@ public static partial class JsonReport
         ["modifiedInWorkingTree"] = m.Git.ModifiedInWorkingTree,
         ["lateAfter"] = m.Git.Late?.LaterMigration,
         ["movedFrom"] = m.Git.MovedFrom,
+        ["firstPath"] = m.Git.FirstPath,
 
         // Release labels (null without release tags): releases that shipped an earlier version of an edited
         // migration, and releases that shipped the later migration before a late one arrived.
