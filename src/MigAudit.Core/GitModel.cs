@@ -42,6 +42,18 @@ public sealed record MigrationGitInfo
     /// run. Null when no release holds it, or the repository has no release tags.
     /// </summary>
     public string? ShippedInRelease { get; init; }
+
+    /// <summary>
+    /// The path in another migrations folder of the set it was moved or copied from, the first one history shows (same
+    /// file name: Knex records only the name, so databases keep its row). Null when it never moved.
+    /// </summary>
+    public string? MovedFrom { get; init; }
+
+    /// <summary>
+    /// The root-relative path the migration had in its <see cref="Added"/> commit, when that differs from its path now
+    /// (a move between folders of the set, an extension conversion, a restore elsewhere): its first version is read there.
+    /// </summary>
+    public string? FirstPath { get; init; }
 }
 
 /// <param name="ArrivedAs">The name the migration arrived late under, when a rename gave it its current name later.</param>
@@ -131,5 +143,8 @@ public sealed record GitFacts
 
     /// <summary>The newest release tag (by creation date), or null when the repository has none: then whether production has a commit cannot be told from history.</summary>
     public string? NewestRelease { get; init; }
+
+    /// <summary>Folders (root-relative) that held the migrations before they moved to the current ones; their history is read too.</summary>
+    public IReadOnlyList<string> FormerDirectories { get; init; } = [];
     public IReadOnlyList<string> Limitations { get; init; } = [];
 }

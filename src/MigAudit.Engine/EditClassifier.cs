@@ -26,7 +26,8 @@ public static class EditClassifier
             return classes;
         }
 
-        // A migration renamed since its first commit had its first name then. Two chains can end at the same name (one
+        // A migration renamed or moved since its first commit had its first path then (git history names it; a move
+        // between folders of the set, a restore, a .ts -> .js conversion before a move). Two chains can end at the same name (one
         // file renamed to it and deleted, another renamed to it later): the file there now is the latest chain's.
         var firstPaths = history.Renamed
             .GroupBy(r => r.NewPath, StringComparer.Ordinal)
@@ -34,7 +35,7 @@ public static class EditClassifier
         var root = project.Root;
         var edited = listing.Migrations
             .Where(m => history.Files.TryGetValue(m.Path, out var git) && git.EditedIn.Count > 0 && git.Added is not null)
-            .Select(m => (Migration: m, FirstPath: firstPaths.GetValueOrDefault(m.Path, m.Path)))
+            .Select(m => (Migration: m, FirstPath: history.Files[m.Path].FirstPath ?? firstPaths.GetValueOrDefault(m.Path, m.Path)))
             .Select(e => (e.Migration, e.FirstPath, Commit: history.Files[e.Migration.Path].Added!.Id, InRepository: PathText.WithSlashes(Path.GetRelativePath(top, Path.Combine(root, e.FirstPath)))))
             .Select(e => (e.Migration, e.FirstPath, e.Commit, e.InRepository, Object: $"{e.Commit}:{e.InRepository}"))
             .ToList();

@@ -101,9 +101,7 @@ public static class GitHistoryReader
         var treeTask = tip is null ? null : GitRunner.Start(root, ["--literal-pathspecs", "ls-tree", "-r", "-z", "--full-name", tip, "--", .. pathspecs]);
         var logTask = tip is null ? null : OwnThread.Run(() => ReadLog(root, tip, pathspecs));
         var newestTag = newestTagTask.GetAwaiter().GetResult();
-        var latestRelease = newestTag.Ok && newestTag.Stdout.Trim() is { Length: > 0 } tag
-            ? (Tag: tag, Tree: GitRunner.Start(root, ["--literal-pathspecs", "ls-tree", "-r", "--name-only", "-z", "refs/tags/" + tag, "--", .. pathspecs]))
-            : default;
+        var latestTag = newestTag.Ok && newestTag.Stdout.Trim() is { Length: > 0 } tag ? tag : null;
         var branch = branchTask.GetAwaiter().GetResult();
 
         var limitations = new List<string>();
@@ -173,7 +171,7 @@ public static class GitHistoryReader
             Head = tip,
             Branch = request.Mainline ?? (branch.Ok ? branch.Stdout.Trim() : null),
             CommitsRead = commits.Count,
-            NewestRelease = latestRelease.Tag,
+            NewestRelease = latestTag,
             Limitations = limitations,
         };
         // A .ts -> .js conversion that also changed loadExtensions: the old names were migrations Knex loaded and
@@ -184,7 +182,41 @@ public static class GitHistoryReader
             context = new PathContext(prefix, request, converted);
         }
 
-        var history = WithMoves(root, prefix, request.Directories, WithLatestRelease(latestRelease.Tag, latestRelease.Tree?.GetAwaiter().GetResult(), WithReleases(root, tagPattern, latestRelease.Tag is not null, Derive(request, context, facts, headFiles, commits, worktree)))) with { ConvertedExtensions = converted };
+        // Folders the migrations lived in before the current ones: their history is the migrations' history too, read
+        // in another pass over all of the set's folders (only when there are such folders). A chain of moves (a → b → c)
+        // shows its next folder back only in the history that includes the folder after it: a few rounds, each only
+        // when the last one found a folder.
+        var former = new List<string>();
+        for (var round = 0; round < MaxFormerFolderRounds && tip is not null; round++)
+        {
+            var known = CurrentGitFolders(prefix, request.Directories);
+            known.UnionWith(former.Select(f => prefix + f));
+            var found = FormerFolders.Find(root, SuspectArrivals(commits, context, request.KnexOrder), known)
+                .Where(f => f.StartsWith(prefix, StringComparison.Ordinal) || prefix.Length == 0)
+                .Select(f => prefix.Length == 0 ? f : f[prefix.Length..].TrimEnd('/'))
+                .Where(f => f.Length > 0 && !former.Contains(f, StringComparer.Ordinal))
+                .ToList();
+            if (found.Count == 0)
+            {
+                break;
+            }
+
+            former.AddRange(found);
+            former.Sort(StringComparer.Ordinal);
+            context = new PathContext(prefix, request, converted, former);
+            var allPathspecs = pathspecs.Concat(former).ToArray();
+            var full = GitRunner.Stream(root, reader => GitLogParser.Parse(reader).ToList(),
+                ["--literal-pathspecs", "log", "--first-parent", "--diff-merges=first-parent", "--reverse", "-z", "--name-status", "-M", GitLogParser.Format, tip!, "--", .. allPathspecs]);
+            if (full.ExitCode != 0)
+            {
+                break;
+            }
+
+            commits = full.Result;
+            facts = facts with { CommitsRead = commits.Count, FormerDirectories = [.. former] };
+        }
+
+        var history = WithMoves(root, prefix, request.Directories, WithReleases(root, tagPattern, latestTag, context, [.. pathspecs, .. former], headFiles, Derive(request, context, facts, headFiles, commits, worktree))) with { ConvertedExtensions = converted };
         if (branchOnly is null)
         {
             return history;
@@ -205,6 +237,65 @@ public static class GitHistoryReader
         branchOnly.ExceptWith(headFiles.Keys);
         branchOnly.ExceptWith(request.ActivePaths);
         return history with { BranchOnly = branchOnly.Order(StringComparer.Ordinal).ToList() };
+    }
+
+    /// <summary>Where a path's file is after the same-name moves that followed it (a cycle stops where it closes).</summary>
+    private static string Followed(string path, Dictionary<string, string> movedTo)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { path };
+        while (movedTo.TryGetValue(path, out var next) && seen.Add(next))
+        {
+            path = next;
+        }
+
+        return path;
+    }
+
+    /// <summary>At most this many rounds look for former folders (each one more log pass, only when the last found one).</summary>
+    private const int MaxFormerFolderRounds = 3;
+
+    /// <summary>The current migration folders as git paths (from the repository's top level, "" for it).</summary>
+    private static HashSet<string> CurrentGitFolders(string prefix, IReadOnlyList<string> directories) =>
+        directories.Select(d => (prefix + (d == "." ? string.Empty : d.TrimEnd('/'))).TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The commits where a move into the current folders would be mistaken for new migrations: those that add
+    /// several at once, or one that sorts before a migration already committed. Those with a late one first.
+    /// </summary>
+    private static List<(string Commit, IReadOnlyList<string> Paths)> SuspectArrivals(List<CommitChanges> commits, PathContext context, Comparison<string> knexOrder)
+    {
+        var suspects = new List<(string Commit, IReadOnlyList<string> Paths, bool Late)>();
+        string? latest = null;
+        foreach (var (commit, changes, _) in commits)
+        {
+            var added = changes.Where(c => c.Kind is ChangeKind.Added or ChangeKind.Copied || c.Kind == ChangeKind.Renamed && !(c.OldPath is { } old && context.ToRootRelative(old) is { } o && context.IsCandidate(o)))
+                .Select(c => (Git: c.Path, Relative: context.ToRootRelative(c.Path)))
+                .Where(a => a.Relative is not null && context.IsCandidate(a.Relative))
+                .ToList();
+            if (added.Count == 0)
+            {
+                continue;
+            }
+
+            // A move shows here as additions: either migrations that sort before ones the folders already had (late),
+            // or the folders' first migrations arriving together. Several migrations added after the newest one
+            // are what a project adds every day; looking for a former folder there would cost git processes for nothing.
+            var late = latest is not null && added.Any(a => knexOrder(a.Relative!, latest) < 0);
+            if (late || added.Count > 1 && latest is null)
+            {
+                suspects.Add((commit.Id, added.Select(a => a.Git).ToList(), late));
+            }
+
+            foreach (var (_, relative) in added)
+            {
+                if (latest is null || knexOrder(relative!, latest) > 0)
+                {
+                    latest = relative;
+                }
+            }
+        }
+
+        return suspects.OrderByDescending(s => s.Late).ThenByDescending(s => s.Paths.Count).Select(s => (s.Commit, s.Paths)).ToList();
     }
 
     private static readonly string[] ScriptExtensions = [".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", ".coffee", ".litcoffee"];
@@ -235,13 +326,15 @@ public static class GitHistoryReader
         return converted.Order(StringComparer.Ordinal).ToList();
     }
 
-    private sealed class PathContext(string prefix, HistoryRequest request, IReadOnlyList<string>? converted = null)
+    private sealed class PathContext(string prefix, HistoryRequest request, IReadOnlyList<string>? converted = null, IReadOnlyList<string>? former = null)
     {
-        private readonly HashSet<string> directories = request.Directories.Select(d => d.TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
+        private readonly HashSet<string> directories = request.Directories.Concat(former ?? []).Select(d => d.TrimEnd('/')).ToHashSet(StringComparer.Ordinal);
         private readonly HashSet<string> extensions = [.. request.LoadExtensions, .. converted ?? []];
 
         public string? ToRootRelative(string gitPath) =>
             prefix.Length == 0 ? gitPath : gitPath.StartsWith(prefix, StringComparison.Ordinal) ? gitPath[prefix.Length..] : null;
+
+        public string ToGit(string rootRelative) => prefix + rootRelative;
 
         /// <summary>A direct child of a migration directory with an extension Knex loads.</summary>
         public bool IsCandidate(string path)
@@ -283,7 +376,19 @@ public static class GitHistoryReader
         public CommitRef? DeletedBy { get; set; }
         public string? RenamedTo { get; set; }
         public LateArrival? Late { get; set; }
+
+        /// <summary>The path in another folder of the set that this one was copied or moved from.</summary>
+        public string? MovedFrom { get; set; }
+
+        /// <summary>The path it had in <see cref="Added"/>'s commit (its first version is there).</summary>
+        public string? AddedAs { get; set; }
     }
+
+    /// <summary>
+    /// A file that took over a name the set had before (a move, a copy, a restore) and whose content may differ from the
+    /// version it continues: <paramref name="Before"/> and <paramref name="After"/> name both blobs as git accepts them.
+    /// </summary>
+    private sealed record Continuation(string Name, CommitRef Commit, string Before, string After);
 
     private static GitHistory Derive(HistoryRequest request, PathContext context, GitFacts facts, Dictionary<string, string> headFiles,
         List<CommitChanges> commits, Dictionary<string, WorktreeEntry> worktree)
@@ -293,10 +398,27 @@ public static class GitHistoryReader
         string? latestCommitted = null;
         CommitRef? latestCommittedIn = null;
 
+        // Knex records a migration's file name, never its folder: the path that holds a name now, in any folder of the
+        // set's history, is that migration (a move between folders keeps its record).
+        var holders = new Dictionary<string, string>(StringComparer.Ordinal);
+        string Current(string path) => holders.TryGetValue(Path.GetFileName(path), out var holder) ? holder : path;
+
+        // Names whose file left the set in an earlier commit, with that file's path and the commit that removed it: a file
+        // of the name added later (a revert re-landed, a folder brought back from a submodule, a move in two commits) is
+        // that migration restored. Databases that recorded the name keep its row; they never run the file again.
+        var departed = new Dictionary<string, (string Path, CommitRef By)>(StringComparer.Ordinal);
+        var continuations = new List<Continuation>();
+
+        // Same-name moves between folders of the set (path → the path it moved to): a rename's new path follows them,
+        // so a .ts → .js conversion in a former folder names the file where it is now, and chains on through it.
+        var movedTo = new Dictionary<string, string>(StringComparer.Ordinal);
+
         foreach (var (commit, rawChanges, _) in commits)
         {
-            var changes = PairExtensionRenames(SplitDifferentMigrations(rawChanges));
+            var changes = OrderDeletionsFirst(PairExtensionRenames(SplitDifferentMigrations(rawChanges)));
             var arrivals = new List<string>();
+            // Names whose file this commit deleted: an addition of the same name in it is the same migration moved.
+            var leaving = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var change in changes)
             {
                 var path = context.ToRootRelative(change.Path);
@@ -307,7 +429,34 @@ public static class GitHistoryReader
                 switch (change.Kind)
                 {
                     case ChangeKind.Added or ChangeKind.Copied when isCandidate:
-                        trails[path!] = new Trail { Added = commit, LastTouched = commit };
+                    case ChangeKind.Renamed when isCandidate && !wasCandidate:
+                        if (MovedHere(path!) is { } earlier)
+                        {
+                            // Copied, moved or restored from the set's history: its record, first commit, first path and
+                            // edits carry over. Whether the file's content changed on the way is checked below, in one
+                            // git process for all of them (an R100 pair cannot have changed).
+                            var carried = new Trail
+                            {
+                                Added = earlier.Trail.Added,
+                                AddedAs = earlier.Trail.AddedAs ?? earlier.Path,
+                                LastTouched = commit,
+                                Late = earlier.Trail.Late,
+                                MovedFrom = earlier.Path == path ? earlier.Trail.MovedFrom : earlier.Trail.MovedFrom ?? earlier.Path,
+                            };
+                            carried.Edits.AddRange(earlier.Trail.Edits);
+                            trails[path!] = carried;
+                            holders[Path.GetFileName(path!)] = path!;
+                            if (change is not { Kind: ChangeKind.Renamed or ChangeKind.Copied, Similarity: 100 })
+                            {
+                                carried.Edits.Add(commit);
+                                continuations.Add(new Continuation(Path.GetFileName(path!), commit, earlier.Before, $"{commit.Id}:{context.ToGit(path!)}"));
+                            }
+
+                            break;
+                        }
+
+                        trails[path!] = new Trail { Added = commit, AddedAs = path, LastTouched = commit };
+                        holders[Path.GetFileName(path!)] = path!;
                         arrivals.Add(path!);
                         break;
                     case ChangeKind.Modified or ChangeKind.TypeChanged when isCandidate:
@@ -316,14 +465,14 @@ public static class GitHistoryReader
                         trail.LastTouched = commit;
                         break;
                     case ChangeKind.Deleted when isCandidate:
-                        Get(trails, path!).DeletedBy = commit;
+                        Leave(path!);
                         break;
                     case ChangeKind.Renamed when wasCandidate && isCandidate:
                         var moved = trails.Remove(oldPath!, out var existing) ? existing : new Trail();
                         var sameName = Path.GetFileName(oldPath!) == Path.GetFileName(path!);
                         if (!sameName)
                         {
-                            trails[oldPath!] = new Trail { Added = moved.Added, LastTouched = moved.LastTouched, RenamedTo = path, DeletedBy = commit };
+                            trails[oldPath!] = new Trail { Added = moved.Added, AddedAs = moved.AddedAs, LastTouched = moved.LastTouched, RenamedTo = path, DeletedBy = commit };
                             renames.Add(new RenamedMigration
                             {
                                 OldName = Path.GetFileName(oldPath!),
@@ -343,6 +492,14 @@ public static class GitHistoryReader
 
                         moved.LastTouched = commit;
                         moved.DeletedBy = null;
+                        holders.Remove(Path.GetFileName(oldPath!));
+                        holders[Path.GetFileName(path!)] = path!;
+                        if (sameName)
+                        {
+                            moved.MovedFrom ??= oldPath;
+                            movedTo[oldPath!] = path!;
+                        }
+
                         if (!sameName && moved.Late is { ArrivedAs: null } late)
                         {
                             // It ran late under its old name; the rename itself is reported as a rename.
@@ -353,17 +510,88 @@ public static class GitHistoryReader
                         break;
                     case ChangeKind.Renamed when wasCandidate:
                         // Moved out of the migration folders (an "archive" folder, say): Knex no longer lists it.
-                        Get(trails, oldPath!).DeletedBy = commit;
-                        break;
-                    case ChangeKind.Renamed when isCandidate:
-                        trails[path!] = new Trail { Added = commit, LastTouched = commit };
-                        arrivals.Add(path!);
+                        Leave(oldPath!);
                         break;
                 }
             }
 
+            // A file of a name another folder of the set still holds (a copy made earlier, not yet deleted) is no
+            // deletion: Knex still lists the name.
+            void Leave(string gone)
+            {
+                var trail = Get(trails, gone);
+                trail.DeletedBy = commit;
+                var name = Path.GetFileName(gone);
+                if (holders.TryGetValue(name, out var holder) && holder != gone && trails.TryGetValue(holder, out var live) && live.DeletedBy is null)
+                {
+                    trail.RenamedTo = holder;
+                    return;
+                }
+
+                holders.Remove(name);
+                leaving[name] = gone;
+            }
+
+            // The same name earlier in the set: held now in another folder (a copy), deleted by this very commit (a move
+            // git did not pair, or one across folders outside the log's rename detection), or by an earlier one (a restore).
+            (string Path, Trail Trail, string Before)? MovedHere(string arrived)
+            {
+                var name = Path.GetFileName(arrived);
+                if (leaving.Remove(name, out var left) && trails.TryGetValue(left, out var gone))
+                {
+                    gone.RenamedTo = arrived;
+                    movedTo[left] = arrived;
+                    return (left, gone, $"{commit.Id}^:{context.ToGit(left)}");
+                }
+
+                if (holders.TryGetValue(name, out var holder) && holder != arrived && trails.TryGetValue(holder, out var live) && live.DeletedBy is null)
+                {
+                    return (holder, live, $"{commit.Id}:{context.ToGit(holder)}");
+                }
+
+                if (departed.Remove(name, out var earlier) && trails.TryGetValue(earlier.Path, out var restored))
+                {
+                    if (earlier.Path != arrived)
+                    {
+                        restored.RenamedTo = arrived;
+                        movedTo[earlier.Path] = arrived;
+                    }
+
+                    return (earlier.Path, restored, $"{earlier.By.Id}^:{context.ToGit(earlier.Path)}");
+                }
+
+                return null;
+            }
+
+            // A name this commit removed and no file of it came back in: it may come back later.
+            foreach (var (name, gone) in leaving)
+            {
+                departed[name] = (gone, commit);
+            }
+
             // Late arrivals: a migration added after one that sorts later was already committed runs out of order
             // on every database that applied the later one. Comparing with the running maximum keeps this linear.
+            // The later migration is compared where it lives now: a move does not change where Knex sorts it.
+            latestCommitted = latestCommitted is null ? null : Current(latestCommitted);
+            if (arrivals.Count > 0 && latestCommitted is not null && !holders.ContainsKey(Path.GetFileName(latestCommitted)))
+            {
+                // The later migration left the set before these arrived: a database that applied it fails Knex's list
+                // validation ("The migration directory is corrupt") before running anything, which the deletion's
+                // finding reports; the arrivals are late only by a migration the set still holds. Recomputed only
+                // when the newest has left, and then from the names held.
+                latestCommitted = null;
+                latestCommittedIn = null;
+                var arrived = arrivals.ToHashSet(StringComparer.Ordinal);
+                foreach (var held in holders.Values)
+                {
+                    if (!arrived.Contains(held) && trails.TryGetValue(held, out var live) && (latestCommitted is null || request.KnexOrder(held, latestCommitted) > 0))
+                    {
+                        latestCommitted = held;
+                        latestCommittedIn = live.Added;
+                    }
+                }
+            }
+
             foreach (var arrival in arrivals)
             {
                 if (latestCommitted is not null && request.KnexOrder(arrival, latestCommitted) < 0)
@@ -382,6 +610,7 @@ public static class GitHistoryReader
             }
         }
 
+        DropUnchangedContinuations(facts.TopLevel, continuations, trails);
         var active = request.ActivePaths.ToHashSet(StringComparer.Ordinal);
         var files = new Dictionary<string, MigrationGitInfo>(StringComparer.Ordinal);
         foreach (var path in request.ActivePaths)
@@ -403,6 +632,8 @@ public static class GitHistoryReader
                 EditedIn = inHead && trail is not null ? trail.Edits : [],
                 ModifiedInWorkingTree = inHead && entry is not null && (entry.Index == 'M' || entry.Worktree == 'M'),
                 Late = late,
+                MovedFrom = inHead ? trail?.MovedFrom : null,
+                FirstPath = inHead && trail?.AddedAs is { } first && first != path ? first : null,
             };
         }
 
@@ -461,8 +692,13 @@ public static class GitHistoryReader
         }
 
         // A rename is only a problem while the old name is gone: renamed back, or restored, it is harmless.
-        var liveRenames = renames.Where(r => !active.Contains(r.OldPath)).ToList();
-        var (chained, deletions) = RenameChains.Resolve(liveRenames, deleted, active);
+        var liveRenames = renames.Where(r => !active.Contains(r.OldPath)).Select(r => r with { NewPath = Followed(r.NewPath, movedTo) }).ToList();
+        var (chained, resolved) = RenameChains.Resolve(liveRenames, deleted, active);
+
+        // Knex's list validation compares names only: a deleted file whose name a listed migration still has is missing
+        // from no database's list (a folder moved with its knexfile, or a copy kept where the knexfile now points).
+        var activeNames = request.ActivePaths.Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
+        var deletions = resolved.Where(d => !activeNames.Contains(d.Name)).ToList();
         return new GitHistory { Facts = facts, Files = files, Deleted = deletions.OrderBy(d => d.Name, StringComparer.Ordinal).ToList(), Renamed = chained };
     }
 
@@ -550,77 +786,70 @@ public static class GitHistoryReader
         };
     }
 
-    /// <summary>At most this many edited or late migrations get their release label (each distinct commit is one git process).</summary>
-    private const int MaxLabelledFiles = 500;
-
     /// <summary>
-    /// The releases (tags) whose tree held each deleted or renamed migration: those containing the commit that added it
-    /// and not the commit that removed it (with no addition in the history read, the last commit that had it). Edited and late migrations get the same label: the releases holding an earlier version, or the later migration first.
+    /// Release labels, by tree: a release shipped a migration when its tree holds a file of a name databases recorded
+    /// for it, in a migration folder of the set (<see cref="ReleaseTrees"/>). A deleted migration: the releases holding
+    /// any of its names; a renamed one: those holding an earlier name; an edited one: those holding its name with other
+    /// content than HEAD's; a late one: those holding the later migration and not it. Each migration is also labelled
+    /// with the newest release when that release's tree holds it.
     /// </summary>
-    private static GitHistory WithReleases(string root, string pattern, bool hasTags, GitHistory history)
+    private static GitHistory WithReleases(string root, string pattern, string? newestTag, PathContext context, IReadOnlyList<string> pathspecs,
+        IReadOnlyDictionary<string, string> headFiles, GitHistory history)
     {
-        var labelled = history.Files.Where(f => f.Value.EditedIn.Count > 0 && f.Value.Added is not null || f.Value.Late is { LaterCommit: not null })
-            .Take(MaxLabelledFiles).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
-        if (history.Deleted.Count == 0 && history.Renamed.Count == 0 && labelled.Count == 0)
+        if (newestTag is null)
         {
             return history;
         }
 
-        if (!hasTags)
+        var edited = history.Files.Where(f => f.Value.EditedIn.Count > 0 && f.Value.Added is not null && headFiles.ContainsKey(f.Key)).Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        var names = history.Files.Keys.Select(Path.GetFileName).OfType<string>()
+            .Concat(history.Deleted.SelectMany(d => d.AllNames))
+            .Concat(history.Renamed.SelectMany(r => r.EarlierNames))
+            .Concat(history.Files.Values.Select(f => f.Late?.LaterMigration).OfType<string>())
+            .ToHashSet(StringComparer.Ordinal);
+        var trees = ReleaseTrees.Read(root, pattern, pathspecs, path => context.ToRootRelative(path) is { } relative && context.IsCandidate(relative), names);
+        if (trees is null)
         {
             return history;
         }
 
-        var cache = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        List<string> Containing(string? revision)
+        var newest = trees.Tags.Contains(newestTag, StringComparer.Ordinal) ? newestTag : trees.Tags[^1];
+
+        // The releases that have run since a deletion or rename: tags that contain the changing commit and whose tree no
+        // longer holds any of the names (a later tag that brought the name back did not run without it). Containment is
+        // ancestry, one "git for-each-ref --contains" per distinct changing commit; there are few of those.
+        var containing = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        List<string> Since(string? commit, IEnumerable<string> gone)
         {
-            if (revision is null)
+            if (commit is null)
             {
                 return [];
             }
 
-            if (!cache.TryGetValue(revision, out var tags))
+            if (!containing.TryGetValue(commit, out var tags))
             {
-                var result = GitRunner.Run(root, "for-each-ref", "--sort=creatordate", "--format=%(refname:short)", "--contains", revision, pattern);
+                var result = GitRunner.Run(root, "for-each-ref", "--sort=creatordate", "--format=%(refname:short)", "--contains", commit, pattern);
                 tags = result.Ok ? result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList() : [];
-                cache[revision] = tags;
+                containing[commit] = tags;
             }
 
-            return tags;
+            return tags.Except(trees.Holding(gone), StringComparer.Ordinal).ToList();
         }
-
-        List<string> Held(string? present, string? removed) => Containing(present).Except(Containing(removed), StringComparer.Ordinal).ToList();
-
         return history with
         {
-            Deleted = history.Deleted.Select(d => d with { Releases = Held((d.AddedIn ?? d.LastCommitWithFile)?.Id, d.DeletionCommit?.Id), ReleasesSince = Containing(d.DeletionCommit?.Id) }).ToList(),
-            Renamed = history.Renamed.Select(r => r with { Releases = Held(r.OldAddedIn?.Id ?? (r.Commit is null ? "HEAD" : r.Commit.Id + "^"), r.Commit?.Id), ReleasesSince = Containing(r.Commit?.Id) }).ToList(),
-
-            // An edited migration: releases that shipped a version before its last edit. A late one: releases that shipped
-            // the later migration before it arrived (their databases run it out of order).
-            Files = labelled.Count == 0 ? history.Files : history.Files.ToDictionary(f => f.Key, f => !labelled.Contains(f.Key) ? f.Value : f.Value with
+            Deleted = history.Deleted.Select(d => d with { Releases = trees.Holding(d.AllNames), ReleasesSince = Since(d.DeletionCommit?.Id, d.AllNames) }).ToList(),
+            Renamed = history.Renamed.Select(r => r with { Releases = trees.Holding(r.EarlierNames), ReleasesSince = Since(r.Commit?.Id, r.EarlierNames) }).ToList(),
+            Files = history.Files.ToDictionary(f => f.Key, f =>
             {
-                EarlierVersionReleases = f.Value.EditedIn.Count > 0 ? Held(f.Value.Added?.Id, f.Value.EditedIn[^1].Id) : null,
-                Late = f.Value.Late is { LaterCommit: { } later } late ? late with { Releases = Held(later.Id, f.Value.Added?.Id ?? "HEAD") } : f.Value.Late,
+                var name = Path.GetFileName(f.Key);
+                var own = f.Value.Late?.ArrivedAs is { } arrivedAs ? new[] { name, arrivedAs } : [name];
+                return f.Value with
+                {
+                    EarlierVersionReleases = edited.Contains(f.Key) ? trees.HoldingOtherThan(name, headFiles[f.Key]) : f.Value.EarlierVersionReleases,
+                    Late = f.Value.Late is { LaterCommit: not null } late ? late with { Releases = trees.Holding([late.LaterMigration]).Except(trees.Holding(own), StringComparer.Ordinal).ToList() } : f.Value.Late,
+                    ShippedInRelease = trees.Holding([name]).Contains(newest, StringComparer.Ordinal) ? newest : null,
+                };
             }, StringComparer.Ordinal),
-        };
-    }
-
-    /// <summary>
-    /// The newest release tag and the migrations its tree holds (read beside the log): those have run
-    /// wherever that release is deployed, so a lock they take is history there.
-    /// </summary>
-    private static GitHistory WithLatestRelease(string? tag, GitOutput? tree, GitHistory history)
-    {
-        if (tag is null || tree is not { Ok: true })
-        {
-            return history;
-        }
-
-        var shipped = tree.Stdout.Split('\0', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-        return history with
-        {
-            Files = history.Files.ToDictionary(f => f.Key, f => shipped.Contains(f.Key) ? f.Value with { ShippedInRelease = tag } : f.Value, StringComparer.Ordinal),
         };
     }
 
@@ -641,6 +870,52 @@ public static class GitHistoryReader
             ? new[] { new FileChange(ChangeKind.Deleted, c.OldPath!, null, 0), new FileChange(ChangeKind.Added, c.Path, null, 0) }
             : [c]).ToList();
     }
+
+    /// <summary>
+    /// A move, copy or restore counted as an edit until its content is compared with the version it continues: those with
+    /// the same blob are no edit, and are taken back out of every trail of the name (a later move copies the edits). One
+    /// <c>git cat-file --batch-check</c> for all of them; a blob git cannot name keeps the edit (its version is unknown).
+    /// </summary>
+    private static void DropUnchangedContinuations(string? root, List<Continuation> continuations, Dictionary<string, Trail> trails)
+    {
+        if (continuations.Count == 0 || root is null)
+        {
+            return;
+        }
+
+        var asked = continuations.Where(c => !c.Before.Contains('\n') && !c.After.Contains('\n')).ToList();
+        var answer = GitRunner.RunWithInput(root, string.Concat(asked.Select(c => $"{c.Before}\n{c.After}\n")), "cat-file", "--batch-check=%(objectname)");
+        if (!answer.Ok)
+        {
+            return;
+        }
+
+        var lines = answer.Stdout.Split('\n');
+        var unchanged = new HashSet<(string Name, string Commit)>();
+        for (var i = 0; i < asked.Count && 2 * i + 1 < lines.Length; i++)
+        {
+            var (before, after) = (lines[2 * i], lines[2 * i + 1]);
+            if (before == after && !before.EndsWith(" missing", StringComparison.Ordinal))
+            {
+                unchanged.Add((asked[i].Name, asked[i].Commit.Id));
+            }
+        }
+
+        if (unchanged.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (path, trail) in trails)
+        {
+            var name = Path.GetFileName(path);
+            trail.Edits.RemoveAll(e => unchanged.Contains((name, e.Id)));
+        }
+    }
+
+    /// <summary>A commit's deletions before its additions, so an addition can see the same name leaving another folder.</summary>
+    private static IReadOnlyList<FileChange> OrderDeletionsFirst(IReadOnlyList<FileChange> changes) =>
+        changes.Any(c => c.Kind == ChangeKind.Deleted) ? [.. changes.Where(c => c.Kind == ChangeKind.Deleted), .. changes.Where(c => c.Kind != ChangeKind.Deleted)] : changes;
 
     private static bool IsDifferentMigration(FileChange change) =>
         change is { Kind: ChangeKind.Renamed, Similarity: < 100, OldPath: { } oldPath } &&

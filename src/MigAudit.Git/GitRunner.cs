@@ -110,6 +110,24 @@ public static class GitRunner
         return (process.ExitCode, result, stderr.Result);
     }
 
+    /// <summary>Runs git with <paramref name="input"/> on its standard input and hands its standard output to <paramref name="consume"/> as a stream.</summary>
+    public static (int ExitCode, T Result, string Stderr) Stream<T>(string workingDirectory, string input, Func<TextReader, T> consume, params string[] arguments)
+    {
+        var start = StartInfo(workingDirectory, new Dictionary<string, string>(), arguments);
+        using var process = Process.Start(start) ?? throw new ProjectException("git could not be started");
+        var stderr = process.StandardError.ReadToEndAsync();
+        var writer = Task.Run(() =>
+        {
+            process.StandardInput.Write(input);
+            process.StandardInput.Close();
+        });
+        var result = consume(process.StandardOutput);
+        process.StandardOutput.ReadToEnd();
+        writer.Wait();
+        process.WaitForExit();
+        return (process.ExitCode, result, stderr.Result);
+    }
+
     /// <summary>
     /// The contents of many blobs in one <c>git cat-file --batch</c> process, each named as git accepts it
     /// ("&lt;commit&gt;:&lt;path&gt;"); null where git has no such object. Read as bytes: the sizes git reports are byte counts.

@@ -141,6 +141,7 @@ public static partial class JsonReport
                 ["shallow"] = input.Git.IsShallow,
                 ["detached"] = input.Git.IsDetached,
                 ["commitsRead"] = input.Git.CommitsRead,
+                ["formerDirectories"] = Strings(input.Git.FormerDirectories),
                 ["limitations"] = Strings(input.Git.Limitations),
             },
             ["statistics"] = StatisticsJson(result.Statistics),
@@ -295,6 +296,8 @@ public static partial class JsonReport
         ["editedIn"] = Strings(m.Git.EditedIn.Select(c => c.Id)),
         ["modifiedInWorkingTree"] = m.Git.ModifiedInWorkingTree,
         ["lateAfter"] = m.Git.Late?.LaterMigration,
+        ["movedFrom"] = m.Git.MovedFrom,
+        ["firstPath"] = m.Git.FirstPath,
 
         // Release labels (null without release tags): releases that shipped an earlier version of an edited
         // migration, and releases that shipped the later migration before a late one arrived.
