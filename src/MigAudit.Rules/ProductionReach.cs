@@ -36,7 +36,11 @@ public sealed record ProductionReach(FindingScope Scope, Evidence Evidence, bool
 
         if (heldIn.Count == 0)
         {
-            return new(FindingScope.Pending, Evidence.Certain, false, false, shippedText ?? MigAudit.Rules.Text.Releases(heldIn).Text, [], []);
+            // No release held the name: production never recorded it. Releases since the change make it history too.
+            var never = shippedText ?? MigAudit.Rules.Text.Releases(heldIn).Text;
+            return since is { Count: > 0 }
+                ? new(FindingScope.LongShipped, Evidence.Certain, false, false, $"{never}; {(since.Count == 1 ? $"release {since[0]} has" : $"releases {since[0]} to {since[^1]} ({since.Count}) have")} run since the {change}", since, [])
+                : new(FindingScope.Pending, Evidence.Certain, false, false, never, [], []);
         }
 
         var shipped = shippedText ?? MigAudit.Rules.Text.Releases(heldIn).Text;
