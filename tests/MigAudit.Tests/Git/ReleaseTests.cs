@@ -76,7 +76,8 @@ public sealed class ReleaseTests
         Assert.False(finding.Blocking);
         Assert.Equal(Severity.Medium, finding.Severity);
         Assert.EndsWith("It was in no release: only databases built from the mainline while it existed (such as staging) have it; release v1.1.0 has run since the deletion.", finding.Message);
-        Assert.Equal((FindingScope.LongShipped, ["v1.1.0"]), (finding.Scope, finding.ScopeReleases));
+        Assert.Equal(FindingScope.LongShipped, finding.Scope);
+        Assert.Equal(["v1.1.0"], finding.ScopeReleases);
         Assert.True(result.Ready);
     }
 
