@@ -7,6 +7,12 @@ public sealed record Origin(string Migration, int Line)
 {
     /// <summary>The replay's step counter when the object was made: later than an <see cref="Uncertainty"/> means known despite it.</summary>
     public long Sequence { get; init; }
+
+    /// <summary>
+    /// Made inside a condition the replay decided (a hasTable/hasColumn guard, say) or with IF NOT EXISTS: had the object
+    /// already been there, the statement might have been skipped instead of failing.
+    /// </summary>
+    public bool Guarded { get; init; }
 }
 
 /// <summary>
@@ -218,6 +224,35 @@ public sealed record LazyBuilder(int Line, string Code, bool NeverRuns, bool Cha
 {
     /// <summary>What else follows from it, e.g. that a guard used without await always holds.</summary>
     public string? Note { get; init; }
+
+    /// <summary>
+    /// For a schema builder that never runs: what it would have added had it run at its point in the chain (replayed on
+    /// the schema there). Null when the replay cannot tell (it would drop or change something, or was not followed).
+    /// </summary>
+    public IReadOnlyList<SchemaEffect>? Effects { get; init; }
+
+    /// <summary>For a schema builder that never runs: the statement PostgreSQL would refuse had it run where it stands, or null.</summary>
+    public ChainProblem? WouldFail { get; init; }
+}
+
+public enum SchemaEffectKind
+{
+    Table,
+    Column,
+    Index,
+    ForeignKey,
+}
+
+/// <summary>One object a schema statement adds: a table, a column, an index (or unique constraint) or a foreign key.</summary>
+public sealed record SchemaEffect(SchemaEffectKind Kind, string Table, string Name)
+{
+    public string Describe() => Kind switch
+    {
+        SchemaEffectKind.Table => $"table {Table}",
+        SchemaEffectKind.Column => $"column {Table}.{Name}",
+        SchemaEffectKind.Index => $"index {Name} on {Table}",
+        _ => $"foreign key {Name} on {Table}",
+    };
 }
 
 /// <summary>A table a migration uses that no earlier migration creates: made by the application, a dump, or nobody.</summary>

@@ -31,17 +31,7 @@ public sealed class UnexecutedBuilderRule : Rule
                 var key = $"{replay.Migration}#{ordinal}";
                 if (builder.NeverRuns)
                 {
-                    var what = builder.ChangesSchema ? "its schema change" : "its statement";
-                    yield return Found(
-                        $"{replay.Migration} (line {builder.Line}): `{builder.Code}` is neither awaited nor returned, so Knex never runs it: builders are lazy and send their SQL only when awaited, returned, given to Promise.all or then()-ed" +
-                        (builder.Note is null ? "." : $"; {builder.Note}.") + $" Databases that ran this migration do not have {what}.",
-                        file: file,
-                        line: builder.Line,
-                        key: key,
-                        headline: $"{replay.Migration}:{builder.Line} — never runs: {builder.Code}",
-                        severity: builder.ChangesSchema ? Severity.High : Severity.Medium,
-                        blocking: builder.ChangesSchema,
-                        action: $"Add await (or return) before the builder at line {builder.Line}; for databases that already ran {replay.Migration}, make the change in a new migration (editing an applied one does not run it again)");
+                    yield return NeverRuns(input, replay, builder, file, key);
                 }
                 else
                 {
@@ -57,5 +47,72 @@ public sealed class UnexecutedBuilderRule : Rule
                 }
             }
         }
+    }
+
+    private Finding NeverRuns(AuditInput input, MigrationReplay replay, LazyBuilder builder, string? file, string key)
+    {
+        var what = builder.ChangesSchema ? "its schema change" : "its statement";
+        var message = $"{replay.Migration} (line {builder.Line}): `{builder.Code}` is neither awaited nor returned, so Knex never runs it: builders are lazy and send their SQL only when awaited, returned, given to Promise.all or then()-ed" +
+            (builder.Note is null ? "." : $"; {builder.Note}.");
+        var headline = $"{replay.Migration}:{builder.Line} — never runs: {builder.Code}";
+        var addAwait = $"Add await (or return) before the builder at line {builder.Line}; for databases that already ran {replay.Migration}, make the change in a new migration (editing an applied one does not run it again)";
+        if (builder.WouldFail is { } fails)
+        {
+            // Nothing is missing that the chain could have had: run here, the builder fails (say, the index exists already).
+            return Found(message + $" Had it run, it would fail at this point (line {fails.Line}: {fails.Message}), so databases built by the chain lack nothing it could have made.",
+                file: file, line: builder.Line, key: key, headline: headline, severity: Severity.Medium, blocking: false,
+                action: $"Remove the dead builder at line {builder.Line}; do not add await: the migration would then fail at line {fails.Line}");
+        }
+
+        if (builder.Effects is not { } effects)
+        {
+            return Found(message + $" Databases that ran this migration do not have {what}.", file: file, line: builder.Line, key: key, headline: headline,
+                severity: builder.ChangesSchema ? Severity.High : Severity.Medium, blocking: builder.ChangesSchema, action: addAwait);
+        }
+
+        var (made, missing) = LaterEffects.Compare(input.Schema.Schema, effects);
+        if (made.Count == 0)
+        {
+            return Found(message + $" Databases built by the chain lack what it would add: {string.Join(", ", missing.Select(e => e.Describe()))}.",
+                file: file, line: builder.Line, key: key, headline: headline, severity: Severity.High, blocking: true, action: addAwait);
+        }
+
+        var madeBy = $"the chain makes {LaterEffects.Describe(made)}";
+        var awaitBreaks = AwaitBreaks(input, replay.Migration, made);
+        if (missing.Count > 0)
+        {
+            // Await would make the statements that repeat it fail; only what nothing makes needs a new migration.
+            return Found(message + $" Databases built by the chain lack {string.Join(", ", missing.Select(e => e.Describe()))}; {madeBy} anyway.",
+                file: file, line: builder.Line, key: key, headline: headline, severity: Severity.High, blocking: true,
+                action: $"Make {string.Join(", ", missing.Select(e => e.Describe()))} in a new migration and remove the dead builder at line {builder.Line}" +
+                    (awaitBreaks is null ? string.Empty : $"; do not add await: {awaitBreaks}"));
+        }
+
+        // A statement the replay could not follow after it might have undone it: then only "made" is claimed, not "there at the end".
+        var kept = made.All(m => m.Known) ? "so databases built by the chain have it and " : string.Empty;
+        return Found(message + $" Its change is made anyway: {madeBy}; {kept}the builder is dead code.",
+            file: file, line: builder.Line, key: key, headline: $"{replay.Migration}:{builder.Line} — never runs, made later anyway: {builder.Code}",
+            severity: Severity.Medium, blocking: false,
+            action: $"Remove the dead builder at line {builder.Line}" + (awaitBreaks is null ? string.Empty : $"; do not add await: {awaitBreaks}"));
+    }
+
+    /// <summary>
+    /// What fails if the builder ran: the first statement that makes the same object again. Null when one of them is
+    /// guarded (a hasTable/hasColumn check, IF NOT EXISTS): it might skip instead of failing.
+    /// </summary>
+    private static string? AwaitBreaks(AuditInput input, string migration, IReadOnlyList<LaterEffects.Made> made)
+    {
+        if (made.Any(m => m.Origin.Guarded))
+        {
+            return null;
+        }
+
+        var order = input.Schema.Migrations.Select((m, i) => (m.Migration, i)).GroupBy(x => x.Migration).ToDictionary(g => g.Key, g => g.First().i, StringComparer.Ordinal);
+        var here = order.GetValueOrDefault(migration);
+        var first = made.MinBy(m => (order.GetValueOrDefault(m.Origin.Migration), m.Origin.Line))!;
+        var refusal = LaterEffects.Refusal(first.Effect);
+        return order.GetValueOrDefault(first.Origin.Migration) > here
+            ? $"{first.Origin.Migration} (line {first.Origin.Line}) would then fail, as PostgreSQL refuses to make {first.Effect.Describe()} a second time (\"{refusal}\")"
+            : $"the builder would then fail, as {first.Origin.Migration} (line {first.Origin.Line}) already makes {first.Effect.Describe()} (\"{refusal}\")";
     }
 }

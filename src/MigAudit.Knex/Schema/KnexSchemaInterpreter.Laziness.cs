@@ -120,7 +120,8 @@ public sealed partial class KnexSchemaInterpreter
             "raw" => links[0].Arguments is not [var sql, ..] || Value(sql, frame) is not JsString known || IsDdl(known.Value),
             _ => false,
         };
-        lazyBuilders.Add(new LazyBuilder(node.Location.Start.Line, Snippet(node, frame), neverRuns, changesSchema) { Note = note });
+        var (effects, fails) = neverRuns && changesSchema ? WouldHaveRun(node, frame) : (null, null);
+        lazyBuilders.Add(new LazyBuilder(node.Location.Start.Line, Snippet(node, frame), neverRuns, changesSchema) { Note = note, Effects = effects, WouldFail = fails });
     }
 
     private void RunPending(PendingLocal pending)

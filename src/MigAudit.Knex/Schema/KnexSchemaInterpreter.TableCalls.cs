@@ -281,7 +281,7 @@ public sealed partial class KnexSchemaInterpreter
     private void ForeignKey(string table, IReadOnlyList<string> columns, string? name, List<Link> modifiers, int line, Frame frame)
     {
         var reference = ReadReference(modifiers, frame);
-        if (reference.Table is null || reference.Column is null)
+        if (reference.Table is null || reference.Columns is not { } referenced)
         {
             total++;
             gaps.Add(new NotUnderstood(line, $"foreign({string.Join(", ", columns)})", "foreign() without a statically known references()/inTable()"));
@@ -289,7 +289,7 @@ public sealed partial class KnexSchemaInterpreter
             return;
         }
 
-        state.AddForeignKey(table, columns, reference.Table, [reference.Column], reference.OnDelete, reference.OnUpdate, reference.KeyName ?? name, line);
+        state.AddForeignKey(table, columns, reference.Table, referenced, reference.OnDelete, reference.OnUpdate, reference.KeyName ?? name, line);
         Understood();
     }
 
@@ -302,6 +302,11 @@ public sealed partial class KnexSchemaInterpreter
         public string? Table => References is not null && References.Contains('.', StringComparison.Ordinal) ? References[..References.LastIndexOf('.')] : InTable;
 
         public string? Column => References is not null && References.Contains('.', StringComparison.Ordinal) ? References[(References.LastIndexOf('.') + 1)..] : References;
+
+        /// <summary>references(['a', 'b']): a composite key's referenced columns (Knex columnizes the array).</summary>
+        public IReadOnlyList<string>? Composite { get; init; }
+
+        public IReadOnlyList<string>? Columns => Composite ?? (Column is { } column ? [column] : null);
     }
 
     private Reference ReadReference(IEnumerable<Link> modifiers, Frame frame)
@@ -312,8 +317,11 @@ public sealed partial class KnexSchemaInterpreter
             var args = modifier.Arguments ?? [];
             reference = modifier.Name switch
             {
-                "references" => reference with { References = Text(args, 0, frame) },
-                "inTable" => reference with { InTable = Text(args, 0, frame) },
+                "references" when Text(args, 0, frame) is { } one => reference with { References = one },
+                "references" => reference with { Composite = Columns(args, 0, frame) },
+
+                // Knex's foreign().references(c) returns on(t), with inTable(t) as its alias.
+                "inTable" or "on" => reference with { InTable = Text(args, 0, frame) },
                 "withKeyName" => reference with { KeyName = Text(args, 0, frame) },
                 "onDelete" => reference with { OnDelete = Text(args, 0, frame)?.ToUpperInvariant() },
                 "onUpdate" => reference with { OnUpdate = Text(args, 0, frame)?.ToUpperInvariant() },

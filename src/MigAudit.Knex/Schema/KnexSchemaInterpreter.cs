@@ -132,8 +132,8 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
             case IfStatement conditional:
                 return Condition(conditional.Test, frame) switch
                 {
-                    true => Statement(conditional.Consequent, frame),
-                    false => conditional.Alternate is null ? Flow.Normal : Statement(conditional.Alternate, frame),
+                    true => Decided(() => Statement(conditional.Consequent, frame)),
+                    false => conditional.Alternate is null ? Flow.Normal : Decided(() => Statement(conditional.Alternate, frame)),
                     _ => Branches(conditional.Test, frame, () => Statement(conditional.Consequent, frame),
                         conditional.Alternate is null ? null : () => Statement(conditional.Alternate, frame)),
                 };
@@ -232,6 +232,23 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
         _ => node,
     };
 
+    /// <summary>
+    /// Replays the branch a decided condition takes. What it makes is marked guarded: with the object already there (had
+    /// an earlier builder run, say), a hasTable/hasColumn guard would skip the statement instead of letting it fail.
+    /// </summary>
+    private Flow Decided(Func<Flow> branch)
+    {
+        state.DecidedConditions++;
+        try
+        {
+            return branch();
+        }
+        finally
+        {
+            state.DecidedConditions--;
+        }
+    }
+
     private bool? Condition(Node test, Frame frame)
     {
         if (LazyBuilderOf(test, frame) is { Started: false })
@@ -291,10 +308,10 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
                 switch (Condition(conditional.Test, frame))
                 {
                     case true:
-                        Expression(conditional.Consequent, frame);
+                        Decided(() => Normal(() => Expression(conditional.Consequent, frame)));
                         break;
                     case false:
-                        Expression(conditional.Alternate, frame);
+                        Decided(() => Normal(() => Expression(conditional.Alternate, frame)));
                         break;
                     default:
                         Branches(conditional.Test, frame, () => Normal(() => Expression(conditional.Consequent, frame)), () => Normal(() => Expression(conditional.Alternate, frame)));
@@ -308,7 +325,7 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
                 switch (runsRight)
                 {
                     case true:
-                        Expression(logical.Right, frame);
+                        Decided(() => Normal(() => Expression(logical.Right, frame)));
                         break;
                     case null:
                         Branches(logical.Left, frame, () => Normal(() => Expression(logical.Right, frame)), null);

@@ -69,7 +69,7 @@ public sealed partial class SchemaState
 
         Changed(name);
         createdHere.Add(name);
-        Current = Current.Without(name).With(new TableModel { Name = name, Origin = At(line) }) with
+        Current = Current.Without(name).With(new TableModel { Name = name, Origin = At(line, ifNotExists) }) with
         {
             UnknownTables = Current.UnknownTables.Remove(name),
             Dropped = Current.Dropped.Remove(name),
@@ -227,7 +227,7 @@ public sealed partial class SchemaState
         }
 
         Record(NewLock(LockOperationKind.AddColumn, table, line, column) with { Type = type, Default = defaultValue, NotNull = !nullable });
-        Update(model with { Columns = [.. model.Columns, new ColumnModel { Name = column, Type = type, Nullable = nullable, Default = defaultValue, Origin = At(line) }] });
+        Update(model with { Columns = [.. model.Columns, new ColumnModel { Name = column, Type = type, Nullable = nullable, Default = defaultValue, Origin = At(line, ifNotExists) }] });
     }
 
     public void AlterColumn(string table, string column, string? type, bool? nullable, string? defaultValue, bool dropDefault, int line)
@@ -403,7 +403,7 @@ public sealed partial class SchemaState
             Columns = columns,
             Unique = unique,
             ExplicitName = explicitName ?? name is not null,
-            Origin = At(line),
+            Origin = At(line, ifNotExists),
             Constraint = asConstraint,
             Method = method,
             Predicate = predicate,

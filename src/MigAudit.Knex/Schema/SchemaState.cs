@@ -118,7 +118,10 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
 
     private static long Next() => Interlocked.Increment(ref sequence);
 
-    private Origin At(int line) => new(Migration, line) { Sequence = Next() };
+    /// <summary>How many conditions the replay decided (a hasTable/hasColumn guard, say) enclose the statement being replayed.</summary>
+    public int DecidedConditions { get; set; }
+
+    private Origin At(int line, bool ifNotExists = false) => new(Migration, line) { Sequence = Next(), Guarded = ifNotExists || DecidedConditions > 0 };
 
     public Uncertainty NewUncertainty(int line, string reason) => new(Migration, line, reason) { Sequence = Next() };
 

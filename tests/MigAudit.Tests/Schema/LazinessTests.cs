@@ -29,14 +29,25 @@ public sealed class LazinessTests
                 ("migrations/20250103000000_index_users.js", 7, true),
                 ("migrations/20250104000000_guard.js", 2, true),
                 ("migrations/20250105000000_held.js", 2, true),
+                ("migrations/20250106000000_create_workflow_tables.js", 18, false),
+                ("migrations/20250108000000_add_work_item_status.js", 7, false),
             ],
             result.Findings.Select(f => (f.File!, f.Line!.Value, f.Blocking)));
         Assert.All(result.Findings, f => Assert.Equal("unexecuted-builder", f.Rule));
         Assert.Contains("returned inside an array: Knex awaits only a returned promise", result.Findings[1].Message);
+        Assert.EndsWith("Databases built by the chain lack what it would add: table tags, column tags.id, column tags.name.", result.Findings[1].Message, StringComparison.Ordinal);
         Assert.Contains("the builder object is always truthy, so the condition always holds", result.Findings[3].Message);
 
+        // The key 20250107000000 adds anyway: await would make that migration fail, so the advice is to remove the builder.
+        Assert.EndsWith("Its change is made anyway: the chain makes foreign key work_items_job_id_workflow_step_index_foreign on work_items by 20250107000000_add_work_item_foreign_keys.js (line 4); so databases built by the chain have it and the builder is dead code.", result.Findings[5].Message, StringComparison.Ordinal);
+        Assert.Equal("Remove the dead builder at line 18; do not add await: 20250107000000_add_work_item_foreign_keys.js (line 4) would then fail, as PostgreSQL refuses to make foreign key work_items_job_id_workflow_step_index_foreign on work_items a second time (\"constraint \"work_items_job_id_workflow_step_index_foreign\" for relation \"work_items\" already exists\")", result.Findings[5].Action);
+
+        // The index 20250106000000 made already: run there, the builder would fail.
+        Assert.Contains("Had it run, it would fail at this point (line 8: index 'work_items_job_id_workflow_step_index_index' already exists", result.Findings[6].Message, StringComparison.Ordinal);
+        Assert.Equal("Remove the dead builder at line 7; do not add await: the migration would then fail at line 8", result.Findings[6].Action);
+
         var schema = result.Input.Schema.Schema;
-        Assert.Equal(["users"], schema.Tables.Keys);
+        Assert.Equal(["users", "work_items", "workflow_steps"], schema.Tables.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["id", "email", "name"], schema.Table("users")!.Columns.Select(c => c.Name));
         Assert.Empty(schema.Table("users")!.Indexes);
     }
@@ -68,7 +79,7 @@ public sealed class LazinessTests
         var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
         using var json = JsonDocument.Parse(run.Stdout);
         Assert.All(json.RootElement.GetProperty("migrations").EnumerateArray(), m => Assert.Equal("ok", m.GetProperty("up").GetString()));
-        Assert.Equal(5, json.RootElement.GetProperty("migrations").GetArrayLength());
+        Assert.Equal(8, json.RootElement.GetProperty("migrations").GetArrayLength());
 
         // The real catalog has users (id, email, name) and nothing the dropped builders would have made.
         Assert.Equal(0, json.RootElement.GetProperty("staticModelDifferences").GetArrayLength());
