@@ -33,27 +33,29 @@ public sealed class UnexecutedBuilderRule : Rule
                 {
                     var what = builder.ChangesSchema ? "its schema change" : "its statement";
                     yield return Found(
-                        $"{replay.Migration} (line {builder.Line}): `{builder.Code}` is neither awaited nor returned, so Knex never runs it: builders are lazy and send their SQL only when awaited, returned, given to Promise.all or then()-ed" +
+                        $"{replay.Migration} ({HelperSite.Describe(builder.Line, builder.Helper)}): `{builder.Code}` is neither awaited nor returned, so Knex never runs it: builders are lazy and send their SQL only when awaited, returned, given to Promise.all or then()-ed" +
                         (builder.Note is null ? "." : $"; {builder.Note}.") + $" Databases that ran this migration do not have {what}.",
                         file: file,
                         line: builder.Line,
+                        helper: builder.Helper,
                         key: key,
-                        headline: $"{replay.Migration}:{builder.Line} — never runs: {builder.Code}",
+                        headline: $"{builder.Helper?.File ?? replay.Migration}:{builder.Line} — never runs: {builder.Code}",
                         severity: builder.ChangesSchema ? Severity.High : Severity.Medium,
                         blocking: builder.ChangesSchema,
-                        action: $"Add await (or return) before the builder at line {builder.Line}; for databases that already ran {replay.Migration}, make the change in a new migration (editing an applied one does not run it again)");
+                        action: $"Add await (or return) before the builder at {HelperSite.Describe(builder.Line, builder.Helper)}; for databases that already ran {replay.Migration}, make the change in a new migration (editing an applied one does not run it again)");
                 }
                 else
                 {
                     yield return Found(
-                        $"{replay.Migration} (line {builder.Line}): `{builder.Code}` runs without being awaited: the statements after it do not wait for it, and the migration can finish (and its transaction commit) before it does.",
+                        $"{replay.Migration} ({HelperSite.Describe(builder.Line, builder.Helper)}): `{builder.Code}` runs without being awaited: the statements after it do not wait for it, and the migration can finish (and its transaction commit) before it does.",
                         file: file,
                         line: builder.Line,
+                        helper: builder.Helper,
                         key: key,
-                        headline: $"{replay.Migration}:{builder.Line} — not awaited: {builder.Code}",
+                        headline: $"{builder.Helper?.File ?? replay.Migration}:{builder.Line} — not awaited: {builder.Code}",
                         severity: Severity.Medium,
                         blocking: false,
-                        action: $"Await (or return) the promise at line {builder.Line}");
+                        action: $"Await (or return) the promise at {HelperSite.Describe(builder.Line, builder.Helper)}");
                 }
             }
         }

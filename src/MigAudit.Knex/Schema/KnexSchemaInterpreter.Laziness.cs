@@ -83,7 +83,7 @@ public sealed partial class KnexSchemaInterpreter
         else if (expression is CallExpression call && frame.Scope.TextOf(call.Callee) is "Promise.all" or "Promise.allSettled" && MentionsDatabase(call, frame))
         {
             // Promise.all starts every builder it is given; not awaited, the migration does not wait for them.
-            lazyBuilders.Add(new LazyBuilder(call.Location.Start.Line, Snippet(call, frame), NeverRuns: false, ChangesSchema: true));
+            lazyBuilders.Add(new LazyBuilder(call.Location.Start.Line, Snippet(call, frame), NeverRuns: false, ChangesSchema: true) { Helper = frame.Site });
         }
 
         Expression(expression, frame);
@@ -120,7 +120,7 @@ public sealed partial class KnexSchemaInterpreter
             "raw" => links[0].Arguments is not [var sql, ..] || Value(sql, frame) is not JsString known || IsDdl(known.Value),
             _ => false,
         };
-        lazyBuilders.Add(new LazyBuilder(node.Location.Start.Line, Snippet(node, frame), neverRuns, changesSchema) { Note = note });
+        lazyBuilders.Add(new LazyBuilder(node.Location.Start.Line, Snippet(node, frame), neverRuns, changesSchema) { Helper = frame.Site, Note = note });
     }
 
     private void RunPending(PendingLocal pending)

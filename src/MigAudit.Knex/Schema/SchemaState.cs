@@ -118,9 +118,15 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
 
     private static long Next() => Interlocked.Increment(ref sequence);
 
-    private Origin At(int line) => new(Migration, line) { Sequence = Next() };
+    /// <summary>
+    /// The required module the replay is in, when it followed a call out of the migration file: every line recorded
+    /// meanwhile is a line of that module, and the facts say so.
+    /// </summary>
+    public HelperSite? Site { get; set; }
 
-    public Uncertainty NewUncertainty(int line, string reason) => new(Migration, line, reason) { Sequence = Next() };
+    private Origin At(int line) => new(Migration, line) { Sequence = Next(), Helper = Site };
+
+    public Uncertainty NewUncertainty(int line, string reason) => new(Migration, line, reason) { Sequence = Next(), Helper = Site };
 
     private void Problem(int line, string message)
     {
@@ -130,7 +136,7 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
         }
         else
         {
-            (RecordProblems ? Problems : DownFailures).Add(new ChainProblem(line, message));
+            (RecordProblems ? Problems : DownFailures).Add(new ChainProblem(line, message) { Helper = Site });
         }
     }
 
