@@ -126,7 +126,8 @@ public static class ConfigProblems
             p.Key == "acquireTimeoutMillis"
                 ? "pg's Pool has no 'acquireTimeoutMillis' and ignores it: the wait for a free connection is 'connectionTimeoutMillis' (default: forever)"
                 : $"'{p.Key}' is not a node-postgres option and is silently ignored{Suggest(p.Key, PgKeys)}",
-            false) { File = p.Value.SourceFile }).ToList();
+            false)
+        { File = p.Value.SourceFile }).ToList();
     }
 
     private static string Suggest(string key, IEnumerable<string> known)

@@ -369,7 +369,8 @@ public sealed partial class SchemaState
     {
         IndexesDeclared++;
         Operations.Add(new LockOperation(asConstraint ? LockOperationKind.AddUniqueConstraint : LockOperationKind.CreateIndex, table,
-            Identifier(name ?? IndexNameFor(table, columns, unique ? "unique" : "index")), line, concurrently, ExistedBeforeMigration(table)) { Helper = Site });
+            Identifier(name ?? IndexNameFor(table, columns, unique ? "unique" : "index")), line, concurrently, ExistedBeforeMigration(table))
+        { Helper = Site });
         if (Require(table, line, $"{(unique ? "unique" : "index")} on {table}({string.Join(", ", columns)})") is not { } model)
         {
             return;
