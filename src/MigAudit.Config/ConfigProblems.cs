@@ -38,12 +38,12 @@ public static class ConfigProblems
         // new Sequelize({ url }) : with one options argument Sequelize reads host, port, database, username and password only.
         if (arguments.Count == 1 && options?.Get("url") is { } url and not JsUndefined)
         {
-            problems.Add(new ConfigProblem(url.Line, "url", "an 'url' option is ignored by new Sequelize(options): it connects to host (localhost when unset); pass the URL as the first argument, new Sequelize(url, options)", false));
+            problems.Add(new ConfigProblem(url.Line, "url", "an 'url' option is ignored by new Sequelize(options): it connects to host (localhost when unset); pass the URL as the first argument, new Sequelize(url, options)", false) { File = url.SourceFile });
         }
 
         if (dialect == SqlDialect.PostgreSQL && options?.Get("ssl") is { } ssl and not JsUndefined)
         {
-            problems.Add(new ConfigProblem(ssl.Line, "ssl", "a top-level 'ssl' is ignored by Sequelize's postgres dialect: only dialectOptions.ssl (or the URL's sslmode) reaches node-postgres; move it to dialectOptions.ssl", false));
+            problems.Add(new ConfigProblem(ssl.Line, "ssl", "a top-level 'ssl' is ignored by Sequelize's postgres dialect: only dialectOptions.ssl (or the URL's sslmode) reaches node-postgres; move it to dialectOptions.ssl", false) { File = ssl.SourceFile });
         }
 
         return problems;
@@ -61,24 +61,24 @@ public static class ConfigProblems
         {
             if (key == "ssl")
             {
-                problems.Add(new ConfigProblem(value.Line, key, "a top-level 'ssl' beside 'connection' is ignored: Knex passes only 'connection' to pg; move it to connection.ssl", false));
+                problems.Add(new ConfigProblem(value.Line, key, "a top-level 'ssl' beside 'connection' is ignored: Knex passes only 'connection' to pg; move it to connection.ssl", false) { File = value.SourceFile });
             }
             else if (!KnexKeys.Contains(key))
             {
-                problems.Add(new ConfigProblem(value.Line, key, $"'{key}' is not a Knex option and is silently ignored{Suggest(key, KnexKeys)}", false));
+                problems.Add(new ConfigProblem(value.Line, key, $"'{key}' is not a Knex option and is silently ignored{Suggest(key, KnexKeys)}", false) { File = value.SourceFile });
             }
         }
 
         if (knex.Get("connection") is JsObject connection && connection.Get("pool") is { } nestedPool and not JsUndefined)
         {
-            problems.Add(new ConfigProblem(nestedPool.Line, "connection.pool", "a 'pool' inside 'connection' is handed to pg's Client, which ignores it; Knex sizes its pool from the top-level 'pool' (defaults min 2, max 10)", false));
+            problems.Add(new ConfigProblem(nestedPool.Line, "connection.pool", "a 'pool' inside 'connection' is handed to pg's Client, which ignores it; Knex sizes its pool from the top-level 'pool' (defaults min 2, max 10)", false) { File = nestedPool.SourceFile });
         }
 
         if (knex.Get("pool") is JsObject pool)
         {
             foreach (var (key, value) in pool.Properties.Where(p => !PoolKeys.Contains(p.Key)))
             {
-                problems.Add(new ConfigProblem(value.Line, "pool." + key, $"tarn refuses unknown pool options: creating the pool throws \"Tarn: unsupported option opt.{key}\"{Suggest(key, PoolKeys)}", true));
+                problems.Add(new ConfigProblem(value.Line, "pool." + key, $"tarn refuses unknown pool options: creating the pool throws \"Tarn: unsupported option opt.{key}\"{Suggest(key, PoolKeys)}", true) { File = value.SourceFile });
             }
 
             problems.AddRange(PoolSizes(pool));
@@ -100,16 +100,16 @@ public static class ConfigProblems
         var max = pool.Get("max") as JsNumber;
         if (max is not null && (!IsInteger(max.Value) || max.Value <= 0))
         {
-            yield return new ConfigProblem(max.Line, "pool.max", $"pool.max is {max} {When}: creating the pool throws \"Tarn: opt.max must be an integer > 0\"", false);
+            yield return new ConfigProblem(max.Line, "pool.max", $"pool.max is {max} {When}: creating the pool throws \"Tarn: opt.max must be an integer > 0\"", false) { File = max.SourceFile };
         }
 
         if (min is not null && (!IsInteger(min.Value) || min.Value < 0))
         {
-            yield return new ConfigProblem(min.Line, "pool.min", $"pool.min is {min} {When}: creating the pool throws \"Tarn: opt.min must be an integer >= 0\"", false);
+            yield return new ConfigProblem(min.Line, "pool.min", $"pool.min is {min} {When}: creating the pool throws \"Tarn: opt.min must be an integer >= 0\"", false) { File = min.SourceFile };
         }
         else if (min is not null && max is not null && IsInteger(max.Value) && min.Value > max.Value)
         {
-            yield return new ConfigProblem(min.Line, "pool.min", $"pool.min ({min}) is above pool.max ({max}): creating the pool throws \"Tarn: opt.max is smaller than opt.min\"", false);
+            yield return new ConfigProblem(min.Line, "pool.min", $"pool.min ({min}) is above pool.max ({max}): creating the pool throws \"Tarn: opt.max is smaller than opt.min\"", false) { File = min.SourceFile };
         }
     }
 
@@ -126,7 +126,8 @@ public static class ConfigProblems
             p.Key == "acquireTimeoutMillis"
                 ? "pg's Pool has no 'acquireTimeoutMillis' and ignores it: the wait for a free connection is 'connectionTimeoutMillis' (default: forever)"
                 : $"'{p.Key}' is not a node-postgres option and is silently ignored{Suggest(p.Key, PgKeys)}",
-            false)).ToList();
+            false)
+        { File = p.Value.SourceFile }).ToList();
     }
 
     private static string Suggest(string key, IEnumerable<string> known)

@@ -151,7 +151,7 @@ public static class ConfigurationAuditor
                     Line = production.Line,
                     Environment = environment,
                     Settings = scenarios.ToDictionary(s => s.Id, s => SettingsReader.ForKnex(ConfigOf(s.Id), s)),
-                    Problems = ConfigProblems.ForKnex(production),
+                    Problems = Located(ConfigProblems.ForKnex(production), root, knexfile.Path),
                 };
                 clients.Add(client);
                 if (environment == project.Environment)
@@ -206,13 +206,13 @@ public static class ConfigurationAuditor
                 File = relative,
                 Line = site.Line,
                 Settings = settings,
-                Problems = site.Kind switch
+                Problems = Located(site.Kind switch
                 {
                     ClientKind.Knex => ConfigProblems.ForKnex(production),
                     ClientKind.PgPool or ClientKind.PgClient or ClientKind.PgPromise => ConfigProblems.ForPg(production),
                     ClientKind.Sequelize => ConfigProblems.ForSequelize(arguments[ScenarioIds.Production], settings[ScenarioIds.Production].Dialect),
                     _ => [],
-                },
+                }, root, relative),
                 ConfigFrom = project.Knexfile is { } k && site.ConfigNode is not null && UsesModule(site, Path.Combine(root, k.Path), cache) ? "the knexfile" : null,
             });
         }
@@ -308,4 +308,14 @@ public static class ConfigurationAuditor
         "@mikro-orm/sqlite" or "@mikro-orm/better-sqlite" or "@mikro-orm/libsql" => SqlDialect.SQLite,
         _ => null,
     };
+
+    /// <summary>
+    /// Problems with the file of the setting relative to the root, kept only where it is not the client's own file: a
+    /// setting written in a module the client's file requires is a line of that module, not of the client's file.
+    /// </summary>
+    private static IReadOnlyList<ConfigProblem> Located(IReadOnlyList<ConfigProblem> problems, string root, string clientFile) =>
+        [.. problems.Select(p => p.File is null ? p : p with
+        {
+            File = ProjectFiles.Relative(root, p.File) is var file && file != clientFile ? file : null,
+        })];
 }

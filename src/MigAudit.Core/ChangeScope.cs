@@ -13,6 +13,9 @@ public sealed record ChangeScope(string Description, string? MergeBase, IReadOnl
     public bool Covers(Finding finding, HashSet<string> files) =>
         finding is { PredictsKnexFailure: true, Rule: "migration-source-unknown" } ||
         finding.File is { } file && files.Contains(file) ||
+
+        // A statement in a helper is the calling migration's too: a change to either is responsible for it.
+        finding.CalledFromFile is { } caller && files.Contains(caller) ||
         finding.Related.Any(files.Contains) ||
         finding.Changes.Any(c => files.Contains(c.Path));
 }

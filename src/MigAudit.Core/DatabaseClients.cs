@@ -173,7 +173,14 @@ public sealed record SessionSetting(bool? Set, string Source)
 }
 
 /// <summary>A setting that Knex or pg ignores, or that makes the pool throw.</summary>
-public sealed record ConfigProblem(int Line, string Key, string Message, bool Fatal);
+public sealed record ConfigProblem(int Line, string Key, string Message, bool Fatal)
+{
+    /// <summary>
+    /// The file <see cref="Line"/> is a line of, relative to the root, when the setting is written in another module than
+    /// the client's (a config module the knexfile requires); null when it is the client's own file or not known.
+    /// </summary>
+    public string? File { get; init; }
+}
 
 /// <summary>Named environment for evaluating configuration that depends on process.env.</summary>
 public sealed record Scenario(string Id, string Description, IReadOnlyDictionary<string, string> Variables)

@@ -10,6 +10,16 @@ public sealed record Finding
     public int? Line { get; init; }
     public required string Message { get; init; }
 
+    /// <summary>
+    /// "path:line" of the migration or configuration line that requires or calls the module <see cref="File"/> names, when
+    /// the finding's statement or setting is written in such a module (a helper, a config module); null otherwise.
+    /// <see cref="Line"/> is always a line of <see cref="File"/>.
+    /// </summary>
+    public string? CalledFrom { get; init; }
+
+    /// <summary>The file of <see cref="CalledFrom"/> (the migration or knexfile that uses the module), or null.</summary>
+    public string? CalledFromFile => CalledFrom is { } site && site.LastIndexOf(':') is > 0 and var colon ? site[..colon] : null;
+
     /// <summary>A one-line form for long lists, e.g. the file name and the commit that deleted it.</summary>
     public string? Headline { get; init; }
     public IReadOnlyList<string> Related { get; init; } = [];
@@ -57,9 +67,11 @@ public sealed record Finding
 
     /// <summary>
     /// Identifies the finding across runs by rule, file and <see cref="Key"/>; not by line (lines move when files are
-    /// edited) nor by message (adding one migration changes "#1 of 2" to "#1 of 3").
+    /// edited) nor by message (adding one migration changes "#1 of 2" to "#1 of 3"). A finding in a required module is
+    /// identified by the file that uses it (<see cref="CalledFrom"/>): it is that migration's or client's finding, and
+    /// baselines written before findings named the module keep matching.
     /// </summary>
-    public string Fingerprint() => Hash($"v2\n{Rule}\n{File}\n{Key}");
+    public string Fingerprint() => Hash($"v2\n{Rule}\n{CalledFromFile ?? File}\n{Key}");
 
     /// <summary>The version 1 fingerprint (rule, file and message), to keep reading baselines written before v2.</summary>
     public string LegacyFingerprint() => Hash($"{Rule}\n{File}\n{Message}");

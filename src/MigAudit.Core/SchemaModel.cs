@@ -2,9 +2,23 @@ using System.Collections.Immutable;
 
 namespace MigAudit.Core;
 
+/// <summary>
+/// A statement written in a module the migration requires (a helper function the replay followed into): the module's
+/// path relative to the audited root, with '/' separators, and the line of the migration whose call led there.
+/// </summary>
+public sealed record HelperSite(string File, int CallLine)
+{
+    /// <summary>"lib/helpers.js:12, called from line 3": a statement's place in a message about its migration.</summary>
+    public static string Describe(int line, HelperSite? helper) =>
+        helper is null ? $"line {line}" : $"{helper.File}:{line}, called from line {helper.CallLine}";
+}
+
 /// <summary>Where a schema object came from: the migration and line that created it.</summary>
 public sealed record Origin(string Migration, int Line)
 {
+    /// <summary>Set when the statement is written in a module the migration requires: <see cref="Line"/> is a line of that module.</summary>
+    public HelperSite? Helper { get; init; }
+
     /// <summary>The replay's step counter when the object was made: later than an <see cref="Uncertainty"/> means known despite it.</summary>
     public long Sequence { get; init; }
 
@@ -28,7 +42,10 @@ public sealed record Uncertainty(string Migration, int Line, string Reason)
 
     public long Sequence { get; init; }
 
-    public string Describe() => $"{Migration}:{Line}: {Reason}";
+    /// <summary>Set when the statement is written in a module the migration requires: <see cref="Line"/> is a line of that module.</summary>
+    public HelperSite? Helper { get; init; }
+
+    public string Describe() => Helper is null ? $"{Migration}:{Line}: {Reason}" : $"{Helper.File}:{Line} (called from {Migration}:{Helper.CallLine}): {Reason}";
 }
 
 public sealed record ColumnModel
@@ -206,10 +223,18 @@ public sealed record SchemaModel
 }
 
 /// <summary>A statement the replay could not interpret: reported, never guessed.</summary>
-public sealed record NotUnderstood(int Line, string Code, string Reason);
+public sealed record NotUnderstood(int Line, string Code, string Reason)
+{
+    /// <summary>Set when the statement is written in a module the migration requires: <see cref="Line"/> is a line of that module.</summary>
+    public HelperSite? Helper { get; init; }
+}
 
 /// <summary>A statement that fails on a fresh database when the chain runs in Knex order.</summary>
-public sealed record ChainProblem(int Line, string Message);
+public sealed record ChainProblem(int Line, string Message)
+{
+    /// <summary>Set when the statement is written in a module the migration requires: <see cref="Line"/> is a line of that module.</summary>
+    public HelperSite? Helper { get; init; }
+}
 
 /// <summary>A statement whose outcome the replay cannot decide, and the uncertainty that decides it.</summary>
 public sealed record UnknownOutcome(int Line, string Message, Uncertainty Because);
@@ -222,6 +247,9 @@ public sealed record UnknownOutcome(int Line, string Message, Uncertainty Becaus
 /// </summary>
 public sealed record LazyBuilder(int Line, string Code, bool NeverRuns, bool ChangesSchema)
 {
+    /// <summary>Set when the builder is written in a module the migration requires: <see cref="Line"/> is a line of that module.</summary>
+    public HelperSite? Helper { get; init; }
+
     /// <summary>What else follows from it, e.g. that a guard used without await always holds.</summary>
     public string? Note { get; init; }
 
@@ -310,6 +338,9 @@ public enum LockOperationKind
 /// </summary>
 public sealed record LockOperation(LockOperationKind Kind, string? Table, string? Name, int Line, bool Concurrently, bool? TableExistedBefore)
 {
+    /// <summary>Set when the statement is written in a module the migration requires: <see cref="Line"/> is a line of that module.</summary>
+    public HelperSite? Helper { get; init; }
+
     /// <summary>The column added, changed, dropped or renamed (the old name for a rename); for a CHECK (c IS NOT NULL), c.</summary>
     public string? Column { get; init; }
 

@@ -35,7 +35,7 @@ public static class AssumedSet
                 Evidence = Evidence.Possible,
                 Message = $"{f.Message} This holds only if Knex runs the assumed folders ({string.Join(", ", directories)}) as one set of migrations, which the configuration migaudit could not read decides.",
             }
-            : InFolders(f.File, directories) ? f with
+            : InFolders(f.File, directories) || InFolders(f.CalledFromFile, directories) ? f with
             {
                 Blocking = false,
                 Evidence = Evidence.Possible,

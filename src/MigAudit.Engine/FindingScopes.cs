@@ -17,10 +17,15 @@ public static class FindingScopes
             byPath.TryAdd(migration.Path, migration);
         }
 
-        return findings.Select(f => f.Scope is not null || f.File is null || !byPath.TryGetValue(f.File, out var migration)
+        // A statement written in a helper the migration calls is that migration's: its file is the helper's, the
+        // migration is the one it is called from.
+        return findings.Select(f => f.Scope is not null || MigrationFile(f, byPath) is not { } file || !byPath.TryGetValue(file, out var migration)
             ? f
             : f with { Scope = ScopeOf(migration, input), ScopeReleases = migration.Git.ShippedInRelease is { } release && input.Applied is null ? [release] : [] }).ToList();
     }
+
+    private static string? MigrationFile(Finding finding, Dictionary<string, Migration> byPath) =>
+        finding.File is { } file && byPath.ContainsKey(file) ? file : finding.CalledFromFile;
 
     /// <summary>
     /// A migration production ran (by the applied list, or in the newest release's tree) is shipped: the lock it took,

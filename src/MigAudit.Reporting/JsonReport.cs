@@ -260,6 +260,10 @@ public static partial class JsonReport
 
         // Names production's migrations table may hold that would make this finding block (answered by --applied).
         ["decidingNames"] = Strings(f.DecidingNames),
+
+        // "path:line" of the migration or configuration line that requires or calls the module "file" names, when the
+        // statement or setting is written there (file and line are always the module's); null otherwise.
+        ["calledFrom"] = f.CalledFrom,
     };
 
     private static JsonNode? CoverageJson(MigrationReplay m) => new JsonObject

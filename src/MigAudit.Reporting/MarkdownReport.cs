@@ -49,7 +49,7 @@ public static class MarkdownReport
         var ordered = result.Findings.OrderByDescending(f => f.Blocking).ThenByDescending(f => f.Severity).ToList();
         foreach (var finding in ordered.Take(MaxRows))
         {
-            var where = finding.File is null ? string.Empty : MarkdownText.CellCode($"{finding.File}{(finding.Line is null ? string.Empty : ":" + finding.Line)}");
+            var where = finding.File is null ? string.Empty : MarkdownText.CellCode($"{finding.File}{(finding.Line is null ? string.Empty : ":" + finding.Line)}{(finding.CalledFrom is { } caller ? $" (called from {caller})" : string.Empty)}");
             text.Append($"| {Icon(finding.Severity)}{(finding.Blocking ? " **blocking**" : string.Empty)} | [{MarkdownText.Inline(finding.Rule)}]({MarkdownText.LinkDestination(RuleDocs.Url(finding.Rule, docsBaseUrl))}) | {where} | {Cell((finding.Headline ?? finding.Message) + TextReport.ScopeTag(finding))} |\n");
         }
 

@@ -324,7 +324,8 @@ public static class TextReport
         }}]";
 
     private static string Location(Finding finding) =>
-        finding.File is null ? finding.Rule : finding.Line is null ? finding.File : $"{finding.File}:{finding.Line}";
+        (finding.File is null ? finding.Rule : finding.Line is null ? finding.File : $"{finding.File}:{finding.Line}") +
+        (finding.CalledFrom is { } caller ? $" (called from {caller})" : string.Empty);
 
     private static void WriteActions(ReportConsole output, AuditResult result, bool blocking, string heading)
     {

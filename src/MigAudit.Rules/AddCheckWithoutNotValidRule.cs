@@ -30,9 +30,10 @@ public sealed class AddCheckWithoutNotValidRule : Rule
         return LockOperations.OnExistingTables(input, o => o is { Kind: LockOperationKind.AddCheck, NotValid: false })
             .Where(x => !addedColumns.Contains((x.Migration.Name, x.Operation.Table, x.Operation.Line)))
             .Select(x => Found(
-                $"{x.Migration.Name} adds the check constraint {x.Operation.Name ?? "(unnamed)"} to {x.Operation.Table} (line {x.Operation.Line}), and {x.Operation.Table} existed before this migration: PostgreSQL checks every row while it holds an ACCESS EXCLUSIVE lock on {x.Operation.Table}, so every read and write of it waits. {LockOperations.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
+                $"{x.Migration.Name} adds the check constraint {x.Operation.Name ?? "(unnamed)"} to {x.Operation.Table} ({HelperSite.Describe(x.Operation.Line, x.Operation.Helper)}), and {x.Operation.Table} existed before this migration: PostgreSQL checks every row while it holds an ACCESS EXCLUSIVE lock on {x.Operation.Table}, so every read and write of it waits. {LockOperations.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
                 file: x.Migration.Path,
                 line: x.Operation.Line,
+                helper: x.Operation.Helper,
                 severity: LockOperations.SeverityFor(x.Migration),
                 key: LockOperations.Key(x.Operation),
                 action: $"Add it with NOT VALID (only new and changed rows are checked; the lock is brief), then ALTER TABLE {x.Operation.Table} VALIDATE CONSTRAINT ... in a later migration, which lets reads and writes go on"));

@@ -28,9 +28,10 @@ public sealed class AddColumnVolatileDefaultRule : Rule
         LockOperations.OnExistingTables(input, o => o.Kind == LockOperationKind.AddColumn && !SqlRewrites.IsSerial(o.Type) &&
                                                     SqlRewrites.AddColumnDefault(o.Default, o.Type) == RewriteVerdict.Yes)
             .Select(x => Found(
-                $"{x.Migration.Name} adds {x.Operation.Table}.{x.Operation.Column} with DEFAULT {x.Operation.Default} (line {x.Operation.Line}), and {x.Operation.Table} existed before this migration: {SqlRewrites.VolatileCall(x.Operation.Default)}() is volatile, so PostgreSQL computes it for every existing row and rewrites {x.Operation.Table} and all its indexes under an ACCESS EXCLUSIVE lock; every read and write of it waits. {LockOperations.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
+                $"{x.Migration.Name} adds {x.Operation.Table}.{x.Operation.Column} with DEFAULT {x.Operation.Default} ({HelperSite.Describe(x.Operation.Line, x.Operation.Helper)}), and {x.Operation.Table} existed before this migration: {SqlRewrites.VolatileCall(x.Operation.Default)}() is volatile, so PostgreSQL computes it for every existing row and rewrites {x.Operation.Table} and all its indexes under an ACCESS EXCLUSIVE lock; every read and write of it waits. {LockOperations.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
                 file: x.Migration.Path,
                 line: x.Operation.Line,
+                helper: x.Operation.Helper,
                 severity: LockOperations.SeverityFor(x.Migration),
                 key: LockOperations.Key(x.Operation),
                 action: $"Add {x.Operation.Column} without the default, then give new rows theirs with ALTER TABLE {x.Operation.Table} ALTER COLUMN {x.Operation.Column} SET DEFAULT {x.Operation.Default} (no rewrite) and fill the existing rows in batches"));

@@ -26,9 +26,10 @@ public sealed class AddForeignKeyWithoutNotValidRule : Rule
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o is { Kind: LockOperationKind.AddForeignKey, NotValid: false })
             .Select(x => Found(
-                $"{x.Migration.Name} adds the foreign key {x.Operation.Name} from {x.Operation.Table} to {x.Operation.Target} (line {x.Operation.Line}), and {x.Operation.Table} existed before this migration: PostgreSQL takes a SHARE ROW EXCLUSIVE lock on both tables and checks every row of {x.Operation.Table} while it holds them, so every INSERT, UPDATE and DELETE on {x.Operation.Table} and {x.Operation.Target} waits. {LockOperations.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
+                $"{x.Migration.Name} adds the foreign key {x.Operation.Name} from {x.Operation.Table} to {x.Operation.Target} ({HelperSite.Describe(x.Operation.Line, x.Operation.Helper)}), and {x.Operation.Table} existed before this migration: PostgreSQL takes a SHARE ROW EXCLUSIVE lock on both tables and checks every row of {x.Operation.Table} while it holds them, so every INSERT, UPDATE and DELETE on {x.Operation.Table} and {x.Operation.Target} waits. {LockOperations.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
                 file: x.Migration.Path,
                 line: x.Operation.Line,
+                helper: x.Operation.Helper,
                 severity: LockOperations.SeverityFor(x.Migration),
                 key: LockOperations.Key(x.Operation),
                 action: $"Knex's builder has no NOT VALID: add it with knex.raw('ALTER TABLE {x.Operation.Table} ADD CONSTRAINT {x.Operation.Name} FOREIGN KEY (...) REFERENCES {x.Operation.Target} (...) NOT VALID'), then ALTER TABLE {x.Operation.Table} VALIDATE CONSTRAINT {x.Operation.Name} in a later migration (it lets reads and writes go on)"));

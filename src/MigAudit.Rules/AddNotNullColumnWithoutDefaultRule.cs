@@ -26,9 +26,10 @@ public sealed class AddNotNullColumnWithoutDefaultRule : Rule
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o is { Kind: LockOperationKind.AddColumn, NotNull: true, Default: null } && !SqlRewrites.IsSerial(o.Type))
             .Select(x => Found(
-                $"{x.Migration.Name} adds {x.Operation.Table}.{x.Operation.Column} NOT NULL without a default (line {x.Operation.Line}), and {x.Operation.Table} existed before this migration: every existing row would hold NULL, so PostgreSQL refuses it on a table with rows (\"column \\\"{x.Operation.Column}\\\" of relation \\\"{x.Operation.Table}\\\" contains null values\") and knex migrate:latest fails there, after waiting for an ACCESS EXCLUSIVE lock on {x.Operation.Table}. On an empty table (a fresh test database) it passes, so tests do not show it. Whether {x.Operation.Table} has rows in production is not known to migaudit.{(x.Migration.Git.ShippedInRelease is { } tag ? $" It shipped in release {tag}, so wherever that release is deployed it has already run." : string.Empty)}",
+                $"{x.Migration.Name} adds {x.Operation.Table}.{x.Operation.Column} NOT NULL without a default ({HelperSite.Describe(x.Operation.Line, x.Operation.Helper)}), and {x.Operation.Table} existed before this migration: every existing row would hold NULL, so PostgreSQL refuses it on a table with rows (\"column \\\"{x.Operation.Column}\\\" of relation \\\"{x.Operation.Table}\\\" contains null values\") and knex migrate:latest fails there, after waiting for an ACCESS EXCLUSIVE lock on {x.Operation.Table}. On an empty table (a fresh test database) it passes, so tests do not show it. Whether {x.Operation.Table} has rows in production is not known to migaudit.{(x.Migration.Git.ShippedInRelease is { } tag ? $" It shipped in release {tag}, so wherever that release is deployed it has already run." : string.Empty)}",
                 file: x.Migration.Path,
                 line: x.Operation.Line,
+                helper: x.Operation.Helper,
                 severity: LockOperations.SeverityFor(x.Migration),
                 key: LockOperations.Key(x.Operation),
                 action: $"Give {x.Operation.Column} a default (a constant default adds no rewrite from PostgreSQL 11), or add it nullable, fill it, then make it NOT NULL"));

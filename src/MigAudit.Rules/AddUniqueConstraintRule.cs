@@ -25,9 +25,10 @@ public sealed class AddUniqueConstraintRule : Rule
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o.Kind == LockOperationKind.AddUniqueConstraint)
             .Select(x => Found(
-                $"{x.Migration.Name} adds the unique constraint {x.Operation.Name} to {x.Operation.Table}, which existed before this migration (line {x.Operation.Line}): Knex's unique() is ALTER TABLE ... ADD CONSTRAINT ... UNIQUE on PostgreSQL, which builds the index under an ACCESS EXCLUSIVE lock on {x.Operation.Table}, so every read and write of it waits. {LockOperations.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
+                $"{x.Migration.Name} adds the unique constraint {x.Operation.Name} to {x.Operation.Table}, which existed before this migration ({HelperSite.Describe(x.Operation.Line, x.Operation.Helper)}): Knex's unique() is ALTER TABLE ... ADD CONSTRAINT ... UNIQUE on PostgreSQL, which builds the index under an ACCESS EXCLUSIVE lock on {x.Operation.Table}, so every read and write of it waits. {LockOperations.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
                 file: x.Migration.Path,
                 line: x.Operation.Line,
+                helper: x.Operation.Helper,
                 severity: LockOperations.SeverityFor(x.Migration),
                 key: $"{x.Operation.Table}/{x.Operation.Name}",
                 action: $"Build the index first with CREATE UNIQUE INDEX CONCURRENTLY {x.Operation.Name} ON {x.Operation.Table} (...) in a migration with exports.config = {{ transaction: false }}, then ALTER TABLE {x.Operation.Table} ADD CONSTRAINT {x.Operation.Name} UNIQUE USING INDEX {x.Operation.Name}"));

@@ -23,12 +23,13 @@ public sealed class ChainErrorRule : Rule
             foreach (var (problem, ordinal) in replay.ChainProblems.Select((p, i) => (p, i)))
             {
                 yield return Found(
-                    $"{replay.Migration} (line {problem.Line}): {problem.Message}. Replayed in Knex's order on an empty database, 'knex migrate:latest' fails here.",
+                    $"{replay.Migration} ({HelperSite.Describe(problem.Line, problem.Helper)}): {problem.Message}. Replayed in Knex's order on an empty database, 'knex migrate:latest' fails here.",
                     file: SchemaLocation.PathOf(input, replay.Migration),
                     key: $"{replay.Migration}#{ordinal}",
                     line: problem.Line,
-                    headline: $"{replay.Migration}:{problem.Line} — {problem.Message}",
-                    action: $"Fix the order or the statement in {replay.Migration} (line {problem.Line}) so the chain runs on an empty database",
+                    helper: problem.Helper,
+                    headline: $"{problem.Helper?.File ?? replay.Migration}:{problem.Line} — {problem.Message}",
+                    action: $"Fix the order or the statement in {replay.Migration} ({HelperSite.Describe(problem.Line, problem.Helper)}) so the chain runs on an empty database",
                     predictsKnexFailure: true);
             }
         }

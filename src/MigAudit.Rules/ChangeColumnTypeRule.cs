@@ -47,9 +47,10 @@ public sealed class ChangeColumnTypeRule : Rule
             }
 
             yield return Found(
-                $"{migration.Name} {change} (line {operation.Line}), and {operation.Table} existed before this migration: {what}, all under an ACCESS EXCLUSIVE lock, so every read and write of it waits. {LockOperations.LockHeld(migration, input)}{LockOperations.Shipped(migration)}",
+                $"{migration.Name} {change} ({HelperSite.Describe(operation.Line, operation.Helper)}), and {operation.Table} existed before this migration: {what}, all under an ACCESS EXCLUSIVE lock, so every read and write of it waits. {LockOperations.LockHeld(migration, input)}{LockOperations.Shipped(migration)}",
                 file: migration.Path,
                 line: operation.Line,
+                helper: operation.Helper,
                 severity: verdict == RewriteVerdict.Yes ? LockOperations.SeverityFor(migration) : Severity.Low,
                 key: LockOperations.Key(operation),
                 action: $"Add a new column of the new type, write to both, fill it in batches, then switch reads and drop {operation.Column}; or run the change in a maintenance window");

@@ -33,9 +33,10 @@ public sealed class ConcurrentlyInTransactionRule : Rule
         {
             var statement = operation.Kind == LockOperationKind.CreateIndex ? "CREATE INDEX CONCURRENTLY" : "DROP INDEX CONCURRENTLY";
             yield return Found(
-                $"{migration.Name} runs {statement}{(operation.Name is null ? string.Empty : " " + operation.Name)} (line {operation.Line}) while Knex wraps the migration in a transaction (it sets no exports.config = {{ transaction: false }} and the knexfile does not disable transactions): PostgreSQL refuses it with \"{statement} cannot run inside a transaction block\", so knex migrate:latest fails here.",
+                $"{migration.Name} runs {statement}{(operation.Name is null ? string.Empty : " " + operation.Name)} ({HelperSite.Describe(operation.Line, operation.Helper)}) while Knex wraps the migration in a transaction (it sets no exports.config = {{ transaction: false }} and the knexfile does not disable transactions): PostgreSQL refuses it with \"{statement} cannot run inside a transaction block\", so knex migrate:latest fails here.",
                 file: migration.Path,
                 line: operation.Line,
+                helper: operation.Helper,
                 key: $"{operation.Kind}/{operation.Name ?? operation.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
                 action: $"Add exports.config = {{ transaction: false }} to {migration.Name} (and keep other statements out of it: without a transaction, a failure leaves the ones before it applied)",
                 predictsKnexFailure: true);

@@ -26,9 +26,10 @@ public sealed class CreateIndexNotConcurrentlyRule : Rule
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o is { Kind: LockOperationKind.CreateIndex, Concurrently: false })
             .Select(x => Found(
-                $"{x.Migration.Name} creates {(x.Operation.Name is null ? "an index" : "index " + x.Operation.Name)} on {x.Operation.Table}, which existed before this migration, without CONCURRENTLY (line {x.Operation.Line}): PostgreSQL holds a SHARE lock on {x.Operation.Table} for the whole build, so every INSERT, UPDATE and DELETE on it waits. {LockOperations.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
+                $"{x.Migration.Name} creates {(x.Operation.Name is null ? "an index" : "index " + x.Operation.Name)} on {x.Operation.Table}, which existed before this migration, without CONCURRENTLY ({HelperSite.Describe(x.Operation.Line, x.Operation.Helper)}): PostgreSQL holds a SHARE lock on {x.Operation.Table} for the whole build, so every INSERT, UPDATE and DELETE on it waits. {LockOperations.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
                 file: x.Migration.Path,
                 line: x.Operation.Line,
+                helper: x.Operation.Helper,
                 severity: LockOperations.SeverityFor(x.Migration),
                 key: $"{x.Operation.Table}/{x.Operation.Name ?? x.Operation.Line.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
                 action: "Build it with knex.raw('CREATE INDEX CONCURRENTLY ...') in a migration of its own with exports.config = { transaction: false } (CONCURRENTLY cannot run in a transaction)"));

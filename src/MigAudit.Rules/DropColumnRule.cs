@@ -22,9 +22,10 @@ public sealed class DropColumnRule : Rule
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o is { Kind: LockOperationKind.DropColumn, NewColumn: false })
             .Select(x => Found(
-                $"{x.Migration.Name} drops {x.Operation.Table}.{x.Operation.Column} (line {x.Operation.Line}), and {x.Operation.Table} existed before this migration: the statement is quick (an ACCESS EXCLUSIVE lock, no rewrite), but its data is gone for good (a down that adds the column back brings back an empty one), and application code still running while the deploy rolls out fails on every query that names it.{LockOperations.Shipped(x.Migration)}",
+                $"{x.Migration.Name} drops {x.Operation.Table}.{x.Operation.Column} ({HelperSite.Describe(x.Operation.Line, x.Operation.Helper)}), and {x.Operation.Table} existed before this migration: the statement is quick (an ACCESS EXCLUSIVE lock, no rewrite), but its data is gone for good (a down that adds the column back brings back an empty one), and application code still running while the deploy rolls out fails on every query that names it.{LockOperations.Shipped(x.Migration)}",
                 file: x.Migration.Path,
                 line: x.Operation.Line,
+                helper: x.Operation.Helper,
                 severity: LockOperations.SeverityFor(x.Migration),
                 key: LockOperations.Key(x.Operation),
                 action: $"Stop reading and writing {x.Operation.Column} in one release, and drop it in a later one; back up the data first if it may be needed"));

@@ -27,9 +27,10 @@ public sealed class DropIndexNotConcurrentlyRule : Rule
                 // DROP INDEX of a constraint's index fails on PostgreSQL: chain-error reports it, and no lock is taken.
                 && !(o.ConstraintIndex && !o.DropsConstraint))
             .Select(x => x.Operation.DropsConstraint ? ConstraintDrop(input, x.Migration, x.Operation) : Found(
-                $"{x.Migration.Name} drops {(x.Operation.Name is null ? "an index" : "index " + x.Operation.Name)} of {x.Operation.Table}, which existed before this migration, without CONCURRENTLY (line {x.Operation.Line}): PostgreSQL takes an ACCESS EXCLUSIVE lock on {x.Operation.Table}, so every read and write of it waits, and the lock itself waits behind any running query on it. {LockOperations.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
+                $"{x.Migration.Name} drops {(x.Operation.Name is null ? "an index" : "index " + x.Operation.Name)} of {x.Operation.Table}, which existed before this migration, without CONCURRENTLY ({HelperSite.Describe(x.Operation.Line, x.Operation.Helper)}): PostgreSQL takes an ACCESS EXCLUSIVE lock on {x.Operation.Table}, so every read and write of it waits, and the lock itself waits behind any running query on it. {LockOperations.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
                 file: x.Migration.Path,
                 line: x.Operation.Line,
+                helper: x.Operation.Helper,
                 severity: LockOperations.SeverityFor(x.Migration),
                 key: Key(x.Operation),
                 action: "Drop it with knex.raw('DROP INDEX CONCURRENTLY ...') in a migration of its own with exports.config = { transaction: false }"));
@@ -43,9 +44,10 @@ public sealed class DropIndexNotConcurrentlyRule : Rule
     {
         var name = operation.Name ?? "(its unique constraint)";
         return Found(
-            $"{migration.Name} drops the unique constraint {name} of {operation.Table}, which existed before this migration (line {operation.Line}): Knex's dropUnique() sends ALTER TABLE {operation.Table} DROP CONSTRAINT {name}, which takes an ACCESS EXCLUSIVE lock on {operation.Table}, so every read and write of it waits, and the lock itself waits behind any running query on it. A constraint has no concurrent drop: PostgreSQL refuses DROP INDEX CONCURRENTLY on the index a constraint owns. {LockOperations.LockHeld(migration, input)}{LockOperations.Shipped(migration)}",
+            $"{migration.Name} drops the unique constraint {name} of {operation.Table}, which existed before this migration ({HelperSite.Describe(operation.Line, operation.Helper)}): Knex's dropUnique() sends ALTER TABLE {operation.Table} DROP CONSTRAINT {name}, which takes an ACCESS EXCLUSIVE lock on {operation.Table}, so every read and write of it waits, and the lock itself waits behind any running query on it. A constraint has no concurrent drop: PostgreSQL refuses DROP INDEX CONCURRENTLY on the index a constraint owns. {LockOperations.LockHeld(migration, input)}{LockOperations.Shipped(migration)}",
             file: migration.Path,
             line: operation.Line,
+            helper: operation.Helper,
             severity: LockOperations.SeverityFor(migration),
             key: Key(operation),
             action: $"Keep ALTER TABLE {operation.Table} DROP CONSTRAINT {name} (DROP INDEX CONCURRENTLY is refused on a constraint's index), in a migration of its own that first runs SET lock_timeout (e.g. '5s'), so that the drop gives up instead of queueing every query on {operation.Table} behind it; rerun it until it gets the lock");

@@ -22,9 +22,10 @@ public sealed class DropTableRule : Rule
     public override IEnumerable<Finding> Check(AuditInput input) =>
         LockOperations.OnExistingTables(input, o => o.Kind == LockOperationKind.DropTable)
             .Select(x => Found(
-                $"{x.Migration.Name} drops {x.Operation.Table} (line {x.Operation.Line}), which existed before this migration: the statement waits for an ACCESS EXCLUSIVE lock, its data is gone for good (a down that creates it again brings back an empty table), and application code still running while the deploy rolls out fails on every query that uses it.{LockOperations.Shipped(x.Migration)}",
+                $"{x.Migration.Name} drops {x.Operation.Table} ({HelperSite.Describe(x.Operation.Line, x.Operation.Helper)}), which existed before this migration: the statement waits for an ACCESS EXCLUSIVE lock, its data is gone for good (a down that creates it again brings back an empty table), and application code still running while the deploy rolls out fails on every query that uses it.{LockOperations.Shipped(x.Migration)}",
                 file: x.Migration.Path,
                 line: x.Operation.Line,
+                helper: x.Operation.Helper,
                 severity: LockOperations.SeverityFor(x.Migration),
                 key: LockOperations.Key(x.Operation),
                 action: $"Stop using {x.Operation.Table} in one release and drop it in a later one; back up the data first if it may be needed"));

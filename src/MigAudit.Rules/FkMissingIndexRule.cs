@@ -30,6 +30,7 @@ public sealed class FkMissingIndexRule : Rule
                     file: SchemaLocation.PathOf(input, fk.Origin.Migration),
                     key: $"{table.Name}({string.Join(",", fk.Columns)})->{fk.ReferencesTable}",
                     line: fk.Origin.Line,
+                    helper: fk.Origin.Helper,
                     headline: $"{table.Name}.{string.Join(",", fk.Columns)} -> {fk.ReferencesTable}",
                     action: $"Add table.index([{string.Join(", ", fk.Columns.Select(c => $"'{c}'"))}]) on {table.Name} in a new migration");
             }

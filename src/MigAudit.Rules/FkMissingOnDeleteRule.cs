@@ -28,7 +28,8 @@ public sealed class FkMissingOnDeleteRule : Rule
                     file: SchemaLocation.PathOf(input, fk.Origin.Migration),
                     key: $"{table.Name}({string.Join(",", fk.Columns)})->{fk.ReferencesTable}",
                     line: fk.Origin.Line,
-                    headline: $"{table.Name}.{string.Join(",", fk.Columns)} -> {fk.ReferencesTable} ({fk.Origin.Migration}:{fk.Origin.Line})",
+                    helper: fk.Origin.Helper,
+                    headline: $"{table.Name}.{string.Join(",", fk.Columns)} -> {fk.ReferencesTable} ({fk.Origin.Helper?.File ?? fk.Origin.Migration}:{fk.Origin.Line})",
                     action: $"Add .onDelete('CASCADE' | 'SET NULL' | 'RESTRICT') to {table.Name}.{string.Join(",", fk.Columns)} in a new migration");
             }
         }

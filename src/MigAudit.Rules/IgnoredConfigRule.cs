@@ -23,15 +23,22 @@ public sealed class IgnoredConfigRule : Rule
         {
             foreach (var problem in client.Problems)
             {
+                // A setting written in a module the client's file requires (knexfile.js: development: require('./db')) is
+                // a line of that module: the finding names it, and the client's line as where it is used.
+                var elsewhere = problem.File is not null && problem.Line > 0;
+                var file = elsewhere ? problem.File! : client.File;
                 yield return Found(
-                    $"{client.Label}: {problem.Message}.",
-                    file: client.File,
+                    elsewhere ? $"{client.Label}: {problem.Message} (set at {problem.File}:{problem.Line})." : $"{client.Label}: {problem.Message}.",
+                    file: file,
                     key: $"{Clients.KeyOf(input, client)}/{problem.Key}",
                     line: problem.Line > 0 ? problem.Line : client.Line,
-                    action: $"Fix '{problem.Key}' in {client.File}",
-                    changes: [new FileChange(client.File, $"fix '{problem.Key}'", FileChangeGroup.Configuration)],
+                    action: $"Fix '{problem.Key}' in {file}",
+                    changes: [new FileChange(file, $"fix '{problem.Key}'", FileChangeGroup.Configuration)],
                     severity: problem.Fatal ? Severity.High : null,
-                    blocking: problem.Fatal ? true : null);
+                    blocking: problem.Fatal ? true : null) with
+                {
+                    CalledFrom = elsewhere ? $"{client.File}:{client.Line}" : null,
+                };
             }
         }
     }

@@ -35,6 +35,7 @@ public sealed class IndexNamingRule : Rule
                 file: SchemaLocation.PathOf(input, index.Origin.Migration),
                 key: index.Name,
                 line: index.Origin.Line,
+                helper: index.Origin.Helper,
                 headline: $"{index.Name} ({Pattern(table.Name, index)})",
                 action: $"Name new indexes with {dominant}; keep {index.Name} unless a migration renames it (ALTER INDEX ... RENAME TO)");
         }

@@ -25,12 +25,13 @@ public sealed class IrreversibleDownRule : Rule
             // The first refused statement ends the rollback: Knex's transaction undoes the rest of the down with it.
             var failure = replay.DownFailures[0];
             yield return Found(
-                $"{replay.Migration}: its down fails at line {failure.Line}, after the up ran: {failure.Message}. 'knex migrate:rollback' stops there and undoes the rollback.",
+                $"{replay.Migration}: its down fails at {HelperSite.Describe(failure.Line, failure.Helper)}, after the up ran: {failure.Message}. 'knex migrate:rollback' stops there and undoes the rollback.",
                 file: SchemaLocation.PathOf(input, replay.Migration),
                 key: replay.Migration,
                 line: failure.Line,
-                headline: $"{replay.Migration}:{failure.Line}: the down fails — {failure.Message}",
-                action: $"Fix the down of {replay.Migration} (line {failure.Line}) so that it runs after its up");
+                helper: failure.Helper,
+                headline: $"{failure.Helper?.File ?? replay.Migration}:{failure.Line}: the down fails — {failure.Message}",
+                action: $"Fix the down of {replay.Migration} ({HelperSite.Describe(failure.Line, failure.Helper)}) so that it runs after its up");
         }
 
         foreach (var replay in input.Schema.Migrations.Where(r => r.DownFailures.Count == 0 && r.DownLeftovers.Count > 0 && !emptyDowns.Contains(r.Migration)))

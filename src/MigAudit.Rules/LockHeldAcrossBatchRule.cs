@@ -58,9 +58,10 @@ public sealed class LockHeldAcrossBatchRule : Rule
             var last = pending[^1];
             var after = pending.Count - 1 - at;
             yield return Found(
-                $"{migration.Name} takes {LockOperations.ALock(operation)} on {operation.Table} (line {operation.Line}), and it is one of {pending.Count} pending migrations {(released ? $"since release {input.Migrations.Last(m => m.Git.ShippedInRelease is not null).Git.ShippedInRelease}" : "not committed yet")}: none sets transaction: false, so knex migrate:latest runs them all in one transaction, and the lock is held until {last.Name} has run and the batch commits ({after} more migration{(after == 1 ? string.Empty : "s")}). A single migration with exports.config = {{ transaction: false }} in the batch would make Knex give each migration a transaction of its own.",
+                $"{migration.Name} takes {LockOperations.ALock(operation)} on {operation.Table} ({HelperSite.Describe(operation.Line, operation.Helper)}), and it is one of {pending.Count} pending migrations {(released ? $"since release {input.Migrations.Last(m => m.Git.ShippedInRelease is not null).Git.ShippedInRelease}" : "not committed yet")}: none sets transaction: false, so knex migrate:latest runs them all in one transaction, and the lock is held until {last.Name} has run and the batch commits ({after} more migration{(after == 1 ? string.Empty : "s")}). A single migration with exports.config = {{ transaction: false }} in the batch would make Knex give each migration a transaction of its own.",
                 file: migration.Path,
                 line: operation.Line,
+                helper: operation.Helper,
                 key: operation.Table,
                 related: [last.Path],
                 action: $"Deploy {migration.Name} on its own (migrate:up), or move the work after it into a later deploy, so that the lock on {operation.Table} ends with its own transaction");

@@ -32,6 +32,7 @@ public sealed class MissingCreatedAtIndexRule : Rule
                 file: SchemaLocation.PathOf(input, table.Origin.Migration),
                 key: table.Name,
                 line: table.Origin.Line,
+                helper: table.Origin.Helper,
                 headline: table.Name,
                 action: $"Add table.index(['created_at']) on {table.Name} in a new migration (or a composite that starts with it)");
         }

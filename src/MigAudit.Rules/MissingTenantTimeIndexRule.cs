@@ -34,6 +34,7 @@ public sealed class MissingTenantTimeIndexRule : Rule
                 file: SchemaLocation.PathOf(input, table.Origin.Migration),
                 key: table.Name,
                 line: table.Origin.Line,
+                helper: table.Origin.Helper,
                 headline: table.Name,
                 action: $"Add table.index(['{tenant}', 'created_at']) on {table.Name} in a new migration");
         }

@@ -24,9 +24,10 @@ public sealed class PreferJsonbRule : Rule
 
     public override IEnumerable<Finding> Check(AuditInput input) =>
         ColumnsOfType.Where(input, "json", type => type == "json").Select(x => Found(
-                    $"{x.Table.Name}.{x.Column.Name} is json (created by {x.Column.Origin.Migration}, line {x.Column.Origin.Line}): PostgreSQL stores the text as written and parses it again on every read, has no equality operator for json (SELECT DISTINCT, GROUP BY or UNION on it fail with \"could not identify an equality operator for type json\") and no GIN index for it. jsonb has all of these; changing the type later rewrites {x.Table.Name}.",
+                    $"{x.Table.Name}.{x.Column.Name} is json (created by {x.Column.Origin.Migration}, {HelperSite.Describe(x.Column.Origin.Line, x.Column.Origin.Helper)}): PostgreSQL stores the text as written and parses it again on every read, has no equality operator for json (SELECT DISTINCT, GROUP BY or UNION on it fail with \"could not identify an equality operator for type json\") and no GIN index for it. jsonb has all of these; changing the type later rewrites {x.Table.Name}.",
                     file: x.Path,
                     line: x.Column.Origin.Line,
+                    helper: x.Column.Origin.Helper,
                     key: $"{x.Table.Name}.{x.Column.Name}",
                     action: $"Declare it with table.jsonb('{x.Column.Name}') while the table is new (json keeps key order and duplicate keys, which jsonb drops: keep json only if that matters)"));
 }

@@ -24,9 +24,10 @@ public sealed class PreferTimestamptzRule : Rule
 
     public override IEnumerable<Finding> Check(AuditInput input) =>
         ColumnsOfType.Where(input, "timestamp", type => type == "timestamp" || type.StartsWith("timestamp(", StringComparison.Ordinal)).Select(x => Found(
-                    $"{x.Table.Name}.{x.Column.Name} is timestamp without time zone (created by {x.Column.Origin.Migration}, line {x.Column.Origin.Line}): PostgreSQL stores the wall-clock value with no zone, and node-postgres parses it as local time of the Node process, so processes in different time zones (or a TZ change) read different instants from the same row. Changing it to timestamptz later rewrites {x.Table.Name} unless the session's TimeZone is UTC (PostgreSQL 12+).",
+                    $"{x.Table.Name}.{x.Column.Name} is timestamp without time zone (created by {x.Column.Origin.Migration}, {HelperSite.Describe(x.Column.Origin.Line, x.Column.Origin.Helper)}): PostgreSQL stores the wall-clock value with no zone, and node-postgres parses it as local time of the Node process, so processes in different time zones (or a TZ change) read different instants from the same row. Changing it to timestamptz later rewrites {x.Table.Name} unless the session's TimeZone is UTC (PostgreSQL 12+).",
                     file: x.Path,
                     line: x.Column.Origin.Line,
+                    helper: x.Column.Origin.Helper,
                     key: $"{x.Table.Name}.{x.Column.Name}",
                     action: $"Declare it with table.timestamp('{x.Column.Name}') (Knex's default on PostgreSQL is timestamptz) while the table is new"));
 }

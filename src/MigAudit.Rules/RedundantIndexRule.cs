@@ -43,6 +43,7 @@ public sealed class RedundantIndexRule : Rule
                     file: SchemaLocation.PathOf(input, index.Origin.Migration),
                     key: index.Name,
                     line: index.Origin.Line,
+                    helper: index.Origin.Helper,
                     headline: $"{index.Name} (covered by {covering.Name})",
                     action: $"Drop {index.Name} in a new migration");
             }

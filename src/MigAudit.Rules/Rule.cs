@@ -49,14 +49,18 @@ public abstract class Rule
 
     protected Finding Found(string message, string? file = null, int? line = null, string? action = null, string? headline = null,
         IReadOnlyList<string>? related = null, IReadOnlyList<FileChange>? changes = null, Severity? severity = null, bool? blocking = null, string? key = null,
-        bool predictsKnexFailure = false) =>
+        bool predictsKnexFailure = false, HelperSite? helper = null) =>
         new()
         {
             Rule = Id,
             Severity = severity ?? Severity,
             Blocking = blocking ?? Blocking,
-            File = file,
+
+            // A statement written in a required helper is located in the helper (its line is the helper's), and the
+            // migration's call names where it runs from.
+            File = helper is not null && file is not null ? helper.File : file,
             Line = line,
+            CalledFrom = helper is not null && file is not null ? $"{file}:{helper.CallLine}" : null,
             Message = message,
             Headline = headline,
             Action = action,

@@ -42,9 +42,10 @@ public sealed class SetNotNullRule : Rule
         }
 
         return unsafeOnes.Select(x => Found(
-                $"{x.Migration.Name} makes {x.Operation.Table}.{x.Operation.Column} NOT NULL (line {x.Operation.Line}), and {x.Operation.Table} existed before this migration: PostgreSQL checks every row for NULL while it holds an ACCESS EXCLUSIVE lock on {x.Operation.Table}, so every read and write of it waits for the scan{(x.Operation.Type is not null ? "; Knex's .alter() sends DROP NOT NULL before SET NOT NULL, so it scans even if the column was NOT NULL already" : string.Empty)}. {LockOperations.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
+                $"{x.Migration.Name} makes {x.Operation.Table}.{x.Operation.Column} NOT NULL ({HelperSite.Describe(x.Operation.Line, x.Operation.Helper)}), and {x.Operation.Table} existed before this migration: PostgreSQL checks every row for NULL while it holds an ACCESS EXCLUSIVE lock on {x.Operation.Table}, so every read and write of it waits for the scan{(x.Operation.Type is not null ? "; Knex's .alter() sends DROP NOT NULL before SET NOT NULL, so it scans even if the column was NOT NULL already" : string.Empty)}. {LockOperations.LockHeld(x.Migration, input)}{LockOperations.Shipped(x.Migration)}",
                 file: x.Migration.Path,
                 line: x.Operation.Line,
+                helper: x.Operation.Helper,
                 severity: LockOperations.SeverityFor(x.Migration),
                 key: LockOperations.Key(x.Operation),
                 action: $"On PostgreSQL 12+: ADD CONSTRAINT {x.Operation.Column}_not_null CHECK ({x.Operation.Column} IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT in a later migration (reads and writes go on), then SET NOT NULL uses the constraint instead of a scan; drop the check afterwards"));

@@ -36,14 +36,15 @@ public sealed class UnexecutedBuilderRule : Rule
                 else
                 {
                     yield return Found(
-                        $"{replay.Migration} (line {builder.Line}): `{builder.Code}` runs without being awaited: the statements after it do not wait for it, and the migration can finish (and its transaction commit) before it does.",
+                        $"{replay.Migration} ({HelperSite.Describe(builder.Line, builder.Helper)}): `{builder.Code}` runs without being awaited: the statements after it do not wait for it, and the migration can finish (and its transaction commit) before it does.",
                         file: file,
                         line: builder.Line,
+                        helper: builder.Helper,
                         key: key,
-                        headline: $"{replay.Migration}:{builder.Line} — not awaited: {builder.Code}",
+                        headline: $"{builder.Helper?.File ?? replay.Migration}:{builder.Line} — not awaited: {builder.Code}",
                         severity: Severity.Medium,
                         blocking: false,
-                        action: $"Await (or return) the promise at line {builder.Line}");
+                        action: $"Await (or return) the promise at {HelperSite.Describe(builder.Line, builder.Helper)}");
                 }
             }
         }
@@ -52,21 +53,22 @@ public sealed class UnexecutedBuilderRule : Rule
     private Finding NeverRuns(AuditInput input, MigrationReplay replay, LazyBuilder builder, string? file, string key)
     {
         var what = builder.ChangesSchema ? "its schema change" : "its statement";
-        var message = $"{replay.Migration} (line {builder.Line}): `{builder.Code}` is neither awaited nor returned, so Knex never runs it: builders are lazy and send their SQL only when awaited, returned, given to Promise.all or then()-ed" +
+        var site = HelperSite.Describe(builder.Line, builder.Helper);
+        var message = $"{replay.Migration} ({site}): `{builder.Code}` is neither awaited nor returned, so Knex never runs it: builders are lazy and send their SQL only when awaited, returned, given to Promise.all or then()-ed" +
             (builder.Note is null ? "." : $"; {builder.Note}.");
-        var headline = $"{replay.Migration}:{builder.Line} — never runs: {builder.Code}";
-        var addAwait = $"Add await (or return) before the builder at line {builder.Line}; for databases that already ran {replay.Migration}, make the change in a new migration (editing an applied one does not run it again)";
+        var headline = $"{builder.Helper?.File ?? replay.Migration}:{builder.Line} — never runs: {builder.Code}";
+        var addAwait = $"Add await (or return) before the builder at {site}; for databases that already ran {replay.Migration}, make the change in a new migration (editing an applied one does not run it again)";
         if (builder.WouldFail is { } fails)
         {
             // Nothing is missing that the chain could have had: run here, the builder fails (say, the index exists already).
             return Found(message + $" Had it run, it would fail at this point (line {fails.Line}: {fails.Message}), so databases built by the chain lack nothing it could have made.",
-                file: file, line: builder.Line, key: key, headline: headline, severity: Severity.Medium, blocking: false,
-                action: $"Remove the dead builder at line {builder.Line}; do not add await: the migration would then fail at line {fails.Line}");
+                file: file, line: builder.Line, helper: builder.Helper, key: key, headline: headline, severity: Severity.Medium, blocking: false,
+                action: $"Remove the dead builder at {site}; do not add await: the migration would then fail at line {fails.Line}");
         }
 
         if (builder.Effects is not { } effects)
         {
-            return Found(message + $" Databases that ran this migration do not have {what}.", file: file, line: builder.Line, key: key, headline: headline,
+            return Found(message + $" Databases that ran this migration do not have {what}.", file: file, line: builder.Line, helper: builder.Helper, key: key, headline: headline,
                 severity: builder.ChangesSchema ? Severity.High : Severity.Medium, blocking: builder.ChangesSchema, action: addAwait);
         }
 
@@ -74,7 +76,7 @@ public sealed class UnexecutedBuilderRule : Rule
         if (made.Count == 0)
         {
             return Found(message + $" Databases built by the chain lack what it would add: {string.Join(", ", missing.Select(e => e.Describe()))}.",
-                file: file, line: builder.Line, key: key, headline: headline, severity: Severity.High, blocking: true, action: addAwait);
+                file: file, line: builder.Line, helper: builder.Helper, key: key, headline: headline, severity: Severity.High, blocking: true, action: addAwait);
         }
 
         var madeBy = $"the chain makes {LaterEffects.Describe(made)}";
@@ -83,17 +85,17 @@ public sealed class UnexecutedBuilderRule : Rule
         {
             // Await would make the statements that repeat it fail; only what nothing makes needs a new migration.
             return Found(message + $" Databases built by the chain lack {string.Join(", ", missing.Select(e => e.Describe()))}; {madeBy} anyway.",
-                file: file, line: builder.Line, key: key, headline: headline, severity: Severity.High, blocking: true,
-                action: $"Make {string.Join(", ", missing.Select(e => e.Describe()))} in a new migration and remove the dead builder at line {builder.Line}" +
+                file: file, line: builder.Line, helper: builder.Helper, key: key, headline: headline, severity: Severity.High, blocking: true,
+                action: $"Make {string.Join(", ", missing.Select(e => e.Describe()))} in a new migration and remove the dead builder at {site}" +
                     (awaitBreaks is null ? string.Empty : $"; do not add await: {awaitBreaks}"));
         }
 
         // A statement the replay could not follow after it might have undone it: then only "made" is claimed, not "there at the end".
         var kept = made.All(m => m.Known) ? "so databases built by the chain have it and " : string.Empty;
         return Found(message + $" Its change is made anyway: {madeBy}; {kept}the builder is dead code.",
-            file: file, line: builder.Line, key: key, headline: $"{replay.Migration}:{builder.Line} — never runs, made later anyway: {builder.Code}",
+            file: file, line: builder.Line, helper: builder.Helper, key: key, headline: $"{builder.Helper?.File ?? replay.Migration}:{builder.Line} — never runs, made later anyway: {builder.Code}",
             severity: Severity.Medium, blocking: false,
-            action: $"Remove the dead builder at line {builder.Line}" + (awaitBreaks is null ? string.Empty : $"; do not add await: {awaitBreaks}"));
+            action: $"Remove the dead builder at {site}" + (awaitBreaks is null ? string.Empty : $"; do not add await: {awaitBreaks}"));
     }
 
     /// <summary>

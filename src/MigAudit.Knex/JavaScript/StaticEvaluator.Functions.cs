@@ -136,7 +136,7 @@ public sealed partial class StaticEvaluator
             // if (!url) throw ...: only the other path produces a value.
             (Throws, _) => no,
             (_, Throws) => yes,
-            (Returns a, Returns b) => new Returns(SameValue(a.Value, b.Value) ? a.Value : new JsUnknown(module.TextOf(conditional), "returns differ by " + condition) { Line = conditional.Location.Start.Line }),
+            (Returns a, Returns b) => new Returns(SameValue(a.Value, b.Value) ? a.Value : new JsUnknown(module.TextOf(conditional), "returns differ by " + condition) { Line = conditional.Location.Start.Line, SourceFile = module.File }),
             (Continues a, Continues b) => new Continues(Join(a.Locals, b.Locals, condition)),
             _ => new Unfollowed("returns early only when " + condition, conditional.Location.Start.Line),
         };
@@ -149,7 +149,7 @@ public sealed partial class StaticEvaluator
         {
             joined[name] = b.TryGetValue(name, out var other) && (SameValue(value, other) || ReferenceEquals(value, other))
                 ? value
-                : new JsUnknown(name, "differs by " + condition) { Line = value.Line };
+                : new JsUnknown(name, "differs by " + condition) { Line = value.Line, SourceFile = value.SourceFile };
         }
 
         return joined;

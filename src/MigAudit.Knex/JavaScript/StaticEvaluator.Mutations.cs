@@ -20,7 +20,7 @@ public sealed partial class StaticEvaluator
 
         if (mutation.Unfollowable is { } reason)
         {
-            return SetPath(value, mutation.Path, new JsUnknown(mutation.Text, reason) { Line = mutation.Line }, mutation);
+            return SetPath(value, mutation.Path, new JsUnknown(mutation.Text, reason) { Line = mutation.Line, SourceFile = scope.File }, mutation);
         }
 
         var current = GetPath(value, mutation.Path);
@@ -34,8 +34,8 @@ public sealed partial class StaticEvaluator
         {
             // let config; if (process.env.DATABASE_URL) config = {...}; else config = {...}: unknown, with what each path assigns.
             updated = UndecidedAssumptions(mutation.Guards, scope, depth) is { Count: > 0 } assumptions
-                ? Overlay(current, assumptions, updated, mutation.Text, $"assigned only when {why}") with { Line = mutation.Line }
-                : new JsUnknown(mutation.Text, $"assigned only when {why}") { Line = mutation.Line };
+                ? Overlay(current, assumptions, updated, mutation.Text, $"assigned only when {why}") with { Line = mutation.Line, SourceFile = scope.File }
+                : new JsUnknown(mutation.Text, $"assigned only when {why}") { Line = mutation.Line, SourceFile = scope.File };
         }
 
         return SetPath(value, mutation.Path, updated, mutation);
@@ -127,8 +127,8 @@ public sealed partial class StaticEvaluator
             JsUnknown unknown => unknown,
 
             // Setting a property of undefined throws a TypeError: the module would not load as written.
-            JsUndefined or JsNull => new JsUnknown(mutation.Text, "sets a property of undefined (a TypeError when it runs)") { Line = mutation.Line },
-            _ => new JsUnknown(mutation.Text, "changes a value migaudit does not model") { Line = mutation.Line },
+            JsUndefined or JsNull => new JsUnknown(mutation.Text, "sets a property of undefined (a TypeError when it runs)") { Line = mutation.Line, SourceFile = updated.SourceFile },
+            _ => new JsUnknown(mutation.Text, "changes a value migaudit does not model") { Line = mutation.Line, SourceFile = updated.SourceFile },
         };
     }
 

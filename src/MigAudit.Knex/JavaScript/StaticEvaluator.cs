@@ -14,6 +14,9 @@ public sealed partial class StaticEvaluator
     private const int MaxDepth = 64;
     private readonly Dictionary<string, ModuleScope?> modules = new(StringComparer.Ordinal);
     private readonly string root;
+
+    /// <summary>The audited root, absolute: paths in findings are relative to it.</summary>
+    internal string Root => root;
     private readonly IReadOnlyDictionary<string, string>? environment;
     private readonly ParsedModuleCache cache;
 
@@ -101,7 +104,7 @@ public sealed partial class StaticEvaluator
         var line = node.Location.Start.Line;
         if (depth > MaxDepth)
         {
-            return new JsUnknown(scope.TextOf(node), "too deeply nested") { Line = line };
+            return new JsUnknown(scope.TextOf(node), "too deeply nested") { Line = line, SourceFile = scope.File };
         }
 
         StaticValue value = node switch
@@ -135,7 +138,7 @@ public sealed partial class StaticEvaluator
             AwaitExpression a => Evaluate(a.Argument, scope, depth + 1),
             _ => new JsUnknown(scope.TextOf(node), "not statically known"),
         };
-        return value with { Line = value.Line == 0 ? line : value.Line };
+        return value.Line == 0 ? value with { Line = line, SourceFile = scope.File } : value;
     }
 
     public static bool IsTruthy(StaticValue value) => value switch
@@ -219,14 +222,14 @@ public sealed partial class StaticEvaluator
                     }
 
                     var value = property.Value is IFunction function
-                        ? new JsFunction(function, scope.File) { Line = property.Location.Start.Line }
+                        ? new JsFunction(function, scope.File) { Line = property.Location.Start.Line, SourceFile = scope.File }
                         : Evaluate(property.Value, scope, depth + 1);
-                    properties.Add(new(key, value with { Line = property.Location.Start.Line }));
+                    properties.Add(new(key, value with { Line = property.Location.Start.Line, SourceFile = scope.File }));
                     break;
             }
         }
 
-        return new JsObject(properties, incomplete) { Line = obj.Location.Start.Line };
+        return new JsObject(properties, incomplete) { Line = obj.Location.Start.Line, SourceFile = scope.File };
     }
 
     private string? PropertyKey(Property property, ModuleScope scope, int depth) =>

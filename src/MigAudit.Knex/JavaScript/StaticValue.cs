@@ -8,6 +8,9 @@ public abstract record StaticValue
 {
     public int Line { get; init; }
 
+    /// <summary>The module <see cref="Line"/> is a line of (absolute path), when known: a value built in a required module keeps it.</summary>
+    public string? SourceFile { get; init; }
+
     /// <summary>Set on a module's exports read through its default export (Knex reads config.default): require(x).default is then the value itself.</summary>
     public bool FromDefaultExport { get; init; }
 
@@ -65,7 +68,7 @@ public sealed record JsObject(IReadOnlyList<KeyValuePair<string, StaticValue>> P
     /// ({ ...config.pool, afterCreate }) may be set by that spread, so it is unknown rather than absent.
     /// </summary>
     public StaticValue? Lookup(string key) =>
-        Get(key) ?? (Incomplete ? new JsUnknown(key, "the object spreads or merges a value migaudit cannot know") { Line = Line } : null);
+        Get(key) ?? (Incomplete ? new JsUnknown(key, "the object spreads or merges a value migaudit cannot know") { Line = Line, SourceFile = SourceFile } : null);
 
     public IEnumerable<string> Keys => Properties.Select(p => p.Key).Distinct();
 }

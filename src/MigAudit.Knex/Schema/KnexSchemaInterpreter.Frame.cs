@@ -32,10 +32,13 @@ public sealed partial class KnexSchemaInterpreter
         public ModuleScope Scope { get; } = scope;
         public int Depth { get; init; }
 
+        /// <summary>Set when the frame's code is in a module the migration requires, not in the migration itself.</summary>
+        public HelperSite? Site { get; init; }
+
         public Local? Lookup(string name) => locals.TryGetValue(name, out var local) ? local : parent?.Lookup(name);
 
         public void Set(string name, Local local) => locals[name] = local;
 
-        public Frame Child() => new(Scope, this) { Depth = Depth };
+        public Frame Child() => new(Scope, this) { Depth = Depth, Site = Site };
     }
 }

@@ -83,7 +83,7 @@ public sealed partial class KnexSchemaInterpreter
         else if (expression is CallExpression call && frame.Scope.TextOf(call.Callee) is "Promise.all" or "Promise.allSettled" && MentionsDatabase(call, frame))
         {
             // Promise.all starts every builder it is given; not awaited, the migration does not wait for them.
-            lazyBuilders.Add(new LazyBuilder(call.Location.Start.Line, Snippet(call, frame), NeverRuns: false, ChangesSchema: true));
+            lazyBuilders.Add(new LazyBuilder(call.Location.Start.Line, Snippet(call, frame), NeverRuns: false, ChangesSchema: true) { Helper = frame.Site });
         }
 
         Expression(expression, frame);
@@ -121,7 +121,7 @@ public sealed partial class KnexSchemaInterpreter
             _ => false,
         };
         var (effects, fails) = neverRuns && changesSchema ? WouldHaveRun(node, frame) : (null, null);
-        lazyBuilders.Add(new LazyBuilder(node.Location.Start.Line, Snippet(node, frame), neverRuns, changesSchema) { Note = note, Effects = effects, WouldFail = fails });
+        lazyBuilders.Add(new LazyBuilder(node.Location.Start.Line, Snippet(node, frame), neverRuns, changesSchema) { Helper = frame.Site, Note = note, Effects = effects, WouldFail = fails });
     }
 
     private void RunPending(PendingLocal pending)

@@ -28,7 +28,7 @@ public sealed partial class KnexSchemaInterpreter
         Understood();
         if (callback.Async && method.Name == "forEach")
         {
-            lazyBuilders.Add(new LazyBuilder(call.Location.Start.Line, Snippet(call, frame), NeverRuns: false, ChangesSchema: true));
+            lazyBuilders.Add(new LazyBuilder(call.Location.Start.Line, Snippet(call, frame), NeverRuns: false, ChangesSchema: true) { Helper = frame.Site });
         }
 
         for (var i = 0; i < items.Items.Count; i++)

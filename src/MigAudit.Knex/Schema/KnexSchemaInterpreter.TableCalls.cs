@@ -26,7 +26,7 @@ public sealed partial class KnexSchemaInterpreter
             return;
         }
 
-        var inner = new Frame(scope, frame) { Depth = frame.Depth };
+        var inner = new Frame(scope, frame) { Depth = frame.Depth, Site = HelperSiteOf(scope, frame, callback.Location.Start.Line) };
         if (function.Params.Count > 0 && function.Params[0] is Identifier builder)
         {
             inner.Set(builder.Name, new TableAlias(table, creating));

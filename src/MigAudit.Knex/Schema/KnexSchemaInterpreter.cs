@@ -27,6 +27,7 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
         total = 0;
         gaps.Clear();
         lazyBuilders.Clear();
+        migrationFile = scope.File;
         var frame = new Frame(scope);
         if (function.Params.Count > 0 && function.Params[0] is Identifier knex)
         {
@@ -36,6 +37,19 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
         Body(function, frame);
         return new Coverage(understood, total, [.. gaps]);
     }
+
+    /// <summary>The migration's own file: a frame in any other module is a helper the migration calls (see <see cref="HelperSiteOf"/>).</summary>
+    private string migrationFile = string.Empty;
+
+    /// <summary>
+    /// Where a function of <paramref name="scope"/>'s module runs from: null in the migration's own file, else that
+    /// module (relative to the root) and the migration line whose call led there (the outermost one, for helpers that
+    /// call helpers).
+    /// </summary>
+    private HelperSite? HelperSiteOf(ModuleScope scope, Frame caller, int callLine) =>
+        scope.File == migrationFile
+            ? null
+            : new HelperSite(PathText.WithSlashes(Path.GetRelativePath(evaluator.Root, scope.File)), caller.Site?.CallLine ?? callLine);
 
     private void Understood() => (understood, total) = (understood + 1, total + 1);
 
@@ -51,7 +65,7 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
         total++;
         var text = frame.Scope.TextOf(node).ReplaceLineEndings(" ");
         var line = node.Location.Start.Line;
-        gaps.Add(new NotUnderstood(line, text.Length > 100 ? text[..100] + "…" : text, reason));
+        gaps.Add(new NotUnderstood(line, text.Length > 100 ? text[..100] + "…" : text, reason) { Helper = frame.Site });
         if (!markUnknown)
         {
             return;
@@ -63,7 +77,10 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
             return;
         }
 
+        var outer = state.Site;
+        state.Site = frame.Site;
         state.MarkUnknown(state.NewUncertainty(line, $"not followed by the replay: {reason}"), table ?? OnlyTableUsed(node, frame));
+        state.Site = outer;
     }
 
     /// <summary>How a statement ends, as far as the replay can tell.</summary>
@@ -80,6 +97,20 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
     }
 
     private Flow Statement(Node node, Frame frame)
+    {
+        var outer = state.Site;
+        state.Site = frame.Site;
+        try
+        {
+            return StatementHere(node, frame);
+        }
+        finally
+        {
+            state.Site = outer;
+        }
+    }
+
+    private Flow StatementHere(Node node, Frame frame)
     {
         switch (node)
         {
@@ -255,7 +286,7 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
         {
             // if (knex.schema.hasTable('t')) without await tests the builder object, which is always truthy.
             Understood();
-            lazyBuilders.Add(new LazyBuilder(test.Location.Start.Line, Snippet(test, frame), NeverRuns: true, ChangesSchema: true) { Note = "used as a condition without await: the builder object is always truthy, so the condition always holds" });
+            lazyBuilders.Add(new LazyBuilder(test.Location.Start.Line, Snippet(test, frame), NeverRuns: true, ChangesSchema: true) { Helper = frame.Site, Note = "used as a condition without await: the builder object is always truthy, so the condition always holds" });
             return true;
         }
 
@@ -278,7 +309,22 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
         };
     }
 
+    /// <summary>Interprets an expression; what it records is located in the file of the frame's module (see <see cref="SchemaState.Site"/>).</summary>
     private void Expression(Node node, Frame frame)
+    {
+        var outer = state.Site;
+        state.Site = frame.Site;
+        try
+        {
+            ExpressionHere(node, frame);
+        }
+        finally
+        {
+            state.Site = outer;
+        }
+    }
+
+    private void ExpressionHere(Node node, Frame frame)
     {
         node = Unwrap(node);
         switch (node)
@@ -444,7 +490,7 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
             return false;
         }
 
-        var inner = new Frame(scope) { Depth = frame.Depth + 1 };
+        var inner = new Frame(scope) { Depth = frame.Depth + 1, Site = HelperSiteOf(scope, frame, call.Location.Start.Line) };
         for (var i = 0; i < function.Params.Count; i++)
         {
             if (function.Params[i] is not Identifier parameter)

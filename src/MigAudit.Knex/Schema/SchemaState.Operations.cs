@@ -369,7 +369,8 @@ public sealed partial class SchemaState
     {
         IndexesDeclared++;
         Operations.Add(new LockOperation(asConstraint ? LockOperationKind.AddUniqueConstraint : LockOperationKind.CreateIndex, table,
-            Identifier(name ?? IndexNameFor(table, columns, unique ? "unique" : "index")), line, concurrently, ExistedBeforeMigration(table)));
+            Identifier(name ?? IndexNameFor(table, columns, unique ? "unique" : "index")), line, concurrently, ExistedBeforeMigration(table))
+        { Helper = Site });
         if (Require(table, line, $"{(unique ? "unique" : "index")} on {table}({string.Join(", ", columns)})") is not { } model)
         {
             return;
@@ -441,6 +442,7 @@ public sealed partial class SchemaState
         {
             ConstraintIndex = constraintIndex,
             DropsConstraint = dropsConstraint,
+            Helper = Site,
         });
         if (constraintIndex && !dropsConstraint && Dialect == SqlDialect.PostgreSQL)
         {

@@ -121,9 +121,15 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
     /// <summary>How many conditions the replay decided (a hasTable/hasColumn guard, say) enclose the statement being replayed.</summary>
     public int DecidedConditions { get; set; }
 
-    private Origin At(int line, bool ifNotExists = false) => new(Migration, line) { Sequence = Next(), Guarded = ifNotExists || DecidedConditions > 0 };
+    /// <summary>
+    /// The required module the replay is in, when it followed a call out of the migration file: every line recorded
+    /// meanwhile is a line of that module, and the facts say so.
+    /// </summary>
+    public HelperSite? Site { get; set; }
 
-    public Uncertainty NewUncertainty(int line, string reason) => new(Migration, line, reason) { Sequence = Next() };
+    private Origin At(int line, bool ifNotExists = false) => new(Migration, line) { Sequence = Next(), Guarded = ifNotExists || DecidedConditions > 0, Helper = Site };
+
+    public Uncertainty NewUncertainty(int line, string reason) => new(Migration, line, reason) { Sequence = Next(), Helper = Site };
 
     private void Problem(int line, string message)
     {
@@ -133,7 +139,7 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
         }
         else
         {
-            (RecordProblems ? Problems : DownFailures).Add(new ChainProblem(line, message));
+            (RecordProblems ? Problems : DownFailures).Add(new ChainProblem(line, message) { Helper = Site });
         }
     }
 
