@@ -72,6 +72,16 @@ public sealed class UnexecutedBuilderRule : Rule
                 severity: builder.ChangesSchema ? Severity.High : Severity.Medium, blocking: builder.ChangesSchema, action: addAwait);
         }
 
+        if (effects.Count == 0)
+        {
+            // Replayed where it stands, it changes nothing (say, DROP CONSTRAINT IF EXISTS of a constraint the chain never
+            // made): databases built by the chain lack nothing. Only a database whose schema came from elsewhere (built
+            // before the migrations, or by older versions of them) misses what it was meant to do there.
+            return Found(message + " Replayed where it stands, it would change nothing: databases built by the chain lack nothing, and only a database whose schema came from elsewhere (older versions of the migrations, a dump) misses it.",
+                file: file, line: builder.Line, helper: builder.Helper, key: key, headline: headline, severity: Severity.Medium, blocking: false,
+                action: $"Await (or return) the builder at {site} if databases built some other way need it; otherwise remove it");
+        }
+
         var (made, missing) = LaterEffects.Compare(input.Schema.Schema, effects);
         if (made.Count == 0)
         {

@@ -32,7 +32,10 @@ public sealed partial class KnexSchemaInterpreter
         return copy.DownFailures is [var fails, ..] ? (null, fails) : (Added(before, copy.Current), null);
     }
 
-    /// <summary>What <paramref name="after"/> has that <paramref name="before"/> lacks; null when anything else differs.</summary>
+    /// <summary>
+    /// What <paramref name="after"/> has that <paramref name="before"/> lacks; null when anything else differs. Empty when
+    /// nothing differs: run here, the builder would change nothing (a DROP ... IF EXISTS of what is not there).
+    /// </summary>
     private static List<SchemaEffect>? Added(SchemaModel before, SchemaModel after)
     {
         if (!ReferenceEquals(before.Unknown, after.Unknown) || before.UnknownTables.Count != after.UnknownTables.Count ||
@@ -63,6 +66,6 @@ public sealed partial class KnexSchemaInterpreter
             effects.AddRange(table.ForeignKeys.Where(f => old?.ForeignKeys.Contains(f) != true).Select(f => new SchemaEffect(SchemaEffectKind.ForeignKey, table.Name, f.Name)));
         }
 
-        return effects.Count == 0 ? null : effects;
+        return effects;
     }
 }

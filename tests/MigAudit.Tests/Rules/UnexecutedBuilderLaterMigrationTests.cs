@@ -127,4 +127,23 @@ public sealed class UnexecutedBuilderLaterMigrationTests(PostgresServer server) 
 
     private string ConnectionTo(string url) =>
         new NpgsqlConnectionStringBuilder(server.Postgres!.ConnectionString) { Database = new Uri(url).AbsolutePath.TrimStart('/') }.ConnectionString;
+
+    /// <summary>kutt's shape: a dead DROP CONSTRAINT IF EXISTS, written for databases built by older versions of the app.</summary>
+    [Theory]
+    [InlineData("t.integer('user_id');", false)]
+    [InlineData("t.integer('user_id').unique();", true)]
+    public void A_dead_drop_of_what_the_chain_never_made_changes_nothing_on_databases_it_builds(string userColumn, bool blocking)
+    {
+        using var repo = Audit.Project(
+            ("20200101000000_domains.js", $"exports.up = (knex) => knex.schema.createTable('domains', (t) => {{ t.increments('id'); {userColumn} }});\nexports.down = (knex) => knex.schema.dropTable('domains');\n"),
+            ("20200510000000_drop_unique.js", "exports.up = async (knex) => {\n  knex.raw('ALTER TABLE domains DROP CONSTRAINT IF EXISTS domains_user_id_unique');\n};\nexports.down = async () => {};\n"));
+
+        var finding = Assert.Single(Audit.Run(repo.Root).Of("unexecuted-builder"));
+        Assert.Equal((blocking, blocking ? Severity.High : Severity.Medium), (finding.Blocking, finding.Severity));
+        if (!blocking)
+        {
+            Assert.EndsWith("Replayed where it stands, it would change nothing: databases built by the chain lack nothing, and only a database whose schema came from elsewhere (older versions of the migrations, a dump) misses it.", finding.Message);
+            Assert.Equal("Await (or return) the builder at line 2 if databases built some other way need it; otherwise remove it", finding.Action);
+        }
+    }
 }
