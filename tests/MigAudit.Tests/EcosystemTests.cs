@@ -57,7 +57,7 @@ public sealed class EcosystemTests
 
     [Theory]
     [Trait("Surface", "cli")]
-    [InlineData("{ \"rules\": { \"missing-down\": \"off\" }, \"colour\": true }", "migaudit: .migauditrc.json: unknown key 'colour' (known: knexfile, environment, migrations, mainline, releases, tenantColumn, rules, ignore, failOn, docsUrl)")]
+    [InlineData("{ \"rules\": { \"missing-down\": \"off\" }, \"colour\": true }", "migaudit: .migauditrc.json: unknown key 'colour' (known: knexfile, environment, migrations, mainline, releases, tenantColumn, rules, ignore, failOn, docsUrl, applied)")]
     [InlineData("{ \"rules\": { \"no-such-rule\": \"off\" } }", "migaudit: .migauditrc.json: unknown rule id 'no-such-rule' in 'rules' (run 'migaudit rules' for the list)")]
     [InlineData("{ \"rules\": { \"missing-down\": \"critical\" } }", "migaudit: .migauditrc.json: rules.missing-down must be \"off\", \"low\", \"medium\" or \"high\"")]
     [InlineData("{\n  \"rules\": {\n    \"missing-down\": \"off\",,\n  }\n}", "migaudit: .migauditrc.json: invalid JSON at line 3")]
