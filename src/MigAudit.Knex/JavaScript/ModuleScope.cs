@@ -309,9 +309,14 @@ public sealed class ModuleScope
                     {
                         Bindings[local.Name] = new Binding(new MemberExpression(init, key, false, false) { Location = init.Location, Range = init.Range });
                     }
-                    else if (property is Property { Key: Identifier key2, Value: AssignmentPattern { Left: Identifier local2 } })
+                    else if (property is Property { Key: Identifier key2, Value: AssignmentPattern { Left: Identifier local2, Right: var fallback } })
                     {
-                        Bindings[local2.Name] = new Binding(new MemberExpression(init, key2, false, false) { Location = init.Location, Range = init.Range });
+                        // const { DB_MAX_POOL = 10 } = process.env: the default applies when the property is undefined,
+                        // as in `process.env.DB_MAX_POOL === undefined ? 10 : process.env.DB_MAX_POOL`.
+                        var member = new MemberExpression(init, key2, false, false) { Location = init.Location, Range = init.Range };
+                        var undefinedName = new Identifier("undefined") { Location = init.Location, Range = init.Range };
+                        var isUndefined = new NonLogicalBinaryExpression(Operator.StrictEquality, member, undefinedName) { Location = init.Location, Range = init.Range };
+                        Bindings[local2.Name] = new Binding(new ConditionalExpression(isUndefined, fallback, member) { Location = init.Location, Range = init.Range });
                     }
                 }
 

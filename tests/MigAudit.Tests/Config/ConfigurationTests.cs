@@ -260,6 +260,22 @@ public sealed class ConfigurationTests
         Assert.False(problem.Blocking);
     }
 
+    [Theory]
+    [InlineData("const { DB_MIN_POOL = 2, DB_MAX_POOL = 10 } = process.env;", false)]
+    [InlineData("const { DB_MIN_POOL = 2, DB_MAX_POOL } = process.env;", true)]
+    public void A_destructuring_default_applies_to_an_unset_variable(string destructuring, bool nan)
+    {
+        // MoveOnOrg/Spoke's knex-connect.js: with DB_MAX_POOL unset, the default 10 applies, so parseInt gives 10, not NaN.
+        var result = AuditProject(("knexfile.js", $$"""
+            {{destructuring}}
+            const min = parseInt(DB_MIN_POOL, 10);
+            const max = parseInt(DB_MAX_POOL, 10);
+            module.exports = { production: { client: 'pg', connection: process.env.DATABASE_URL, pool: { min, max }, migrations: { directory: './migrations' } } };
+            """));
+
+        Assert.Equal(nan, result.Of("ignored-config").Any(f => f.Message.Contains("pool.max is NaN", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Named_exports_of_an_es_knexfile_are_not_environments_or_config_keys()
     {
