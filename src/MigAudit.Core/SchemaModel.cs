@@ -124,6 +124,13 @@ public sealed record TableModel
     /// <summary>Set when index SQL the replay could not read ran on the table: its columns are known, its indexes are not.</summary>
     public Uncertainty? PartialIndexes { get; init; }
 
+    /// <summary>
+    /// Set on a stand-in no migration created: a statement altered the table while the schema was unknown since this
+    /// statement the replay could not follow, so the table's existence was inferred (that code may have created it).
+    /// <see cref="Origin"/> is the altering statement.
+    /// </summary>
+    public Uncertainty? InferredAfter { get; init; }
+
     public ColumnModel? Column(string name) => Columns.FirstOrDefault(c => c.Name == name);
 }
 
@@ -232,6 +239,9 @@ public sealed record NotUnderstood(int Line, string Code, string Reason)
 /// <summary>A statement that fails on a fresh database when the chain runs in Knex order.</summary>
 public sealed record ChainProblem(int Line, string Message)
 {
+    /// <summary>The message itself says where 'knex migrate:latest' fails (it may fail at an earlier migration instead of here).</summary>
+    public bool SaysWhereItFails { get; init; }
+
     /// <summary>Set when the statement is written in a module the migration requires: <see cref="Line"/> is a line of that module.</summary>
     public HelperSite? Helper { get; init; }
 }

@@ -23,7 +23,7 @@ public sealed class ChainErrorRule : Rule
             foreach (var (problem, ordinal) in replay.ChainProblems.Select((p, i) => (p, i)))
             {
                 yield return Found(
-                    $"{replay.Migration} ({HelperSite.Describe(problem.Line, problem.Helper)}): {problem.Message}. Replayed in Knex's order on an empty database, 'knex migrate:latest' fails here.",
+                    $"{replay.Migration} ({HelperSite.Describe(problem.Line, problem.Helper)}): {problem.Message}.{(problem.SaysWhereItFails ? string.Empty : " Replayed in Knex's order on an empty database, 'knex migrate:latest' fails here.")}",
                     file: SchemaLocation.PathOf(input, replay.Migration),
                     key: $"{replay.Migration}#{ordinal}",
                     line: problem.Line,

@@ -56,7 +56,14 @@ public sealed partial class SchemaState
         {
             if (!ifNotExists)
             {
-                Problem(line, $"createTable('{name}'): the table already exists at this point{RelationExists(name)}");
+                if (existing!.InferredAfter is { } after)
+                {
+                    Problem(line, InferredTableCreated(name, existing.Origin, after), saysWhereItFails: true);
+                }
+                else
+                {
+                    Problem(line, $"createTable('{name}'): the table already exists at this point{RelationExists(name)}");
+                }
             }
 
             return false;
@@ -76,6 +83,16 @@ public sealed partial class SchemaState
         };
         return true;
     }
+
+    /// <summary>
+    /// CREATE TABLE of a table a migration altered before, while the schema was unknown, though no migration created it.
+    /// Either the code the replay could not follow did not create it, and the alter fails ("relation does not exist",
+    /// 42P01); or it did, and this CREATE TABLE fails (42P07): 'knex migrate:latest' fails on an empty database both ways.
+    /// </summary>
+    private static string InferredTableCreated(string name, Origin alter, Uncertainty after) =>
+        $"createTable('{name}'): no migration before it creates {name}, but {alter.Migration} ({HelperSite.Describe(alter.Line, alter.Helper)}) alters it: " +
+        $"on an empty database, 'knex migrate:latest' fails there (relation does not exist) unless code the replay could not follow " +
+        $"({after.Migration} {HelperSite.Describe(after.Line, after.Helper)}) created it, and then fails here (the table already exists)";
 
     /// <summary>
     /// A table used before it was created: if a migration creates it now, the earlier uses fail on an empty database
@@ -179,9 +196,12 @@ public sealed partial class SchemaState
             case TableState.Present or TableState.Unknown when model is not null:
                 return model;
             case TableState.Unknown:
-                // It may exist: the statement runs on a table whose contents are unknown.
+                // It may exist: the statement runs on a table whose contents are unknown. When only a statement that could
+                // have touched any table left it unknown (no migration created it, none made it unknown by name), its
+                // existence is inferred from this statement: a later createTable of it fails either way.
+                var inferred = !Current.UnknownTables.ContainsKey(table) && ReferenceEquals(why, Current.Unknown) ? why : null;
                 Changed(table);
-                Current = Current.With(new TableModel { Name = table, Origin = At(line), Partial = why }) with { UnknownTables = Current.UnknownTables.Remove(table) };
+                Current = Current.With(new TableModel { Name = table, Origin = At(line), Partial = why, InferredAfter = inferred }) with { UnknownTables = Current.UnknownTables.Remove(table) };
                 return Current.Table(table);
             case TableState.NeverSeen:
                 return External(table, line, what);

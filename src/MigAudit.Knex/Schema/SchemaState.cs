@@ -131,7 +131,8 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
 
     public Uncertainty NewUncertainty(int line, string reason) => new(Migration, line, reason) { Sequence = Next(), Helper = Site };
 
-    private void Problem(int line, string message)
+    /// <param name="saysWhereItFails">The message names where knex migrate:latest fails, which may be an earlier migration.</param>
+    private void Problem(int line, string message, bool saysWhereItFails = false)
     {
         if (conditions.TryPeek(out var condition))
         {
@@ -139,7 +140,7 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
         }
         else
         {
-            (RecordProblems ? Problems : DownFailures).Add(new ChainProblem(line, message) { Helper = Site });
+            (RecordProblems ? Problems : DownFailures).Add(new ChainProblem(line, message) { Helper = Site, SaysWhereItFails = saysWhereItFails });
         }
     }
 
