@@ -63,27 +63,17 @@ public sealed class DeletedMigrationRule : Rule
             }
 
             var (repair, repaired) = input.RepairOf([.. deleted.AllNames]);
-            var blocks = reach.Blocks && !validationOff && !repaired;
-            var finding = Found(
+            var (severity, blocks) = reach.Rating(excused: validationOff || repaired);
+            yield return reach.ApplyTo(Found(
                 $"{deleted.Name} was {where}{lastSeen}: {consequence}. {char.ToUpperInvariant(reach.Text[0])}{reach.Text[1..]}.{repair}",
                 headline: $"{deleted.Name} — {(deleted.DeletedIn == "working-tree" ? "deleted in the working tree" : "deleted by " + Text.Commit(deleted.DeletionCommit))}",
                 file: deleted.Path,
                 action: $"Restore it ({restore}) or document it and remove its row{(deleted.FormerNames.Count > 0 ? $" (named {string.Join(" or ", deleted.AllNames)})" : string.Empty)} from {input.Project.Settings.TableName} on every database that applied it",
                 changes: [new FileChange("docs/deleted-migrations.md", "DOCUMENT deleted migrations", FileChangeGroup.Documentation)],
-                severity: blocks || reach.Scope == FindingScope.Unknown && !validationOff && !repaired ? null : Severity.Medium,
-                blocking: blocks);
-            yield return Scoped(finding, reach);
+                severity: severity,
+                blocking: blocks));
         }
     }
-
-    /// <summary>The finding with where production stands: its scope, evidence, and the names that would decide it.</summary>
-    internal static Finding Scoped(Finding finding, ProductionReach reach) => finding with
-    {
-        Scope = reach.Scope,
-        Evidence = reach.Evidence,
-        ScopeReleases = reach.Releases,
-        DecidingNames = finding.Severity == Severity.High && !finding.Blocking ? reach.DecidingNames : [],
-    };
 
     private sealed record Squash(CommitRef Commit, IReadOnlyList<DeletedMigration> Deleted, IReadOnlyList<Migration> Baselines);
 
@@ -131,8 +121,8 @@ public sealed class DeletedMigrationRule : Rule
             ? $"disableMigrationsListValidation is on, so Knex does not stop, but it runs {baselines} on a database that already has the schema {(squash.Baselines.Count == 1 ? "it builds" : "they build")}"
             : $"every database on the old chain fails 'knex migrate:latest' with \"The migration directory is corrupt, the following files are missing: {names[0].Name}, ...\"";
         var last = names[^1].Name;
-        var blocks = reach.Blocks && !validationOff && !repaired;
-        return Scoped(Found(
+        var (severity, blocks) = reach.Rating(excused: validationOff || repaired);
+        return reach.ApplyTo(Found(
             $"Squashed in commit {Text.Commit(squash.Commit)}: {names.Count} migrations ({names[0].Name} … {last}) replaced by {baselines}: {consequence}; {reach.Text}.{repair} Upgrade path for a database on the old chain: first bring it to the end of the old chain (check out {squash.Commit.ShortId}^ and run 'knex migrate:latest'), then in one transaction delete the {names.Count} old rows from {input.Project.Settings.TableName} and insert a row for {baselines}, whose schema that database already has.",
             headline: $"squash — {names.Count} migrations replaced by {baselines} in {Text.Commit(squash.Commit)}",
             file: squash.Baselines[0].Path,
@@ -140,8 +130,8 @@ public sealed class DeletedMigrationRule : Rule
             related: [.. names.Select(d => d.Name)],
             action: $"On every database on the old chain, after 'knex migrate:latest' at {squash.Commit.ShortId}^: DELETE FROM {table} WHERE name IN ({string.Join(", ", allNames.Select(Quoting.SqlLiteral))}); then INSERT INTO {table} (name, batch, migration_time) a row for each of {baselines}",
             changes: [new FileChange("docs/deleted-migrations.md", "DOCUMENT the squash and its upgrade path", FileChangeGroup.Documentation)],
-            severity: blocks || reach.Scope == FindingScope.Unknown && !validationOff && !repaired ? null : Severity.Medium,
-            blocking: blocks), reach);
+            severity: severity,
+            blocking: blocks));
     }
 
     /// <summary>A migration renamed before it was deleted: databases that applied it before the rename recorded the older name.</summary>

@@ -54,4 +54,25 @@ public sealed record ProductionReach(FindingScope Scope, Evidence Evidence, bool
         return new(FindingScope.Pending, Evidence.Certain, true, false,
             $"{shipped}, and no release has the {change} yet: the next deploy is the first without it", heldIn, []);
     }
+
+    /// <summary>
+    /// The finding's severity (null: the rule's high) and whether it blocks. <paramref name="excused"/>: something else
+    /// already keeps Knex from stopping there (list validation off, the project's own repair, a harmless rerun): medium.
+    /// Otherwise it blocks when production's next deploy meets it, stays high without blocking while nobody told migaudit
+    /// (no release tags), and is medium when production never had the name or lived with its change.
+    /// </summary>
+    public (Severity? Severity, bool Blocking) Rating(bool excused) =>
+        excused ? (Severity.Medium, false)
+        : Blocks ? (null, true)
+        : Scope == FindingScope.Unknown ? (null, false)
+        : (Severity.Medium, false);
+
+    /// <summary>The finding with where production stands: its scope, evidence, and the names that would decide it.</summary>
+    public Finding ApplyTo(Finding finding) => finding with
+    {
+        Scope = Scope,
+        Evidence = Evidence,
+        ScopeReleases = Releases,
+        DecidingNames = finding.Severity == Severity.High && !finding.Blocking ? DecidingNames : [],
+    };
 }

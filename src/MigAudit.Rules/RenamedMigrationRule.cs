@@ -55,8 +55,8 @@ public sealed class RenamedMigrationRule : Rule
             var harmless = validationOff && rerun is { Harmless: true };
             var (repair, repaired) = input.RepairOf([.. rename.EarlierNames], forRename: true);
             harmless |= repaired;
-            var blocks = reach.Blocks && !harmless;
-            yield return DeletedMigrationRule.Scoped(Found(
+            var (severity, blocks) = reach.Rating(excused: harmless);
+            yield return reach.ApplyTo(Found(
                 $"{rename.OldName} was renamed to {rename.NewName} {when}: {how}Knex records the file name with its extension in {input.Project.Settings.TableName}, so {consequence}. Under its old name: {reach.Text}.{repair}",
                 headline: $"{rename.OldName} -> {rename.NewName} ({(rename.RenamedIn == "working-tree" ? "working tree" : Text.Commit(rename.Commit))})",
                 file: rename.NewPath,
@@ -66,8 +66,8 @@ public sealed class RenamedMigrationRule : Rule
                     : $"On every database that applied it under an earlier name, run UPDATE {Quoting.SqlQualified(input.Project.Settings.SchemaName, input.Project.Settings.TableName)} SET name = {Quoting.SqlLiteral(rename.NewName)} WHERE name IN ({string.Join(", ", rename.EarlierNames.Select(Quoting.SqlLiteral))})",
                 related: [rename.OldPath],
                 changes: [new FileChange(rename.NewPath, $"RENAMED from {rename.OldName}: update {input.Project.Settings.TableName} rows or rename back")],
-                severity: blocks || reach.Scope == FindingScope.Unknown && !harmless ? null : Severity.Medium,
-                blocking: blocks), reach);
+                severity: severity,
+                blocking: blocks));
         }
     }
 }
