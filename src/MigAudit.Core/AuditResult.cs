@@ -89,11 +89,10 @@ public sealed record AuditInput
 
         var table = Project.Settings.TableName;
         var covering = Repairs.FirstOrDefault(r => r.CoversEveryName || names.Any(name => r.Mentions(name, forRename)));
-        var pattern = covering?.Literals.FirstOrDefault(l => names.Any(name => TableRepair.LikeMatches(l, name)) && !names.Any(name => l == name || l == MigrationNames.Stem(name)));
         var how = covering is null ? string.Empty
             : covering.CoversEveryName ? "empties or replaces the whole table"
-            : pattern is not null && !names.Any(name => covering.Literals.Any(l => l == name || l == MigrationNames.Stem(name))) ? $"matches this migration's name with the pattern {Quoting.SqlLiteral(pattern)}"
-            : "names this migration";
+            : names.Any(covering.Names) ? "names this migration"
+            : $"matches this migration's name with the pattern {Quoting.SqlLiteral(names.Select(name => covering.PatternFor(name, forRename)).First(pattern => pattern is not null)!)}";
         return covering is not null
             ? ($" The project's own code repairs these rows: {covering.Describe(table)} {how}; check that it runs before 'knex migrate:latest' on every database that applied it.", true)
             : ($" The project's own code writes to {table} ({string.Join(", ", Repairs.Take(3).Select(r => $"{r.File}:{r.Line} {r.Operation}"))}), but does not name this migration.", false);

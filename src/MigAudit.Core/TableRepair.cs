@@ -12,9 +12,12 @@ public sealed record TableRepair(string File, int Line, string Operation, IReadO
     /// <summary>Empties or replaces the whole table: every recorded name is handled.</summary>
     public bool CoversEveryName => Operation is "truncate" or "delete all" or "rename table";
 
+    /// <summary>The file names this name (or a prefix of at least five characters of it, as in indexOf('2.0.0-beta')).</summary>
+    public bool Names(string name) =>
+        Literals.Any(literal => literal == name || literal == MigrationNames.Stem(name) || (literal.Length >= 5 && name.StartsWith(literal, StringComparison.Ordinal)));
+
     /// <summary>
-    /// The file names this name (or a prefix of at least five characters of it, as in indexOf('2.0.0-beta')), or holds a
-    /// SQL LIKE pattern that matches it: a repair of every row at once, such as
+    /// The SQL LIKE pattern of the file that repairs this name's row with every row it matches, or null: such as
     /// <c>where('name', 'like', '%.js')</c> followed by a rewrite of each row's extension, or
     /// <c>UPDATE knex_migrations SET name = replace(name, '.js', '.ts') WHERE name LIKE '%.js'</c>.
     /// </summary>
@@ -22,9 +25,11 @@ public sealed record TableRepair(string File, int Line, string Operation, IReadO
     /// The row's file was renamed, not deleted: a pattern update (rewriting each matched row's name) repairs it, while for
     /// a deleted file only a pattern delete does (an updated row still names no file).
     /// </param>
-    public bool Mentions(string name, bool forRename = false) =>
-        Literals.Any(literal => literal == name || literal == MigrationNames.Stem(name) || (literal.Length >= 5 && name.StartsWith(literal, StringComparison.Ordinal)) ||
-                                ((forRename || Operation == "delete") && LikeMatches(literal, name)));
+    public string? PatternFor(string name, bool forRename) =>
+        forRename || Operation == "delete" ? Literals.FirstOrDefault(literal => LikeMatches(literal, name)) : null;
+
+    /// <summary>The file names this name, or holds a pattern that repairs its row (see <see cref="PatternFor"/>).</summary>
+    public bool Mentions(string name, bool forRename = false) => Names(name) || PatternFor(name, forRename) is not null;
 
     /// <summary>
     /// SQL LIKE (case-sensitive, as PostgreSQL's LIKE): % any run, _ one character, backslash escapes. Only a pattern
