@@ -27,7 +27,7 @@ public static class GitLogParser
     /// <summary>Parses record by record from a stream, so a history of any length is never held as one string.</summary>
     public static IEnumerable<CommitChanges> Parse(TextReader reader)
     {
-        foreach (var record in Records(reader))
+        foreach (var record in StreamedFields.Split(reader, '\x1e', skipEmpty: true))
         {
             var headerEnd = record.IndexOf('\0');
             var header = (headerEnd < 0 ? record : record[..headerEnd]).Split('\x1f');
@@ -88,38 +88,6 @@ public static class GitLogParser
             }
 
             yield return new CommitChanges(commit, changes, isMerge);
-        }
-    }
-
-    private static IEnumerable<string> Records(TextReader reader)
-    {
-        var buffer = new char[64 * 1024];
-        var record = new System.Text.StringBuilder();
-        int read;
-        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            var start = 0;
-            for (var i = 0; i < read; i++)
-            {
-                if (buffer[i] == '\x1e')
-                {
-                    record.Append(buffer, start, i - start);
-                    if (record.Length > 0)
-                    {
-                        yield return record.ToString();
-                        record.Clear();
-                    }
-
-                    start = i + 1;
-                }
-            }
-
-            record.Append(buffer, start, read - start);
-        }
-
-        if (record.Length > 0)
-        {
-            yield return record.ToString();
         }
     }
 }

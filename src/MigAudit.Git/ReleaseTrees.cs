@@ -86,7 +86,7 @@ internal sealed class ReleaseTrees
             // ":000000 <mode> <zero> <blob> A\0<path>\0".
             var current = -1;
             string? meta = null;
-            foreach (var field in Fields(reader))
+            foreach (var field in StreamedFields.Split(reader, '\0', skipEmpty: false))
             {
                 if (meta is null)
                 {
@@ -126,28 +126,5 @@ internal sealed class ReleaseTrees
             return 0;
         }, ["--literal-pathspecs", "diff-tree", "--stdin", "-r", "-z", "--no-renames", "--", .. pathspecs]);
         return result;
-    }
-
-    private static IEnumerable<string> Fields(TextReader reader)
-    {
-        var buffer = new char[64 * 1024];
-        var field = new System.Text.StringBuilder();
-        int read;
-        while ((read = reader.Read(buffer, 0, buffer.Length)) > 0)
-        {
-            var start = 0;
-            for (var i = 0; i < read; i++)
-            {
-                if (buffer[i] == '\0')
-                {
-                    field.Append(buffer, start, i - start);
-                    yield return field.ToString();
-                    field.Clear();
-                    start = i + 1;
-                }
-            }
-
-            field.Append(buffer, start, read - start);
-        }
     }
 }
