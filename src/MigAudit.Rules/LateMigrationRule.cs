@@ -36,15 +36,23 @@ public sealed class LateMigrationRule : Rule
                 : late.ArrivedAs is { } oldName ? $"was committed as {oldName} in {Text.Commit(migration.Git.Added)}"
                 : $"was committed in {Text.Commit(migration.Git.Added)}";
             var sorted = late.ArrivedAs ?? migration.Name;
+
+            // A late migration a release already holds has run wherever that release is deployed: the order it ran in
+            // is history there, and a fresh database runs it in name order. What is left is a dependence between the
+            // two, which is for a person to check, not a deploy risk.
+            var shipped = input.Applied is null && migration.Git.ShippedInRelease is { } release
+                ? $" It has shipped (release {release} holds it): wherever a release with it is deployed it already ran in that order, and a fresh database runs it in name order."
+                : null;
             yield return Found(
-                $"{migration.Name} {arrived}, {(migration.Git.State == TrackingState.Committed ? "and reached the mainline after" : "after")} {late.LaterMigration} (which sorts after {(late.ArrivedAs is null ? "it" : sorted)}) was committed in {Text.Commit(late.LaterCommit)}. On databases that already applied {late.LaterMigration}, Knex runs {sorted} in the next batch — after it, not before as the names suggest.{(input.Applied is { } list ? $" Production's migrations table ({list.Source}) holds {late.LaterMigration} and not {migration.Name}: its next batch runs it out of order." : Text.ShippedFirst(late.Releases, late.LaterMigration))}",
+                $"{migration.Name} {arrived}, {(migration.Git.State == TrackingState.Committed ? "and reached the mainline after" : "after")} {late.LaterMigration} (which sorts after {(late.ArrivedAs is null ? "it" : sorted)}) was committed in {Text.Commit(late.LaterCommit)}. On databases that already applied {late.LaterMigration}, Knex runs {sorted} in the next batch — after it, not before as the names suggest.{(input.Applied is { } list ? $" Production's migrations table ({list.Source}) holds {late.LaterMigration} and not {migration.Name}: its next batch runs it out of order." : Text.ShippedFirst(late.Releases, late.LaterMigration))}{shipped}",
                 headline: $"{migration.Name} — after {late.LaterMigration}",
                 file: migration.Path,
                 line: 1,
                 action: migration.Git.State == TrackingState.Committed
                     ? $"Check that {migration.Name} does not depend on running before {late.LaterMigration}"
                     : $"Give {migration.Name} a timestamp after {late.LaterMigration} before committing it",
-                related: [late.LaterMigration]);
+                related: [late.LaterMigration],
+                severity: shipped is null ? null : Severity.Low);
         }
     }
 }

@@ -169,6 +169,30 @@ public sealed class ReleaseTests
     }
 
     [Fact]
+    public void A_late_migration_a_release_holds_has_run_wherever_that_release_is_deployed_and_is_low()
+    {
+        using var repo = Project();
+        repo.Write("migrations/20250103000000_orders.js", Audit.CreateTable("orders"));
+        repo.Commit("orders");
+        repo.Git("tag", "v1.1.0");
+        repo.Write("migrations/20250102000000_teams.js", Audit.CreateTable("teams"));
+        repo.Commit("a late teams");
+
+        var pending = Assert.Single(Audit.Run(repo.Root).Of("late-migration"));
+        Assert.Equal(Severity.Medium, pending.Severity);
+        Assert.Equal(FindingScope.Pending, pending.Scope);
+        Assert.EndsWith("Release v1.1.0 shipped 20250103000000_orders.js before it arrived.", pending.Message);
+
+        repo.Git("tag", "v1.2.0");
+        var shipped = Assert.Single(Audit.Run(repo.Root).Of("late-migration"));
+        Assert.Equal(Severity.Low, shipped.Severity);
+        Assert.False(shipped.Blocking);
+        Assert.Equal(FindingScope.Shipped, shipped.Scope);
+        Assert.Equal(["v1.2.0"], shipped.ScopeReleases);
+        Assert.EndsWith("Release v1.1.0 shipped 20250103000000_orders.js before it arrived. It has shipped (release v1.2.0 holds it): wherever a release with it is deployed it already ran in that order, and a fresh database runs it in name order.", shipped.Message);
+    }
+
+    [Fact]
     public void An_edit_made_before_any_release_shipped_the_first_version_says_so()
     {
         using var repo = Audit.Project(("20250101000000_users.js", Audit.CreateTable("users")));
