@@ -18,7 +18,7 @@ public static partial class CliApp
     public const int ExitNotReady = 1;
     public const int ExitUsage = 2;
 
-    /// <summary>Nothing blocks, but migaudit could not read something that decides readiness.</summary>
+    /// <summary>Nothing blocks, but something that decides readiness is undecided: migaudit could not read it, or only production can tell.</summary>
     public const int ExitUnknown = 3;
 
     public static string Version { get; } =
@@ -159,7 +159,7 @@ public static partial class CliApp
 
     private static RootCommand BuildCommands(TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
-        var root = new RootCommand("migaudit — audits a Knex.js project's migrations and database configuration and says whether it is ready for production. Audit exit codes: 0 ready, 1 not ready, 2 usage error or unreadable project, 3 unknown (nothing blocks, but something that decides readiness could not be read).");
+        var root = new RootCommand("migaudit — audits a Knex.js project's migrations and database configuration and says whether it is ready for production. Audit exit codes: 0 ready, 1 not ready, 2 usage error or unreadable project, 3 unknown (nothing blocks, but something that decides readiness could not be read, or only production's migrations table can tell: answer with audit --applied).");
         root.Subcommands.Add(AuditCommand(stdout, stderr, stdin));
         root.Subcommands.Add(DemoCommand(stdout, stderr));
         root.Subcommands.Add(SchemaCommand(stdout));
@@ -232,9 +232,9 @@ public static partial class CliApp
         }
     }
 
-    /// <summary>"ready", "not ready, 2 blocking" or "unknown, 1 not read", for the line that says where a report went.</summary>
+    /// <summary>"ready", "not ready, 2 blocking" or "unknown, 1 undecided", for the line that says where a report went.</summary>
     private static string VerdictSummary(AuditResult result) =>
-        result.Ready ? "ready" : result.IsUnknown ? $"unknown, {result.Unknowns.Count} not read" : $"not ready, {result.BlockingCount} blocking";
+        result.Ready ? "ready" : result.IsUnknown ? $"unknown, {result.Unknowns.Count} undecided" : $"not ready, {result.BlockingCount} blocking";
 
     public static int ExitCode(AuditResult result, string? failOn)
     {

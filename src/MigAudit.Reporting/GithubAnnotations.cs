@@ -37,7 +37,7 @@ public static class GithubAnnotations
         text.Append(result.Ready
             ? "::notice title=migaudit::ready for production\n"
             : result.IsUnknown
-                ? $"::warning title=migaudit::readiness unknown: {result.Unknowns.Count} thing{(result.Unknowns.Count == 1 ? string.Empty : "s")} that decide{(result.Unknowns.Count == 1 ? "s" : string.Empty)} it could not be read\n"
+                ? $"::warning title=migaudit::readiness unknown: {result.Unknowns.Count} thing{(result.Unknowns.Count == 1 ? string.Empty : "s")} that decide{(result.Unknowns.Count == 1 ? "s" : string.Empty)} it {(result.Unknowns.Count == 1 ? "is" : "are")} undecided (not read, or only production can tell)\n"
                 : $"::error title=migaudit::not ready for production: {result.BlockingCount} blocking findings\n");
         return text.ToString();
     }

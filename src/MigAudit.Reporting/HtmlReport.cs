@@ -84,7 +84,7 @@ public static class HtmlReport
     }
 
     private static string Banner(AuditResult result) =>
-        result.Ready ? "Ready for production" : result.IsUnknown ? $"Readiness unknown — {result.Unknowns.Count} not read" : $"Not ready for production — {result.BlockingCount} blocking findings";
+        result.Ready ? "Ready for production" : result.IsUnknown ? $"Readiness unknown — {result.Unknowns.Count} undecided" : $"Not ready for production — {result.BlockingCount} blocking findings";
 
     /// <param name="idPrefix">Makes the element ids of one set's report unique in a page with several.</param>
     private static void Body(StringBuilder html, AuditResult result, string? docsBaseUrl, string idPrefix)
@@ -93,7 +93,7 @@ public static class HtmlReport
         html.Append($"<div class=\"verdict {result.Verdict}\" id=\"{idPrefix}verdict\">{E(Banner(result))}</div>\n");
         if (result.Unknowns.Count > 0)
         {
-            html.Append($"<h2>Not read, and it decides readiness</h2>\n<ul id=\"{idPrefix}unknowns\">");
+            html.Append($"<h2>Undecided, and it decides readiness</h2>\n<ul id=\"{idPrefix}unknowns\">");
             foreach (var unknown in result.Unknowns)
             {
                 html.Append($"<li>{(unknown.File is null ? string.Empty : $"<code>{E(unknown.Location)}</code>: ")}{E(unknown.Reason)}</li>");

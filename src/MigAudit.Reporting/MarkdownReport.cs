@@ -15,12 +15,12 @@ public static class MarkdownReport
         text.Append(result.Ready
             ? "## migaudit: ✅ ready for production\n\n"
             : result.IsUnknown
-                ? $"## migaudit: ❔ readiness unknown ({result.Unknowns.Count} not read)\n\n"
+                ? $"## migaudit: ❔ readiness unknown ({result.Unknowns.Count} undecided)\n\n"
                 : $"## migaudit: ❌ not ready for production ({result.BlockingCount} blocking)\n\n");
         if (result.Unknowns.Count > 0)
         {
-            // What could not be read comes first: it is why the verdict is not "ready".
-            text.Append("Not read, and it decides readiness:\n\n");
+            // What is undecided (not read, or only production can tell) comes first: it is why the verdict is not "ready".
+            text.Append("Undecided, and it decides readiness:\n\n");
             foreach (var unknown in result.Unknowns)
             {
                 var where = unknown.File is null ? string.Empty : MarkdownText.CellCode(unknown.Location) + ": ";

@@ -18,7 +18,7 @@ public static class TextReport
         output.Line(title, "bold");
         output.Line(new string('=', title.Length));
         output.Line($"Date:        {result.GeneratedAt:yyyy-MM-dd}");
-        output.Line($"Status:      {(result.Ready ? "READY" : result.IsUnknown ? "UNKNOWN (nothing blocks, but migaudit could not read what decides it)" : "CRITICAL ISSUES FOUND")}", VerdictStyle(result, bold: false));
+        output.Line($"Status:      {(result.Ready ? "READY" : result.IsUnknown ? "UNKNOWN (nothing blocks, but what decides it is undecided: migaudit could not read it, or only production can tell)" : "CRITICAL ISSUES FOUND")}", VerdictStyle(result, bold: false));
         if (result.Set is { } set)
         {
             output.Line(Quoting.Printable($"Set:         {set.Name} ({set.Reason})"));
@@ -127,7 +127,7 @@ public static class TextReport
         }
 
         output.Heading("CONCLUSION");
-        output.Line($"Current state is {(result.Ready ? "PRODUCTION READY" : result.IsUnknown ? "UNKNOWN: nothing blocks, but migaudit could not read what decides it" : "NOT PRODUCTION READY")}", VerdictStyle(result, bold: true));
+        output.Line($"Current state is {(result.Ready ? "PRODUCTION READY" : result.IsUnknown ? "UNKNOWN: nothing blocks, but what decides it is undecided (migaudit could not read it, or only production can tell)" : "NOT PRODUCTION READY")}", VerdictStyle(result, bold: true));
         output.Line();
         var blockingRules = result.Findings.Where(f => f.Blocking).Select(f => f.Rule).Distinct().Count();
         output.Line($"Critical blocking issues: {result.BlockingCount} finding{(result.BlockingCount == 1 ? string.Empty : "s")} in {blockingRules} rule{(blockingRules == 1 ? string.Empty : "s")}");
@@ -138,7 +138,7 @@ public static class TextReport
 
         if (result.Unknowns.Count > 0)
         {
-            output.Line($"Not read: {result.Unknowns.Count} thing{(result.Unknowns.Count == 1 ? string.Empty : "s")} that decide{(result.Unknowns.Count == 1 ? "s" : string.Empty)} readiness (listed under UNKNOWN above)");
+            output.Line($"Undecided: {result.Unknowns.Count} thing{(result.Unknowns.Count == 1 ? string.Empty : "s")} that decide{(result.Unknowns.Count == 1 ? "s" : string.Empty)} readiness (listed under UNKNOWN above)");
         }
 
         var (low, high) = result.EffortMinutes;

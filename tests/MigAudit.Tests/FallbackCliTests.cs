@@ -36,13 +36,13 @@ public sealed class FallbackCliTests
         Assert.Equal(3, run.ExitCode);
         Assert.Equal(string.Empty, run.Stderr);
         var lines = run.Stdout.Split('\n');
-        Assert.Contains("Status:      UNKNOWN (nothing blocks, but migaudit could not read what decides it)", lines);
+        Assert.Contains("Status:      UNKNOWN (nothing blocks, but what decides it is undecided: migaudit could not read it, or only production can tell)", lines);
         Assert.Contains("Knexfile:    knexfile.ts (environment not known: cannot be parsed: migaudit does not rewrite an exported destructuring declaration in a namespace, found '{' (migaudit could not read this TypeScript))", lines);
         Assert.Contains("Migrations:  migrations (table knex_migrations, ASSUMED: Knex's default ./migrations beside knexfile.ts, because knexfile.ts could not be evaluated)", lines);
         Assert.Contains($"- knexfile.ts:2: {KnexfileReason}", lines);
         Assert.Contains($"- knexfile.ts:2: {FolderReason}", lines);
         Assert.Contains("Production Readiness: UNKNOWN", lines);
-        Assert.Contains("Current state is UNKNOWN: nothing blocks, but migaudit could not read what decides it", lines);
+        Assert.Contains("Current state is UNKNOWN: nothing blocks, but what decides it is undecided (migaudit could not read it, or only production can tell)", lines);
     }
 
     [Theory]
@@ -95,16 +95,16 @@ public sealed class FallbackCliTests
         using var repo = AssumedFolderProject();
         var markdown = await CliRunner.RunAsync("audit", repo.Root, "--format", "markdown");
         Assert.Equal(3, markdown.ExitCode);
-        Assert.StartsWith("## migaudit: ❔ readiness unknown (2 not read)\n\nNot read, and it decides readiness:\n\n", markdown.Stdout);
+        Assert.StartsWith("## migaudit: ❔ readiness unknown (2 undecided)\n\nUndecided, and it decides readiness:\n\n", markdown.Stdout);
         Assert.Contains($"- `knexfile.ts:2`: {FolderReason}\n", markdown.Stdout);
 
         var github = await CliRunner.RunAsync("audit", repo.Root, "--format", "github");
         Assert.Equal(3, github.ExitCode);
         Assert.Contains($"::warning file=knexfile.ts,line=2,title=migaudit unknown::{FolderReason}\n", github.Stdout);
-        Assert.EndsWith("::warning title=migaudit::readiness unknown: 2 things that decide it could not be read\n", github.Stdout);
+        Assert.EndsWith("::warning title=migaudit::readiness unknown: 2 things that decide it are undecided (not read, or only production can tell)\n", github.Stdout);
 
         var html = await CliRunner.RunAsync("audit", repo.Root, "--format", "html");
-        Assert.Contains("<div class=\"verdict unknown\" id=\"verdict\">Readiness unknown — 2 not read</div>", html.Stdout);
+        Assert.Contains("<div class=\"verdict unknown\" id=\"verdict\">Readiness unknown — 2 undecided</div>", html.Stdout);
         Assert.Contains("<li><code>knexfile.ts:2</code>: the migrations folder migrations is assumed (Knex&#39;s default beside the knexfile), not read from knexfile.ts: production may run another folder</li>", html.Stdout);
 
         var sarif = await CliRunner.RunAsync("audit", repo.Root, "--format", "sarif");
@@ -124,7 +124,7 @@ public sealed class FallbackCliTests
         var output = Path.Combine(repo.Root, "report.json");
         var run = await CliRunner.RunAsync("audit", repo.Root, "--format", "json", "--output", output);
         Assert.Equal(3, run.ExitCode);
-        Assert.Equal($"json report written to {output} (unknown, 2 not read)\n", run.Stderr.Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.Equal($"json report written to {output} (unknown, 2 undecided)\n", run.Stderr.Replace("\r\n", "\n", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -163,6 +163,6 @@ public sealed class FallbackCliTests
     {
         var run = await CliRunner.RunAsync("audit", "--help");
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("Exit codes: 0 ready, 1 not ready (a blocking finding), 2 usage error or unreadable project, 3 unknown (nothing blocks, but migaudit could not read something that decides readiness).", run.Stdout.Replace("\n", " ", StringComparison.Ordinal).Replace("  ", " ", StringComparison.Ordinal));
+        Assert.Contains("Exit codes: 0 ready, 1 not ready (a blocking finding), 2 usage error or unreadable project, 3 unknown (nothing blocks, but migaudit could not read something that decides readiness, or only production's migrations table can tell: answer with --applied).", run.Stdout.Replace("\n", " ", StringComparison.Ordinal).Replace("  ", " ", StringComparison.Ordinal));
     }
 }

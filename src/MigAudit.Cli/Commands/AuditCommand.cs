@@ -41,7 +41,7 @@ public static partial class CliApp
             Description = "The names production's migrations table holds: a file with the output of SELECT name FROM knex_migrations ORDER BY id (psql, csv, JSON or plain lines) or of 'knex migrate:list', or - for stdin. A deleted or renamed migration then blocks exactly when production holds its name, and is no finding when it does not; without release tags, this answers the verdict's UNKNOWN. Or set 'applied' in .migauditrc.json to a committed file (see docs/applied.md).",
             HelpName = "FILE|-",
         };
-        var command = new Command("audit", "Audit a Knex project statically (its code is never run). Exit codes: 0 ready, 1 not ready (a blocking finding), 2 usage error or unreadable project, 3 unknown (nothing blocks, but migaudit could not read something that decides readiness).")
+        var command = new Command("audit", "Audit a Knex project statically (its code is never run). Exit codes: 0 ready, 1 not ready (a blocking finding), 2 usage error or unreadable project, 3 unknown (nothing blocks, but migaudit could not read something that decides readiness, or only production's migrations table can tell: answer with --applied).")
         {
             path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force, branch, cwd, changedSince, staged, applied,
         };
