@@ -29,8 +29,8 @@ public sealed partial record AppliedMigrations(IReadOnlyList<string> Names, stri
     /// <summary>A JSON array of names or of rows with a name, or an object with such rows.</summary>
     public const string JsonFormat = "json";
 
-    /// <summary>Whether knex_migrations holds exactly this name (Knex compares names exactly, case included).</summary>
-    public bool Contains(string name) => Names.Contains(name, StringComparer.Ordinal);
+    /// <summary>The set the audit looks names up in, named by where the list came from (Knex compares names exactly, case included).</summary>
+    public AppliedNames From(string source) => new(Names.ToHashSet(StringComparer.Ordinal), source);
 
     /// <param name="text">The pasted text.</param>
     /// <param name="source">The file path, or "stdin": every error names it with the line.</param>

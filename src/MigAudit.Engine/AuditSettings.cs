@@ -229,7 +229,7 @@ public sealed record AuditSettings
         }
 
         var list = AppliedMigrations.Parse(text, Quoting.Printable(source));
-        return this with { Applied = new AppliedNames(list.Names.ToHashSet(StringComparer.Ordinal), Quoting.Printable(source)) };
+        return this with { Applied = list.From(Quoting.Printable(source)) };
     }
 
     /// <summary>A starter file with what discovery found.</summary>

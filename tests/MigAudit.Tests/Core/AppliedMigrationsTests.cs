@@ -44,9 +44,11 @@ public sealed class AppliedMigrationsTests
         var applied = AppliedMigrations.Parse("id,name\r\n1,\"20240101000000_a,b.js\"\r\n2,\"20240102000000_say \"\"hi\"\".js\"\n", "applied.csv");
         Assert.Equal(AppliedMigrations.CsvFormat, applied.Format);
         Assert.Equal(["20240101000000_a,b.js", "20240102000000_say \"hi\".js"], applied.Names);
-        Assert.True(applied.Contains("20240101000000_a,b.js"));
-        Assert.False(applied.Contains("20240101000000_A,b.js"));
-        Assert.False(applied.Contains("20240101000000_a,b"));
+        var names = applied.From("applied.csv");
+        Assert.Equal("applied.csv", names.Source);
+        Assert.True(names.Contains("20240101000000_a,b.js"));
+        Assert.False(names.Contains("20240101000000_A,b.js"));
+        Assert.False(names.Contains("20240101000000_a,b"));
     }
 
     [Theory]
