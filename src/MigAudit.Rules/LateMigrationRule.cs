@@ -41,7 +41,7 @@ public sealed class LateMigrationRule : Rule
             // is history there, and a fresh database runs it in name order. What is left is a dependence between the
             // two, which is for a person to check, not a deploy risk.
             var shipped = input.Applied is null && migration.Git.ShippedInRelease is { } release
-                ? $" It has shipped (release {release} holds it): wherever a release with it is deployed it already ran in that order, and a fresh database runs it in name order."
+                ? $" It has shipped (release {release} holds it): wherever a release with it is deployed it has already run, so the order it ran in is history there, and a fresh database runs it in name order."
                 : null;
             yield return Found(
                 $"{migration.Name} {arrived}, {(migration.Git.State == TrackingState.Committed ? "and reached the mainline after" : "after")} {late.LaterMigration} (which sorts after {(late.ArrivedAs is null ? "it" : sorted)}) was committed in {Text.Commit(late.LaterCommit)}. On databases that already applied {late.LaterMigration}, Knex runs {sorted} in the next batch — after it, not before as the names suggest.{(input.Applied is { } list ? $" Production's migrations table ({list.Source}) holds {late.LaterMigration} and not {migration.Name}: its next batch runs it out of order." : Text.ShippedFirst(late.Releases, late.LaterMigration))}{shipped}",

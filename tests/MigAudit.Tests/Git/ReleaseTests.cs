@@ -189,7 +189,7 @@ public sealed class ReleaseTests
         Assert.False(shipped.Blocking);
         Assert.Equal(FindingScope.Shipped, shipped.Scope);
         Assert.Equal(["v1.2.0"], shipped.ScopeReleases);
-        Assert.EndsWith("Release v1.1.0 shipped 20250103000000_orders.js before it arrived. It has shipped (release v1.2.0 holds it): wherever a release with it is deployed it already ran in that order, and a fresh database runs it in name order.", shipped.Message);
+        Assert.EndsWith("Release v1.1.0 shipped 20250103000000_orders.js before it arrived. It has shipped (release v1.2.0 holds it): wherever a release with it is deployed it has already run, so the order it ran in is history there, and a fresh database runs it in name order.", shipped.Message);
     }
 
     [Fact]
