@@ -48,11 +48,18 @@ public sealed class KnexDriver : IDisposable
     /// <summary>The passwords the driver was given (and migaudit's PGPASSWORD): masked in every error it sends back.</summary>
     private readonly string?[] secrets;
 
-    private KnexDriver(Process process, string runFolder, string?[] secrets)
+    /// <summary>What the driver printed besides its replies (Node's own errors, the project's console output), for when it dies.</summary>
+    private readonly OutputTail output;
+
+    private readonly Func<string, string> explain;
+
+    private KnexDriver(Process process, string runFolder, string?[] secrets, OutputTail output, Func<string, string> explain)
     {
+        this.explain = explain;
         this.process = process;
         this.runFolder = runFolder;
         this.secrets = secrets;
+        this.output = output;
     }
 
     /// <summary>Variables kept from migaudit's own environment: what Node and npm need to run, nothing that names a database.</summary>
@@ -62,7 +69,8 @@ public sealed class KnexDriver : IDisposable
     /// <param name="allowNetwork">Lets migrations open sockets to hosts other than the scratch server (other databases on it stay refused).</param>
     /// <param name="project">Where the project's knex is installed, and the knexfile environment the driver loads (its own configuration, with the connection and pool replaced).</param>
     /// <param name="sandbox">The folders the sandboxed driver may read and the scratch server's socket folder; null runs node without an operating-system sandbox (--run-project-code-unsandboxed, and the tests of the driver itself).</param>
-    public static KnexDriver Start(string projectRoot, JsonObject knexConnection, JsonObject migrations, IReadOnlyDictionary<string, string> environment, bool allowNetwork = false, DriverProject? project = null, DriverSandbox? sandbox = null)
+    /// <param name="explain">Adds to a fatal error what the user can do about it (the flag that passes a variable the knexfile wants).</param>
+    public static KnexDriver Start(string projectRoot, JsonObject knexConnection, JsonObject migrations, IReadOnlyDictionary<string, string> environment, bool allowNetwork = false, DriverProject? project = null, DriverSandbox? sandbox = null, Func<string, string>? explain = null)
     {
         project ??= new DriverProject(projectRoot, null, null, OwnMigrations: false);
 
@@ -129,7 +137,8 @@ public sealed class KnexDriver : IDisposable
                 : $"{start.FileName} could not be started: 'migaudit verify' runs the project's own knex with node inside bubblewrap");
         }
 
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new OutputTail();
+        process.ErrorDataReceived += (_, line) => output.Add(line.Data);
         process.BeginErrorReadLine();
 
         // The configuration, password included, goes through the pipe: a command line is readable by every local user.
@@ -145,7 +154,7 @@ public sealed class KnexDriver : IDisposable
         }.ToJsonString());
         process.StandardInput.Flush();
         string?[] secrets = [knexConnection["password"]?.GetValue<string>(), environment.GetValueOrDefault("PGPASSWORD"), Environment.GetEnvironmentVariable("PGPASSWORD")];
-        return new KnexDriver(process, run, secrets);
+        return new KnexDriver(process, run, secrets, output, explain ?? (e => e));
     }
 
     /// <exception cref="OperationCanceledException">migaudit was interrupted: the driver is killed at once, mid-migration.</exception>
@@ -226,14 +235,14 @@ public sealed class KnexDriver : IDisposable
 
         if (line.Result is null)
         {
-            throw new ProjectException("the knex driver stopped unexpectedly");
+            throw new ProjectException(explain(Stopped()));
         }
 
         var reply = JsonNode.Parse(line.Result)!;
         if (reply["fatal"] is { } fatal)
         {
             // A knexfile that fails to load can quote its connection URL, password and all.
-            throw new ProjectException(Redact(fatal.GetValue<string>())!);
+            throw new ProjectException(explain(Redact(fatal.GetValue<string>())!));
         }
 
         return reply;
@@ -249,9 +258,26 @@ public sealed class KnexDriver : IDisposable
             {
                 return line[(marker + 1)..];
             }
+
+            output.Add(line);
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Why the driver ended without a reply, in its own words: its exit code and the last lines it printed (a knexfile
+    /// that checks DATABASE_URL and calls process.exit(1) says what it wanted there), passwords masked.
+    /// </summary>
+    private string Stopped()
+    {
+        // stdout has ended, so the process is exiting; WaitForExit also drains the asynchronous stderr reader.
+        var exited = process.WaitForExit(5000);
+        var code = exited ? $" with exit code {process.ExitCode}" : string.Empty;
+        var said = output.Lines;
+        return said.Count == 0
+            ? $"the knex driver stopped unexpectedly{code}, printing nothing"
+            : $"the knex driver stopped unexpectedly{code}; its last output (stdout and stderr): {string.Join(" | ", said.Select(l => Redact(l)))}";
     }
 
     /// <summary>Stops the driver and whatever the migration was doing, without waiting for it.</summary>

@@ -250,12 +250,14 @@ public static partial class Verifier
         var host = options.Unsandboxed ? (socketFolder ?? chain.Host) : NodeSandbox.SocketInside;
         var port = options.Unsandboxed && socketFolder is null ? chain.Port : 5432;
         var credentials = Uri.EscapeDataString(chain.User) + (chain.Password is { Length: > 0 } p ? ":" + Uri.EscapeDataString(p) : string.Empty);
-        var url = host.StartsWith('/')
-            ? $"postgres://{credentials}@localhost:{port}/{databaseName}?host={Uri.EscapeDataString(host)}"
-            : $"postgres://{credentials}@{(host.Contains(':') ? $"[{host}]" : host)}:{port}/{databaseName}";
+        var address = host.StartsWith('/')
+            ? $"{credentials}@localhost:{port}/{databaseName}?host={Uri.EscapeDataString(host)}"
+            : $"{credentials}@{(host.Contains(':') ? $"[{host}]" : host)}:{port}/{databaseName}";
+        var url = $"{UrlScheme(audit, options)}://{address}";
 
-        // The user's variables first; a database URL among them points at the scratch database like the rest.
-        var environment = options.Variables.ToDictionary(v => v.Key, v => IsDatabaseUrl(v.Value) ? url : v.Value, StringComparer.Ordinal);
+        // The user's variables first; a database URL among them points at the scratch database like the rest, in the
+        // scheme it was written with (a knexfile may insist on postgresql:// and exit on postgres://).
+        var environment = options.Variables.ToDictionary(v => v.Key, v => IsDatabaseUrl(v.Value) ? $"{SchemeOf(v.Value)}://{address}" : v.Value, StringComparer.Ordinal);
         foreach (var (name, value) in new Dictionary<string, string>
         {
             ["DATABASE_URL"] = url,
@@ -277,7 +279,7 @@ public static partial class Verifier
         // Connection variables the project reads (DB_URL, DATABASE_URI...) also point at the scratch database.
         foreach (var scenario in audit.Input.Configuration.Scenarios.Where(s => s.Id == ScenarioIds.Production))
         {
-            foreach (var (name, value) in scenario.Variables.Where(v => v.Value.StartsWith("postgres://", StringComparison.Ordinal)))
+            foreach (var (name, value) in scenario.Variables.Where(v => IsDatabaseUrl(v.Value)))
             {
                 environment[name] = url;
             }
@@ -313,7 +315,7 @@ public static partial class Verifier
         var sandbox = options.Unsandboxed ? null : new DriverSandbox(SandboxFolders(audit, driverProject), socketFolder!);
         var names = audit.Input.Migrations.Select(m => m.Name).ToList();
         var steps = names.Select(n => new VerifyStep { Migration = n }).ToArray();
-        using var driver = KnexDriver.Start(root, connection, migrations, environment, options.AllowNetwork, driverProject, sandbox);
+        using var driver = KnexDriver.Start(root, connection, migrations, environment, options.AllowNetwork, driverProject, sandbox, error => Explain(error, options)!);
         var preparedExtensions = await created;
         var snapshots = new List<SchemaSnapshot>();
         await using var database = new NpgsqlConnection(scratch);
@@ -497,7 +499,36 @@ public static partial class Verifier
     private static bool IsDatabaseUrl(string value) =>
         value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?<name>[A-Z][A-Z0-9_]{2,})\b[^.\n]{0,60}\b(?:environment variable|env var|is not set|must be set|needs to be set|is required|is missing|undefined)|(?:environment variable|env var|missing|required|set)\s+['""`]?(?<name2>[A-Z][A-Z0-9_]{2,})\b")]
+    /// <summary>postgres or postgresql, as the URL spells it (pg reads both; a project's own check may accept one).</summary>
+    private static string SchemeOf(string url) => url[..url.IndexOf("://", StringComparison.Ordinal)].ToLowerInvariant();
+
+    /// <summary>
+    /// The scheme of the DATABASE_URL migaudit gives the migrations: the one the project writes. pg accepts both, but a
+    /// knexfile that checks its URL (<c>if (!url.startsWith('postgresql://')) process.exit(1)</c>) accepts only its own:
+    /// the user's --set URL, else the spelling the knexfile's text uses (the configuration's scenarios hold migaudit's own
+    /// stand-in URLs, which say nothing of the project's).
+    /// </summary>
+    private static string UrlScheme(AuditResult audit, VerifyOptions options)
+    {
+        if (options.Variables.Values.FirstOrDefault(IsDatabaseUrl) is { } given)
+        {
+            return SchemeOf(given);
+        }
+
+        string text;
+        try
+        {
+            text = audit.Input.Project.Knexfile is { } knexfile ? File.ReadAllText(Path.Combine(audit.Input.Project.Root, knexfile.Path)) : string.Empty;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            text = string.Empty;
+        }
+
+        return text.Contains("postgresql://", StringComparison.Ordinal) && !text.Contains("postgres://", StringComparison.Ordinal) ? "postgresql" : "postgres";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(?<name>[A-Z][A-Z0-9_]{2,})\b[^.\n:]{0,60}\b(?:environment variable|env var|is not set|must be set|needs to be set|is required|is missing|undefined)|(?:environment variable|env var|missing|required|set)\s+['""`]?(?<name2>[A-Z][A-Z0-9_]{2,})\b")]
     private static partial System.Text.RegularExpressions.Regex MissingVariable();
 
     /// <summary>

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using MigAudit.Tests.Support;
+
+namespace MigAudit.Tests.Live;
+
+/// <summary>
+/// verify runs the project's own knexfile as it is: the database URL in the scheme the project writes, and when the
+/// knexfile stops the run, the project's own words and what to pass. Real PostgreSQL, real knex (tests/node).
+/// </summary>
+public sealed class VerifyProjectAsItIsTests
+{
+    private static TempRepo Project(string knexfile)
+    {
+        var repo = Audit.Project(("20250101000000_users.js", Audit.CreateTable("users")));
+        repo.Write("knexfile.js", knexfile);
+        NodeKnex.LinkInto(repo);
+        repo.Commit("knexfile");
+        return repo;
+    }
+
+    [SkippableFact]
+    [Trait("Surface", "cli")]
+    public async Task A_knexfile_that_insists_on_postgresql_urls_gets_one()
+    {
+        Requires.PostgresAndKnex();
+        using var repo = Project("""
+            const url = process.env.DATABASE_URL;
+            if (!url || !url.startsWith('postgresql://')) {
+              console.error('DATABASE_URL must be a postgresql:// URL');
+              process.exit(1);
+            }
+            module.exports = { production: { client: 'pg', connection: url, migrations: { directory: './migrations' } } };
+            """);
+
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.True(JsonDocument.Parse(run.Stdout).RootElement.GetProperty("passed").GetBoolean());
+    }
+
+    [SkippableFact]
+    [Trait("Surface", "cli")]
+    public async Task A_knexfile_that_exits_is_quoted_with_its_exit_code()
+    {
+        Requires.PostgresAndKnex();
+        using var repo = Project("""
+            module.exports = { production: { client: 'pg', connection: process.env.DATABASE_URL, migrations: { directory: './migrations' } } };
+            if (!process.env.REGION) {
+              console.log('loading configuration');
+              console.error('refusing to start: REGION is not set');
+              process.exit(3);
+            }
+            """);
+
+        var run = await CliRunner.RunAsync("verify", repo.Root);
+
+        Assert.Equal(2, run.ExitCode);
+        // Two streams read apart: their lines' order in the tail is not asserted.
+        Assert.Contains("the knex driver stopped unexpectedly with exit code 3; its last output (stdout and stderr): ", run.Stderr);
+        Assert.Contains("loading configuration", run.Stderr);
+        Assert.Contains("refusing to start: REGION is not set", run.Stderr);
+        Assert.Contains("pass REGION with --set REGION=VALUE or --env-file FILE", run.Stderr);
+    }
+
+    [SkippableFact]
+    [Trait("Surface", "cli")]
+    public async Task A_knexfile_that_throws_for_a_missing_variable_names_the_flag_that_passes_it()
+    {
+        Requires.PostgresAndKnex();
+        using var repo = Project("""
+            if (!process.env.DB_SCHEMA_NAME) throw new Error('DB_SCHEMA_NAME is not set');
+            module.exports = { production: { client: 'pg', connection: process.env.DATABASE_URL, migrations: { directory: './migrations' } } };
+            """);
+
+        var run = await CliRunner.RunAsync("verify", repo.Root);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("DB_SCHEMA_NAME is not set", run.Stderr);
+        Assert.Contains("pass DB_SCHEMA_NAME with --set DB_SCHEMA_NAME=VALUE or --env-file FILE", run.Stderr);
+    }
+}
