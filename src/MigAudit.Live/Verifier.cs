@@ -56,6 +56,13 @@ public sealed record VerifyResult
     /// <summary>Where the project's code ran, and what that covers.</summary>
     public string Isolation { get; init; } = string.Empty;
 
+    /// <summary>
+    /// What the knexfile names as its client when that is not PostgreSQL, and what verify did: it always runs knex's pg
+    /// client against its scratch PostgreSQL, so for a project that runs SQLite or MySQL its answers are PostgreSQL's.
+    /// Null when the client is PostgreSQL.
+    /// </summary>
+    public string? Client { get; init; }
+
     /// <summary>--no-lock-trace: no up's locks or rewrites were read.</summary>
     public bool LockTracingSkipped { get; init; }
 
@@ -140,6 +147,7 @@ public static partial class Verifier
                     Kept = keep,
                     Elapsed = clock.Elapsed,
                     Isolation = Isolation(options, server is not null),
+                    Client = ClientNote(audit.Input.Project.Dialect),
                 };
             }
             finally
@@ -495,6 +503,11 @@ public static partial class Verifier
 
         return false;
     }
+
+    private static string? ClientNote(DialectInfo dialect) => dialect.IsPostgreSQL ? null
+        : dialect.Dialect == SqlDialect.Unknown
+            ? $"the project's database is unknown ({dialect.Source}): verify ran the migrations with knex's pg client on PostgreSQL"
+            : $"the project's database is {dialect.Describe()}: verify ran the migrations with knex's pg client on PostgreSQL instead, so what it says holds for PostgreSQL, not for that database";
 
     private static bool IsDatabaseUrl(string value) =>
         value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);

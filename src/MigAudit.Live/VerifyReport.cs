@@ -13,6 +13,10 @@ public static class VerifyReport
         output.Line($"migaudit verify: {(result.Passed ? "PASSED" : "FAILED")}", result.Passed ? "green bold" : "red bold");
         output.Line($"Server: {result.Server}; scratch database: {result.Database}{(result.Kept ? " (kept)" : " (dropped)")}");
         output.Line($"Project code: {result.Isolation}", result.Isolation.StartsWith("UNSANDBOXED", StringComparison.Ordinal) ? "red" : null);
+        if (result.Client is { } client)
+        {
+            output.Line($"Client: {client}", "yellow");
+        }
         if (result.PreparedExtensions.Count > 0)
         {
             output.Line($"Created by migaudit before the chain (not trusted, so the chain's non-superuser role could not): {string.Join(", ", result.PreparedExtensions)}");
@@ -100,6 +104,7 @@ public static class VerifyReport
         ["database"] = result.Database,
         ["kept"] = result.Kept,
         ["isolation"] = result.Isolation,
+        ["client"] = result.Client,
         ["preparedExtensions"] = Strings(result.PreparedExtensions),
         ["migrations"] = Array(result.Steps, s => new JsonObject
         {

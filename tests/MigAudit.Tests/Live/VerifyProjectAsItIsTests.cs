@@ -78,4 +78,34 @@ public sealed class VerifyProjectAsItIsTests
         Assert.Contains("DB_SCHEMA_NAME is not set", run.Stderr);
         Assert.Contains("pass DB_SCHEMA_NAME with --set DB_SCHEMA_NAME=VALUE or --env-file FILE", run.Stderr);
     }
+
+    [SkippableFact]
+    [Trait("Surface", "cli")]
+    public async Task A_knexfile_that_picks_its_client_at_run_time_is_said_to_have_been_run_on_postgresql()
+    {
+        Requires.PostgresAndKnex();
+        using var repo = Project("""
+            module.exports = { production: { client: process.env.DB_CLIENT || 'better-sqlite3', connection: process.env.DATABASE_URL, useNullAsDefault: true, migrations: { directory: './migrations' } } };
+            """);
+
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        const string note = "the project's database is unknown (the client is chosen at run time (knexfile.js:1: unknown (process.env.DB_CLIENT || 'better-sqlite3')), and package.json installs no database driver): verify ran the migrations with knex's pg client on PostgreSQL";
+        Assert.Equal(note, JsonDocument.Parse(run.Stdout).RootElement.GetProperty("client").GetString());
+        Assert.Contains("Client: " + note, (await CliRunner.RunAsync("verify", repo.Root)).Stdout);
+    }
+
+    [SkippableFact]
+    [Trait("Surface", "cli")]
+    public async Task A_postgresql_knexfile_gets_no_client_note()
+    {
+        Requires.PostgresAndKnex();
+        using var repo = Project(Audit.Knexfile);
+
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(run.Stdout).RootElement.GetProperty("client").ValueKind);
+    }
 }
