@@ -63,10 +63,16 @@ public sealed record VerifyResult
     /// </summary>
     public string? Client { get; init; }
 
+    /// <summary>
+    /// Why knex's migrate:latest failed outside every migration's up (an invalid migration in the list, a corrupt
+    /// migration directory): the batch never started, and no migration is blamed for it. Null otherwise.
+    /// </summary>
+    public string? BatchError { get; init; }
+
     /// <summary>--no-lock-trace: no up's locks or rewrites were read.</summary>
     public bool LockTracingSkipped { get; init; }
 
-    public bool Passed => Steps.All(s => s.Up == StepStatus.Ok && s.Down == StepStatus.Ok) && (LatestAgain == true || LatestAgainSkipped);
+    public bool Passed => BatchError is null && Steps.All(s => s.Up == StepStatus.Ok && s.Down == StepStatus.Ok) && (LatestAgain == true || LatestAgainSkipped);
 }
 
 /// <summary>
@@ -334,6 +340,7 @@ public static partial class Verifier
         // Every up in one migrate:latest, as production runs a fresh database: all pending migrations in one
         // transaction unless one opts out. Each migration's snapshot is taken inside that transaction, right after it.
         var up = driver.SendChain("up", settings.TableName, chainTimeout, cancellation, options.TraceLocks);
+        string? batchError = null;
         var applied = 0;
         foreach (var step in up.Steps)
         {
@@ -360,14 +367,23 @@ public static partial class Verifier
         }
         else if (!up.Ok && applied < names.Count)
         {
-            var error = up.Failed?.Error ?? up.Error ?? "migrate:latest failed";
-            progress?.Report($"[{applied + 1}/{names.Count}] up   {names[applied]}: FAILED ({up.Failed?.Milliseconds ?? 0} ms)");
-            steps[applied] = steps[applied] with
+            if (up.Failed is { } failed)
             {
-                Up = StepStatus.Failed,
-                UpError = Explain(error, options),
-                UpMilliseconds = up.Failed?.Milliseconds ?? 0,
-            };
+                progress?.Report($"[{applied + 1}/{names.Count}] up   {names[applied]}: FAILED ({failed.Milliseconds} ms)");
+                steps[applied] = steps[applied] with
+                {
+                    Up = StepStatus.Failed,
+                    UpError = Explain(failed.Error, options),
+                    UpMilliseconds = failed.Milliseconds,
+                };
+            }
+            else
+            {
+                // No migration's up was running: knex refused the batch itself (it validates every pending migration
+                // before running any, and checks the list against its table), so no migration is to blame for it.
+                batchError = Explain(up.Error ?? "migrate:latest failed", options);
+                progress?.Report($"knex refused the batch: {batchError}");
+            }
 
             // What the failed batch rolled back is applied again one migration at a time, so that each down is still tried.
             var committed = await CountAppliedAsync(database, settings);
@@ -432,6 +448,7 @@ public static partial class Verifier
             Steps = LockComparison.WithDisagreements(steps, audit),
             LatestAgain = latestAgain,
             LatestAgainError = latestError,
+            BatchError = batchError,
             LatestAgainSkipped = !options.LatestAgain,
             LockTracingSkipped = !options.TraceLocks,
             StaticModelDifferences = CompareWithStatic(audit.Input.Schema.Schema, finalSnapshot, audit.Input.Project.IdentifierTransform),

@@ -22,6 +22,11 @@ public static class VerifyReport
             output.Line($"Created by migaudit before the chain (not trusted, so the chain's non-superuser role could not): {string.Join(", ", result.PreparedExtensions)}");
         }
 
+        if (result.BatchError is { } refused)
+        {
+            output.Line($"knex refused the batch before running any migration: {refused}", "red");
+        }
+
         output.Line();
         var width = Math.Max(9, result.Steps.Select(s => s.Migration.Length).DefaultIfEmpty(9).Max());
         output.Line($"{"#",4}  {"migration".PadRight(width)}  {"up",-7} {"ms",6}  {"down",-13} {"ms",6}");
@@ -123,6 +128,7 @@ public static class VerifyReport
         }),
         ["latestAgain"] = result.LatestAgain,
         ["latestAgainError"] = result.LatestAgainError,
+        ["batchError"] = result.BatchError,
         ["latestAgainSkipped"] = result.LatestAgainSkipped,
         ["lockTracingSkipped"] = result.LockTracingSkipped,
         ["staticModelDifferences"] = Strings(result.StaticModelDifferences),

@@ -108,4 +108,25 @@ public sealed class VerifyProjectAsItIsTests
         Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
         Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(run.Stdout).RootElement.GetProperty("client").ValueKind);
     }
+
+    [SkippableFact]
+    [Trait("Surface", "cli")]
+    public async Task A_batch_knex_refuses_before_any_migration_blames_no_migration()
+    {
+        Requires.PostgresAndKnex();
+        using var repo = Audit.Project(
+            ("20250101000000_users.js", Audit.CreateTable("users")),
+            ("20250102000000_teams.js", Audit.CreateTable("teams", withDown: false)));
+        NodeKnex.LinkInto(repo);
+        repo.Commit("link knex");
+
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+
+        Assert.Equal(1, run.ExitCode);
+        var root = JsonDocument.Parse(run.Stdout).RootElement;
+        Assert.False(root.GetProperty("passed").GetBoolean());
+        Assert.Equal("Invalid migration: 20250102000000_teams.js must have both an up and down function", root.GetProperty("batchError").GetString());
+        Assert.Equal(["not-run", "not-run"], root.GetProperty("migrations").EnumerateArray().Select(m => m.GetProperty("up").GetString()));
+        Assert.Contains("knex refused the batch before running any migration: Invalid migration: 20250102000000_teams.js must have both an up and down function", (await CliRunner.RunAsync("verify", repo.Root)).Stdout);
+    }
 }
