@@ -74,9 +74,11 @@ public sealed class RenamedMigrationRule : Rule
                 (severity, blocks) = (Severity.Low, false);
             }
 
-            var stated = rename.RecordedBy is null
+            // The kinds of database are told apart only when one ran tsc's build: otherwise every kind recorded the
+            // names the files had, as the finding has always said.
+            var stated = rename.RecordedBy?.Any(k => k.Compiled) != true
                 ? $"so {consequence}. Under its old name: {reach.Text}."
-                : $"and {RecordedNamesText.Describe(rename, name => !validationOff ? $"fail 'knex migrate:latest' with \"The migration directory is corrupt, the following files are missing: {name}\"" : $"run {rename.NewName} again as a new migration (list validation is off)")} Under {string.Join(" and ", stale)}: {reach.Text}.";
+                : $"and {RecordedNamesText.Describe(rename, name => !validationOff ? $"fail 'knex migrate:latest' with \"The migration directory is corrupt, the following files are missing: {name}\"" : $"are not stopped: {consequence}")} Under {string.Join(" and ", stale)}: {reach.Text}.";
             var finding = reach.ApplyTo(Found(
                 $"{rename.OldName} was renamed to {rename.NewName} {when}: {how}Knex records the file name with its extension in {input.Project.Settings.TableName}, {stated}{repair}",
                 headline: $"{rename.OldName} -> {rename.NewName} ({(rename.RenamedIn == "working-tree" ? "working tree" : Text.Commit(rename.Commit))})",

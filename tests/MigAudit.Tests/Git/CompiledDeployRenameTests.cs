@@ -221,7 +221,7 @@ public sealed class CompiledDeployRenameTests
         Assert.Equal(("always", "knexfile.ts:4", false), (only.Condition, only.Where, only.Compiled));
         var users = RenameOf(result, "20230101000000_users.ts");
         Assert.Equal((Severity.High, true, Evidence.Certain, FindingScope.Pending), (users.Severity, users.Blocking, users.Evidence, users.Scope));
-        Assert.Contains("databases migrated with the TypeScript sources (the knexfile loaded [.ts] in every environment, knexfile.ts:4) recorded 20230101000000_users.ts and fail 'knex migrate:latest'", users.Message);
+        Assert.Contains("so databases that applied 20230101000000_users.ts fail 'knex migrate:latest' with \"The migration directory is corrupt, the following files are missing: 20230101000000_users.ts\". Under its old name: it shipped in release v0.1.0, and no release has the rename yet", users.Message);
         Assert.Equal("not-ready", result.Verdict);
     }
 
