@@ -252,4 +252,33 @@ public sealed class CompiledDeployRenameTests
         Assert.Equal((Severity.High, true), (users.Severity, users.Blocking));
         Assert.Contains("so databases that applied 20230101000000_users.ts fail 'knex migrate:latest'", users.Message);
     }
+
+    [Fact]
+    public void Without_release_tags_the_knexfile_before_the_rename_is_read_and_the_finding_is_low()
+    {
+        using var repo = Project(ChosenByEnvironment);
+        repo.Git("tag", "-d", "v0.1.0");
+        var result = Audit.Run(repo.Root);
+
+        var rename = Assert.Single(result.Input.Renamed, r => r.NewName == "20230101000000_users.js");
+        Assert.Equal(rename.Commit!.Id + "^", rename.RecordedAt);
+        var users = RenameOf(result, "20230101000000_users.ts");
+        Assert.Equal((Severity.Low, false, Evidence.Possible, FindingScope.Unknown), (users.Severity, users.Blocking, users.Evidence, users.Scope));
+        Assert.Contains($"depended on the knexfile at {rename.Commit.Id[..10]}^: databases migrated with the TypeScript sources", users.Message);
+        Assert.Empty(users.DecidingNames);
+    }
+
+    [Fact]
+    public void With_list_validation_off_the_databases_that_ran_the_sources_run_the_new_name_again()
+    {
+        using var repo = Project(ChosenByEnvironment);
+        repo.Write("knexfile.js", JsKnexfile.Replace("loadExtensions: ['.js'] }", "loadExtensions: ['.js'], disableMigrationsListValidation: true }", StringComparison.Ordinal));
+        repo.Commit("validation off");
+        var result = Audit.Run(repo.Root);
+
+        var users = RenameOf(result, "20230101000000_users.ts");
+        Assert.Equal((Severity.Low, false), (users.Severity, users.Blocking));
+        Assert.Contains("recorded 20230101000000_users.ts and are not stopped: with list validation disabled Knex runs 20230101000000_users.js again as a new migration, and that second run fails: ", users.Message);
+        Assert.Contains("recorded 20230101000000_users.js, the file's name now: unaffected.", users.Message);
+    }
 }
