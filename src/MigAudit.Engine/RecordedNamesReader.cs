@@ -1,4 +1,5 @@
 using MigAudit.Core;
+using MigAudit.IO;
 using MigAudit.Git;
 using MigAudit.Knex.Discovery;
 using MigAudit.Knex.JavaScript;
@@ -34,7 +35,8 @@ internal static class RecordedNamesReader
         }
 
         var package = PackageFolder(project.Root, Path.GetDirectoryName(Path.Combine(project.Root, knexfile.Path))!);
-        var packageFromTop = Relative(top, package);
+        // git names the top level with every symbolic link resolved; the audited root may be reached through one.
+        var packageFromTop = Relative(RealPath.Of(top) ?? top, RealPath.Of(package) ?? package);
         var packageFromRoot = Relative(project.Root, package);
         var reads = new Dictionary<string, OldKnexfile?>(StringComparer.Ordinal);
         var result = new List<RenamedMigration>();

@@ -281,4 +281,21 @@ public sealed class CompiledDeployRenameTests
         Assert.Contains("recorded 20230101000000_users.ts and are not stopped: with list validation disabled Knex runs 20230101000000_users.js again as a new migration, and that second run fails: ", users.Message);
         Assert.Contains("recorded 20230101000000_users.js, the file's name now: unaffected.", users.Message);
     }
+
+    [Fact]
+    public void A_project_reached_through_a_symbolic_link_is_read_the_same()
+    {
+        using var repo = Project(ChosenByEnvironment);
+        var link = Path.Combine(Path.GetTempPath(), "migaudit-link-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateSymbolicLink(link, repo.Root);
+        try
+        {
+            var result = Audit.Run(link);
+            Assert.Equal((Severity.Low, false), (RenameOf(result, "20230101000000_users.ts").Severity, RenameOf(result, "20230101000000_users.ts").Blocking));
+        }
+        finally
+        {
+            File.Delete(link);
+        }
+    }
 }
