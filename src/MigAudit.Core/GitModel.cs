@@ -120,8 +120,49 @@ public sealed record RenamedMigration
 
     /// <summary>Every name a database may have recorded for it before the current one.</summary>
     public IEnumerable<string> EarlierNames => IntermediateNames.Prepend(OldName);
+
+    /// <summary>
+    /// For each earlier name, the release tags whose tree held it (a chain's names shipped in different releases),
+    /// oldest first; null when the repository has no release tags.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>>? ReleasesByName { get; init; }
+
+    /// <summary>
+    /// The names each kind of database recorded before the current one, as the knexfile of <see cref="RecordedAt"/>
+    /// loaded the files (an extension chosen by a condition, TypeScript run from tsc's build); null when migaudit did
+    /// not read it (no TypeScript earlier name) or could not: then any earlier name may have been recorded.
+    /// </summary>
+    public IReadOnlyList<RecordedNames>? RecordedBy { get; init; }
+
+    /// <summary>The commit whose knexfile <see cref="RecordedBy"/> was read from: the newest release that held the old name, else the rename's parent.</summary>
+    public string? RecordedAt { get; init; }
+
+    /// <summary>The earlier names some kind of database recorded that differ from the current name: all of them when <see cref="RecordedBy"/> is not known.</summary>
+    public IReadOnlyList<string> StaleNames => RecordedBy is { } kinds
+        ? kinds.SelectMany(k => k.Names).Where(n => n != NewName).Distinct(StringComparer.Ordinal).ToList()
+        : EarlierNames.ToList();
     public bool ExtensionOnly => System.IO.Path.GetFileNameWithoutExtension(OldName) == System.IO.Path.GetFileNameWithoutExtension(NewName);
 }
+
+/// <summary>
+/// What one kind of database recorded for a migration before its current name: Knex records the name of the file it
+/// loaded, and which files it loads is the knexfile's loadExtensions, which a knexfile may choose by a condition
+/// (<c>isDev ? 'ts' : 'js'</c>); a database migrated from tsc's build (outDir) loaded the compiled .js files.
+/// </summary>
+/// <param name="Condition">When the knexfile's loadExtensions take this value ("always" when they have one).</param>
+/// <param name="Where">The knexfile and line the value was read from (knexfile.ts:4).</param>
+/// <param name="LoadExtensions">The extensions Knex loaded under it.</param>
+/// <param name="Recorded">The names such databases may have recorded, each with the earlier (source) name it stands for.</param>
+/// <param name="OutDir">The tsc build's output folder (root-relative) when they ran the build: the names are the compiled files'.</param>
+public sealed record RecordedNames(string Condition, string Where, IReadOnlyList<string> LoadExtensions, IReadOnlyList<RecordedName> Recorded, string? OutDir)
+{
+    public bool Compiled => OutDir is not null;
+    public IEnumerable<string> Names => Recorded.Select(r => r.Name);
+}
+
+/// <param name="Name">The name Knex recorded.</param>
+/// <param name="Source">The earlier file name in the repository it was recorded from (x.ts for a compiled x.js).</param>
+public sealed record RecordedName(string Name, string Source);
 
 /// <summary>What could be learned about the repository itself, and what could not.</summary>
 public sealed record GitFacts

@@ -39,10 +39,25 @@ public sealed record MigrationSettings
     /// </summary>
     public string? RecordedExtension { get; init; }
 
+    /// <summary>
+    /// Set when migrations.loadExtensions is not one list of strings migaudit could read: <see cref="LoadExtensions"/>
+    /// is then Knex's default list, an assumption, and this says what the knexfile has instead.
+    /// </summary>
+    public UnreadLoadExtensions? UnreadLoadExtensions { get; init; }
+
     /// <summary>File and line the settings were read from, when known.</summary>
     public string? SourceFile { get; init; }
     public int? SourceLine { get; init; }
 }
+
+/// <param name="Expression">The value as the knexfile writes it.</param>
+/// <param name="Line">Its line in <see cref="MigrationSettings.SourceFile"/>, when known.</param>
+/// <param name="Alternatives">The lists it can be, each with the condition it holds under, when only conditions migaudit cannot decide tell them apart; empty otherwise.</param>
+public sealed record UnreadLoadExtensions(string Expression, int? Line, IReadOnlyList<LoadExtensionsChoice> Alternatives);
+
+/// <param name="Condition">When the knexfile's loadExtensions take this value, with file:line.</param>
+/// <param name="Extensions">The list under it.</param>
+public sealed record LoadExtensionsChoice(string Condition, IReadOnlyList<string> Extensions);
 
 public sealed record KnexfileInfo
 {

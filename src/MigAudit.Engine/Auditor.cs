@@ -137,6 +137,7 @@ public static class Auditor
         var helpersTask = OwnThread.Run(() => DeletedHelpers(project.Root, history));
         var reruns = Reruns(project, history, listing, schema, cache);
         var edits = EditClassifier.Classify(project, history, listing, cache);
+        var renamed = RecordedNamesReader.Read(project, history);
         var helpers = helpersTask.GetAwaiter().GetResult();
 
         var migrations = listing.Migrations.Select((listed, i) => new Migration
@@ -158,7 +159,7 @@ public static class Auditor
             IgnoredFiles = listing.Ignored,
             Deleted = history.Deleted.Where(d => !helpers.Contains(d.Path)).ToList(),
             DeletedHelpers = helpers.Order(StringComparer.Ordinal).ToList(),
-            Renamed = history.Renamed,
+            Renamed = renamed,
             ConvertedExtensions = history.ConvertedExtensions,
 
             // Read only when some row may need repairing: it scans the project's code.

@@ -838,7 +838,12 @@ public static class GitHistoryReader
         return history with
         {
             Deleted = history.Deleted.Select(d => d with { Releases = trees.Holding(d.AllNames), ReleasesSince = Since(d.DeletionCommit?.Id, d.AllNames) }).ToList(),
-            Renamed = history.Renamed.Select(r => r with { Releases = trees.Holding(r.EarlierNames), ReleasesSince = Since(r.Commit?.Id, r.EarlierNames) }).ToList(),
+            Renamed = history.Renamed.Select(r => r with
+            {
+                Releases = trees.Holding(r.EarlierNames),
+                ReleasesByName = r.EarlierNames.Distinct(StringComparer.Ordinal).ToDictionary(n => n, n => (IReadOnlyList<string>)trees.Holding([n]), StringComparer.Ordinal),
+                ReleasesSince = Since(r.Commit?.Id, r.EarlierNames),
+            }).ToList(),
             Files = history.Files.ToDictionary(f => f.Key, f =>
             {
                 var name = Path.GetFileName(f.Key);

@@ -50,7 +50,8 @@ public static class DriftChecker
         var missing = applied.Where(name => !order.ContainsKey(name)).ToList();
         foreach (var name in missing)
         {
-            var renamed = audit.Input.Renamed.FirstOrDefault(r => r.OldName == name)?.NewName ??
+            // A name recorded before a rename: any earlier name, or a compiled one (x.ee.js from tsc's build of x.ee.ts).
+            var renamed = audit.Input.Renamed.FirstOrDefault(r => r.OldName == name || r.StaleNames.Contains(name, StringComparer.Ordinal))?.NewName ??
                           audit.Input.Migrations.FirstOrDefault(m => MigrationNames.Stem(m.Name) == MigrationNames.Stem(name))?.Name;
             var deleted = audit.Input.Deleted.FirstOrDefault(d => d.Name == name);
             var knexError = settings.DisableMigrationsListValidation

@@ -196,6 +196,19 @@ public static partial class JsonReport
                 ["releases"] = StringsOrNull(r.Releases),
                 ["extensionOnly"] = r.ExtensionOnly,
                 ["intermediateNames"] = Strings(r.IntermediateNames),
+
+                // The names each kind of database recorded, as the knexfile of recordedAt loaded the files (null: not read).
+                ["recordedAt"] = r.RecordedAt,
+                ["recordedBy"] = r.RecordedBy is { } kinds
+                    ? Array(kinds, k => new JsonObject
+                    {
+                        ["condition"] = k.Condition,
+                        ["where"] = k.Where,
+                        ["loadExtensions"] = Strings(k.LoadExtensions),
+                        ["names"] = Strings([.. k.Names]),
+                        ["outDir"] = k.OutDir,
+                    })
+                    : null,
             }),
             ["convertedExtensions"] = Strings(input.ConvertedExtensions),
             // The names production's migrations table holds, when the user gave them (--applied): history findings are

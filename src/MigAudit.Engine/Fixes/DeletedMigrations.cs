@@ -220,8 +220,8 @@ public static class DeletedMigrations
         foreach (var rename in renames)
         {
             // Guarded: a database that already ran the new name keeps its own row, and the old one is removed. A name
-            // renamed more than once may be recorded under any of its earlier names.
-            foreach (var earlier in rename.EarlierNames)
+            // renamed more than once may be recorded under any of its earlier names (a compiled deploy under the .js names).
+            foreach (var earlier in rename.StaleNames)
             {
                 var (oldName, newName) = (Quoting.SqlLiteral(earlier), Quoting.SqlLiteral(rename.NewName));
                 text.Append($"UPDATE {migrations} SET name = {newName} WHERE name = {oldName} AND NOT EXISTS (SELECT 1 FROM {migrations} WHERE name = {newName});\n");

@@ -638,9 +638,7 @@ public static partial class ProjectDiscovery
                 break;
         }
 
-        var loadExtensions = config?.Get("loadExtensions") is JsArray extensions && extensions.Items.All(i => i is JsString)
-            ? extensions.Items.Cast<JsString>().Select(s => s.Value).ToList()
-            : (IReadOnlyList<string>)MigrationSettings.DefaultLoadExtensions;
+        var (loadExtensions, unreadExtensions) = ReadLoadExtensions(config?.Get("loadExtensions"), sourceFile, notes);
 
         CustomMigrationSource? customSource = null;
         if (config?.Get("migrationSource") is { } migrationSource and not JsUndefined and not JsNull)
@@ -676,6 +674,7 @@ public static partial class ProjectDiscovery
                 ? customSource.Folders
                 : directories.Select(d => ProjectFiles.Relative(root, Path.GetFullPath(Path.IsPathRooted(d) ? d : Path.Combine(baseDirectory, d)))).Distinct().ToList(),
             LoadExtensions = loadExtensions,
+            UnreadLoadExtensions = unreadExtensions,
             TableName = config?.Get("tableName") is JsString table ? table.Value : assumedTable ?? MigrationSettings.DefaultTableName,
             SchemaName = config?.Get("schemaName") is JsString schema ? schema.Value : null,
             SortDirsSeparately = config?.Get("sortDirsSeparately") is JsBoolean { Value: true },

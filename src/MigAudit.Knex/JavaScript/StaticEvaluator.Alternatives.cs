@@ -13,9 +13,25 @@ public sealed partial class StaticEvaluator
     /// <summary>More alternatives than this are not listed: the value is then a plain unknown.</summary>
     private const int MaxAlternatives = 24;
 
-    private static Assumption TestAssumption(Node test, ModuleScope scope, bool branch) =>
-        new($"{scope.File}:{test.Start}", branch ? "true" : "false",
-            $"{(branch ? string.Empty : "not ")}{scope.TextOf(test)} ({Path.GetFileName(scope.File)}:{test.Location.Start.Line})");
+    private static Assumption TestAssumption(Node test, ModuleScope scope, bool branch)
+    {
+        var text = $"{scope.TextOf(test)} ({Path.GetFileName(scope.File)}:{test.Location.Start.Line})";
+        return new($"{scope.File}:{test.Start}", branch ? "true" : "false", branch ? text : Not(text));
+    }
+
+    /// <summary>
+    /// The negation of a condition's text ("a (file:1)" → "not a (file:1)"), with a compound test in parentheses:
+    /// "not a || b" would read as (not a) || b.
+    /// </summary>
+    private static string Not(string text)
+    {
+        var at = text.LastIndexOf(" (", StringComparison.Ordinal);
+        var (body, where) = at > 0 && text.EndsWith(')') ? (text[..at], text[at..]) : (text, string.Empty);
+        return body.StartsWith("not (", StringComparison.Ordinal) && body.EndsWith(')') ? body[5..^1] + where
+            : body.StartsWith("not ", StringComparison.Ordinal) && body.IndexOf(' ', 4) < 0 ? body[4..] + where
+            : body.Contains(' ', StringComparison.Ordinal) ? $"not ({body}){where}"
+            : "not " + text;
+    }
 
     private static Assumption KeyAssumption(Node key, ModuleScope scope, string value, string? variable) =>
         new($"{scope.File}:{key.Start}", "=" + value, $"{scope.TextOf(key)} is '{value}' ({Path.GetFileName(scope.File)}:{key.Location.Start.Line})", variable);
@@ -91,7 +107,7 @@ public sealed partial class StaticEvaluator
     private static Assumption Negate(Assumption assumption) => assumption with
     {
         Value = assumption.Value == "true" ? "false" : "true",
-        Text = assumption.Text.StartsWith("not ", StringComparison.Ordinal) ? assumption.Text[4..] : "not " + assumption.Text,
+        Text = Not(assumption.Text),
     };
 
     /// <summary>The undecided conditions of a mutation's guards as assumptions; null when one cannot be (an undecided switch case).</summary>

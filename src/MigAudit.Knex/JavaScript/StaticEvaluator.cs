@@ -152,23 +152,45 @@ public sealed partial class StaticEvaluator
 
     private StaticValue EvaluateTemplate(TemplateLiteral template, ModuleScope scope, int depth)
     {
-        var text = new System.Text.StringBuilder();
+        // Each path through the parts' alternatives (`.${isDev ? 'ts' : 'js'}`) is one text; a part without them, or
+        // with one that has no text, leaves the template a plain unknown.
+        var texts = new List<(IReadOnlyList<Assumption> Assumptions, string Text)> { ([], string.Empty) };
         for (var i = 0; i < template.Quasis.Count; i++)
         {
-            text.Append(template.Quasis[i].Value.Cooked);
-            if (i < template.Expressions.Count)
+            var quasi = template.Quasis[i].Value.Cooked;
+            texts = texts.Select(t => (t.Assumptions, t.Text + quasi)).ToList();
+            if (i >= template.Expressions.Count)
             {
-                var part = Evaluate(template.Expressions[i], scope, depth + 1);
-                if (ToText(part) is not { } partText)
+                continue;
+            }
+
+            var part = Evaluate(template.Expressions[i], scope, depth + 1);
+            var next = new List<(IReadOnlyList<Assumption> Assumptions, string Text)>();
+            foreach (var alternative in part is JsUnknown { Alternatives: null } ? [] : AlternativesOf(part))
+            {
+                if (ToText(alternative.Value) is not { } partText)
                 {
-                    return new JsUnknown(scope.TextOf(template), "template with unknown parts");
+                    next.Clear();
+                    break;
                 }
 
-                text.Append(partText);
+                foreach (var (assumptions, text) in texts.Where(t => !t.Assumptions.Any(a => alternative.Assumptions.Any(a.Contradicts))))
+                {
+                    next.Add(([.. assumptions, .. alternative.Assumptions.Where(a => !assumptions.Contains(a))], text + partText));
+                }
             }
+
+            if (next.Count == 0 || next.Count > MaxAlternatives)
+            {
+                return new JsUnknown(scope.TextOf(template), "template with unknown parts");
+            }
+
+            texts = next;
         }
 
-        return new JsString(text.ToString());
+        return texts is [{ Assumptions.Count: 0 } only]
+            ? new JsString(only.Text)
+            : Choice(texts.Select(t => new Alternative(t.Assumptions, new JsString(t.Text))), scope.TextOf(template), "template with unknown parts");
     }
 
     private static string? ToText(StaticValue value) => value switch

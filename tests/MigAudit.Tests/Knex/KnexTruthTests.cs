@@ -54,4 +54,31 @@ public sealed class KnexTruthTests
         var expected = KnexOrder([folder.PathOf("one"), folder.PathOf("two")], sortDirsSeparately);
         Assert.Equal(expected, listing.Migrations.Select(m => m.Name));
     }
+
+    /// <summary>
+    /// What a knexfile's loadExtensions keeps is what Knex records (RecordedNamesReader): ['.js'] lists none of the .ts
+    /// sources beside .js files, and ['.ts'] lists x.ee.ts by its last extension, under its whole file name.
+    /// </summary>
+    [SkippableFact]
+    public void Load_extensions_keep_files_by_their_last_extension_and_knex_names_them_by_file_name()
+    {
+        Requires.Dependency(NodeKnex.Available, "real knex from npm (run 'npm ci' in tests/node)");
+
+        using var folder = new TempRepo(init: false);
+        foreach (var name in new[] { "20230101000000_users.ts", "20230102000000_plans.ee.ts", "20230103000000_teams.js" })
+        {
+            folder.Write("migrations/" + name, string.Empty);
+        }
+
+        List<string> Listed(string extension)
+        {
+            var config = JsonSerializer.Serialize(new { directory = new[] { folder.PathOf("migrations") }, sortDirsSeparately = false, loadExtensions = new[] { extension } });
+            var (exitCode, stdout, stderr) = NodeKnex.Run("list-migrations.js", config);
+            Assert.True(exitCode == 0, stderr);
+            return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        }
+
+        Assert.Equal(["20230103000000_teams.js"], Listed(".js"));
+        Assert.Equal(["20230101000000_users.ts", "20230102000000_plans.ee.ts"], Listed(".ts"));
+    }
 }
