@@ -505,7 +505,7 @@ public sealed partial class SchemaState
         Update(owner with { Indexes = owner.Indexes.Where(i => i.Name != indexName).ToList() });
     }
 
-    public void AddForeignKey(string table, IReadOnlyList<string> columns, string referencesTable, IReadOnlyList<string> referencesColumns, string? onDelete, string? onUpdate, string? name, int line, bool notValid = false)
+    public void AddForeignKey(string table, IReadOnlyList<string> columns, string referencesTable, IReadOnlyList<string> referencesColumns, string? onDelete, string? onUpdate, string? name, int line, bool notValid = false, bool columnsWritten = true)
     {
         Mentioned.Add(referencesTable);
         if (Require(table, line, $"foreign key {table}({string.Join(", ", columns)})") is not { } model)
@@ -524,6 +524,12 @@ public sealed partial class SchemaState
                 // Created by a later migration (then this fails on an empty database) or outside the migrations.
                 External(referencesTable, line, $"referenced by foreign key {table}({string.Join(", ", columns)})", placeholder: false);
                 break;
+        }
+
+        // SQL's REFERENCES t without a column list means t's primary key, whatever it is: the model's "id" is a guess there.
+        if (columnsWritten)
+        {
+            ReferencedKeyMustBeUnique(table, columns, referencesTable, referencesColumns, line);
         }
 
         var fk = new ForeignKeyModel

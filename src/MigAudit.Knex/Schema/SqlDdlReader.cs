@@ -445,7 +445,7 @@ public static partial class SqlDdlReader
             var primary = false;
             var unique = false;
             var check = false;
-            (string Table, List<string> Columns, string? OnDelete, string? OnUpdate)? reference = null;
+            (string Table, List<string> Columns, string? OnDelete, string? OnUpdate, bool Named)? reference = null;
             while (!AtEnd && Peek() is not ("," or ")"))
             {
                 if (Accept("CONSTRAINT"))
@@ -476,9 +476,10 @@ public static partial class SqlDdlReader
                 else if (Accept("REFERENCES"))
                 {
                     var target = TableName();
-                    var targetColumns = Is("(") ? ColumnList() : ["id"];
+                    var named = Is("(");
+                    var targetColumns = named ? ColumnList() : ["id"];
                     var (onDelete, onUpdate) = ReferentialActions();
-                    reference = (target, targetColumns, onDelete, onUpdate);
+                    reference = (target, targetColumns, onDelete, onUpdate, named);
                 }
                 else if (Accept("CHECK"))
                 {
@@ -514,7 +515,7 @@ public static partial class SqlDdlReader
 
             if (reference is { } r)
             {
-                state.AddForeignKey(table, [column], r.Table, r.Columns, r.OnDelete, r.OnUpdate, $"{table}_{column}_fkey", line);
+                state.AddForeignKey(table, [column], r.Table, r.Columns, r.OnDelete, r.OnUpdate, $"{table}_{column}_fkey", line, columnsWritten: r.Named);
             }
         }
 
@@ -525,10 +526,11 @@ public static partial class SqlDdlReader
         {
             Expect("REFERENCES");
             var target = TableName();
-            var targetColumns = Is("(") ? ColumnList() : ["id"];
+            var named = Is("(");
+            var targetColumns = named ? ColumnList() : ["id"];
             var (onDelete, onUpdate) = ReferentialActions();
             var notValid = Accept("NOT", "VALID");
-            state.AddForeignKey(table, columns, target, targetColumns, onDelete, onUpdate, name ?? $"{table}_{string.Join('_', columns)}_fkey", line, notValid);
+            state.AddForeignKey(table, columns, target, targetColumns, onDelete, onUpdate, name ?? $"{table}_{string.Join('_', columns)}_fkey", line, notValid, columnsWritten: named);
         }
 
         private (string? OnDelete, string? OnUpdate) ReferentialActions()
