@@ -371,7 +371,15 @@ public sealed partial class SchemaState
         if (Require(table, line, $"primary key on {table}") is { } model)
         {
             MissingColumns(model, columns, line, "primary key");
-            Update(model with { PrimaryKey = columns });
+
+            // PostgreSQL makes every primary key column NOT NULL (checked on PostgreSQL 15: a column knex made nullable
+            // is NOT NULL after primary([...])); SQLite does not, and the other dialects are left as they were.
+            var notNull = Dialect == SqlDialect.PostgreSQL;
+            Update(model with
+            {
+                PrimaryKey = columns,
+                Columns = notNull ? model.Columns.Select(c => columns.Contains(c.Name) ? c with { Nullable = false } : c).ToList() : model.Columns,
+            });
         }
     }
 
