@@ -446,13 +446,36 @@ public static partial class SqlDdlReader
             var unique = false;
             var check = false;
             (string Table, List<string> Columns, string? OnDelete, string? OnUpdate, bool Named)? reference = null;
+
+            // CONSTRAINT name names the column constraint that follows it; without one PostgreSQL makes
+            // <table>_<column>_fkey, _key or _check.
+            string? constraintName = null;
+            string? foreignName = null;
+            string? uniqueName = null;
+            string? checkName = null;
             while (!AtEnd && Peek() is not ("," or ")"))
             {
                 if (Accept("CONSTRAINT"))
                 {
-                    Name();
+                    constraintName = Name();
+                    continue;
                 }
-                else if (Accept("NOT", "NULL"))
+
+                if (Is("REFERENCES"))
+                {
+                    foreignName = constraintName;
+                }
+                else if (Is("UNIQUE"))
+                {
+                    uniqueName = constraintName;
+                }
+                else if (Is("CHECK"))
+                {
+                    checkName = constraintName;
+                }
+
+                constraintName = null;
+                if (Accept("NOT", "NULL"))
                 {
                     nullable = false;
                 }
@@ -500,7 +523,7 @@ public static partial class SqlDdlReader
             state.AddColumn(table, column, type.ToString(), nullable, defaultValue, line, ifNotExists);
             if (check)
             {
-                state.AddCheck(table, $"{table}_{column}_check", line);
+                state.AddCheck(table, checkName ?? $"{table}_{column}_check", line);
             }
 
             if (primary)
@@ -510,12 +533,12 @@ public static partial class SqlDdlReader
 
             if (unique)
             {
-                state.AddIndex(table, [column], unique: true, $"{table}_{column}_key", line, explicitName: false, asConstraint: true);
+                state.AddIndex(table, [column], unique: true, uniqueName ?? $"{table}_{column}_key", line, explicitName: uniqueName is not null, asConstraint: true);
             }
 
             if (reference is { } r)
             {
-                state.AddForeignKey(table, [column], r.Table, r.Columns, r.OnDelete, r.OnUpdate, $"{table}_{column}_fkey", line, columnsWritten: r.Named);
+                state.AddForeignKey(table, [column], r.Table, r.Columns, r.OnDelete, r.OnUpdate, foreignName ?? $"{table}_{column}_fkey", line, columnsWritten: r.Named);
             }
         }
 
