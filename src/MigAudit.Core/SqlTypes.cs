@@ -33,9 +33,13 @@ public static partial class SqlTypes
     [GeneratedRegex(@"^(?<base>[a-z0-9_ ]+?)\s*(?<args>\(.*\))?(?<array>(\[\])*)$")]
     private static partial Regex Shape();
 
+    /// <summary>PostgreSQL's own spelling puts the precision first: timestamp(3) with time zone is timestamptz(3).</summary>
+    [GeneratedRegex(@"^(?<base>timestamp|time) ?(?<precision>\(\d+\)) (?<zone>with|without) time zone")]
+    private static partial Regex PrecisionBeforeZone();
+
     public static string Normalize(string type)
     {
-        var text = Spaces().Replace(type.Trim().ToLowerInvariant(), " ");
+        var text = PrecisionBeforeZone().Replace(Spaces().Replace(type.Trim().ToLowerInvariant(), " "), "${base} ${zone} time zone${precision}");
         var match = Shape().Match(text);
         if (!match.Success)
         {

@@ -10,6 +10,9 @@ public sealed partial class KnexSchemaInterpreter
 {
     private static readonly HashSet<string> NoEffectTableMethods = ["comment", "engine", "charset", "collate", "inherits", "check", "queryContext"];
 
+    private static readonly HashSet<string> ReturnsTableBuilder =
+        ["index", "unique", "primary", "dropColumn", "dropColumns", "renameColumn", "dropIndex", "dropUnique", "dropForeign", "dropPrimary", "dropTimestamps", "setNullable", "dropNullable"];
+
 
     private void TableCallback(Node callback, string table, bool creating, Frame frame)
     {
@@ -56,6 +59,15 @@ public sealed partial class KnexSchemaInterpreter
             return;
         }
 
+        // These return the table builder itself (knex 3.1.0 tablebuilder.js, checked with real knex): in
+        // t.dropForeign('pid').foreign('pid').references(...) both calls are statements of the table.
+        if (ReturnsTableBuilder.Contains(first.Name) && modifiers is [{ Arguments: not null }, ..])
+        {
+            TableChain(chain with { Links = [first] }, alias, frame);
+            TableChain(chain with { Links = modifiers }, alias, frame);
+            return;
+        }
+
         switch (first.Name)
         {
             case "timestamps":
@@ -80,15 +92,16 @@ public sealed partial class KnexSchemaInterpreter
                 var optionsObject = indexOptions as JsObject;
                 var method = (indexOptions as JsString ?? optionsObject?.Get("storageEngineIndexType") as JsString)?.Value.ToLowerInvariant() ?? "btree";
                 var uniqueIndex = first.Name == "unique" || optionsObject?.Get("indexType") is JsString { Value: var kind } && kind.Equals("unique", StringComparison.OrdinalIgnoreCase);
-                var predicate = optionsObject?.Get("predicate") is { } where and not JsUndefined ? "(a predicate built with knex)" : null;
                 var given = IndexName(args, 1, frame);
 
                 // index() names a unique index <table>_<columns>_index all the same.
                 var indexName = given ?? (first.Name == "index" ? state.IndexNameFor(table, columns, "index") : null);
 
                 // unique() is "alter table add constraint ... unique" on PostgreSQL, unless useConstraint: false or a
-                // predicate makes it a unique index.
+                // predicate makes it a unique index. Its options are its second argument, where index() has the name:
+                // unique(columns, { predicate }) is "create unique index ... where" (checked with knex's toString()).
                 var uniqueOptions = first.Name == "unique" && args.Count > 1 ? Value(args[1], frame) as JsObject : null;
+                var predicate = (first.Name == "unique" ? uniqueOptions : optionsObject)?.Get("predicate") is { } where and not JsUndefined ? "(a predicate built with knex)" : null;
                 var asConstraint = first.Name == "unique" && uniqueOptions?.Get("useConstraint") is not JsBoolean { Value: false } && uniqueOptions?.Get("predicate") is null or JsUndefined;
                 state.AddIndex(table, columns, uniqueIndex, indexName, line, explicitName: given is not null, method: first.Name == "unique" ? "btree" : method, predicate: predicate, asConstraint: asConstraint);
                 Understood();
@@ -189,6 +202,9 @@ public sealed partial class KnexSchemaInterpreter
         var primary = increments && (state.Dialect == SqlDialect.SQLite || options?.Get("primaryKey") is not JsBoolean { Value: false }) ||
                       type.Name == "uuid" && options?.Get("primaryKey") is JsBoolean { Value: true };
         var alter = false;
+        var explicitPrimary = false;
+        var keepNullability = false;
+        var keepType = false;
         var unique = false;
         string? uniqueName = null;
         var index = false;
@@ -212,6 +228,7 @@ public sealed partial class KnexSchemaInterpreter
                     break;
                 case "primary":
                     primary = true;
+                    explicitPrimary = true;
                     nullable = false;
                     break;
                 case "unique":
@@ -224,6 +241,12 @@ public sealed partial class KnexSchemaInterpreter
                     break;
                 case "alter":
                     alter = true;
+
+                    // alter({ alterNullable: false, alterType: false }): knex sends no SET/DROP NOT NULL, no TYPE
+                    // (knex 3.1.0 columncompiler's alter options, checked with real knex).
+                    var alterOptions = margs.Count > 0 ? Value(margs[0], frame) as JsObject : null;
+                    keepNullability = alterOptions?.Get("alterNullable") is JsBoolean { Value: false };
+                    keepType = alterOptions?.Get("alterType") is JsBoolean { Value: false };
                     break;
                 case "unsigned" when state.Dialect == SqlDialect.MySQL && !sqlType.EndsWith(" unsigned", StringComparison.Ordinal):
                     // Knex writes "unsigned" only for MySQL; the other column compilers ignore it.
@@ -234,13 +257,14 @@ public sealed partial class KnexSchemaInterpreter
 
         if (alter)
         {
-            state.AlterColumn(table, name, sqlType, nullable, defaultValue, defaultValue is null, line);
-            Understood();
-            return;
+            state.AlterColumn(table, name, keepType ? null : sqlType, keepNullability ? null : nullable, defaultValue, defaultValue is null, line);
+        }
+        else
+        {
+            state.AddColumn(table, name, sqlType, nullable && !primary, defaultValue, line);
         }
 
-        state.AddColumn(table, name, sqlType, nullable && !primary, defaultValue, line);
-        if (type.Name is "enu" or "enum" && state.Dialect is not (SqlDialect.MySQL or SqlDialect.MSSQL) &&
+        if (!alter && type.Name is "enu" or "enum" && state.Dialect is not (SqlDialect.MySQL or SqlDialect.MSSQL) &&
             !(typeArguments.Count > 1 && typeArguments[1] is JsObject enumOptions && enumOptions.Get("useNative") is JsBoolean { Value: true }))
         {
             // Knex sends "<column>" text check ("<column>" in (...)) (checked with knex's toString()); PostgreSQL
@@ -248,7 +272,9 @@ public sealed partial class KnexSchemaInterpreter
             state.AddCheck(table, $"{table}_{name}_check", line);
         }
 
-        if (primary)
+        // An altered column gets the key, unique constraint, index and foreign key its modifiers ask for, after the
+        // ALTER COLUMN statements (checked with real knex); increments() is the key only when the column is added.
+        if (alter ? explicitPrimary : primary)
         {
             state.SetPrimaryKey(table, [name], line);
         }

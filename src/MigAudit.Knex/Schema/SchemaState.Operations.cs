@@ -371,7 +371,15 @@ public sealed partial class SchemaState
         if (Require(table, line, $"primary key on {table}") is { } model)
         {
             MissingColumns(model, columns, line, "primary key");
-            Update(model with { PrimaryKey = columns });
+
+            // PostgreSQL makes every primary key column NOT NULL (checked on PostgreSQL 15: a column knex made nullable
+            // is NOT NULL after primary([...])); SQLite does not, and the other dialects are left as they were.
+            var notNull = Dialect == SqlDialect.PostgreSQL;
+            Update(model with
+            {
+                PrimaryKey = columns,
+                Columns = notNull ? model.Columns.Select(c => columns.Contains(c.Name) ? c with { Nullable = false } : c).ToList() : model.Columns,
+            });
         }
     }
 
@@ -505,7 +513,7 @@ public sealed partial class SchemaState
         Update(owner with { Indexes = owner.Indexes.Where(i => i.Name != indexName).ToList() });
     }
 
-    public void AddForeignKey(string table, IReadOnlyList<string> columns, string referencesTable, IReadOnlyList<string> referencesColumns, string? onDelete, string? onUpdate, string? name, int line, bool notValid = false)
+    public void AddForeignKey(string table, IReadOnlyList<string> columns, string referencesTable, IReadOnlyList<string> referencesColumns, string? onDelete, string? onUpdate, string? name, int line, bool notValid = false, bool columnsWritten = true)
     {
         Mentioned.Add(referencesTable);
         if (Require(table, line, $"foreign key {table}({string.Join(", ", columns)})") is not { } model)
@@ -524,6 +532,12 @@ public sealed partial class SchemaState
                 // Created by a later migration (then this fails on an empty database) or outside the migrations.
                 External(referencesTable, line, $"referenced by foreign key {table}({string.Join(", ", columns)})", placeholder: false);
                 break;
+        }
+
+        // SQL's REFERENCES t without a column list means t's primary key, whatever it is: the model's "id" is a guess there.
+        if (columnsWritten)
+        {
+            ReferencedKeyMustBeUnique(table, columns, referencesTable, referencesColumns, line);
         }
 
         var fk = new ForeignKeyModel

@@ -445,14 +445,37 @@ public static partial class SqlDdlReader
             var primary = false;
             var unique = false;
             var check = false;
-            (string Table, List<string> Columns, string? OnDelete, string? OnUpdate)? reference = null;
+            (string Table, List<string> Columns, string? OnDelete, string? OnUpdate, bool Named)? reference = null;
+
+            // CONSTRAINT name names the column constraint that follows it; without one PostgreSQL makes
+            // <table>_<column>_fkey, _key or _check.
+            string? constraintName = null;
+            string? foreignName = null;
+            string? uniqueName = null;
+            string? checkName = null;
             while (!AtEnd && Peek() is not ("," or ")"))
             {
                 if (Accept("CONSTRAINT"))
                 {
-                    Name();
+                    constraintName = Name();
+                    continue;
                 }
-                else if (Accept("NOT", "NULL"))
+
+                if (Is("REFERENCES"))
+                {
+                    foreignName = constraintName;
+                }
+                else if (Is("UNIQUE"))
+                {
+                    uniqueName = constraintName;
+                }
+                else if (Is("CHECK"))
+                {
+                    checkName = constraintName;
+                }
+
+                constraintName = null;
+                if (Accept("NOT", "NULL"))
                 {
                     nullable = false;
                 }
@@ -476,9 +499,10 @@ public static partial class SqlDdlReader
                 else if (Accept("REFERENCES"))
                 {
                     var target = TableName();
-                    var targetColumns = Is("(") ? ColumnList() : ["id"];
+                    var named = Is("(");
+                    var targetColumns = named ? ColumnList() : ["id"];
                     var (onDelete, onUpdate) = ReferentialActions();
-                    reference = (target, targetColumns, onDelete, onUpdate);
+                    reference = (target, targetColumns, onDelete, onUpdate, named);
                 }
                 else if (Accept("CHECK"))
                 {
@@ -499,7 +523,7 @@ public static partial class SqlDdlReader
             state.AddColumn(table, column, type.ToString(), nullable, defaultValue, line, ifNotExists);
             if (check)
             {
-                state.AddCheck(table, $"{table}_{column}_check", line);
+                state.AddCheck(table, checkName ?? $"{table}_{column}_check", line);
             }
 
             if (primary)
@@ -509,12 +533,12 @@ public static partial class SqlDdlReader
 
             if (unique)
             {
-                state.AddIndex(table, [column], unique: true, $"{table}_{column}_key", line, explicitName: false, asConstraint: true);
+                state.AddIndex(table, [column], unique: true, uniqueName ?? $"{table}_{column}_key", line, explicitName: uniqueName is not null, asConstraint: true);
             }
 
             if (reference is { } r)
             {
-                state.AddForeignKey(table, [column], r.Table, r.Columns, r.OnDelete, r.OnUpdate, $"{table}_{column}_fkey", line);
+                state.AddForeignKey(table, [column], r.Table, r.Columns, r.OnDelete, r.OnUpdate, foreignName ?? $"{table}_{column}_fkey", line, columnsWritten: r.Named);
             }
         }
 
@@ -525,10 +549,11 @@ public static partial class SqlDdlReader
         {
             Expect("REFERENCES");
             var target = TableName();
-            var targetColumns = Is("(") ? ColumnList() : ["id"];
+            var named = Is("(");
+            var targetColumns = named ? ColumnList() : ["id"];
             var (onDelete, onUpdate) = ReferentialActions();
             var notValid = Accept("NOT", "VALID");
-            state.AddForeignKey(table, columns, target, targetColumns, onDelete, onUpdate, name ?? $"{table}_{string.Join('_', columns)}_fkey", line, notValid);
+            state.AddForeignKey(table, columns, target, targetColumns, onDelete, onUpdate, name ?? $"{table}_{string.Join('_', columns)}_fkey", line, notValid, columnsWritten: named);
         }
 
         private (string? OnDelete, string? OnUpdate) ReferentialActions()

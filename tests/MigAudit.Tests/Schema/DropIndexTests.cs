@@ -66,8 +66,16 @@ public sealed class DropIndexTests
     [InlineData("character varying(255)", "varchar(255)")]
     [InlineData("numeric(10, 2)", "decimal(10,2)")]
     [InlineData("int8[]", "bigint[]")]
+    [InlineData("timestamp(3) with time zone", "timestamptz(3)")]
+    [InlineData("time(6) without time zone", "time(6)")]
     public void Type_spellings_postgresql_treats_as_one_compare_equal(string a, string b) =>
         Assert.True(MigAudit.Core.SqlTypes.Same(a, b), $"{a} vs {b}");
+
+    [Theory]
+    [InlineData("timestamp(3) with time zone", "timestamp(3)")]
+    [InlineData("timestamp(3) with time zone", "timestamptz(6)")]
+    public void Different_types_stay_different(string a, string b) =>
+        Assert.False(MigAudit.Core.SqlTypes.Same(a, b), $"{a} vs {b}");
 
     [Fact]
     public void A_down_that_restores_timestamptz_under_its_long_name_restores_it()
