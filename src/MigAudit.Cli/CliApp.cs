@@ -211,9 +211,9 @@ public static partial class CliApp
     }
 
     /// <summary>The project's settings file, with command-line options winning over it.</summary>
-    private static (AuditSettings Settings, DiscoveryOptions Options) Configure(string root, string? environment, string? knexfile, string[]? migrations)
+    private static (AuditSettings Settings, DiscoveryOptions Options) Configure(string root, string? environment, string? knexfile, string[]? migrations, string? config = null)
     {
-        var settings = Directory.Exists(root) ? AuditSettings.Load(root) : new AuditSettings();
+        var settings = !Directory.Exists(root) ? new AuditSettings() : config is not null ? AuditSettings.LoadFile(root, config) : AuditSettings.Load(root);
         return (settings, new DiscoveryOptions
         {
             Environment = environment ?? settings.Environment,

@@ -54,9 +54,14 @@ public static partial class CliApp
                 result.AddError("--max-warnings needs a number of 0 or more");
             }
         });
+        var config = new Option<string?>("--config", "-c")
+        {
+            Description = $"The settings file to use, in {AuditSettings.FileName}'s form (its paths are read from its folder). Default: the nearest {AuditSettings.FileName}, or package.json with a \"migaudit\" key, in PATH or a folder above it up to the repository's top level.",
+            HelpName = "FILE",
+        };
         var command = new Command("audit", "Audit a Knex project statically (its code is never run). Exit codes: 0 ready, 1 not ready (a blocking finding), 2 usage error or unreadable project, 3 unknown (nothing blocks, but migaudit could not read something that decides readiness, or only production's migrations table can tell: answer with --applied).")
         {
-            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force, branch, cwd, changedSince, staged, applied, quiet, maxWarnings,
+            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force, branch, cwd, changedSince, staged, applied, quiet, maxWarnings, config,
         };
         command.SetAction(parse =>
         {
@@ -68,7 +73,7 @@ public static partial class CliApp
                     : workingDirectory;
             }
 
-            var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations));
+            var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations), parse.GetValue(config));
             settings = (settings with { Mainline = parse.GetValue(branch) ?? settings.Mainline }).WithApplied(root, parse.GetValue(applied), stdin.ReadToEnd);
             BaselineSet? accepted = null;
             if (parse.GetValue(baseline) is { } baselineFile)
