@@ -12,7 +12,7 @@ public sealed class EslintHabitsCliTests
     public async Task Compact_format_prints_only_the_findings_and_one_summary_line()
     {
         using var repo = new TempRepo();
-        OneLineFormatTests.WriteProject(repo);
+        OneLineProject.WriteProject(repo);
         repo.Commit();
 
         var run = await CliRunner.RunAsync("audit", repo.Root, "--format", "compact");
@@ -20,7 +20,7 @@ public sealed class EslintHabitsCliTests
         Assert.Empty(run.Stderr);
         var lines = run.Stdout.TrimEnd('\n').Split('\n');
         Assert.Equal(7, lines.Length);
-        Assert.All(lines[..^1], l => Assert.Matches(OneLineFormatTests.ProblemMatcher(), l));
+        Assert.All(lines[..^1], l => Assert.Matches(OneLineProject.ProblemMatcher(), l));
         Assert.Equal("migaudit: NOT READY - 6 findings (1 blocking), 0 unknowns", lines[^1]);
     }
 
@@ -29,7 +29,7 @@ public sealed class EslintHabitsCliTests
     public async Task Quiet_shows_only_blocking_and_high_findings_in_every_format_and_keeps_the_exit_code()
     {
         using var repo = new TempRepo();
-        OneLineFormatTests.WriteProject(repo);
+        OneLineProject.WriteProject(repo);
         repo.Commit();
 
         // Where ESLint users put it: after the command, before or after PATH, or with no command at all.
@@ -70,7 +70,7 @@ public sealed class EslintHabitsCliTests
     public async Task Max_warnings_exits_1_above_n_non_blocking_findings_whatever_fail_on_says_and_over_exit_3()
     {
         using var repo = new TempRepo();
-        OneLineFormatTests.WriteProject(repo);
+        OneLineProject.WriteProject(repo);
         repo.Delete("migrations/20250103000000_create_posts.js");
         repo.Commit();
 
@@ -103,7 +103,7 @@ public sealed class EslintHabitsCliTests
     public async Task Gitlab_format_writes_code_quality_json_with_repository_root_paths()
     {
         using var repo = new TempRepo();
-        OneLineFormatTests.WriteProject(repo, "server");
+        OneLineProject.WriteProject(repo, "server");
         repo.Commit();
 
         var run = await CliRunner.RunAsync("audit", repo.PathOf("server"), "--format", "gitlab");

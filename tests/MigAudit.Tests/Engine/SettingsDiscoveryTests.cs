@@ -15,7 +15,7 @@ public sealed class SettingsDiscoveryTests
     {
         using var repo = new TempRepo();
         repo.Write(".migauditrc.json", """{ "knexfile": "server/knexfile.js", "migrations": ["server/migrations"], "ignore": ["server/migrations/20250103*"], "rules": { "fk-missing-index": "off" } }""");
-        OneLineFormatTests.WriteProject(repo, "server");
+        OneLineProject.WriteProject(repo, "server");
         repo.Commit();
 
         var settings = AuditSettings.Load(repo.PathOf("server"));
@@ -65,7 +65,7 @@ public sealed class SettingsDiscoveryTests
     public async Task Config_names_the_settings_file_and_a_missing_one_is_a_usage_error()
     {
         using var repo = new TempRepo();
-        OneLineFormatTests.WriteProject(repo, "server");
+        OneLineProject.WriteProject(repo, "server");
         repo.Write("server/.migauditrc.json", """{ "rules": { "fk-missing-on-delete": "off" } }""");
         repo.Write("ci/migaudit.json", """{ "knexfile": "../server/knexfile.js", "rules": { "missing-down": "off" } }""");
         repo.Commit();

@@ -6,8 +6,8 @@ using MigAudit.Tests.Support;
 
 namespace MigAudit.Tests.Reporting;
 
-/// <summary>--format compact and --format gitlab, the formats ESLint users and GitLab's merge requests read.</summary>
-public sealed partial class OneLineFormatTests
+/// <summary>The project and the problem matcher the compact and GitLab format tests share.</summary>
+public static partial class OneLineProject
 {
     /// <summary>
     /// A problem matcher for the compact format, as a VS Code tasks.json "problemMatcher" pattern would be written
@@ -37,18 +37,22 @@ public sealed partial class OneLineFormatTests
             };
             """);
     }
+}
 
+/// <summary>--format compact and --format gitlab, the formats ESLint users and GitLab's merge requests read.</summary>
+public sealed class OneLineFormatTests
+{
     [Fact]
     public void Compact_prints_one_matcher_readable_line_per_finding_then_one_summary_line()
     {
         using var repo = new TempRepo();
-        WriteProject(repo);
+        OneLineProject.WriteProject(repo);
         repo.Commit();
         var result = Audit.Run(repo.Root);
 
         var lines = CompactReport.Render(result).Split('\n');
         Assert.Equal(string.Empty, lines[^1]);
-        var problems = lines[..^2].Select(l => ProblemMatcher().Match(l)).ToList();
+        var problems = lines[..^2].Select(l => OneLineProject.ProblemMatcher().Match(l)).ToList();
         Assert.All(problems, m => Assert.True(m.Success));
         Assert.Equal(
             [
@@ -63,14 +67,14 @@ public sealed partial class OneLineFormatTests
         Assert.EndsWith(" (blocking)", problems[0].Groups["message"].Value, StringComparison.Ordinal);
         Assert.DoesNotContain(problems, m => m.Groups["rule"].Value != "missing-down" && m.Groups["message"].Value.EndsWith("(blocking)", StringComparison.Ordinal));
         Assert.Equal("migaudit: NOT READY - 6 findings (1 blocking), 0 unknowns", lines[^2]);
-        Assert.False(ProblemMatcher().IsMatch(lines[^2]));
+        Assert.DoesNotMatch(OneLineProject.ProblemMatcher(), lines[^2]);
     }
 
     [Fact]
     public void Compact_points_a_finding_without_a_file_at_the_knexfile_else_at_migaudit_and_keeps_each_on_one_line()
     {
         using var repo = new TempRepo();
-        WriteProject(repo);
+        OneLineProject.WriteProject(repo);
         repo.Commit();
         var audited = Audit.Run(repo.Root);
         var fileless = new Finding { Rule = "pool-mismatch", Severity = Severity.Medium, Blocking = false, Message = "first line\nsecond line\u001b[31m" };
@@ -90,7 +94,7 @@ public sealed partial class OneLineFormatTests
     public void Gitlab_code_quality_paths_are_from_the_repository_root_when_the_project_is_in_a_subfolder()
     {
         using var repo = new TempRepo();
-        WriteProject(repo, "server");
+        OneLineProject.WriteProject(repo, "server");
         repo.Commit();
         var result = Audit.Run(repo.PathOf("server"));
 
@@ -120,7 +124,7 @@ public sealed partial class OneLineFormatTests
     public void Gitlab_gives_two_findings_with_one_fingerprint_distinct_ones_and_lists_unknowns()
     {
         using var repo = new TempRepo();
-        WriteProject(repo);
+        OneLineProject.WriteProject(repo);
         repo.Commit();
         var audited = Audit.Run(repo.Root);
         var twice = audited.Findings[0];
