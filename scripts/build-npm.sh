@@ -26,8 +26,11 @@ stage="$out/stage"
 rm -rf "$stage"
 mkdir -p "$stage/launcher" "$stage/platform/bin"
 
-# The launcher, with every version stamped from the project's.
+# The launcher, with every version stamped from the project's. Each package carries the repository's LICENSE (npm
+# packs a LICENSE file in the package root whatever "files" says).
 cp -R npm/migaudit/. "$stage/launcher/"
+cp LICENSE "$stage/launcher/"
+cp LICENSE "$stage/platform/"
 node -e '
   const fs = require("fs"); const [file, version] = process.argv.slice(1);
   const pkg = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -44,6 +47,7 @@ node -e '
     name: `@migaudit/${os}-${cpu}`,
     version,
     description: `The migaudit binary for ${os} ${cpu} (Native AOT; installed by the migaudit package).`,
+    license: "MIT",
     os: [os],
     cpu: [cpu],
     ...(os === "linux" ? { libc: ["glibc"] } : {}),
@@ -61,4 +65,7 @@ rm -rf "$stage"
 # whole list: with -q it would stop early and tar would die of SIGPIPE under pipefail.)
 tar tzf "$out/migaudit-$version.tgz" | grep -x 'package/bin/migaudit.js' >/dev/null || { echo "build-npm: the launcher package has no bin/migaudit.js" >&2; exit 1; }
 tar tzf "$out/migaudit-$os-$cpu-$version.tgz" | grep -x "package/bin/$(basename "$binary")" >/dev/null || { echo "build-npm: the $os-$cpu package has no binary" >&2; exit 1; }
+for package in "$out/migaudit-$version.tgz" "$out/migaudit-$os-$cpu-$version.tgz"; do
+  tar tzf "$package" | grep -x 'package/LICENSE' >/dev/null || { echo "build-npm: $package has no LICENSE" >&2; exit 1; }
+done
 ls "$out"/migaudit-"$version".tgz "$out"/migaudit-"$os"-"$cpu"-"$version".tgz

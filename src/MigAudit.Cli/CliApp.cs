@@ -36,7 +36,7 @@ public static partial class CliApp
             // argument is an empty PATH: audit's own check names it.)
             if (args.Length > 0 && args[0].Length > 0 && !args[0].StartsWith('-') && !Directory.Exists(args[0]) && !args[0].Contains('/', StringComparison.Ordinal) && !args[0].Contains('\\', StringComparison.Ordinal))
             {
-                await stderr.WriteLineAsync(Quoting.Printable($"migaudit: '{args[0]}' is neither a command nor a folder (commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))}; run 'migaudit --help' for usage)"));
+                await stderr.WriteLineAsync(Quoting.Printable($"migaudit: '{args[0]}' is neither a command nor a folder (commands: {CommandNames(root)}; run 'migaudit --help' for usage)"));
                 return ExitUsage;
             }
 
@@ -117,6 +117,7 @@ public static partial class CliApp
         ["KEY=VALUE"] = "KEY=VALUE",
         ["ID"] = "a rule id",
         ["NAME"] = "a migration file name",
+        ["COMMAND"] = "a command name",
     };
 
     /// <summary>
@@ -172,15 +173,19 @@ public static partial class CliApp
         root.Subcommands.Add(RestoreCommand(stdout));
         root.Subcommands.Add(RulesCommand(stdout));
         root.Subcommands.Add(ExplainCommand(stdout));
+        root.Subcommands.Add(HelpCommand(root, stdout));
         RefuseEmptyValues(root);
         return root;
     }
 
-    private static readonly string[] Formats = ["text", "json", "markdown", "github", "sarif", "html"];
+    /// <summary>The commands --help lists (not the hidden ones), for messages that name them.</summary>
+    private static string CommandNames(RootCommand root) => string.Join(", ", root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name));
+
+    private static readonly string[] Formats = ["text", "json", "markdown", "github", "sarif", "html", "compact", "gitlab"];
 
     private static Option<string> FormatOption() => new Option<string>("--format", "-f")
     {
-        Description = "Report format: text, json, markdown, github (workflow annotations), sarif or html.",
+        Description = "Report format: text, json, markdown, github (workflow annotations), sarif, html, compact (one 'file:line:col: severity rule message' line per finding, then a summary line) or gitlab (code quality JSON; paths from the repository root, the others' are from the audited folder).",
         DefaultValueFactory = _ => "text",
     }.AcceptOnlyFromAmong(Formats);
 
@@ -206,9 +211,9 @@ public static partial class CliApp
     }
 
     /// <summary>The project's settings file, with command-line options winning over it.</summary>
-    private static (AuditSettings Settings, DiscoveryOptions Options) Configure(string root, string? environment, string? knexfile, string[]? migrations)
+    private static (AuditSettings Settings, DiscoveryOptions Options) Configure(string root, string? environment, string? knexfile, string[]? migrations, string? config = null)
     {
-        var settings = Directory.Exists(root) ? AuditSettings.Load(root) : new AuditSettings();
+        var settings = !Directory.Exists(root) ? new AuditSettings() : config is not null ? AuditSettings.LoadFile(root, config) : AuditSettings.Load(root);
         return (settings, new DiscoveryOptions
         {
             Environment = environment ?? settings.Environment,
@@ -236,7 +241,14 @@ public static partial class CliApp
     private static string VerdictSummary(AuditResult result) =>
         result.Ready ? "ready" : result.IsUnknown ? $"unknown, {result.Unknowns.Count} undecided" : $"not ready, {result.BlockingCount} blocking";
 
-    public static int ExitCode(AuditResult result, string? failOn)
+    /// <param name="maxWarnings">--max-warnings: more non-blocking findings than this exit 1, as ESLint's option does, whatever --fail-on says.</param>
+    public static int ExitCode(AuditResult result, string? failOn, int? maxWarnings = null)
+    {
+        var code = VerdictExitCode(result, failOn);
+        return maxWarnings is { } most && result.Findings.Count(f => !f.Blocking) > most ? ExitNotReady : code;
+    }
+
+    private static int VerdictExitCode(AuditResult result, string? failOn)
     {
         var threshold = failOn switch
         {
@@ -334,6 +346,8 @@ public static partial class CliApp
             "github" => GithubAnnotations.Render(result),
             "sarif" => SarifReport.Render(result, Version, docsUrl) + "\n",
             "html" => HtmlReport.Render(audit, Version, docsUrl),
+            "compact" => CompactReport.Render(result),
+            "gitlab" => GitlabReport.Render(result),
             _ => null,
         };
         if (text is null)

@@ -176,6 +176,9 @@ public sealed record AuditResult
     /// <summary>Findings left out because they concern no file of <see cref="Scope"/>.</summary>
     public int OutOfScope { get; init; }
 
+    /// <summary>--quiet: findings neither blocking nor high left out of the report (they still count for the exit code).</summary>
+    public int Quieted { get; init; }
+
     /// <summary>What migaudit could not read that decides readiness, with file:line and the reason.</summary>
     public IReadOnlyList<ReadinessUnknown> Unknowns { get; init; } = [];
 

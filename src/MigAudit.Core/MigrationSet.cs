@@ -46,6 +46,7 @@ public sealed record RepositoryAudit
                 Ignored = Sets.Sum(s => s.Ignored),
                 Baselined = Sets.Sum(s => s.Baselined),
                 OutOfScope = Sets.Sum(s => s.OutOfScope),
+                Quieted = Sets.Sum(s => s.Quieted),
                 Elapsed = Sets.Aggregate(TimeSpan.Zero, (total, s) => total + s.Elapsed),
             };
         }

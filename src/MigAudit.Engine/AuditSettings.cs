@@ -8,8 +8,9 @@ using MigAudit.Rules;
 namespace MigAudit.Engine;
 
 /// <summary>
-/// The project's migaudit configuration: <c>.migauditrc.json</c> at the project root, or a <c>"migaudit"</c> key
-/// in its package.json. Unknown keys, unknown rule ids and invalid values are errors that name the key.
+/// The project's migaudit configuration: <c>.migauditrc.json</c>, or a <c>"migaudit"</c> key in package.json, in the
+/// project folder or the nearest folder above it within the repository (or the file --config names). Unknown keys,
+/// unknown rule ids and invalid values are errors that name the key.
 /// </summary>
 public sealed record AuditSettings
 {
@@ -46,15 +47,71 @@ public sealed record AuditSettings
 
     public static readonly string[] FailOnValues = ["high", "medium", "low", "never"];
 
+    /// <summary>
+    /// The folder the settings file was found in, as a path from it down to the audited folder ("server/"), or "" when
+    /// it is the audited folder: 'ignore' patterns are written from the file's folder, and are matched against it.
+    /// </summary>
+    public string IgnoreBase { get; init; } = string.Empty;
+
+    /// <summary>
+    /// The settings of the project at <paramref name="root"/>: the nearest .migauditrc.json, or package.json with a
+    /// "migaudit" key, in it or a folder above it up to the repository's top level (the folder that holds .git), as
+    /// ESLint and Prettier search; never above the repository, so a file in a home folder never applies. Outside a
+    /// repository only <paramref name="root"/> is read. Paths in a file found above are read from its folder.
+    /// </summary>
     public static AuditSettings Load(string root)
     {
-        var rc = Path.Combine(root, FileName);
-        if (File.Exists(rc))
+        var start = Path.TrimEndingDirectorySeparator(Path.GetFullPath(root));
+        var folders = new List<string>();
+        for (var folder = start; folder is not null; folder = Path.GetDirectoryName(folder))
         {
-            return Parse(SafeRead.TextOrFail(rc, "the settings file"), FileName);
+            folders.Add(folder);
+            if (Path.Exists(Path.Combine(folder, ".git")))
+            {
+                break;
+            }
         }
 
-        var package = Path.Combine(root, "package.json");
+        if (!Path.Exists(Path.Combine(folders[^1], ".git")))
+        {
+            folders = [start];
+        }
+
+        foreach (var folder in folders)
+        {
+            if (LoadIn(folder, Path.GetRelativePath(start, folder)) is { } found)
+            {
+                return found.RelativeTo(start, folder);
+            }
+        }
+
+        return new AuditSettings();
+    }
+
+    /// <summary>--config FILE: that file, in .migauditrc.json's form, whatever the project holds; its paths are read from its folder.</summary>
+    public static AuditSettings LoadFile(string root, string file)
+    {
+        var path = Path.GetFullPath(Path.IsPathRooted(file) || File.Exists(file) ? file : Path.Combine(root, file));
+        if (!File.Exists(path))
+        {
+            throw new ProjectException($"--config: {Quoting.Printable(file)} does not exist");
+        }
+
+        return Parse(SafeRead.TextOrFail(path, "the --config file"), file)
+            .RelativeTo(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)), Path.GetDirectoryName(path)!);
+    }
+
+    /// <summary>The settings file of one folder, named for messages by <paramref name="prefix"/> (its path from the audited folder); null when it has none.</summary>
+    private static AuditSettings? LoadIn(string folder, string prefix)
+    {
+        string Named(string name) => prefix == "." ? name : Path.Combine(prefix, name).Replace('\\', '/');
+        var rc = Path.Combine(folder, FileName);
+        if (File.Exists(rc))
+        {
+            return Parse(SafeRead.TextOrFail(rc, "the settings file"), Named(FileName));
+        }
+
+        var package = Path.Combine(folder, "package.json");
         if (File.Exists(package))
         {
             try
@@ -62,7 +119,7 @@ public sealed record AuditSettings
                 using var document = JsonDocument.Parse(SafeRead.TextOrFail(package, "the project's"));
                 if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("migaudit", out var section))
                 {
-                    return Parse(section.GetRawText(), "package.json (\"migaudit\")");
+                    return Parse(section.GetRawText(), Named("package.json") + " (\"migaudit\")");
                 }
             }
             catch (JsonException)
@@ -71,7 +128,33 @@ public sealed record AuditSettings
             }
         }
 
-        return new AuditSettings();
+        return null;
+    }
+
+    /// <summary>
+    /// Settings written in <paramref name="folder"/> for the audit of <paramref name="root"/>: the file's paths (knexfile,
+    /// migrations, applied) made relative to the audited folder, and its ignore patterns matched from its own folder.
+    /// </summary>
+    private AuditSettings RelativeTo(string root, string folder)
+    {
+        folder = Path.TrimEndingDirectorySeparator(folder);
+        if (folder == root)
+        {
+            return this;
+        }
+
+        string Rebased(string path) => Path.IsPathRooted(path) ? path : Path.GetRelativePath(root, Path.Combine(folder, path)).Replace('\\', '/');
+        var down = Path.GetRelativePath(folder, root).Replace('\\', '/');
+        return this with
+        {
+            Knexfile = Knexfile is null ? null : Rebased(Knexfile),
+            Migrations = Migrations.Select(Rebased).ToList(),
+            AppliedFile = AppliedFile is null ? null : Rebased(AppliedFile),
+
+            // A file below the audited folder (--config sub/x.json) or beside it: its patterns are matched from the
+            // audited folder, as they would be in it.
+            IgnoreBase = down.StartsWith("..", StringComparison.Ordinal) || down == "." ? string.Empty : down + "/",
+        };
     }
 
     public static AuditSettings Parse(string json, string source)

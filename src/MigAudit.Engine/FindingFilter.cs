@@ -34,7 +34,7 @@ public static partial class FindingFilter
                 continue;
             }
 
-            if (finding.File is { } file && ignore.Any(pattern => pattern.IsMatch(file)))
+            if (finding.File is { } file && ignore.Any(pattern => pattern.IsMatch(settings.IgnoreBase + file)))
             {
                 ignored++;
                 continue;

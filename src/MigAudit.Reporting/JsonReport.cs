@@ -231,6 +231,7 @@ public static partial class JsonReport
             ["suppressed"] = result.Suppressed,
             ["ignored"] = result.Ignored,
             ["baselined"] = result.Baselined,
+            ["quieted"] = result.Quieted,
             ["scope"] = result.Scope is { } scope
                 ? new JsonObject { ["description"] = scope.Description, ["mergeBase"] = scope.MergeBase, ["files"] = Strings(scope.Files), ["outOfScope"] = result.OutOfScope }
                 : null,

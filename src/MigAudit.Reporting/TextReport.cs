@@ -37,6 +37,11 @@ public static class TextReport
             output.Line($"Scope:       {Quoting.Printable(scope.Description)}: {scope.Files.Count} file{(scope.Files.Count == 1 ? string.Empty : "s")}; {result.OutOfScope} finding{(result.OutOfScope == 1 ? string.Empty : "s")} about other files not shown (the whole project was read)");
         }
 
+        if (result.Quieted > 0)
+        {
+            output.Line($"Quiet:       {result.Quieted} finding{(result.Quieted == 1 ? string.Empty : "s")} neither blocking nor high not shown (--quiet)");
+        }
+
         var section = 0;
         string Next(string name) => $"{++section}. {name}";
 

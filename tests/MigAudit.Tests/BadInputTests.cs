@@ -172,9 +172,9 @@ public sealed class BadInputTests
 
         // An unknown option is one, wherever it is, and not a folder named '--bogus'.
         { ["--bogus"], "migaudit: unknown option '--bogus'" + Usage },
-        { ["audit", "--quiet"], "migaudit: unknown option '--quiet'" + Usage },
-        { ["audit", "--quiet", "."], "migaudit: unknown option '--quiet'" + Usage },
-        { ["audit", ".", "--quiet", "-x"], "migaudit: unknown options '--quiet', '-x'" + Usage },
+        { ["audit", "--silent"], "migaudit: unknown option '--silent'" + Usage },
+        { ["audit", "--silent", "."], "migaudit: unknown option '--silent'" + Usage },
+        { ["audit", ".", "--silent", "-x"], "migaudit: unknown options '--silent', '-x'" + Usage },
         { ["schema", ".", "--bogus"], "migaudit: unknown option '--bogus'" + Usage },
         { ["verify", "--keep", "--bogus"], "migaudit: unknown option '--bogus'" + Usage },
         { ["audit", ".", "extra"], "migaudit: unexpected argument 'extra'" + Usage },

@@ -199,7 +199,13 @@ public sealed class EcosystemTests
         var cli = Path.Combine(NodeKnex.ScriptsDirectory!, "..", "..", "src", "MigAudit.Cli", "MigAudit.Cli.csproj");
         var packages = Path.Combine(work.Root, "packages");
         Run("dotnet", "pack", cli, "-c", "Release", "-o", packages, "--nologo", "-v", "quiet");
-        Assert.Single(Directory.GetFiles(packages, "migaudit.*.nupkg"));
+        var package = Assert.Single(Directory.GetFiles(packages, "migaudit.*.nupkg"));
+        using (var nupkg = System.IO.Compression.ZipFile.OpenRead(package))
+        {
+            using var nuspec = new StreamReader(nupkg.GetEntry("migaudit.nuspec")!.Open());
+            Assert.Contains("<license type=\"expression\">MIT</license>", nuspec.ReadToEnd(), StringComparison.Ordinal);
+        }
+
         var tools = Path.Combine(work.Root, "tools");
         Run("dotnet", "tool", "install", "migaudit", "--tool-path", tools, "--add-source", packages, "--version", "0.1.0");
         var version = Run(Path.Combine(tools, "migaudit"), "--version");

@@ -78,6 +78,43 @@ public sealed class NpmPackageTests
         Assert.Empty(run.Stdout);
     }
 
+    [SkippableFact]
+    [Trait("Surface", "npm")]
+    public void Every_packed_package_carries_the_MIT_licence_in_its_metadata_and_as_a_file()
+    {
+        Requires.Dependency(PackagesFolder is not null, "the npm packages (scripts/build-npm.sh, then MIGAUDIT_NPM_PACKAGES)");
+        var licence = File.ReadAllText(Path.Combine(NodeKnex.ScriptsDirectory!, "..", "..", "LICENSE"));
+        Assert.StartsWith("MIT License\n\nCopyright (c) 2026 migaudit contributors\n", licence, StringComparison.Ordinal);
+
+        // The launcher and this platform's binary package: every package.json build-npm.sh writes.
+        var tarballs = Directory.GetFiles(PackagesFolder!, "migaudit-*.tgz");
+        Assert.Equal(2, tarballs.Length);
+        foreach (var tarball in tarballs)
+        {
+            var files = TarballFiles(tarball);
+            using var manifest = JsonDocument.Parse(files["package/package.json"]);
+            Assert.Equal("MIT", manifest.RootElement.GetProperty("license").GetString());
+            Assert.Equal(licence, files.GetValueOrDefault("package/LICENSE"));
+        }
+    }
+
+    /// <summary>The text of each file in an npm tarball (a gzipped tar whose entries start with package/).</summary>
+    private static Dictionary<string, string> TarballFiles(string tarball)
+    {
+        using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(tarball), System.IO.Compression.CompressionMode.Decompress);
+        using var tar = new System.Formats.Tar.TarReader(gzip);
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (tar.GetNextEntry() is { } entry)
+        {
+            if (entry.DataStream is { } data && (entry.Name.EndsWith(".json", StringComparison.Ordinal) || entry.Name.EndsWith("LICENSE", StringComparison.Ordinal)))
+            {
+                files[entry.Name] = new StreamReader(data).ReadToEnd();
+            }
+        }
+
+        return files;
+    }
+
     /// <summary>A PATH of one folder with links to the named programs only (dotnet is never among them); deleted on dispose.</summary>
     private sealed class ProgramsOnly : IDisposable
     {

@@ -41,9 +41,27 @@ public static partial class CliApp
             Description = "The names production's migrations table holds: a file with the output of SELECT name FROM knex_migrations ORDER BY id (psql, csv, JSON or plain lines) or of 'knex migrate:list', or - for stdin. A deleted or renamed migration then blocks exactly when production holds its name, and is no finding when it does not; without release tags, this answers the verdict's UNKNOWN. Or set 'applied' in .migauditrc.json to a committed file (see docs/applied.md).",
             HelpName = "FILE|-",
         };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Show only blocking and high findings, in every format (as ESLint's --quiet). The verdict and the exit code are unchanged: they are decided on every finding." };
+        var maxWarnings = new Option<int?>("--max-warnings")
+        {
+            Description = "Exit 1 when more than N non-blocking findings remain after the baseline, suppressions and --changed-since/--staged (as ESLint's option; --quiet does not hide them from the count). Applies whatever --fail-on says, --fail-on never included, and wins over exit 3 (unknown).",
+            HelpName = "N",
+        };
+        maxWarnings.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 0)
+            {
+                result.AddError("--max-warnings needs a number of 0 or more");
+            }
+        });
+        var config = new Option<string?>("--config", "-c")
+        {
+            Description = $"The settings file to use, in {AuditSettings.FileName}'s form (its paths are read from its folder). Default: the nearest {AuditSettings.FileName}, or package.json with a \"migaudit\" key, in PATH or a folder above it up to the repository's top level.",
+            HelpName = "FILE",
+        };
         var command = new Command("audit", "Audit a Knex project statically (its code is never run). Exit codes: 0 ready, 1 not ready (a blocking finding), 2 usage error or unreadable project, 3 unknown (nothing blocks, but migaudit could not read something that decides readiness, or only production's migrations table can tell: answer with --applied).")
         {
-            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force, branch, cwd, changedSince, staged, applied,
+            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force, branch, cwd, changedSince, staged, applied, quiet, maxWarnings, config,
         };
         command.SetAction(parse =>
         {
@@ -55,7 +73,7 @@ public static partial class CliApp
                     : workingDirectory;
             }
 
-            var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations));
+            var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations), parse.GetValue(config));
             settings = (settings with { Mainline = parse.GetValue(branch) ?? settings.Mainline }).WithApplied(root, parse.GetValue(applied), stdin.ReadToEnd);
             BaselineSet? accepted = null;
             if (parse.GetValue(baseline) is { } baselineFile)
@@ -107,8 +125,10 @@ public static partial class CliApp
                 return ExitReady;
             }
 
-            Render(audit, parse.GetValue(format)!, parse.GetValue(output), settings.DocsUrl, stdout, stderr);
-            return ExitCode(result, parse.GetValue(failOn) ?? settings.FailOn);
+            // Decided before --quiet hides anything: quiet changes what is shown, never the outcome.
+            var exitCode = ExitCode(result, parse.GetValue(failOn) ?? settings.FailOn, parse.GetValue(maxWarnings));
+            Render(parse.GetValue(quiet) ? audit.Map(QuietFilter.Apply) : audit, parse.GetValue(format)!, parse.GetValue(output), settings.DocsUrl, stdout, stderr);
+            return exitCode;
         });
         return command;
     }
