@@ -271,6 +271,9 @@ public sealed record LazyBuilder(int Line, string Code, bool NeverRuns, bool Cha
 
     /// <summary>For a schema builder that never runs: the statement PostgreSQL would refuse had it run where it stands, or null.</summary>
     public ChainProblem? WouldFail { get; init; }
+
+    /// <summary>Written in the migration's down: only 'knex migrate:rollback' would run it, never a deploy.</summary>
+    public bool InDown { get; init; }
 }
 
 public enum SchemaEffectKind

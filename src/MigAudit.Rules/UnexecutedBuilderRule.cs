@@ -58,6 +58,15 @@ public sealed class UnexecutedBuilderRule : Rule
             (builder.Note is null ? "." : $"; {builder.Note}.");
         var headline = $"{builder.Helper?.File ?? replay.Migration}:{builder.Line} — never runs: {builder.Code}";
         var addAwait = $"Add await (or return) before the builder at {site}; for databases that already ran {replay.Migration}, make the change in a new migration (editing an applied one does not run it again)";
+        if (builder.InDown && builder.WouldFail is null)
+        {
+            // A down runs only on 'knex migrate:rollback': no deploy and no fresh database misses it. The rollback goes
+            // on without it, leaving what it would undo in place: a rollback that is not complete, not a deploy risk.
+            return Found(message + $" It is in the down, so only a rollback of {replay.Migration} misses it: 'knex migrate:rollback' goes on without it and leaves in place what it would undo; deploys and fresh databases are not affected.",
+                file: file, line: builder.Line, helper: builder.Helper, key: key, headline: headline, severity: Severity.Medium, blocking: false,
+                action: $"Add await (or return) before the builder at {site} in the down (a down is read when the rollback runs, so editing it is safe)");
+        }
+
         if (builder.WouldFail is { } fails)
         {
             // Nothing is missing that the chain could have had: run here, the builder fails (say, the index exists already).

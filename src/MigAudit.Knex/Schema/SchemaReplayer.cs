@@ -117,7 +117,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             downCoverage = downInterpreter.Run(down, scope);
             LastDownSchema = downState.Current;
             LastDownOperations = [.. downState.Operations];
-            lazy.AddRange(downInterpreter.LazyBuilders);
+            lazy.AddRange(downInterpreter.LazyBuilders.Select(builder => builder with { InDown = true }));
             downLine = ((Acornima.Ast.Node)down).Location.Start.Line;
             if (upCoverage.Complete && downCoverage.Complete && upCoverage.Total > 0)
             {
