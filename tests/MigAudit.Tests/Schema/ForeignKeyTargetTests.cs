@@ -112,20 +112,5 @@ public sealed class ForeignKeyTargetTests(PostgresServer server) : IClassFixture
     }
 
     /// <summary>knex's own migrate.latest() on a new database: "ok", or the error's code and message.</summary>
-    private async Task<string> LatestAsync(TempRepo repo)
-    {
-        NodeKnex.LinkInto(repo);
-        var database = "fk_target_" + Guid.NewGuid().ToString("n")[..8];
-        await LiveDatabase.ExecuteAsync(server.Postgres!.ConnectionString, $"CREATE DATABASE {database}");
-        var script = repo.PathOf("latest.js");
-        File.WriteAllText(script, $$"""
-            const knex = require('knex')({ client: 'pg', connection: {{JsonSerializer.Serialize(server.Postgres.Url(database))}} });
-            knex.migrate.latest({ directory: {{JsonSerializer.Serialize(repo.PathOf("migrations"))}} })
-              .then(() => console.log('ok'), (error) => console.log(error.code + ' ' + error.message))
-              .finally(() => knex.destroy());
-            """);
-        var (exit, stdout, stderr) = NodeKnex.Run(script);
-        Assert.True(exit == 0, stderr);
-        return stdout.Trim().Split('\n')[^1];
-    }
+    private Task<string> LatestAsync(TempRepo repo) => LiveDatabase.KnexLatestOutcomeAsync(server.Postgres!, repo, "fk_target");
 }

@@ -38,6 +38,27 @@ public static class LiveDatabase
     }
 
     /// <summary>A new, empty database and verify's knex driver for the project's migrations on it (real knex, linked in by the caller); its postgres:// URL.</summary>
+    /// <summary>
+    /// knex's own migrate.latest() of the repository's migrations folder on a new database, with the knex and pg of
+    /// tests/node: "ok", or the error's code and message (the last line the script printed).
+    /// </summary>
+    public static async Task<string> KnexLatestOutcomeAsync(ThrowawayPostgres postgres, TempRepo repo, string prefix)
+    {
+        NodeKnex.LinkInto(repo);
+        var database = prefix + "_" + Guid.NewGuid().ToString("n")[..8];
+        await ExecuteAsync(postgres.ConnectionString, $"CREATE DATABASE {database}");
+        var script = repo.PathOf("latest.js");
+        File.WriteAllText(script, $$"""
+            const knex = require('knex')({ client: 'pg', connection: {{System.Text.Json.JsonSerializer.Serialize(postgres.Url(database))}} });
+            knex.migrate.latest({ directory: {{System.Text.Json.JsonSerializer.Serialize(repo.PathOf("migrations"))}} })
+              .then(() => console.log('ok'), (error) => console.log(error.code + ' ' + error.message))
+              .finally(() => knex.destroy());
+            """);
+        var (exit, stdout, stderr) = NodeKnex.Run(script);
+        Xunit.Assert.True(exit == 0, stderr);
+        return stdout.Trim().Split('\n')[^1];
+    }
+
     public static async Task<(KnexDriver Driver, string Url)> DriverOnNewDatabaseAsync(ThrowawayPostgres postgres, TempRepo repo, string prefix)
     {
         var database = prefix + "_" + Guid.NewGuid().ToString("n")[..8];
