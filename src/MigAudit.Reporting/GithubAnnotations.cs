@@ -38,7 +38,7 @@ public static class GithubAnnotations
             ? "::notice title=migaudit::ready for production\n"
             : result.IsUnknown
                 ? $"::warning title=migaudit::readiness unknown: {result.Unknowns.Count} thing{(result.Unknowns.Count == 1 ? string.Empty : "s")} that decide{(result.Unknowns.Count == 1 ? "s" : string.Empty)} it {(result.Unknowns.Count == 1 ? "is" : "are")} undecided (not read, or only production can tell)\n"
-                : $"::error title=migaudit::not ready for production: {result.BlockingCount} blocking findings\n");
+                : $"::error title=migaudit::not ready for production: {result.BlockingCount} blocking finding{(result.BlockingCount == 1 ? string.Empty : "s")}\n");
         return text.ToString();
     }
 

@@ -84,7 +84,7 @@ public static class HtmlReport
     }
 
     private static string Banner(AuditResult result) =>
-        result.Ready ? "Ready for production" : result.IsUnknown ? $"Readiness unknown — {result.Unknowns.Count} undecided" : $"Not ready for production — {result.BlockingCount} blocking findings";
+        result.Ready ? "Ready for production" : result.IsUnknown ? $"Readiness unknown — {result.Unknowns.Count} undecided" : $"Not ready for production — {result.BlockingCount} blocking finding{(result.BlockingCount == 1 ? string.Empty : "s")}";
 
     /// <param name="idPrefix">Makes the element ids of one set's report unique in a page with several.</param>
     private static void Body(StringBuilder html, AuditResult result, string? docsBaseUrl, string idPrefix)

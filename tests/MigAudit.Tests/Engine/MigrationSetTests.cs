@@ -155,7 +155,7 @@ public sealed class MigrationSetTests
         Assert.Contains("\n### Set 2: `services/billing/db/migrations` — ❌ not ready for production (1 blocking)\n", markdown.Stdout, StringComparison.Ordinal);
 
         var html = await CliRunner.RunAsync("audit", repo.Root, "--format", "html");
-        Assert.Contains("<div class=\"verdict not-ready\" id=\"verdict\">Not ready for production — 1 blocking findings — the worst of 2 migration sets</div>", html.Stdout, StringComparison.Ordinal);
+        Assert.Contains("<div class=\"verdict not-ready\" id=\"verdict\">Not ready for production — 1 blocking finding — the worst of 2 migration sets</div>", html.Stdout, StringComparison.Ordinal);
         Assert.Contains("<div class=\"verdict ready\" id=\"set1-verdict\">Ready for production</div>", html.Stdout, StringComparison.Ordinal);
         Assert.Contains("<div class=\"verdict not-ready\" id=\"set2-verdict\">", html.Stdout, StringComparison.Ordinal);
 

@@ -85,6 +85,14 @@ public sealed class FormatTests : IClassFixture<FormatTests.Demo>
     }
 
     [Fact]
+    public void One_blocking_finding_is_counted_in_the_singular()
+    {
+        var one = result with { Findings = [new Finding { Rule = "chain-error", Severity = Severity.High, Blocking = true, File = "migrations/a.js", Line = 1, Message = "fails" }] };
+        Assert.EndsWith("::error title=migaudit::not ready for production: 1 blocking finding\n", GithubAnnotations.Render(one));
+        Assert.Contains("Not ready for production — 1 blocking finding<", HtmlReport.Render(one, "0.1.0"));
+    }
+
+    [Fact]
     public void Html_is_one_self_contained_page_with_timeline_and_chart()
     {
         var html = HtmlReport.Render(result, "0.1.0");
