@@ -19,8 +19,6 @@ internal static class RecordedNamesReader
     /// <summary>More distinct commits than this are not read: each is a snapshot and a discovery.</summary>
     private const int MaxCommits = 8;
 
-    private static readonly Dictionary<string, string> Emitted = new(StringComparer.Ordinal) { [".ts"] = ".js", [".mts"] = ".mjs", [".cts"] = ".cjs" };
-
     public static IReadOnlyList<RenamedMigration> Read(KnexProject project, GitHistory history)
     {
         if (history.Facts.TopLevel is not { } top || project.Knexfile is not { } knexfile || project.Settings is { CustomSource: not null } or { RecordedExtension: not null } or { UnreadLoadExtensions: not null })
@@ -28,13 +26,12 @@ internal static class RecordedNamesReader
             return history.Renamed;
         }
 
-        var candidates = history.Renamed.Where(r => Eligible(r, project.Settings)).ToList();
-        if (candidates.Count == 0)
+        if (!history.Renamed.Any(r => Eligible(r, project.Settings)))
         {
             return history.Renamed;
         }
 
-        var package = PackageFolder(project.Root, Path.GetDirectoryName(Path.Combine(project.Root, knexfile.Path))!);
+        var package = ProjectDiscovery.NearestPackageDirectory(project.Root, Path.GetDirectoryName(Path.Combine(project.Root, knexfile.Path))!);
         // git names the top level with every symbolic link resolved; the audited root may be reached through one.
         var packageFromTop = Relative(RealPath.Of(top) ?? top, RealPath.Of(package) ?? package);
         var packageFromRoot = Relative(project.Root, package);
@@ -42,7 +39,7 @@ internal static class RecordedNamesReader
         var result = new List<RenamedMigration>();
         foreach (var rename in history.Renamed)
         {
-            if (!candidates.Contains(rename) || CommitOf(rename) is not { } commit)
+            if (!Eligible(rename, project.Settings) || CommitOf(rename) is not { } commit)
             {
                 result.Add(rename);
                 continue;
@@ -63,8 +60,8 @@ internal static class RecordedNamesReader
 
     /// <summary>Renamed from TypeScript names only, to a name Knex loads at HEAD under its own name.</summary>
     private static bool Eligible(RenamedMigration rename, MigrationSettings settings) =>
-        rename.EarlierNames.All(n => Emitted.ContainsKey(MigrationNames.Extension(n)) && !n.EndsWith(".d" + MigrationNames.Extension(n), StringComparison.Ordinal)) &&
-        !Emitted.ContainsKey(MigrationNames.Extension(rename.NewName)) &&
+        rename.EarlierNames.All(n => TsBuild.EmittedExtension(MigrationNames.Extension(n)) is not null && !n.EndsWith(".d" + MigrationNames.Extension(n), StringComparison.Ordinal)) &&
+        TsBuild.EmittedExtension(MigrationNames.Extension(rename.NewName)) is null &&
         settings.LoadExtensions.Contains(MigrationNames.Extension(rename.NewName));
 
     /// <summary>The newest release tag that held an earlier name, else the commit before the rename (its first parent).</summary>
@@ -90,19 +87,6 @@ internal static class RecordedNamesReader
     }
 
     private static string Relative(string from, string to) => PathText.WithSlashes(Path.GetRelativePath(from, to)) is var relative && relative == "." ? string.Empty : relative;
-
-    private static string PackageFolder(string root, string directory)
-    {
-        for (var current = directory; current.StartsWith(root, StringComparison.Ordinal); current = Path.GetDirectoryName(current)!)
-        {
-            if (File.Exists(Path.Combine(current, "package.json")) || current == root)
-            {
-                return current;
-            }
-        }
-
-        return root;
-    }
 
     /// <param name="Settings">The old knexfile's migration settings, paths relative to the package folder.</param>
     /// <param name="OutDirs">For each migrations folder tsc builds, the build's output folder (package-relative).</param>
@@ -192,12 +176,12 @@ internal static class RecordedNamesReader
             {
                 kinds.Add(new RecordedNames(choice.Condition, where, choice.Extensions, earlier.Select(n => new RecordedName(n, n)).ToList(), null));
             }
-            else if (earlier.All(n => !choice.Extensions.Contains(MigrationNames.Extension(n)) && choice.Extensions.Contains(Emitted[MigrationNames.Extension(n)])) && build is not null)
+            else if (earlier.All(n => !choice.Extensions.Contains(MigrationNames.Extension(n)) && choice.Extensions.Contains(TsBuild.EmittedExtension(MigrationNames.Extension(n))!)) && build is not null)
             {
                 // Knex lists none of the .ts sources under this value, and tsc writes each as .js to the outDir: databases
                 // migrated this way ran the build, and recorded the compiled names.
                 kinds.Add(new RecordedNames(choice.Condition, where, choice.Extensions,
-                    earlier.Select(n => new RecordedName(n[..^MigrationNames.Extension(n).Length] + Emitted[MigrationNames.Extension(n)], n)).ToList(),
+                    earlier.Select(n => new RecordedName(n[..^MigrationNames.Extension(n).Length] + TsBuild.EmittedExtension(MigrationNames.Extension(n)), n)).ToList(),
                     build));
             }
             else

@@ -689,7 +689,7 @@ public static partial class ProjectDiscovery
     private static readonly string[] ScriptExtensions = [".js", ".cjs", ".mjs", ".ts"];
 
     /// <summary>The folder of the package.json nearest above <paramref name="directory"/>, within the project; else <paramref name="outside"/> (the root by default).</summary>
-    internal static string NearestPackageDirectory(string root, string directory, string? outside = null)
+    public static string NearestPackageDirectory(string root, string directory, string? outside = null)
     {
         for (var current = directory; current.StartsWith(root, StringComparison.Ordinal); current = Path.GetDirectoryName(current)!)
         {

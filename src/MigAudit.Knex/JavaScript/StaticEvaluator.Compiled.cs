@@ -29,6 +29,9 @@ public sealed record TsBuild(string SourceRoot, string OutDir, string TsConfigFi
 {
     private static readonly Dictionary<string, string> Emitted = new(StringComparer.Ordinal) { [".ts"] = ".js", [".mts"] = ".mjs", [".cts"] = ".cjs" };
 
+    /// <summary>The extension tsc writes for a source extension (.ts to .js, .mts to .mjs, .cts to .cjs); null for any other.</summary>
+    public static string? EmittedExtension(string sourceExtension) => Emitted.GetValueOrDefault(sourceExtension);
+
     public string? CompiledPathOf(string source)
     {
         var extension = Path.GetExtension(source);
