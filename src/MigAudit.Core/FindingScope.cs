@@ -46,3 +46,19 @@ public static class FindingScopeIds
         _ => "unknown",
     };
 }
+
+public static class MigrationScopes
+{
+    /// <summary>
+    /// A migration production ran (by the applied list, or in the newest release's tree) is shipped: the lock it took,
+    /// the table it rewrote, is history there. One not yet committed, or committed after the newest release, is what
+    /// the next deploy runs. Without release tags or a list, nobody told migaudit which it is.
+    /// </summary>
+    public static FindingScope Of(Migration migration, AuditInput input) =>
+        input.Applied is { } applied ? (applied.Contains(migration.Name) ? FindingScope.Shipped : FindingScope.Pending)
+        : migration.Git.State == TrackingState.Untracked ? FindingScope.Pending
+        : migration.Git.State == TrackingState.Unknown ? FindingScope.Unknown
+        : migration.Git.ShippedInRelease is not null ? FindingScope.Shipped
+        : input.Git.NewestRelease is null ? FindingScope.Unknown
+        : FindingScope.Pending;
+}

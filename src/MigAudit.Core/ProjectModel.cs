@@ -96,6 +96,9 @@ public sealed record KnexProject
     public IReadOnlyList<string> OtherKnexfiles { get; init; } = [];
     public IReadOnlyList<string> Notes { get; init; } = [];
 
+    /// <summary>Why the project may add methods to knex's builders (a knex plugin, an extend() call), or null: then a call to a name knex lacks is its TypeError.</summary>
+    public string? KnexExtendedBy { get; init; }
+
     /// <summary>The knexfile's module syntax is the other module system than the one Knex's CLI loads it with.</summary>
     public ModuleLoadProblem? KnexfileLoadProblem { get; init; }
 

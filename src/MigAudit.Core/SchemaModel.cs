@@ -244,6 +244,12 @@ public sealed record ChainProblem(int Line, string Message)
 
     /// <summary>Set when the statement is written in a module the migration requires: <see cref="Line"/> is a line of that module.</summary>
     public HelperSite? Helper { get; init; }
+
+    /// <summary>
+    /// The JavaScript code throws before knex sends anything (a call to a method knex does not have): it fails on every
+    /// database, not only on the replayed schema. Reported by knex-type-error, not chain-error or irreversible-down.
+    /// </summary>
+    public bool RunTimeError { get; init; }
 }
 
 /// <summary>A statement whose outcome the replay cannot decide, and the uncertainty that decides it.</summary>

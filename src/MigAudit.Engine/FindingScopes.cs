@@ -21,24 +21,11 @@ public static class FindingScopes
         // migration is the one it is called from.
         return findings.Select(f => f.Scope is not null || MigrationFile(f, byPath) is not { } file || !byPath.TryGetValue(file, out var migration)
             ? f
-            : f with { Scope = ScopeOf(migration, input), ScopeReleases = migration.Git.ShippedInRelease is { } release && input.Applied is null ? [release] : [] }).ToList();
+            : f with { Scope = MigrationScopes.Of(migration, input), ScopeReleases = migration.Git.ShippedInRelease is { } release && input.Applied is null ? [release] : [] }).ToList();
     }
 
     private static string? MigrationFile(Finding finding, Dictionary<string, Migration> byPath) =>
         finding.File is { } file && byPath.ContainsKey(file) ? file : finding.CalledFromFile;
-
-    /// <summary>
-    /// A migration production ran (by the applied list, or in the newest release's tree) is shipped: the lock it took,
-    /// the table it rewrote, is history there. One not yet committed, or committed after the newest release, is what
-    /// the next deploy runs. Without release tags or a list, nobody told migaudit which it is.
-    /// </summary>
-    private static FindingScope ScopeOf(Migration migration, AuditInput input) =>
-        input.Applied is { } applied ? (applied.Contains(migration.Name) ? FindingScope.Shipped : FindingScope.Pending)
-        : migration.Git.State == TrackingState.Untracked ? FindingScope.Pending
-        : migration.Git.State == TrackingState.Unknown ? FindingScope.Unknown
-        : migration.Git.ShippedInRelease is not null ? FindingScope.Shipped
-        : input.Git.NewestRelease is null ? FindingScope.Unknown
-        : FindingScope.Pending;
 
     /// <summary>The most names one question lists; the JSON lists them all.</summary>
     private const int NamesShown = 8;

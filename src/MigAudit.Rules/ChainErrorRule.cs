@@ -20,7 +20,8 @@ public sealed class ChainErrorRule : Rule
     {
         foreach (var replay in input.Schema.Migrations)
         {
-            foreach (var (problem, ordinal) in replay.ChainProblems.Select((p, i) => (p, i)))
+            // A JavaScript error before knex sends anything is knex-type-error's: it fails on every database, not only on an empty one.
+            foreach (var (problem, ordinal) in replay.ChainProblems.Select((p, i) => (p, i)).Where(p => !p.p.RunTimeError))
             {
                 yield return Found(
                     $"{replay.Migration} ({HelperSite.Describe(problem.Line, problem.Helper)}): {problem.Message}.{(problem.SaysWhereItFails ? string.Empty : " Replayed in Knex's order on an empty database, 'knex migrate:latest' fails here.")}",

@@ -20,7 +20,10 @@ public sealed class IrreversibleDownRule : Rule
     {
         // An empty down is empty-down's finding; this rule is about downs that do something, but not enough.
         var emptyDowns = input.Migrations.Where(m => m.Module.Down is { IsEmpty: true }).Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var replay in input.Schema.Migrations.Where(r => r.DownFailures.Count > 0))
+        // A down that throws before knex sends anything is knex-type-error's finding.
+        // An up that throws (knex-type-error) never completes, so what its down would meet says nothing.
+        var upThrows = input.Schema.Migrations.Where(r => r.ChainProblems.Any(p => p.RunTimeError)).Select(r => r.Migration).ToHashSet(StringComparer.Ordinal);
+        foreach (var replay in input.Schema.Migrations.Where(r => r.DownFailures is [{ RunTimeError: false }, ..] && !upThrows.Contains(r.Migration)))
         {
             // The first refused statement ends the rollback: Knex's transaction undoes the rest of the down with it.
             var failure = replay.DownFailures[0];
@@ -34,7 +37,7 @@ public sealed class IrreversibleDownRule : Rule
                 action: $"Fix the down of {replay.Migration} ({HelperSite.Describe(failure.Line, failure.Helper)}) so that it runs after its up");
         }
 
-        foreach (var replay in input.Schema.Migrations.Where(r => r.DownFailures.Count == 0 && r.DownLeftovers.Count > 0 && !emptyDowns.Contains(r.Migration)))
+        foreach (var replay in input.Schema.Migrations.Where(r => r.DownFailures.Count == 0 && r.DownLeftovers.Count > 0 && !emptyDowns.Contains(r.Migration) && !upThrows.Contains(r.Migration)))
         {
             yield return Found(
                 $"{replay.Migration}: after up then down, {string.Join("; ", replay.DownLeftovers)}.",

@@ -15,6 +15,7 @@ public static class RuleCatalog
         new MissingUpRule(),
         new MissingDownRule(),
         new ChainErrorRule(),
+        new KnexTypeErrorRule(),
         new TableCreatedOutsideRule(),
         new UnexecutedBuilderRule(),
         new EditedMigrationRule(),

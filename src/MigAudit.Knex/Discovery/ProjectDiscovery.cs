@@ -3,6 +3,7 @@ using System.Text.Json;
 using Acornima.Ast;
 using MigAudit.Core;
 using MigAudit.Knex.JavaScript;
+using MigAudit.Knex.Schema;
 
 namespace MigAudit.Knex.Discovery;
 
@@ -263,6 +264,7 @@ public static partial class ProjectDiscovery
             Unknowns = unknowns,
             FolderChoice = folderChoice ?? new SettingChoice(ChoiceSource.Knexfile, knexfile?.Path ?? "the knexfile"),
             EnvironmentChoice = environmentChoice,
+            KnexExtendedBy = KnexExtensions.Reason(packageDirectory, knexfilePath is null ? null : cache.File(Path.GetFullPath(knexfilePath)).Text, knexfile?.Path),
         };
     }
 

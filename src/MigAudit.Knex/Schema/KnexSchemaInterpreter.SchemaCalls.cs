@@ -133,7 +133,11 @@ public sealed partial class KnexSchemaInterpreter
                 FollowThen(links, frame, null);
                 return;
             default:
-                Gap(links[0].Node, frame, $"knex.{links[0].Name}() is not followed by the replay");
+                if (!MissingMember(KnexMembers.Target.Knex, links, 0, frame))
+                {
+                    Gap(links[0].Node, frame, $"knex.{links[0].Name}() is not followed by the replay");
+                }
+
                 return;
         }
     }
@@ -182,8 +186,9 @@ public sealed partial class KnexSchemaInterpreter
             }
         }
 
-        foreach (var link in links)
+        for (var at = 0; at < links.Count; at++)
         {
+            var link = links[at];
             var line = link.Node.Location.Start.Line;
             var args = link.Arguments ?? [];
             switch (link.Name)
@@ -254,6 +259,11 @@ public sealed partial class KnexSchemaInterpreter
                 case "catch" or "finally" or "toString" or "toSQL" or "generateDdlCommands" or "debug" or "transacting" or "connection":
                     break;
                 default:
+                    if (MissingMember(KnexMembers.Target.Schema, links, at, frame))
+                    {
+                        return;
+                    }
+
                     Gap(link.Node, frame, $"schema.{link.Name}() with these arguments is not followed by the replay");
                     break;
             }

@@ -42,9 +42,14 @@ public sealed partial class KnexSchemaInterpreter
     {
         var table = alias.Table;
         var links = chain.Links;
+        var builder = alias.Creating ? KnexMembers.Target.CreateTable : KnexMembers.Target.AlterTable;
         if (links.Count == 0 || links[0].Arguments is null)
         {
-            Gap(chain.RootNode, frame, "table builder use not followed", table);
+            if (links.Count == 0 || !MissingMember(builder, links, 0, frame))
+            {
+                Gap(chain.RootNode, frame, "table builder use not followed", table);
+            }
+
             return;
         }
 
@@ -55,7 +60,7 @@ public sealed partial class KnexSchemaInterpreter
 
         if (KnexColumnTypes.IsColumnMethod(first.Name))
         {
-            Column(table, first, modifiers, frame);
+            Column(table, alias.Creating, first, modifiers, frame);
             return;
         }
 
@@ -164,11 +169,25 @@ public sealed partial class KnexSchemaInterpreter
             return;
         }
 
-        Gap(first.Node, frame, $"table.{first.Name}() with these arguments is not followed by the replay", table);
+        if (!MissingMember(builder, links, 0, frame))
+        {
+            Gap(first.Node, frame, $"table.{first.Name}() with these arguments is not followed by the replay", table);
+        }
     }
 
-    private void Column(string table, Link type, List<Link> modifiers, Frame frame)
+    private void Column(string table, bool creating, Link type, List<Link> modifiers, Frame frame)
     {
+        // references() hands back knex's foreign-key builder (with the column builder's methods mixed in): the names
+        // after it are that builder's, which the member lists do not hold.
+        var columnLinks = modifiers.TakeWhile(m => m.Name != "references").ToList();
+        for (var at = 0; at < columnLinks.Count; at++)
+        {
+            if (MissingMember(creating ? KnexMembers.Target.CreateColumn : KnexMembers.Target.AlterColumn, columnLinks, at, frame))
+            {
+                return;
+            }
+        }
+
         var args = type.Arguments!;
         var line = type.Node.Location.Start.Line;
         var increments = KnexColumnTypes.IsIncrements(type.Name);

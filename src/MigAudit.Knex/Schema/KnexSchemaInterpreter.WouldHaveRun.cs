@@ -19,7 +19,7 @@ public sealed partial class KnexSchemaInterpreter
     {
         var before = state.Current;
         var copy = new SchemaState(before, state.Dialect, state.Client, state.DefaultSchema) { Migration = state.Migration, RecordProblems = false };
-        var replay = new KnexSchemaInterpreter(copy, evaluator, cache);
+        var replay = new KnexSchemaInterpreter(copy, evaluator, cache) { KnexExtendedBy = KnexExtendedBy };
 
         // The builder stands inside the migration's function: a return in a callback of it is not the function's own.
         replay.bodies.Push(new BodyContext(copy.Snapshot(), resultRuns: true));

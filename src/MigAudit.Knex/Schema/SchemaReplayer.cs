@@ -24,7 +24,10 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
 
     /// <summary>A replayer for the project's database: its dialect, client and default schema.</summary>
     public static SchemaReplayer For(KnexProject project, ParsedModuleCache cache, SchemaModel? initial = null) =>
-        new(project.Root, cache, initial, project.Dialect.Dialect, project.Dialect.Client, project.DefaultSchema);
+        new(project.Root, cache, initial, project.Dialect.Dialect, project.Dialect.Client, project.DefaultSchema) { KnexExtendedBy = project.KnexExtendedBy };
+
+    /// <summary>Why the project may add methods to knex (see <see cref="KnexExtensions"/>): then no call is read as knex's TypeError.</summary>
+    public string? KnexExtendedBy { get; init; }
 
     public static SchemaReplay Replay(string root, IReadOnlyList<Input> migrations, ParsedModuleCache cache)
     {
@@ -76,7 +79,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
         var externalsBefore = state.ExternalTables.Count;
         var resolvedBefore = state.ResolvedExternals.Count;
         var indexesBefore = state.IndexesDeclared;
-        var upInterpreter = new KnexSchemaInterpreter(state, evaluator, cache);
+        var upInterpreter = new KnexSchemaInterpreter(state, evaluator, cache) { KnexExtendedBy = KnexExtendedBy };
         var upCoverage = up is null ? Coverage.None : upInterpreter.Run(up, scope);
         var lazy = up is null ? [] : upInterpreter.LazyBuilders.ToList();
         lazy.TrimExcess();
@@ -113,7 +116,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
         if (down is not null)
         {
             var downState = new SchemaState(state.Current, dialect, client, defaultSchema) { Migration = migration.Name, RecordProblems = false };
-            var downInterpreter = new KnexSchemaInterpreter(downState, evaluator, cache);
+            var downInterpreter = new KnexSchemaInterpreter(downState, evaluator, cache) { KnexExtendedBy = KnexExtendedBy };
             downCoverage = downInterpreter.Run(down, scope);
             LastDownSchema = downState.Current;
             LastDownOperations = [.. downState.Operations];

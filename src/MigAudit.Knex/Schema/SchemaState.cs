@@ -132,7 +132,7 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
     public Uncertainty NewUncertainty(int line, string reason) => new(Migration, line, reason) { Sequence = Next(), Helper = Site };
 
     /// <param name="saysWhereItFails">The message names where knex migrate:latest fails, which may be an earlier migration.</param>
-    private void Problem(int line, string message, bool saysWhereItFails = false)
+    private void Problem(int line, string message, bool saysWhereItFails = false, bool runTimeError = false)
     {
         if (conditions.TryPeek(out var condition))
         {
@@ -140,9 +140,12 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
         }
         else
         {
-            (RecordProblems ? Problems : DownFailures).Add(new ChainProblem(line, message) { Helper = Site, SaysWhereItFails = saysWhereItFails });
+            (RecordProblems ? Problems : DownFailures).Add(new ChainProblem(line, message) { Helper = Site, SaysWhereItFails = saysWhereItFails, RunTimeError = runTimeError });
         }
     }
+
+    /// <summary>The code throws here before knex sends anything (see <see cref="ChainProblem.RunTimeError"/>).</summary>
+    public void KnexThrows(int line, string message) => Problem(line, message, saysWhereItFails: true, runTimeError: true);
 
     private void Unknown(int line, string message, Uncertainty because)
     {

@@ -28,6 +28,7 @@ public sealed class StaticRuleTests
     [InlineData("module-system-mismatch")]
     [InlineData("ignored-migration-file")]
     [InlineData("chain-error")]
+    [InlineData("knex-type-error")]
     [InlineData("table-created-outside")]
     [InlineData("unexecuted-builder")]
     [InlineData("irreversible-down")]

@@ -40,9 +40,10 @@ public static class LiveDatabase
     /// <summary>A new, empty database and verify's knex driver for the project's migrations on it (real knex, linked in by the caller); its postgres:// URL.</summary>
     /// <summary>
     /// knex's own migrate.latest() of the repository's migrations folder on a new database, with the knex and pg of
-    /// tests/node: "ok", or the error's code and message (the last line the script printed).
+    /// tests/node (then migrate.rollback() when <paramref name="rollback"/>): "ok", or the error's code and message
+    /// (the last line the script printed).
     /// </summary>
-    public static async Task<string> KnexLatestOutcomeAsync(ThrowawayPostgres postgres, TempRepo repo, string prefix)
+    public static async Task<string> KnexLatestOutcomeAsync(ThrowawayPostgres postgres, TempRepo repo, string prefix, bool rollback = false)
     {
         NodeKnex.LinkInto(repo);
         var database = prefix + "_" + Guid.NewGuid().ToString("n")[..8];
@@ -50,7 +51,9 @@ public static class LiveDatabase
         var script = repo.PathOf("latest.js");
         File.WriteAllText(script, $$"""
             const knex = require('knex')({ client: 'pg', connection: {{System.Text.Json.JsonSerializer.Serialize(postgres.Url(database))}} });
-            knex.migrate.latest({ directory: {{System.Text.Json.JsonSerializer.Serialize(repo.PathOf("migrations"))}} })
+            const config = { directory: {{System.Text.Json.JsonSerializer.Serialize(repo.PathOf("migrations"))}} };
+            knex.migrate.latest(config)
+              .then(() => {{(rollback ? "knex.migrate.rollback(config)" : "undefined")}})
               .then(() => console.log('ok'), (error) => console.log(error.code + ' ' + error.message))
               .finally(() => knex.destroy());
             """);
