@@ -129,6 +129,7 @@ public sealed partial class KnexSchemaInterpreter
                 return;
             case var name when name == "(query)" || DataMethods.Contains(name):
                 Understood();
+                ConsumeHeldBuilders(links.SelectMany(l => l.Arguments ?? []), frame);
                 RecordDataChange(links, frame);
                 FollowThen(links, frame, null);
                 return;
@@ -243,6 +244,10 @@ public sealed partial class KnexSchemaInterpreter
                 case "raw" when args.Count > 0 && link.Node is CallExpression rawCall:
                     // knex.schema.table(...).raw(...): the statement's line is the .raw's, not the chain's first.
                     Sql(rawCall, frame, rawCall.Callee is MemberExpression { Property: var property } ? property.Location.Start.Line : null);
+                    break;
+                case "createView" or "createViewOrReplace" or "createMaterializedView" or "alterView" or "dropView" or "dropViewIfExists" or
+                    "dropMaterializedView" or "dropMaterializedViewIfExists" or "refreshMaterializedView" or "renameView" when Text(args, 0, frame) is { } view:
+                    View(link, view, args, frame);
                     break;
                 case "createSchema" or "createSchemaIfNotExists" or "dropSchema" or "dropSchemaIfExists" or "createExtension" or "createExtensionIfNotExists" or "dropExtension" or "dropExtensionIfExists":
                     Understood();

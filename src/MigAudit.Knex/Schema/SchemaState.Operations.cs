@@ -155,7 +155,10 @@ public sealed partial class SchemaState
 
         if (state != TableState.Absent)
         {
-            Record(NewLock(LockOperationKind.DropTable, name, line));
+            // DROP TABLE IF EXISTS succeeds whether or not the table is there: when its existence is unknown, that it
+            // existed before the migration is unknown too (only a statement that needs the table proves it was there).
+            var drop = NewLock(LockOperationKind.DropTable, name, line);
+            Record(ifExists && state == TableState.Unknown ? drop with { TableExistedBefore = null } : drop);
         }
 
         Changed(name);

@@ -161,8 +161,14 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
         changeLog.Add(table);
     }
 
+    /// <summary>The names of views the migrations made: not modelled, but knex's hasTable finds them (it reads information_schema.tables).</summary>
+    private readonly HashSet<string> views = new(StringComparer.Ordinal);
+
+    /// <summary>A view of this name was created, renamed to it or dropped: whether hasTable finds the name is no longer known.</summary>
+    public void NoteView(string name) => views.Add(name);
+
     /// <summary>Whether the table exists here: true, false, or null when unknown.</summary>
-    public bool? HasTable(string table) => Existence(table).State switch
+    public bool? HasTable(string table) => views.Contains(table) ? null : Existence(table).State switch
     {
         TableState.Present => true,
         TableState.Absent or TableState.NeverSeen => false,

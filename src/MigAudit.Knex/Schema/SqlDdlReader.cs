@@ -329,6 +329,11 @@ public static partial class SqlDdlReader
                 return null;
             }
 
+            if (Accept("ALTER", "INDEX"))
+            {
+                return AlterIndex();
+            }
+
             if (Accept("DROP", "INDEX"))
             {
                 var dropConcurrently = Accept("CONCURRENTLY");
@@ -342,6 +347,29 @@ public static partial class SqlDdlReader
             }
 
             return $"'{string.Join(' ', tokens.Take(3).Select(t => t.Display))}' is not read by migaudit";
+        }
+
+        /// <summary>
+        /// ALTER INDEX [IF EXISTS] name RENAME TO new renames it; SET (...), RESET (...), SET TABLESPACE and ALTER [COLUMN]
+        /// n SET STATISTICS change storage only, no fact the model holds. Anything else (ATTACH PARTITION...) is not read.
+        /// </summary>
+        private string? AlterIndex()
+        {
+            var ifExists = Accept("IF", "EXISTS");
+            var index = Name();
+            if (Accept("RENAME", "TO"))
+            {
+                state.RenameIndex(index, Name(), ifExists, line);
+                return null;
+            }
+
+            if (Is("SET") || Is("RESET") || Is("ALTER"))
+            {
+                position = tokens.Count;
+                return null;
+            }
+
+            return $"ALTER INDEX {index} {Peek()} is not read by migaudit";
         }
 
         private string? CreateTable()
@@ -785,6 +813,14 @@ public static partial class SqlDdlReader
                     Accept("RESTRICT");
                 }
 
+                return null;
+            }
+
+            if (Accept("RENAME", "CONSTRAINT"))
+            {
+                var constraint = Name();
+                Expect("TO");
+                state.RenameConstraint(table, constraint, Name(), line);
                 return null;
             }
 
