@@ -312,8 +312,8 @@ public sealed partial class SchemaState
             ForeignKeys = model.ForeignKeys.Where(f => !f.Columns.Contains(column)).ToList(),
             PrimaryKey = model.PrimaryKey.Contains(column) ? [] : model.PrimaryKey,
 
-            // The column's own CHECK (as PostgreSQL names it) goes with it; other checks may use several columns.
-            Checks = model.Checks.Where(c => c != $"{table}_{column}_check").ToList(),
+            // The column's own CHECKs (as PostgreSQL names them: _check, _check1...) go with it; other checks may use several columns.
+            Checks = model.Checks.Where(c => c != $"{table}_{column}_check" && !IsColumnCheckName(table, column, c, model.Checks.Count)).ToList(),
         });
     }
 

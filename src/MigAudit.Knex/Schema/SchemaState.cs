@@ -131,6 +131,9 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
 
     public Uncertainty NewUncertainty(int line, string reason) => new(Migration, line, reason) { Sequence = Next(), Helper = Site };
 
+    /// <summary>A call knex itself throws on while building the statement (a TypeError, a dialect-only method): the migration fails there.</summary>
+    public void KnexThrows(int line, string message) => Problem(line, message);
+
     /// <param name="saysWhereItFails">The message names where knex migrate:latest fails, which may be an earlier migration.</param>
     private void Problem(int line, string message, bool saysWhereItFails = false)
     {
