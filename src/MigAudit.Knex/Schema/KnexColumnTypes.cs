@@ -135,7 +135,8 @@ public static class KnexColumnTypes
             case "timestamp" or "datetime" or "dateTime" when dialect == SqlDialect.PostgreSQL:
                 return PostgresTimestamp(Arg(0), Arg(1));
             case "timestamp" or "datetime" or "dateTime" when dialect == SqlDialect.MySQL:
-                return options?.Get("precision") is JsNumber mysqlPrecision ? $"{baseType}({mysqlPrecision})" : baseType;
+                // datetime(precision) or datetime({ precision }): a number is written (knex 3.1.0 mysql columncompiler).
+                return (options?.Get("precision") ?? Arg(0)) is JsNumber mysqlPrecision ? $"{baseType}({mysqlPrecision})" : baseType;
             case "text" when dialect == SqlDialect.MySQL && Arg(0) is JsString { Value: "mediumtext" or "longtext" } textType:
                 return textType.Value;
             case "integer" when dialect == SqlDialect.MySQL && Arg(0) is JsNumber width:
