@@ -166,6 +166,25 @@ public sealed partial class SchemaState
         };
     }
 
+    /// <summary>
+    /// dropSchema(name, true): knex writes "drop schema ... cascade", so PostgreSQL drops every table of the schema (known
+    /// or not to the replay) and the foreign keys of other tables that reference them.
+    /// </summary>
+    public void DropSchemaCascade(string schema, int line)
+    {
+        bool InSchema(string key) => schema == DefaultSchema ? !key.Contains('.', StringComparison.Ordinal) : key.StartsWith(schema + ".", StringComparison.Ordinal);
+        var dropped = Current.Tables.Keys.Concat(Current.UnknownTables.Keys).Where(InSchema).Distinct().ToList();
+        foreach (var name in dropped)
+        {
+            DropTable(name, ifExists: true, line);
+        }
+
+        foreach (var table in Current.Tables.Values.Where(t => t.ForeignKeys.Any(f => dropped.Contains(Key(null, f.ReferencesTable)))).ToList())
+        {
+            Update(table with { ForeignKeys = table.ForeignKeys.Where(f => !dropped.Contains(Key(null, f.ReferencesTable))).ToList() });
+        }
+    }
+
     public void RenameTable(string from, string to, int line)
     {
         Mentioned.Add(from);
