@@ -133,10 +133,10 @@ public static class KnexColumnTypes
                 return method == "float" ? $"float({Number(Arg(0), "8")}, {Number(Arg(1), "2")})"
                     : Arg(0) is null or JsUndefined ? "double" : $"double({Number(Arg(0), "8")}, {Number(Arg(1), "2")})";
             case "timestamp" or "datetime" or "dateTime" when dialect == SqlDialect.PostgreSQL:
-                var zone = options?.Get("useTz") is JsBoolean { Value: false } ? "timestamp" : "timestamptz";
-                return options?.Get("precision") is JsNumber precision ? $"{zone}({precision})" : zone;
+                return PostgresTimestamp(Arg(0), Arg(1));
             case "timestamp" or "datetime" or "dateTime" when dialect == SqlDialect.MySQL:
-                return options?.Get("precision") is JsNumber mysqlPrecision ? $"{baseType}({mysqlPrecision})" : baseType;
+                // datetime(precision) or datetime({ precision }): a number is written (knex 3.1.0 mysql columncompiler).
+                return (options?.Get("precision") ?? Arg(0)) is JsNumber mysqlPrecision ? $"{baseType}({mysqlPrecision})" : baseType;
             case "text" when dialect == SqlDialect.MySQL && Arg(0) is JsString { Value: "mediumtext" or "longtext" } textType:
                 return textType.Value;
             case "integer" when dialect == SqlDialect.MySQL && Arg(0) is JsNumber width:
@@ -146,6 +146,45 @@ public static class KnexColumnTypes
             default:
                 return baseType;
         }
+    }
+
+    /// <summary>
+    /// knex 3.1.0's pg datetime(withoutTz = false, precision): an object is { useTz, precision } (useTz true unless a
+    /// boolean false); anything else is withoutTz, read by JavaScript truthiness, so timestamp('at', true) is
+    /// "timestamp" without time zone (checked with real knex on PostgreSQL), and the precision is the next argument.
+    /// </summary>
+    private static string PostgresTimestamp(StaticValue? first, StaticValue? second)
+    {
+        StaticValue? precision;
+        bool? useTz;
+        switch (first)
+        {
+            case JsObject options:
+                useTz = options.Incomplete ? null : options.Get("useTz") is JsBoolean { Value: var given } ? given : true;
+                precision = options.Incomplete ? new JsUnknown("options", "incomplete") : options.Get("precision");
+                break;
+            case null or JsUndefined:
+                (useTz, precision) = (true, second);
+                break;
+            case JsArray:
+                // An array is an object to knex's isObject: its useTz and precision are undefined.
+                (useTz, precision) = (true, null);
+                break;
+            case JsString or JsNumber or JsBoolean or JsNull:
+                (useTz, precision) = (!StaticEvaluator.IsTruthy(first), second);
+                break;
+            default:
+                (useTz, precision) = (null, second);
+                break;
+        }
+
+        var zone = useTz switch { true => "timestamptz", false => "timestamp", null => "?" };
+        return zone == "?" ? zone : precision switch
+        {
+            null or JsUndefined or JsNull => zone,
+            JsNumber n => $"{zone}({n})",
+            _ => "?",
+        };
     }
 
     private static string Number(StaticValue? value, string fallback) => value switch

@@ -45,7 +45,7 @@ public sealed partial class KnexSchemaInterpreter
         Understood();
         var outer = state.Site;
         state.Site = frame.Site;
-        state.KnexThrows(link.Node.Location.Start.Line, $"{Describe(target, link.Name)} has no '{link.Name}' in any knex version from {KnexMembers.Versions}, so this line throws \"TypeError: {error}\"");
+        state.MissingKnexMember(link.Node.Location.Start.Line, $"{Describe(target, link.Name)} has no '{link.Name}' in any knex version from {KnexMembers.Versions}, so this line throws \"TypeError: {error}\"");
         state.Site = outer;
         return true;
     }

@@ -249,6 +249,17 @@ public sealed partial class KnexSchemaInterpreter
                     "dropMaterializedView" or "dropMaterializedViewIfExists" or "refreshMaterializedView" or "renameView" when Text(args, 0, frame) is { } view:
                     View(link, view, args, frame);
                     break;
+                case "dropSchema" or "dropSchemaIfExists" when args.Count > 1 && Value(args[1], frame) is not (JsUndefined or JsNull or JsBoolean { Value: false }):
+                    // dropSchema(name, cascade): "drop schema ... cascade" takes the schema's tables with it.
+                    if (Text(args, 0, frame) is not { } dropped || Value(args[1], frame) is not JsBoolean { Value: true })
+                    {
+                        Gap(link.Node, frame, $"schema.{link.Name}() with a name or cascade flag not statically known");
+                        break;
+                    }
+
+                    state.DropSchemaCascade(dropped, line);
+                    Understood();
+                    break;
                 case "createSchema" or "createSchemaIfNotExists" or "dropSchema" or "dropSchemaIfExists" or "createExtension" or "createExtensionIfNotExists" or "dropExtension" or "dropExtensionIfExists":
                     Understood();
                     break;

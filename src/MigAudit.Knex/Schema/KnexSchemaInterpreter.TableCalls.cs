@@ -8,7 +8,7 @@ namespace MigAudit.Knex.Schema;
 /// <summary>The table builder inside createTable/alterTable callbacks: columns with their modifiers, indexes, keys, drops and renames.</summary>
 public sealed partial class KnexSchemaInterpreter
 {
-    private static readonly HashSet<string> NoEffectTableMethods = ["comment", "engine", "charset", "collate", "inherits", "check", "queryContext"];
+    private static readonly HashSet<string> NoEffectTableMethods = ["comment", "queryContext"];
 
     private static readonly HashSet<string> ReturnsTableBuilder =
         ["index", "unique", "primary", "dropColumn", "dropColumns", "renameColumn", "dropIndex", "dropUnique", "dropForeign", "dropPrimary", "dropTimestamps", "setNullable", "dropNullable"];
@@ -90,26 +90,19 @@ public sealed partial class KnexSchemaInterpreter
                 Understood();
                 return;
             case "index" or "unique" when Columns(args, 0, frame) is { } columns:
-                // index(columns, name, method | { storageEngineIndexType, indexType, predicate }): on PostgreSQL Knex 3
-                // writes "using <storageEngineIndexType>" (a string third argument is that), "create unique index" for
-                // indexType 'unique', and "where <predicate>"; other indexType values are ignored.
-                var indexOptions = args.Count > 2 ? Value(args[2], frame) : null;
-                var optionsObject = indexOptions as JsObject;
-                var method = (indexOptions as JsString ?? optionsObject?.Get("storageEngineIndexType") as JsString)?.Value.ToLowerInvariant() ?? "btree";
-                var uniqueIndex = first.Name == "unique" || optionsObject?.Get("indexType") is JsString { Value: var kind } && kind.Equals("unique", StringComparison.OrdinalIgnoreCase);
-                var given = IndexName(args, 1, frame);
-
-                // index() names a unique index <table>_<columns>_index all the same.
-                var indexName = given ?? (first.Name == "index" ? state.IndexNameFor(table, columns, "index") : null);
-
-                // unique() is "alter table add constraint ... unique" on PostgreSQL, unless useConstraint: false or a
-                // predicate makes it a unique index. Its options are its second argument, where index() has the name:
-                // unique(columns, { predicate }) is "create unique index ... where" (checked with knex's toString()).
-                var uniqueOptions = first.Name == "unique" && args.Count > 1 ? Value(args[1], frame) as JsObject : null;
-                var predicate = (first.Name == "unique" ? uniqueOptions : optionsObject)?.Get("predicate") is { } where and not JsUndefined ? "(a predicate built with knex)" : null;
-                var asConstraint = first.Name == "unique" && uniqueOptions?.Get("useConstraint") is not JsBoolean { Value: false } && uniqueOptions?.Get("predicate") is null or JsUndefined;
-                state.AddIndex(table, columns, uniqueIndex, indexName, line, explicitName: given is not null, method: first.Name == "unique" ? "btree" : method, predicate: predicate, asConstraint: asConstraint);
+                // unique(columns, options) takes its options second, where index(columns, name, options) has the name.
+                KnexIndex(table, columns, first.Name == "unique", IndexName(args, 1, frame), args.ElementAtOrDefault(first.Name == "unique" ? 1 : 2), line, frame);
                 Understood();
+                return;
+            case "check":
+                TableCheck(table, alias.Creating, first, frame);
+                return;
+            case "dropChecks":
+                // dropChecks(names): "alter table drop constraint <name>, ..." with the names unquoted (knex 3.1.0 tablecompiler).
+                DropChecks(table, first, frame);
+                return;
+            case "engine" or "charset" or "collate" or "inherits":
+                DialectTableMethod(table, alias.Creating, first, frame);
                 return;
             case "primary" when Columns(args, 0, frame) is { } columns:
                 state.SetPrimaryKey(table, columns, line);
@@ -228,6 +221,8 @@ public sealed partial class KnexSchemaInterpreter
         string? uniqueName = null;
         var index = false;
         string? indexName = null;
+        Node? indexOptions = null;
+        Link? columnCheck = null;
         foreach (var modifier in modifiers)
         {
             var margs = modifier.Arguments ?? [];
@@ -255,8 +250,13 @@ public sealed partial class KnexSchemaInterpreter
                     uniqueName = IndexName(margs, 0, frame);
                     break;
                 case "index":
+                    // index(name, method | options) is the table's index(column, name, options).
                     index = true;
                     indexName = IndexName(margs, 0, frame);
+                    indexOptions = margs.ElementAtOrDefault(1);
+                    break;
+                case "check":
+                    columnCheck = modifier;
                     break;
                 case "alter":
                     alter = true;
@@ -288,7 +288,19 @@ public sealed partial class KnexSchemaInterpreter
         {
             // Knex sends "<column>" text check ("<column>" in (...)) (checked with knex's toString()); PostgreSQL
             // names that column constraint <table>_<column>_check, which later migrations drop by that name.
-            state.AddCheck(table, $"{table}_{name}_check", line);
+            state.AddCheck(table, state.Dialect == SqlDialect.PostgreSQL ? state.ColumnCheckName(table, name) : $"{table}_{name}_check", line);
+        }
+
+        // knex writes no modifier but comment() for an increments column (columncompiler getModifiers, checked with real knex).
+        if (!increments)
+        {
+            if (columnCheck is not null)
+            {
+                ColumnCheckThrows(columnCheck);
+            }
+
+            var checkedType = alter && keepType ? state.Current.Table(table)?.Column(name)?.Type ?? "?" : sqlType;
+            ColumnChecks(table, name, checkedType, alter, modifiers, type, frame);
         }
 
         // An altered column gets the key, unique constraint, index and foreign key its modifiers ask for, after the
@@ -305,7 +317,7 @@ public sealed partial class KnexSchemaInterpreter
 
         if (index)
         {
-            state.AddIndex(table, [name], unique: false, indexName, line);
+            KnexIndex(table, [name], uniqueCall: false, indexName, indexOptions, line, frame);
         }
 
         var reference = ReadReference(modifiers, frame);

@@ -169,6 +169,25 @@ public sealed partial class SchemaState
         };
     }
 
+    /// <summary>
+    /// dropSchema(name, true): knex writes "drop schema ... cascade", so PostgreSQL drops every table of the schema (known
+    /// or not to the replay) and the foreign keys of other tables that reference them.
+    /// </summary>
+    public void DropSchemaCascade(string schema, int line)
+    {
+        bool InSchema(string key) => schema == DefaultSchema ? !key.Contains('.', StringComparison.Ordinal) : key.StartsWith(schema + ".", StringComparison.Ordinal);
+        var dropped = Current.Tables.Keys.Concat(Current.UnknownTables.Keys).Where(InSchema).Distinct().ToList();
+        foreach (var name in dropped)
+        {
+            DropTable(name, ifExists: true, line);
+        }
+
+        foreach (var table in Current.Tables.Values.Where(t => t.ForeignKeys.Any(f => dropped.Contains(Key(null, f.ReferencesTable)))).ToList())
+        {
+            Update(table with { ForeignKeys = table.ForeignKeys.Where(f => !dropped.Contains(Key(null, f.ReferencesTable))).ToList() });
+        }
+    }
+
     public void RenameTable(string from, string to, int line)
     {
         Mentioned.Add(from);
@@ -315,8 +334,8 @@ public sealed partial class SchemaState
             ForeignKeys = model.ForeignKeys.Where(f => !f.Columns.Contains(column)).ToList(),
             PrimaryKey = model.PrimaryKey.Contains(column) ? [] : model.PrimaryKey,
 
-            // The column's own CHECK (as PostgreSQL names it) goes with it; other checks may use several columns.
-            Checks = model.Checks.Where(c => c != $"{table}_{column}_check").ToList(),
+            // The column's own CHECKs (as PostgreSQL names them: _check, _check1...) go with it; other checks may use several columns.
+            Checks = model.Checks.Where(c => c != $"{table}_{column}_check" && !IsColumnCheckName(table, column, c, model.Checks.Count)).ToList(),
         });
     }
 

@@ -131,6 +131,9 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
 
     public Uncertainty NewUncertainty(int line, string reason) => new(Migration, line, reason) { Sequence = Next(), Helper = Site };
 
+    /// <summary>A call knex itself throws on while building the statement (a TypeError, a dialect-only method): the migration fails there.</summary>
+    public void KnexThrows(int line, string message) => Problem(line, message);
+
     /// <param name="saysWhereItFails">The message names where knex migrate:latest fails, which may be an earlier migration.</param>
     private void Problem(int line, string message, bool saysWhereItFails = false, bool runTimeError = false)
     {
@@ -144,8 +147,8 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
         }
     }
 
-    /// <summary>The code throws here before knex sends anything (see <see cref="ChainProblem.RunTimeError"/>).</summary>
-    public void KnexThrows(int line, string message) => Problem(line, message, saysWhereItFails: true, runTimeError: true);
+    /// <summary>A call to a name knex does not have: the code throws V8's TypeError here, on every database (see <see cref="ChainProblem.RunTimeError"/>).</summary>
+    public void MissingKnexMember(int line, string message) => Problem(line, message, saysWhereItFails: true, runTimeError: true);
 
     private void Unknown(int line, string message, Uncertainty because)
     {

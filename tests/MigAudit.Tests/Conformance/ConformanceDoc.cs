@@ -23,6 +23,7 @@ public static class ConformanceDoc
         text.AppendLine("cover are in tests/MigAudit.Tests/Conformance (knex-api.json is generated from knex's types/index.d.ts).");
         text.AppendLine("**same**: every fact agrees. **unknown**: the replay states no value for some facts, with the statement that");
         text.AppendLine("made them unknown, and nothing it states is wrong. **differs**: the replay states a wrong fact or misses one.");
+        text.AppendLine("When knex fails, the case is **same** if the replay reports that failure with knex's message (or PostgreSQL's reason).");
         text.AppendLine();
         var counts = outcomes.GroupBy(o => o.Verdict).ToDictionary(g => g.Key, g => g.Count());
         text.AppendLine($"{outcomes.Count} cases: {counts.GetValueOrDefault("same")} same, {counts.GetValueOrDefault("unknown")} unknown, {counts.GetValueOrDefault("differs")} differ.");
@@ -36,7 +37,7 @@ public static class ConformanceDoc
                 "differs" => string.Join("<br>", outcome.Differences.Select(Cell)) +
                              (known.TryGetValue(outcome.Case.Id, out var k) ? $"<br>*Known: {Cell(k.Reason)}*" : string.Empty),
                 "unknown" => string.Join("<br>", outcome.Unknowns.Select(Cell)),
-                _ => string.Empty,
+                _ => outcome.SameFailure is { } failure ? Cell(failure) : string.Empty,
             };
             text.AppendLine($"| `{outcome.Case.Method}` | {Cell(outcome.Case.Variant)} | {outcome.Case.Context} | {outcome.Verdict} | {detail} |");
         }

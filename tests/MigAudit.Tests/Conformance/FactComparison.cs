@@ -3,6 +3,9 @@ namespace MigAudit.Tests.Conformance;
 /// <summary>How one case came out: the facts that differ (each a wrong or missing fact) and those the replay leaves unknown.</summary>
 public sealed record CaseOutcome(ConformanceCase Case, IReadOnlyList<string> Differences, IReadOnlyList<string> Unknowns, int SameFacts)
 {
+    /// <summary>When knex fails and the replay reports the same failure: both messages.</summary>
+    public string? SameFailure { get; init; }
+
     public string Verdict => Differences.Count > 0 ? "differs" : Unknowns.Count > 0 ? "unknown" : "same";
 }
 
@@ -17,6 +20,13 @@ public static class FactComparison
         if (knexError is not null)
         {
             // The migration rolled back: the catalog holds only what ran before it, so only the failure is compared.
+            // The replay agrees when it reports knex's message (for a statement PostgreSQL refuses, "<sql> - <reason>": the reason).
+            var reason = knexError.LastIndexOf(" - ", StringComparison.Ordinal) is > 0 and var dash ? knexError[(dash + 3)..] : knexError;
+            if (replayErrors.FirstOrDefault(e => e.Contains(knexError, StringComparison.Ordinal) || e.Contains(reason, StringComparison.Ordinal)) is { } agreeing)
+            {
+                return new CaseOutcome(@case, [], [], 0) { SameFailure = $"knex fails: {knexError}; the replay reports: {agreeing}" };
+            }
+
             return new CaseOutcome(@case, [$"knex fails: {knexError}", .. replayErrors.Select(e => $"the replay reports: {e}")], [], 0);
         }
 

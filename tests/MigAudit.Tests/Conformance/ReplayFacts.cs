@@ -70,8 +70,8 @@ public sealed class ReplayFacts
                 {
                     null => new("none"),
                     // What the index() options' predicate builder compiles to is not evaluated: the replay keeps a placeholder.
-                    "(a predicate built with knex)" => new(null, "the replay does not compile a predicate built with knex (it keeps a placeholder)"),
-                    var sql => new(sql),
+                    KnexSchemaInterpreter.UncompiledPredicate => new(null, "the replay does not compile a predicate built with knex (it keeps a placeholder)"),
+                    var sql => new(await PredicateByPostgresAsync(probe, table, sql)),
                 };
             }
 
@@ -115,6 +115,36 @@ public sealed class ReplayFacts
 
         Facts[$"{prefix} type"] = new(type);
         Facts[$"{prefix} default"] = defaultUnknown ? new(null, $"the replay does not know the default: {column.Default}") : new(defaultValue ?? "none");
+    }
+
+    /// <summary>The predicate as PostgreSQL writes it back (pg_get_expr), on a temporary copy of the table's replayed columns.</summary>
+    private static async Task<string> PredicateByPostgresAsync(NpgsqlConnection probe, TableModel table, string predicate)
+    {
+        await using (var savepoint = new NpgsqlCommand("SAVEPOINT predicate", probe))
+        {
+            await savepoint.ExecuteNonQueryAsync();
+        }
+
+        try
+        {
+            var columns = string.Join(", ", table.Columns.Select(c => $"{MigAudit.Core.Quoting.SqlIdentifier(c.Name)} {(c.Type == "?" ? "text" : c.Type)}"));
+            await using (var create = new NpgsqlCommand($"CREATE TEMP TABLE migaudit_predicate ({columns}); CREATE INDEX migaudit_predicate_index ON migaudit_predicate ((1)) WHERE {predicate}", probe))
+            {
+                await create.ExecuteNonQueryAsync();
+            }
+
+            await using var read = new NpgsqlCommand("SELECT pg_get_expr(indpred, indrelid) FROM pg_index WHERE indexrelid = 'pg_temp.migaudit_predicate_index'::regclass", probe);
+            return (string)(await read.ExecuteScalarAsync())!;
+        }
+        catch (PostgresException refused)
+        {
+            return $"{predicate}, which PostgreSQL refuses: {refused.MessageText}";
+        }
+        finally
+        {
+            await using var back = new NpgsqlCommand("ROLLBACK TO SAVEPOINT predicate", probe);
+            await back.ExecuteNonQueryAsync();
+        }
     }
 
     private static async Task<(string? Type, string? Default, string? Refused)> WrittenByPostgresAsync(NpgsqlConnection probe, string type, string? defaultValue)

@@ -216,4 +216,33 @@ public sealed class DialectTests
         Assert.Contains("\"currency\" varchar(255) /* DEFAULT not statically known: unknown (process.env.DEFAULT_CURRENCY) */", sql);
         Assert.DoesNotContain("JsUnknown", sql);
     }
+
+    [SkippableFact]
+    public void Knex_throws_on_a_table_method_of_another_dialect_and_the_replay_reports_the_same_message()
+    {
+        Requires.Dependency(NodeKnex.Available, "real knex from npm (run 'npm ci' in tests/node)");
+        var calls = new[] { ("pg", SqlDialect.PostgreSQL, "create", "charset('utf8mb4')"), ("pg", SqlDialect.PostgreSQL, "alter", "engine('InnoDB')"),
+            ("pg", SqlDialect.PostgreSQL, "alter", "inherits('p')"), ("mysql2", SqlDialect.MySQL, "create", "inherits('p')"),
+            ("mysql2", SqlDialect.MySQL, "alter", "collate('utf8mb4_bin')"), ("better-sqlite3", SqlDialect.SQLite, "create", "engine('InnoDB')") };
+        foreach (var (client, dialect, context, call) in calls)
+        {
+            var builder = context == "create" ? "createTable('c'" : "alterTable('t'";
+            var knex = NodeKnex.WithKnex($$"""
+                const k = require(require('path').join(process.cwd(), 'node_modules', 'knex'))({ client: '{{client}}', useNullAsDefault: true });
+                try { k.schema.{{builder}}, (t) => { t.integer('x'); t.{{call}}; }).toString(); console.log('no error'); } catch (e) { console.log(e.message); }
+                """).TrimEnd();
+            var replay = Audit.Replay(dialect, $"exports.up = (knex) => knex.schema.createTable('t', (t) => {{ t.increments('id'); }});\nexports.down = async () => {{}};\n",
+                $"exports.up = (knex) => knex.schema.{builder}, (t) => {{ t.integer('x'); t.{call}; }});\nexports.down = async () => {{}};\n");
+            Assert.StartsWith("Knex ", knex);
+            Assert.Contains(knex, Assert.Single(replay.Migrations[1].ChainProblems).Message);
+        }
+
+        // Where knex accepts them: MySQL's charset in createTable; PostgreSQL's inherits, which merges the parent's columns (not modeled: unknown).
+        var mysql = Audit.Replay(SqlDialect.MySQL, "exports.up = (knex) => knex.schema.createTable('c', (t) => { t.integer('x'); t.charset('utf8mb4'); });\nexports.down = async () => {};\n");
+        Assert.Empty(mysql.Migrations[0].ChainProblems);
+        Assert.Null(mysql.Schema.UncertaintyOf(mysql.Schema.Table("c")!));
+        var pg = Audit.Replay(SqlDialect.PostgreSQL, "exports.up = (knex) => knex.schema.createTable('c', (t) => { t.integer('x'); t.inherits('orgs'); });\nexports.down = async () => {};\n");
+        Assert.Empty(pg.Migrations[0].ChainProblems);
+        Assert.Contains("table.inherits()", pg.Schema.UncertaintyOf(pg.Schema.Table("c")!)!.Describe());
+    }
 }

@@ -20,7 +20,8 @@ public sealed class ColumnTypeTableTests
     [
         ("string", "[100]"), ("varchar", "[20]"), ("decimal", "[10, 3]"), ("decimal", "[null]"), ("float", "[10, 3]"),
         ("double", "[10, 3]"), ("timestamp", """[{"useTz": false}]"""), ("timestamp", """[{"precision": 3}]"""),
-        ("timestamp", "[false]"), ("datetime", """[{"useTz": false}]"""), ("dateTime", """[{"precision": 6}]"""),
+        ("timestamp", "[false]"), ("timestamp", "[true]"), ("timestamp", "[true, 3]"), ("datetime", "[false, 2]"), ("timestamp", "[[]]"),
+        ("dateTime", "[1]"), ("timestamp", "[null]"), ("datetime", """[{"useTz": false}]"""), ("dateTime", """[{"precision": 6}]"""),
         ("specificType", """["citext"]"""), ("increments", """[{"primaryKey": false}]"""), ("uuid", """[{"primaryKey": true}]"""),
         ("binary", "[16]"), ("enu", """[["a", "b"]]"""), ("enum", """[["x"], {"useNative": true, "enumName": "mood"}]"""),
         ("text", """["mediumtext"]"""), ("text", """["longtext"]"""), ("integer", "[11]"), ("bigIncrements", "[]"),

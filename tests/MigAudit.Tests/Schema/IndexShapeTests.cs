@@ -1,3 +1,5 @@
+using MigAudit.Core;
+using MigAudit.Knex.Schema;
 using MigAudit.Tests.Support;
 
 namespace MigAudit.Tests.Schema;
@@ -141,5 +143,43 @@ public sealed class IndexShapeTests
         var migration = Assert.Single(json.RootElement.GetProperty("migrations").EnumerateArray());
         Assert.Equal("failed", migration.GetProperty("up").GetString());
         Assert.Contains("already exists", migration.GetProperty("upError").GetString());
+    }
+
+    [SkippableFact]
+    public void Column_index_options_and_simple_knex_predicates_are_replayed_as_knex_writes_them()
+    {
+        Requires.Dependency(NodeKnex.Available, "real knex from npm (run 'npm ci' in tests/node)");
+        const string Body = """
+            t.string('a').index('a_hash', 'hash');
+            t.string('b').index('b_live', { storageEngineIndexType: 'gin', predicate: knex.whereNotNull('b').orWhereNull('a') });
+            t.index(['a'], 'a_raw', { predicate: knex.whereRaw('length(a) > 2').where('b', null) });
+            t.index(['b'], 'b_opaque', { predicate: knex.whereIn('b', ['x']) });
+            """;
+        var sql = NodeKnex.WithKnex($"console.log(knex.schema.alterTable('orders', (t) => {{ {Body} }}).toString());\n");
+        Assert.Equal("""
+            alter table "orders" add column "a" varchar(255), add column "b" varchar(255);
+            create index "a_hash" on "orders" using hash ("a");
+            create index "b_live" on "orders" using gin ("b") where "b" is not null or "a" is null;
+            create index "a_raw" on "orders" ("a") where length(a) > 2 and "b" is null;
+            create index "b_opaque" on "orders" ("b") where "b" in (?)
+
+            """.ReplaceLineEndings("\n"), sql);
+
+        var replay = Audit.Replay(SqlDialect.PostgreSQL, Orders, $"exports.up = (knex) => knex.schema.alterTable('orders', (t) => {{ {Body} }});\nexports.down = async () => {{}};\n");
+        var indexes = replay.Schema.Table("orders")!.Indexes.ToDictionary(i => i.Name);
+        Assert.Equal(("hash", null), (indexes["a_hash"].Method, indexes["a_hash"].Predicate));
+        Assert.Equal(("gin", "\"b\" is not null or \"a\" is null"), (indexes["b_live"].Method, indexes["b_live"].Predicate));
+        Assert.Equal("length(a) > 2 and \"b\" is null", indexes["a_raw"].Predicate);
+        Assert.Equal(KnexSchemaInterpreter.UncompiledPredicate, indexes["b_opaque"].Predicate);
+    }
+
+    [Fact]
+    public void A_where_value_in_an_index_predicate_is_a_chain_error_as_postgresql_refuses_it()
+    {
+        // Real knex on PostgreSQL: create index "t_a_value" on "t" ("a") where "a" = $1 - there is no parameter $1 (conformance suite).
+        var replay = Audit.Replay(SqlDialect.PostgreSQL, Orders,
+            "exports.up = (knex) => knex.schema.alterTable('orders', (t) => { t.index(['status'], 'live', { predicate: knex.where('status', 'live') }); });\nexports.down = async () => {};\n");
+        Assert.Contains("there is no parameter $1", Assert.Single(replay.Migrations[1].ChainProblems).Message);
+        Assert.DoesNotContain(replay.Schema.Table("orders")!.Indexes, i => i.Name == "live");
     }
 }

@@ -63,4 +63,25 @@ public sealed class SchemaNamespaceTests
         Assert.Equal(["id", "name"], Assert.Single(result.Input.Schema.Schema.Tables, t => t.Key == "roles").Value.Columns.Select(c => c.Name));
         Assert.Empty(result.Of("table-created-outside"));
     }
+
+    [Fact]
+    public void Dropping_a_schema_with_cascade_drops_its_tables_and_the_keys_that_reference_them()
+    {
+        // knex writes "drop schema "s" cascade" (real knex on PostgreSQL: the conformance suite's dropSchema cases).
+        const string Setup = """
+            exports.up = async (knex) => {
+              await knex.schema.createSchema('s');
+              await knex.schema.withSchema('s').createTable('w', (t) => { t.increments(); });
+              await knex.schema.createTable('t', (t) => { t.increments(); t.integer('w_id').references('id').inTable('s.w'); });
+            };
+            exports.down = async () => {};
+            """;
+        var cascade = Audit.Replay(MigAudit.Core.SqlDialect.PostgreSQL, Setup, "exports.up = (knex) => knex.schema.dropSchema('s', true);\nexports.down = async () => {};\n");
+        Assert.Null(cascade.Schema.Table("s.w"));
+        Assert.Empty(cascade.Schema.Table("t")!.ForeignKeys);
+
+        var plain = Audit.Replay(MigAudit.Core.SqlDialect.PostgreSQL, Setup, "exports.up = (knex) => knex.schema.dropSchemaIfExists('s');\nexports.down = async () => {};\n");
+        Assert.NotNull(plain.Schema.Table("s.w"));
+        Assert.Single(plain.Schema.Table("t")!.ForeignKeys);
+    }
 }

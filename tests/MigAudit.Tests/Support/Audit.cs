@@ -1,6 +1,8 @@
 using MigAudit.Core;
 using MigAudit.Engine;
 using MigAudit.Knex.Discovery;
+using MigAudit.Knex.JavaScript;
+using MigAudit.Knex.Schema;
 
 namespace MigAudit.Tests.Support;
 
@@ -24,6 +26,21 @@ public static class Audit
 
         repo.Commit();
         return repo;
+    }
+
+    /// <summary>The schema replay alone of these migrations (each file's whole text, in order) for a dialect: no git, no knexfile.</summary>
+    public static SchemaReplay Replay(SqlDialect dialect, params string[] migrations)
+    {
+        using var repo = new TempRepo(init: false);
+        var replayer = new SchemaReplayer(repo.Root, new ParsedModuleCache(), dialect: dialect);
+        for (var i = 0; i < migrations.Length; i++)
+        {
+            var name = $"2025010100{i:D4}_step.js";
+            repo.Write("migrations/" + name, migrations[i]);
+            replayer.Step(new SchemaReplayer.Input(name, repo.PathOf("migrations/" + name)));
+        }
+
+        return replayer.Result;
     }
 
     public const string Knexfile = """
