@@ -75,6 +75,9 @@ public static partial class CatalogFacts
         return facts;
     }
 
+    /// <summary>The WHERE of an index definition as pg_get_indexdef writes it, or null.</summary>
+    public static string? PredicateOf(string definition) => Index().Match(definition) is { Success: true, Groups: var g } && g[5].Success ? g[5].Value : null;
+
     public static void AddColumn(IDictionary<string, string> facts, string table, string column, string type, bool notNull, string defaultValue)
     {
         facts[$"{table}: column {column} type"] = type;

@@ -23,6 +23,9 @@ public sealed record ReplayFact(string? Value, string? UnknownWhy = null)
 /// </summary>
 public sealed class ReplayFacts
 {
+    /// <summary>The replay's placeholder for an index() option's predicate built with knex, which it does not compile.</summary>
+    private const string KnexPredicate = "(a predicate built with knex)";
+
 
     public SortedDictionary<string, ReplayFact> Facts { get; } = new(StringComparer.Ordinal);
 
@@ -87,7 +90,7 @@ public sealed class ReplayFacts
                 {
                     null => new("none") { Uncertain = since },
                     // What the index() options' predicate builder compiles to is not evaluated: the replay keeps a placeholder.
-                    "(a predicate built with knex)" => new(null, "the replay does not compile a predicate built with knex (it keeps a placeholder)"),
+                    KnexPredicate => new(null, "the replay does not compile a predicate built with knex (it keeps a placeholder)"),
                     var sql => new(sql) { Uncertain = since },
                 };
             }
@@ -101,6 +104,16 @@ public sealed class ReplayFacts
             foreach (var check in table.Checks)
             {
                 result.Facts[$"{name}: check {check}"] = new("check") { Uncertain = tableUncertain };
+            }
+        }
+
+        var predicates = await TypeProbe.PredicatesAsync(probe, model.Tables.Values.SelectMany(t => t.Indexes.Where(i => !i.Constraint && i.Predicate is { } p && p != KnexPredicate).Select(i => (t.Name, i.Predicate!))), role);
+        foreach (var ((table, predicate), deparsed) in predicates)
+        {
+            foreach (var index in model.Tables[table].Indexes.Where(i => !i.Constraint && i.Predicate == predicate))
+            {
+                var key = $"{table}: index {index.Name} where";
+                result.Facts[key] = result.Facts[key] with { Value = deparsed };
             }
         }
 

@@ -41,6 +41,68 @@ public static class TypeProbe
         return written;
     }
 
+    /// <summary>
+    /// A partial index's predicate as PostgreSQL writes it ("kind <> 'noise'" → "(kind <> 'noise'::text)"), by
+    /// creating it on a temporary copy of its table (LIKE); a predicate whose table is not in the database, or that
+    /// PostgreSQL refuses, is left as written. Partial indexes are few: each costs a few round trips.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<(string Table, string Predicate), string>> PredicatesAsync(NpgsqlConnection connection, IEnumerable<(string Table, string Predicate)> predicates, string? role = null)
+    {
+        var written = new Dictionary<(string Table, string Predicate), string>();
+        var byTable = predicates.Distinct().GroupBy(p => p.Table, StringComparer.Ordinal).ToList();
+        if (byTable.Count == 0)
+        {
+            return written;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (role is not null)
+        {
+            await ExecuteAsync(connection, $"SET LOCAL ROLE {Quoting.SqlIdentifier(role)}");
+        }
+
+        foreach (var table in byTable)
+        {
+            var at = table.Key.IndexOf('.', StringComparison.Ordinal);
+            var qualified = at < 0 ? Quoting.SqlIdentifier(table.Key) : $"{Quoting.SqlIdentifier(table.Key[..at])}.{Quoting.SqlIdentifier(table.Key[(at + 1)..])}";
+            await ExecuteAsync(connection, "SAVEPOINT copy");
+            try
+            {
+                await ExecuteAsync(connection, $"CREATE TEMP TABLE migaudit_predicate (LIKE {qualified}, migaudit_key integer)");
+            }
+            catch (PostgresException)
+            {
+                await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT copy");
+                continue;
+            }
+
+            foreach (var (_, predicate) in table)
+            {
+                await ExecuteAsync(connection, "SAVEPOINT predicate");
+                try
+                {
+                    await ExecuteAsync(connection, $"CREATE INDEX migaudit_predicate_index ON migaudit_predicate (migaudit_key) WHERE {predicate}");
+                    await using var batch = new NpgsqlBatch(connection) { BatchCommands = { new NpgsqlBatchCommand("SELECT pg_get_indexdef('pg_temp.migaudit_predicate_index'::regclass)") } };
+                    if (CatalogFacts.PredicateOf((string)(await batch.ExecuteScalarAsync())!) is { } deparsed)
+                    {
+                        written[(table.Key, predicate)] = deparsed;
+                    }
+                }
+                catch (PostgresException)
+                {
+                    // Refused: compared as written, so the difference shows.
+                }
+
+                await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT predicate");
+            }
+
+            await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT copy");
+        }
+
+        await transaction.RollbackAsync();
+        return written;
+    }
+
     private static async Task ProbeAsync(NpgsqlConnection connection, List<(string Type, string? Default)> columns, Dictionary<(string Type, string? Default), Written> written)
     {
         // A column alone is named c, as it always was: PostgreSQL's refusal may name it.
