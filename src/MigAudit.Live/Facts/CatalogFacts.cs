@@ -94,8 +94,16 @@ public static partial class CatalogFacts
     /// <summary>A serial's default names its sequence, which the replay does not model: nextval(&lt;sequence&gt;) on both sides.</summary>
     public static string Sequences(string expression) => Nextval().Replace(expression, "nextval(<sequence>)");
 
-    /// <summary>An identifier as PostgreSQL's deparser writes it: quoted unless plain lower case.</summary>
-    public static string Ident(string name) => PlainIdentifier().IsMatch(name) ? name : "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary>
+    /// An identifier as PostgreSQL's deparser (quote_identifier) writes it: quoted unless plain lower case and not a
+    /// keyword PostgreSQL reserves in any way (<paramref name="quotedKeywords"/>: pg_get_keywords() but the unreserved).
+    /// </summary>
+    public static string Ident(string name, IReadOnlySet<string>? quotedKeywords = null) =>
+        PlainIdentifier().IsMatch(name) && quotedKeywords?.Contains(name) != true ? name : "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>A table name "schema.table" or "table" as the deparser writes it after REFERENCES.</summary>
+    public static string QualifiedIdent(string name, IReadOnlySet<string>? quotedKeywords = null) =>
+        name.IndexOf('.', StringComparison.Ordinal) is var at and > 0 ? $"{Ident(name[..at], quotedKeywords)}.{Ident(name[(at + 1)..], quotedKeywords)}" : Ident(name, quotedKeywords);
 
     private static (string Name, string Definition) Split(string text)
     {

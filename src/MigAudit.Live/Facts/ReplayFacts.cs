@@ -44,7 +44,7 @@ public sealed class ReplayFacts
     /// <param name="role">A role to probe as (SET LOCAL ROLE): the replayed types and defaults are the project's text, so the probe runs with no more rights than the project's own chain.</param>
     public static async Task<ReplayFacts> OfAsync(SchemaModel model, NpgsqlConnection probe, string? role = null)
     {
-        var result = new ReplayFacts { AnyTableUnknown = model.Unknown?.Describe() };
+        var result = new ReplayFacts { AnyTableUnknown = model.Unknown?.Describe(), keywords = await TypeProbe.QuotedKeywordsAsync(probe) };
         foreach (var (name, why) in model.UnknownTables)
         {
             result.TableUnknown[name] = why.Describe();
@@ -73,7 +73,7 @@ public sealed class ReplayFacts
             columns.AddRange(table.Columns.Select(c => (name, c, Since(c.Origin))));
             if (table.PrimaryKey.Count > 0)
             {
-                result.Facts[$"{name}: primary key"] = new($"({Columns(table.PrimaryKey)})") { Uncertain = tableUncertain };
+                result.Facts[$"{name}: primary key"] = new($"({result.Columns(table.PrimaryKey)})") { Uncertain = tableUncertain };
             }
 
             foreach (var index in table.Indexes)
@@ -81,11 +81,11 @@ public sealed class ReplayFacts
                 var since = IndexSince(index.Origin);
                 if (index.Constraint)
                 {
-                    result.Facts[$"{name}: unique constraint {index.Name}"] = new($"({Columns(index.Columns)})") { Uncertain = since };
+                    result.Facts[$"{name}: unique constraint {index.Name}"] = new($"({result.Columns(index.Columns)})") { Uncertain = since };
                     continue;
                 }
 
-                result.Facts[$"{name}: index {index.Name}"] = new(CatalogFacts.IndexValue(index.Unique, Columns(index.Columns), index.Method, index.Include.Count > 0 ? Columns(index.Include) : null)) { Uncertain = since };
+                result.Facts[$"{name}: index {index.Name}"] = new(CatalogFacts.IndexValue(index.Unique, result.Columns(index.Columns), index.Method, index.Include.Count > 0 ? result.Columns(index.Include) : null)) { Uncertain = since };
                 result.Facts[$"{name}: index {index.Name} where"] = index.Predicate switch
                 {
                     null => new("none") { Uncertain = since },
@@ -98,7 +98,7 @@ public sealed class ReplayFacts
             foreach (var key in table.ForeignKeys)
             {
                 var target = key.ReferencesTable.StartsWith("public.", StringComparison.Ordinal) ? key.ReferencesTable["public.".Length..] : key.ReferencesTable;
-                result.Facts[$"{name}: foreign key {key.Name}"] = new(CatalogFacts.ForeignKeyValue(Columns(key.Columns), target, Columns(key.ReferencesColumns), key.OnDelete ?? "NO ACTION", key.OnUpdate ?? "NO ACTION")) { Uncertain = Since(key.Origin) };
+                result.Facts[$"{name}: foreign key {key.Name}"] = new(CatalogFacts.ForeignKeyValue(result.Columns(key.Columns), CatalogFacts.QualifiedIdent(target, result.keywords), result.Columns(key.ReferencesColumns), key.OnDelete ?? "NO ACTION", key.OnUpdate ?? "NO ACTION")) { Uncertain = Since(key.Origin) };
             }
 
             foreach (var check in table.Checks)
@@ -126,7 +126,9 @@ public sealed class ReplayFacts
         return result;
     }
 
-    private static string Columns(IEnumerable<string> columns) => string.Join(", ", columns.Select(CatalogFacts.Ident));
+    private IReadOnlySet<string> keywords = new HashSet<string>();
+
+    private string Columns(IEnumerable<string> columns) => string.Join(", ", columns.Select(c => CatalogFacts.Ident(c, keywords)));
 
     private static bool DefaultUnknown(ColumnModel column) => column.Default?.StartsWith(KnexSchemaInterpreter.UnknownDefaultPrefix, StringComparison.Ordinal) == true;
 

@@ -103,6 +103,20 @@ public static class TypeProbe
         return written;
     }
 
+    /// <summary>The keywords quote_identifier quotes: every keyword of this server but the unreserved ones.</summary>
+    public static async Task<IReadOnlySet<string>> QuotedKeywordsAsync(NpgsqlConnection connection)
+    {
+        var words = new HashSet<string>(StringComparer.Ordinal);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { new NpgsqlBatchCommand("SELECT word FROM pg_get_keywords() WHERE catcode <> 'U'") } };
+        await using var reader = await batch.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            words.Add(reader.GetString(0));
+        }
+
+        return words;
+    }
+
     private static async Task ProbeAsync(NpgsqlConnection connection, List<(string Type, string? Default)> columns, Dictionary<(string Type, string? Default), Written> written)
     {
         // A column alone is named c, as it always was: PostgreSQL's refusal may name it.

@@ -101,11 +101,13 @@ public sealed class VerifyFactComparisonTests(PostgresServer server) : IClassFix
         await connection.OpenAsync();
         await using (var create = new NpgsqlCommand("""
             CREATE TABLE users (id serial PRIMARY KEY, email varchar(255));
+            CREATE TABLE "user" (id serial PRIMARY KEY, "group" text CONSTRAINT user_group_unique UNIQUE);
             CREATE TABLE orders (
               id serial PRIMARY KEY,
               status text NOT NULL DEFAULT 'new',
               user_id integer CONSTRAINT orders_user_id_foreign REFERENCES users (id) ON DELETE CASCADE,
-              total integer CONSTRAINT orders_total_check CHECK (total > 0));
+              total integer CONSTRAINT orders_total_check CHECK (total > 0),
+              owner_id integer CONSTRAINT orders_owner_id_foreign REFERENCES "user" (id));
             CREATE INDEX orders_status_index ON orders (status) WHERE status <> 'done';
             CREATE INDEX users_email_index ON users USING hash (email);
             CREATE TABLE audit (id integer);
@@ -115,15 +117,18 @@ public sealed class VerifyFactComparisonTests(PostgresServer server) : IClassFix
         }
 
         // What the replay of plain knex states: no NOT NULL, no default, no ON DELETE, no check, an index over every
-        // row, a btree index, a table the database lacks; and no table audit.
+        // row, a btree index, a table the database lacks; and no table audit. Keywords ("user", "group") are quoted as
+        // PostgreSQL quotes them, so they are no difference.
         using var repo = Audit.Project(("20250101000000_tables.js", """
             exports.up = async (knex) => {
+              await knex.schema.createTable('user', (t) => { t.increments('id'); t.text('group').unique(); });
               await knex.schema.createTable('users', (t) => { t.increments('id'); t.string('email'); t.index(['email'], 'users_email_index'); });
               await knex.schema.createTable('orders', (t) => {
                 t.increments('id');
                 t.text('status').index();
                 t.integer('user_id').references('id').inTable('users');
                 t.integer('total');
+                t.integer('owner_id').references('id').inTable('user');
               });
               await knex.schema.createTable('refunds', (t) => { t.increments('id'); });
             };
