@@ -117,7 +117,7 @@ public sealed class ReplayFacts
             }
         }
 
-        var written = await TypeProbe.WrittenByPostgresAsync(probe, columns.Where(c => c.Column.Type != "?").Select(c => (c.Column.Type, DefaultOf(c.Column))), role);
+        var written = await TypeProbe.WrittenByPostgresAsync(probe, columns.Where(c => UnknownType(c.Column) is null).Select(c => (c.Column.Type, DefaultOf(c.Column))), role);
         foreach (var (table, column, uncertain) in columns)
         {
             result.AddColumn(table, column, uncertain, written);
@@ -130,6 +130,12 @@ public sealed class ReplayFacts
 
     private string Columns(IEnumerable<string> columns) => string.Join(", ", columns.Select(c => CatalogFacts.Ident(c, keywords)));
 
+    /// <summary>Why the replay states no type for the column (and so no default as PostgreSQL writes it), or null.</summary>
+    private static string? UnknownType(ColumnModel column) =>
+        column.Type == "?" ? "the replay does not know the column's type"
+        : column.Type.EndsWith(KnexColumnTypes.PerClient, StringComparison.Ordinal) ? "the replay does not know the project's client, and knex writes this column's type differently per client"
+        : null;
+
     private static bool DefaultUnknown(ColumnModel column) => column.Default?.StartsWith(KnexSchemaInterpreter.UnknownDefaultPrefix, StringComparison.Ordinal) == true;
 
     private static string? DefaultOf(ColumnModel column) => DefaultUnknown(column) ? null : column.Default;
@@ -138,10 +144,10 @@ public sealed class ReplayFacts
     {
         var prefix = $"{table}: column {column.Name}";
         Facts[$"{prefix} not null"] = new(column.Nullable ? "no" : "yes") { Uncertain = uncertain };
-        if (column.Type == "?")
+        if (UnknownType(column) is { } why)
         {
-            Facts[$"{prefix} type"] = new(null, "the replay does not know the column's type");
-            Facts[$"{prefix} default"] = new(null, "the replay does not know the column's type");
+            Facts[$"{prefix} type"] = new(null, why);
+            Facts[$"{prefix} default"] = new(null, why);
             return;
         }
 

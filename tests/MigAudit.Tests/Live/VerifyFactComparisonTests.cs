@@ -153,6 +153,35 @@ public sealed class VerifyFactComparisonTests(PostgresServer server) : IClassFix
     }
 
     [SkippableFact]
+    public async Task A_type_knex_writes_per_client_is_unknown_when_the_client_is_not_known()
+    {
+        Requires.Postgres();
+        var postgres = server.Postgres!;
+        var database = "client_" + Guid.NewGuid().ToString("n")[..10];
+        await LiveDatabase.ExecuteAsync(postgres.ConnectionString, $"CREATE DATABASE {database}");
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = database }.ConnectionString);
+        await connection.OpenAsync();
+        await using (var create = new NpgsqlCommand("CREATE TABLE games (id serial PRIMARY KEY, wpm real, title varchar(255) NOT NULL)", connection))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        using var repo = Audit.Project(("20250101000000_games.js", """
+            exports.up = (knex) => knex.schema.createTable('games', (t) => { t.increments('id'); t.float('wpm'); t.string('title').notNullable(); });
+            """));
+        var replayer = new SchemaReplayer(repo.Root, new ParsedModuleCache(), dialect: SqlDialect.Unknown);
+        replayer.Step(new SchemaReplayer.Input("20250101000000_games.js", Path.Combine(repo.Root, "migrations", "20250101000000_games.js")));
+
+        var comparison = await StaticComparison.RunAsync(replayer.Result.Schema, await SchemaSnapshot.ReadAsync(connection), connection, IdentifierTransform.None, role: null);
+
+        // increments and float: knex writes serial/real on PostgreSQL, other types on MySQL and SQLite; string: varchar(255) on all three.
+        Assert.Equal([], comparison.Lines);
+        Assert.Equal(4, comparison.UnknownFacts);
+        Assert.Equal(["the replay does not know the project's client, and knex writes this column's type differently per client"], comparison.UnknownReasons);
+        Assert.Equal(6, comparison.SameFacts);
+    }
+
+    [SkippableFact]
     public async Task A_type_written_to_end_the_probe_statement_is_refused_not_run()
     {
         Requires.Postgres();
