@@ -42,6 +42,9 @@ public sealed record VerifyResult
     public bool? LatestAgain { get; init; }
     public string? LatestAgainError { get; init; }
     public IReadOnlyList<string> StaticModelDifferences { get; init; } = [];
+
+    /// <summary>The static replay compared with the real schema fact by fact; <see cref="StaticModelDifferences"/> is its lines.</summary>
+    public StaticComparison StaticComparison { get; init; } = StaticComparison.NotCompared("the chain did not run");
     public required string Server { get; init; }
     public required string Database { get; init; }
     public bool Kept { get; init; }
@@ -400,6 +403,11 @@ public static partial class Verifier
         }
 
         var finalSnapshot = snapshots[^1];
+        // Compared before the downs, while the chain's schema (its enum types, its extensions) is in the database for
+        // the probe of the replay's types; only a complete chain is compared: the replay models the last migration's schema.
+        var comparison = applied == names.Count && batchError is null
+            ? await StaticComparison.RunAsync(audit.Input.Schema.Schema, finalSnapshot, database, audit.Input.Project.IdentifierTransform, chain.OwnRole ? chain.User : null)
+            : StaticComparison.NotCompared(applied < names.Count ? $"the chain stopped before {names[applied]}: the replay's schema is that of the whole chain" : "knex refused the batch");
         var downOk = true;
 
         // Every down in one migrate:rollback --all (each in its own transaction, as Knex runs a rollback), compared
@@ -451,7 +459,8 @@ public static partial class Verifier
             BatchError = batchError,
             LatestAgainSkipped = !options.LatestAgain,
             LockTracingSkipped = !options.TraceLocks,
-            StaticModelDifferences = CompareWithStatic(audit.Input.Schema.Schema, finalSnapshot, audit.Input.Project.IdentifierTransform),
+            StaticModelDifferences = comparison.Lines,
+            StaticComparison = comparison,
             Server = string.Empty,
             Database = string.Empty,
         };
@@ -586,7 +595,8 @@ public static partial class Verifier
     }
 
     /// <summary>
-    /// Where the static replay's model disagrees with the real schema: how we learn what the replay still misses. Only
+    /// Where the static replay's model disagrees with the real schema by table, column and index names and foreign key
+    /// counts (drift's read-only comparison: verify compares every fact, see <see cref="StaticComparison"/>). Only
     /// what the replay says it knows is compared; what it marks unknown is neither present nor absent.
     /// </summary>
     /// <param name="transform">The knexfile's wrapIdentifier: the replay keeps names as the migrations write them, the database has them renamed.</param>
@@ -594,7 +604,7 @@ public static partial class Verifier
     {
         if (transform == IdentifierTransform.SnakeCase)
         {
-            model = Renamed(model, IdentifierCase.SnakeCase);
+            model = StaticComparison.Renamed(model, IdentifierCase.SnakeCase);
         }
 
         var differences = new List<string>();
@@ -634,28 +644,6 @@ public static partial class Verifier
         }
 
         return differences;
-    }
-
-    /// <summary>The model with every table, column and index name as wrapIdentifier sends it.</summary>
-    private static SchemaModel Renamed(SchemaModel model, Func<string, string> rename)
-    {
-        var renamed = SchemaModel.Empty with { Unknown = model.Unknown };
-        foreach (var table in model.Tables.Values)
-        {
-            renamed = renamed.With(table with
-            {
-                Name = rename(table.Name),
-                Columns = table.Columns.Select(c => c with { Name = rename(c.Name) }).ToList(),
-                Indexes = table.Indexes.Select(i => i with { Name = rename(i.Name), Columns = i.Columns.Select(rename).ToList() }).ToList(),
-            });
-        }
-
-        foreach (var (name, why) in model.UnknownTables)
-        {
-            renamed = renamed with { UnknownTables = renamed.UnknownTables.SetItem(rename(name), why) };
-        }
-
-        return renamed;
     }
 
     private static async Task DropAsync(string admin, string database)

@@ -85,13 +85,20 @@ public static class VerifyReport
             _ => "latest again: not run (the chain did not go up and down cleanly)",
         });
         output.Line();
-        if (result.StaticModelDifferences.Count == 0)
+        var comparison = result.StaticComparison;
+        var unknown = comparison.UnknownFacts == 0 ? string.Empty
+            : $"; {comparison.UnknownFacts} facts the replay leaves unknown are not compared ({string.Join("; ", comparison.UnknownReasons)}{(comparison.UnknownReasons.Count == StaticComparison.ReasonsShown ? "; ..." : string.Empty)})";
+        if (comparison.NotComparedWhy is { } why)
         {
-            output.Line("The static schema replay matches the real schema.", "green");
+            output.Line($"The static schema replay was not compared with the real schema: {why}.");
+        }
+        else if (comparison.Differences.Count == 0)
+        {
+            output.Line($"The static schema replay matches the real schema: {comparison.SameFacts} facts agree{unknown}.", "green");
         }
         else
         {
-            output.Line($"Where the static schema replay differs from the real schema ({result.StaticModelDifferences.Count}):", "yellow");
+            output.Line($"Where the static schema replay differs from the real schema ({comparison.Differences.Count}; {comparison.SameFacts} facts agree{unknown}):", "yellow");
             foreach (var difference in result.StaticModelDifferences)
             {
                 output.Line($"- {difference}");
@@ -132,6 +139,15 @@ public static class VerifyReport
         ["latestAgainSkipped"] = result.LatestAgainSkipped,
         ["lockTracingSkipped"] = result.LockTracingSkipped,
         ["staticModelDifferences"] = Strings(result.StaticModelDifferences),
+        ["staticModelComparison"] = new JsonObject
+        {
+            ["compared"] = result.StaticComparison.Compared,
+            ["notComparedWhy"] = result.StaticComparison.NotComparedWhy,
+            ["sameFacts"] = result.StaticComparison.SameFacts,
+            ["unknownFacts"] = result.StaticComparison.UnknownFacts,
+            ["unknownReasons"] = Strings(result.StaticComparison.UnknownReasons),
+            ["differences"] = Array(result.StaticComparison.Differences, d => new JsonObject { ["table"] = d.Table, ["fact"] = d.Fact, ["database"] = d.Real, ["replay"] = d.Replay }),
+        },
         ["elapsedMs"] = (long)result.Elapsed.TotalMilliseconds,
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 

@@ -76,6 +76,9 @@ public static class KnexColumnTypes
     /// <summary>Every column method of Knex 3's TableBuilder.</summary>
     public static IEnumerable<string> Methods => Table.Keys;
 
+    /// <summary>Ends the type of a column whose type Knex writes differently per client, when the client is not known.</summary>
+    public const string PerClient = " (type per client)";
+
     public static bool IsColumnMethod(string method) => Table.ContainsKey(method);
 
     public static bool IsIncrements(string method) => method is "increments" or "bigincrements" or "bigIncrements";
@@ -90,7 +93,7 @@ public static class KnexColumnTypes
         {
             // Not stated, or a dialect whose compiler the table does not cover: a type only when every covered dialect agrees.
             var each = new[] { SqlDialect.PostgreSQL, SqlDialect.MySQL, SqlDialect.SQLite }.Select(d => TypeOf(method, d, args)).ToList();
-            return each.Any(t => t is null) ? null : each.Distinct().Count() == 1 ? each[0] : $"{method} (type per client)";
+            return each.Any(t => t is null) ? null : each.Distinct().Count() == 1 ? each[0] : method + PerClient;
         }
 
         var row = Table[method];

@@ -731,7 +731,10 @@ public static partial class SqlDdlReader
             string? predicate = null;
             if (Accept("WHERE"))
             {
-                predicate = string.Join(' ', tokens.Skip(position).Select(t => t.Display));
+                // As written, one space where the SQL had whitespace: joining every token with a space made
+                // "kind <> 'x'" into "kind < > 'x'" (the tokenizer splits operators), which PostgreSQL refuses.
+                var rest = tokens.Skip(position).ToList();
+                predicate = string.Concat(rest.Select((t, i) => (i > 0 && t.Start > rest[i - 1].End ? " " : string.Empty) + t.Display));
                 position = tokens.Count;
             }
 

@@ -5,6 +5,9 @@ namespace MigAudit.Tests.Conformance;
 /// <summary>docs/knex-conformance.md, generated from the outcomes of <see cref="KnexConformanceTests"/>.</summary>
 public static class ConformanceDoc
 {
+    /// <summary>What follows this line in docs/knex-conformance.md is written by hand (verify on public projects) and kept as it is.</summary>
+    public const string HandWrittenMarker = "<!-- Written by hand below this line: scripts/knex-conformance.sh keeps it. -->";
+
     public static string Render(IReadOnlyList<CaseOutcome> outcomes, IReadOnlyDictionary<string, KnownDifferences> known, IReadOnlyDictionary<string, string> uncovered, string knexVersion)
     {
         var text = new StringBuilder();
@@ -50,7 +53,16 @@ public static class ConformanceDoc
             text.AppendLine($"- `{method}`: {why}");
         }
 
-        return text.ToString();
+        return text.ToString() + HandWritten();
+    }
+
+    /// <summary>The hand-written part of the committed document, from its marker line to the end; empty when it has none.</summary>
+    private static string HandWritten()
+    {
+        var path = Path.Combine(Support.NodeKnex.ScriptsDirectory ?? ".", "..", "..", "docs", "knex-conformance.md");
+        var committed = File.Exists(path) ? File.ReadAllText(path) : string.Empty;
+        var at = committed.IndexOf(HandWrittenMarker, StringComparison.Ordinal);
+        return at < 0 ? string.Empty : Environment.NewLine + committed[at..];
     }
 
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");

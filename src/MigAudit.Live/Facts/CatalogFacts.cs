@@ -1,17 +1,17 @@
 using System.Text.RegularExpressions;
-using MigAudit.Live;
 
-namespace MigAudit.Tests.Conformance;
+namespace MigAudit.Live;
 
 /// <summary>
-/// The facts the conformance suite compares, read from PostgreSQL's catalog through verify's <see cref="SchemaSnapshot"/>:
-/// per column its type, nullability and default; the primary key's columns; each unique constraint; each other index
-/// (unique or not, columns, method, INCLUDE, predicate); each foreign key (columns, target, ON DELETE/ON UPDATE); each
-/// check constraint by name. Deferrability and the primary key's name are not compared (the replay does not model them).
+/// The schema facts verify and the conformance suite compare, read from PostgreSQL's catalog through a
+/// <see cref="SchemaSnapshot"/> (itself one set-based query): per column its type, nullability and default; the primary
+/// key's columns; each unique constraint; each other index (unique or not, columns, method, INCLUDE, predicate); each
+/// foreign key (columns, target, ON DELETE/ON UPDATE); each check constraint by name. Deferrability and the primary
+/// key's name are not compared (the replay does not model them). Keys are "table: fact", values the fact's text.
 /// </summary>
 public static partial class CatalogFacts
 {
-    /// <summary>Fact key (table, kind, name) to value.</summary>
+    /// <summary>Fact key ("table: kind name") to value.</summary>
     public static SortedDictionary<string, string> Of(SchemaSnapshot snapshot)
     {
         var facts = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -65,15 +65,18 @@ public static partial class CatalogFacts
                     continue;
                 }
 
+                // An index the pattern does not read (ON ONLY of a partitioned table) is compared as PostgreSQL writes it.
                 var m = Index().Match(definition);
-                Assert.True(m.Success, $"unexpected index definition: {definition}");
-                facts[$"{table}: index {name}"] = IndexValue(m.Groups[1].Success, m.Groups[3].Value, m.Groups[2].Value, m.Groups[4].Success ? m.Groups[4].Value : null);
-                facts[$"{table}: index {name} where"] = m.Groups[5].Success ? m.Groups[5].Value : "none";
+                facts[$"{table}: index {name}"] = m.Success ? IndexValue(m.Groups[1].Success, m.Groups[3].Value, m.Groups[2].Value, m.Groups[4].Success ? m.Groups[4].Value : null) : definition;
+                facts[$"{table}: index {name} where"] = m.Success && m.Groups[5].Success ? m.Groups[5].Value : "none";
             }
         }
 
         return facts;
     }
+
+    /// <summary>The WHERE of an index definition as pg_get_indexdef writes it, or null.</summary>
+    public static string? PredicateOf(string definition) => Index().Match(definition) is { Success: true, Groups: var g } && g[5].Success ? g[5].Value : null;
 
     public static void AddColumn(IDictionary<string, string> facts, string table, string column, string type, bool notNull, string defaultValue)
     {
@@ -91,8 +94,16 @@ public static partial class CatalogFacts
     /// <summary>A serial's default names its sequence, which the replay does not model: nextval(&lt;sequence&gt;) on both sides.</summary>
     public static string Sequences(string expression) => Nextval().Replace(expression, "nextval(<sequence>)");
 
-    /// <summary>An identifier as PostgreSQL's deparser writes it: quoted unless plain lower case.</summary>
-    public static string Ident(string name) => PlainIdentifier().IsMatch(name) ? name : "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary>
+    /// An identifier as PostgreSQL's deparser (quote_identifier) writes it: quoted unless plain lower case and not a
+    /// keyword PostgreSQL reserves in any way (<paramref name="quotedKeywords"/>: pg_get_keywords() but the unreserved).
+    /// </summary>
+    public static string Ident(string name, IReadOnlySet<string>? quotedKeywords = null) =>
+        PlainIdentifier().IsMatch(name) && quotedKeywords?.Contains(name) != true ? name : "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    /// <summary>A table name "schema.table" or "table" as the deparser writes it after REFERENCES.</summary>
+    public static string QualifiedIdent(string name, IReadOnlySet<string>? quotedKeywords = null) =>
+        name.IndexOf('.', StringComparison.Ordinal) is var at and > 0 ? $"{Ident(name[..at], quotedKeywords)}.{Ident(name[(at + 1)..], quotedKeywords)}" : Ident(name, quotedKeywords);
 
     private static (string Name, string Definition) Split(string text)
     {
