@@ -16,7 +16,9 @@ public sealed partial class SchemaState
         var owner = Current.IndexOwners.TryGetValue(oldName, out var ownerName) ? Current.Table(ownerName) : null;
         if (owner is null)
         {
-            if (ifExists)
+            // A primary key's index is named <table>_pkey when the key is made, and keeps that name when the table is
+            // renamed: the model does not hold primary key names, so it cannot say such an index is missing.
+            if (ifExists || oldName.EndsWith("_pkey", StringComparison.Ordinal))
             {
                 return;
             }
@@ -69,6 +71,12 @@ public sealed partial class SchemaState
         if (model.Checks.Contains(oldName))
         {
             Update(model with { Checks = model.Checks.Select(c => c == oldName ? newName : c).ToList() });
+            return;
+        }
+
+        if (oldName.EndsWith("_pkey", StringComparison.Ordinal) && model.PrimaryKey.Count > 0)
+        {
+            // The primary key's constraint: its name is not modelled (see RenameIndex).
             return;
         }
 

@@ -60,4 +60,42 @@ public sealed class IssuePatternsTests(PostgresServer server) : IClassFixture<Po
         Assert.StartsWith("42704 ", outcome);
         Assert.Contains("drop index \"c_code_index\"", outcome);
     }
+
+    [SkippableTheory]
+    [InlineData("ALTER INDEX teams_pkey RENAME TO squads_pkey", null)]
+    [InlineData("ALTER INDEX teams_name_unique RENAME TO squads_name_unique", null)]
+    [InlineData("ALTER TABLE squads RENAME CONSTRAINT teams_name_unique TO squads_name_key", null)]
+    [InlineData("ALTER INDEX IF EXISTS nothing_here RENAME TO still_nothing", null)]
+    [InlineData("ALTER INDEX nothing_here RENAME TO still_nothing", "alter index \"nothing_here\" rename to \"still_nothing\": no such index at this point (PostgreSQL: relation \"nothing_here\" does not exist)")]
+    [InlineData("ALTER TABLE squads RENAME CONSTRAINT nothing_here TO still_nothing", "rename constraint \"nothing_here\" on squads: PostgreSQL refuses it (constraint \"nothing_here\" for table \"squads\" does not exist)")]
+    public async Task Index_and_constraint_renames_after_a_table_rename_are_read(string sql, string? chainError)
+    {
+        // automatisch renames app_auth_clients, then its _pkey and _unique indexes: PostgreSQL keeps the index names
+        // on a table rename, and the primary key's name is not modelled, so renaming it is never claimed to fail.
+        using var repo = Audit.Project(
+            ("20250101000000_create_teams.js", "exports.up = (knex) => knex.schema.createTable('teams', (t) => { t.increments('id'); t.string('name').unique(); });\nexports.down = (knex) => knex.schema.dropTable('teams');\n"),
+            ("20250102000000_rename.js", $"exports.up = async (knex) => {{\n  await knex.schema.renameTable('teams', 'squads');\n  await knex.raw('{sql}');\n}};\nexports.down = async () => {{}};\n"));
+        var result = Audit.Run(repo.Root);
+        var step = result.Input.Schema.Migrations[1];
+        Assert.True(step.Up.Complete);
+        Assert.Equal(chainError is null ? [] : [chainError], step.ChainProblems.Select(p => p.Message));
+        if (sql.Contains("squads_name_", StringComparison.Ordinal))
+        {
+            Assert.Equal(sql.EndsWith("squads_name_key", StringComparison.Ordinal) ? "squads_name_key" : "squads_name_unique", Assert.Single(result.Input.Schema.Schema.Table("squads")!.Indexes).Name);
+        }
+
+        // The same two migrations on real knex and PostgreSQL.
+        Requires.Dependency(NodeKnex.Available, "real knex from npm (run 'npm ci' in tests/node)");
+        Requires.Postgres();
+
+        var outcome = await LiveDatabase.KnexLatestOutcomeAsync(server.Postgres!, repo, "renames");
+        if (chainError is null)
+        {
+            Assert.Equal("ok", outcome);
+        }
+        else
+        {
+            Assert.Contains(chainError[(chainError.IndexOf('(') + 1)..chainError.LastIndexOf(')')].Replace("PostgreSQL: ", string.Empty, StringComparison.Ordinal).Replace("PostgreSQL refuses it ", string.Empty, StringComparison.Ordinal), outcome);
+        }
+    }
 }
