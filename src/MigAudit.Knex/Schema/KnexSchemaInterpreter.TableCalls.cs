@@ -417,7 +417,10 @@ public sealed partial class KnexSchemaInterpreter
         return Value(node, frame) switch
         {
             JsString s => "'" + s.Value.Replace("'", "''", StringComparison.Ordinal) + "'",
-            JsNumber n => n.ToString(),
+            // knex writes a number as a string literal (default '0', checked with knex 3.1.0's toString() for pg,
+            // mysql2 and better-sqlite3): PostgreSQL casts it to the column's type, so '0' on a boolean is false and
+            // '0'::bigint is the default it stores, where a bare 0 would be an integer (refused on a boolean).
+            JsNumber n => "'" + n.ToString() + "'",
             JsBoolean b => b.Value ? "true" : "false",
             JsNull => "NULL",
             _ => UnknownDefaultPrefix + frame.Scope.TextOf(node).ReplaceLineEndings(" ") + ")",
