@@ -170,6 +170,8 @@ public static class EditClassifier
         {
             { Skipped: { } skipped } => $"{version} cannot be replayed ({skipped})",
             { Up.Gaps: [var gap, ..] } => $"{version}'s up is not fully understood (line {gap.Line}: {gap.Reason})",
+            // An up that throws (a method knex does not have) ran nowhere as written: databases hold some other version.
+            _ when step.ChainProblems.FirstOrDefault(p => p.RunTimeError) is { } thrown => $"{version}'s up throws when knex runs it (line {thrown.Line}: {thrown.Message}), so no database applied it as written",
             { Down.Gaps: [var gap, ..] } => $"{version}'s down is not fully understood (line {gap.Line}: {gap.Reason})",
             // Replayed alone, every table made earlier is a stand-in "created outside": the same for both versions.
             _ when step.Unknowns.FirstOrDefault(u => u.Because.Reason != Uncertainty.CreatedOutside) is { } undecided =>

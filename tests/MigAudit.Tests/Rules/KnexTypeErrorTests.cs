@@ -92,6 +92,21 @@ public sealed class KnexTypeErrorTests(PostgresServer server) : IClassFixture<Po
     }
 
     [Fact]
+    public void An_edit_of_an_up_that_threw_is_not_compared_with_a_schema_no_database_built()
+    {
+        // gothinkster/koa-knex-realworld-example: the first version called table.number(), then the edits fixed it.
+        using var repo = Audit.Project(("20250101000000_create_teams.js",
+            "exports.up = (knex) => knex.schema.createTable('teams', (t) => {\n  t.increments('id');\n  t.number('size');\n});\nexports.down = (knex) => knex.schema.dropTable('teams');\n"));
+        repo.Write("migrations/20250101000000_create_teams.js",
+            "exports.up = (knex) => knex.schema.createTable('teams', (t) => {\n  t.increments('id');\n  t.integer('size');\n});\nexports.down = (knex) => knex.schema.dropTable('teams');\n");
+        repo.Commit();
+        var result = Audit.Run(repo.Root);
+        Assert.Empty(result.Of(Rule));
+        var edited = Assert.Single(result.Of("edited-migration"));
+        Assert.Contains("Whether the edit changes the schema is unknown: the first version's up throws when knex runs it (line 3: the table builder of createTable has no 'number' in any knex version from 0.14.6 to 3.1.0, so this line throws \"TypeError: t.number is not a function\"), so no database applied it as written", edited.Message);
+    }
+
+    [Fact]
     public void Names_only_some_knex_versions_have_and_the_transaction_s_own_are_no_error()
     {
         // checkPositive arrived in knex 1.0, commit is the transaction's: neither is undefined on every version.
