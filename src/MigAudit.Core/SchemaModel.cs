@@ -77,6 +77,12 @@ public sealed record IndexModel
     public IReadOnlyList<string> Include { get; init; } = [];
 
     /// <summary>
+    /// A key element carries what the model does not hold (ASC/DESC, NULLS FIRST/LAST, an operator class, a
+    /// collation) or is an expression: <see cref="Columns"/> names the elements, not the whole definition.
+    /// </summary>
+    public bool KeyDetailsUnknown { get; init; }
+
+    /// <summary>
     /// The index belongs to a UNIQUE constraint (Knex's unique() on PostgreSQL, SQL's ADD CONSTRAINT ... UNIQUE): only
     /// ALTER TABLE ... DROP CONSTRAINT removes it; PostgreSQL refuses DROP INDEX [CONCURRENTLY] on it.
     /// </summary>

@@ -415,7 +415,8 @@ public sealed partial class SchemaState
 
     /// <param name="explicitName">Whether the author wrote the name; by default, whenever a name is given.</param>
     public void AddIndex(string table, IReadOnlyList<string> columns, bool unique, string? name, int line, bool ifNotExists = false, bool? explicitName = null,
-        string method = "btree", string? predicate = null, IReadOnlyList<string>? include = null, bool concurrently = false, bool asConstraint = false)
+        string method = "btree", string? predicate = null, IReadOnlyList<string>? include = null, bool concurrently = false, bool asConstraint = false,
+        bool keyDetailsUnknown = false)
     {
         IndexesDeclared++;
         Operations.Add(new LockOperation(asConstraint ? LockOperationKind.AddUniqueConstraint : LockOperationKind.CreateIndex, table,
@@ -459,6 +460,7 @@ public sealed partial class SchemaState
             Method = method,
             Predicate = predicate,
             Include = include ?? [],
+            KeyDetailsUnknown = keyDetailsUnknown,
         });
     }
 

@@ -613,8 +613,12 @@ public static partial class SqlDdlReader
             return (onDelete, onUpdate);
         }
 
+        /// <summary>Set by <see cref="ColumnList"/> when an element was more than a name (DESC, an operator class, an expression...).</summary>
+        private bool listHadDetails;
+
         private List<string> ColumnList()
         {
+            listHadDetails = false;
             Expect("(");
             var columns = new List<string>();
             while (!AtEnd && !Is(")"))
@@ -628,6 +632,7 @@ public static partial class SqlDdlReader
                 }
 
                 var part = tokens.GetRange(start, position - start);
+                listHadDetails |= part.Count > 1;
                 columns.Add(part.Count == 1 || part.Count > 1 && part.Skip(1).All(t => t.Text.ToUpperInvariant() is "ASC" or "DESC" or "NULLS" or "FIRST" or "LAST")
                     ? part[0].Name
                     : "(" + string.Join(' ', part.Select(t => t.Kind == SqlTokenKind.Word || t.Kind == SqlTokenKind.QuotedName ? t.Name : t.Display)) + ")");
@@ -710,6 +715,7 @@ public static partial class SqlDdlReader
             var table = TableName();
             var method = Accept("USING") ? Next().Name : "btree";
             var columns = ColumnList();
+            var keyDetailsUnknown = listHadDetails;
             var include = Accept("INCLUDE") ? ColumnList() : [];
             if (Accept("NULLS"))
             {
@@ -749,7 +755,7 @@ public static partial class SqlDdlReader
                 name = $"{table}_{string.Join('_', columns)}_{(unique ? "key" : "idx")}";
             }
 
-            state.AddIndex(table, columns, unique, name, line, ifNotExists, explicitName, method, predicate, include, concurrently);
+            state.AddIndex(table, columns, unique, name, line, ifNotExists, explicitName, method, predicate, include, concurrently, keyDetailsUnknown: keyDetailsUnknown);
             return null;
         }
 

@@ -85,7 +85,9 @@ public sealed class ReplayFacts
                     continue;
                 }
 
-                result.Facts[$"{name}: index {index.Name}"] = new(CatalogFacts.IndexValue(index.Unique, result.Columns(index.Columns), index.Method, index.Include.Count > 0 ? result.Columns(index.Include) : null)) { Uncertain = since };
+                result.Facts[$"{name}: index {index.Name}"] = index.KeyDetailsUnknown
+                    ? new(null, $"the replay keeps the names of the index's key elements, not their sort order, operator class or expression ({index.Origin.Migration}:{index.Origin.Line})")
+                    : new(CatalogFacts.IndexValue(index.Unique, result.Columns(index.Columns), index.Method, index.Include.Count > 0 ? result.Columns(index.Include) : null)) { Uncertain = since };
                 result.Facts[$"{name}: index {index.Name} where"] = index.Predicate switch
                 {
                     null => new("none") { Uncertain = since },

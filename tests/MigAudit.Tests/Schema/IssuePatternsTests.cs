@@ -98,4 +98,20 @@ public sealed class IssuePatternsTests(PostgresServer server) : IClassFixture<Po
             Assert.Contains(chainError[(chainError.IndexOf('(') + 1)..chainError.LastIndexOf(')')].Replace("PostgreSQL: ", string.Empty, StringComparison.Ordinal).Replace("PostgreSQL refuses it ", string.Empty, StringComparison.Ordinal), outcome);
         }
     }
+
+    [Theory]
+    [InlineData("CREATE INDEX t_a ON t (a)", "a", false)]
+    [InlineData("CREATE INDEX t_a ON t (a DESC NULLS LAST)", "a", true)]
+    [InlineData("CREATE INDEX t_a ON t USING gin (a jsonb_path_ops)", "(a jsonb_path_ops)", true)]
+    [InlineData("CREATE INDEX t_a ON t ((lower(b)))", "(( lower ( b ) ))", true)]
+    public void A_raw_index_key_with_order_operator_class_or_expression_is_not_stated_as_plain_columns(string sql, string columns, bool detailsUnknown)
+    {
+        // 18F's (date DESC NULLS LAST) and botswelcome's (name gin_trgm_ops): verify compared them as plain columns and
+        // listed differences; the model keeps names only, so the index's key is unknown to the comparison instead.
+        var replay = Audit.Replay(MigAudit.Core.SqlDialect.PostgreSQL,
+            "exports.up = async (knex) => {\n  await knex.schema.createTable('t', (t) => { t.jsonb('a'); t.string('b'); });\n" +
+            $"  await knex.raw('{sql}');\n}};\nexports.down = async () => {{}};\n");
+        var index = Assert.Single(replay.Schema.Table("t")!.Indexes);
+        Assert.Equal((columns, detailsUnknown), (string.Join(",", index.Columns), index.KeyDetailsUnknown));
+    }
 }
