@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MigAudit.Core;
 using MigAudit.Knex.JavaScript;
 
@@ -79,9 +78,7 @@ public static class DialectDetection
             return [];
         }
 
-        return new[] { "dependencies", "devDependencies", "optionalDependencies", "peerDependencies" }
-            .Select(section => package.Section(section)).OfType<JsonElement>()
-            .SelectMany(dependencies => dependencies.EnumerateObject().Select(d => d.Name))
+        return package.DependencyNames()
             .Where(d => DriverDialect(d) is not null)
             .Distinct().Order(StringComparer.Ordinal).ToList();
     }

@@ -28,4 +28,10 @@ public static class PackageJson
     /// <summary>The object under <paramref name="key"/> (scripts, dependencies...), or null.</summary>
     public static JsonElement? Section(this JsonElement package, string key) =>
         package.TryGetProperty(key, out var section) && section.ValueKind == JsonValueKind.Object ? section : null;
+
+    /// <summary>The names of every package npm installs for it: dependencies, dev, optional and peer dependencies.</summary>
+    public static IEnumerable<string> DependencyNames(this JsonElement package) =>
+        new[] { "dependencies", "devDependencies", "optionalDependencies", "peerDependencies" }
+            .Select(section => package.Section(section)).OfType<JsonElement>()
+            .SelectMany(dependencies => dependencies.EnumerateObject().Select(d => d.Name));
 }

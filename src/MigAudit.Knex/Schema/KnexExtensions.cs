@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using MigAudit.Knex.Discovery;
 
@@ -18,9 +17,7 @@ public static partial class KnexExtensions
     {
         if (PackageJson.Read(packageDirectory) is { } package)
         {
-            var plugin = new[] { "dependencies", "devDependencies", "optionalDependencies", "peerDependencies" }
-                .Select(section => package.Section(section)).OfType<JsonElement>()
-                .SelectMany(dependencies => dependencies.EnumerateObject().Select(d => d.Name))
+            var plugin = package.DependencyNames()
                 .Where(name => name != "knex" && name.Contains("knex", StringComparison.OrdinalIgnoreCase))
                 .Order(StringComparer.Ordinal).FirstOrDefault();
             if (plugin is not null)

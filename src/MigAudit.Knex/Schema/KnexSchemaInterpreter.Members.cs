@@ -43,10 +43,7 @@ public sealed partial class KnexSchemaInterpreter
 
         // The replay knows exactly what happens here: the line throws.
         Understood();
-        var outer = state.Site;
-        state.Site = frame.Site;
-        state.MissingKnexMember(link.Node.Location.Start.Line, $"{Describe(target, link.Name)} has no '{link.Name}' in any knex version from {KnexMembers.Versions}, so this line throws \"TypeError: {error}\"");
-        state.Site = outer;
+        AtSite(frame, () => state.MissingKnexMember(link.Node.Location.Start.Line, $"{Describe(target, link.Name)} has no '{link.Name}' in any knex version from {KnexMembers.Versions}, so this line throws \"TypeError: {error}\""));
         return true;
     }
 

@@ -26,10 +26,7 @@ public sealed partial class KnexSchemaInterpreter
         if (link.Name.Contains("Materialized", StringComparison.Ordinal))
         {
             // A materialized view holds rows and indexes of its own (CREATE INDEX ... ON it): a relation the model does not know.
-            var outer = state.Site;
-            state.Site = frame.Site;
-            state.MarkUnknown(state.NewUncertainty(link.Node.Location.Start.Line, $"schema.{link.Name}('{view}'): materialized views are not modelled"), state.Key(null, view));
-            state.Site = outer;
+            AtSite(frame, () => state.MarkUnknown(state.NewUncertainty(link.Node.Location.Start.Line, $"schema.{link.Name}('{view}'): materialized views are not modelled"), state.Key(null, view)));
         }
     }
 

@@ -77,9 +77,15 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
             return;
         }
 
+        AtSite(frame, () => state.MarkUnknown(state.NewUncertainty(line, $"not followed by the replay: {reason}"), table ?? OnlyTableUsed(node, frame)));
+    }
+
+    /// <summary>Records something on the state as written where <paramref name="frame"/>'s code is (a helper module, or the migration).</summary>
+    private void AtSite(Frame frame, Action record)
+    {
         var outer = state.Site;
         state.Site = frame.Site;
-        state.MarkUnknown(state.NewUncertainty(line, $"not followed by the replay: {reason}"), table ?? OnlyTableUsed(node, frame));
+        record();
         state.Site = outer;
     }
 

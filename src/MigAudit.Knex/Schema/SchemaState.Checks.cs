@@ -79,9 +79,8 @@ public sealed partial class SchemaState
     /// <summary>PostgreSQL's makeObjectName: name1_name2_label within 63 bytes, cutting the longer of the two names first.</summary>
     public static string MakeObjectName(string name1, string? name2, string label)
     {
-        const int MaxBytes = 63;
         var overhead = (name2 is null ? 0 : 1) + label.Length + 1;
-        var available = MaxBytes - overhead;
+        var available = MaxIdentifierBytes - overhead;
         var first = Encoding.UTF8.GetByteCount(name1);
         var second = name2 is null ? 0 : Encoding.UTF8.GetByteCount(name2);
         while (first + second > available)
@@ -105,9 +104,17 @@ public sealed partial class SchemaState
         return text.Append('_').Append(label).ToString();
     }
 
+    /// <summary>PostgreSQL's NAMEDATALEN - 1: longer identifiers are truncated to this many bytes (with a NOTICE).</summary>
+    private const int MaxIdentifierBytes = 63;
+
     /// <summary>The longest prefix within <paramref name="bytes"/> UTF-8 bytes that does not split a character (pg_mbcliplen).</summary>
     private static string Clip(string name, int bytes)
     {
+        if (Encoding.UTF8.GetByteCount(name) <= bytes)
+        {
+            return name;
+        }
+
         var length = 0;
         var used = 0;
         while (length < name.Length)

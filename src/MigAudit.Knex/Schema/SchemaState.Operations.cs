@@ -14,32 +14,8 @@ public sealed partial class SchemaState
     /// generated names with the same first 63 bytes are the same name, and a drop by the long name finds it.
     /// </summary>
     [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(name))]
-    private string? Identifier(string? name)
-    {
-        const int MaxBytes = 63;
-        if (name is null || Dialect != SqlDialect.PostgreSQL || System.Text.Encoding.UTF8.GetByteCount(name) <= MaxBytes)
-        {
-            return name;
-        }
-
-        // Cut at 63 bytes without splitting a character, as PostgreSQL's pg_mbcliplen does.
-        var length = 0;
-        var bytes = 0;
-        while (length < name.Length)
-        {
-            var step = char.IsSurrogatePair(name, length) ? 2 : 1;
-            var size = System.Text.Encoding.UTF8.GetByteCount(name.AsSpan(length, step));
-            if (bytes + size > MaxBytes)
-            {
-                break;
-            }
-
-            bytes += size;
-            length += step;
-        }
-
-        return name[..length];
-    }
+    private string? Identifier(string? name) =>
+        name is null || Dialect != SqlDialect.PostgreSQL ? name : Clip(name, MaxIdentifierBytes);
 
     private string RelationExists(string name) => Dialect == SqlDialect.PostgreSQL ? $" (\"relation \\\"{name}\\\" already exists\")" : string.Empty;
 
