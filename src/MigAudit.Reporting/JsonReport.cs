@@ -228,6 +228,9 @@ public static partial class JsonReport
             ["configuration"] = ConfigurationJson(input.Configuration),
             ["schema"] = SchemaJson(input.Schema, later),
             ["coverage"] = later(input.Schema.Migrations.Select(CoverageJson)),
+
+            // Which live tables the pending migrations lock, and for how long as migrate:latest runs them (PostgreSQL only).
+            ["batchLocks"] = BatchLocksJson(input),
             ["suppressed"] = result.Suppressed,
             ["ignored"] = result.Ignored,
             ["baselined"] = result.Baselined,

@@ -22,6 +22,8 @@ internal static class LockSection
         }
 
         output.Line("(Static: from the replayed migrations. 'migaudit verify' traces the locks each one really takes on a scratch PostgreSQL.)");
+        output.Line();
+        BatchLockSection.Write(output, result.Input);
         if (operations.Count > 0 && result.Input.Git.IsRepository && result.Input.Migrations.All(m => m.Git.ShippedInRelease is null))
         {
             // Only migrations production has not run yet can still block it; without a release tag that set is unknown.
