@@ -30,6 +30,12 @@ public sealed record PlanMigration(string Name, bool DisablesTransaction, IReadO
     public string? NotFollowed { get; init; }
 }
 
+/// <summary>
+/// A pending migration's longest lock on a live table (see <see cref="BatchLocks"/>), with the live size of the row
+/// work that runs while it is held: the work, not the statement that took the lock, sets how long others wait.
+/// </summary>
+public sealed record PlanHeldLock(HeldLock Lock, int WorkCount, long WorkBytes, long WorkRows, int WorkOfUnknownSize);
+
 /// <summary>A session with an open transaction that a pending migration's lock request would wait behind.</summary>
 public sealed record WaitingRisk(int Pid, string? Application, string? State, double TransactionSeconds, IReadOnlyList<string> Locks);
 
@@ -47,6 +53,9 @@ public sealed record PlanResult
     public required bool MigrationLockHeld { get; init; }
     public required IReadOnlyList<WaitingRisk> Sessions { get; init; }
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>Each pending migration's longest lock on a live table, with the live size of the work done under it.</summary>
+    public IReadOnlyList<PlanHeldLock> LongestLocks { get; init; } = [];
 
     public Severity? Worst => Pending.SelectMany(m => m.Steps).Select(s => (Severity?)s.Risk).Max();
 }

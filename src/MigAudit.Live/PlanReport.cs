@@ -57,6 +57,16 @@ public static class PlanReport
             }
         }
 
+        if (result.LongestLocks.Count > 0)
+        {
+            output.Line();
+            output.Line("Longest lock of each pending migration on a live table, and the row work done while it is held:", "bold");
+            foreach (var held in result.LongestLocks)
+            {
+                output.Line($"- {HeldText(held)}");
+            }
+        }
+
         output.Line();
         output.Line(result.Sessions.Count == 0 ? "Open transactions a lock would wait behind: none" : "Open transactions a lock would wait behind:", "bold");
         foreach (var session in result.Sessions)
@@ -78,6 +88,21 @@ public static class PlanReport
         RowWork.Rewrite => "rewrites the table",
         _ => "row work unknown",
     };
+
+    private static string HeldText(PlanHeldLock held)
+    {
+        var l = held.Lock;
+        var until = l.Release switch
+        {
+            LockRelease.Statement => "for its statement only",
+            LockRelease.Migration => "until its migration commits",
+            _ => $"across {l.MigrationsHeld} migration{(l.MigrationsHeld == 1 ? string.Empty : "s")} to the batch's commit",
+        };
+        var work = held.WorkCount == 0 ? "no row work while held"
+            : $"{held.WorkCount} statement{(held.WorkCount == 1 ? string.Empty : "s")} with row work over ~{held.WorkRows.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} rows, {Planner.Bytes(held.WorkBytes)}" +
+              (held.WorkOfUnknownSize > 0 ? $" ({held.WorkOfUnknownSize} on tables of unknown size)" : string.Empty);
+        return $"{l.Migration}: {l.Mode} on {l.Table} ({HelperSite.Describe(l.Line, l.Helper)}) {until}; {work}";
+    }
 
     public static string Json(PlanResult result) => new JsonObject
     {
@@ -121,6 +146,19 @@ public static class PlanReport
             ["locks"] = Strings(s.Locks),
         }),
         ["notes"] = Strings(result.Notes),
+        ["longestLocks"] = Array(result.LongestLocks, h => new JsonObject
+        {
+            ["migration"] = h.Lock.Migration,
+            ["table"] = h.Lock.Table,
+            ["mode"] = h.Lock.Mode,
+            ["line"] = h.Lock.Line,
+            ["release"] = h.Lock.Release.ToString().ToLowerInvariant(),
+            ["migrationsHeld"] = h.Lock.MigrationsHeld,
+            ["workWhileHeld"] = h.WorkCount,
+            ["workBytes"] = h.WorkBytes,
+            ["workRows"] = h.WorkRows,
+            ["workOfUnknownSize"] = h.WorkOfUnknownSize,
+        }),
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
 
     /// <summary>For a pull-request comment: one table of the pending statements.</summary>

@@ -67,6 +67,7 @@ public static class Planner
         }
 
         var builder = new NpgsqlConnectionStringBuilder(connection.ConnectionString);
+        var batch = BatchLocks.Of(audit.Input with { Applied = new AppliedMigrations([.. applied], "live").From("the live database") });
         return new PlanResult
         {
             Server = Redaction.Redact($"{builder.Host}:{builder.Port}"),
@@ -79,7 +80,29 @@ public static class Planner
             MigrationLockHeld = await ReadOnlySession.MigrationLockHeldAsync(connection, settings),
             Sessions = sessions,
             Notes = notes,
+            LongestLocks = LongestLocks(batch, sizes),
         };
+    }
+
+    /// <summary>
+    /// The live bytes and rows of the row work under each pending migration's longest lock: a rewrite, scan or build
+    /// reads the whole table (heap bytes); prefix sums keep it one pass over the batch's work.
+    /// </summary>
+    private static IReadOnlyList<PlanHeldLock> LongestLocks(BatchLocks batch, Dictionary<string, TableSize> sizes)
+    {
+        var bytes = new long[batch.Work.Count + 1];
+        var rows = new long[batch.Work.Count + 1];
+        var unknown = new int[batch.Work.Count + 1];
+        for (var i = 0; i < batch.Work.Count; i++)
+        {
+            var size = batch.Work[i].Table is { } table && sizes.TryGetValue(table, out var found) ? found : null;
+            bytes[i + 1] = bytes[i] + (size?.Bytes ?? 0);
+            rows[i + 1] = rows[i] + (size?.Rows ?? 0);
+            unknown[i + 1] = unknown[i] + (size is null ? 1 : 0);
+        }
+
+        return [.. batch.Migrations.Select(m => m.Longest!).Select(l => new PlanHeldLock(l, l.WorkCount,
+            bytes[l.WorkTo] - bytes[l.WorkFrom], rows[l.WorkTo] - rows[l.WorkFrom], unknown[l.WorkTo] - unknown[l.WorkFrom]))];
     }
 
     /// <summary>

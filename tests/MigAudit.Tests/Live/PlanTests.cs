@@ -81,6 +81,16 @@ public sealed class PlanTests(PostgresServer server) : IClassFixture<PostgresSer
             Assert.True(steps[0].GetProperty("bytes").GetInt64() > 5 << 20);
             Assert.Equal("seconds to minutes", steps[0].GetProperty("duration").GetString());
 
+            // The batch's one transaction holds the first migration's lock on users (raised to SHARE ROW EXCLUSIVE by
+            // its foreign key) through the rename; the index build on the live users is the work done under it.
+            var longest = root.GetProperty("longestLocks").EnumerateArray().ToList();
+            Assert.Equal(
+                [("20250102000000_index_email.js", "users", "SHARE ROW EXCLUSIVE", 2, "batch", 2, 1), ("20250103000000_rename_score.js", "users", "ACCESS EXCLUSIVE", 1, "batch", 1, 0)],
+                longest.Select(l => (l.GetProperty("migration").GetString()!, l.GetProperty("table").GetString()!, l.GetProperty("mode").GetString()!, l.GetProperty("line").GetInt32(),
+                    l.GetProperty("release").GetString()!, l.GetProperty("migrationsHeld").GetInt32(), l.GetProperty("workWhileHeld").GetInt32())));
+            Assert.InRange(longest[0].GetProperty("workRows").GetInt64(), 140_000, 160_000);
+            Assert.Equal(steps[0].GetProperty("bytes").GetInt64(), longest[0].GetProperty("workBytes").GetInt64());
+
             // The session plan reads through refuses any write.
             await using var session = await ReadOnlySession.OpenCheckedAsync(url, "plan");
             await using var write = new NpgsqlCommand("CREATE INDEX should_not_exist ON users (score)", session);
