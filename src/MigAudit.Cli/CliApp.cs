@@ -195,6 +195,24 @@ public static partial class CliApp
     /// <summary>--env, shared by the commands that read the knexfile.</summary>
     private static Option<string?> EnvironmentOption(string description) => new("--env") { Description = description, HelpName = "ENV" };
 
+    /// <summary>--client, for a knexfile that picks its database client at run time (process.env.DB_CLIENT, a condition).</summary>
+    private static Option<string?> ClientOption()
+    {
+        var option = new Option<string?>("--client")
+        {
+            Description = "The Knex client production uses, when the knexfile chooses it at run time (client: process.env.DB_CLIENT, or a configuration picked by a condition): pg, mysql2, sqlite3, better-sqlite3, mssql, oracledb or another Knex client name. Or set \"client\" in .migauditrc.json. A client the knexfile names outright wins.",
+            HelpName = "NAME",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens is [{ Value: var name }] && Knex.Discovery.DialectDetection.FromClientName(name) is null)
+            {
+                result.AddError($"--client {name}: not a Knex client name ({Knex.Discovery.DialectDetection.ClientNames})");
+            }
+        });
+        return option;
+    }
+
     private static Option<string?> OutputOption() => new("--output", "-o") { Description = "Write the report to this file instead of standard output.", HelpName = "FILE" };
 
     /// <summary>--database of verify, drift and plan: checked when the command line is parsed, before the static audit runs.</summary>
@@ -211,13 +229,14 @@ public static partial class CliApp
     }
 
     /// <summary>The project's settings file, with command-line options winning over it.</summary>
-    private static (AuditSettings Settings, DiscoveryOptions Options) Configure(string root, string? environment, string? knexfile, string[]? migrations, string? config = null)
+    private static (AuditSettings Settings, DiscoveryOptions Options) Configure(string root, string? environment, string? knexfile, string[]? migrations, string? config = null, string? client = null)
     {
         var settings = !Directory.Exists(root) ? new AuditSettings() : config is not null ? AuditSettings.LoadFile(root, config) : AuditSettings.Load(root);
         return (settings, new DiscoveryOptions
         {
             Environment = environment ?? settings.Environment,
             Knexfile = knexfile ?? settings.Knexfile,
+            Client = client ?? settings.Client,
             MigrationDirectories = migrations is { Length: > 0 } ? migrations : settings.Migrations,
         });
     }

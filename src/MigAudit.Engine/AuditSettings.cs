@@ -16,11 +16,14 @@ public sealed record AuditSettings
 {
     public const string FileName = ".migauditrc.json";
 
-    private static readonly HashSet<string> Keys = ["knexfile", "environment", "migrations", "mainline", "releases", "tenantColumn", "rules", "ignore", "failOn", "docsUrl", "applied", "$schema"];
+    private static readonly HashSet<string> Keys = ["knexfile", "environment", "migrations", "mainline", "releases", "tenantColumn", "rules", "ignore", "failOn", "docsUrl", "applied", "client", "$schema"];
 
     public string? Source { get; init; }
     public string? Knexfile { get; init; }
     public string? Environment { get; init; }
+
+    /// <summary>The Knex client production uses, when the knexfile chooses it at run time (--client wins over it).</summary>
+    public string? Client { get; init; }
     public IReadOnlyList<string> Migrations { get; init; } = [];
 
     /// <summary>The branch whose first-parent line is the history that reached databases (default: HEAD).</summary>
@@ -259,11 +262,18 @@ public sealed record AuditSettings
                 throw new ProjectException($"{source}: 'docsUrl' must be an absolute http:// or https:// URL");
             }
 
+            var client = Text("client");
+            if (client is not null && DialectDetection.FromClientName(client) is null)
+            {
+                throw new ProjectException($"{source}: 'client' must be one of Knex's client names ({DialectDetection.ClientNames}), not '{Quoting.Printable(client)}'");
+            }
+
             return new AuditSettings
             {
                 Source = source,
                 Knexfile = Text("knexfile"),
                 Environment = Text("environment"),
+                Client = client,
                 Migrations = List("migrations"),
                 Mainline = Text("mainline"),
                 Releases = Text("releases"),

@@ -16,6 +16,7 @@ public static partial class CliApp
         var output = OutputOption();
         var environment = EnvironmentOption("The knexfile environment to audit (default: production, else the only one; knex itself uses NODE_ENV, else development: the audit is about production).");
         var knexfile = new Option<string?>("--knexfile") { Description = "The knexfile to read, instead of searching for one.", HelpName = "FILE" };
+        var client = ClientOption();
         var migrations = new Option<string[]>("--migrations")
         {
             Description = "Migration directories, relative to PATH; overrides the knexfile. Repeat for several.",
@@ -61,7 +62,7 @@ public static partial class CliApp
         };
         var command = new Command("audit", "Audit a Knex project statically (its code is never run). Exit codes: 0 ready, 1 not ready (a blocking finding), 2 usage error or unreadable project, 3 unknown (nothing blocks, but migaudit could not read something that decides readiness, or only production's migrations table can tell: answer with --applied).")
         {
-            path, format, output, environment, knexfile, migrations, failOn, baseline, writeBaseline, force, branch, cwd, changedSince, staged, applied, quiet, maxWarnings, config,
+            path, format, output, environment, knexfile, client, migrations, failOn, baseline, writeBaseline, force, branch, cwd, changedSince, staged, applied, quiet, maxWarnings, config,
         };
         command.SetAction(parse =>
         {
@@ -73,7 +74,7 @@ public static partial class CliApp
                     : workingDirectory;
             }
 
-            var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations), parse.GetValue(config));
+            var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations), parse.GetValue(config), parse.GetValue(client));
             settings = (settings with { Mainline = parse.GetValue(branch) ?? settings.Mainline }).WithApplied(root, parse.GetValue(applied), stdin.ReadToEnd);
             BaselineSet? accepted = null;
             if (parse.GetValue(baseline) is { } baselineFile)

@@ -13,11 +13,12 @@ public static partial class CliApp
         var environment = EnvironmentOption("The knexfile environment (default: production, else the only one).");
         var knexfile = new Option<string?>("--knexfile") { Description = "The knexfile to read, instead of searching for one.", HelpName = "FILE" };
         var migrations = new Option<string[]>("--migrations") { Description = "Migration directories, relative to PATH.", AllowMultipleArgumentsPerToken = true, HelpName = "DIR" };
-        var command = new Command("schema", "Print the schema replayed statically from the migrations: tables, columns, foreign keys, indexes, and which migration created each.") { path, format, environment, knexfile, migrations };
+        var client = ClientOption();
+        var command = new Command("schema", "Print the schema replayed statically from the migrations: tables, columns, foreign keys, indexes, and which migration created each.") { path, format, environment, knexfile, client, migrations };
         command.SetAction(parse =>
         {
             var root = parse.GetValue(path)!;
-            var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations));
+            var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations), client: parse.GetValue(client));
             var input = Auditor.Run(root, options, settings, baseline: null).Input;
             var replay = input.Schema;
             var dialect = input.Project.Dialect;

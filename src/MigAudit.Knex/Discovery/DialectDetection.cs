@@ -21,6 +21,9 @@ public static class DialectDetection
         _ => null,
     };
 
+    /// <summary>The client names --client and the "client" setting accept, for messages.</summary>
+    public const string ClientNames = "pg, postgres, postgresql, pg-native, cockroachdb, redshift, mysql, mysql2, sqlite3, better-sqlite3, mssql, oracledb";
+
     private static readonly Dictionary<string, SqlDialect> Drivers = new(StringComparer.Ordinal)
     {
         ["pg"] = SqlDialect.PostgreSQL,
@@ -42,8 +45,21 @@ public static class DialectDetection
     /// <param name="client">The knexfile environment's client (or dialect) value, or null when there is no knexfile.</param>
     /// <param name="packageDirectory">The folder of the package.json that installs knex's driver.</param>
     /// <param name="unevaluated">Why the knexfile could not be evaluated, when it could not: its client is then unknown, not absent.</param>
-    public static DialectInfo Detect(StaticValue? client, string knexfile, string packageDirectory, string? unevaluated = null)
+    /// <param name="told">The client the user named (--client or the "client" setting), or null.</param>
+    /// <param name="notes">Where a named client the knexfile overrides is noted.</param>
+    public static DialectInfo Detect(StaticValue? client, string knexfile, string packageDirectory, string? unevaluated = null, string? told = null, List<string>? notes = null)
     {
+        if (told is not null && client is JsString stated && FromClientName(stated.Value) != FromClientName(told))
+        {
+            // Knex loads the client the knexfile names, whatever migaudit is told.
+            notes?.Add($"the client migaudit was told ({Quoting.Printable(told)}, by --client or the \"client\" setting) is not used: {knexfile}:{client.Line} names client '{Quoting.Printable(stated.Value)}', which Knex loads");
+        }
+        else if (told is not null && client is not JsString)
+        {
+            var runTime = client is null or JsUndefined ? "the knexfile sets no client" : $"the knexfile chooses it at run time ({knexfile}:{client.Line}: {Quoting.Printable(StaticValueText.Describe(client))})";
+            return new DialectInfo(FromClientName(told)!.Value, told, $"client '{Quoting.Printable(told)}' as migaudit was told (--client or the \"client\" setting); {runTime}", []);
+        }
+
         if (client is JsString named)
         {
             return FromClientName(named.Value) is { } dialect
@@ -68,7 +84,7 @@ public static class DialectDetection
 
         return possible.Count == 1
             ? new DialectInfo(possible[0], null, $"{why}; {string.Join(" and ", drivers)} is the only database driver in package.json", [])
-            : new DialectInfo(SqlDialect.Unknown, null, possible.Count == 0 ? $"{why}, and package.json installs no database driver" : $"{why}; package.json installs drivers for {string.Join(", ", possible)}", possible);
+            : new DialectInfo(SqlDialect.Unknown, null, possible.Count == 0 ? $"{why}, and package.json installs no database driver" : $"{why}; package.json installs drivers for {string.Join(", ", possible)}: name the one production uses with --client NAME (or \"client\" in .migauditrc.json) to run that database's rules", possible);
     }
 
     private static List<string> InstalledDrivers(string directory)

@@ -5,6 +5,12 @@ public sealed record DiscoveryOptions
     /// <summary>The knexfile environment to audit; null means "production", falling back as Knex users expect.</summary>
     public string? Environment { get; init; }
     public string? Knexfile { get; init; }
+
+    /// <summary>
+    /// The Knex client production uses (--client or the "client" setting), for a knexfile that chooses it at run time:
+    /// it picks the branch of a configuration chosen by a condition, and the dialect of a client read from the environment.
+    /// </summary>
+    public string? Client { get; init; }
     public IReadOnlyList<string> MigrationDirectories { get; init; } = [];
 
     /// <summary>

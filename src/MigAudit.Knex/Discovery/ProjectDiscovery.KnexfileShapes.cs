@@ -75,7 +75,8 @@ public static partial class ProjectDiscovery
     /// migrations Knex runs is unknown: the verdict cannot be READY, every branch is named, and the first readable one
     /// is audited. When no branch can be read, the first branch's reason is what static evaluation gave up on.
     /// </summary>
-    private static KnexfileRead ReadAlternatives(string relative, IReadOnlyList<Alternative> alternatives, StaticValue chosen, List<string> notes, List<SourceProblem> problems, List<ReadinessUnknown> unknowns, BranchReader read)
+    /// <param name="client">The client the user named: the branch that uses it is audited, not the first.</param>
+    private static KnexfileRead ReadAlternatives(string relative, IReadOnlyList<Alternative> alternatives, StaticValue chosen, string? client, List<string> notes, List<SourceProblem> problems, List<ReadinessUnknown> unknowns, BranchReader read)
     {
         var branches = new List<(Alternative Alternative, KnexfileRead Result, List<string> Notes, List<SourceProblem> Problems, List<ReadinessUnknown> Unknowns)>();
         foreach (var alternative in alternatives)
@@ -92,7 +93,7 @@ public static partial class ProjectDiscovery
             return branches[0].Result;
         }
 
-        var first = readable[0];
+        var first = ChooseByClient(relative, chosen, readable.Select(b => (b.Alternative.Condition, b.Result.Config)).ToList(), client, notes) is var index and >= 0 ? readable[index] : readable[0];
         var result = first.Result;
         var settings = result.Settings!;
         notes.AddRange(first.Notes);
@@ -118,6 +119,28 @@ public static partial class ProjectDiscovery
         problems.Add(new SourceProblem(relative, line, message, KnexFails: false, Key: "migration-source", Blocking: false));
         unknowns.Add(new ReadinessUnknown(message, relative, line));
         return result;
+    }
+
+    /// <summary>
+    /// The branch whose client the user named, or -1 for the first. When the readable branches use different clients
+    /// (sqlite3 for tests, pg otherwise), the report says which one was audited and how to choose another: the
+    /// PostgreSQL lock rules run only for a PostgreSQL client.
+    /// </summary>
+    private static int ChooseByClient(string relative, StaticValue chosen, List<(string Condition, JsObject? Config)> branches, string? client, List<string> notes)
+    {
+        var clients = branches.Select(b => (b.Config?.Get("client") ?? b.Config?.Get("dialect")) is JsString named ? named.Value : null).ToList();
+        var index = client is null ? -1 : clients.FindIndex(c => c is not null && DialectDetection.FromClientName(c) == DialectDetection.FromClientName(client));
+        if (clients.Distinct().Count() > 1)
+        {
+            var audited = clients[Math.Max(index, 0)] ?? "its client";
+            var offers = string.Join("; ", branches.Select((b, i) => $"when {Quoting.Printable(b.Condition)}: {Quoting.Printable(clients[i] ?? "a client chosen at run time")}"));
+            var line = chosen.Line > 0 ? $":{chosen.Line}" : string.Empty;
+            notes.Add(index >= 0
+                ? $"{Quoting.Printable(relative)}{line} offers several clients ({offers}); migaudit audited the branch with {Quoting.Printable(audited)}, the client it was told"
+                : $"{Quoting.Printable(relative)}{line} offers several clients ({offers}); migaudit audited the first, {Quoting.Printable(audited)}{(client is null ? string.Empty : $" (none uses {Quoting.Printable(client)})")}: pass --client NAME (or set \"client\" in .migauditrc.json) to audit the one production uses");
+        }
+
+        return index;
     }
 
     /// <summary>An expression as a report quotes it: one line of at most 80 characters, else nothing.</summary>

@@ -248,7 +248,7 @@ public static partial class ProjectDiscovery
         }
 
         var packageDirectory = knexfilePath is null ? root : NearestPackageDirectory(root, Path.GetDirectoryName(Path.GetFullPath(knexfilePath))!);
-        var dialect = DialectDetection.Detect(client, knexfile?.Path ?? "knexfile", packageDirectory, gaveUp is null ? null : $"{gaveUp.File} could not be evaluated");
+        var dialect = DialectDetection.Detect(client, knexfile?.Path ?? "knexfile", packageDirectory, gaveUp is null ? null : $"{gaveUp.File} could not be evaluated", options.Client, notes);
         return new KnexProject
         {
             Root = root,
@@ -455,7 +455,7 @@ public static partial class ProjectDiscovery
         if (exported is JsUnknown { Alternatives: { } alternatives } && alternatives.Any(a => a.Value is JsObject))
         {
             // const config = process.env.DATABASE_URL ? {...} : {...}: the whole export is chosen by a condition.
-            return ReadAlternatives(relative, alternatives, exported, notes, problems, unknowns,
+            return ReadAlternatives(relative, alternatives, exported, options.Client, notes, problems, unknowns,
                 (alternative, branchNotes, branchProblems, branchUnknowns) => ReadExported(root, path, relative, alternative.Value, options, script, evaluator, branchNotes, branchProblems, branchUnknowns));
         }
 
@@ -510,7 +510,7 @@ public static partial class ProjectDiscovery
             {
                 // production: config, with config assigned under if/else in a module the knexfile requires.
                 var (environmentInfo, chosenEnvironment, chosenBy) = (info, environment, environmentChoice);
-                return ReadAlternatives(relative, branches, chosenByCondition, notes, problems, unknowns, (alternative, branchNotes, _, branchUnknowns) =>
+                return ReadAlternatives(relative, branches, chosenByCondition, options.Client, notes, problems, unknowns, (alternative, branchNotes, _, branchUnknowns) =>
                     alternative.Value is JsObject branch
                         ? ReadEnvironment(root, path, relative, environmentInfo, chosenEnvironment, chosenBy, branch, evaluator, branchNotes, branchUnknowns)
                         : new KnexfileRead(environmentInfo, chosenEnvironment, chosenBy, null, null, new KnexfileGaveUp(relative, alternative.Value.Line > 0 ? alternative.Value.Line : null,

@@ -62,7 +62,7 @@ public sealed class DialectTests
         var dialect = result.Input.Project.Dialect;
         Assert.Equal(SqlDialect.Unknown, dialect.Dialect);
         Assert.Equal([SqlDialect.PostgreSQL, SqlDialect.SQLite], dialect.Possible);
-        Assert.Equal("unknown: the client is chosen at run time (knexfile.js:3: unknown (process.env.DB_CLIENT)); package.json installs drivers for PostgreSQL, SQLite", dialect.Describe());
+        Assert.Equal("unknown: the client is chosen at run time (knexfile.js:3: unknown (process.env.DB_CLIENT)); package.json installs drivers for PostgreSQL, SQLite: name the one production uses with --client NAME (or \"client\" in .migauditrc.json) to run that database's rules", dialect.Describe());
         Assert.Empty(result.Of("ssl-mismatch"));
     }
 
