@@ -68,6 +68,9 @@ public sealed record AuditInput
     /// ("must have both an up and down function"), so no database recorded it and its deletion is harmless.
     /// </summary>
     public IReadOnlyList<string> DeletedHelpers { get; init; } = [];
+
+    /// <summary>The inline suppression comments of the migrations and the knexfile.</summary>
+    public IReadOnlyList<SuppressionDirective> Suppressions { get; init; } = [];
     public IReadOnlyList<RenamedMigration> Renamed { get; init; } = [];
 
     /// <summary>Extensions no longer loaded that history converted into loaded ones (".ts" for a .ts -> .js conversion).</summary>

@@ -16,7 +16,7 @@ public sealed record AuditSettings
 {
     public const string FileName = ".migauditrc.json";
 
-    private static readonly HashSet<string> Keys = ["knexfile", "environment", "migrations", "mainline", "releases", "tenantColumn", "rules", "ignore", "failOn", "docsUrl", "applied", "client", "$schema"];
+    private static readonly HashSet<string> Keys = ["knexfile", "environment", "migrations", "mainline", "releases", "tenantColumn", "rules", "ignore", "failOn", "docsUrl", "applied", "client", "baseline", "suppress", "$schema"];
 
     public string? Source { get; init; }
     public string? Knexfile { get; init; }
@@ -37,6 +37,12 @@ public sealed record AuditSettings
     public IReadOnlyDictionary<string, string> Rules { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<string> Ignore { get; init; } = [];
     public string? FailOn { get; init; }
+
+    /// <summary>The baseline file (relative to the project root) used when --baseline is not given.</summary>
+    public string? Baseline { get; init; }
+
+    /// <summary>Suppressions by rule and file glob, with a reason: for findings no comment can sit above (history of deleted files).</summary>
+    public IReadOnlyList<ConfigSuppression> Suppress { get; init; } = [];
     public string? DocsUrl { get; init; }
 
     /// <summary>The names production's migrations table holds (--applied): history findings become certain or go away.</summary>
@@ -153,6 +159,7 @@ public sealed record AuditSettings
             Knexfile = Knexfile is null ? null : Rebased(Knexfile),
             Migrations = Migrations.Select(Rebased).ToList(),
             AppliedFile = AppliedFile is null ? null : Rebased(AppliedFile),
+            Baseline = Baseline is null ? null : Rebased(Baseline),
 
             // A file below the audited folder (--config sub/x.json) or beside it: its patterns are matched from the
             // audited folder, as they would be in it.
@@ -262,6 +269,21 @@ public sealed record AuditSettings
                 throw new ProjectException($"{source}: 'docsUrl' must be an absolute http:// or https:// URL");
             }
 
+            var suppress = new List<ConfigSuppression>();
+            if (root.TryGetProperty("suppress", out var suppressSection))
+            {
+                if (suppressSection.ValueKind != JsonValueKind.Array)
+                {
+                    throw new ProjectException($"{source}: 'suppress' must be an array of {{ \"rules\", \"files\", \"reason\" }}");
+                }
+
+                var index = 0;
+                foreach (var entry in suppressSection.EnumerateArray())
+                {
+                    suppress.Add(SuppressionEntry(source, entry, index++));
+                }
+            }
+
             var client = Text("client");
             if (client is not null && DialectDetection.FromClientName(client) is null)
             {
@@ -274,6 +296,8 @@ public sealed record AuditSettings
                 Knexfile = Text("knexfile"),
                 Environment = Text("environment"),
                 Client = client,
+                Baseline = Text("baseline"),
+                Suppress = suppress,
                 Migrations = List("migrations"),
                 Mainline = Text("mainline"),
                 Releases = Text("releases"),
@@ -285,6 +309,38 @@ public sealed record AuditSettings
                 AppliedFile = Text("applied"),
             };
         }
+    }
+
+    /// <summary>One entry of "suppress": rules (an id or a list of known ids), files (a glob) and a reason, all required.</summary>
+    private static ConfigSuppression SuppressionEntry(string source, JsonElement entry, int index)
+    {
+        var at = $"{source}: suppress[{index}]";
+        if (entry.ValueKind != JsonValueKind.Object)
+        {
+            throw new ProjectException($"{at} must be an object {{ \"rules\", \"files\", \"reason\" }}");
+        }
+
+        foreach (var key in entry.EnumerateObject().Select(p => p.Name).Where(k => k is not ("rules" or "files" or "reason")))
+        {
+            throw new ProjectException($"{at}: unknown key '{key}' (known: rules, files, reason)");
+        }
+
+        string Required(string key) => entry.TryGetProperty(key, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
+            ? text
+            : throw new ProjectException($"{at}: '{key}' must be a non-empty string{(key == "reason" ? " (a suppression says why)" : string.Empty)}");
+
+        List<string> rules = entry.TryGetProperty("rules", out var named) switch
+        {
+            true when named.ValueKind == JsonValueKind.String => [named.GetString()!],
+            true when named.ValueKind == JsonValueKind.Array && named.GetArrayLength() > 0 && named.EnumerateArray().All(r => r.ValueKind == JsonValueKind.String) => [.. named.EnumerateArray().Select(r => r.GetString()!)],
+            _ => throw new ProjectException($"{at}: 'rules' must be a rule id or a non-empty array of rule ids"),
+        };
+        foreach (var rule in rules.Where(r => RuleCatalog.Find(r) is null))
+        {
+            throw new ProjectException($"{at}: unknown rule id '{rule}' (run 'migaudit rules' for the list)");
+        }
+
+        return new ConfigSuppression(rules, Required("files"), Required("reason"), index);
     }
 
     /// <summary>

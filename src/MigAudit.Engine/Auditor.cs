@@ -174,10 +174,13 @@ public static class Auditor
             TenantColumn = settings.TenantColumn,
             Documented = Documented(project.Root),
             Applied = settings.Applied,
+
+            // Read before the rules run, so suppression-problem can check them and the filter can report unused ones.
+            Suppressions = InlineSuppressions.Read(project.Root, [.. migrations.Select(m => m.Path), .. project.Knexfile?.Path is { } configFile ? [configFile] : Array.Empty<string>()]),
         };
 
         progress?.Report("checking rules");
-        var outcome = FindingFilter.Apply(Check(RuleCatalog.All.Where(rule => rule.AppliesTo(project.Dialect)).ToList(), input), project.Root, settings, baseline);
+        var outcome = FindingFilter.Apply(Check(RuleCatalog.All.Where(rule => rule.AppliesTo(project.Dialect)).ToList(), input), project.Root, settings, baseline, input.Suppressions);
         var findings = FindingScopes.Assign(input, AssumedSet.Soften(project, outcome.Findings));
         return new AuditResult
         {

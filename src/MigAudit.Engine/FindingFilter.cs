@@ -1,21 +1,24 @@
 using MigAudit.IO;
 using System.Text.RegularExpressions;
 using MigAudit.Core;
+using MigAudit.Rules;
 
 namespace MigAudit.Engine;
 
 /// <summary>What the project asked to leave out: rules turned off or re-rated, ignored paths, inline suppressions, a baseline.</summary>
 public static partial class FindingFilter
 {
-    [GeneratedRegex(@"//\s*migaudit-disable-next-line\s+(?<rules>[a-z0-9-]+(\s*,\s*[a-z0-9-]+)*)(\s+--\s*(?<reason>.*))?$")]
-    private static partial Regex Suppression();
-
     public sealed record Outcome(IReadOnlyList<Finding> Findings, int Suppressed, int Ignored, int Baselined);
 
-    public static Outcome Apply(IReadOnlyList<Finding> findings, string root, AuditSettings settings, Func<Finding, bool>? baseline)
+    /// <param name="directives">The inline suppressions of the files read before the rules ran (migrations, knexfile): those that hide nothing are reported.</param>
+    public static Outcome Apply(IReadOnlyList<Finding> findings, string root, AuditSettings settings, Func<Finding, bool>? baseline, IReadOnlyList<SuppressionDirective>? directives = null)
     {
         var ignore = settings.Ignore.Select(Glob).ToList();
-        var lines = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var byFile = (directives ?? []).GroupBy(d => d.File, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        var reported = byFile.Keys.ToHashSet(StringComparer.Ordinal);
+        var configured = settings.Suppress.Select(s => (Suppression: s, Files: Glob(s.Files))).ToList();
+        var used = new HashSet<(SuppressionDirective, string)>();
+        var usedConfigured = new HashSet<(int, string)>();
         var kept = new List<Finding>();
         int suppressed = 0, ignored = 0, baselined = 0;
         foreach (var finding in findings)
@@ -40,8 +43,20 @@ public static partial class FindingFilter
                 continue;
             }
 
-            if (IsSuppressed(finding, root, lines))
+            // A suppression without a reason suppresses nothing (suppression-problem says so); the rule's own
+            // findings about a comment are never hidden by that comment.
+            var directive = finding.Rule == SuppressionProblemRule.RuleId ? null
+                : DirectivesOf(finding.File, root, byFile).FirstOrDefault(d => d.Reason is not null && d.Covers(finding));
+            if (directive is not null)
             {
+                used.Add((directive, finding.Rule));
+                suppressed++;
+                continue;
+            }
+
+            if (finding.File is { } path && configured.FirstOrDefault(c => c.Suppression.Rules.Contains(finding.Rule) && c.Files.IsMatch(settings.IgnoreBase + path)) is { Suppression: { } entry })
+            {
+                usedConfigured.Add((entry.Index, finding.Rule));
                 suppressed++;
                 continue;
             }
@@ -55,40 +70,37 @@ public static partial class FindingFilter
             kept.Add(level is null ? finding : finding with { Severity = level switch { "high" => Severity.High, "medium" => Severity.Medium, _ => Severity.Low } });
         }
 
+        // What hid nothing: reported unless the rule is off.
+        if (!(settings.Rules.TryGetValue(SuppressionProblemRule.RuleId, out var own) && own == "off") && RuleCatalog.Find(SuppressionProblemRule.RuleId) is SuppressionProblemRule rule)
+        {
+            foreach (var directive in reported.SelectMany(f => byFile[f]).Where(d => d.Reason is not null))
+            {
+                kept.AddRange(directive.Rules.Where(r => RuleCatalog.Find(r) is not null && !used.Contains((directive, r))).Select(r => rule.Unused(directive, r)));
+            }
+
+            if (settings.Source is { } source)
+            {
+                kept.AddRange(settings.Suppress.SelectMany(s => s.Rules.Where(r => !usedConfigured.Contains((s.Index, r))).Select(r => rule.Unused(source, s, r))));
+            }
+        }
+
         return new Outcome(kept, suppressed, ignored, baselined);
     }
 
-    /// <summary>A <c>// migaudit-disable-next-line rule-id -- reason</c> comment on the line above the finding.</summary>
-    private static bool IsSuppressed(Finding finding, string root, Dictionary<string, string[]> cache)
+    /// <summary>The suppressions of a finding's file: read before the rules ran, or now (a configuration module, a helper).</summary>
+    private static List<SuppressionDirective> DirectivesOf(string? file, string root, Dictionary<string, List<SuppressionDirective>> byFile)
     {
-        if (finding.File is null || finding.Line is not > 1)
+        if (file is null)
         {
-            return false;
+            return [];
         }
 
-        if (!cache.TryGetValue(finding.File, out var text))
+        if (!byFile.TryGetValue(file, out var directives))
         {
-            var path = Path.Combine(root, finding.File);
-            try
-            {
-                text = SafeRead.Text(path).Split('\n');
-            }
-            catch (UnreadableFileException)
-            {
-                text = [];
-            }
-
-            cache[finding.File] = text;
+            byFile[file] = directives = [.. InlineSuppressions.Read(root, [file])];
         }
 
-        var previous = finding.Line.Value - 2;
-        if (previous >= text.Length)
-        {
-            return false;
-        }
-
-        var match = Suppression().Match(text[previous].Trim());
-        return match.Success && match.Groups["rules"].Value.Split(',').Select(r => r.Trim()).Contains(finding.Rule);
+        return directives;
     }
 
     /// <summary>A path glob: ** any folders, * anything but '/', ? one character.</summary>

@@ -27,6 +27,7 @@ public static class RuleCatalog
         new InvalidTimestampRule(),
         new IgnoredMigrationFileRule(),
         new IgnoredConfigRule(),
+        new SuppressionProblemRule(),
         new PoolMismatchRule(),
         new SslMismatchRule(),
         new ConnectionEnvMismatchRule(),

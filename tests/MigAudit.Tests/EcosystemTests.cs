@@ -57,7 +57,7 @@ public sealed class EcosystemTests
 
     [Theory]
     [Trait("Surface", "cli")]
-    [InlineData("{ \"rules\": { \"missing-down\": \"off\" }, \"colour\": true }", "migaudit: .migauditrc.json: unknown key 'colour' (known: knexfile, environment, migrations, mainline, releases, tenantColumn, rules, ignore, failOn, docsUrl, applied)")]
+    [InlineData("{ \"rules\": { \"missing-down\": \"off\" }, \"colour\": true }", "migaudit: .migauditrc.json: unknown key 'colour' (known: knexfile, environment, migrations, mainline, releases, tenantColumn, rules, ignore, failOn, docsUrl, applied, client, baseline, suppress)")]
     [InlineData("{ \"rules\": { \"no-such-rule\": \"off\" } }", "migaudit: .migauditrc.json: unknown rule id 'no-such-rule' in 'rules' (run 'migaudit rules' for the list)")]
     [InlineData("{ \"rules\": { \"missing-down\": \"critical\" } }", "migaudit: .migauditrc.json: rules.missing-down must be \"off\", \"low\", \"medium\" or \"high\"")]
     [InlineData("{\n  \"rules\": {\n    \"missing-down\": \"off\",,\n  }\n}", "migaudit: .migauditrc.json: invalid JSON at line 3")]
@@ -126,7 +126,9 @@ public sealed class EcosystemTests
         repo.Write("migrations/20250102000000_create_events.js", $"// migaudit-disable-next-line {rules} -- events are purged daily\nexports.up = (knex) => knex.schema.createTable('events', (t) => {{\n  t.increments('id');\n  t.timestamps(true, true);\n}});\nexports.down = (knex) => knex.schema.dropTable('events');\n");
         repo.Commit();
         var run = await CliRunner.RunAsync("audit", repo.Root, "-f", "json");
-        Assert.Equal(suppressed == 1 ? ["missing-down"] : ["missing-down", "missing-created-at-index"], Rules(run.Stdout));
+        // A rule the comment names that hides nothing there (fk-missing-index) is reported as an unused suppression.
+        var unused = rules.Contains("fk-missing-index", StringComparison.Ordinal) ? new[] { "suppression-problem" } : [];
+        Assert.Equal([.. (suppressed == 1 ? ["missing-down"] : new[] { "missing-down", "missing-created-at-index" }), .. unused], Rules(run.Stdout));
         using var json = JsonDocument.Parse(run.Stdout);
         Assert.Equal(suppressed, json.RootElement.GetProperty("suppressed").GetInt32());
     }

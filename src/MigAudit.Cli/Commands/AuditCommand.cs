@@ -77,12 +77,15 @@ public static partial class CliApp
             var (settings, options) = Configure(root, parse.GetValue(environment), parse.GetValue(knexfile), parse.GetValue(migrations), parse.GetValue(config), parse.GetValue(client));
             settings = (settings with { Mainline = parse.GetValue(branch) ?? settings.Mainline }).WithApplied(root, parse.GetValue(applied), stdin.ReadToEnd);
             BaselineSet? accepted = null;
-            if (parse.GetValue(baseline) is { } baselineFile)
+            // --baseline, else the settings file's "baseline" (relative to the project), unless this run writes one.
+            var configuredBaseline = parse.GetResult(writeBaseline) is null ? settings.Baseline : null;
+            if ((parse.GetValue(baseline) ?? configuredBaseline) is { } baselineFile)
             {
-                var baselinePath = Path.IsPathRooted(baselineFile) || File.Exists(baselineFile) ? baselineFile : Path.Combine(root, baselineFile);
+                var baselinePath = parse.GetValue(baseline) is null ? Path.Combine(root, baselineFile)
+                    : Path.IsPathRooted(baselineFile) || File.Exists(baselineFile) ? baselineFile : Path.Combine(root, baselineFile);
                 accepted = Path.Exists(baselinePath)
                     ? Baseline.Read(baselinePath)
-                    : throw new ProjectException($"baseline '{baselineFile}' does not exist");
+                    : throw new ProjectException(parse.GetValue(baseline) is null ? $"{settings.Source}: 'baseline' names {Quoting.Printable(baselineFile)}, which does not exist" : $"baseline '{baselineFile}' does not exist");
                 if (accepted.Notice(baselineFile) is { } notice)
                 {
                     stderr.WriteLine(Quoting.Printable("migaudit: " + notice));
@@ -114,7 +117,9 @@ public static partial class CliApp
             if (parse.GetResult(writeBaseline) is not null)
             {
                 var projectRoot = result.Input.Project.Root;
-                var target = parse.GetValue(writeBaseline) is { } named ? Path.GetFullPath(named) : Path.Combine(projectRoot, Baseline.DefaultFile);
+                var target = parse.GetValue(writeBaseline) is { } named ? Path.GetFullPath(named)
+                    : settings.Baseline is { } configured ? Path.GetFullPath(Path.Combine(root, configured))
+                    : Path.Combine(projectRoot, Baseline.DefaultFile);
                 var full = SafeWrite.Check(projectRoot, target);
                 if (!parse.GetValue(force) && File.Exists(full) && !Baseline.IsBaseline(SafeRead.TextOrFail(full, "the baseline file")))
                 {

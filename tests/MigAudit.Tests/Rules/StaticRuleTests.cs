@@ -58,6 +58,7 @@ public sealed class StaticRuleTests
     [InlineData("statements-after-access-exclusive")]
     [InlineData("prefer-jsonb")]
     [InlineData("prefer-timestamptz")]
+    [InlineData("suppression-problem")]
     public void Good_fixture_has_no_finding_at_all(string rule)
     {
         var result = AuditFixture(rule, "good");
