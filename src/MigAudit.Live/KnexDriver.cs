@@ -52,6 +52,7 @@ public sealed class KnexDriver : IDisposable
     private readonly OutputTail output;
 
     private readonly Func<string, string> explain;
+    private bool disposed;
 
     private KnexDriver(Process process, string runFolder, string?[] secrets, OutputTail output, Func<string, string> explain)
     {
@@ -70,7 +71,9 @@ public sealed class KnexDriver : IDisposable
     /// <param name="project">Where the project's knex is installed, and the knexfile environment the driver loads (its own configuration, with the connection and pool replaced).</param>
     /// <param name="sandbox">The folders the sandboxed driver may read and the scratch server's socket folder; null runs node without an operating-system sandbox (--run-project-code-unsandboxed, and the tests of the driver itself).</param>
     /// <param name="explain">Adds to a fatal error what the user can do about it (the flag that passes a variable the knexfile wants).</param>
-    public static KnexDriver Start(string projectRoot, JsonObject knexConnection, JsonObject migrations, IReadOnlyDictionary<string, string> environment, bool allowNetwork = false, DriverProject? project = null, DriverSandbox? sandbox = null, Func<string, string>? explain = null)
+    /// <returns>The driver once it has loaded knex and the knexfile (it has not connected yet).</returns>
+    /// <exception cref="ProjectException">The knexfile cannot load, knex is not installed, or node stopped; the driver is gone.</exception>
+    public static KnexDriver Start(string projectRoot, JsonObject knexConnection, JsonObject migrations, IReadOnlyDictionary<string, string> environment, bool allowNetwork = false, DriverProject? project = null, DriverSandbox? sandbox = null, Func<string, string>? explain = null, CancellationToken cancellation = default)
     {
         project ??= new DriverProject(projectRoot, null, null, OwnMigrations: false);
 
@@ -154,8 +157,25 @@ public sealed class KnexDriver : IDisposable
         }.ToJsonString());
         process.StandardInput.Flush();
         string?[] secrets = [knexConnection["password"]?.GetValue<string>(), environment.GetValueOrDefault("PGPASSWORD"), Environment.GetEnvironmentVariable("PGPASSWORD")];
-        return new KnexDriver(process, run, secrets, output, explain ?? (e => e));
+        var driver = new KnexDriver(process, run, secrets, output, explain ?? (e => e));
+        try
+        {
+            // Nothing connects while knex and the knexfile load (knex opens its pool at the first query): a knexfile
+            // that cannot load is known here, before the caller spends anything on a database.
+            driver.AwaitReply("loading the knexfile", LoadTimeout, cancellation);
+        }
+        catch
+        {
+            driver.Kill();
+            driver.Dispose();
+            throw;
+        }
+
+        return driver;
     }
+
+    /// <summary>How long node may take to load knex and the knexfile (a TypeScript one through ts-node included).</summary>
+    private static readonly TimeSpan LoadTimeout = TimeSpan.FromMinutes(2);
 
     /// <exception cref="OperationCanceledException">migaudit was interrupted: the driver is killed at once, mid-migration.</exception>
     public DriverReply Send(string op, TimeSpan timeout, CancellationToken cancellation = default)
@@ -212,10 +232,15 @@ public sealed class KnexDriver : IDisposable
         }
         catch (IOException)
         {
-            // The driver has already exited (a knexfile that cannot load, while the scratch database was being
-            // created): the reply it left before exiting says why, and is read below.
+            // The driver has already exited: the reply it left before exiting says why, and is read below.
         }
 
+        return AwaitReply(what, timeout, cancellation);
+    }
+
+    /// <summary>The driver's next reply; a fatal one (or none, the driver gone) is the user's error.</summary>
+    private JsonNode AwaitReply(string what, TimeSpan timeout, CancellationToken cancellation)
+    {
         var line = ReadReplyAsync();
         bool finished;
         try
@@ -299,6 +324,12 @@ public sealed class KnexDriver : IDisposable
 
     public void Dispose()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         try
         {
             if (!process.HasExited)

@@ -109,19 +109,19 @@ public static partial class Verifier
             throw new ProjectException($"'migaudit verify' runs the project's own code only inside an operating-system sandbox, and none can be built here: {why}. To run the migrations without one, where they can read your files, your environment's secrets and your network as you can, pass --run-project-code-unsandboxed");
         }
 
+        ThrowawayPostgres.Reservation? reservation = null;
         ThrowawayPostgres? server = null;
         DatabaseProxy? proxy = null;
-        string admin;
+        string? admin = null;
         string serverText;
         Chain chain;
         var database = "migaudit_verify_" + Guid.NewGuid().ToString("n")[..10];
         if (databaseUrl is null)
         {
-            progress?.Report("starting a throwaway PostgreSQL server");
-            server = ThrowawayPostgres.Start();
-            admin = server.ConnectionString;
+            // Only the folder for now: the server starts once the knexfile has loaded.
+            reservation = ThrowawayPostgres.Reserve();
             serverText = "throwaway PostgreSQL on a private Unix socket";
-            chain = new Chain(server.SocketDirectory, 5432, ChainRole, LocalMachine.NewSecret(), OwnRole: true);
+            chain = new Chain(reservation.SocketDirectory, 5432, ChainRole, LocalMachine.NewSecret(), OwnRole: true);
         }
         else
         {
@@ -135,20 +135,29 @@ public static partial class Verifier
         var run = options.Unsandboxed ? null : Directory.CreateTempSubdirectory("migaudit-proxy-").FullName;
         try
         {
-            if (run is not null && server is null)
+            if (run is not null && reservation is null)
             {
                 // The sandbox has no network: the one server the URL names is reached through a socket migaudit relays.
                 FileModes.Set(run, FileModes.PassThrough);
                 proxy = DatabaseProxy.Start(run, chain.Host, chain.Port);
             }
 
+            // The knexfile is loaded before anything slow (initdb, the server, the database): one that cannot load fails
+            // in the time node takes to start. knex connects only when the chain's first query needs a connection.
+            progress?.Report("loading the knexfile");
+            using var driver = StartDriver(audit, database, chain, proxy?.Folder ?? reservation?.SocketDirectory, options, cancellation);
+            if (reservation is not null)
+            {
+                progress?.Report("starting a throwaway PostgreSQL server");
+                server = reservation.Start();
+                admin = server.ConnectionString;
+            }
+
             var scratch = new NpgsqlConnectionStringBuilder(admin) { Database = database, Pooling = false }.ConnectionString;
-            // CREATE DATABASE copies a template (about 0.2 s): it runs while node starts and loads knex and the knexfile,
-            // which connect only when the chain's first query needs a connection.
-            var created = CreateAsync(admin, database, chain, server is null ? [] : ScratchExtensions.AskedFor(MigrationTexts(audit)));
+            var created = CreateAsync(admin!, database, chain, server is null ? [] : ScratchExtensions.AskedFor(MigrationTexts(audit)));
             try
             {
-                var steps = await RunChainAsync(audit, scratch, chain, proxy?.Folder ?? server?.SocketDirectory, created, progress, options, cancellation);
+                var steps = await RunChainAsync(audit, scratch, chain, driver, created, progress, options, cancellation);
                 return steps with
                 {
                     Server = serverText,
@@ -164,17 +173,18 @@ public static partial class Verifier
                 // Whatever went wrong meanwhile, the CREATE is let finish first: a DROP that ran before its commit would find
                 // nothing, and the database would be left behind.
                 await created.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                driver.Dispose();
                 if (!keep)
                 {
-                    await DropAsync(admin, database);
+                    await DropAsync(admin!, database);
                 }
-
-                // A throwaway server cannot be kept: it listens on a private socket and dies with migaudit anyway.
-                server?.Dispose();
             }
         }
         finally
         {
+            // A throwaway server cannot be kept: it listens on a private socket and dies with migaudit anyway.
+            server?.Dispose();
+            reservation?.Dispose();
             proxy?.Dispose();
             if (run is not null)
             {
@@ -260,9 +270,13 @@ public static partial class Verifier
         }
     }
 
-    private static async Task<VerifyResult> RunChainAsync(AuditResult audit, string scratch, Chain chain, string? socketFolder, Task<IReadOnlyList<string>> created, IProgress<string>? progress, VerifyOptions options, CancellationToken cancellation)
+    /// <summary>
+    /// The knex driver for the chain, its knexfile loaded: the connection variables the project reads point at the
+    /// scratch database (not created yet: knex connects at the chain's first query).
+    /// </summary>
+    /// <param name="socketFolder">The throwaway server's (reserved) socket folder or the relay's; null for an unsandboxed --database.</param>
+    private static KnexDriver StartDriver(AuditResult audit, string databaseName, Chain chain, string? socketFolder, VerifyOptions options, CancellationToken cancellation)
     {
-        var databaseName = new NpgsqlConnectionStringBuilder(scratch).Database!;
         // Inside the sandbox the server is a socket folder at a fixed path; without one, the folder or host as it is.
         var host = options.Unsandboxed ? (socketFolder ?? chain.Host) : NodeSandbox.SocketInside;
         var port = options.Unsandboxed && socketFolder is null ? chain.Port : 5432;
@@ -330,9 +344,14 @@ public static partial class Verifier
 
         var driverProject = DriverProjectOf(audit.Input.Project);
         var sandbox = options.Unsandboxed ? null : new DriverSandbox(SandboxFolders(audit, driverProject), socketFolder!);
+        return KnexDriver.Start(root, connection, migrations, environment, options.AllowNetwork, driverProject, sandbox, error => Explain(error, options)!, cancellation);
+    }
+
+    private static async Task<VerifyResult> RunChainAsync(AuditResult audit, string scratch, Chain chain, KnexDriver driver, Task<IReadOnlyList<string>> created, IProgress<string>? progress, VerifyOptions options, CancellationToken cancellation)
+    {
+        var settings = audit.Input.Project.Settings;
         var names = audit.Input.Migrations.Select(m => m.Name).ToList();
         var steps = names.Select(n => new VerifyStep { Migration = n }).ToArray();
-        using var driver = KnexDriver.Start(root, connection, migrations, environment, options.AllowNetwork, driverProject, sandbox, error => Explain(error, options)!);
         var preparedExtensions = await created;
         var snapshots = new List<SchemaSnapshot>();
         await using var database = new NpgsqlConnection(scratch);

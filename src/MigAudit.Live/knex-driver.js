@@ -1,7 +1,8 @@
 // migaudit's driver: runs the audited project's migrations with the project's own knex, one step at a time,
 // against the scratch database migaudit created. Protocol on stdin: the first line is the configuration (the
-// connection, password included, never on the command line where every local user can read it), then one JSON
-// command per line ({"op":"up"|"down"|"latest"|"quit"}); one JSON reply per line on stdout.
+// connection, password included, never on the command line where every local user can read it), answered with
+// {"loaded":true} once knex and the knexfile are loaded (or {"fatal":...}), then one JSON command per line
+// ({"op":"up"|"down"|"latest"|"chain"|"quit"}); one JSON reply per line on stdout.
 'use strict';
 const net = require('net');
 const path = require('path');
@@ -511,6 +512,8 @@ queue.on('line', (line) => {
   busy = busy.then(async () => {
     if (knex === null) {
       knex = await start(JSON.parse(line));
+      // The knexfile loaded: migaudit starts the scratch server only now, so a knexfile that cannot load costs no initdb.
+      reply({ loaded: true });
       return;
     }
     const command = JSON.parse(line);
