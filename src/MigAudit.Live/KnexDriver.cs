@@ -205,7 +205,7 @@ public sealed class KnexDriver : IDisposable
         var steps = new List<ChainStep>();
         foreach (var step in reply["steps"]!.AsArray())
         {
-            var read = SchemaSnapshot.FromRows(step!["rows"]!.AsArray().Select(r => (r![0]!.GetValue<int>(), r[1]!.GetValue<string>(), r[2]!.GetValue<string>())), migrationsTable);
+            var read = SchemaSnapshot.FromRows(step!["rows"]!.AsArray().Select(r => new SnapshotRow(r![0]!.GetValue<int>(), r[1]!.GetValue<string>(), r[2]!.GetValue<string>(), r[3]?.GetValue<string>(), r[4]?.GetValue<int>() ?? 0)), migrationsTable);
             var whole = previous is null || step["full"]?.GetValue<bool>() != false;
             var snapshot = whole ? read : previous!.With(read, step["replaced"]!.AsArray().Select(name => name!.GetValue<string>()));
             previous = snapshot;

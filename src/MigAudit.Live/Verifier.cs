@@ -429,20 +429,19 @@ public static partial class Verifier
             : StaticComparison.NotCompared(applied < names.Count ? $"the chain stopped before {names[applied]}: the replay's schema is that of the whole chain" : "knex refused the batch");
         var downOk = true;
 
-        // Every down in one migrate:rollback --all (each in its own transaction, as Knex runs a rollback), compared
-        // with the snapshot before its up. What a later down already left different is that down's fault: each step
-        // is blamed only for what it adds.
+        // Every down in one migrate:rollback --all (each in its own transaction, as Knex runs a rollback). Each down is
+        // judged on the changes: what it changed against the inverse of what its own up changed (see DownComparison),
+        // so a fault is reported once, at the down that made it, and not again at every down after it.
         if (applied > 0)
         {
             var down = driver.SendChain("down", settings.TableName, chainTimeout, cancellation);
-            IReadOnlyList<string> inherited = [];
+            var beforeDown = snapshots[applied];
             var i = applied - 1;
             foreach (var step in down.Steps.Take(applied))
             {
                 progress?.Report($"[{i + 1}/{names.Count}] down {names[i]}: ok ({step.Milliseconds} ms)");
-                var all = snapshots[i].DifferencesTo(step.Snapshot);
-                var differences = all.Except(inherited).ToList();
-                inherited = all;
+                var differences = DownComparison.Differences(snapshots[i], snapshots[i + 1], beforeDown, step.Snapshot);
+                beforeDown = step.Snapshot;
                 steps[i] = steps[i] with
                 {
                     Down = differences.Count == 0 ? StepStatus.Ok : StepStatus.NotRestored,

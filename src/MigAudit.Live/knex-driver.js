@@ -228,7 +228,7 @@ function schemaTracker({ snapshotSql, snapshotForTablesSql, tablesMarker }, quer
   const relationsSql = `SELECT c.oid::text AS oid, COALESCE(x.indrelid, c.oid)::text AS owner, c.relkind::text AS kind, c.relname::text AS name, c.relnamespace::text AS ns
     FROM pg_class c LEFT JOIN pg_index x ON x.indexrelid = c.oid WHERE ${userClass}`;
   const constraintsSql = `SELECT k.oid::text AS oid, k.conrelid::text AS owner, k.confrelid::text AS target FROM pg_constraint k WHERE ${userConstraint}`;
-  const rows = (tables) => asJson(tables ? snapshotForTablesSql.split(tablesMarker).join(tables) : snapshotSql, 'q.kind, q.name, q.text, q.relid::text');
+  const rows = (tables) => asJson(tables ? snapshotForTablesSql.split(tablesMarker).join(tables) : snapshotSql, 'q.kind, q.name, q.text, q.relid::text, q.position');
   const parts = {
     // What changed, the partial snapshot of the tables whose own rows changed, and what exists now.
     changes: `WITH changed AS MATERIALIZED (${changesSql})
@@ -245,9 +245,10 @@ function schemaTracker({ snapshotSql, snapshotForTablesSql, tablesMarker }, quer
   let state = null;
   const group = (snapshot) => {
     const byTable = new Map();
-    for (const [kind, key, text, relid] of JSON.parse(snapshot)) {
+    for (const [kind, key, text, relid, position] of JSON.parse(snapshot)) {
       if (!byTable.has(relid)) byTable.set(relid, { key, rows: [] });
-      byTable.get(relid).rows.push([kind, key, text]);
+      // The table's oid and the column's number go along: verify follows a renamed table or column by them.
+      byTable.get(relid).rows.push([kind, key, text, relid, position]);
     }
     return byTable;
   };
