@@ -192,7 +192,8 @@ public sealed class KnexDriver : IDisposable
     private string? Redact(string? error) => error is null ? null : MigAudit.Config.Redaction.Redact(error, secrets);
 
     /// <summary>
-    /// Every pending up in one migrate:latest ("up"), or every applied down in one migrate:rollback --all ("down"), with
+    /// Every pending up in one migrate:latest ("up"), every pending up by migrate:up one migration at a time, each in its
+    /// own transaction ("each"), or every applied down in one migrate:rollback --all ("down"), with
     /// a snapshot of the catalog taken inside each migration's transaction, right after it. The driver sends the first
     /// snapshot whole and, after that, the tables it read again and the names they replace.
     /// </summary>
@@ -200,7 +201,7 @@ public sealed class KnexDriver : IDisposable
     /// <param name="fullSnapshots">Read every table again after every step (the tests compare it with reading only what changed).</param>
     public ChainReply SendChain(string direction, string migrationsTable, TimeSpan timeout, CancellationToken cancellation = default, bool traceLocks = true, bool fullSnapshots = false)
     {
-        var reply = Exchange(new JsonObject { ["op"] = "chain", ["direction"] = direction, ["snapshotSql"] = SchemaSnapshot.Sql, ["snapshotForTablesSql"] = SchemaSnapshot.SqlForTables, ["tablesMarker"] = SchemaSnapshot.TablesMarker, ["traceLocks"] = traceLocks, ["fullSnapshots"] = fullSnapshots }, $"knex migrate:{(direction == "up" ? "latest" : "rollback --all")}", timeout, cancellation);
+        var reply = Exchange(new JsonObject { ["op"] = "chain", ["direction"] = direction, ["snapshotSql"] = SchemaSnapshot.Sql, ["snapshotForTablesSql"] = SchemaSnapshot.SqlForTables, ["tablesMarker"] = SchemaSnapshot.TablesMarker, ["traceLocks"] = traceLocks, ["fullSnapshots"] = fullSnapshots }, $"knex migrate:{direction switch { "up" => "latest", "each" => "up (one migration at a time)", _ => "rollback --all" }}", timeout, cancellation);
         SchemaSnapshot? previous = null;
         var steps = new List<ChainStep>();
         foreach (var step in reply["steps"]!.AsArray())

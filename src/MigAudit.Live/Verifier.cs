@@ -34,6 +34,18 @@ public sealed record VerifyStep
 
     /// <summary>Where the traced locks and the static prediction disagree (see <see cref="LockComparison"/>); null when not compared.</summary>
     public IReadOnlyList<string>? LockDisagreements { get; init; }
+
+    /// <summary>
+    /// The locks the up held in its own transaction, every earlier migration committed (latest again, one migration at
+    /// a time); null when that pass did not run it or it ran without a transaction.
+    /// </summary>
+    public IReadOnlyList<TracedLock>? UpLocksAlone { get; init; }
+
+    /// <summary>The up ran in latest again's pass one migration at a time (traced there unless it has no transaction).</summary>
+    public bool RanAlone { get; init; }
+
+    /// <summary>Each static lock claim of the up, judged by <see cref="UpLocksAlone"/> (see <see cref="LockClaims"/>).</summary>
+    public IReadOnlyList<LockClaim> LockClaims { get; init; } = [];
 }
 
 public sealed record VerifyResult
@@ -74,6 +86,11 @@ public sealed record VerifyResult
 
     /// <summary>--no-lock-trace: no up's locks or rewrites were read.</summary>
     public bool LockTracingSkipped { get; init; }
+
+    /// <summary>Why no up was traced in its own transaction (every lock claim untraceable), or null when they were.</summary>
+    public string? LockClaimsWhyUntraced { get; init; }
+
+    public int ClaimsCount(LockClaimVerdict verdict) => Steps.Sum(s => s.LockClaims.Count(c => c.Verdict == verdict));
 
     public bool Passed => BatchError is null && Steps.All(s => s.Up == StepStatus.Ok && s.Down == StepStatus.Ok) && (LatestAgain == true || LatestAgainSkipped);
 }
@@ -461,7 +478,26 @@ public static partial class Verifier
 
         bool? latestAgain = null;
         string? latestError = null;
-        if (applied == names.Count && downOk && options.LatestAgain)
+        string? eachWhyNot = !options.TraceLocks ? "--no-lock-trace"
+            : !options.LatestAgain ? "--skip-latest-again: the chain did not go up again one migration at a time"
+            : applied < names.Count || !downOk || batchError is not null ? "the chain did not go up and down cleanly, so it did not go up again one migration at a time"
+            : null;
+        if (applied == names.Count && downOk && options.LatestAgain && options.TraceLocks)
+        {
+            // Latest again, one migration at a time: each up in its own transaction after every earlier one committed,
+            // as an existing database meets it. Its locks are its own: in the batch, a table an earlier migration
+            // created is already held ACCESS EXCLUSIVE, so a later migration's lock on it shows nowhere.
+            var each = driver.SendChain("each", settings.TableName, chainTimeout, cancellation, traceLocks: true);
+            for (var k = 0; k < each.Steps.Count && k < names.Count; k++)
+            {
+                steps[k] = steps[k] with { RanAlone = each.Steps[k].Name == names[k], UpLocksAlone = each.Steps[k].Name == names[k] ? each.Steps[k].Locks : null };
+            }
+
+            var ok = each.Ok && each.Steps.Count == names.Count;
+            progress?.Report($"up again, one migration at a time: {(ok ? "ok" : "FAILED")} ({each.Milliseconds} ms)");
+            (latestAgain, latestError) = (ok, ok ? null : Explain(each.Failed is { } f ? $"{f.Name}: {f.Error}" : each.Error ?? $"knex ran {each.Steps.Count} of {names.Count} migrations", options));
+        }
+        else if (applied == names.Count && downOk && options.LatestAgain)
         {
             var reply = driver.Send("latest", StepTimeout, cancellation);
             progress?.Report($"latest again: {(reply.Ok ? "ok" : "FAILED")} ({reply.Milliseconds} ms)");
@@ -471,7 +507,8 @@ public static partial class Verifier
         return new VerifyResult
         {
             PreparedExtensions = preparedExtensions,
-            Steps = LockComparison.WithDisagreements(steps, audit),
+            Steps = LockClaims.Judge(LockComparison.WithDisagreements(steps, audit), audit, eachWhyNot),
+            LockClaimsWhyUntraced = eachWhyNot,
             LatestAgain = latestAgain,
             LatestAgainError = latestError,
             BatchError = batchError,

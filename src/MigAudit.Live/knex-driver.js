@@ -488,7 +488,12 @@ function capturing(source, sql, capture) {
   };
 }
 
-/** The chain in one command: every pending up (migrate:latest), or every applied down (migrate:rollback --all). */
+/**
+ * The chain in one command: every pending up (migrate:latest, direction "up"), every applied down
+ * (migrate:rollback --all, "down"), or every pending up one migration at a time ("each"): knex's migrate.up() runs the
+ * next pending migration alone, in its own transaction, after every earlier one has committed, as an existing
+ * database meets it; its locks are then its own, not hidden by what an earlier migration of a batch holds.
+ */
 async function chain(command) {
   const migrator = knex.migrate;
   const capture = { steps: [], failed: null, migrationsTable: migrator.config.tableName, disableTransactions: Boolean(migrator.config.disableTransactions), traceLocks: command.traceLocks !== false, fullSnapshots: command.fullSnapshots === true };
@@ -499,7 +504,10 @@ async function chain(command) {
     capture.fullSnapshots = capture.fullSnapshots || version < 130000;
     const source = capturing(migrator.config.migrationSource, command, capture);
     if (command.direction === 'up') await migrator.latest({ migrationSource: source });
-    else await migrator.rollback({ migrationSource: source }, true);
+    else if (command.direction === 'each') {
+      // migrate.up() resolves [batch, names ran]: none once nothing is pending.
+      while ((await migrator.up({ migrationSource: source }))[1].length > 0);
+    } else await migrator.rollback({ migrationSource: source }, true);
     return { ok: true, steps: capture.steps };
   } catch (error) {
     return { ok: false, steps: capture.steps, failed: capture.failed, error: String(error && error.message ? error.message : error) };
