@@ -52,6 +52,7 @@ public sealed class KnexDriver : IDisposable
     private readonly OutputTail output;
 
     private readonly Func<string, string> explain;
+    private bool disposed;
 
     private KnexDriver(Process process, string runFolder, string?[] secrets, OutputTail output, Func<string, string> explain)
     {
@@ -70,7 +71,9 @@ public sealed class KnexDriver : IDisposable
     /// <param name="project">Where the project's knex is installed, and the knexfile environment the driver loads (its own configuration, with the connection and pool replaced).</param>
     /// <param name="sandbox">The folders the sandboxed driver may read and the scratch server's socket folder; null runs node without an operating-system sandbox (--run-project-code-unsandboxed, and the tests of the driver itself).</param>
     /// <param name="explain">Adds to a fatal error what the user can do about it (the flag that passes a variable the knexfile wants).</param>
-    public static KnexDriver Start(string projectRoot, JsonObject knexConnection, JsonObject migrations, IReadOnlyDictionary<string, string> environment, bool allowNetwork = false, DriverProject? project = null, DriverSandbox? sandbox = null, Func<string, string>? explain = null)
+    /// <returns>The driver once it has loaded knex and the knexfile (it has not connected yet).</returns>
+    /// <exception cref="ProjectException">The knexfile cannot load, knex is not installed, or node stopped; the driver is gone.</exception>
+    public static KnexDriver Start(string projectRoot, JsonObject knexConnection, JsonObject migrations, IReadOnlyDictionary<string, string> environment, bool allowNetwork = false, DriverProject? project = null, DriverSandbox? sandbox = null, Func<string, string>? explain = null, CancellationToken cancellation = default)
     {
         project ??= new DriverProject(projectRoot, null, null, OwnMigrations: false);
 
@@ -154,8 +157,25 @@ public sealed class KnexDriver : IDisposable
         }.ToJsonString());
         process.StandardInput.Flush();
         string?[] secrets = [knexConnection["password"]?.GetValue<string>(), environment.GetValueOrDefault("PGPASSWORD"), Environment.GetEnvironmentVariable("PGPASSWORD")];
-        return new KnexDriver(process, run, secrets, output, explain ?? (e => e));
+        var driver = new KnexDriver(process, run, secrets, output, explain ?? (e => e));
+        try
+        {
+            // Nothing connects while knex and the knexfile load (knex opens its pool at the first query): a knexfile
+            // that cannot load is known here, before the caller spends anything on a database.
+            driver.AwaitReply("loading the knexfile", LoadTimeout, cancellation);
+        }
+        catch
+        {
+            driver.Kill();
+            driver.Dispose();
+            throw;
+        }
+
+        return driver;
     }
+
+    /// <summary>How long node may take to load knex and the knexfile (a TypeScript one through ts-node included).</summary>
+    private static readonly TimeSpan LoadTimeout = TimeSpan.FromMinutes(2);
 
     /// <exception cref="OperationCanceledException">migaudit was interrupted: the driver is killed at once, mid-migration.</exception>
     public DriverReply Send(string op, TimeSpan timeout, CancellationToken cancellation = default)
@@ -172,7 +192,8 @@ public sealed class KnexDriver : IDisposable
     private string? Redact(string? error) => error is null ? null : MigAudit.Config.Redaction.Redact(error, secrets);
 
     /// <summary>
-    /// Every pending up in one migrate:latest ("up"), or every applied down in one migrate:rollback --all ("down"), with
+    /// Every pending up in one migrate:latest ("up"), every pending up by migrate:up one migration at a time, each in its
+    /// own transaction ("each"), or every applied down in one migrate:rollback --all ("down"), with
     /// a snapshot of the catalog taken inside each migration's transaction, right after it. The driver sends the first
     /// snapshot whole and, after that, the tables it read again and the names they replace.
     /// </summary>
@@ -180,12 +201,12 @@ public sealed class KnexDriver : IDisposable
     /// <param name="fullSnapshots">Read every table again after every step (the tests compare it with reading only what changed).</param>
     public ChainReply SendChain(string direction, string migrationsTable, TimeSpan timeout, CancellationToken cancellation = default, bool traceLocks = true, bool fullSnapshots = false)
     {
-        var reply = Exchange(new JsonObject { ["op"] = "chain", ["direction"] = direction, ["snapshotSql"] = SchemaSnapshot.Sql, ["snapshotForTablesSql"] = SchemaSnapshot.SqlForTables, ["tablesMarker"] = SchemaSnapshot.TablesMarker, ["traceLocks"] = traceLocks, ["fullSnapshots"] = fullSnapshots }, $"knex migrate:{(direction == "up" ? "latest" : "rollback --all")}", timeout, cancellation);
+        var reply = Exchange(new JsonObject { ["op"] = "chain", ["direction"] = direction, ["snapshotSql"] = SchemaSnapshot.Sql, ["snapshotForTablesSql"] = SchemaSnapshot.SqlForTables, ["tablesMarker"] = SchemaSnapshot.TablesMarker, ["traceLocks"] = traceLocks, ["fullSnapshots"] = fullSnapshots }, $"knex migrate:{direction switch { "up" => "latest", "each" => "up (one migration at a time)", _ => "rollback --all" }}", timeout, cancellation);
         SchemaSnapshot? previous = null;
         var steps = new List<ChainStep>();
         foreach (var step in reply["steps"]!.AsArray())
         {
-            var read = SchemaSnapshot.FromRows(step!["rows"]!.AsArray().Select(r => (r![0]!.GetValue<int>(), r[1]!.GetValue<string>(), r[2]!.GetValue<string>())), migrationsTable);
+            var read = SchemaSnapshot.FromRows(step!["rows"]!.AsArray().Select(r => new SnapshotRow(r![0]!.GetValue<int>(), r[1]!.GetValue<string>(), r[2]!.GetValue<string>(), r[3]?.GetValue<string>(), r[4]?.GetValue<int>() ?? 0)), migrationsTable);
             var whole = previous is null || step["full"]?.GetValue<bool>() != false;
             var snapshot = whole ? read : previous!.With(read, step["replaced"]!.AsArray().Select(name => name!.GetValue<string>()));
             previous = snapshot;
@@ -212,10 +233,15 @@ public sealed class KnexDriver : IDisposable
         }
         catch (IOException)
         {
-            // The driver has already exited (a knexfile that cannot load, while the scratch database was being
-            // created): the reply it left before exiting says why, and is read below.
+            // The driver has already exited: the reply it left before exiting says why, and is read below.
         }
 
+        return AwaitReply(what, timeout, cancellation);
+    }
+
+    /// <summary>The driver's next reply; a fatal one (or none, the driver gone) is the user's error.</summary>
+    private JsonNode AwaitReply(string what, TimeSpan timeout, CancellationToken cancellation)
+    {
         var line = ReadReplyAsync();
         bool finished;
         try
@@ -299,6 +325,12 @@ public sealed class KnexDriver : IDisposable
 
     public void Dispose()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         try
         {
             if (!process.HasExited)

@@ -55,34 +55,53 @@ public sealed record SchemaSnapshot(IReadOnlyDictionary<string, SnapshotTable> T
 
     public static async Task<SchemaSnapshot> ReadAsync(NpgsqlConnection connection, string migrationsTable = "knex_migrations")
     {
-        var rows = new List<(int Kind, string Table, string Text)>();
+        var rows = new List<SnapshotRow>();
         await using var command = new NpgsqlCommand(Sql, connection);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            rows.Add((reader.GetInt32(0), reader.GetString(1), reader.GetString(3)));
+            rows.Add(new SnapshotRow(reader.GetInt32(0), reader.GetString(1), reader.GetString(3), Convert.ToString(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture), Convert.ToInt32(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)));
         }
 
         return FromRows(rows, migrationsTable);
     }
 
     /// <summary>A snapshot from the rows of <see cref="Sql"/>, in its order; Knex's own tables are left out.</summary>
-    public static SchemaSnapshot FromRows(IEnumerable<(int Kind, string Table, string Text)> rows, string migrationsTable = "knex_migrations")
+    public static SchemaSnapshot FromRows(IEnumerable<(int Kind, string Table, string Text)> rows, string migrationsTable = "knex_migrations") =>
+        FromRows(rows.Select(r => new SnapshotRow(r.Kind, r.Table, r.Text)), migrationsTable);
+
+    /// <summary>A snapshot from the rows of <see cref="Sql"/> with the tables' oids and the columns' numbers.</summary>
+    public static SchemaSnapshot FromRows(IEnumerable<SnapshotRow> rows, string migrationsTable = "knex_migrations")
     {
-        var tables = new SortedDictionary<string, (List<string> Columns, List<string> Indexes, List<string> Constraints)>(StringComparer.Ordinal);
+        var tables = new SortedDictionary<string, (List<string> Columns, List<int> Numbers, List<string> Indexes, List<string> Constraints, string? Oid)>(StringComparer.Ordinal);
         var ignored = new[] { migrationsTable, migrationsTable + "_lock" };
-        foreach (var (kind, table, text) in rows)
+        foreach (var row in rows)
         {
-            if (ignored.Contains(table))
+            if (ignored.Contains(row.Table))
             {
                 continue;
             }
 
-            var (columns, indexes, constraints) = tables.TryGetValue(table, out var t) ? t : tables[table] = ([], [], []);
-            (kind switch { 0 => columns, 1 => indexes, _ => constraints }).Add(text);
+            var table = tables.TryGetValue(row.Table, out var t) ? t : tables[row.Table] = ([], [], [], [], row.Oid);
+            switch (row.Kind)
+            {
+                case 0:
+                    table.Columns.Add(row.Text);
+                    table.Numbers.Add(row.Position);
+                    break;
+                case 1:
+                    table.Indexes.Add(row.Text);
+                    break;
+                default:
+                    table.Constraints.Add(row.Text);
+                    break;
+            }
         }
 
-        return new SchemaSnapshot(tables.ToDictionary(t => t.Key, t => new SnapshotTable(t.Value.Columns, t.Value.Indexes, t.Value.Constraints), StringComparer.Ordinal));
+        return new SchemaSnapshot(tables.ToDictionary(
+            t => t.Key,
+            t => new SnapshotTable(t.Value.Columns, t.Value.Indexes, t.Value.Constraints) { Oid = t.Value.Oid, ColumnNumbers = t.Value.Numbers },
+            StringComparer.Ordinal));
     }
 
     /// <summary>This snapshot with the tables named in <paramref name="replaced"/> taken out and those of <paramref name="read"/> put in (the tables a step changed, read again).</summary>
@@ -102,37 +121,16 @@ public sealed record SchemaSnapshot(IReadOnlyDictionary<string, SnapshotTable> T
 
         return new SchemaSnapshot(tables.ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal));
     }
-
-    /// <summary>How <paramref name="actual"/> differs from this snapshot, as readable lines.</summary>
-    public IReadOnlyList<string> DifferencesTo(SchemaSnapshot actual)
-    {
-        var differences = new List<string>();
-        foreach (var name in actual.Tables.Keys.Except(Tables.Keys).Order(StringComparer.Ordinal))
-        {
-            differences.Add($"table {name} is left behind");
-        }
-
-        foreach (var name in Tables.Keys.Except(actual.Tables.Keys).Order(StringComparer.Ordinal))
-        {
-            differences.Add($"table {name} is missing");
-        }
-
-        foreach (var (name, expected) in Tables.Where(t => actual.Tables.ContainsKey(t.Key)))
-        {
-            var now = actual.Tables[name];
-            Compare(differences, name, "column", expected.Columns, now.Columns);
-            Compare(differences, name, "index", expected.Indexes, now.Indexes);
-            Compare(differences, name, "constraint", expected.Constraints, now.Constraints);
-        }
-
-        return differences;
-    }
-
-    private static void Compare(List<string> differences, string table, string kind, IReadOnlyList<string> expected, IReadOnlyList<string> actual)
-    {
-        differences.AddRange(actual.Except(expected).Select(a => $"{table}: {kind} {a} is left behind"));
-        differences.AddRange(expected.Except(actual).Select(e => $"{table}: {kind} {e} is not restored"));
-    }
 }
 
-public sealed record SnapshotTable(IReadOnlyList<string> Columns, IReadOnlyList<string> Indexes, IReadOnlyList<string> Constraints);
+public sealed record SnapshotTable(IReadOnlyList<string> Columns, IReadOnlyList<string> Indexes, IReadOnlyList<string> Constraints)
+{
+    /// <summary>The table's oid (null when not read): a renamed table keeps it, a table dropped and created again does not.</summary>
+    public string? Oid { get; init; }
+
+    /// <summary>Each column's attnum, in <see cref="Columns"/>' order (0: not read): a renamed column keeps it.</summary>
+    public IReadOnlyList<int> ColumnNumbers { get; init; } = [];
+}
+
+/// <summary>One row of <see cref="SchemaSnapshot.Sql"/>: kind 0 column, 1 index, 2 constraint; the table's oid and the column's attnum.</summary>
+public sealed record SnapshotRow(int Kind, string Table, string Text, string? Oid = null, int Position = 0);

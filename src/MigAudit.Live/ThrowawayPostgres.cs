@@ -88,6 +88,17 @@ public sealed class ThrowawayPostgres : IDisposable
     /// <param name="tcp">Also listen on a free loopback port (SCRAM still required): for tests that stand in for another server.</param>
     public static ThrowawayPostgres Start(bool tcp = false)
     {
+        using var folder = Reserve();
+        return folder.Start(tcp);
+    }
+
+    /// <summary>
+    /// The server's folder, made before the server: its socket folder can be bound into the driver's sandbox, and the
+    /// knexfile loaded there, before initdb's second or two is spent (a knexfile that cannot load then fails at once).
+    /// </summary>
+    /// <exception cref="ProjectException">PostgreSQL or setpriv is not installed.</exception>
+    public static Reservation Reserve()
+    {
         var binaries = FindBinaries() ?? throw new ProjectException("PostgreSQL is not installed (no initdb/postgres on PATH or under /usr/lib/postgresql): install it (e.g. apt-get install postgresql) or pass --database URL");
         if (!File.Exists("/usr/bin/setpriv") && !File.Exists("/bin/setpriv"))
         {
@@ -101,29 +112,61 @@ public sealed class ThrowawayPostgres : IDisposable
         // The socket's folder: others may pass through it (a sandbox's user reaches it through a bind mount) but not list
         // it; its parent, which only the server's user opens, keeps every other local user away.
         FileModes.CreateDirectory(Path.Combine(directory, "socket"), FileModes.PassThrough);
-        var password = LocalMachine.NewSecret();
-        try
-        {
-            var passwordFile = Path.Combine(directory, "password");
-            File.WriteAllText(passwordFile, password + "\n");
-            FileModes.Set(passwordFile, FileModes.Secret);
-            if (LocalMachine.IsRoot)
-            {
-                Run("chown", "-R", "postgres:postgres", directory);
-            }
+        return new Reservation(binaries, directory);
+    }
 
-            RunAsServerUser(binaries, "initdb", "-D", Path.Combine(directory, "data"), "-U", "postgres", "--auth=scram-sha-256", "--pwfile", passwordFile, "--no-sync", "-E", "UTF8", "--locale=C");
-            File.Delete(passwordFile);
-            var tcpPort = tcp ? FreePort() : (int?)null;
-            var (postmaster, log) = StartPostmaster(binaries, directory, tcpPort);
-            var server = new ThrowawayPostgres(directory, postmaster, log, tcpPort, password);
-            server.WaitUntilReady();
-            return server;
-        }
-        catch
+    /// <summary>A throwaway server's folder before its server runs; disposed unstarted, the folder goes.</summary>
+    public sealed class Reservation : IDisposable
+    {
+        private readonly string binaries;
+        private readonly string directory;
+        private bool started;
+
+        internal Reservation(string binaries, string directory)
         {
-            LocalMachine.TryDeleteFolder(directory);
-            throw;
+            this.binaries = binaries;
+            this.directory = directory;
+        }
+
+        /// <summary>The folder the server's Unix socket will be in.</summary>
+        public string SocketDirectory => Path.Combine(directory, "socket");
+
+        /// <summary>initdb, then the server, in the reserved folder; the server then owns (and removes) the folder.</summary>
+        public ThrowawayPostgres Start(bool tcp = false)
+        {
+            started = true;
+            var password = LocalMachine.NewSecret();
+            try
+            {
+                var passwordFile = Path.Combine(directory, "password");
+                File.WriteAllText(passwordFile, password + "\n");
+                FileModes.Set(passwordFile, FileModes.Secret);
+                if (LocalMachine.IsRoot)
+                {
+                    Run("chown", "-R", "postgres:postgres", directory);
+                }
+
+                RunAsServerUser(binaries, "initdb", "-D", Path.Combine(directory, "data"), "-U", "postgres", "--auth=scram-sha-256", "--pwfile", passwordFile, "--no-sync", "-E", "UTF8", "--locale=C");
+                File.Delete(passwordFile);
+                var tcpPort = tcp ? FreePort() : (int?)null;
+                var (postmaster, log) = StartPostmaster(binaries, directory, tcpPort);
+                var server = new ThrowawayPostgres(directory, postmaster, log, tcpPort, password);
+                server.WaitUntilReady();
+                return server;
+            }
+            catch
+            {
+                LocalMachine.TryDeleteFolder(directory);
+                throw;
+            }
+        }
+
+        public void Dispose()
+        {
+            if (!started)
+            {
+                LocalMachine.TryDeleteFolder(directory);
+            }
         }
     }
 

@@ -34,6 +34,18 @@ public sealed record VerifyStep
 
     /// <summary>Where the traced locks and the static prediction disagree (see <see cref="LockComparison"/>); null when not compared.</summary>
     public IReadOnlyList<string>? LockDisagreements { get; init; }
+
+    /// <summary>
+    /// The locks the up held in its own transaction, every earlier migration committed (latest again, one migration at
+    /// a time); null when that pass did not run it or it ran without a transaction.
+    /// </summary>
+    public IReadOnlyList<TracedLock>? UpLocksAlone { get; init; }
+
+    /// <summary>The up ran in latest again's pass one migration at a time (traced there unless it has no transaction).</summary>
+    public bool RanAlone { get; init; }
+
+    /// <summary>Each static lock claim of the up, judged by <see cref="UpLocksAlone"/> (see <see cref="LockClaims"/>).</summary>
+    public IReadOnlyList<LockClaim> LockClaims { get; init; } = [];
 }
 
 public sealed record VerifyResult
@@ -75,6 +87,11 @@ public sealed record VerifyResult
     /// <summary>--no-lock-trace: no up's locks or rewrites were read.</summary>
     public bool LockTracingSkipped { get; init; }
 
+    /// <summary>Why no up was traced in its own transaction (every lock claim untraceable), or null when they were.</summary>
+    public string? LockClaimsWhyUntraced { get; init; }
+
+    public int ClaimsCount(LockClaimVerdict verdict) => Steps.Sum(s => s.LockClaims.Count(c => c.Verdict == verdict));
+
     public bool Passed => BatchError is null && Steps.All(s => s.Up == StepStatus.Ok && s.Down == StepStatus.Ok) && (LatestAgain == true || LatestAgainSkipped);
 }
 
@@ -109,19 +126,19 @@ public static partial class Verifier
             throw new ProjectException($"'migaudit verify' runs the project's own code only inside an operating-system sandbox, and none can be built here: {why}. To run the migrations without one, where they can read your files, your environment's secrets and your network as you can, pass --run-project-code-unsandboxed");
         }
 
+        ThrowawayPostgres.Reservation? reservation = null;
         ThrowawayPostgres? server = null;
         DatabaseProxy? proxy = null;
-        string admin;
+        string? admin = null;
         string serverText;
         Chain chain;
         var database = "migaudit_verify_" + Guid.NewGuid().ToString("n")[..10];
         if (databaseUrl is null)
         {
-            progress?.Report("starting a throwaway PostgreSQL server");
-            server = ThrowawayPostgres.Start();
-            admin = server.ConnectionString;
+            // Only the folder for now: the server starts once the knexfile has loaded.
+            reservation = ThrowawayPostgres.Reserve();
             serverText = "throwaway PostgreSQL on a private Unix socket";
-            chain = new Chain(server.SocketDirectory, 5432, ChainRole, LocalMachine.NewSecret(), OwnRole: true);
+            chain = new Chain(reservation.SocketDirectory, 5432, ChainRole, LocalMachine.NewSecret(), OwnRole: true);
         }
         else
         {
@@ -135,20 +152,29 @@ public static partial class Verifier
         var run = options.Unsandboxed ? null : Directory.CreateTempSubdirectory("migaudit-proxy-").FullName;
         try
         {
-            if (run is not null && server is null)
+            if (run is not null && reservation is null)
             {
                 // The sandbox has no network: the one server the URL names is reached through a socket migaudit relays.
                 FileModes.Set(run, FileModes.PassThrough);
                 proxy = DatabaseProxy.Start(run, chain.Host, chain.Port);
             }
 
+            // The knexfile is loaded before anything slow (initdb, the server, the database): one that cannot load fails
+            // in the time node takes to start. knex connects only when the chain's first query needs a connection.
+            progress?.Report("loading the knexfile");
+            using var driver = StartDriver(audit, database, chain, proxy?.Folder ?? reservation?.SocketDirectory, options, cancellation);
+            if (reservation is not null)
+            {
+                progress?.Report("starting a throwaway PostgreSQL server");
+                server = reservation.Start();
+                admin = server.ConnectionString;
+            }
+
             var scratch = new NpgsqlConnectionStringBuilder(admin) { Database = database, Pooling = false }.ConnectionString;
-            // CREATE DATABASE copies a template (about 0.2 s): it runs while node starts and loads knex and the knexfile,
-            // which connect only when the chain's first query needs a connection.
-            var created = CreateAsync(admin, database, chain, server is null ? [] : ScratchExtensions.AskedFor(MigrationTexts(audit)));
+            var created = CreateAsync(admin!, database, chain, server is null ? [] : ScratchExtensions.AskedFor(MigrationTexts(audit)));
             try
             {
-                var steps = await RunChainAsync(audit, scratch, chain, proxy?.Folder ?? server?.SocketDirectory, created, progress, options, cancellation);
+                var steps = await RunChainAsync(audit, scratch, chain, driver, created, progress, options, cancellation);
                 return steps with
                 {
                     Server = serverText,
@@ -164,17 +190,18 @@ public static partial class Verifier
                 // Whatever went wrong meanwhile, the CREATE is let finish first: a DROP that ran before its commit would find
                 // nothing, and the database would be left behind.
                 await created.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                driver.Dispose();
                 if (!keep)
                 {
-                    await DropAsync(admin, database);
+                    await DropAsync(admin!, database);
                 }
-
-                // A throwaway server cannot be kept: it listens on a private socket and dies with migaudit anyway.
-                server?.Dispose();
             }
         }
         finally
         {
+            // A throwaway server cannot be kept: it listens on a private socket and dies with migaudit anyway.
+            server?.Dispose();
+            reservation?.Dispose();
             proxy?.Dispose();
             if (run is not null)
             {
@@ -260,9 +287,13 @@ public static partial class Verifier
         }
     }
 
-    private static async Task<VerifyResult> RunChainAsync(AuditResult audit, string scratch, Chain chain, string? socketFolder, Task<IReadOnlyList<string>> created, IProgress<string>? progress, VerifyOptions options, CancellationToken cancellation)
+    /// <summary>
+    /// The knex driver for the chain, its knexfile loaded: the connection variables the project reads point at the
+    /// scratch database (not created yet: knex connects at the chain's first query).
+    /// </summary>
+    /// <param name="socketFolder">The throwaway server's (reserved) socket folder or the relay's; null for an unsandboxed --database.</param>
+    private static KnexDriver StartDriver(AuditResult audit, string databaseName, Chain chain, string? socketFolder, VerifyOptions options, CancellationToken cancellation)
     {
-        var databaseName = new NpgsqlConnectionStringBuilder(scratch).Database!;
         // Inside the sandbox the server is a socket folder at a fixed path; without one, the folder or host as it is.
         var host = options.Unsandboxed ? (socketFolder ?? chain.Host) : NodeSandbox.SocketInside;
         var port = options.Unsandboxed && socketFolder is null ? chain.Port : 5432;
@@ -330,9 +361,14 @@ public static partial class Verifier
 
         var driverProject = DriverProjectOf(audit.Input.Project);
         var sandbox = options.Unsandboxed ? null : new DriverSandbox(SandboxFolders(audit, driverProject), socketFolder!);
+        return KnexDriver.Start(root, connection, migrations, environment, options.AllowNetwork, driverProject, sandbox, error => Explain(error, options)!, cancellation);
+    }
+
+    private static async Task<VerifyResult> RunChainAsync(AuditResult audit, string scratch, Chain chain, KnexDriver driver, Task<IReadOnlyList<string>> created, IProgress<string>? progress, VerifyOptions options, CancellationToken cancellation)
+    {
+        var settings = audit.Input.Project.Settings;
         var names = audit.Input.Migrations.Select(m => m.Name).ToList();
         var steps = names.Select(n => new VerifyStep { Migration = n }).ToArray();
-        using var driver = KnexDriver.Start(root, connection, migrations, environment, options.AllowNetwork, driverProject, sandbox, error => Explain(error, options)!);
         var preparedExtensions = await created;
         var snapshots = new List<SchemaSnapshot>();
         await using var database = new NpgsqlConnection(scratch);
@@ -410,20 +446,19 @@ public static partial class Verifier
             : StaticComparison.NotCompared(applied < names.Count ? $"the chain stopped before {names[applied]}: the replay's schema is that of the whole chain" : "knex refused the batch");
         var downOk = true;
 
-        // Every down in one migrate:rollback --all (each in its own transaction, as Knex runs a rollback), compared
-        // with the snapshot before its up. What a later down already left different is that down's fault: each step
-        // is blamed only for what it adds.
+        // Every down in one migrate:rollback --all (each in its own transaction, as Knex runs a rollback). Each down is
+        // judged on the changes: what it changed against the inverse of what its own up changed (see DownComparison),
+        // so a fault is reported once, at the down that made it, and not again at every down after it.
         if (applied > 0)
         {
             var down = driver.SendChain("down", settings.TableName, chainTimeout, cancellation);
-            IReadOnlyList<string> inherited = [];
+            var beforeDown = snapshots[applied];
             var i = applied - 1;
             foreach (var step in down.Steps.Take(applied))
             {
                 progress?.Report($"[{i + 1}/{names.Count}] down {names[i]}: ok ({step.Milliseconds} ms)");
-                var all = snapshots[i].DifferencesTo(step.Snapshot);
-                var differences = all.Except(inherited).ToList();
-                inherited = all;
+                var differences = DownComparison.Differences(snapshots[i], snapshots[i + 1], beforeDown, step.Snapshot);
+                beforeDown = step.Snapshot;
                 steps[i] = steps[i] with
                 {
                     Down = differences.Count == 0 ? StepStatus.Ok : StepStatus.NotRestored,
@@ -443,7 +478,26 @@ public static partial class Verifier
 
         bool? latestAgain = null;
         string? latestError = null;
-        if (applied == names.Count && downOk && options.LatestAgain)
+        string? eachWhyNot = !options.TraceLocks ? "--no-lock-trace"
+            : !options.LatestAgain ? "--skip-latest-again: the chain did not go up again one migration at a time"
+            : applied < names.Count || !downOk || batchError is not null ? "the chain did not go up and down cleanly, so it did not go up again one migration at a time"
+            : null;
+        if (applied == names.Count && downOk && options.LatestAgain && options.TraceLocks)
+        {
+            // Latest again, one migration at a time: each up in its own transaction after every earlier one committed,
+            // as an existing database meets it. Its locks are its own: in the batch, a table an earlier migration
+            // created is already held ACCESS EXCLUSIVE, so a later migration's lock on it shows nowhere.
+            var each = driver.SendChain("each", settings.TableName, chainTimeout, cancellation, traceLocks: true);
+            for (var k = 0; k < each.Steps.Count && k < names.Count; k++)
+            {
+                steps[k] = steps[k] with { RanAlone = each.Steps[k].Name == names[k], UpLocksAlone = each.Steps[k].Name == names[k] ? each.Steps[k].Locks : null };
+            }
+
+            var ok = each.Ok && each.Steps.Count == names.Count;
+            progress?.Report($"up again, one migration at a time: {(ok ? "ok" : "FAILED")} ({each.Milliseconds} ms)");
+            (latestAgain, latestError) = (ok, ok ? null : Explain(each.Failed is { } f ? $"{f.Name}: {f.Error}" : each.Error ?? $"knex ran {each.Steps.Count} of {names.Count} migrations", options));
+        }
+        else if (applied == names.Count && downOk && options.LatestAgain)
         {
             var reply = driver.Send("latest", StepTimeout, cancellation);
             progress?.Report($"latest again: {(reply.Ok ? "ok" : "FAILED")} ({reply.Milliseconds} ms)");
@@ -453,7 +507,8 @@ public static partial class Verifier
         return new VerifyResult
         {
             PreparedExtensions = preparedExtensions,
-            Steps = LockComparison.WithDisagreements(steps, audit),
+            Steps = LockClaims.Judge(LockComparison.WithDisagreements(steps, audit), audit, eachWhyNot),
+            LockClaimsWhyUntraced = eachWhyNot,
             LatestAgain = latestAgain,
             LatestAgainError = latestError,
             BatchError = batchError,

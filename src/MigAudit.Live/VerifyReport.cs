@@ -60,6 +60,16 @@ public static class VerifyReport
                 output.Line($"      locks differ from the static prediction: {disagreement}", "yellow");
             }
 
+            if (step.UpLocksAlone is { Count: > 0 } alone)
+            {
+                output.Line($"      locks in its own transaction: {string.Join(", ", alone.Select(l => $"{l.Relation} {ModeText(l.Mode)}"))}");
+            }
+
+            foreach (var claim in step.LockClaims.Where(c => c.Verdict == LockClaimVerdict.Refuted || c.Verdict == LockClaimVerdict.Untraceable && c.Reason != result.LockClaimsWhyUntraced))
+            {
+                output.Line($"      lock claim {Text(claim)}", claim.Verdict == LockClaimVerdict.Refuted ? "yellow" : null);
+            }
+
             if (step.UpRewrites.Count > 0)
             {
                 output.Line($"      rewrites: {string.Join(", ", step.UpRewrites)}", "yellow");
@@ -76,11 +86,15 @@ public static class VerifyReport
             output.Line("locks and rewrites: not traced (--no-lock-trace)");
         }
 
+        output.Line($"Static lock claims on tables that existed before their migration, against each up traced in its own transaction: {result.ClaimsCount(LockClaimVerdict.Confirmed)} confirmed, {result.ClaimsCount(LockClaimVerdict.Refuted)} refuted, {result.ClaimsCount(LockClaimVerdict.Untraceable)} untraceable{(result.LockClaimsWhyUntraced is { } untraced ? $" ({untraced})" : string.Empty)}");
+
         output.Line();
+        // With lock tracing, latest again runs each up in its own transaction (knex's migrate:up, one at a time).
+        var how = result.LockClaimsWhyUntraced is null ? ", one migration at a time" : string.Empty;
         output.Line(result.LatestAgain switch
         {
-            true => "latest again after rolling everything back: ok",
-            false => $"latest again after rolling everything back: FAILED: {result.LatestAgainError}",
+            true => $"latest again after rolling everything back{how}: ok",
+            false => $"latest again after rolling everything back{how}: FAILED: {result.LatestAgainError}",
             _ when result.LatestAgainSkipped => "latest again: skipped (--skip-latest-again)",
             _ => "latest again: not run (the chain did not go up and down cleanly)",
         });
@@ -132,7 +146,25 @@ public static class VerifyReport
             ["upLocks"] = s.UpLocks is null ? null : Array(s.UpLocks, l => new JsonObject { ["relation"] = l.Relation, ["mode"] = ModeText(l.Mode) }),
             ["upRewrites"] = Strings(s.UpRewrites),
             ["lockDisagreements"] = StringsOrNull(s.LockDisagreements),
+            ["upLocksAlone"] = s.UpLocksAlone is null ? null : Array(s.UpLocksAlone, l => new JsonObject { ["relation"] = l.Relation, ["mode"] = ModeText(l.Mode) }),
+            ["lockClaims"] = Array(s.LockClaims, c => new JsonObject
+            {
+                ["table"] = c.Table,
+                ["mode"] = c.Mode,
+                ["line"] = c.Line,
+                ["statement"] = c.Statement,
+                ["verdict"] = Text(c.Verdict),
+                ["traced"] = c.Traced,
+                ["reason"] = c.Reason,
+            }),
         }),
+        ["lockClaims"] = new JsonObject
+        {
+            ["confirmed"] = result.ClaimsCount(LockClaimVerdict.Confirmed),
+            ["refuted"] = result.ClaimsCount(LockClaimVerdict.Refuted),
+            ["untraceable"] = result.ClaimsCount(LockClaimVerdict.Untraceable),
+            ["untracedWhy"] = result.LockClaimsWhyUntraced,
+        },
         ["latestAgain"] = result.LatestAgain,
         ["latestAgainError"] = result.LatestAgainError,
         ["batchError"] = result.BatchError,
@@ -154,6 +186,17 @@ public static class VerifyReport
     /// <summary>pg_locks' mode as PostgreSQL's documentation and LOCK TABLE name it: AccessExclusiveLock → ACCESS EXCLUSIVE.</summary>
     public static string ModeText(string mode) =>
         string.Concat((mode.EndsWith("Lock", StringComparison.Ordinal) ? mode[..^4] : mode).Select((c, i) => i > 0 && char.IsUpper(c) ? " " + c : c.ToString())).ToUpperInvariant();
+
+    public static string Text(LockClaimVerdict verdict) => verdict switch
+    {
+        LockClaimVerdict.Confirmed => "confirmed",
+        LockClaimVerdict.Refuted => "refuted",
+        _ => "untraceable",
+    };
+
+    /// <summary>"line 3 (CreateIndex) SHARE on t: refuted: only ROW EXCLUSIVE on t in the up's own transaction".</summary>
+    private static string Text(LockClaim claim) =>
+        $"line {claim.Line} ({claim.Statement}) {claim.Mode} on {claim.Table}: {Text(claim.Verdict)}{(claim.Reason is null ? string.Empty : ": " + claim.Reason)}";
 
     public static string Text(StepStatus status) => status switch
     {

@@ -1,7 +1,8 @@
 // migaudit's driver: runs the audited project's migrations with the project's own knex, one step at a time,
 // against the scratch database migaudit created. Protocol on stdin: the first line is the configuration (the
-// connection, password included, never on the command line where every local user can read it), then one JSON
-// command per line ({"op":"up"|"down"|"latest"|"quit"}); one JSON reply per line on stdout.
+// connection, password included, never on the command line where every local user can read it), answered with
+// {"loaded":true} once knex and the knexfile are loaded (or {"fatal":...}), then one JSON command per line
+// ({"op":"up"|"down"|"latest"|"chain"|"quit"}); one JSON reply per line on stdout.
 'use strict';
 const net = require('net');
 const path = require('path');
@@ -227,7 +228,7 @@ function schemaTracker({ snapshotSql, snapshotForTablesSql, tablesMarker }, quer
   const relationsSql = `SELECT c.oid::text AS oid, COALESCE(x.indrelid, c.oid)::text AS owner, c.relkind::text AS kind, c.relname::text AS name, c.relnamespace::text AS ns
     FROM pg_class c LEFT JOIN pg_index x ON x.indexrelid = c.oid WHERE ${userClass}`;
   const constraintsSql = `SELECT k.oid::text AS oid, k.conrelid::text AS owner, k.confrelid::text AS target FROM pg_constraint k WHERE ${userConstraint}`;
-  const rows = (tables) => asJson(tables ? snapshotForTablesSql.split(tablesMarker).join(tables) : snapshotSql, 'q.kind, q.name, q.text, q.relid::text');
+  const rows = (tables) => asJson(tables ? snapshotForTablesSql.split(tablesMarker).join(tables) : snapshotSql, 'q.kind, q.name, q.text, q.relid::text, q.position');
   const parts = {
     // What changed, the partial snapshot of the tables whose own rows changed, and what exists now.
     changes: `WITH changed AS MATERIALIZED (${changesSql})
@@ -244,9 +245,10 @@ function schemaTracker({ snapshotSql, snapshotForTablesSql, tablesMarker }, quer
   let state = null;
   const group = (snapshot) => {
     const byTable = new Map();
-    for (const [kind, key, text, relid] of JSON.parse(snapshot)) {
+    for (const [kind, key, text, relid, position] of JSON.parse(snapshot)) {
       if (!byTable.has(relid)) byTable.set(relid, { key, rows: [] });
-      byTable.get(relid).rows.push([kind, key, text]);
+      // The table's oid and the column's number go along: verify follows a renamed table or column by them.
+      byTable.get(relid).rows.push([kind, key, text, relid, position]);
     }
     return byTable;
   };
@@ -486,7 +488,12 @@ function capturing(source, sql, capture) {
   };
 }
 
-/** The chain in one command: every pending up (migrate:latest), or every applied down (migrate:rollback --all). */
+/**
+ * The chain in one command: every pending up (migrate:latest, direction "up"), every applied down
+ * (migrate:rollback --all, "down"), or every pending up one migration at a time ("each"): knex's migrate.up() runs the
+ * next pending migration alone, in its own transaction, after every earlier one has committed, as an existing
+ * database meets it; its locks are then its own, not hidden by what an earlier migration of a batch holds.
+ */
 async function chain(command) {
   const migrator = knex.migrate;
   const capture = { steps: [], failed: null, migrationsTable: migrator.config.tableName, disableTransactions: Boolean(migrator.config.disableTransactions), traceLocks: command.traceLocks !== false, fullSnapshots: command.fullSnapshots === true };
@@ -497,7 +504,10 @@ async function chain(command) {
     capture.fullSnapshots = capture.fullSnapshots || version < 130000;
     const source = capturing(migrator.config.migrationSource, command, capture);
     if (command.direction === 'up') await migrator.latest({ migrationSource: source });
-    else await migrator.rollback({ migrationSource: source }, true);
+    else if (command.direction === 'each') {
+      // migrate.up() resolves [batch, names ran]: none once nothing is pending.
+      while ((await migrator.up({ migrationSource: source }))[1].length > 0);
+    } else await migrator.rollback({ migrationSource: source }, true);
     return { ok: true, steps: capture.steps };
   } catch (error) {
     return { ok: false, steps: capture.steps, failed: capture.failed, error: String(error && error.message ? error.message : error) };
@@ -511,6 +521,8 @@ queue.on('line', (line) => {
   busy = busy.then(async () => {
     if (knex === null) {
       knex = await start(JSON.parse(line));
+      // The knexfile loaded: migaudit starts the scratch server only now, so a knexfile that cannot load costs no initdb.
+      reply({ loaded: true });
       return;
     }
     const command = JSON.parse(line);

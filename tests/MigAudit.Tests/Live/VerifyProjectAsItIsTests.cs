@@ -75,8 +75,26 @@ public sealed class VerifyProjectAsItIsTests
         var run = await CliRunner.RunAsync("verify", repo.Root);
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("DB_SCHEMA_NAME is not set", run.Stderr);
-        Assert.Contains("pass DB_SCHEMA_NAME with --set DB_SCHEMA_NAME=VALUE or --env-file FILE", run.Stderr);
+        Assert.Contains("migaudit: knexfile.js failed to load, as it would for the knex CLI: DB_SCHEMA_NAME is not set (the migrations run with a scrubbed environment: pass DB_SCHEMA_NAME with --set DB_SCHEMA_NAME=VALUE or --env-file FILE)", run.Stderr);
+        // The knexfile is loaded before the scratch server is started: no initdb, no server, for a run that cannot go on.
+        Assert.Contains("loading the knexfile", run.Stderr);
+        Assert.DoesNotContain("starting a throwaway PostgreSQL server", run.Stderr);
+    }
+
+    [SkippableFact]
+    [Trait("Surface", "cli")]
+    public async Task A_knexfile_that_loads_is_loaded_before_the_server_starts_and_the_chain_runs()
+    {
+        Requires.PostgresAndKnex();
+        using var repo = Project(Audit.Knexfile);
+
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var loading = run.Stderr.IndexOf("loading the knexfile", StringComparison.Ordinal);
+        var starting = run.Stderr.IndexOf("starting a throwaway PostgreSQL server", StringComparison.Ordinal);
+        Assert.True(loading >= 0 && starting > loading, run.Stderr);
+        Assert.True(JsonDocument.Parse(run.Stdout).RootElement.GetProperty("passed").GetBoolean());
     }
 
     [SkippableFact]
