@@ -31,6 +31,9 @@ public sealed record ChainStep(string Name, long Milliseconds, SchemaSnapshot Sn
 
     public IReadOnlyList<TracedLock>? Locks { get; init; }
     public IReadOnlyList<string> Rewrites { get; init; } = [];
+
+    /// <summary>The statements an up sent, as knex sent them (bindings as $n; their values are not kept).</summary>
+    public IReadOnlyList<string> Sql { get; init; } = [];
 }
 
 /// <summary>The migration of a chain that threw, and its error.</summary>
@@ -215,6 +218,7 @@ public sealed class KnexDriver : IDisposable
                 WholeSnapshot = whole,
                 Locks = step["locks"] is JsonArray locks ? locks.Select(l => new TracedLock(l![0]!.GetValue<string>(), l[1]!.GetValue<string>())).ToList() : null,
                 Rewrites = step["rewrites"] is JsonArray rewrites ? rewrites.Select(r => r!.GetValue<string>()).ToList() : [],
+                Sql = step["sql"] is JsonArray sql ? sql.Select(q => Redact(q!.GetValue<string>())!).ToList() : [],
             });
         }
 

@@ -32,6 +32,9 @@ public sealed record VerifyStep
     /// <summary>Tables and indexes the up rewrote (their storage file changed).</summary>
     public IReadOnlyList<string> UpRewrites { get; init; } = [];
 
+    /// <summary>The SQL the up sent in the batch run, as knex sent it (bindings as $n, values not kept).</summary>
+    public IReadOnlyList<string> UpSql { get; init; } = [];
+
     /// <summary>Where the traced locks and the static prediction disagree (see <see cref="LockComparison"/>); null when not compared.</summary>
     public IReadOnlyList<string>? LockDisagreements { get; init; }
 
@@ -392,6 +395,7 @@ public static partial class Verifier
                 UpError = step.Name != names[i] ? $"knex ran {step.Name} here, migaudit expected {names[i]}" : null,
                 UpLocks = step.Locks,
                 UpRewrites = step.Rewrites,
+                UpSql = step.Sql,
             };
             snapshots.Add(step.Snapshot);
         }

@@ -145,6 +145,7 @@ public static class VerifyReport
             ["upLocksTraced"] = s.Up == StepStatus.Ok ? s.UpLocks is not null : null,
             ["upLocks"] = s.UpLocks is null ? null : Array(s.UpLocks, l => new JsonObject { ["relation"] = l.Relation, ["mode"] = ModeText(l.Mode) }),
             ["upRewrites"] = Strings(s.UpRewrites),
+            ["upSql"] = Strings(s.UpSql),
             ["lockDisagreements"] = StringsOrNull(s.LockDisagreements),
             ["upLocksAlone"] = s.UpLocksAlone is null ? null : Array(s.UpLocksAlone, l => new JsonObject { ["relation"] = l.Relation, ["mode"] = ModeText(l.Mode) }),
             ["lockClaims"] = Array(s.LockClaims, c => new JsonObject

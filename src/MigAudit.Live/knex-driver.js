@@ -438,15 +438,21 @@ function capturing(source, sql, capture) {
     const filesBefore = traced ? (reuse ? previous.files : JSON.parse((await query(connection, 'files', true)).files)) : null;
     const started = process.hrtime.bigint();
     const elapsed = () => Number((process.hrtime.bigint() - started) / 1000000n);
+    // The statements the up sends, as knex sends them (bindings as $n, their values never kept: they may be data).
+    capture.statements = direction === 'up' ? [] : null;
     try {
       await content[direction].call(content, connection);
     } catch (error) {
       capture.failed = { name, direction, error: String(error && error.message ? error.message : error), ms: elapsed() };
       throw error;
+    } finally {
+      capture.sent = capture.statements;
+      capture.statements = null;
     }
     const ms = elapsed();
     const { result, step: snapshot } = await tracker.after(connection, transactional, traced ? ['locks', 'files'] : []);
     const step = { name, direction, ms, ...snapshot };
+    if (direction === 'up') step.sql = capture.sent;
     if (direction === 'up') {
       if (traced) {
         // Locks stay until the transaction commits: when several migrations share it (migrate:latest's single
@@ -495,8 +501,14 @@ function capturing(source, sql, capture) {
  * database meets it; its locks are then its own, not hidden by what an earlier migration of a batch holds.
  */
 async function chain(command) {
+  // knex emits every query, a transaction's included, on the instance; knex.migrate is a clone that copies the
+  // instance's query listeners when it is made, so the listener comes first. Only queries sent while an up runs are kept.
+  const listener = (query) => {
+    if (capture.statements !== null && typeof query.sql === 'string') capture.statements.push(query.sql);
+  };
+  knex.on('query', listener);
   const migrator = knex.migrate;
-  const capture = { steps: [], failed: null, migrationsTable: migrator.config.tableName, disableTransactions: Boolean(migrator.config.disableTransactions), traceLocks: command.traceLocks !== false, fullSnapshots: command.fullSnapshots === true };
+  const capture = { steps: [], failed: null, statements: null, sent: null, migrationsTable: migrator.config.tableName, disableTransactions: Boolean(migrator.config.disableTransactions), traceLocks: command.traceLocks !== false, fullSnapshots: command.fullSnapshots === true };
   try {
     // pg_current_xact_id_if_assigned(), by which a step's own catalog rows are told apart, came with PostgreSQL 13:
     // before it every step is read whole (asked here, outside the migrations' transaction, which a failed query aborts).
@@ -511,6 +523,8 @@ async function chain(command) {
     return { ok: true, steps: capture.steps };
   } catch (error) {
     return { ok: false, steps: capture.steps, failed: capture.failed, error: String(error && error.message ? error.message : error) };
+  } finally {
+    knex.removeListener('query', listener);
   }
 }
 

@@ -63,6 +63,11 @@ public sealed class VerifyLockClaimTests
         Assert.Equal(0, migrations[0].GetProperty("lockClaims").GetArrayLength());
         Assert.Equal("""{"confirmed":1,"refuted":0,"untraceable":1,"untracedWhy":null}""", Compact(root.GetProperty("lockClaims")));
         Assert.True(root.GetProperty("latestAgain").GetBoolean());
+
+        // The SQL each up sent through knex, as knex sent it: what squawk and the lock rules can be compared on.
+        Assert.Equal(
+            [["create table \"t\" (\"id\" serial primary key, \"name\" varchar(255))"], ["create index \"t_name_index\" on \"t\" (\"name\")"], ["drop table \"t\""]],
+            migrations.Select(m => m.GetProperty("upSql").EnumerateArray().Select(q => q.GetString()!).ToArray()));
     }
 
     [SkippableFact]
