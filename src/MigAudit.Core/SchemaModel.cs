@@ -355,6 +355,15 @@ public enum LockOperationKind
 
     /// <summary>Rows written (INSERT, UPDATE, DELETE, Knex's update()/insert()/del()): ROW EXCLUSIVE, no schema change.</summary>
     DataChange,
+
+    /// <summary>
+    /// ADD [CONSTRAINT ...] PRIMARY KEY (Knex's primary() in alterTable): ACCESS EXCLUSIVE while the unique index is built
+    /// and every key column not yet NOT NULL is scanned; with USING INDEX, no build.
+    /// </summary>
+    AddPrimaryKey,
+
+    /// <summary>TRUNCATE (Knex's truncate()): ACCESS EXCLUSIVE on the table, and on every referencing table with CASCADE.</summary>
+    Truncate,
 }
 
 /// <summary>
@@ -401,6 +410,15 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
 
     /// <summary>The drop is ALTER TABLE ... DROP CONSTRAINT (Knex's dropUnique() on PostgreSQL), not DROP INDEX.</summary>
     public bool DropsConstraint { get; init; }
+
+    /// <summary>An added primary key's columns that were not known NOT NULL before it: PostgreSQL sets them NOT NULL with a scan.</summary>
+    public IReadOnlyList<string> NullableColumns { get; init; } = [];
+
+    /// <summary>ADD CONSTRAINT ... PRIMARY KEY USING INDEX: the index built beforehand becomes the key, nothing is built.</summary>
+    public bool UsingIndex { get; init; }
+
+    /// <summary>TRUNCATE ... CASCADE: every table with a foreign key to it is emptied too.</summary>
+    public bool Cascade { get; init; }
 
     /// <summary>The lock PostgreSQL takes on the statement's table (checked in pg_locks on a real server).</summary>
     public string Mode => Kind switch

@@ -57,6 +57,7 @@ public static class RuleCatalog
         new MissingLockTimeoutRule(),
         new PreferJsonbRule(),
         new PreferTimestamptzRule(),
+        new AddPrimaryKeyRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

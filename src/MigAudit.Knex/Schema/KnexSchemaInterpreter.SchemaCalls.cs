@@ -99,7 +99,23 @@ public sealed partial class KnexSchemaInterpreter
             return;
         }
 
-        var (count, sqlGaps) = SqlDdlReader.Apply(sql.Value, state, line ?? call.Location.Start.Line);
+        // knex.raw(sql, bindings) and knex.schema.raw(sql, bindings) fill ?? and :name: with identifiers before sending
+        // (a pg client's query(sql, values) sends its $1 values apart, and the text as it is).
+        var text = call.Callee is MemberExpression { Property: Identifier { Name: "raw" } } && call.Arguments.Count > 1
+            ? KnexRawBindings.Apply(sql.Value, Value(call.Arguments[1], frame))
+            : sql.Value;
+        if (text is null)
+        {
+            Gap(call, frame, "SQL bindings not statically known (or a ? parameter, which DDL does not take)", markUnknown: SqlDdlReader.TablesReached(sql.Value) is null);
+            foreach (var (table, indexesOnly) in SqlDdlReader.TablesReached(sql.Value) ?? [])
+            {
+                state.MarkUnknown(state.NewUncertainty(call.Location.Start.Line, "not followed by the replay: SQL bindings not statically known"), table, indexesOnly);
+            }
+
+            return;
+        }
+
+        var (count, sqlGaps) = SqlDdlReader.Apply(text, state, line ?? call.Location.Start.Line);
         total += count;
         understood += count - sqlGaps.Count;
         gaps.AddRange(sqlGaps);

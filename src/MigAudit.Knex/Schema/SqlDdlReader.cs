@@ -411,7 +411,14 @@ public static partial class SqlDdlReader
 
             if (Accept("PRIMARY", "KEY"))
             {
-                state.SetPrimaryKey(table, ColumnList(), line);
+                // ADD CONSTRAINT x PRIMARY KEY USING INDEX i: the unique index built beforehand becomes the key.
+                if (Accept("USING", "INDEX"))
+                {
+                    state.PrimaryKeyUsingIndex(table, constraintName, Name(), line);
+                    return;
+                }
+
+                state.SetPrimaryKey(table, ColumnList(), line, constraintName);
                 return;
             }
 

@@ -264,6 +264,7 @@ public sealed class VerifyTests
     [InlineData("add-check-without-not-valid", "users ACCESS EXCLUSIVE")]
     [InlineData("rename-column", "users ACCESS EXCLUSIVE")]
     [InlineData("drop-column", "users ACCESS EXCLUSIVE")]
+    [InlineData("add-primary-key", "users ACCESS EXCLUSIVE")]
     public async Task The_trace_agrees_with_each_lock_rules_claim_on_its_bad_fixture(string rule, string claimedLock)
     {
         Ready();
@@ -339,6 +340,8 @@ public sealed class VerifyTests
     [InlineData("missing-lock-timeout", "good")]
     [InlineData("statements-after-access-exclusive", "bad")]
     [InlineData("statements-after-access-exclusive", "good")]
+    [InlineData("add-primary-key", "bad")]
+    [InlineData("add-primary-key", "good")]
     public async Task The_trace_and_the_static_lock_prediction_agree_on_every_lock_fixture(string rule, string side)
     {
         Ready();
