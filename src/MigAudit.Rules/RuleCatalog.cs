@@ -58,6 +58,8 @@ public static class RuleCatalog
         new PreferJsonbRule(),
         new PreferTimestamptzRule(),
         new AddPrimaryKeyRule(),
+        new TruncateTableRule(),
+        new TruncateCascadeRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

@@ -180,6 +180,13 @@ public sealed partial class KnexSchemaInterpreter
         var named = links.FirstOrDefault(l => l.Name is "(query)" or "table" or "from" or "into" or "batchInsert");
         if (named?.Arguments is { Count: > 0 } arguments && Text(arguments, 0, frame) is { } table)
         {
+            if (verb.Name == "truncate")
+            {
+                // knex('t').truncate() sends truncate "t" restart identity on PostgreSQL (knex 3.1.0's toSQL()).
+                state.Truncate([state.Key(null, table)], cascade: false, verb.Node.Location.Start.Line);
+                return;
+            }
+
             state.DataChange(state.Key(null, table), verb.Name, verb.Node.Location.Start.Line);
         }
     }

@@ -180,7 +180,7 @@ public static partial class SqlDdlReader
     }
 
 
-    private sealed class Reader(List<SqlToken> tokens, SchemaState state, int line)
+    private sealed partial class Reader(List<SqlToken> tokens, SchemaState state, int line)
     {
         private static readonly HashSet<string> NoEffect = new(StringComparer.OrdinalIgnoreCase)
         {
@@ -282,6 +282,11 @@ public static partial class SqlDdlReader
                 Accept("ONLY");
                 state.DataChange(TableName(), verb, line);
                 return null;
+            }
+
+            if (Is("TRUNCATE"))
+            {
+                return Truncate();
             }
 
             if (NoEffect.Contains(Peek()) || Is("WITH"))

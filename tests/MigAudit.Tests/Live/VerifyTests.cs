@@ -265,6 +265,9 @@ public sealed class VerifyTests
     [InlineData("rename-column", "users ACCESS EXCLUSIVE")]
     [InlineData("drop-column", "users ACCESS EXCLUSIVE")]
     [InlineData("add-primary-key", "users ACCESS EXCLUSIVE")]
+    [InlineData("truncate-table", "sessions ACCESS EXCLUSIVE")]
+    [InlineData("truncate-cascade", "teams ACCESS EXCLUSIVE")]
+    [InlineData("truncate-cascade", "badges ACCESS EXCLUSIVE")]
     public async Task The_trace_agrees_with_each_lock_rules_claim_on_its_bad_fixture(string rule, string claimedLock)
     {
         Ready();
@@ -342,6 +345,10 @@ public sealed class VerifyTests
     [InlineData("statements-after-access-exclusive", "good")]
     [InlineData("add-primary-key", "bad")]
     [InlineData("add-primary-key", "good")]
+    [InlineData("truncate-table", "bad")]
+    [InlineData("truncate-table", "good")]
+    [InlineData("truncate-cascade", "bad")]
+    [InlineData("truncate-cascade", "good")]
     public async Task The_trace_and_the_static_lock_prediction_agree_on_every_lock_fixture(string rule, string side)
     {
         Ready();
