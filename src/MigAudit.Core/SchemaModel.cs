@@ -364,6 +364,12 @@ public enum LockOperationKind
 
     /// <summary>TRUNCATE (Knex's truncate()): ACCESS EXCLUSIVE on the table, and on every referencing table with CASCADE.</summary>
     Truncate,
+
+    /// <summary>REINDEX TABLE / INDEX: SHARE on the table and ACCESS EXCLUSIVE on each index rebuilt; CONCURRENTLY (PostgreSQL 12+): SHARE UPDATE EXCLUSIVE.</summary>
+    Reindex,
+
+    /// <summary>ALTER TABLE ... DETACH PARTITION: ACCESS EXCLUSIVE on the parent and the partition; CONCURRENTLY (PostgreSQL 14+): SHARE UPDATE EXCLUSIVE.</summary>
+    DetachPartition,
 }
 
 /// <summary>
@@ -428,6 +434,8 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
         LockOperationKind.ValidateConstraint => "SHARE UPDATE EXCLUSIVE",
         LockOperationKind.DataChange => "ROW EXCLUSIVE",
         LockOperationKind.AddForeignKey => "SHARE ROW EXCLUSIVE",
+        LockOperationKind.Reindex => Concurrently ? "SHARE UPDATE EXCLUSIVE" : "SHARE",
+        LockOperationKind.DetachPartition when Concurrently => "SHARE UPDATE EXCLUSIVE",
         _ => "ACCESS EXCLUSIVE",
     };
 }

@@ -60,6 +60,8 @@ public static class RuleCatalog
         new AddPrimaryKeyRule(),
         new TruncateTableRule(),
         new TruncateCascadeRule(),
+        new ReindexNotConcurrentlyRule(),
+        new DetachPartitionNotConcurrentlyRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

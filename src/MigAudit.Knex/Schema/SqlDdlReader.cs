@@ -289,6 +289,11 @@ public static partial class SqlDdlReader
                 return Truncate();
             }
 
+            if (Is("REINDEX"))
+            {
+                return Reindex();
+            }
+
             if (NoEffect.Contains(Peek()) || Is("WITH"))
             {
                 return null;
@@ -794,6 +799,16 @@ public static partial class SqlDdlReader
 
         private string? AlterAction(string table)
         {
+            if (Is("DETACH"))
+            {
+                return DetachPartition(table);
+            }
+
+            if (Is("ATTACH"))
+            {
+                return AttachPartition();
+            }
+
             if (Accept("ADD"))
             {
                 if (Is("CONSTRAINT") || Is("PRIMARY") || Is("UNIQUE") || Is("FOREIGN") || Is("CHECK"))

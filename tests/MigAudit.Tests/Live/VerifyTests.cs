@@ -268,6 +268,9 @@ public sealed class VerifyTests
     [InlineData("truncate-table", "sessions ACCESS EXCLUSIVE")]
     [InlineData("truncate-cascade", "teams ACCESS EXCLUSIVE")]
     [InlineData("truncate-cascade", "badges ACCESS EXCLUSIVE")]
+    [InlineData("reindex-not-concurrently", "users SHARE")]
+    [InlineData("detach-partition-not-concurrently", "measurements ACCESS EXCLUSIVE")]
+    [InlineData("detach-partition-not-concurrently", "measurements_2020 ACCESS EXCLUSIVE")]
     public async Task The_trace_agrees_with_each_lock_rules_claim_on_its_bad_fixture(string rule, string claimedLock)
     {
         Ready();
@@ -349,6 +352,10 @@ public sealed class VerifyTests
     [InlineData("truncate-table", "good")]
     [InlineData("truncate-cascade", "bad")]
     [InlineData("truncate-cascade", "good")]
+    [InlineData("reindex-not-concurrently", "bad")]
+    [InlineData("reindex-not-concurrently", "good")]
+    [InlineData("detach-partition-not-concurrently", "bad")]
+    [InlineData("detach-partition-not-concurrently", "good")]
     public async Task The_trace_and_the_static_lock_prediction_agree_on_every_lock_fixture(string rule, string side)
     {
         Ready();
