@@ -426,6 +426,9 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
     /// <summary>TRUNCATE ... CASCADE: every table with a foreign key to it is emptied too.</summary>
     public bool Cascade { get; init; }
 
+    /// <summary>An UPDATE or DELETE with no WHERE (Knex's update() or del() with no where*()): every row of the table.</summary>
+    public bool AllRows { get; init; }
+
     /// <summary>The lock PostgreSQL takes on the statement's table (checked in pg_locks on a real server).</summary>
     public string Mode => Kind switch
     {

@@ -62,6 +62,7 @@ public static class RuleCatalog
         new TruncateCascadeRule(),
         new ReindexNotConcurrentlyRule(),
         new DetachPartitionNotConcurrentlyRule(),
+        new UpdateDeleteWithoutWhereRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

@@ -187,7 +187,9 @@ public sealed partial class KnexSchemaInterpreter
                 return;
             }
 
-            state.DataChange(state.Key(null, table), verb.Name, verb.Node.Location.Start.Line);
+            // update()/del() with no where*() (knex 3.1.0 sends update "t" set ... / delete from "t"): every row.
+            var allRows = verb.Name is "update" or "del" or "delete" && !links.Any(l => l.Name.Contains("where", StringComparison.OrdinalIgnoreCase) || l.Name is "join" or "innerJoin" or "leftJoin" or "limit" or "modify");
+            state.DataChange(state.Key(null, table), verb.Name, verb.Node.Location.Start.Line, allRows);
         }
     }
 

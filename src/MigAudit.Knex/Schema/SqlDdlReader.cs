@@ -280,7 +280,7 @@ public static partial class SqlDdlReader
                 Accept("INTO");
                 Accept("FROM");
                 Accept("ONLY");
-                state.DataChange(TableName(), verb, line);
+                state.DataChange(TableName(), verb, line, allRows: verb is "update" or "delete" && !HasTopLevelWhere());
                 return null;
             }
 

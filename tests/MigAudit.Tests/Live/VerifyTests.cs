@@ -271,6 +271,7 @@ public sealed class VerifyTests
     [InlineData("reindex-not-concurrently", "users SHARE")]
     [InlineData("detach-partition-not-concurrently", "measurements ACCESS EXCLUSIVE")]
     [InlineData("detach-partition-not-concurrently", "measurements_2020 ACCESS EXCLUSIVE")]
+    [InlineData("update-delete-without-where", "users ROW EXCLUSIVE")]
     public async Task The_trace_agrees_with_each_lock_rules_claim_on_its_bad_fixture(string rule, string claimedLock)
     {
         Ready();
@@ -356,6 +357,8 @@ public sealed class VerifyTests
     [InlineData("reindex-not-concurrently", "good")]
     [InlineData("detach-partition-not-concurrently", "bad")]
     [InlineData("detach-partition-not-concurrently", "good")]
+    [InlineData("update-delete-without-where", "bad")]
+    [InlineData("update-delete-without-where", "good")]
     public async Task The_trace_and_the_static_lock_prediction_agree_on_every_lock_fixture(string rule, string side)
     {
         Ready();
