@@ -127,6 +127,7 @@ public static class LockEffects
         LockOperationKind.DataChange => $"writes rows ({operation.Name})",
         LockOperationKind.AddPrimaryKey => $"adds primary key {operation.Name}{(operation.UsingIndex ? " using an index" : string.Empty)}",
         LockOperationKind.Truncate => $"truncates the table{(operation.Cascade ? " with cascade" : string.Empty)}",
+        LockOperationKind.DropNotNull => $"drops not null of {operation.Column}",
         LockOperationKind.Reindex => $"reindexes {operation.Name ?? "the table"}{(operation.Concurrently ? " concurrently" : string.Empty)}",
         LockOperationKind.DetachPartition => $"detaches partition {operation.Target}{(operation.Concurrently ? " concurrently" : string.Empty)}",
         _ => operation.Kind.ToString(),

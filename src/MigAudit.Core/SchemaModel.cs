@@ -370,6 +370,12 @@ public enum LockOperationKind
 
     /// <summary>ALTER TABLE ... DETACH PARTITION: ACCESS EXCLUSIVE on the parent and the partition; CONCURRENTLY (PostgreSQL 14+): SHARE UPDATE EXCLUSIVE.</summary>
     DetachPartition,
+
+    /// <summary>
+    /// DROP NOT NULL that Knex's .alter() sends when the column builder does not say notNullable(), on a column that was
+    /// NOT NULL: ACCESS EXCLUSIVE, catalog only (the ALTER's TYPE takes the same lock).
+    /// </summary>
+    DropNotNull,
 }
 
 /// <summary>

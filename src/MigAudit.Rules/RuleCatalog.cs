@@ -63,6 +63,7 @@ public static class RuleCatalog
         new ReindexNotConcurrentlyRule(),
         new DetachPartitionNotConcurrentlyRule(),
         new UpdateDeleteWithoutWhereRule(),
+        new AlterDropsNotNullRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

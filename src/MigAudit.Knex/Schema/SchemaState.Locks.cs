@@ -61,6 +61,13 @@ public sealed partial class SchemaState
             Record(NewLock(LockOperationKind.AlterColumnType, table, line, column) with { Type = type, PreviousType = before?.Type is null or "?" ? null : before.Type });
         }
 
+        if (nullable == true && type is not null && before is { Nullable: false })
+        {
+            // Type set: Knex's .alter() without notNullable() sends DROP NOT NULL (knex 3.1.0's toSQL()), whether or not
+            // the author meant the column to become nullable.
+            Record(NewLock(LockOperationKind.DropNotNull, table, line, column) with { Type = type });
+        }
+
         if (nullable == false && (type is not null || before is not { Nullable: false }))
         {
             // Type set: Knex's .alter(), which sends DROP NOT NULL first.
