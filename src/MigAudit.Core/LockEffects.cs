@@ -31,6 +31,8 @@ public static class LockEffects
         LockOperationKind.AlterColumnType when SqlRewrites.TypeChange(operation.PreviousType, operation.Type) == RewriteVerdict.DependsOnTimeZone && timeZoneIsUtc is { } utc =>
             utc && serverVersion is null or >= 120000 ? RowWork.None : RowWork.Rewrite,
         LockOperationKind.CreateIndex or LockOperationKind.AddUniqueConstraint => RowWork.Build,
+        LockOperationKind.Reindex => RowWork.Build,
+        LockOperationKind.AddPrimaryKey => operation.UsingIndex ? operation.NullableColumns.Count > 0 ? RowWork.Scan : RowWork.None : RowWork.Build,
         LockOperationKind.SetNotNull or LockOperationKind.ValidateConstraint => RowWork.Scan,
         LockOperationKind.DataChange => RowWork.Unknown,
         LockOperationKind.AddForeignKey or LockOperationKind.AddCheck => operation.NotValid ? RowWork.None : RowWork.Scan,
@@ -123,6 +125,11 @@ public static class LockEffects
         LockOperationKind.RenameTable => $"renames the table to {operation.Target}",
         LockOperationKind.ValidateConstraint => $"validates constraint {operation.Name}",
         LockOperationKind.DataChange => $"writes rows ({operation.Name})",
+        LockOperationKind.AddPrimaryKey => $"adds primary key {operation.Name}{(operation.UsingIndex ? " using an index" : string.Empty)}",
+        LockOperationKind.Truncate => $"truncates the table{(operation.Cascade ? " with cascade" : string.Empty)}",
+        LockOperationKind.DropNotNull => $"drops not null of {operation.Column}",
+        LockOperationKind.Reindex => $"reindexes {operation.Name ?? "the table"}{(operation.Concurrently ? " concurrently" : string.Empty)}",
+        LockOperationKind.DetachPartition => $"detaches partition {operation.Target}{(operation.Concurrently ? " concurrently" : string.Empty)}",
         _ => operation.Kind.ToString(),
     };
 }

@@ -355,6 +355,27 @@ public enum LockOperationKind
 
     /// <summary>Rows written (INSERT, UPDATE, DELETE, Knex's update()/insert()/del()): ROW EXCLUSIVE, no schema change.</summary>
     DataChange,
+
+    /// <summary>
+    /// ADD [CONSTRAINT ...] PRIMARY KEY (Knex's primary() in alterTable): ACCESS EXCLUSIVE while the unique index is built
+    /// and every key column not yet NOT NULL is scanned; with USING INDEX, no build.
+    /// </summary>
+    AddPrimaryKey,
+
+    /// <summary>TRUNCATE (Knex's truncate()): ACCESS EXCLUSIVE on the table, and on every referencing table with CASCADE.</summary>
+    Truncate,
+
+    /// <summary>REINDEX TABLE / INDEX: SHARE on the table and ACCESS EXCLUSIVE on each index rebuilt; CONCURRENTLY (PostgreSQL 12+): SHARE UPDATE EXCLUSIVE.</summary>
+    Reindex,
+
+    /// <summary>ALTER TABLE ... DETACH PARTITION: ACCESS EXCLUSIVE on the parent and the partition; CONCURRENTLY (PostgreSQL 14+): SHARE UPDATE EXCLUSIVE.</summary>
+    DetachPartition,
+
+    /// <summary>
+    /// DROP NOT NULL that Knex's .alter() sends when the column builder does not say notNullable(), on a column that was
+    /// NOT NULL: ACCESS EXCLUSIVE, catalog only (the ALTER's TYPE takes the same lock).
+    /// </summary>
+    DropNotNull,
 }
 
 /// <summary>
@@ -402,6 +423,18 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
     /// <summary>The drop is ALTER TABLE ... DROP CONSTRAINT (Knex's dropUnique() on PostgreSQL), not DROP INDEX.</summary>
     public bool DropsConstraint { get; init; }
 
+    /// <summary>An added primary key's columns that were not known NOT NULL before it: PostgreSQL sets them NOT NULL with a scan.</summary>
+    public IReadOnlyList<string> NullableColumns { get; init; } = [];
+
+    /// <summary>ADD CONSTRAINT ... PRIMARY KEY USING INDEX: the index built beforehand becomes the key, nothing is built.</summary>
+    public bool UsingIndex { get; init; }
+
+    /// <summary>TRUNCATE ... CASCADE: every table with a foreign key to it is emptied too.</summary>
+    public bool Cascade { get; init; }
+
+    /// <summary>An UPDATE or DELETE with no WHERE (Knex's update() or del() with no where*()): every row of the table.</summary>
+    public bool AllRows { get; init; }
+
     /// <summary>The lock PostgreSQL takes on the statement's table (checked in pg_locks on a real server).</summary>
     public string Mode => Kind switch
     {
@@ -410,6 +443,8 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
         LockOperationKind.ValidateConstraint => "SHARE UPDATE EXCLUSIVE",
         LockOperationKind.DataChange => "ROW EXCLUSIVE",
         LockOperationKind.AddForeignKey => "SHARE ROW EXCLUSIVE",
+        LockOperationKind.Reindex => Concurrently ? "SHARE UPDATE EXCLUSIVE" : "SHARE",
+        LockOperationKind.DetachPartition when Concurrently => "SHARE UPDATE EXCLUSIVE",
         _ => "ACCESS EXCLUSIVE",
     };
 }

@@ -3,8 +3,9 @@ using MigAudit.Core;
 namespace MigAudit.Rules;
 
 /// <summary>
-/// CREATE INDEX CONCURRENTLY or DROP INDEX CONCURRENTLY in a migration Knex runs inside a transaction: PostgreSQL
-/// refuses it ("cannot run inside a transaction block"), so migrate:latest fails there.
+/// CREATE INDEX, DROP INDEX or REINDEX CONCURRENTLY, or DETACH PARTITION ... CONCURRENTLY, in a migration Knex runs
+/// inside a transaction: PostgreSQL refuses it ("cannot run inside a transaction block", checked on PostgreSQL 15), so
+/// migrate:latest fails there.
 /// </summary>
 public sealed class ConcurrentlyInTransactionRule : Rule
 {
@@ -31,7 +32,13 @@ public sealed class ConcurrentlyInTransactionRule : Rule
 
         foreach (var (migration, operation) in LockOperations.Of(input).Where(x => x.Operation.Concurrently && !x.Migration.Module.DisablesTransaction))
         {
-            var statement = operation.Kind == LockOperationKind.CreateIndex ? "CREATE INDEX CONCURRENTLY" : "DROP INDEX CONCURRENTLY";
+            var statement = operation.Kind switch
+            {
+                LockOperationKind.CreateIndex => "CREATE INDEX CONCURRENTLY",
+                LockOperationKind.Reindex => "REINDEX CONCURRENTLY",
+                LockOperationKind.DetachPartition => "ALTER TABLE ... DETACH CONCURRENTLY",
+                _ => "DROP INDEX CONCURRENTLY",
+            };
             yield return Found(
                 $"{migration.Name} runs {statement}{(operation.Name is null ? string.Empty : " " + operation.Name)} ({HelperSite.Describe(operation.Line, operation.Helper)}) while Knex wraps the migration in a transaction (it sets no exports.config = {{ transaction: false }} and the knexfile does not disable transactions): PostgreSQL refuses it with \"{statement} cannot run inside a transaction block\", so knex migrate:latest fails here.",
                 file: migration.Path,

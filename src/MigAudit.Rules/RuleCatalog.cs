@@ -58,6 +58,13 @@ public static class RuleCatalog
         new MissingLockTimeoutRule(),
         new PreferJsonbRule(),
         new PreferTimestamptzRule(),
+        new AddPrimaryKeyRule(),
+        new TruncateTableRule(),
+        new TruncateCascadeRule(),
+        new ReindexNotConcurrentlyRule(),
+        new DetachPartitionNotConcurrentlyRule(),
+        new UpdateDeleteWithoutWhereRule(),
+        new AlterDropsNotNullRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

@@ -99,7 +99,23 @@ public sealed partial class KnexSchemaInterpreter
             return;
         }
 
-        var (count, sqlGaps) = SqlDdlReader.Apply(sql.Value, state, line ?? call.Location.Start.Line);
+        // knex.raw(sql, bindings) and knex.schema.raw(sql, bindings) fill ?? and :name: with identifiers before sending
+        // (a pg client's query(sql, values) sends its $1 values apart, and the text as it is).
+        var text = call.Callee is MemberExpression { Property: Identifier { Name: "raw" } } && call.Arguments.Count > 1
+            ? KnexRawBindings.Apply(sql.Value, Value(call.Arguments[1], frame))
+            : sql.Value;
+        if (text is null)
+        {
+            Gap(call, frame, "SQL bindings not statically known (or a ? parameter, which DDL does not take)", markUnknown: SqlDdlReader.TablesReached(sql.Value) is null);
+            foreach (var (table, indexesOnly) in SqlDdlReader.TablesReached(sql.Value) ?? [])
+            {
+                state.MarkUnknown(state.NewUncertainty(call.Location.Start.Line, "not followed by the replay: SQL bindings not statically known"), table, indexesOnly);
+            }
+
+            return;
+        }
+
+        var (count, sqlGaps) = SqlDdlReader.Apply(text, state, line ?? call.Location.Start.Line);
         total += count;
         understood += count - sqlGaps.Count;
         gaps.AddRange(sqlGaps);
@@ -164,7 +180,16 @@ public sealed partial class KnexSchemaInterpreter
         var named = links.FirstOrDefault(l => l.Name is "(query)" or "table" or "from" or "into" or "batchInsert");
         if (named?.Arguments is { Count: > 0 } arguments && Text(arguments, 0, frame) is { } table)
         {
-            state.DataChange(state.Key(null, table), verb.Name, verb.Node.Location.Start.Line);
+            if (verb.Name == "truncate")
+            {
+                // knex('t').truncate() sends truncate "t" restart identity on PostgreSQL (knex 3.1.0's toSQL()).
+                state.Truncate([state.Key(null, table)], cascade: false, verb.Node.Location.Start.Line);
+                return;
+            }
+
+            // update()/del() with no where*() (knex 3.1.0 sends update "t" set ... / delete from "t"): every row.
+            var allRows = verb.Name is "update" or "del" or "delete" && !links.Any(l => l.Name.Contains("where", StringComparison.OrdinalIgnoreCase) || l.Name is "join" or "innerJoin" or "leftJoin" or "limit" or "modify");
+            state.DataChange(state.Key(null, table), verb.Name, verb.Node.Location.Start.Line, allRows);
         }
     }
 

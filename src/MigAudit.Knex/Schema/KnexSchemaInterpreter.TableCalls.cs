@@ -105,7 +105,7 @@ public sealed partial class KnexSchemaInterpreter
                 DialectTableMethod(table, alias.Creating, first, frame);
                 return;
             case "primary" when Columns(args, 0, frame) is { } columns:
-                state.SetPrimaryKey(table, columns, line);
+                state.SetPrimaryKey(table, columns, line, IndexName(args, 1, frame));
                 Understood();
                 return;
             case "foreign" when Columns(args, 0, frame) is { } columns:

@@ -574,6 +574,9 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
                 return new JsString(left.Value + right.Value);
             case ArrayExpression array when array.Elements.All(e => e is not null):
                 return new JsArray(array.Elements.Select(e => Value(e!, frame)).ToList());
+            case ObjectExpression literal when literal.Properties.Any(p => p is Property { Value: Identifier named } && frame.Lookup(named.Name) is ValueLocal):
+                // { table, column } in a helper: its values are the helper's parameters (knex.raw's named bindings).
+                return ObjectOf(literal, frame);
             case MemberExpression { Object: Identifier owner, Property: Identifier property, Computed: false } when frame.Lookup(owner.Name) is ValueLocal { Value: JsObject obj }:
                 return obj.Get(property.Name) ?? StaticValue.Undefined;
             default:
@@ -581,4 +584,22 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
         }
     }
 
+    private JsObject ObjectOf(ObjectExpression literal, Frame frame)
+    {
+        var properties = new List<KeyValuePair<string, StaticValue>>();
+        var incomplete = false;
+        foreach (var node in literal.Properties)
+        {
+            if (node is Property { Computed: false, Kind: PropertyKind.Init, Key: Identifier or StringLiteral } property && property.Value is Node value)
+            {
+                properties.Add(new(property.Key is Identifier key ? key.Name : ((StringLiteral)property.Key).Value, Value(value, frame)));
+            }
+            else
+            {
+                incomplete = true;
+            }
+        }
+
+        return new JsObject(properties, incomplete);
+    }
 }

@@ -36,7 +36,9 @@ public sealed partial class SchemaState
     /// Rows written (<paramref name="verb"/>: update, insert, delete...): the schema is unchanged and nothing is required
     /// of the table (a write to a missing table is the database's error, not the replay's), only the statement's place.
     /// </summary>
-    public void DataChange(string table, string verb, int line) => Record(NewLock(LockOperationKind.DataChange, table, line, name: verb));
+    /// <param name="allRows">An UPDATE or DELETE with no WHERE: every row of the table is written.</param>
+    public void DataChange(string table, string verb, int line, bool allRows = false) =>
+        Record(NewLock(LockOperationKind.DataChange, table, line, name: verb) with { AllRows = allRows });
 
     /// <summary>VALIDATE CONSTRAINT changes nothing the model holds; its lock is recorded.</summary>
     public void ValidateConstraint(string table, string name, int line)
@@ -57,6 +59,13 @@ public sealed partial class SchemaState
         if (type is not null)
         {
             Record(NewLock(LockOperationKind.AlterColumnType, table, line, column) with { Type = type, PreviousType = before?.Type is null or "?" ? null : before.Type });
+        }
+
+        if (nullable == true && type is not null && before is { Nullable: false })
+        {
+            // Type set: Knex's .alter() without notNullable() sends DROP NOT NULL (knex 3.1.0's toSQL()), whether or not
+            // the author meant the column to become nullable.
+            Record(NewLock(LockOperationKind.DropNotNull, table, line, column) with { Type = type });
         }
 
         if (nullable == false && (type is not null || before is not { Nullable: false }))

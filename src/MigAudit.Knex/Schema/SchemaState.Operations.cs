@@ -364,11 +364,12 @@ public sealed partial class SchemaState
         });
     }
 
-    public void SetPrimaryKey(string table, IReadOnlyList<string> columns, int line)
+    public void SetPrimaryKey(string table, IReadOnlyList<string> columns, int line, string? name = null)
     {
         if (Require(table, line, $"primary key on {table}") is { } model)
         {
             MissingColumns(model, columns, line, "primary key");
+            RecordPrimaryKey(model, columns, name, line);
 
             // PostgreSQL makes every primary key column NOT NULL (checked on PostgreSQL 15: a column knex made nullable
             // is NOT NULL after primary([...])); SQLite does not, and the other dialects are left as they were.

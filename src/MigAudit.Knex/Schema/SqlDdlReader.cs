@@ -180,7 +180,7 @@ public static partial class SqlDdlReader
     }
 
 
-    private sealed class Reader(List<SqlToken> tokens, SchemaState state, int line)
+    private sealed partial class Reader(List<SqlToken> tokens, SchemaState state, int line)
     {
         private static readonly HashSet<string> NoEffect = new(StringComparer.OrdinalIgnoreCase)
         {
@@ -280,8 +280,18 @@ public static partial class SqlDdlReader
                 Accept("INTO");
                 Accept("FROM");
                 Accept("ONLY");
-                state.DataChange(TableName(), verb, line);
+                state.DataChange(TableName(), verb, line, allRows: verb is "update" or "delete" && !HasTopLevelWhere());
                 return null;
+            }
+
+            if (Is("TRUNCATE"))
+            {
+                return Truncate();
+            }
+
+            if (Is("REINDEX"))
+            {
+                return Reindex();
             }
 
             if (NoEffect.Contains(Peek()) || Is("WITH"))
@@ -411,7 +421,14 @@ public static partial class SqlDdlReader
 
             if (Accept("PRIMARY", "KEY"))
             {
-                state.SetPrimaryKey(table, ColumnList(), line);
+                // ADD CONSTRAINT x PRIMARY KEY USING INDEX i: the unique index built beforehand becomes the key.
+                if (Accept("USING", "INDEX"))
+                {
+                    state.PrimaryKeyUsingIndex(table, constraintName, Name(), line);
+                    return;
+                }
+
+                state.SetPrimaryKey(table, ColumnList(), line, constraintName);
                 return;
             }
 
@@ -782,6 +799,16 @@ public static partial class SqlDdlReader
 
         private string? AlterAction(string table)
         {
+            if (Is("DETACH"))
+            {
+                return DetachPartition(table);
+            }
+
+            if (Is("ATTACH"))
+            {
+                return AttachPartition();
+            }
+
             if (Accept("ADD"))
             {
                 if (Is("CONSTRAINT") || Is("PRIMARY") || Is("UNIQUE") || Is("FOREIGN") || Is("CHECK"))

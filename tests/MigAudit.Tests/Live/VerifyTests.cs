@@ -264,6 +264,14 @@ public sealed class VerifyTests
     [InlineData("add-check-without-not-valid", "users ACCESS EXCLUSIVE")]
     [InlineData("rename-column", "users ACCESS EXCLUSIVE")]
     [InlineData("drop-column", "users ACCESS EXCLUSIVE")]
+    [InlineData("add-primary-key", "users ACCESS EXCLUSIVE")]
+    [InlineData("truncate-table", "sessions ACCESS EXCLUSIVE")]
+    [InlineData("truncate-cascade", "teams ACCESS EXCLUSIVE")]
+    [InlineData("truncate-cascade", "badges ACCESS EXCLUSIVE")]
+    [InlineData("reindex-not-concurrently", "users SHARE")]
+    [InlineData("detach-partition-not-concurrently", "measurements ACCESS EXCLUSIVE")]
+    [InlineData("detach-partition-not-concurrently", "measurements_2020 ACCESS EXCLUSIVE")]
+    [InlineData("update-delete-without-where", "users ROW EXCLUSIVE")]
     public async Task The_trace_agrees_with_each_lock_rules_claim_on_its_bad_fixture(string rule, string claimedLock)
     {
         Ready();
@@ -339,6 +347,18 @@ public sealed class VerifyTests
     [InlineData("missing-lock-timeout", "good")]
     [InlineData("statements-after-access-exclusive", "bad")]
     [InlineData("statements-after-access-exclusive", "good")]
+    [InlineData("add-primary-key", "bad")]
+    [InlineData("add-primary-key", "good")]
+    [InlineData("truncate-table", "bad")]
+    [InlineData("truncate-table", "good")]
+    [InlineData("truncate-cascade", "bad")]
+    [InlineData("truncate-cascade", "good")]
+    [InlineData("reindex-not-concurrently", "bad")]
+    [InlineData("reindex-not-concurrently", "good")]
+    [InlineData("detach-partition-not-concurrently", "bad")]
+    [InlineData("detach-partition-not-concurrently", "good")]
+    [InlineData("update-delete-without-where", "bad")]
+    [InlineData("update-delete-without-where", "good")]
     public async Task The_trace_and_the_static_lock_prediction_agree_on_every_lock_fixture(string rule, string side)
     {
         Ready();

@@ -319,7 +319,8 @@ public sealed class StaticRuleTests
     [Fact]
     public void Row_writes_after_an_access_exclusive_lock_are_found_in_builder_and_sql_form()
     {
-        var findings = AuditFixture("statements-after-access-exclusive", "bad").Findings;
+        // Its backfills write every row too: update-delete-without-where speaks of those; this rule of the lock before them.
+        var findings = AuditFixture("statements-after-access-exclusive", "bad").Of("statements-after-access-exclusive");
 
         Assert.Equal(
             [("migrations/20250102000000_add_level.js", 6), ("migrations/20250103000000_add_slug.js", 3)],
