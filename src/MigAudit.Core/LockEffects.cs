@@ -28,9 +28,10 @@ public static class LockEffects
     public static RowWork WorkOf(LockOperation operation, int? serverVersion = null, bool? timeZoneIsUtc = null) => operation.Kind switch
     {
         LockOperationKind.AddColumn when operation.Default is not null && serverVersion < 110000 => RowWork.Rewrite,
+        LockOperationKind.AddColumn when operation.Generated is not null => RowWork.Rewrite,
         LockOperationKind.AlterColumnType when SqlRewrites.TypeChange(operation.PreviousType, operation.Type) == RewriteVerdict.DependsOnTimeZone && timeZoneIsUtc is { } utc =>
             utc && serverVersion is null or >= 120000 ? RowWork.None : RowWork.Rewrite,
-        LockOperationKind.CreateIndex or LockOperationKind.AddUniqueConstraint => RowWork.Build,
+        LockOperationKind.CreateIndex or LockOperationKind.AddUniqueConstraint or LockOperationKind.AddExclusion => RowWork.Build,
         LockOperationKind.SetNotNull or LockOperationKind.ValidateConstraint => RowWork.Scan,
         LockOperationKind.DataChange => RowWork.Unknown,
         LockOperationKind.AddForeignKey or LockOperationKind.AddCheck => operation.NotValid ? RowWork.None : RowWork.Scan,
@@ -112,7 +113,7 @@ public static class LockEffects
         LockOperationKind.CreateIndex => $"creates index {operation.Name ?? "(unnamed)"}{(operation.Concurrently ? " concurrently" : string.Empty)}",
         LockOperationKind.AddUniqueConstraint => $"adds unique constraint {operation.Name}",
         LockOperationKind.DropIndex => $"drops index {operation.Name ?? "(unnamed)"}{(operation.Concurrently ? " concurrently" : string.Empty)}",
-        LockOperationKind.AddColumn => $"adds column {operation.Column}{(operation.Default is null ? string.Empty : " default " + operation.Default)}{(operation.NotNull ? " not null" : string.Empty)}",
+        LockOperationKind.AddColumn => $"adds column {operation.Column}{(operation.Default is null ? string.Empty : " default " + operation.Default)}{(operation.Generated is null ? string.Empty : " generated " + operation.Generated)}{(operation.NotNull ? " not null" : string.Empty)}",
         LockOperationKind.AlterColumnType => $"changes {operation.Column} to {SqlTypes.Normalize(operation.Type ?? "?")}",
         LockOperationKind.SetNotNull => $"sets {operation.Column} not null",
         LockOperationKind.AddForeignKey => $"adds foreign key {operation.Name} to {operation.Target}{(operation.NotValid ? " not valid" : string.Empty)}",
@@ -123,6 +124,7 @@ public static class LockEffects
         LockOperationKind.RenameTable => $"renames the table to {operation.Target}",
         LockOperationKind.ValidateConstraint => $"validates constraint {operation.Name}",
         LockOperationKind.DataChange => $"writes rows ({operation.Name})",
+        LockOperationKind.AddExclusion => $"adds exclusion constraint {operation.Name ?? "(unnamed)"}",
         _ => operation.Kind.ToString(),
     };
 }

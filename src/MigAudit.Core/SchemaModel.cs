@@ -355,6 +355,12 @@ public enum LockOperationKind
 
     /// <summary>Rows written (INSERT, UPDATE, DELETE, Knex's update()/insert()/del()): ROW EXCLUSIVE, no schema change.</summary>
     DataChange,
+
+    /// <summary>
+    /// ADD CONSTRAINT ... EXCLUDE: ACCESS EXCLUSIVE while its index is built from every row. PostgreSQL refuses NOT VALID
+    /// on it ("EXCLUDE constraints cannot be marked NOT VALID") and has no USING INDEX form for it.
+    /// </summary>
+    AddExclusion,
 }
 
 /// <summary>
@@ -401,6 +407,12 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
 
     /// <summary>The drop is ALTER TABLE ... DROP CONSTRAINT (Knex's dropUnique() on PostgreSQL), not DROP INDEX.</summary>
     public bool DropsConstraint { get; init; }
+
+    /// <summary>
+    /// An added column is generated: "stored" (GENERATED ALWAYS AS (...) STORED) or "identity" (GENERATED ... AS
+    /// IDENTITY); PostgreSQL computes it for every existing row, rewriting the table. Null otherwise.
+    /// </summary>
+    public string? Generated { get; init; }
 
     /// <summary>The lock PostgreSQL takes on the statement's table (checked in pg_locks on a real server).</summary>
     public string Mode => Kind switch

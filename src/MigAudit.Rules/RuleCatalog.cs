@@ -57,6 +57,9 @@ public static class RuleCatalog
         new MissingLockTimeoutRule(),
         new PreferJsonbRule(),
         new PreferTimestamptzRule(),
+        new NotValidValidatedInSameTransactionRule(),
+        new AddExclusionConstraintRule(),
+        new AddGeneratedColumnRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);
