@@ -426,6 +426,19 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
     };
 }
 
+/// <summary>
+/// A raw SQL statement that controls the transaction itself: BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK or ABORT
+/// (<see cref="Statement"/> in capitals). Savepoints are not: they nest inside Knex's transaction.
+/// </summary>
+public sealed record TransactionStatement(string Statement, int Line)
+{
+    /// <summary>Set when the statement is written in a module the migration requires: <see cref="Line"/> is a line of that module.</summary>
+    public HelperSite? Helper { get; init; }
+
+    /// <summary>The statement is inside a condition the replay cannot decide: it may not run.</summary>
+    public bool Conditional { get; init; }
+}
+
 public sealed record MigrationReplay
 {
     /// <summary>The up's DDL statements the lock rules look at, in order.</summary>
@@ -433,6 +446,9 @@ public sealed record MigrationReplay
 
     /// <summary>The line where the up sets lock_timeout (SET [LOCAL] lock_timeout), or null.</summary>
     public int? LockTimeoutLine { get; init; }
+
+    /// <summary>The up's raw SQL statements that begin, commit or roll back a transaction (BEGIN, COMMIT, ROLLBACK...), in order.</summary>
+    public IReadOnlyList<TransactionStatement> TransactionControl { get; init; } = [];
 
     public required string Migration { get; init; }
     public required Coverage Up { get; init; }

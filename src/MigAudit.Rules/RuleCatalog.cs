@@ -60,6 +60,7 @@ public static class RuleCatalog
         new NotValidValidatedInSameTransactionRule(),
         new AddExclusionConstraintRule(),
         new AddGeneratedColumnRule(),
+        new TransactionNestingRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

@@ -104,6 +104,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
 
         IReadOnlyList<LockOperation> operations = state.Operations.Count == 0 ? [] : [.. state.Operations];
         var lockTimeoutLine = state.LockTimeoutLine;
+        IReadOnlyList<TransactionStatement> transactionControl = [.. state.TransactionControl];
         var named = state.Mentioned.Order(StringComparer.Ordinal).ToList();
         var qualified = state.SchemaQualified;
 
@@ -151,6 +152,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             SchemaQualified = qualified,
             Operations = operations,
             LockTimeoutLine = lockTimeoutLine,
+            TransactionControl = transactionControl,
         });
     }
 

@@ -97,6 +97,7 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
     {
         Operations.Clear();
         LockTimeoutLine = null;
+        TransactionControl.Clear();
         columnsAddedHere.Clear();
         createdHere.Clear();
         Touched.Clear();

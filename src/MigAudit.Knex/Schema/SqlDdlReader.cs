@@ -284,6 +284,17 @@ public static partial class SqlDdlReader
                 return null;
             }
 
+            if (TransactionControlWord(tokens) is { } control)
+            {
+                state.NoteTransactionControl(control, line);
+                return null;
+            }
+
+            if (IsSavepoint(tokens))
+            {
+                return null;
+            }
+
             if (NoEffect.Contains(Peek()) || Is("WITH"))
             {
                 return null;

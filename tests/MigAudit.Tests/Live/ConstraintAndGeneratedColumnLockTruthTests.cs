@@ -159,19 +159,8 @@ public sealed class ConstraintAndGeneratedColumnLockTruthTests(PostgresServer se
     /// <summary>Real knex (tests/node) runs <paramref name="calls"/> (knex.migrate...) on a new database; its name.</summary>
     private async Task<string> MigrateAsync(TempRepo repo, string calls)
     {
-        NodeKnex.LinkInto(repo);
         var database = await DatabaseAsync("SELECT 1");
-        var script = repo.PathOf("migrate.js");
-        File.WriteAllText(script, $$"""
-            const knex = require('knex')({ client: 'pg', connection: {{System.Text.Json.JsonSerializer.Serialize(server.Postgres!.Url(database))}} });
-            const config = { directory: {{System.Text.Json.JsonSerializer.Serialize(repo.PathOf("migrations"))}} };
-            knex.{{calls}}
-              .then(() => console.log('ok'), (error) => console.log(error.code + ' ' + error.message))
-              .finally(() => knex.destroy());
-            """);
-        var (exit, stdout, stderr) = NodeKnex.Run(script);
-        Assert.True(exit == 0, stderr);
-        Assert.Equal("ok", stdout.Trim().Split('\n')[^1]);
+        Assert.Equal("ok", LiveDatabase.KnexRun(server.Postgres!, repo, database, calls));
         return database;
     }
 }
