@@ -439,6 +439,28 @@ public sealed record TransactionStatement(string Statement, int Line)
     public bool Conditional { get; init; }
 }
 
+/// <summary>ALTER TYPE <see cref="Type"/> ADD VALUE '<see cref="Value"/>': the value cannot be used until the transaction commits (55P04).</summary>
+public sealed record EnumValueAdded(string Type, string Value, int Line)
+{
+    public HelperSite? Helper { get; init; }
+
+    /// <summary>The statement is inside a condition the replay cannot decide: it may not run.</summary>
+    public bool Conditional { get; init; }
+}
+
+/// <summary>
+/// A string equal to an enum value added earlier in the replay, used by a statement: as a value of <see cref="Table"/>.
+/// <see cref="Column"/> (a knex object key) whose type was <see cref="ColumnType"/> then, or in raw SQL (no column known).
+/// </summary>
+public sealed record EnumValueUse(string Value, int Line)
+{
+    public string? Table { get; init; }
+    public string? Column { get; init; }
+    public string? ColumnType { get; init; }
+    public HelperSite? Helper { get; init; }
+    public bool Conditional { get; init; }
+}
+
 public sealed record MigrationReplay
 {
     /// <summary>The up's DDL statements the lock rules look at, in order.</summary>
@@ -449,6 +471,12 @@ public sealed record MigrationReplay
 
     /// <summary>The up's raw SQL statements that begin, commit or roll back a transaction (BEGIN, COMMIT, ROLLBACK...), in order.</summary>
     public IReadOnlyList<TransactionStatement> TransactionControl { get; init; } = [];
+
+    /// <summary>The up's ALTER TYPE ... ADD VALUE statements, in order.</summary>
+    public IReadOnlyList<EnumValueAdded> EnumValuesAdded { get; init; } = [];
+
+    /// <summary>Where the up uses a string equal to an enum value added earlier in the replay (this migration or an earlier one).</summary>
+    public IReadOnlyList<EnumValueUse> EnumValueUses { get; init; } = [];
 
     public required string Migration { get; init; }
     public required Coverage Up { get; init; }

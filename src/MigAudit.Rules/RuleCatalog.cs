@@ -61,6 +61,7 @@ public static class RuleCatalog
         new AddExclusionConstraintRule(),
         new AddGeneratedColumnRule(),
         new TransactionNestingRule(),
+        new EnumValueUsedInSameTransactionRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

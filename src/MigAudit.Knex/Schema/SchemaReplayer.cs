@@ -105,6 +105,8 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
         IReadOnlyList<LockOperation> operations = state.Operations.Count == 0 ? [] : [.. state.Operations];
         var lockTimeoutLine = state.LockTimeoutLine;
         IReadOnlyList<TransactionStatement> transactionControl = [.. state.TransactionControl];
+        IReadOnlyList<EnumValueAdded> enumValuesAdded = [.. state.EnumValuesAdded];
+        IReadOnlyList<EnumValueUse> enumValueUses = [.. state.EnumValueUses];
         var named = state.Mentioned.Order(StringComparer.Ordinal).ToList();
         var qualified = state.SchemaQualified;
 
@@ -153,6 +155,8 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             Operations = operations,
             LockTimeoutLine = lockTimeoutLine,
             TransactionControl = transactionControl,
+            EnumValuesAdded = enumValuesAdded,
+            EnumValueUses = enumValueUses,
         });
     }
 

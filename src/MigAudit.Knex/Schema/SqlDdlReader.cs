@@ -29,7 +29,12 @@ public static partial class SqlDdlReader
             }
 
             total++;
+            if (AddEnumValue(tokens, state, line))
+            {
+                continue;
+            }
 
+            UseStrings(tokens, state, line);
             var reader = new Reader(tokens, state, line);
             string? reason;
             try
