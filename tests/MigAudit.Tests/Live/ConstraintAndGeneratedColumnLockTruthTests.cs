@@ -103,6 +103,21 @@ public sealed class ConstraintAndGeneratedColumnLockTruthTests(PostgresServer se
         Assert.Equal(["100"], await RowsAsync(database, "INSERT INTO teams DEFAULT VALUES RETURNING seq::text"));
     }
 
+    [SkippableTheory]
+    [InlineData("SELECT DISTINCT * FROM events", "could not identify an equality operator for type json")]
+    [InlineData("SELECT * FROM events UNION SELECT * FROM events", "could not identify an equality operator for type json")]
+    [InlineData("SELECT * FROM events UNION ALL SELECT * FROM events", null)]
+    public async Task A_json_column_added_to_a_live_table_breaks_its_whole_row_distinct_and_union(string query, string? error)
+    {
+        var database = await DatabaseAsync("CREATE TABLE events (id serial PRIMARY KEY, name text); INSERT INTO events (name) VALUES ('a');");
+        await ExecuteAsync(database, query);
+
+        await ExecuteAsync(database, "ALTER TABLE events ADD COLUMN context json");
+
+        var failure = await Record.ExceptionAsync(() => ExecuteAsync(database, query));
+        Assert.Equal(error, (failure as PostgresException)?.MessageText);
+    }
+
     private async Task<string> DatabaseAsync(string setup)
     {
         Requires.Postgres();
