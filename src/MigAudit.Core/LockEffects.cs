@@ -28,9 +28,10 @@ public static class LockEffects
     public static RowWork WorkOf(LockOperation operation, int? serverVersion = null, bool? timeZoneIsUtc = null) => operation.Kind switch
     {
         LockOperationKind.AddColumn when operation.Default is not null && serverVersion < 110000 => RowWork.Rewrite,
+        LockOperationKind.AddColumn when operation.Generated is not null => RowWork.Rewrite,
         LockOperationKind.AlterColumnType when SqlRewrites.TypeChange(operation.PreviousType, operation.Type) == RewriteVerdict.DependsOnTimeZone && timeZoneIsUtc is { } utc =>
             utc && serverVersion is null or >= 120000 ? RowWork.None : RowWork.Rewrite,
-        LockOperationKind.CreateIndex or LockOperationKind.AddUniqueConstraint => RowWork.Build,
+        LockOperationKind.CreateIndex or LockOperationKind.AddUniqueConstraint or LockOperationKind.AddExclusion => RowWork.Build,
         LockOperationKind.Reindex => RowWork.Build,
         LockOperationKind.AddPrimaryKey => operation.UsingIndex ? operation.NullableColumns.Count > 0 ? RowWork.Scan : RowWork.None : RowWork.Build,
         LockOperationKind.SetNotNull or LockOperationKind.ValidateConstraint => RowWork.Scan,
@@ -114,7 +115,7 @@ public static class LockEffects
         LockOperationKind.CreateIndex => $"creates index {operation.Name ?? "(unnamed)"}{(operation.Concurrently ? " concurrently" : string.Empty)}",
         LockOperationKind.AddUniqueConstraint => $"adds unique constraint {operation.Name}",
         LockOperationKind.DropIndex => $"drops index {operation.Name ?? "(unnamed)"}{(operation.Concurrently ? " concurrently" : string.Empty)}",
-        LockOperationKind.AddColumn => $"adds column {operation.Column}{(operation.Default is null ? string.Empty : " default " + operation.Default)}{(operation.NotNull ? " not null" : string.Empty)}",
+        LockOperationKind.AddColumn => $"adds column {operation.Column}{(operation.Default is null ? string.Empty : " default " + operation.Default)}{(operation.Generated is null ? string.Empty : " generated " + operation.Generated)}{(operation.NotNull ? " not null" : string.Empty)}",
         LockOperationKind.AlterColumnType => $"changes {operation.Column} to {SqlTypes.Normalize(operation.Type ?? "?")}",
         LockOperationKind.SetNotNull => $"sets {operation.Column} not null",
         LockOperationKind.AddForeignKey => $"adds foreign key {operation.Name} to {operation.Target}{(operation.NotValid ? " not valid" : string.Empty)}",
@@ -130,6 +131,7 @@ public static class LockEffects
         LockOperationKind.DropNotNull => $"drops not null of {operation.Column}",
         LockOperationKind.Reindex => $"reindexes {operation.Name ?? "the table"}{(operation.Concurrently ? " concurrently" : string.Empty)}",
         LockOperationKind.DetachPartition => $"detaches partition {operation.Target}{(operation.Concurrently ? " concurrently" : string.Empty)}",
+        LockOperationKind.AddExclusion => $"adds exclusion constraint {operation.Name ?? "(unnamed)"}",
         _ => operation.Kind.ToString(),
     };
 }

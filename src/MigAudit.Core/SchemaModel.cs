@@ -376,6 +376,12 @@ public enum LockOperationKind
     /// NOT NULL: ACCESS EXCLUSIVE, catalog only (the ALTER's TYPE takes the same lock).
     /// </summary>
     DropNotNull,
+
+    /// <summary>
+    /// ADD CONSTRAINT ... EXCLUDE: ACCESS EXCLUSIVE while its index is built from every row. PostgreSQL refuses NOT VALID
+    /// on it ("EXCLUDE constraints cannot be marked NOT VALID") and has no USING INDEX form for it.
+    /// </summary>
+    AddExclusion,
 }
 
 /// <summary>
@@ -434,6 +440,11 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
 
     /// <summary>An UPDATE or DELETE with no WHERE (Knex's update() or del() with no where*()): every row of the table.</summary>
     public bool AllRows { get; init; }
+    /// <summary>
+    /// An added column is generated: "stored" (GENERATED ALWAYS AS (...) STORED) or "identity" (GENERATED ... AS
+    /// IDENTITY); PostgreSQL computes it for every existing row, rewriting the table. Null otherwise.
+    /// </summary>
+    public string? Generated { get; init; }
 
     /// <summary>The lock PostgreSQL takes on the statement's table (checked in pg_locks on a real server).</summary>
     public string Mode => Kind switch
@@ -449,6 +460,41 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
     };
 }
 
+/// <summary>
+/// A raw SQL statement that controls the transaction itself: BEGIN, START TRANSACTION, COMMIT, END, ROLLBACK or ABORT
+/// (<see cref="Statement"/> in capitals). Savepoints are not: they nest inside Knex's transaction.
+/// </summary>
+public sealed record TransactionStatement(string Statement, int Line)
+{
+    /// <summary>Set when the statement is written in a module the migration requires: <see cref="Line"/> is a line of that module.</summary>
+    public HelperSite? Helper { get; init; }
+
+    /// <summary>The statement is inside a condition the replay cannot decide: it may not run.</summary>
+    public bool Conditional { get; init; }
+}
+
+/// <summary>ALTER TYPE <see cref="Type"/> ADD VALUE '<see cref="Value"/>': the value cannot be used until the transaction commits (55P04).</summary>
+public sealed record EnumValueAdded(string Type, string Value, int Line)
+{
+    public HelperSite? Helper { get; init; }
+
+    /// <summary>The statement is inside a condition the replay cannot decide: it may not run.</summary>
+    public bool Conditional { get; init; }
+}
+
+/// <summary>
+/// A string equal to an enum value added earlier in the replay, used by a statement: as a value of <see cref="Table"/>.
+/// <see cref="Column"/> (a knex object key) whose type was <see cref="ColumnType"/> then, or in raw SQL (no column known).
+/// </summary>
+public sealed record EnumValueUse(string Value, int Line)
+{
+    public string? Table { get; init; }
+    public string? Column { get; init; }
+    public string? ColumnType { get; init; }
+    public HelperSite? Helper { get; init; }
+    public bool Conditional { get; init; }
+}
+
 public sealed record MigrationReplay
 {
     /// <summary>The up's DDL statements the lock rules look at, in order.</summary>
@@ -456,6 +502,15 @@ public sealed record MigrationReplay
 
     /// <summary>The line where the up sets lock_timeout (SET [LOCAL] lock_timeout), or null.</summary>
     public int? LockTimeoutLine { get; init; }
+
+    /// <summary>The up's raw SQL statements that begin, commit or roll back a transaction (BEGIN, COMMIT, ROLLBACK...), in order.</summary>
+    public IReadOnlyList<TransactionStatement> TransactionControl { get; init; } = [];
+
+    /// <summary>The up's ALTER TYPE ... ADD VALUE statements, in order.</summary>
+    public IReadOnlyList<EnumValueAdded> EnumValuesAdded { get; init; } = [];
+
+    /// <summary>Where the up uses a string equal to an enum value added earlier in the replay (this migration or an earlier one).</summary>
+    public IReadOnlyList<EnumValueUse> EnumValueUses { get; init; } = [];
 
     public required string Migration { get; init; }
     public required Coverage Up { get; init; }

@@ -28,16 +28,8 @@ public sealed class LockHeldAcrossBatchRule : Rule
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {
-        if (input.Project.Settings.DisableTransactions)
-        {
-            yield break;
-        }
-
-        var released = input.Migrations.Any(m => m.Git.ShippedInRelease is not null);
-        var pending = input.Migrations
-            .Where(m => released ? m.Git.ShippedInRelease is null : m.Git.State == TrackingState.Untracked)
-            .ToList();
-        if (pending.Count < 2 || pending.Any(m => m.Module.DisablesTransaction))
+        var pending = PendingBatch.Of(input);
+        if (pending.Count < 2 || !PendingBatch.OneTransaction(input, pending))
         {
             yield break;
         }
@@ -58,7 +50,7 @@ public sealed class LockHeldAcrossBatchRule : Rule
             var last = pending[^1];
             var after = pending.Count - 1 - at;
             yield return Found(
-                $"{migration.Name} takes {LockOperations.ALock(operation)} on {operation.Table} ({HelperSite.Describe(operation.Line, operation.Helper)}), and it is one of {pending.Count} pending migrations {(released ? $"since release {input.Migrations.Last(m => m.Git.ShippedInRelease is not null).Git.ShippedInRelease}" : "not committed yet")}: none sets transaction: false, so knex migrate:latest runs them all in one transaction, and the lock is held until {last.Name} has run and the batch commits ({after} more migration{(after == 1 ? string.Empty : "s")}). A single migration with exports.config = {{ transaction: false }} in the batch would make Knex give each migration a transaction of its own.",
+                $"{migration.Name} takes {LockOperations.ALock(operation)} on {operation.Table} ({HelperSite.Describe(operation.Line, operation.Helper)}), and it is one of {pending.Count} pending migrations {PendingBatch.Since(input)}: none sets transaction: false, so knex migrate:latest runs them all in one transaction, and the lock is held until {last.Name} has run and the batch commits ({after} more migration{(after == 1 ? string.Empty : "s")}). A single migration with exports.config = {{ transaction: false }} in the batch would make Knex give each migration a transaction of its own.",
                 file: migration.Path,
                 line: operation.Line,
                 helper: operation.Helper,

@@ -65,6 +65,11 @@ public static class RuleCatalog
         new DetachPartitionNotConcurrentlyRule(),
         new UpdateDeleteWithoutWhereRule(),
         new AlterDropsNotNullRule(),
+        new NotValidValidatedInSameTransactionRule(),
+        new AddExclusionConstraintRule(),
+        new AddGeneratedColumnRule(),
+        new TransactionNestingRule(),
+        new EnumValueUsedInSameTransactionRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

@@ -147,6 +147,7 @@ public sealed partial class KnexSchemaInterpreter
                 Understood();
                 ConsumeHeldBuilders(links.SelectMany(l => l.Arguments ?? []), frame);
                 RecordDataChange(links, frame);
+                RecordEnumValueUses(links, frame);
                 FollowThen(links, frame, null);
                 return;
             default:

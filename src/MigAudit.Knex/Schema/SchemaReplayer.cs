@@ -104,6 +104,9 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
 
         IReadOnlyList<LockOperation> operations = state.Operations.Count == 0 ? [] : [.. state.Operations];
         var lockTimeoutLine = state.LockTimeoutLine;
+        IReadOnlyList<TransactionStatement> transactionControl = [.. state.TransactionControl];
+        IReadOnlyList<EnumValueAdded> enumValuesAdded = [.. state.EnumValuesAdded];
+        IReadOnlyList<EnumValueUse> enumValueUses = [.. state.EnumValueUses];
         var named = state.Mentioned.Order(StringComparer.Ordinal).ToList();
         var qualified = state.SchemaQualified;
 
@@ -151,6 +154,9 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             SchemaQualified = qualified,
             Operations = operations,
             LockTimeoutLine = lockTimeoutLine,
+            TransactionControl = transactionControl,
+            EnumValuesAdded = enumValuesAdded,
+            EnumValueUses = enumValueUses,
         });
     }
 

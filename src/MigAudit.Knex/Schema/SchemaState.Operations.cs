@@ -220,7 +220,8 @@ public sealed partial class SchemaState
         ? Current.Knows(model, found.Origin) ? true : null
         : Current.IsKnown(model) ? false : null;
 
-    public void AddColumn(string table, string column, string type, bool nullable, string? defaultValue, int line, bool ifNotExists = false)
+    /// <param name="generated">"stored" or "identity" for a GENERATED column (the lock rules' rewrite), else null.</param>
+    public void AddColumn(string table, string column, string type, bool nullable, string? defaultValue, int line, bool ifNotExists = false, string? generated = null)
     {
         if (Require(table, line, $"add column {table}.{column}") is not { } model)
         {
@@ -244,7 +245,7 @@ public sealed partial class SchemaState
                 break;
         }
 
-        Record(NewLock(LockOperationKind.AddColumn, table, line, column) with { Type = type, Default = defaultValue, NotNull = !nullable });
+        Record(NewLock(LockOperationKind.AddColumn, table, line, column) with { Type = type, Default = defaultValue, NotNull = !nullable, Generated = generated });
         Update(model with { Columns = [.. model.Columns, new ColumnModel { Name = column, Type = type, Nullable = nullable, Default = defaultValue, Origin = At(line, ifNotExists) }] });
     }
 
@@ -608,7 +609,7 @@ public sealed partial class SchemaState
     }
 
     /// <summary>A CHECK or EXCLUDE constraint; <paramref name="name"/> null when the database picks a name the replay does not derive.</summary>
-    public void AddCheck(string table, string? name, int line, bool notValid = false, string? notNullColumn = null)
+    public void AddCheck(string table, string? name, int line, bool notValid = false, string? notNullColumn = null, bool exclusion = false)
     {
         name = Identifier(name);
         if (Require(table, line, $"check constraint on {table}") is not { } model)
@@ -616,7 +617,7 @@ public sealed partial class SchemaState
             return;
         }
 
-        Record(NewLock(LockOperationKind.AddCheck, table, line, notNullColumn, name) with { NotValid = notValid });
+        Record(NewLock(exclusion ? LockOperationKind.AddExclusion : LockOperationKind.AddCheck, table, line, notNullColumn, name) with { NotValid = notValid });
 
         Update(name is null ? model with { HasUnnamedConstraints = true } : model with { Checks = [.. model.Checks, name] });
     }

@@ -97,6 +97,9 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
     {
         Operations.Clear();
         LockTimeoutLine = null;
+        TransactionControl.Clear();
+        EnumValuesAdded.Clear();
+        EnumValueUses.Clear();
         columnsAddedHere.Clear();
         createdHere.Clear();
         Touched.Clear();

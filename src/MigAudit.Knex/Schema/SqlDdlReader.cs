@@ -29,7 +29,12 @@ public static partial class SqlDdlReader
             }
 
             total++;
+            if (AddEnumValue(tokens, state, line))
+            {
+                continue;
+            }
 
+            UseStrings(tokens, state, line);
             var reader = new Reader(tokens, state, line);
             string? reason;
             try
@@ -294,6 +299,17 @@ public static partial class SqlDdlReader
                 return Reindex();
             }
 
+            if (TransactionControlWord(tokens) is { } control)
+            {
+                state.NoteTransactionControl(control, line);
+                return null;
+            }
+
+            if (IsSavepoint(tokens))
+            {
+                return null;
+            }
+
             if (NoEffect.Contains(Peek()) || Is("WITH"))
             {
                 return null;
@@ -459,6 +475,7 @@ public static partial class SqlDdlReader
                 return;
             }
 
+            var exclusion = Is("EXCLUDE");
             if (Accept("CHECK") || Accept("EXCLUDE"))
             {
                 // Named, it is known; unnamed, PostgreSQL derives a name from the expression's columns. NOT VALID
@@ -468,7 +485,7 @@ public static partial class SqlDdlReader
                 SkipToElementEnd();
                 var notValid = position >= 2 && tokens[position - 2].Display.Equals("NOT", StringComparison.OrdinalIgnoreCase) &&
                                tokens[position - 1].Display.Equals("VALID", StringComparison.OrdinalIgnoreCase);
-                state.AddCheck(table, constraintName, line, notValid, notNullColumn);
+                state.AddCheck(table, constraintName, line, notValid, notNullColumn, exclusion);
                 return;
             }
 
@@ -490,6 +507,7 @@ public static partial class SqlDdlReader
             var primary = false;
             var unique = false;
             var check = false;
+            string? generated = null;
             (string Table, List<string> Columns, string? OnDelete, string? OnUpdate, bool Named)? reference = null;
 
             // CONSTRAINT name names the column constraint that follows it; without one PostgreSQL makes
@@ -555,7 +573,13 @@ public static partial class SqlDdlReader
                     check = true;
                     SkipToElementEnd();
                 }
-                else if (Accept("GENERATED") || Accept("COLLATE"))
+                else if (Accept("GENERATED"))
+                {
+                    var start = position;
+                    SkipToElementEnd();
+                    generated = GeneratedKind(tokens.GetRange(start, position - start));
+                }
+                else if (Accept("COLLATE"))
                 {
                     SkipToElementEnd();
                 }
@@ -565,7 +589,7 @@ public static partial class SqlDdlReader
                 }
             }
 
-            state.AddColumn(table, column, type.ToString(), nullable, defaultValue, line, ifNotExists);
+            state.AddColumn(table, column, type.ToString(), nullable, defaultValue, line, ifNotExists, generated);
             if (check)
             {
                 state.AddCheck(table, checkName ?? $"{table}_{column}_check", line);
@@ -811,7 +835,7 @@ public static partial class SqlDdlReader
 
             if (Accept("ADD"))
             {
-                if (Is("CONSTRAINT") || Is("PRIMARY") || Is("UNIQUE") || Is("FOREIGN") || Is("CHECK"))
+                if (Is("CONSTRAINT") || Is("PRIMARY") || Is("UNIQUE") || Is("FOREIGN") || Is("CHECK") || Is("EXCLUDE"))
                 {
                     TableElement(table);
                     return null;

@@ -272,6 +272,8 @@ public sealed class VerifyTests
     [InlineData("detach-partition-not-concurrently", "measurements ACCESS EXCLUSIVE")]
     [InlineData("detach-partition-not-concurrently", "measurements_2020 ACCESS EXCLUSIVE")]
     [InlineData("update-delete-without-where", "users ROW EXCLUSIVE")]
+    [InlineData("add-exclusion-constraint", "bookings ACCESS EXCLUSIVE")]
+    [InlineData("add-generated-column", "users ACCESS EXCLUSIVE")]
     public async Task The_trace_agrees_with_each_lock_rules_claim_on_its_bad_fixture(string rule, string claimedLock)
     {
         Ready();
@@ -295,6 +297,7 @@ public sealed class VerifyTests
     [InlineData("change-column-type", true)]
     [InlineData("set-not-null", false)]
     [InlineData("add-not-null-column-without-default", false)]
+    [InlineData("add-generated-column", true)]
     public async Task The_trace_shows_a_rewrite_exactly_where_a_lock_rule_claims_one(string rule, bool claimsRewrite)
     {
         Ready();
@@ -359,6 +362,12 @@ public sealed class VerifyTests
     [InlineData("detach-partition-not-concurrently", "good")]
     [InlineData("update-delete-without-where", "bad")]
     [InlineData("update-delete-without-where", "good")]
+    [InlineData("not-valid-validated-in-same-transaction", "bad")]
+    [InlineData("not-valid-validated-in-same-transaction", "good")]
+    [InlineData("add-exclusion-constraint", "bad")]
+    [InlineData("add-exclusion-constraint", "good")]
+    [InlineData("add-generated-column", "bad")]
+    [InlineData("add-generated-column", "good")]
     public async Task The_trace_and_the_static_lock_prediction_agree_on_every_lock_fixture(string rule, string side)
     {
         Ready();

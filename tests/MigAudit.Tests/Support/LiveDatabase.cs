@@ -62,6 +62,31 @@ public static class LiveDatabase
         return stdout.Trim().Split('\n')[^1];
     }
 
+    /// <summary>
+    /// Real knex (tests/node) runs <paramref name="calls"/> on the repository's migrations folder, as
+    /// <c>knex.&lt;calls&gt;</c> with <c>config</c> bound to { directory } (e.g. "migrate.latest(config)"), on
+    /// <paramref name="database"/>, which must exist: "ok", or the error's code and message.
+    /// </summary>
+    public static string KnexRun(ThrowawayPostgres postgres, TempRepo repo, string database, string calls)
+    {
+        if (!File.Exists(repo.PathOf("node_modules")) && !Directory.Exists(repo.PathOf("node_modules")))
+        {
+            NodeKnex.LinkInto(repo);
+        }
+
+        var script = repo.PathOf("knex-run.js");
+        File.WriteAllText(script, $$"""
+            const knex = require('knex')({ client: 'pg', connection: {{System.Text.Json.JsonSerializer.Serialize(postgres.Url(database))}} });
+            const config = { directory: {{System.Text.Json.JsonSerializer.Serialize(repo.PathOf("migrations"))}} };
+            knex.{{calls}}
+              .then(() => console.log('ok'), (error) => console.log(error.code + ' ' + error.message))
+              .finally(() => knex.destroy());
+            """);
+        var (exit, stdout, stderr) = NodeKnex.Run(script);
+        Xunit.Assert.True(exit == 0, stderr);
+        return stdout.Trim().Split('\n')[^1];
+    }
+
     public static async Task<(KnexDriver Driver, string Url)> DriverOnNewDatabaseAsync(ThrowawayPostgres postgres, TempRepo repo, string prefix)
     {
         var database = prefix + "_" + Guid.NewGuid().ToString("n")[..8];
