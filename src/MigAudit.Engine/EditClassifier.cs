@@ -158,9 +158,14 @@ public static class EditClassifier
         public IReadOnlyList<LockOperation> DownStatements { get; init; } = [];
     }
 
-    /// <summary>The same statements in the same order, wherever they are written (line numbers set aside).</summary>
+    /// <summary>
+    /// The same statements in the same order, wherever they are written (line numbers set aside). A record compares a
+    /// list member by reference, so the primary key's column list is compared by its items.
+    /// </summary>
     private static bool SameStatements(IReadOnlyList<LockOperation> first, IReadOnlyList<LockOperation> current) =>
-        first.Select(o => o with { Line = 0 }).SequenceEqual(current.Select(o => o with { Line = 0 }));
+        first.Count == current.Count && first.Zip(current).All(pair =>
+            pair.First with { Line = 0, NullableColumns = [] } == pair.Second with { Line = 0, NullableColumns = [] } &&
+            pair.First.NullableColumns.SequenceEqual(pair.Second.NullableColumns, StringComparer.Ordinal));
 
     private static Version Replay(KnexProject project, ParsedModuleCache cache, string name, string path, string version)
     {
