@@ -16,6 +16,9 @@ public sealed record AuditSettings
 {
     public const string FileName = ".migauditrc.json";
 
+    /// <summary>The keys a settings file may hold (npm/migaudit/migauditrc.schema.json lists the same).</summary>
+    public static IReadOnlyCollection<string> KnownKeys => Keys;
+
     private static readonly HashSet<string> Keys = ["knexfile", "environment", "migrations", "mainline", "releases", "tenantColumn", "rules", "ignore", "failOn", "docsUrl", "applied", "client", "baseline", "suppress", "$schema"];
 
     public string? Source { get; init; }
