@@ -87,7 +87,7 @@ const oneLine = (s, n) => String(s).replace(/\s+/g, ' ').slice(0, n);
 function main() {
   const options = parseArgs(process.argv.slice(2));
   const map = readMap(options.map);
-  const rows = [['project', 'migration', 'group', 'outcome', 'side', 'rule', 'where', 'text']];
+  const rows = [['project', 'migration', 'group', 'outcome', 'side', 'rule', 'where', 'text', 'up rewrote (verify)']];
   const totals = new Map(); // group -> { agree, squawkOnly, migauditOnly }
   const outside = new Map(); // squawk rule outside the comparison -> count
   const unmapped = new Set();
@@ -156,6 +156,8 @@ function main() {
       ran++;
       comparedMigrations++;
       const sql = sqlFile(step.upSql || []);
+      // What verify's lock trace saw the up rewrite (a new storage file): the truth for rewrite claims.
+      const rewrote = step.upLocksTraced ? (step.upRewrites || []).join(' ') || 'none' : 'not traced';
       const base = step.name.replace(/[^A-Za-z0-9._-]/g, '_');
       const sqlPath = path.join(dir, 'sql', `${base}.sql`);
       fs.writeFileSync(sqlPath, sql.text);
@@ -196,7 +198,16 @@ function main() {
           }
           continue;
         }
-        const s = perMigration ? Math.min(entry.squawk.size, 1) : entry.squawk.size;
+        // One statement can hold several flagged actions (ALTER TABLE t ADD COLUMN a ..., ADD COLUMN b ...: two), and
+        // squawk can flag one action with two rules of a group (an FK: adding-foreign-key-constraint and
+        // constraint-missing-not-valid): per statement, the most violations any one rule of the group reports.
+        let flagged = 0;
+        for (const rules of entry.squawk.values()) {
+          const perRule = new Map();
+          for (const r of rules) perRule.set(r, (perRule.get(r) || 0) + 1);
+          flagged += Math.max(...perRule.values());
+        }
+        const s = perMigration ? Math.min(entry.squawk.size, 1) : flagged;
         const m = perMigration ? Math.min(entry.migaudit.length, 1) : entry.migaudit.length;
         const agree = Math.min(s, m);
         const t = tally(g);
@@ -208,10 +219,10 @@ function main() {
         counts.migauditOnly += m - agree;
         const outcome = s && m ? (s === m ? 'agree' : 'agree-partly') : s ? 'squawk-only' : 'migaudit-only';
         for (const [index, rules] of entry.squawk) {
-          rows.push([name, step.name, g, outcome, 'squawk', [...new Set(rules)].join(','), `statement ${index + 1}`, oneLine(sql.statements[index], 300)]);
+          rows.push([name, step.name, g, outcome, 'squawk', [...new Set(rules)].join(','), `statement ${index + 1}`, oneLine(sql.statements[index], 300), rewrote]);
         }
         for (const f of entry.migaudit) {
-          rows.push([name, step.name, g, outcome, 'migaudit', f.rule, `${f.file}:${f.line ?? ''}`, oneLine(f.message, 300)]);
+          rows.push([name, step.name, g, outcome, 'migaudit', f.rule, `${f.file}:${f.line ?? ''}`, oneLine(f.message, 300), rewrote]);
         }
         parts.push(`${g} ${s}/${m}${outcome === 'agree' ? '' : ' ' + outcome}`);
       }
