@@ -208,6 +208,9 @@ public sealed partial class KnexSchemaInterpreter
         }
 
         var nullable = !increments;
+
+        // .nullable() said outright: the DROP NOT NULL of an .alter() is then what the author asked for.
+        var saidNullable = false;
         string? defaultValue = null;
 
         // increments() is the primary key unless { primaryKey: false } (SQLite's autoincrement column always is); uuid() only with { primaryKey: true }.
@@ -236,6 +239,7 @@ public sealed partial class KnexSchemaInterpreter
                 case "nullable":
                     // nullable(false) is what notNullable() calls: the column compiler writes "not null" for false.
                     nullable = margs.Count == 0 || Value(margs[0], frame) is not JsBoolean { Value: false };
+                    saidNullable = nullable;
                     break;
                 case "defaultTo" or "default" or "defaultsTo":
                     defaultValue = margs.Count > 0 ? DefaultText(margs[0], frame) : null;
@@ -276,7 +280,7 @@ public sealed partial class KnexSchemaInterpreter
 
         if (alter)
         {
-            state.AlterColumn(table, name, keepType ? null : sqlType, keepNullability ? null : nullable, defaultValue, defaultValue is null, line);
+            state.AlterColumn(table, name, keepType ? null : sqlType, keepNullability ? null : nullable, defaultValue, defaultValue is null, line, saidNullable);
         }
         else
         {

@@ -54,14 +54,14 @@ public sealed partial class SchemaState
     /// notNullable(), SET NOT NULL again (checked with knex's toSQL()), so its SET NOT NULL scans the table even when
     /// the column was NOT NULL before. A SQL SET NOT NULL on a column already NOT NULL does nothing.
     /// </summary>
-    private void RecordAlter(string table, string column, string? type, bool? nullable, ColumnModel? before, int line)
+    private void RecordAlter(string table, string column, string? type, bool? nullable, ColumnModel? before, int line, bool saidNullable)
     {
         if (type is not null)
         {
             Record(NewLock(LockOperationKind.AlterColumnType, table, line, column) with { Type = type, PreviousType = before?.Type is null or "?" ? null : before.Type });
         }
 
-        if (nullable == true && type is not null && before is { Nullable: false })
+        if (nullable == true && !saidNullable && type is not null && before is { Nullable: false })
         {
             // Type set: Knex's .alter() without notNullable() sends DROP NOT NULL (knex 3.1.0's toSQL()), whether or not
             // the author meant the column to become nullable.

@@ -249,7 +249,8 @@ public sealed partial class SchemaState
         Update(model with { Columns = [.. model.Columns, new ColumnModel { Name = column, Type = type, Nullable = nullable, Default = defaultValue, Origin = At(line, ifNotExists) }] });
     }
 
-    public void AlterColumn(string table, string column, string? type, bool? nullable, string? defaultValue, bool dropDefault, int line)
+    /// <param name="saidNullable">The builder called .nullable(): a DROP NOT NULL it sends is asked for, not implicit.</param>
+    public void AlterColumn(string table, string column, string? type, bool? nullable, string? defaultValue, bool dropDefault, int line, bool saidNullable = false)
     {
         if (Require(table, line, $"alter column {table}.{column}") is not { } model)
         {
@@ -271,7 +272,7 @@ public sealed partial class SchemaState
             model = model with { Columns = [.. model.Columns, existing] };
         }
 
-        RecordAlter(table, column, type, nullable, known == true ? existing : null, line);
+        RecordAlter(table, column, type, nullable, known == true ? existing : null, line, saidNullable);
         var changed = existing with
         {
             Type = type ?? existing.Type,

@@ -24,7 +24,7 @@ public sealed class AlterDropsNotNullRuleTests
     }
 
     [Fact]
-    public void AlterNullable_false_and_a_nullable_column_find_nothing()
+    public void AlterNullable_false_an_outright_nullable_and_a_nullable_column_find_nothing()
     {
         var result = AuditFixture("good");
         Assert.Empty(result.Findings);
