@@ -175,8 +175,11 @@ public static class Auditor
             Documented = Documented(project.Root),
             Applied = settings.Applied,
 
-            // Read before the rules run, so suppression-problem can check them and the filter can report unused ones.
-            Suppressions = InlineSuppressions.Read(project.Root, [.. migrations.Select(m => m.Path), .. project.Knexfile?.Path is { } configFile ? [configFile] : Array.Empty<string>()]),
+            // Read before the rules run, so suppression-problem can check them and the filter can report unused ones;
+            // from the texts the parser cache already holds, not from disk again.
+            Suppressions = InlineSuppressions.Of([
+                .. listing.Migrations.Select(m => (m.Path, cache.File(m.FullPath).Text)),
+                .. project.Knexfile?.Path is { } configFile ? [(configFile, cache.File(Path.GetFullPath(Path.Combine(project.Root, configFile))).Text)] : Array.Empty<(string, string)>()]),
         };
 
         progress?.Report("checking rules");

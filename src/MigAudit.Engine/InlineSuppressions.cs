@@ -16,30 +16,23 @@ public static partial class InlineSuppressions
     [GeneratedRegex(@"^\s*(?<rules>[A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)?\s*(?:--\s*(?<reason>.*?))?\s*$")]
     private static partial Regex Body();
 
-    /// <summary>The directives of each file (paths relative to the project root), read once; files without "migaudit-" are skipped by a plain search.</summary>
-    public static IReadOnlyList<SuppressionDirective> Read(string root, IEnumerable<string> files)
-    {
-        var directives = new List<SuppressionDirective>();
-        foreach (var file in files.Distinct(StringComparer.Ordinal))
+    /// <summary>The directives of each file (paths relative to the project root), read from disk; an unreadable file has none.</summary>
+    public static IReadOnlyList<SuppressionDirective> Read(string root, IEnumerable<string> files) =>
+        Of(files.Distinct(StringComparer.Ordinal).Select(file =>
         {
-            string text;
             try
             {
-                text = SafeRead.Text(Path.Combine(root, file));
+                return (file, SafeRead.Text(Path.Combine(root, file)));
             }
             catch (UnreadableFileException)
             {
-                continue;
+                return (file, string.Empty);
             }
+        }));
 
-            if (text.Contains("migaudit-", StringComparison.Ordinal))
-            {
-                directives.AddRange(Parse(file, text.Split('\n')));
-            }
-        }
-
-        return directives;
-    }
+    /// <summary>The directives of files whose text the audit already holds; files without "migaudit-" are skipped by a plain search.</summary>
+    public static IReadOnlyList<SuppressionDirective> Of(IEnumerable<(string File, string Text)> files) =>
+        [.. files.Where(f => f.Text.Contains("migaudit-", StringComparison.Ordinal)).SelectMany(f => Parse(f.File, f.Text.Split('\n')))];
 
     public static IEnumerable<SuppressionDirective> Parse(string file, string[] lines)
     {
