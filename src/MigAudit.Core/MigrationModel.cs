@@ -126,7 +126,21 @@ public sealed record MigrationModule
 /// <summary>A migration file Knex will load, with its place in Knex's execution order (1-based).</summary>
 public sealed record Migration
 {
-    public required string Name { get; init; }
+    private readonly string name = string.Empty;
+
+    /// <summary>Read once with the name: rules ask for it per migration and per pair, and it is a regular expression match.</summary>
+    private readonly MigrationVersion versionInfo = new(NamingScheme.None, string.Empty);
+
+    public required string Name
+    {
+        get => name;
+        init
+        {
+            name = value;
+            versionInfo = MigrationNames.ParseVersion(value);
+        }
+    }
+
     public required string Path { get; init; }
     public required string Directory { get; init; }
     public required int Order { get; init; }
@@ -136,10 +150,10 @@ public sealed record Migration
     public bool IsSymlink { get; init; }
 
     /// <summary>Leading digits of the name (the version Knex users compare), or null when the name has none.</summary>
-    public string? Version => MigrationNames.VersionOf(Name);
+    public string? Version => versionInfo.Scheme == NamingScheme.None ? null : versionInfo.Token;
 
     /// <summary>The naming scheme and the scheme's whole version token.</summary>
-    public MigrationVersion VersionInfo => MigrationNames.ParseVersion(Name);
+    public MigrationVersion VersionInfo => versionInfo;
 }
 
 /// <summary>A file in a migration directory that Knex skips (extension not in loadExtensions).</summary>

@@ -25,9 +25,16 @@ internal static class FormerFolders
     public static IReadOnlyList<string> Find(string root, IReadOnlyList<(string Commit, IReadOnlyList<string> Paths)> arrivals, ISet<string> currentFolders)
     {
         var lookups = new List<(string Folder, string Line)>();
-        foreach (var (commit, paths) in arrivals.Take(MaxCommits))
+        var examined = arrivals.Take(MaxCommits).ToList();
+        // The listings are independent and each is a short git process mostly spent starting up: run a few at once,
+        // as they sit on the history's critical path, and use them in the arrivals' order.
+        var listings = new GitOutput[examined.Count];
+        Parallel.For(0, examined.Count, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+            listings[i] = GitRunner.Run(root, "ls-tree", "-r", "-d", "-z", "--name-only", examined[i].Commit + "^"));
+        for (var e = 0; e < examined.Count; e++)
         {
-            var folders = GitRunner.Run(root, "ls-tree", "-r", "-d", "-z", "--name-only", commit + "^");
+            var (commit, paths) = examined[e];
+            var folders = listings[e];
             if (!folders.Ok)
             {
                 continue; // A root commit has no parent: nothing can have moved into it.

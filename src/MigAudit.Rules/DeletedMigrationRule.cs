@@ -84,10 +84,12 @@ public sealed class DeletedMigrationRule : Rule
     private static List<Squash> Squashes(AuditInput input)
     {
         var squashes = new List<Squash>();
+        // Looked up once by the commit that added them: a scan of every migration per deleting commit was quadratic.
+        var addedBy = input.Migrations.Where(m => m.Git.Added is not null).ToLookup(m => m.Git.Added!.Id, StringComparer.Ordinal);
         foreach (var group in input.Deleted.Where(d => d.DeletionCommit is not null && !input.IsDocumented(d.Name)).GroupBy(d => d.DeletionCommit!.Id))
         {
             var deleted = group.ToList();
-            var baselines = input.Migrations.Where(m => m.Git.Added?.Id == group.Key).ToList();
+            var baselines = addedBy[group.Key].ToList();
             if (deleted.Count >= SquashMinimum && baselines.Count > 0)
             {
                 squashes.Add(new Squash(deleted[0].DeletionCommit!, deleted, baselines));

@@ -97,6 +97,13 @@ public static class JsParser
 
     private static bool HasModuleSyntax(string code)
     {
+        // Tokenizing is a third of a CommonJS file's parse: only a file with the word standing alone can hold the keyword
+        // (exports.up and module.exports do not), since a token's neighbours are never identifier characters.
+        if (!HasWord(code, "import") && !HasWord(code, "export"))
+        {
+            return false;
+        }
+
         foreach (var token in JsLexer.Tokenize(code))
         {
             if (token.Kind == JsTokenKind.Keyword && token.Text is "import" or "export")
@@ -107,6 +114,23 @@ public static class JsParser
 
         return false;
     }
+
+    private static bool HasWord(string code, string word)
+    {
+        for (var at = code.IndexOf(word, StringComparison.Ordinal); at >= 0; at = code.IndexOf(word, at + 1, StringComparison.Ordinal))
+        {
+            var end = at + word.Length;
+            if ((at == 0 || !IsIdentifierPart(code[at - 1])) && (end == code.Length || !IsIdentifierPart(code[end])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Letters and digits of any script continue an identifier; any other character (a Unicode space, a joiner) is taken as a boundary, which only sends the file to the tokenizer.</summary>
+    private static bool IsIdentifierPart(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '$' || (c > 127 && char.IsLetterOrDigit(c));
 
     private static ParseProblem? FindConflictMarker(string text)
     {
