@@ -125,6 +125,9 @@ public sealed record AuditInput
     /// </summary>
     public AppliedNames? Applied { get; init; }
 
+    /// <summary>audit --staged: the index is about to be committed, so a migration it adds is not left out of git.</summary>
+    public bool StagedCommitted { get; init; }
+
     /// <summary>Deleted or renamed migration names listed in docs/deleted-migrations.md (written by 'migaudit fix').</summary>
     public IReadOnlySet<string> Documented { get; init; } = new HashSet<string>();
 

@@ -36,6 +36,12 @@ public sealed record AuditSettings
     public string? Releases { get; init; }
     public string TenantColumn { get; init; } = "workspace_id";
 
+    /// <summary>
+    /// audit --staged: the project as the commit being made will leave it. A migration added to the index is committed
+    /// by it, and a staged file is read as the index holds it, not as the working tree has it since.
+    /// </summary>
+    public bool AsStaged { get; init; }
+
     /// <summary>Rule id to "off", "low", "medium" or "high".</summary>
     public IReadOnlyDictionary<string, string> Rules { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<string> Ignore { get; init; } = [];

@@ -42,6 +42,11 @@ public static class Auditor
             project = project with { SourceProblems = [.. project.SourceProblems, .. listing.Problems] };
         }
 
+        if (settings.AsStaged)
+        {
+            SubstituteStaged(project.Root, listing, cache);
+        }
+
         // History comes from git processes: read it while this process parses on its own cores.
         progress?.Report("reading git history");
         var directoryIndex = project.Settings.Directories.Select((d, i) => (d, i)).ToDictionary(x => x.d, x => x.i, StringComparer.Ordinal);
@@ -173,6 +178,7 @@ public static class Auditor
             Schema = schema,
             TenantColumn = settings.TenantColumn,
             Documented = Documented(project.Root),
+            StagedCommitted = settings.AsStaged,
             Applied = settings.Applied,
 
             // Read before the rules run, so suppression-problem can check them and the filter can report unused ones;
@@ -203,6 +209,23 @@ public static class Auditor
             },
             Elapsed = clock.Elapsed,
         };
+    }
+
+    /// <summary>
+    /// audit --staged reads each migration as the commit will hold it: where the working tree has moved on since the file
+    /// was staged, the index's text is substituted for the file's for the whole audit.
+    /// </summary>
+    private static void SubstituteStaged(string root, MigrationListing listing, ParsedModuleCache cache)
+    {
+        var byPath = listing.Migrations.DistinctBy(m => m.Path).ToDictionary(m => m.Path.Replace('\\', '/'), m => m.FullPath, StringComparer.Ordinal);
+        var folders = listing.Migrations.Select(m => Path.GetDirectoryName(m.Path) is { Length: > 0 } folder ? folder : ".").Distinct(StringComparer.Ordinal).ToList();
+        foreach (var (path, text) in StagedContents.Read(root, folders))
+        {
+            if (byPath.TryGetValue(path, out var full))
+            {
+                cache.Substitute(full, text);
+            }
+        }
     }
 
     /// <summary>

@@ -19,7 +19,8 @@ public sealed class UntrackedMigrationRule : Rule
 
     public override IEnumerable<Finding> Check(AuditInput input)
     {
-        foreach (var migration in input.Migrations.Where(m => m.Git.State == TrackingState.Untracked))
+        // Under audit --staged the commit being made adds what the index holds: a staged migration will be in git.
+        foreach (var migration in input.Migrations.Where(m => m.Git.State == TrackingState.Untracked && !(input.StagedCommitted && m.Git.Staged)))
         {
             var staged = migration.Git.Staged ? " (staged)" : string.Empty;
             yield return Found(

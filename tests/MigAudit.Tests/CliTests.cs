@@ -129,7 +129,8 @@ public sealed class CliTests
         repo.Git("add", "migrations/20250104000000_rename_users.js");
         var staged = await CliRunner.RunAsync("audit", repo.Root, "--staged", "--format", "json");
         using var stagedJson = JsonDocument.Parse(staged.Stdout);
-        Assert.Equal(["untracked-migration", "rename-table", "missing-lock-timeout"], stagedJson.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("rule").GetString()));
+        // The commit being made adds the staged migration: it is not reported as untracked (StagedCliTests has the rest).
+        Assert.Equal(["rename-table", "missing-lock-timeout"], stagedJson.RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("rule").GetString()));
 
         var text = await CliRunner.RunAsync("audit", repo.Root, "--staged");
         Assert.Contains("Scope:       staged changes: 1 file;", text.Stdout);

@@ -99,17 +99,19 @@ public static partial class CliApp
                 throw new ProjectException("--changed-since, --staged and --write-baseline each choose what is reported: give one");
             }
 
+            settings = settings with { AsStaged = onlyStaged };
             RepositoryAudit audit;
             using (var progress = TerminalProgress.ForAudit(parse.GetValue(format)!, stdout, stderr))
             {
                 audit = RepositoryAuditor.Run(root, options, settings, accepted is null ? null : accepted.Accepts, progress);
             }
 
+            ChangeScope? changeScope = null;
             if (since is not null || onlyStaged)
             {
                 var projectRoot = audit.Primary.Input.Project.Root;
-                var scope = since is not null ? GitChanges.Since(projectRoot, since) : GitChanges.Staged(projectRoot);
-                audit = audit.Map(set => ScopeFilter.Apply(set, scope));
+                changeScope = since is not null ? GitChanges.Since(projectRoot, since) : GitChanges.Staged(projectRoot);
+                audit = audit.Map(set => ScopeFilter.Apply(set, changeScope));
             }
 
             var result = audit.Combined;
@@ -133,6 +135,14 @@ public static partial class CliApp
 
             // Decided before --quiet hides anything: quiet changes what is shown, never the outcome.
             var exitCode = ExitCode(result, parse.GetValue(failOn) ?? settings.FailOn, parse.GetValue(maxWarnings));
+            if (changeScope is not null && audit.Sets.All(set => set.Findings.Count == 0) && parse.GetValue(format) == "text" && parse.GetValue(output) is null)
+            {
+                // A hook or a CI step on a change with nothing to say says so in one line, as linters do.
+                var files = changeScope.Files.Count;
+                stdout.WriteLine(Quoting.Printable($"migaudit: nothing to report in the {changeScope.Description} ({files} file{(files == 1 ? string.Empty : "s")}; the whole project was read)"));
+                return exitCode;
+            }
+
             Render(parse.GetValue(quiet) ? audit.Map(QuietFilter.Apply) : audit, parse.GetValue(format)!, parse.GetValue(output), settings.DocsUrl, stdout, stderr);
             return exitCode;
         });

@@ -11,8 +11,16 @@ public sealed class ParsedModuleCache
 {
     private readonly ConcurrentDictionary<string, ParsedFile> entries = new(StringComparer.Ordinal);
 
-    public ParsedFile File(string path) => entries.GetOrAdd(path, static file =>
+    /// <summary>Texts that stand for files on disk for the whole audit (audit --staged: the index's version), read again after an eviction.</summary>
+    private readonly ConcurrentDictionary<string, string> substitutes = new(StringComparer.Ordinal);
+
+    public ParsedFile File(string path) => entries.GetOrAdd(path, static (file, self) =>
     {
+        if (self.substitutes.TryGetValue(file, out var substitute))
+        {
+            return Parsed(file, substitute, System.Text.Encoding.UTF8.GetByteCount(substitute), isSymlink: false);
+        }
+
         var source = SourceReader.Read(file);
         var language = JsParser.IsTypeScript(file) ? "ts" : "js";
         if (source.Problem is not null)
@@ -24,7 +32,7 @@ public sealed class ParsedModuleCache
         // The prefix stays on line 1, so line numbers are the file's own.
         var text = file.EndsWith(".json", StringComparison.Ordinal) ? "module.exports = " + source.Text : source.Text;
         return Parsed(file, text, source.SizeBytes, source.IsSymlink);
-    });
+    }, this);
 
     private static ParsedFile Parsed(string path, string text, long sizeBytes, bool isSymlink)
     {
@@ -42,6 +50,13 @@ public sealed class ParsedModuleCache
     /// resolve as they did.
     /// </summary>
     public void Put(string path, string text) => entries[path] = Parsed(path, text, System.Text.Encoding.UTF8.GetByteCount(text), isSymlink: false);
+
+    /// <summary>Reads <paramref name="text"/> wherever the audit reads the file at <paramref name="path"/>, before and after evictions.</summary>
+    public void Substitute(string path, string text)
+    {
+        substitutes[path] = text.StartsWith('\uFEFF') ? text[1..] : text;
+        entries.TryRemove(path, out _);
+    }
 
     /// <summary>Forgets a file once nothing needs its syntax tree any more (migrations after their replay step), bounding memory.</summary>
     public void Evict(string path) => entries.TryRemove(path, out _);
