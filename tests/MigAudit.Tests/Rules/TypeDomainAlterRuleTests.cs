@@ -117,4 +117,30 @@ public sealed class TypeDomainAlterRuleTests
         Assert.Equal(2, result.Of("change-column-type").Count);
         Assert.Empty(result.Of("multiple-alter-table"));
     }
+
+    [Fact]
+    public void The_replay_reads_each_domain_statement_and_locks_only_tables_using_the_domain()
+    {
+        static string Up(string body) => $"exports.up = async (knex) => {{\n  {body}\n}};\nexports.down = async () => {{}};\n";
+        var replay = Audit.Replay(
+            SqlDialect.PostgreSQL,
+            Up("await knex.raw('CREATE DOMAIN money_amount AS numeric(12, 2)'); await knex.schema.createTable('a', (t) => { t.bigIncrements('id'); t.specificType('x', 'public.money_amount'); t.specificType('y', 'money_amount'); }); await knex.schema.createTable('b', (t) => { t.bigIncrements('id'); t.integer('z'); });"),
+            Up("""
+                await knex.raw('ALTER DOMAIN money_amount ADD CHECK (VALUE >= 0)');
+                await knex.raw('ALTER DOMAIN public.money_amount ADD NOT NULL');
+                await knex.raw('ALTER DOMAIN money_amount ADD CONSTRAINT c2 CHECK (VALUE < 10) NOT VALID');
+                await knex.raw('ALTER DOMAIN money_amount VALIDATE CONSTRAINT c2');
+                await knex.raw('ALTER DOMAIN money_amount DROP NOT NULL');
+                await knex.raw('ALTER DOMAIN money_amount RENAME CONSTRAINT c2 TO c3');
+                await knex.raw('ALTER DOMAIN money_amount SET DEFAULT 0');
+                """));
+
+        var second = replay.Migrations[1];
+        Assert.True(second.Up.Complete);
+        Assert.Equal(
+            [("a", "x, y", "ADD CHECK", "SHARE"), ("a", "x, y", "ADD NOT NULL", "SHARE"), ("a", "x, y", "VALIDATE CONSTRAINT c2", "SHARE")],
+            second.Operations.Select(o => (o.Table!, o.Column!, o.Target!, o.Mode)));
+        Assert.All(second.Operations, o => Assert.Equal((LockOperationKind.AlterDomain, true, "money_amount"), (o.Kind, o.TableExistedBefore!.Value, o.Name!)));
+        Assert.Equal([new DomainCreated("money_amount", false, 2)], replay.Migrations[0].DomainsCreated);
+    }
 }
