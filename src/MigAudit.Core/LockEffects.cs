@@ -34,7 +34,7 @@ public static class LockEffects
         LockOperationKind.CreateIndex or LockOperationKind.AddUniqueConstraint or LockOperationKind.AddExclusion => RowWork.Build,
         LockOperationKind.Reindex => RowWork.Build,
         LockOperationKind.AddPrimaryKey => operation.UsingIndex ? operation.NullableColumns.Count > 0 ? RowWork.Scan : RowWork.None : RowWork.Build,
-        LockOperationKind.SetNotNull or LockOperationKind.ValidateConstraint => RowWork.Scan,
+        LockOperationKind.SetNotNull or LockOperationKind.ValidateConstraint or LockOperationKind.AlterDomain => RowWork.Scan,
         LockOperationKind.DataChange => RowWork.Unknown,
         LockOperationKind.AddForeignKey or LockOperationKind.AddCheck => operation.NotValid ? RowWork.None : RowWork.Scan,
         LockOperationKind.AddColumn => SqlRewrites.AddColumnDefault(operation.Default, operation.Type) switch
@@ -132,6 +132,7 @@ public static class LockEffects
         LockOperationKind.Reindex => $"reindexes {operation.Name ?? "the table"}{(operation.Concurrently ? " concurrently" : string.Empty)}",
         LockOperationKind.DetachPartition => $"detaches partition {operation.Target}{(operation.Concurrently ? " concurrently" : string.Empty)}",
         LockOperationKind.AddExclusion => $"adds exclusion constraint {operation.Name ?? "(unnamed)"}",
+        LockOperationKind.AlterDomain => $"alters domain {operation.Name} ({operation.Target}) used by column {operation.Column}",
         _ => operation.Kind.ToString(),
     };
 }

@@ -382,6 +382,13 @@ public enum LockOperationKind
     /// on it ("EXCLUDE constraints cannot be marked NOT VALID") and has no USING INDEX form for it.
     /// </summary>
     AddExclusion,
+
+    /// <summary>
+    /// ALTER DOMAIN ... ADD CONSTRAINT (without NOT VALID), VALIDATE CONSTRAINT or SET NOT NULL, recorded once per table
+    /// with a column of the domain: PostgreSQL 15 takes a SHARE lock on each such table and scans it (pg_locks), even for
+    /// VALIDATE, unlike ALTER TABLE's. <see cref="LockOperation.Name"/> is the domain, <see cref="LockOperation.Target"/> the action.
+    /// </summary>
+    AlterDomain,
 }
 
 /// <summary>
@@ -414,7 +421,7 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
     /// <summary>A foreign key or check added NOT VALID: no scan of the existing rows.</summary>
     public bool NotValid { get; init; }
 
-    /// <summary>A foreign key's referenced table, or a rename's new name.</summary>
+    /// <summary>A foreign key's referenced table, a rename's new name, or an ALTER DOMAIN's action.</summary>
     public string? Target { get; init; }
 
     /// <summary>The column was added by this same migration: the running application has never used it.</summary>
@@ -446,6 +453,12 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
     /// </summary>
     public string? Generated { get; init; }
 
+    /// <summary>
+    /// The raw SQL statement the operation came from, numbered from 1 in replay order (several operations share it when one
+    /// ALTER TABLE lists several actions); 0 for a Knex builder call.
+    /// </summary>
+    public int Statement { get; init; }
+
     /// <summary>The lock PostgreSQL takes on the statement's table (checked in pg_locks on a real server).</summary>
     public string Mode => Kind switch
     {
@@ -456,6 +469,7 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
         LockOperationKind.AddForeignKey => "SHARE ROW EXCLUSIVE",
         LockOperationKind.Reindex => Concurrently ? "SHARE UPDATE EXCLUSIVE" : "SHARE",
         LockOperationKind.DetachPartition when Concurrently => "SHARE UPDATE EXCLUSIVE",
+        LockOperationKind.AlterDomain => "SHARE",
         _ => "ACCESS EXCLUSIVE",
     };
 }
@@ -544,6 +558,9 @@ public sealed record MigrationReplay
 
     /// <summary>Builders of the up or down that never run, or run without being awaited.</summary>
     public IReadOnlyList<LazyBuilder> LazyBuilders { get; init; } = [];
+
+    /// <summary>The up's CREATE DOMAIN statements (raw SQL).</summary>
+    public IReadOnlyList<DomainCreated> DomainsCreated { get; init; } = [];
 }
 
 public sealed record SchemaReplay

@@ -70,6 +70,10 @@ public static class RuleCatalog
         new AddGeneratedColumnRule(),
         new TransactionNestingRule(),
         new EnumValueUsedInSameTransactionRule(),
+        new TypeAdviceRule(),
+        new AlterDomainConstraintRule(),
+        new CreateDomainWithConstraintRule(),
+        new MultipleAlterTableRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

@@ -105,7 +105,7 @@ public sealed class EcosystemTests
         repo.Write("migrations/20250103000000_create_logs.js", "exports.up = (knex) => knex.schema.createTable('logs', (t) => t.increments('id'));\n");
         var fresh = await CliRunner.RunAsync("audit", repo.Root, "--baseline", repo.PathOf(".migaudit-baseline.json"), "-f", "json");
         Assert.Equal(1, fresh.ExitCode);
-        Assert.Equal(["missing-down", "untracked-migration"], Rules(fresh.Stdout).Order());
+        Assert.Equal(["missing-down", "type-advice", "untracked-migration"], Rules(fresh.Stdout).Order());
 
         repo.Write("broken.json", "{ \"findings\": 3 }");
         var broken = await CliRunner.RunAsync("audit", repo.Root, "--baseline", repo.PathOf("broken.json"));

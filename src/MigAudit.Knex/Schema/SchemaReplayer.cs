@@ -109,6 +109,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
         IReadOnlyList<EnumValueUse> enumValueUses = [.. state.EnumValueUses];
         var named = state.Mentioned.Order(StringComparer.Ordinal).ToList();
         var qualified = state.SchemaQualified;
+        IReadOnlyList<DomainCreated> domainsCreated = [.. state.DomainsCreated];
 
         var downCoverage = Coverage.None;
         LastDownSchema = null;
@@ -153,6 +154,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             TablesNamed = named,
             SchemaQualified = qualified,
             Operations = operations,
+            DomainsCreated = domainsCreated,
             LockTimeoutLine = lockTimeoutLine,
             TransactionControl = transactionControl,
             EnumValuesAdded = enumValuesAdded,

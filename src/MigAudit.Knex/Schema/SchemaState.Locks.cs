@@ -21,7 +21,7 @@ public sealed partial class SchemaState
 
     private void Record(LockOperation operation)
     {
-        Operations.Add(operation with { Helper = Site });
+        Operations.Add(operation with { Helper = Site, Statement = SqlStatement });
         if (operation is { Kind: LockOperationKind.AddColumn, Table: { } table, Column: { } column })
         {
             columnsAddedHere.Add((table, column));

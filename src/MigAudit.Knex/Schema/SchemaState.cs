@@ -105,6 +105,7 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
         Touched.Clear();
         Mentioned.Clear();
         SchemaQualified = false;
+        DomainsCreated.Clear();
 
         // Forks live inside one migration's function: the log of what changed starts over with each step.
         changeLog.Clear();

@@ -37,6 +37,7 @@ public static partial class SqlDdlReader
             UseStrings(tokens, state, line);
             var reader = new Reader(tokens, state, line);
             string? reason;
+            state.BeginSqlStatement();
             try
             {
                 reason = reader.Statement();
@@ -44,6 +45,10 @@ public static partial class SqlDdlReader
             catch (FormatException error)
             {
                 reason = error.Message;
+            }
+            finally
+            {
+                state.EndSqlStatement();
             }
 
             if (reason is not null)
@@ -297,6 +302,11 @@ public static partial class SqlDdlReader
             if (Is("REINDEX"))
             {
                 return Reindex();
+            }
+
+            if (Is("CREATE", 0) && Is("DOMAIN", 1) || Is("ALTER", 0) && Is("DOMAIN", 1))
+            {
+                return Domain();
             }
 
             if (TransactionControlWord(tokens) is { } control)

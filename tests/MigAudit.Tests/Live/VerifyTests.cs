@@ -274,6 +274,8 @@ public sealed class VerifyTests
     [InlineData("update-delete-without-where", "users ROW EXCLUSIVE")]
     [InlineData("add-exclusion-constraint", "bookings ACCESS EXCLUSIVE")]
     [InlineData("add-generated-column", "users ACCESS EXCLUSIVE")]
+    [InlineData("alter-domain-constraint", "products SHARE")]
+    [InlineData("alter-domain-constraint", "refunds SHARE")]
     public async Task The_trace_agrees_with_each_lock_rules_claim_on_its_bad_fixture(string rule, string claimedLock)
     {
         Ready();
