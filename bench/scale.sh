@@ -4,6 +4,8 @@
 #   audit: `migaudit audit DIR --format json`
 #   floor: `git log --name-status -- migrations` + reading every migration file once
 # and peak memory with /usr/bin/time. Prints a Markdown table.
+# With AOT_BINARY=path (scripts/build-native.sh writes artifacts/native/<rid>/migaudit), the Native AOT build the npm
+# packages ship is measured too, in the same hyperfine run: the last column and its ratio to the floor.
 # Usage: bench/scale.sh [runs] [sizes...]   sizes as N:H (default 100:500 1000:5000 5000:25000 10000:50000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,8 +18,10 @@ bin="$work/bin"
 dotnet publish src/MigAudit.Cli -c Release --nologo -v quiet -o "$bin" >/dev/null
 command -v hyperfine >/dev/null || { echo "hyperfine is required (apt-get install hyperfine)" >&2; exit 2; }
 
-echo "| migrations | commits | audit (mean ± σ) | floor (mean) | ratio | peak memory (migaudit) | audit without git |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+aot=${AOT_BINARY:-}
+[ -z "$aot" ] || [ -x "$aot" ] || { echo "AOT_BINARY=$aot is not an executable" >&2; exit 2; }
+echo "| migrations | commits | audit (mean ± σ) | floor (mean) | ratio | peak memory (migaudit) | audit without git |${aot:+ Native AOT audit (ratio) |}"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |${aot:+ ---: |}"
 for size in "${sizes[@]}"; do
   n=${size%%:*}; h=${size##*:}
   repo="$work/repo-$n-$h"
@@ -26,11 +30,12 @@ for size in "${sizes[@]}"; do
   # The same files without .git: migaudit's own work (parse, replay, rules, report) without git's.
   nogit="$repo-nogit"
   [ -d "$nogit" ] || { mkdir -p "$nogit" && cp -r "$repo/migrations" "$repo/knexfile.js" "$nogit/"; }
-  hyperfine --warmup 1 --runs "$runs" -i --export-json "$work/result.json" \
-    "dotnet $bin/migaudit.dll audit $repo --format json" "bash -c '$floor'" "dotnet $bin/migaudit.dll audit $nogit --format json" >/dev/null 2>&1
-  read -r audit sigma floor_mean alone < <(python3 -c "
+  commands=("dotnet $bin/migaudit.dll audit $repo --format json" "bash -c '$floor'" "dotnet $bin/migaudit.dll audit $nogit --format json")
+  [ -z "$aot" ] || commands+=("$aot audit $repo --format json")
+  hyperfine --warmup 1 --runs "$runs" -i --export-json "$work/result.json" "${commands[@]}" >/dev/null 2>&1
+  read -r audit sigma floor_mean alone aot_mean < <(python3 -c "
 import json; r=json.load(open('$work/result.json'))['results']
-print(r[0]['mean'], r[0]['stddev'] or 0, r[1]['mean'], r[2]['mean'])")
+print(r[0]['mean'], r[0]['stddev'] or 0, r[1]['mean'], r[2]['mean'], r[3]['mean'] if len(r) > 3 else 0)")
   # Peak resident memory of the migaudit process itself (git's own processes are separate), sampled from /proc.
   dotnet "$bin/migaudit.dll" audit "$repo" --format json > /dev/null &
   pid=$!
@@ -41,5 +46,5 @@ print(r[0]['mean'], r[0]['stddev'] or 0, r[1]['mean'], r[2]['mean'])")
     sleep 0.05
   done
   wait "$pid" || true   # exit 1 = not ready, as every synthetic project is
-  python3 -c "print(f'| $n | $h | {$audit*1000:.0f} ms ± {$sigma*1000:.0f} | {$floor_mean*1000:.0f} ms | {$audit/$floor_mean:.2f} | {$peak/1024:.0f} MB | {$alone*1000:.0f} ms |')"
+  python3 -c "print(f'| $n | $h | {$audit*1000:.0f} ms ± {$sigma*1000:.0f} | {$floor_mean*1000:.0f} ms | {$audit/$floor_mean:.2f} | {$peak/1024:.0f} MB | {$alone*1000:.0f} ms |' + (f' {$aot_mean*1000:.0f} ms ({$aot_mean/$floor_mean:.2f}) |' if $aot_mean > 0 else ''))"
 done
