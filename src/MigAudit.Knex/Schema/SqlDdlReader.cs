@@ -830,7 +830,7 @@ public static partial class SqlDdlReader
 
             if (Is("ATTACH"))
             {
-                return AttachPartition();
+                return AttachPartition(table);
             }
 
             if (Accept("ADD"))
