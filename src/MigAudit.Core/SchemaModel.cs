@@ -430,6 +430,12 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
     /// </summary>
     public bool? TargetExistedBefore { get; init; }
 
+    /// <summary>
+    /// Rows written once per item of a loop the replay could not unroll (rows read at run time): the loop, as "for...of
+    /// loop at line 4"; null otherwise.
+    /// </summary>
+    public string? Loop { get; init; }
+
     /// <summary>REINDEX SCHEMA, DATABASE or SYSTEM: "SCHEMA", "DATABASE" or "SYSTEM" (Table is null, Name the schema or database); null otherwise.</summary>
     public string? ReindexScope { get; init; }
 

@@ -71,6 +71,7 @@ public static class RuleCatalog
         new TransactionNestingRule(),
         new EnumValueUsedInSameTransactionRule(),
         new AttachPartitionWithoutCheckRule(),
+        new UpdateInLoopRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);
