@@ -36,6 +36,7 @@ public static class LockEffects
         LockOperationKind.AddPrimaryKey => operation.UsingIndex ? operation.NullableColumns.Count > 0 ? RowWork.Scan : RowWork.None : RowWork.Build,
         LockOperationKind.SetNotNull or LockOperationKind.ValidateConstraint or LockOperationKind.AlterDomain => RowWork.Scan,
         LockOperationKind.DataChange => RowWork.Unknown,
+        LockOperationKind.AttachPartition when operation.Name == "partition" => operation.ValidatesRows == true ? RowWork.Scan : RowWork.Unknown,
         LockOperationKind.AddForeignKey or LockOperationKind.AddCheck => operation.NotValid ? RowWork.None : RowWork.Scan,
         LockOperationKind.AddColumn => SqlRewrites.AddColumnDefault(operation.Default, operation.Type) switch
         {
@@ -129,10 +130,11 @@ public static class LockEffects
         LockOperationKind.AddPrimaryKey => $"adds primary key {operation.Name}{(operation.UsingIndex ? " using an index" : string.Empty)}",
         LockOperationKind.Truncate => $"truncates the table{(operation.Cascade ? " with cascade" : string.Empty)}",
         LockOperationKind.DropNotNull => $"drops not null of {operation.Column}",
-        LockOperationKind.Reindex => $"reindexes {operation.Name ?? "the table"}{(operation.Concurrently ? " concurrently" : string.Empty)}",
+        LockOperationKind.Reindex => $"reindexes {(operation.ReindexScope is { } scope ? scope.ToLowerInvariant() + " " : string.Empty)}{operation.Name ?? "the table"}{(operation.Concurrently ? " concurrently" : string.Empty)}",
         LockOperationKind.DetachPartition => $"detaches partition {operation.Target}{(operation.Concurrently ? " concurrently" : string.Empty)}",
         LockOperationKind.AddExclusion => $"adds exclusion constraint {operation.Name ?? "(unnamed)"}",
         LockOperationKind.AlterDomain => $"alters domain {operation.Name} ({operation.Target}) used by column {operation.Column}",
+        LockOperationKind.AttachPartition => operation.Name == "partition" ? $"is attached as a partition of {operation.Target}" : $"attaches partition {operation.Target}",
         _ => operation.Kind.ToString(),
     };
 }

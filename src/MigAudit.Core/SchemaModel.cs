@@ -389,6 +389,12 @@ public enum LockOperationKind
     /// VALIDATE, unlike ALTER TABLE's. <see cref="LockOperation.Name"/> is the domain, <see cref="LockOperation.Target"/> the action.
     /// </summary>
     AlterDomain,
+
+    /// <summary>
+    /// ALTER TABLE ... ATTACH PARTITION: SHARE UPDATE EXCLUSIVE on the parent (PostgreSQL 12+; the statement on the
+    /// parent), ACCESS EXCLUSIVE on the partition (Name "partition"), which is scanned unless a valid CHECK implies its bound.
+    /// </summary>
+    AttachPartition,
 }
 
 /// <summary>
@@ -423,6 +429,28 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
 
     /// <summary>A foreign key's referenced table, a rename's new name, or an ALTER DOMAIN's action.</summary>
     public string? Target { get; init; }
+
+    /// <summary>
+    /// A foreign key's referenced table existed before the migration (null when unknown or not a foreign key). PostgreSQL
+    /// takes SHARE ROW EXCLUSIVE on it even when the key is made with a new table (createTable's references(): checked in
+    /// pg_locks on PostgreSQL 15), so writes to it wait while the transaction is open.
+    /// </summary>
+    public bool? TargetExistedBefore { get; init; }
+
+    /// <summary>
+    /// Rows written once per item of a loop the replay could not unroll (rows read at run time): the loop, as "for...of
+    /// loop at line 4"; null otherwise.
+    /// </summary>
+    public string? Loop { get; init; }
+
+    /// <summary>REINDEX SCHEMA, DATABASE or SYSTEM: "SCHEMA", "DATABASE" or "SYSTEM" (Table is null, Name the schema or database); null otherwise.</summary>
+    public string? ReindexScope { get; init; }
+
+    /// <summary>
+    /// ATTACH PARTITION, on the partition: true when PostgreSQL reads every row to check the bound (the partition has no
+    /// CHECK constraint that could imply it), null when unknown.
+    /// </summary>
+    public bool? ValidatesRows { get; init; }
 
     /// <summary>The column was added by this same migration: the running application has never used it.</summary>
     public bool NewColumn { get; init; }
@@ -470,6 +498,7 @@ public sealed record LockOperation(LockOperationKind Kind, string? Table, string
         LockOperationKind.Reindex => Concurrently ? "SHARE UPDATE EXCLUSIVE" : "SHARE",
         LockOperationKind.DetachPartition when Concurrently => "SHARE UPDATE EXCLUSIVE",
         LockOperationKind.AlterDomain => "SHARE",
+        LockOperationKind.AttachPartition when Name != "partition" => "SHARE UPDATE EXCLUSIVE",
         _ => "ACCESS EXCLUSIVE",
     };
 }

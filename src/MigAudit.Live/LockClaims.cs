@@ -42,14 +42,15 @@ public static class LockClaims
         for (var i = 0; i < operations.Count; i++)
         {
             var operation = operations[i];
-            if (operation is not { TableExistedBefore: true, Table: { } table })
+            if (operation is { TableExistedBefore: true, Table: { } table })
             {
-                continue;
+                yield return (Relation(table, i, operations, transform), new LockClaim(table, operation.Mode, operation.Line, operation.Kind.ToString(), LockClaimVerdict.Untraceable, null, null));
             }
 
-            yield return (Relation(table, i, operations, transform), new LockClaim(table, operation.Mode, operation.Line, operation.Kind.ToString(), LockClaimVerdict.Untraceable, null, null));
-            // A foreign key also takes SHARE ROW EXCLUSIVE on the table it references.
-            if (operation is { Kind: LockOperationKind.AddForeignKey, Target: { } target } && target != table && !createdHere.Contains(target))
+            // A foreign key also takes SHARE ROW EXCLUSIVE on the table it references, even when it comes with a table
+            // this migration creates (createTable's references()).
+            if (operation is { Kind: LockOperationKind.AddForeignKey, Target: { } target } && target != operation.Table && !createdHere.Contains(target) &&
+                (operation.TableExistedBefore == true || operation.TargetExistedBefore == true))
             {
                 yield return (Relation(target, i, operations, transform), new LockClaim(target, "SHARE ROW EXCLUSIVE", operation.Line, operation.Kind.ToString(), LockClaimVerdict.Untraceable, null, null));
             }

@@ -3,9 +3,9 @@ using MigAudit.Core;
 namespace MigAudit.Rules;
 
 /// <summary>
-/// CREATE INDEX, DROP INDEX or REINDEX CONCURRENTLY, or DETACH PARTITION ... CONCURRENTLY, in a migration Knex runs
-/// inside a transaction: PostgreSQL refuses it ("cannot run inside a transaction block", checked on PostgreSQL 15), so
-/// migrate:latest fails there.
+/// CREATE INDEX, DROP INDEX or REINDEX CONCURRENTLY, DETACH PARTITION ... CONCURRENTLY, or REINDEX SCHEMA / DATABASE /
+/// SYSTEM (with or without CONCURRENTLY), in a migration Knex runs inside a transaction: PostgreSQL refuses it ("cannot
+/// run inside a transaction block", checked on PostgreSQL 15), so migrate:latest fails there.
 /// </summary>
 public sealed class ConcurrentlyInTransactionRule : Rule
 {
@@ -30,11 +30,13 @@ public sealed class ConcurrentlyInTransactionRule : Rule
             yield break;
         }
 
-        foreach (var (migration, operation) in LockOperations.Of(input).Where(x => x.Operation.Concurrently && !x.Migration.Module.DisablesTransaction))
+        // REINDEX SCHEMA / DATABASE / SYSTEM is refused in a transaction block with or without CONCURRENTLY.
+        foreach (var (migration, operation) in LockOperations.Of(input).Where(x => (x.Operation.Concurrently || x.Operation.ReindexScope is not null) && !x.Migration.Module.DisablesTransaction))
         {
             var statement = operation.Kind switch
             {
                 LockOperationKind.CreateIndex => "CREATE INDEX CONCURRENTLY",
+                LockOperationKind.Reindex when operation is { ReindexScope: { } scope, Concurrently: false } => $"REINDEX {scope}",
                 LockOperationKind.Reindex => "REINDEX CONCURRENTLY",
                 LockOperationKind.DetachPartition => "ALTER TABLE ... DETACH CONCURRENTLY",
                 _ => "DROP INDEX CONCURRENTLY",

@@ -37,11 +37,11 @@ public sealed class LockHeldAcrossBatchRule : Rule
         var position = pending.Select((m, i) => (m.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         var tables = input.Schema.Schema.Tables;
         var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (migration, operation) in LockOperations.OnExistingTables(input, LockOperations.StopsWrites))
+        foreach (var (migration, operation, locked, mode) in LockOperations.WriteLocksOnExistingTables(input))
         {
             // A table an earlier pending migration creates is invisible to the application until the batch commits.
-            if (!position.TryGetValue(migration.Name, out var at) || at == pending.Count - 1 || operation.Table is null ||
-                tables.TryGetValue(operation.Table, out var table) && position.ContainsKey(table.Origin.Migration) ||
+            if (!position.TryGetValue(migration.Name, out var at) || at == pending.Count - 1 ||
+                tables.TryGetValue(locked, out var table) && position.ContainsKey(table.Origin.Migration) ||
                 !reported.Add(migration.Name))
             {
                 continue;
@@ -50,13 +50,13 @@ public sealed class LockHeldAcrossBatchRule : Rule
             var last = pending[^1];
             var after = pending.Count - 1 - at;
             yield return Found(
-                $"{migration.Name} takes {LockOperations.ALock(operation)} on {operation.Table} ({HelperSite.Describe(operation.Line, operation.Helper)}), and it is one of {pending.Count} pending migrations {PendingBatch.Since(input)}: none sets transaction: false, so knex migrate:latest runs them all in one transaction, and the lock is held until {last.Name} has run and the batch commits ({after} more migration{(after == 1 ? string.Empty : "s")}). A single migration with exports.config = {{ transaction: false }} in the batch would make Knex give each migration a transaction of its own.",
+                $"{migration.Name} takes {LockOperations.ALock(mode)} on {locked}{LockOperations.ReferencedBy(operation, locked)} ({HelperSite.Describe(operation.Line, operation.Helper)}), and it is one of {pending.Count} pending migrations {PendingBatch.Since(input)}: none sets transaction: false, so knex migrate:latest runs them all in one transaction, and the lock is held until {last.Name} has run and the batch commits ({after} more migration{(after == 1 ? string.Empty : "s")}). A single migration with exports.config = {{ transaction: false }} in the batch would make Knex give each migration a transaction of its own.",
                 file: migration.Path,
                 line: operation.Line,
                 helper: operation.Helper,
-                key: operation.Table,
+                key: locked,
                 related: [last.Path],
-                action: $"Deploy {migration.Name} on its own (migrate:up), or move the work after it into a later deploy, so that the lock on {operation.Table} ends with its own transaction");
+                action: $"Deploy {migration.Name} on its own (migrate:up), or move the work after it into a later deploy, so that the lock on {locked} ends with its own transaction");
         }
     }
 }

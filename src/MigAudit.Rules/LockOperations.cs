@@ -45,6 +45,36 @@ internal static class LockOperations
     public static IEnumerable<(Migration Migration, LockOperation Operation)> OnExistingTables(AuditInput input, Func<LockOperation, bool> match) =>
         IndexOf(input).OnExistingTables.Where(x => match(x.Operation));
 
+    /// <summary>
+    /// The locks that stop writes (SHARE and up) on tables that existed before their migration: each statement's own
+    /// table, and a foreign key's referenced table, which PostgreSQL locks SHARE ROW EXCLUSIVE even when the key comes
+    /// with a table the migration creates (createTable's references(); pg_locks on PostgreSQL 15).
+    /// </summary>
+    public static IEnumerable<(Migration Migration, LockOperation Operation, string Table, string Mode)> WriteLocksOnExistingTables(AuditInput input)
+    {
+        foreach (var (migration, operation) in IndexOf(input).All)
+        {
+            if (operation is { TableExistedBefore: true, Table: { } table } && StopsWrites(operation))
+            {
+                yield return (migration, operation, table, operation.Mode);
+            }
+
+            if (operation is { Kind: LockOperationKind.AddForeignKey, TargetExistedBefore: true, Target: { } target } && target != operation.Table)
+            {
+                yield return (migration, operation, target, "SHARE ROW EXCLUSIVE");
+            }
+        }
+    }
+
+    /// <summary>" (foreign key b_a_id_foreign of b references it: writes to it wait, reads do not)" when the lock is a foreign key's on the table it references.</summary>
+    public static string ReferencedBy(LockOperation operation, string table) =>
+        operation.Kind == LockOperationKind.AddForeignKey && table != operation.Table
+            ? $" (foreign key {operation.Name} of {(operation.TableExistedBefore == false ? "new table " : string.Empty)}{operation.Table} references it: writes to it wait, reads do not)"
+            : string.Empty;
+
+    /// <summary>"an ACCESS EXCLUSIVE lock", "a SHARE ROW EXCLUSIVE lock".</summary>
+    public static string ALock(string mode) => $"{(mode.StartsWith('A') ? "an" : "a")} {mode} lock";
+
     /// <summary>How long Knex holds the lock: to the end of the migration's transaction, or the whole batch's.</summary>
     public static string LockHeld(Migration migration, AuditInput input) =>
         migration.Module.DisablesTransaction || input.Project.Settings.DisableTransactions

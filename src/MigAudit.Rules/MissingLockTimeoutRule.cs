@@ -34,7 +34,7 @@ public sealed class MissingLockTimeoutRule : Rule
         }
 
         var setHere = input.Schema.Migrations.Where(m => m.LockTimeoutLine is not null).Select(m => m.Migration).ToHashSet(StringComparer.Ordinal);
-        var waiting = LockOperations.OnExistingTables(input, LockOperations.StopsWrites)
+        var waiting = LockOperations.WriteLocksOnExistingTables(input)
             .Where(x => x.Migration.Git.ShippedInRelease is null && !setHere.Contains(x.Migration.Name))
             .GroupBy(x => x.Migration.Name, StringComparer.Ordinal)
             .Select(g => g.First())
@@ -44,10 +44,10 @@ public sealed class MissingLockTimeoutRule : Rule
             yield break;
         }
 
-        var (first, operation) = waiting[0];
+        var (first, operation, table, mode) = waiting[0];
         var others = waiting.Count - 1;
         yield return Found(
-            $"{waiting.Count} migration{(waiting.Count == 1 ? string.Empty : "s")} lock{(waiting.Count == 1 ? "s" : string.Empty)} tables that existed before {(waiting.Count == 1 ? "it" : "them")} (first: {first.Name} takes {LockOperations.ALock(operation)} on {operation.Table}, line {operation.Line}{(others > 0 ? $"; {others} more" : string.Empty)}), and neither the migration nor the knexfile's {client.Environment ?? "production"} connection sets lock_timeout ({settings.LockTimeout.Source}): when the lock has to wait behind a long query or an open transaction, every later query on the table queues behind the waiting migration, and the application stalls for as long as it waits.",
+            $"{waiting.Count} migration{(waiting.Count == 1 ? string.Empty : "s")} lock{(waiting.Count == 1 ? "s" : string.Empty)} tables that existed before {(waiting.Count == 1 ? "it" : "them")} (first: {first.Name} takes {LockOperations.ALock(mode)} on {table}{LockOperations.ReferencedBy(operation, table)}, line {operation.Line}{(others > 0 ? $"; {others} more" : string.Empty)}), and neither the migration nor the knexfile's {client.Environment ?? "production"} connection sets lock_timeout ({settings.LockTimeout.Source}): when the lock has to wait behind a long query or an open transaction, every later query on the table queues behind the waiting migration, and the application stalls for as long as it waits.",
             file: client.File,
             line: client.Line,
             related: [.. waiting.Select(x => x.Migration.Path)],

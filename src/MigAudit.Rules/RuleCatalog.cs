@@ -74,6 +74,8 @@ public static class RuleCatalog
         new AlterDomainConstraintRule(),
         new CreateDomainWithConstraintRule(),
         new MultipleAlterTableRule(),
+        new AttachPartitionWithoutCheckRule(),
+        new UpdateInLoopRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

@@ -19,9 +19,15 @@ public sealed partial class KnexSchemaInterpreter
     private bool Unroll(CallExpression call, Frame frame, bool resultsRun)
     {
         if (call.Callee is not MemberExpression { Computed: false, Property: Identifier { Name: "forEach" or "map" } method } member ||
-            call.Arguments is not [IFunction callback, ..] || !MentionsDatabase(call, frame) ||
-            Value(member.Object, frame) is not JsArray items || items.Items.Any(i => !i.IsKnown) || items.Items.Count > MaxUnrolled)
+            call.Arguments is not [IFunction callback, ..] || !MentionsDatabase(call, frame))
         {
+            return false;
+        }
+
+        if (Value(member.Object, frame) is not JsArray items || items.Items.Any(i => !i.IsKnown) || items.Items.Count > MaxUnrolled)
+        {
+            // rows.map(row => knex('t').update(...)): not unrolled, but its writes run once per row.
+            LoopedWrites(callback.Body, frame, $"{method.Name}() callback", call);
             return false;
         }
 
@@ -58,6 +64,7 @@ public sealed partial class KnexSchemaInterpreter
         {
             if (MentionsDatabase(loop, frame))
             {
+                LoopedWrites(loop.Body, frame, "for...of loop", loop);
                 Gap(loop, frame, "loop over values not statically known");
             }
 

@@ -86,6 +86,14 @@ public sealed partial class KnexSchemaInterpreter
     {
         if (Value(call.Arguments[0], frame) is not JsString sql)
         {
+            if (call.Arguments[0] is TemplateLiteral alternatives && TemplateTexts(alternatives, frame) is { } texts)
+            {
+                // `CREATE INDEX ${ifNotExists} i ON t (c)` with ifNotExists = cond ? '' : 'IF NOT EXISTS': each text is
+                // replayed as a branch of the undecided condition, as an if/else around two knex.raw calls would be.
+                SqlAlternatives(call, frame, line, texts.Undecided, texts.Texts);
+                return;
+            }
+
             // A template with unknown parts (`CREATE INDEX ${ifNotExists} i ON visits (user_id)`) still says what it works on.
             var reached = call.Arguments[0] is TemplateLiteral template
                 ? SqlDdlReader.TablesReached(string.Join(" ? ", template.Quasis.Select(q => q.Value.Cooked)))
@@ -99,15 +107,21 @@ public sealed partial class KnexSchemaInterpreter
             return;
         }
 
+        ApplySql(call, frame, line, sql.Value);
+    }
+
+    /// <summary>One SQL text of a knex.raw (or schema.raw, or a client's query) call, with its bindings, read into the replay.</summary>
+    private void ApplySql(CallExpression call, Frame frame, int? line, string sql)
+    {
         // knex.raw(sql, bindings) and knex.schema.raw(sql, bindings) fill ?? and :name: with identifiers before sending
         // (a pg client's query(sql, values) sends its $1 values apart, and the text as it is).
         var text = call.Callee is MemberExpression { Property: Identifier { Name: "raw" } } && call.Arguments.Count > 1
-            ? KnexRawBindings.Apply(sql.Value, Value(call.Arguments[1], frame))
-            : sql.Value;
+            ? KnexRawBindings.Apply(sql, Value(call.Arguments[1], frame))
+            : sql;
         if (text is null)
         {
-            Gap(call, frame, "SQL bindings not statically known (or a ? parameter, which DDL does not take)", markUnknown: SqlDdlReader.TablesReached(sql.Value) is null);
-            foreach (var (table, indexesOnly) in SqlDdlReader.TablesReached(sql.Value) ?? [])
+            Gap(call, frame, "SQL bindings not statically known (or a ? parameter, which DDL does not take)", markUnknown: SqlDdlReader.TablesReached(sql) is null);
+            foreach (var (table, indexesOnly) in SqlDdlReader.TablesReached(sql) ?? [])
             {
                 state.MarkUnknown(state.NewUncertainty(call.Location.Start.Line, "not followed by the replay: SQL bindings not statically known"), table, indexesOnly);
             }

@@ -196,12 +196,26 @@ public sealed partial class KnexSchemaInterpreter(SchemaState state, StaticEvalu
             default:
                 if (MentionsDatabase(node, frame))
                 {
+                    if (LoopBody(node) is { } body)
+                    {
+                        LoopedWrites(body, frame, $"{node.Type switch { NodeType.ForStatement => "for", NodeType.ForInStatement => "for...in", NodeType.WhileStatement => "while", _ => "do...while" }} loop", node);
+                    }
+
                     Gap(node, frame, $"{node.Type} is not followed by the replay");
                 }
 
                 return MayExit(node) ? Flow.Uncertain : Flow.Normal;
         }
     }
+
+    private static Node? LoopBody(Node node) => node switch
+    {
+        ForStatement loop => loop.Body,
+        ForInStatement loop => loop.Body,
+        WhileStatement loop => loop.Body,
+        DoWhileStatement loop => loop.Body,
+        _ => null,
+    };
 
     /// <summary>A return or throw somewhere in the statement, outside nested functions.</summary>
     private static bool MayExit(Node node) => SyntaxSearch.Contains(node, n => n is ReturnStatement or ThrowStatement);

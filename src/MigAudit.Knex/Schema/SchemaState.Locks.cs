@@ -37,8 +37,9 @@ public sealed partial class SchemaState
     /// of the table (a write to a missing table is the database's error, not the replay's), only the statement's place.
     /// </summary>
     /// <param name="allRows">An UPDATE or DELETE with no WHERE: every row of the table is written.</param>
-    public void DataChange(string table, string verb, int line, bool allRows = false) =>
-        Record(NewLock(LockOperationKind.DataChange, table, line, name: verb) with { AllRows = allRows });
+    /// <param name="loop">The loop the write runs in, once per item ("for...of loop at line 4"), or null.</param>
+    public void DataChange(string table, string verb, int line, bool allRows = false, string? loop = null) =>
+        Record(NewLock(LockOperationKind.DataChange, table, line, name: verb) with { AllRows = allRows, Loop = loop });
 
     /// <summary>VALIDATE CONSTRAINT changes nothing the model holds; its lock is recorded.</summary>
     public void ValidateConstraint(string table, string name, int line)

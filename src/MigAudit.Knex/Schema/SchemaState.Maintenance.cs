@@ -30,6 +30,34 @@ public sealed partial class SchemaState
         Record(NewLock(LockOperationKind.Reindex, owner, line, name: index is null ? null : Identifier(index)) with { Concurrently = concurrently });
     }
 
+    /// <summary>
+    /// REINDEX SCHEMA / DATABASE / SYSTEM: every index of a schema or database, table after table, each in a transaction
+    /// of its own; no table the model holds is named, so the statement is recorded with its scope and no table.
+    /// </summary>
+    public void ReindexAll(string scope, string? name, bool concurrently, int line) =>
+        Record(new LockOperation(LockOperationKind.Reindex, null, name, line, concurrently, TableExistedBefore: null) { ReindexScope = scope });
+
+    /// <summary>
+    /// ALTER TABLE parent ATTACH PARTITION partition: SHARE UPDATE EXCLUSIVE on the parent (PostgreSQL 12+) and ACCESS
+    /// EXCLUSIVE on the partition, whose rows PostgreSQL reads to check the partition bound unless a valid CHECK
+    /// constraint on it implies the bound. The replay keeps CHECK constraints by name only, so a partition with any
+    /// CHECK may skip the scan (unknown); one with none is scanned.
+    /// </summary>
+    public void AttachPartition(string parent, string partition, int line)
+    {
+        if (Require(parent, line, $"attach partition {partition} to {parent}") is null)
+        {
+            return;
+        }
+
+        Record(NewLock(LockOperationKind.AttachPartition, parent, line, target: partition));
+        var model = Current.Table(partition);
+        Record(NewLock(LockOperationKind.AttachPartition, partition, line, name: "partition", target: parent) with
+        {
+            ValidatesRows = model is not null && Current.IsKnown(model) && model.Checks.Count == 0 && !model.HasUnnamedConstraints ? true : null,
+        });
+    }
+
     /// <summary>ALTER TABLE parent DETACH PARTITION partition: the partition becomes a table of its own, which the model keeps as it was.</summary>
     public void DetachPartition(string parent, string partition, bool concurrently, int line)
     {

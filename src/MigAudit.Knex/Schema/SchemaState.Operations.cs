@@ -553,7 +553,11 @@ public sealed partial class SchemaState
             OnUpdate = onUpdate,
             Origin = At(line),
         };
-        Record(NewLock(LockOperationKind.AddForeignKey, table, line, name: fk.Name, target: referencesTable) with { NotValid = notValid });
+        Record(NewLock(LockOperationKind.AddForeignKey, table, line, name: fk.Name, target: referencesTable) with
+        {
+            NotValid = notValid,
+            TargetExistedBefore = referencesTable == table ? null : ExistedBeforeMigration(referencesTable),
+        });
         Update(Current.Table(table)! with { ForeignKeys = [.. Current.Table(table)!.ForeignKeys, fk] });
     }
 

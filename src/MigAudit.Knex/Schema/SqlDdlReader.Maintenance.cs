@@ -6,7 +6,8 @@ public static partial class SqlDdlReader
     {
         /// <summary>
         /// REINDEX [(options)] {INDEX | TABLE | SCHEMA | DATABASE | SYSTEM} [CONCURRENTLY] name. A schema, database or
-        /// system reindex names no table the model holds: its lock is not recorded.
+        /// system reindex names no table the model holds: it is recorded with its scope, since PostgreSQL refuses it
+        /// inside a transaction block ("REINDEX SCHEMA cannot run inside a transaction block", PostgreSQL 15).
         /// </summary>
         private string? Reindex()
         {
@@ -20,6 +21,15 @@ public static partial class SqlDdlReader
             var table = !index && Accept("TABLE");
             if (!index && !table)
             {
+                var scope = Accept("SCHEMA") ? "SCHEMA" : Accept("DATABASE") ? "DATABASE" : Accept("SYSTEM") ? "SYSTEM" : null;
+                var wide = scope is not null && Accept("CONCURRENTLY");
+                // The name is optional for DATABASE and SYSTEM since PostgreSQL 16 (the current database either way).
+                var named = scope is not null && !AtEnd ? Name() : null;
+                if (scope is not null)
+                {
+                    state.ReindexAll(scope, named, wide, line);
+                }
+
                 position = tokens.Count;
                 return null;
             }
@@ -36,16 +46,17 @@ public static partial class SqlDdlReader
         }
 
         /// <summary>
-        /// ALTER TABLE parent ATTACH PARTITION partition FOR VALUES ... | DEFAULT: no fact the model holds changes. Its
-        /// locks (SHARE UPDATE EXCLUSIVE on the parent, ACCESS EXCLUSIVE on the partition) are not modelled: verify's trace
-        /// shows them, as a disagreement, on tables that existed before.
+        /// ALTER TABLE parent ATTACH PARTITION partition FOR VALUES ... | DEFAULT: no fact the model holds changes; its
+        /// locks are recorded (SHARE UPDATE EXCLUSIVE on the parent, ACCESS EXCLUSIVE on the partition: pg_locks on
+        /// PostgreSQL 15).
         /// </summary>
-        private string? AttachPartition()
+        private string? AttachPartition(string parent)
         {
             Expect("ATTACH");
             Expect("PARTITION");
-            TableName();
+            var partition = TableName();
             position = tokens.Count;
+            state.AttachPartition(parent, partition, line);
             return null;
         }
 

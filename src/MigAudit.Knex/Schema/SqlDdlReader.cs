@@ -840,7 +840,7 @@ public static partial class SqlDdlReader
 
             if (Is("ATTACH"))
             {
-                return AttachPartition();
+                return AttachPartition(table);
             }
 
             if (Accept("ADD"))

@@ -276,6 +276,7 @@ public sealed class VerifyTests
     [InlineData("add-generated-column", "users ACCESS EXCLUSIVE")]
     [InlineData("alter-domain-constraint", "products SHARE")]
     [InlineData("alter-domain-constraint", "refunds SHARE")]
+    [InlineData("attach-partition-without-check", "measurements_2021 ACCESS EXCLUSIVE")]
     public async Task The_trace_agrees_with_each_lock_rules_claim_on_its_bad_fixture(string rule, string claimedLock)
     {
         Ready();
@@ -370,6 +371,8 @@ public sealed class VerifyTests
     [InlineData("add-exclusion-constraint", "good")]
     [InlineData("add-generated-column", "bad")]
     [InlineData("add-generated-column", "good")]
+    [InlineData("attach-partition-without-check", "bad")]
+    [InlineData("attach-partition-without-check", "good")]
     public async Task The_trace_and_the_static_lock_prediction_agree_on_every_lock_fixture(string rule, string side)
     {
         Ready();

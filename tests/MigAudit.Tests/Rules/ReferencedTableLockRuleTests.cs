@@ -1,0 +1,87 @@
+using MigAudit.Core;
+using MigAudit.Tests.Support;
+
+namespace MigAudit.Tests.Rules;
+
+/// <summary>
+/// A foreign key that comes with a new table (createTable's references()) takes SHARE ROW EXCLUSIVE on the table it
+/// references (pg_locks on PostgreSQL 15: VerifyReferencedLockTests): missing-lock-timeout and lock-held-across-batch
+/// count that lock when the referenced table is live.
+/// </summary>
+public sealed class ReferencedTableLockRuleTests
+{
+    private const string Users = """
+        exports.up = (knex) => knex.schema.createTable('users', (t) => { t.increments('id'); });
+        exports.down = (knex) => knex.schema.dropTable('users');
+        """;
+
+    private const string Posts = """
+        exports.up = (knex) => knex.schema.createTable('posts', (t) => {
+          t.increments('id');
+          t.integer('user_id').references('users.id');
+        });
+        exports.down = (knex) => knex.schema.dropTable('posts');
+        """;
+
+    private const string Tags = """
+        exports.up = (knex) => knex.schema.createTable('tags', (t) => { t.increments('id'); });
+        exports.down = (knex) => knex.schema.dropTable('tags');
+        """;
+
+    [Fact]
+    public void Missing_lock_timeout_counts_a_new_tables_foreign_key_on_a_live_table()
+    {
+        using var repo = Audit.Project(("20250101000000_users.js", Users), ("20250102000000_posts.js", Posts));
+
+        var finding = Assert.Single(Audit.Run(repo.Root).Of("missing-lock-timeout"));
+
+        Assert.StartsWith("1 migration locks tables that existed before it (first: 20250102000000_posts.js takes a SHARE ROW EXCLUSIVE lock on users (foreign key posts_user_id_foreign of new table posts references it: writes to it wait, reads do not), line 3), and neither", finding.Message);
+        Assert.Equal(["migrations/20250102000000_posts.js"], finding.Related);
+    }
+
+    [Fact]
+    public void A_foreign_key_to_a_table_the_same_migration_creates_locks_nothing_live()
+    {
+        using var together = Audit.Project(("20250101000000_both.js", """
+            exports.up = async (knex) => {
+              await knex.schema.createTable('users', (t) => { t.increments('id'); });
+              await knex.schema.createTable('posts', (t) => { t.increments('id'); t.integer('user_id').references('users.id'); });
+            };
+            exports.down = async (knex) => {
+              await knex.schema.dropTable('posts');
+              await knex.schema.dropTable('users');
+            };
+            """));
+
+        Assert.Empty(Audit.Run(together.Root).Of("missing-lock-timeout"));
+    }
+
+    [Fact]
+    public void Lock_held_across_batch_counts_the_referenced_live_table_and_not_one_the_batch_creates()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", Audit.Knexfile);
+        repo.Write("migrations/20250101000000_users.js", Users);
+        repo.Commit("first release");
+        repo.Git("tag", "v1.0.0");
+        repo.Write("migrations/20250102000000_posts.js", Posts);
+        repo.Write("migrations/20250103000000_tags.js", Tags);
+        repo.Write("migrations/20250104000000_tag_posts.js", """
+            exports.up = (knex) => knex.schema.createTable('post_tags', (t) => {
+              t.integer('post_id').references('posts.id');
+              t.integer('tag_id').references('tags.id');
+            });
+            exports.down = (knex) => knex.schema.dropTable('post_tags');
+            """);
+        repo.Commit("pending migrations");
+
+        var result = Audit.Run(repo.Root);
+        var finding = Assert.Single(result.Of("lock-held-across-batch"));
+
+        Assert.Equal(("migrations/20250102000000_posts.js", 3, "users", Severity.Medium), (finding.File!, finding.Line!.Value, finding.Key, finding.Severity));
+        Assert.StartsWith("20250102000000_posts.js takes a SHARE ROW EXCLUSIVE lock on users (foreign key posts_user_id_foreign of new table posts references it: writes to it wait, reads do not) (line 3), and it is one of 3 pending migrations since release v1.0.0", finding.Message);
+        // posts and tags are created by the batch: the application cannot see them until it commits.
+        var batch = BatchLocks.Of(result.Input);
+        Assert.Equal(["users SHARE ROW EXCLUSIVE"], batch.Tables.Select(t => $"{t.Table} {t.Mode}"));
+    }
+}
