@@ -544,6 +544,20 @@ public sealed record MigrationReplay
 
     /// <summary>Builders of the up or down that never run, or run without being awaited.</summary>
     public IReadOnlyList<LazyBuilder> LazyBuilders { get; init; } = [];
+
+    /// <summary>Names the up gives a table, column, index or constraint that PostgreSQL truncates to 63 bytes, in order.</summary>
+    public IReadOnlyList<LongIdentifier> LongIdentifiers { get; init; } = [];
+}
+
+/// <summary>
+/// A name longer than PostgreSQL's 63 bytes (NAMEDATALEN - 1), as written or as Knex generates it
+/// (&lt;table&gt;_&lt;columns&gt;_index, _unique, _foreign, _pkey): PostgreSQL stores <see cref="Stored"/>, with only a NOTICE.
+/// </summary>
+public sealed record LongIdentifier(string Kind, string Table, string Written, string Stored, int Line)
+{
+    /// <summary>Knex made the name from the table and columns; the author did not write it.</summary>
+    public bool Generated { get; init; }
+    public HelperSite? Helper { get; init; }
 }
 
 public sealed record SchemaReplay

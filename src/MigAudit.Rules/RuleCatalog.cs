@@ -70,6 +70,7 @@ public static class RuleCatalog
         new AddGeneratedColumnRule(),
         new TransactionNestingRule(),
         new EnumValueUsedInSameTransactionRule(),
+        new IdentifierTooLongRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

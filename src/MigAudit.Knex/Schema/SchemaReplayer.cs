@@ -107,6 +107,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
         IReadOnlyList<TransactionStatement> transactionControl = [.. state.TransactionControl];
         IReadOnlyList<EnumValueAdded> enumValuesAdded = [.. state.EnumValuesAdded];
         IReadOnlyList<EnumValueUse> enumValueUses = [.. state.EnumValueUses];
+        IReadOnlyList<LongIdentifier> longIdentifiers = [.. state.LongIdentifiers];
         var named = state.Mentioned.Order(StringComparer.Ordinal).ToList();
         var qualified = state.SchemaQualified;
 
@@ -157,6 +158,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             TransactionControl = transactionControl,
             EnumValuesAdded = enumValuesAdded,
             EnumValueUses = enumValueUses,
+            LongIdentifiers = longIdentifiers,
         });
     }
 

@@ -100,6 +100,7 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
         TransactionControl.Clear();
         EnumValuesAdded.Clear();
         EnumValueUses.Clear();
+        LongIdentifiers.Clear();
         columnsAddedHere.Clear();
         createdHere.Clear();
         Touched.Clear();
