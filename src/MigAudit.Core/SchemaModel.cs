@@ -547,6 +547,12 @@ public sealed record MigrationReplay
 
     /// <summary>Names the up gives a table, column, index or constraint that PostgreSQL truncates to 63 bytes, in order.</summary>
     public IReadOnlyList<LongIdentifier> LongIdentifiers { get; init; } = [];
+
+    /// <summary>The line where the up sets statement_timeout to a value other than 0, or null.</summary>
+    public int? StatementTimeoutLine { get; init; }
+
+    /// <summary>The line where the up turns statement_timeout off (SET [LOCAL] statement_timeout = 0), or null.</summary>
+    public int? StatementTimeoutOffLine { get; init; }
 }
 
 /// <summary>

@@ -104,6 +104,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
 
         IReadOnlyList<LockOperation> operations = state.Operations.Count == 0 ? [] : [.. state.Operations];
         var lockTimeoutLine = state.LockTimeoutLine;
+        var (statementTimeoutLine, statementTimeoutOffLine) = (state.StatementTimeoutLine, state.StatementTimeoutOffLine);
         IReadOnlyList<TransactionStatement> transactionControl = [.. state.TransactionControl];
         IReadOnlyList<EnumValueAdded> enumValuesAdded = [.. state.EnumValuesAdded];
         IReadOnlyList<EnumValueUse> enumValueUses = [.. state.EnumValueUses];
@@ -159,6 +160,8 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             EnumValuesAdded = enumValuesAdded,
             EnumValueUses = enumValueUses,
             LongIdentifiers = longIdentifiers,
+            StatementTimeoutLine = statementTimeoutLine,
+            StatementTimeoutOffLine = statementTimeoutOffLine,
         });
     }
 
