@@ -553,6 +553,32 @@ public sealed record MigrationReplay
 
     /// <summary>The line where the up turns statement_timeout off (SET [LOCAL] statement_timeout = 0), or null.</summary>
     public int? StatementTimeoutOffLine { get; init; }
+
+    /// <summary>The up's changes to native enum types the enum rules read (RENAME VALUE, Knex's .enu(...).alter()), in order.</summary>
+    public IReadOnlyList<EnumChange> EnumChanges { get; init; } = [];
+}
+
+/// <summary>
+/// A change to a native enum type: ALTER TYPE <see cref="Type"/> RENAME VALUE '<see cref="Value"/>' TO
+/// '<see cref="NewValue"/>' (<see cref="EnumChangeKind.RenameValue"/>), or Knex's .enu(column, values, { useNative: true,
+/// existingType: true }).alter(), which leaves the type's values as they are (<see cref="EnumChangeKind.ValuesIgnored"/>).
+/// </summary>
+public sealed record EnumChange(EnumChangeKind Kind, string Type, int Line)
+{
+    public string? Value { get; init; }
+    public string? NewValue { get; init; }
+
+    /// <summary>For <see cref="EnumChangeKind.ValuesIgnored"/>: the table and column altered, and the values written.</summary>
+    public string? Table { get; init; }
+    public string? Column { get; init; }
+    public IReadOnlyList<string> Values { get; init; } = [];
+    public HelperSite? Helper { get; init; }
+}
+
+public enum EnumChangeKind
+{
+    RenameValue,
+    ValuesIgnored,
 }
 
 /// <summary>

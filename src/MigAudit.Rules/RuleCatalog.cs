@@ -71,6 +71,7 @@ public static class RuleCatalog
         new TransactionNestingRule(),
         new EnumValueUsedInSameTransactionRule(),
         new IdentifierTooLongRule(),
+        new EnumTypeChangeRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

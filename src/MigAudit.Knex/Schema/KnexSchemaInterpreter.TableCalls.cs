@@ -284,6 +284,11 @@ public sealed partial class KnexSchemaInterpreter
 
         if (alter)
         {
+            if (type.Name is "enu" or "enum" && state.Dialect == SqlDialect.PostgreSQL && !keepType)
+            {
+                EnumAlter(table, name, typeArguments, line);
+            }
+
             state.AlterColumn(table, name, keepType ? null : sqlType, keepNullability ? null : nullable, defaultValue, defaultValue is null, line, saidNullable);
         }
         else

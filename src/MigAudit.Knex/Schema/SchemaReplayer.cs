@@ -109,6 +109,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
         IReadOnlyList<EnumValueAdded> enumValuesAdded = [.. state.EnumValuesAdded];
         IReadOnlyList<EnumValueUse> enumValueUses = [.. state.EnumValueUses];
         IReadOnlyList<LongIdentifier> longIdentifiers = [.. state.LongIdentifiers];
+        IReadOnlyList<EnumChange> enumChanges = [.. state.EnumChanges];
         var named = state.Mentioned.Order(StringComparer.Ordinal).ToList();
         var qualified = state.SchemaQualified;
 
@@ -162,6 +163,7 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             LongIdentifiers = longIdentifiers,
             StatementTimeoutLine = statementTimeoutLine,
             StatementTimeoutOffLine = statementTimeoutOffLine,
+            EnumChanges = enumChanges,
         });
     }
 

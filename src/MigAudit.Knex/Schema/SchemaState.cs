@@ -109,6 +109,7 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
         EnumValuesAdded.Clear();
         EnumValueUses.Clear();
         LongIdentifiers.Clear();
+        EnumChanges.Clear();
         columnsAddedHere.Clear();
         createdHere.Clear();
         Touched.Clear();

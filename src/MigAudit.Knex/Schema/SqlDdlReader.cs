@@ -29,7 +29,7 @@ public static partial class SqlDdlReader
             }
 
             total++;
-            if (AddEnumValue(tokens, state, line))
+            if (AddEnumValue(tokens, state, line) || RenameEnumValue(tokens, state, line))
             {
                 continue;
             }
