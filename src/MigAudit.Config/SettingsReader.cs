@@ -75,6 +75,7 @@ public static partial class SettingsReader
             SearchPath = knex.Get("searchPath") is { } searchPath and not JsUndefined ? StaticValueText.Describe(searchPath) : null,
             Dialect = dialect,
             LockTimeout = dialect is null or SqlDialect.PostgreSQL ? SessionSettingOf("lock_timeout", connection, pool) : SessionSetting.NotRead,
+            StatementTimeout = dialect is null or SqlDialect.PostgreSQL ? SessionSettingOf("statement_timeout", connection, pool) : SessionSetting.NotRead,
         };
     }
 

@@ -153,6 +153,9 @@ public sealed record ClientSettings
     /// <summary>Whether the code gives each connection a lock_timeout (node-postgres's lock_timeout, options' -c, pool.afterCreate).</summary>
     public SessionSetting LockTimeout { get; init; } = SessionSetting.NotRead;
 
+    /// <summary>Whether the code gives each connection a statement_timeout, read the same ways as <see cref="LockTimeout"/>.</summary>
+    public SessionSetting StatementTimeout { get; init; } = SessionSetting.NotRead;
+
     public IEnumerable<(string Name, SettingValue Value)> PoolSettings()
     {
         yield return ("min", Min);

@@ -590,6 +590,52 @@ public sealed record MigrationReplay
 
     /// <summary>The up's CREATE DOMAIN statements (raw SQL).</summary>
     public IReadOnlyList<DomainCreated> DomainsCreated { get; init; } = [];
+
+    /// <summary>Names the up gives a table, column, index or constraint that PostgreSQL truncates to 63 bytes, in order.</summary>
+    public IReadOnlyList<LongIdentifier> LongIdentifiers { get; init; } = [];
+
+    /// <summary>The line where the up sets statement_timeout to a value other than 0, or null.</summary>
+    public int? StatementTimeoutLine { get; init; }
+
+    /// <summary>The line where the up turns statement_timeout off (SET [LOCAL] statement_timeout = 0), or null.</summary>
+    public int? StatementTimeoutOffLine { get; init; }
+
+    /// <summary>The up's changes to native enum types the enum rules read (RENAME VALUE, Knex's .enu(...).alter()), in order.</summary>
+    public IReadOnlyList<EnumChange> EnumChanges { get; init; } = [];
+}
+
+/// <summary>
+/// A change to a native enum type: ALTER TYPE <see cref="Type"/> RENAME VALUE '<see cref="Value"/>' TO
+/// '<see cref="NewValue"/>' (<see cref="EnumChangeKind.RenameValue"/>), or Knex's .enu(column, values, { useNative: true,
+/// existingType: true }).alter(), which leaves the type's values as they are (<see cref="EnumChangeKind.ValuesIgnored"/>).
+/// </summary>
+public sealed record EnumChange(EnumChangeKind Kind, string Type, int Line)
+{
+    public string? Value { get; init; }
+    public string? NewValue { get; init; }
+
+    /// <summary>For <see cref="EnumChangeKind.ValuesIgnored"/>: the table and column altered, and the values written.</summary>
+    public string? Table { get; init; }
+    public string? Column { get; init; }
+    public IReadOnlyList<string> Values { get; init; } = [];
+    public HelperSite? Helper { get; init; }
+}
+
+public enum EnumChangeKind
+{
+    RenameValue,
+    ValuesIgnored,
+}
+
+/// <summary>
+/// A name longer than PostgreSQL's 63 bytes (NAMEDATALEN - 1), as written or as Knex generates it
+/// (&lt;table&gt;_&lt;columns&gt;_index, _unique, _foreign, _pkey): PostgreSQL stores <see cref="Stored"/>, with only a NOTICE.
+/// </summary>
+public sealed record LongIdentifier(string Kind, string Table, string Written, string Stored, int Line)
+{
+    /// <summary>Knex made the name from the table and columns; the author did not write it.</summary>
+    public bool Generated { get; init; }
+    public HelperSite? Helper { get; init; }
 }
 
 public sealed record SchemaReplay

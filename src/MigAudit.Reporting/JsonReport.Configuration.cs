@@ -52,6 +52,7 @@ public static partial class JsonReport
                 ["connectionVariables"] = Strings(s.ConnectionVariables),
                 ["searchPath"] = s.SearchPath,
                 ["lockTimeout"] = new JsonObject { ["set"] = s.LockTimeout.Set, ["source"] = s.LockTimeout.Source },
+                ["statementTimeout"] = new JsonObject { ["set"] = s.StatementTimeout.Set, ["source"] = s.StatementTimeout.Source },
             };
         }
 

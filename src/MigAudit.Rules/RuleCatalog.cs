@@ -76,6 +76,8 @@ public static class RuleCatalog
         new MultipleAlterTableRule(),
         new AttachPartitionWithoutCheckRule(),
         new UpdateInLoopRule(),
+        new IdentifierTooLongRule(),
+        new EnumTypeChangeRule(),
     ];
 
     public static Rule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

@@ -105,6 +105,8 @@ public sealed partial class KnexSchemaInterpreter
                 DialectTableMethod(table, alias.Creating, first, frame);
                 return;
             case "primary" when Columns(args, 0, frame) is { } columns:
+                // knex names the key itself: constraint "<table>_pkey" primary key (...).
+                state.NoteIdentifier("primary key", table, IndexName(args, 1, frame) ?? $"{table[(table.LastIndexOf('.') + 1)..]}_pkey", line, generated: IndexName(args, 1, frame) is null);
                 state.SetPrimaryKey(table, columns, line, IndexName(args, 1, frame));
                 Understood();
                 return;
@@ -218,6 +220,7 @@ public sealed partial class KnexSchemaInterpreter
                       type.Name == "uuid" && options?.Get("primaryKey") is JsBoolean { Value: true };
         var alter = false;
         var explicitPrimary = false;
+        string? primaryName = null;
         var keepNullability = false;
         var keepType = false;
         var unique = false;
@@ -247,6 +250,7 @@ public sealed partial class KnexSchemaInterpreter
                 case "primary":
                     primary = true;
                     explicitPrimary = true;
+                    primaryName = IndexName(margs, 0, frame);
                     nullable = false;
                     break;
                 case "unique":
@@ -280,6 +284,11 @@ public sealed partial class KnexSchemaInterpreter
 
         if (alter)
         {
+            if (type.Name is "enu" or "enum" && state.Dialect == SqlDialect.PostgreSQL && !keepType)
+            {
+                EnumAlter(table, name, typeArguments, line);
+            }
+
             state.AlterColumn(table, name, keepType ? null : sqlType, keepNullability ? null : nullable, defaultValue, defaultValue is null, line, saidNullable);
         }
         else
@@ -311,6 +320,13 @@ public sealed partial class KnexSchemaInterpreter
         // ALTER COLUMN statements (checked with real knex); increments() is the key only when the column is added.
         if (alter ? explicitPrimary : primary)
         {
+            if (explicitPrimary)
+            {
+                // .primary() names the key constraint "<table>_pkey" unless given a name; increments() leaves it to PostgreSQL,
+                // which shortens the table part.
+                state.NoteIdentifier("primary key", table, primaryName ?? $"{table[(table.LastIndexOf('.') + 1)..]}_pkey", line, generated: primaryName is null);
+            }
+
             state.SetPrimaryKey(table, [name], line);
         }
 

@@ -104,9 +104,12 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
 
         IReadOnlyList<LockOperation> operations = state.Operations.Count == 0 ? [] : [.. state.Operations];
         var lockTimeoutLine = state.LockTimeoutLine;
+        var (statementTimeoutLine, statementTimeoutOffLine) = (state.StatementTimeoutLine, state.StatementTimeoutOffLine);
         IReadOnlyList<TransactionStatement> transactionControl = [.. state.TransactionControl];
         IReadOnlyList<EnumValueAdded> enumValuesAdded = [.. state.EnumValuesAdded];
         IReadOnlyList<EnumValueUse> enumValueUses = [.. state.EnumValueUses];
+        IReadOnlyList<LongIdentifier> longIdentifiers = [.. state.LongIdentifiers];
+        IReadOnlyList<EnumChange> enumChanges = [.. state.EnumChanges];
         var named = state.Mentioned.Order(StringComparer.Ordinal).ToList();
         var qualified = state.SchemaQualified;
         IReadOnlyList<DomainCreated> domainsCreated = [.. state.DomainsCreated];
@@ -159,6 +162,10 @@ public sealed class SchemaReplayer(string root, ParsedModuleCache cache, SchemaM
             TransactionControl = transactionControl,
             EnumValuesAdded = enumValuesAdded,
             EnumValueUses = enumValueUses,
+            LongIdentifiers = longIdentifiers,
+            StatementTimeoutLine = statementTimeoutLine,
+            StatementTimeoutOffLine = statementTimeoutOffLine,
+            EnumChanges = enumChanges,
         });
     }
 

@@ -52,6 +52,7 @@ public sealed partial class SchemaState
 
         Changed(name);
         createdHere.Add(name);
+        NoteTableName(name, line);
         Current = Current.Without(name).With(new TableModel { Name = name, Origin = At(line, ifNotExists) }) with
         {
             UnknownTables = Current.UnknownTables.Remove(name),
@@ -246,6 +247,7 @@ public sealed partial class SchemaState
         }
 
         Record(NewLock(LockOperationKind.AddColumn, table, line, column) with { Type = type, Default = defaultValue, NotNull = !nullable, Generated = generated });
+        NoteIdentifier("column", table, column, line);
         Update(model with { Columns = [.. model.Columns, new ColumnModel { Name = column, Type = type, Nullable = nullable, Default = defaultValue, Origin = At(line, ifNotExists) }] });
     }
 
@@ -398,6 +400,7 @@ public sealed partial class SchemaState
         bool keyDetailsUnknown = false)
     {
         IndexesDeclared++;
+        NoteIdentifier(asConstraint ? "unique constraint" : unique ? "unique index" : "index", table, name ?? IndexNameFor(table, columns, unique ? "unique" : "index"), line, generated: !(explicitName ?? name is not null));
         Operations.Add(new LockOperation(asConstraint ? LockOperationKind.AddUniqueConstraint : LockOperationKind.CreateIndex, table,
             Identifier(name ?? IndexNameFor(table, columns, unique ? "unique" : "index")), line, concurrently, ExistedBeforeMigration(table))
         { Helper = Site });
@@ -418,7 +421,7 @@ public sealed partial class SchemaState
 
             if (Current.KnowsIndex(owner, index.Origin))
             {
-                Problem(line, $"index '{indexName}' already exists{RelationExists(indexName)}");
+                Problem(line, $"index '{indexName}' already exists{RelationExists(indexName)}{TruncatedFrom(name ?? IndexNameFor(table, columns, unique ? "unique" : "index"))}");
                 return;
             }
 
@@ -543,9 +546,21 @@ public sealed partial class SchemaState
             ReferencedKeyMustBeUnique(table, columns, referencesTable, referencesColumns, line);
         }
 
+        NoteIdentifier("foreign key", table, name ?? IndexNameFor(table, columns, "foreign"), line, generated: name is null);
+
+        // Constraint names are unique per table: a second foreign key (or a unique constraint) of the same name, often
+        // two long generated names with the same first 63 bytes, fails with 42710 (checked on PostgreSQL 15).
+        var fkName = Identifier(name ?? IndexNameFor(table, columns, "foreign"))!;
+        if (Dialect == SqlDialect.PostgreSQL && Current.Table(table) is { } owner && (owner.ForeignKeys.FirstOrDefault(f => f.Name == fkName)?.Origin is { } taken && Current.Knows(owner, taken) ||
+            owner.Indexes.FirstOrDefault(i => i.Name == fkName && i.Constraint)?.Origin is { } unique && Current.KnowsIndex(owner, unique)))
+        {
+            Problem(line, $"foreign key '{fkName}' on {table}: a constraint of that name already exists on {table} at this point (\"constraint \\\"{fkName}\\\" for relation \\\"{table}\\\" already exists\"){TruncatedFrom(name ?? IndexNameFor(table, columns, "foreign"))}");
+            return;
+        }
+
         var fk = new ForeignKeyModel
         {
-            Name = Identifier(name ?? IndexNameFor(table, columns, "foreign"))!,
+            Name = fkName,
             Columns = columns,
             ReferencesTable = referencesTable,
             ReferencesColumns = referencesColumns,

@@ -65,6 +65,12 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
     /// <summary>The line of the up's first SET [LOCAL] lock_timeout, since the last <see cref="ResetTouched"/>.</summary>
     public int? LockTimeoutLine { get; set; }
 
+    /// <summary>The line of the up's first SET [LOCAL] statement_timeout to a value other than 0, since the last <see cref="ResetTouched"/>.</summary>
+    public int? StatementTimeoutLine { get; set; }
+
+    /// <summary>The line of the up's first SET [LOCAL] statement_timeout = 0 (no timeout), since the last <see cref="ResetTouched"/>.</summary>
+    public int? StatementTimeoutOffLine { get; set; }
+
     /// <summary>Tables created since the last <see cref="ResetTouched"/>: locking a table the migration itself creates blocks nobody.</summary>
     private readonly HashSet<string> createdHere = new(StringComparer.Ordinal);
 
@@ -97,9 +103,13 @@ public sealed partial class SchemaState(SchemaModel initial, SqlDialect dialect 
     {
         Operations.Clear();
         LockTimeoutLine = null;
+        StatementTimeoutLine = null;
+        StatementTimeoutOffLine = null;
         TransactionControl.Clear();
         EnumValuesAdded.Clear();
         EnumValueUses.Clear();
+        LongIdentifiers.Clear();
+        EnumChanges.Clear();
         columnsAddedHere.Clear();
         createdHere.Clear();
         Touched.Clear();

@@ -1,3 +1,5 @@
+using MigAudit.Core;
+
 namespace MigAudit.Knex.Schema;
 
 public static partial class SqlDdlReader
@@ -38,6 +40,32 @@ public static partial class SqlDdlReader
         }
 
         state.AddEnumValue(type, value, line);
+        return true;
+    }
+
+    /// <summary>ALTER TYPE name RENAME VALUE 'old' TO 'new' (PostgreSQL 10+): noted for the rules; true when the statement is one.</summary>
+    private static bool RenameEnumValue(List<SqlToken> tokens, SchemaState state, int line)
+    {
+        if (tokens.Count < 8 || !tokens[0].IsWord("ALTER") || !tokens[1].IsWord("TYPE"))
+        {
+            return false;
+        }
+
+        var i = 2;
+        var type = tokens[i].Name;
+        while (i + 2 < tokens.Count && tokens[i + 1].IsPunctuation("."))
+        {
+            i += 2;
+            type = tokens[i].Name;
+        }
+
+        if (i + 5 >= tokens.Count || !tokens[i + 1].IsWord("RENAME") || !tokens[i + 2].IsWord("VALUE") || !tokens[i + 4].IsWord("TO") ||
+            StringContent(tokens[i + 3]) is not { } from || StringContent(tokens[i + 5]) is not { } to)
+        {
+            return false;
+        }
+
+        state.NoteEnumChange(new EnumChange(EnumChangeKind.RenameValue, type, line) { Value = from, NewValue = to });
         return true;
     }
 

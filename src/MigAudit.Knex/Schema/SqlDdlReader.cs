@@ -29,7 +29,7 @@ public static partial class SqlDdlReader
             }
 
             total++;
-            if (AddEnumValue(tokens, state, line))
+            if (AddEnumValue(tokens, state, line) || RenameEnumValue(tokens, state, line))
             {
                 continue;
             }
@@ -269,13 +269,8 @@ public static partial class SqlDdlReader
         /// <summary>Returns null when understood, else the reason.</summary>
         public string? Statement()
         {
-            // SET [LOCAL | SESSION] lock_timeout: the lock rules read it; the schema does not change.
-            // SELECT set_config('lock_timeout', '5s', true) does the same.
-            if (Is("SET") && (Is("lock_timeout", 1) || (Is("LOCAL", 1) || Is("SESSION", 1)) && Is("lock_timeout", 2)) ||
-                Is("SELECT") && Is("set_config", 1) && tokens.Any(t => t.Text.Equals("lock_timeout", StringComparison.OrdinalIgnoreCase)))
-            {
-                state.LockTimeoutLine ??= line;
-            }
+            // SET [LOCAL | SESSION] lock_timeout / statement_timeout, set_config(...): read for the lock rules.
+            SessionTimeouts();
 
             // Rows written: no schema change, but the lock rules want to know what runs after an ACCESS EXCLUSIVE lock.
             // INSERT ... VALUES writes the rows it lists; INSERT ... SELECT, UPDATE and DELETE as many as the table holds.

@@ -348,8 +348,8 @@ public sealed class StaticRuleTests
         var finding = Assert.Single(AuditFixture("missing-lock-timeout", "bad").Findings);
 
         Assert.Equal(("missing-lock-timeout", "knexfile.js", 2, Severity.Medium), (finding.Rule, finding.File!, finding.Line!.Value, finding.Severity));
-        Assert.StartsWith("2 migrations lock tables that existed before them (first: 20250102000000_add_level.js takes an ACCESS EXCLUSIVE lock on users, line 3; 1 more), and neither the migration nor the knexfile's production connection sets lock_timeout", finding.Message);
-        Assert.Equal(["migrations/20250102000000_add_level.js", "migrations/20250103000000_add_title.js"], finding.Related);
+        Assert.StartsWith("4 migrations lock tables that existed before them (first: 20250102000000_add_level.js takes an ACCESS EXCLUSIVE lock on users, line 3; 3 more), and neither the migration nor the knexfile's production connection sets lock_timeout", finding.Message);
+        Assert.Equal(["migrations/20250102000000_add_level.js", "migrations/20250103000000_add_title.js", "migrations/20250105000000_add_badge.js", "migrations/20250106000000_add_slogan.js"], finding.Related);
     }
 
     [Theory]
