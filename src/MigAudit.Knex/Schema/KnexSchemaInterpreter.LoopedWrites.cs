@@ -27,8 +27,20 @@ public sealed partial class KnexSchemaInterpreter
             var named = chain.Links.FirstOrDefault(l => l.Name is "(query)" or "table" or "from" or "into");
             if (named?.Arguments is { Count: > 0 } arguments && Text(arguments, 0, frame) is { } table)
             {
-                state.DataChange(state.Key(null, table), verb.Name, verb.Node.Location.Start.Line, loop: $"{loop} at line {loopNode.Location.Start.Line}");
+                // insert(rows.slice(i, i + 1000)) is a batch per pass, the form update-in-loop recommends: a write, not a per-row one.
+                var batched = verb.Name is "insert" or "upsert" && verb.Arguments is [var rows, ..] && IsBatch(rows);
+                state.DataChange(state.Key(null, table), verb.Name, verb.Node.Location.Start.Line, loop: batched ? null : $"{loop} at line {loopNode.Location.Start.Line}");
             }
         }
     }
+
+    /// <summary>Rows given as an array, a slice or splice of one (mapped or filtered), or a variable named as a batch or chunk.</summary>
+    private static bool IsBatch(Node rows) => rows switch
+    {
+        ArrayExpression { Elements.Count: > 1 } => true,
+        CallExpression { Callee: MemberExpression { Property: Identifier { Name: "slice" or "splice" } } } => true,
+        CallExpression { Callee: MemberExpression { Property: Identifier { Name: "map" or "filter" }, Object: var source } } => IsBatch(source),
+        Identifier { Name: var name } => name.Contains("batch", StringComparison.OrdinalIgnoreCase) || name.Contains("chunk", StringComparison.OrdinalIgnoreCase),
+        _ => false,
+    };
 }
