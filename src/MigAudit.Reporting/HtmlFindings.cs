@@ -103,11 +103,9 @@ internal static class HtmlFindings
           }
           function toHash(f) {
             var sev = Array.prototype.filter.call(f.querySelectorAll('input[name=severity]'), function (c) { return c.checked; }).map(function (c) { return c.value; });
-            var p = new URLSearchParams();
-            p.set('severity', sev.join(','));
+            // Commas kept readable (URLSearchParams would write %2C); the rule id is encoded.
             var rule = f.querySelector('select[name=rule]').value;
-            if (rule !== '') { p.set('rule', rule); }
-            history.replaceState(null, '', '#' + p.toString());
+            history.replaceState(null, '', '#severity=' + sev.join(',') + (rule === '' ? '' : '&rule=' + encodeURIComponent(rule)));
           }
           fromHash();
           forms.forEach(function (f) {

@@ -113,6 +113,8 @@ public sealed class FormatTests : IClassFixture<FormatTests.Demo>
         // One inline script (the filter), nothing loaded from elsewhere; its controls stay hidden until it runs.
         Assert.Equal(1, CountOf(html, "<script"));
         Assert.Contains("<form class=\"filters\" id=\"filters\" data-for=\"findings\" hidden>", html);
+        // Without the script every group is shown: only the script hides one.
+        Assert.DoesNotMatch("<details[^>]* hidden", html);
         // The 26 deleted-migration findings are one closed group, not 26 rows in view.
         Assert.Contains("<details class=\"group\" data-severity=\"high\" data-rule=\"deleted-migration\"><summary>", html);
         Assert.Contains("deleted-migration</a> · <span class=\"count\">26</span> findings</summary>", html);

@@ -10,6 +10,9 @@ namespace MigAudit.Tests.Reporting;
 /// <summary>The HTML report as a person sees it: rendered by headless Chromium, the screenshot must show the chart and the timeline, and the filter must hide what it says.</summary>
 public sealed class HtmlRenderingTests
 {
+    /// <summary>Lets the page load and its script run before the dump or the screenshot, in virtual time: no fixed sleep.</summary>
+    private const string Budget = "--virtual-time-budget=5000";
+
     private static string? Chromium() =>
         new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists);
 
@@ -22,7 +25,7 @@ public sealed class HtmlRenderingTests
         using var folder = new TempRepo(init: false);
         var (page, _) = DemoPage(folder);
         var screenshot = Path.Combine(folder.Root, "report.png");
-        Run(chromium!, folder, "--window-size=1240,1400", $"--screenshot={screenshot}", new Uri(page).AbsoluteUri);
+        Run(chromium!, folder, Budget, "--window-size=1240,1400", $"--screenshot={screenshot}", new Uri(page).AbsoluteUri);
 
         var png = Png.Read(screenshot);
         Assert.Equal((1240, 1400), (png.Width, png.Height));
@@ -51,27 +54,27 @@ public sealed class HtmlRenderingTests
         var high = groups.Where(g => g.Key.Severity == Severity.High).ToList();
         Assert.Equal(4, high.Count);
 
-        var unfiltered = Groups(Run(chromium!, folder, "--dump-dom", url));
+        var unfiltered = Groups(Run(chromium!, folder, Budget, "--dump-dom", url));
         Assert.Equal(groups.Count, unfiltered.Visible);
         Assert.Equal(0, unfiltered.Hidden);
         Assert.Equal(result.Findings.Count, unfiltered.VisibleRows);
 
-        var dom = Run(chromium!, folder, "--dump-dom", url + "#severity=high");
+        var dom = Run(chromium!, folder, Budget, "--dump-dom", url + "#severity=high");
         // The script ran: the controls are shown, the high box alone is ticked, and the line says what is shown.
         Assert.Contains("<form class=\"filters\" id=\"filters\" data-for=\"findings\">", dom);
         Assert.Contains($"showing 4 of {groups.Count} groups, {high.Sum(g => g.Count())} of {result.Findings.Count} findings", dom);
         var onlyHigh = Groups(dom);
         Assert.Equal((high.Count, groups.Count - high.Count, high.Sum(g => g.Count())), (onlyHigh.Visible, onlyHigh.Hidden, onlyHigh.VisibleRows));
 
-        var oneRule = Groups(Run(chromium!, folder, "--dump-dom", url + "#rule=deleted-migration"));
+        var oneRule = Groups(Run(chromium!, folder, Budget, "--dump-dom", url + "#rule=deleted-migration"));
         Assert.Equal((1, groups.Count - 1, result.Findings.Count(f => f.Rule == "deleted-migration")), (oneRule.Visible, oneRule.Hidden, oneRule.VisibleRows));
 
         // A screenshot before and after the filter: the same size, different pixels, and the medium groups' summary
         // text (#9a6700, nowhere else on this page) gone once only high is shown.
         var before = Path.Combine(folder.Root, "before.png");
         var after = Path.Combine(folder.Root, "after.png");
-        Run(chromium!, folder, "--window-size=1240,2200", $"--screenshot={before}", url);
-        Run(chromium!, folder, "--window-size=1240,2200", $"--screenshot={after}", url + "#severity=high");
+        Run(chromium!, folder, Budget, "--window-size=1240,2200", $"--screenshot={before}", url);
+        Run(chromium!, folder, Budget, "--window-size=1240,2200", $"--screenshot={after}", url + "#severity=high");
         var (all, filtered) = (Png.Read(before), Png.Read(after));
         Assert.Equal((1240, 2200), (all.Width, all.Height));
         Assert.Equal((1240, 2200), (filtered.Width, filtered.Height));
@@ -105,7 +108,6 @@ public sealed class HtmlRenderingTests
                  {
                      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                      "--disable-component-update", "--disable-sync", "--hide-scrollbars", $"--user-data-dir={Path.Combine(folder.Root, "profile")}",
-                     "--virtual-time-budget=5000",
                  }.Concat(arguments))
         {
             start.ArgumentList.Add(argument);
