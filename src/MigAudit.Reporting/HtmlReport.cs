@@ -8,14 +8,6 @@ namespace MigAudit.Reporting;
 /// <summary>One self-contained page (no external resources): verdict, a timeline of migrations over git history, a risk chart, and the findings.</summary>
 public static class HtmlReport
 {
-    private static readonly Dictionary<string, string> EventColours = new()
-    {
-        ["added"] = "#2da44e",
-        ["edited"] = "#bf8700",
-        ["renamed"] = "#8250df",
-        ["deleted"] = "#cf222e",
-    };
-
     private static readonly Dictionary<Severity, string> SeverityColours = new()
     {
         [Severity.High] = "#cf222e",
@@ -78,6 +70,8 @@ public static class HtmlReport
             .Append(".stats{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0}.stat{border:1px solid #d0d7de;border-radius:6px;padding:8px 14px}")
             .Append(".stat b{display:block;font-size:20px}table{border-collapse:collapse;width:100%;font-size:13px}")
             .Append("td,th{border-bottom:1px solid #d0d7de;padding:6px;text-align:left;vertical-align:top}h2{margin-top:32px}")
+            .Append("details.group{border:1px solid #d0d7de;border-radius:6px;margin:6px 0}details.group>summary{padding:6px 10px;cursor:pointer}")
+            .Append("details.group table{border-top:1px solid #d0d7de}.filters{margin:8px 0}.filters label{margin-right:10px}.shown{color:#57606a}")
             .Append(".high{color:#cf222e;font-weight:600}.medium{color:#9a6700;font-weight:600}.low{color:#57606a}code{font-size:12px}")
             .Append("\n</style></head><body>\n");
         return html;
@@ -113,71 +107,15 @@ public static class HtmlReport
             html.Append($"<div class=\"stat\"><b>{value}</b>{E(label)}</div>");
         }
 
-        html.Append("</div>\n<h2>Migrations over git history</h2>\n").Append(Timeline(result, idPrefix));
+        html.Append("</div>\n<h2>Migrations over git history</h2>\n").Append(HtmlTimeline.Render(result, idPrefix));
         html.Append("<h2>Risk breakdown</h2>\n").Append(RiskChart(result, idPrefix));
-        html.Append($"<h2>Findings</h2>\n<table id=\"{idPrefix}findings\"><thead><tr><th>severity</th><th>rule</th><th>where</th><th>finding</th></tr></thead><tbody>\n");
-        foreach (var finding in result.Findings.OrderByDescending(f => f.Blocking).ThenByDescending(f => f.Severity))
-        {
-            var severity = finding.Severity.ToId();
-            html.Append($"<tr><td class=\"{severity}\">{severity}{(finding.Blocking ? " · blocking" : string.Empty)}</td>")
-                .Append($"<td><a href=\"{E(RuleDocs.Url(finding.Rule, docsBaseUrl))}\">{E(finding.Rule)}</a></td>")
-                .Append($"<td><code>{E(finding.File ?? string.Empty)}{(finding.Line is null ? string.Empty : ":" + finding.Line)}</code></td>")
-                .Append($"<td>{E(finding.Message)}{(finding.Action is null ? string.Empty : $"<br><i>Fix: {E(finding.Action)}</i>")}</td></tr>\n");
-        }
-
-        html.Append("</tbody></table>\n");
+        HtmlFindings.Render(html, result, docsBaseUrl, idPrefix);
     }
 
     private static string Foot(StringBuilder html, AuditResult result, string toolVersion)
     {
-        html.Append($"<p style=\"color:#57606a\">migaudit {E(toolVersion)} · generated {result.GeneratedAt:yyyy-MM-dd HH:mm} UTC</p>\n</body></html>\n");
-        return html.ToString();
-    }
-
-    private static string Timeline(AuditResult result, string idPrefix)
-    {
-        var events = new List<(DateTimeOffset Date, string Kind, string Name)>();
-        foreach (var migration in result.Input.Migrations)
-        {
-            if (migration.Git.Added is { } added)
-            {
-                events.Add((added.Date, "added", migration.Name));
-            }
-
-            events.AddRange(migration.Git.EditedIn.Select(c => (c.Date, "edited", migration.Name)));
-        }
-
-        events.AddRange(result.Input.Deleted.Where(d => d.DeletionCommit is not null).Select(d => (d.DeletionCommit!.Date, "deleted", d.Name)));
-        events.AddRange(result.Input.Renamed.Where(r => r.Commit is not null).Select(r => (r.Commit!.Date, "renamed", r.NewName)));
-        if (events.Count == 0)
-        {
-            return $"<p id=\"{idPrefix}timeline\">No git history to show.</p>\n";
-        }
-
-        const int width = 1100;
-        const int rowHeight = 40;
-        var kinds = new[] { "added", "edited", "renamed", "deleted" };
-        var first = events.Min(e => e.Date);
-        var last = events.Max(e => e.Date);
-        var span = Math.Max(1, (last - first).TotalSeconds);
-        var svg = new StringBuilder($"<svg id=\"{idPrefix}timeline\" width=\"{width}\" height=\"{(kinds.Length * rowHeight) + 40}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"timeline\">\n");
-        for (var k = 0; k < kinds.Length; k++)
-        {
-            var y = (k * rowHeight) + 20;
-            svg.Append($"<text x=\"0\" y=\"{y + 5}\" font-size=\"12\">{kinds[k]} ({events.Count(e => e.Kind == kinds[k])})</text>");
-            svg.Append($"<line x1=\"100\" y1=\"{y}\" x2=\"{width - 10}\" y2=\"{y}\" stroke=\"#d0d7de\"/>\n");
-            foreach (var e in events.Where(e => e.Kind == kinds[k]))
-            {
-                var x = 100 + ((e.Date - first).TotalSeconds / span * (width - 120));
-                svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{x:0.0}\" cy=\"{y}\" r=\"6\" fill=\"{EventColours[kinds[k]]}\" fill-opacity=\"0.8\"><title>{E(e.Name)} — {kinds[k]} {e.Date:yyyy-MM-dd}</title></circle>");
-            }
-
-            svg.Append('\n');
-        }
-
-        var bottom = (kinds.Length * rowHeight) + 30;
-        svg.Append($"<text x=\"100\" y=\"{bottom}\" font-size=\"12\">{first:yyyy-MM-dd}</text><text x=\"{width - 90}\" y=\"{bottom}\" font-size=\"12\">{last:yyyy-MM-dd}</text>\n</svg>\n");
-        return svg.ToString();
+        html.Append($"<p style=\"color:#57606a\">migaudit {E(toolVersion)} · generated {result.GeneratedAt:yyyy-MM-dd HH:mm} UTC</p>\n");
+        return html.Append(HtmlFindings.Script).Append("</body></html>\n").ToString();
     }
 
     private static string RiskChart(AuditResult result, string idPrefix)

@@ -116,9 +116,14 @@ public sealed class HostileTextTests : IClassFixture<HostileTextTests.Project>
     [Fact]
     public void Html_escapes_every_name_message_and_action()
     {
-        var html = HtmlReport.Render(With(Hostile), "test");
+        // A rule id ends up in the filter's data attribute and its selector: it comes from a plugin or a config file too.
+        var html = HtmlReport.Render(With(Hostile, Hostile with { Rule = "x\"><img src=y>" }), "test");
         Assert.DoesNotContain("<img", html);
-        Assert.DoesNotContain("<script", html);
+        Assert.Contains("data-rule=\"x&quot;&gt;&lt;img src=y&gt;\"", html);
+        Assert.Contains("<option value=\"x&quot;&gt;&lt;img src=y&gt;\">x&quot;&gt;&lt;img src=y&gt;</option>", html);
+        // The one script is the report's own filter, at the end of the page.
+        Assert.Equal(html.LastIndexOf("<script", StringComparison.Ordinal), html.IndexOf("<script", StringComparison.Ordinal));
+        Assert.DoesNotContain("<script>alert", html);
         Assert.Contains("<code>migrations/20250101000000_&lt;img src=x onerror=alert(1)&gt;|a`b.js:1</code>", html);
         Assert.Contains("<i>Fix: drop &lt;script&gt;alert(1)&lt;/script&gt;</i>", html);
     }
