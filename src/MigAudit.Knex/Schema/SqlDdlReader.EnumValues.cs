@@ -15,13 +15,7 @@ public static partial class SqlDdlReader
             return false;
         }
 
-        var i = 2;
-        var type = tokens[i].Name;
-        while (i + 2 < tokens.Count && tokens[i + 1].IsPunctuation("."))
-        {
-            i += 2;
-            type = tokens[i].Name;
-        }
+        var (type, i) = AlteredTypeName(tokens);
 
         if (i + 3 >= tokens.Count || !tokens[i + 1].IsWord("ADD") || !tokens[i + 2].IsWord("VALUE"))
         {
@@ -51,13 +45,7 @@ public static partial class SqlDdlReader
             return false;
         }
 
-        var i = 2;
-        var type = tokens[i].Name;
-        while (i + 2 < tokens.Count && tokens[i + 1].IsPunctuation("."))
-        {
-            i += 2;
-            type = tokens[i].Name;
-        }
+        var (type, i) = AlteredTypeName(tokens);
 
         if (i + 5 >= tokens.Count || !tokens[i + 1].IsWord("RENAME") || !tokens[i + 2].IsWord("VALUE") || !tokens[i + 4].IsWord("TO") ||
             StringContent(tokens[i + 3]) is not { } from || StringContent(tokens[i + 5]) is not { } to)
@@ -101,5 +89,19 @@ public static partial class SqlDdlReader
         }
 
         return text.Length >= 2 && text[0] == '\'' && text[^1] == '\'' ? text[1..^1].Replace("''", "'", StringComparison.Ordinal) : null;
+    }
+
+    /// <summary>ALTER TYPE [schema.]name ...: the type's own name (enum values are looked up by it) and the index of its last token.</summary>
+    private static (string Type, int Last) AlteredTypeName(List<SqlToken> tokens)
+    {
+        var i = 2;
+        var type = tokens[i].Name;
+        while (i + 2 < tokens.Count && tokens[i + 1].IsPunctuation("."))
+        {
+            i += 2;
+            type = tokens[i].Name;
+        }
+
+        return (type, i);
     }
 }

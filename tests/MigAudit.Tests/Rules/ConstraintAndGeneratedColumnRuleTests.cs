@@ -63,7 +63,7 @@ public sealed class ConstraintAndGeneratedColumnRuleTests
     [Fact]
     public void A_validation_in_a_later_migration_of_the_same_pending_batch_is_found_with_the_migration_that_added_it()
     {
-        using var repo = ReleasedThenPending("bad");
+        using var repo = ReleasedFixture.Of("not-valid-validated-in-same-transaction", "bad");
 
         var findings = Audit.Run(repo.Root).Of("not-valid-validated-in-same-transaction");
 
@@ -77,7 +77,7 @@ public sealed class ConstraintAndGeneratedColumnRuleTests
     [Fact]
     public void A_validation_in_a_migration_that_runs_without_a_transaction_is_not_found()
     {
-        using var repo = ReleasedThenPending("good");
+        using var repo = ReleasedFixture.Of("not-valid-validated-in-same-transaction", "good");
 
         Assert.Empty(Audit.Run(repo.Root).Of("not-valid-validated-in-same-transaction"));
     }
@@ -90,27 +90,5 @@ public sealed class ConstraintAndGeneratedColumnRuleTests
         var findings = AuditFixture("not-valid-validated-in-same-transaction", "bad").Of("not-valid-validated-in-same-transaction");
 
         Assert.DoesNotContain(findings, f => f.File!.EndsWith("20250104000000_validate_bio.js", StringComparison.Ordinal));
-    }
-
-    /// <summary>The fixture's first migration in release v1.0.0, the others committed after it: pending wherever v1.0.0 runs.</summary>
-    private static TempRepo ReleasedThenPending(string side)
-    {
-        var repo = new TempRepo();
-        repo.CopyFixture(Path.Combine("not-valid-validated-in-same-transaction", side));
-        var pending = Directory.GetFiles(repo.PathOf("migrations")).Order(StringComparer.Ordinal).Skip(1).ToDictionary(f => f, File.ReadAllText);
-        foreach (var file in pending.Keys)
-        {
-            File.Delete(file);
-        }
-
-        repo.Commit("first release");
-        repo.Git("tag", "v1.0.0");
-        foreach (var (file, text) in pending)
-        {
-            File.WriteAllText(file, text);
-        }
-
-        repo.Commit("pending migrations");
-        return repo;
     }
 }

@@ -70,27 +70,13 @@ public sealed class EnumValueUsedInSameTransactionRuleTests
 
     private static TempRepo Fixture(string side, bool releaseFirst = false)
     {
+        if (releaseFirst)
+        {
+            return ReleasedFixture.Of(Rule, side);
+        }
+
         var repo = new TempRepo();
         repo.CopyFixture(Path.Combine(Rule, side));
-        if (!releaseFirst)
-        {
-            return repo;
-        }
-
-        var pending = Directory.GetFiles(repo.PathOf("migrations")).Order(StringComparer.Ordinal).Skip(1).ToDictionary(f => f, File.ReadAllText);
-        foreach (var file in pending.Keys)
-        {
-            File.Delete(file);
-        }
-
-        repo.Commit("first release");
-        repo.Git("tag", "v1.0.0");
-        foreach (var (file, text) in pending)
-        {
-            File.WriteAllText(file, text);
-        }
-
-        repo.Commit("pending migrations");
         return repo;
     }
 }

@@ -370,7 +370,7 @@ public sealed class StaticRuleTests
     [Fact]
     public void Lock_held_across_batch_names_the_pending_migrations_since_the_latest_release()
     {
-        using var repo = ReleasedThenPending("bad");
+        using var repo = ReleasedFixture.Of("lock-held-across-batch", "bad");
 
         var finding = Assert.Single(Audit.Run(repo.Root).Findings, f => f.Rule == "lock-held-across-batch");
 
@@ -381,31 +381,9 @@ public sealed class StaticRuleTests
     [Fact]
     public void Lock_held_across_batch_is_silent_when_one_pending_migration_turns_transactions_per_migration_on()
     {
-        using var repo = ReleasedThenPending("good");
+        using var repo = ReleasedFixture.Of("lock-held-across-batch", "good");
 
         Assert.Empty(Audit.Run(repo.Root).Of("lock-held-across-batch"));
-    }
-
-    /// <summary>The fixture's first migration in release v1.0.0, the others committed after it: pending wherever v1.0.0 runs.</summary>
-    private static TempRepo ReleasedThenPending(string side)
-    {
-        var repo = new TempRepo();
-        repo.CopyFixture(Path.Combine("lock-held-across-batch", side));
-        var pending = Directory.GetFiles(repo.PathOf("migrations")).Order(StringComparer.Ordinal).Skip(1).ToDictionary(f => f, File.ReadAllText);
-        foreach (var file in pending.Keys)
-        {
-            File.Delete(file);
-        }
-
-        repo.Commit("first release");
-        repo.Git("tag", "v1.0.0");
-        foreach (var (file, text) in pending)
-        {
-            File.WriteAllText(file, text);
-        }
-
-        repo.Commit("pending migrations");
-        return repo;
     }
 
     [Fact]
