@@ -118,33 +118,17 @@ public sealed class ConstraintAndGeneratedColumnLockTruthTests(PostgresServer se
         Assert.Equal(error, (failure as PostgresException)?.MessageText);
     }
 
-    private async Task<string> DatabaseAsync(string setup)
+    private Task<string> DatabaseAsync(string setup)
     {
         Requires.Postgres();
-        var database = "locktruth_" + Guid.NewGuid().ToString("n")[..8];
-        await LiveDatabase.ExecuteAsync(server.Postgres!.ConnectionString, $"CREATE DATABASE {database}");
-        await ExecuteAsync(database, setup);
-        return database;
+        return LiveDatabase.CreateAsync(server.Postgres!, "locktruth", setup);
     }
 
-    private string ConnectionTo(string database) =>
-        new NpgsqlConnectionStringBuilder(server.Postgres!.ConnectionString) { Database = database, Pooling = false }.ConnectionString;
+    private string ConnectionTo(string database) => LiveDatabase.ConnectionTo(server.Postgres!, database);
 
     private Task ExecuteAsync(string database, string sql) => LiveDatabase.ExecuteAsync(ConnectionTo(database), sql);
 
-    private async Task<List<string>> RowsAsync(string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionTo(database));
-        await connection.OpenAsync();
-        await using var reader = await new NpgsqlCommand(sql, connection).ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        return rows;
-    }
+    private Task<List<string>> RowsAsync(string database, string sql) => LiveDatabase.RowsAsync(ConnectionTo(database), sql);
 
     /// <summary>The locks the statement's own session holds on the table right after it, inside its transaction.</summary>
     private async Task<List<string>> LocksDuringAsync(string database, string statement, string table)

@@ -138,33 +138,17 @@ public sealed class TypeDomainAlterTruthTests(PostgresServer server) : IClassFix
         Assert.Equal(node, await FileNodeAsync(database, "orders"));
     }
 
-    private async Task<string> DatabaseAsync(string setup)
+    private Task<string> DatabaseAsync(string setup)
     {
         Requires.Postgres();
-        var database = "typedomain_" + Guid.NewGuid().ToString("n")[..8];
-        await LiveDatabase.ExecuteAsync(server.Postgres!.ConnectionString, $"CREATE DATABASE {database}");
-        await ExecuteAsync(database, setup);
-        return database;
+        return LiveDatabase.CreateAsync(server.Postgres!, "typedomain", setup);
     }
 
-    private string ConnectionTo(string database) =>
-        new NpgsqlConnectionStringBuilder(server.Postgres!.ConnectionString) { Database = database, Pooling = false }.ConnectionString;
+    private string ConnectionTo(string database) => LiveDatabase.ConnectionTo(server.Postgres!, database);
 
     private Task ExecuteAsync(string database, string sql) => LiveDatabase.ExecuteAsync(ConnectionTo(database), sql);
 
-    private async Task<List<string>> RowsAsync(string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionTo(database));
-        await connection.OpenAsync();
-        await using var reader = await new NpgsqlCommand(sql, connection).ExecuteReaderAsync();
-        var rows = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        return rows;
-    }
+    private Task<List<string>> RowsAsync(string database, string sql) => LiveDatabase.RowsAsync(ConnectionTo(database), sql);
 
     private async Task<string> FileNodeAsync(string database, string table) =>
         (await RowsAsync(database, $"SELECT pg_relation_filenode('{table}')::text")).Single();

@@ -55,7 +55,7 @@ public sealed class EnumTypeChangeRuleTests(PostgresServer server) : IClassFixtu
         using var repo = Fixture("bad");
         var database = "enum_change_" + Guid.NewGuid().ToString("n")[..8];
         await LiveDatabase.ExecuteAsync(server.Postgres!.ConnectionString, $"CREATE DATABASE {database}");
-        var url = new NpgsqlConnectionStringBuilder(server.Postgres.ConnectionString) { Database = database, Pooling = false }.ConnectionString;
+        var url = LiveDatabase.ConnectionTo(server.Postgres, database);
         await using var connection = new NpgsqlConnection(url);
 
         Assert.Equal("ok", LiveDatabase.KnexRun(server.Postgres, repo, database, "migrate.up(config).then(() => knex.migrate.up(config))"));

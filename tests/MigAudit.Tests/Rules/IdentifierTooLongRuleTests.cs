@@ -130,7 +130,7 @@ public sealed class IdentifierTooLongRuleTests(PostgresServer server) : IClassFi
         await LiveDatabase.ExecuteAsync(server.Postgres!.ConnectionString, $"CREATE DATABASE {database}");
 
         Assert.Equal("ok", LiveDatabase.KnexRun(server.Postgres, repo, database, "migrate.latest(config)"));
-        var url = new NpgsqlConnectionStringBuilder(server.Postgres.ConnectionString) { Database = database, Pooling = false }.ConnectionString;
+        var url = LiveDatabase.ConnectionTo(server.Postgres, database);
         await using (var connection = new NpgsqlConnection(url))
         {
             await connection.OpenAsync();

@@ -89,7 +89,7 @@ public sealed class MissingLockTimeoutStatementTimeoutTests(PostgresServer serve
         Requires.Postgres();
         var database = "timeouts_" + Guid.NewGuid().ToString("n")[..8];
         await LiveDatabase.ExecuteAsync(server.Postgres!.ConnectionString, $"CREATE DATABASE {database}");
-        var url = new NpgsqlConnectionStringBuilder(server.Postgres.ConnectionString) { Database = database, Pooling = false }.ConnectionString;
+        var url = LiveDatabase.ConnectionTo(server.Postgres, database);
         await LiveDatabase.ExecuteAsync(url, "CREATE TABLE users (id serial PRIMARY KEY)");
 
         // A long read holds ACCESS SHARE: the migration's ALTER TABLE has to wait for it.

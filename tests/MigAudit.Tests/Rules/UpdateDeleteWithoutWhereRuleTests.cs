@@ -41,7 +41,7 @@ public sealed class UpdateDeleteWithoutWhereRuleTests(PostgresServer server) : I
         Requires.Postgres();
         var database = "rows_" + Guid.NewGuid().ToString("n")[..8];
         await LiveDatabase.ExecuteAsync(server.Postgres!.ConnectionString, $"CREATE DATABASE {database}");
-        var url = new NpgsqlConnectionStringBuilder(server.Postgres.ConnectionString) { Database = database, Pooling = false }.ConnectionString;
+        var url = LiveDatabase.ConnectionTo(server.Postgres, database);
         await LiveDatabase.ExecuteAsync(url, "CREATE TABLE users (id serial PRIMARY KEY, plan text); INSERT INTO users (plan) VALUES ('a'), ('b');");
 
         await using var migration = new NpgsqlConnection(url);

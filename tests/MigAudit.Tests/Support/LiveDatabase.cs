@@ -15,6 +15,34 @@ public sealed class PostgresServer : IDisposable
 /// <summary>Databases on a throwaway server, migrated by real knex.</summary>
 public static class LiveDatabase
 {
+    /// <summary>A database's own connection string on the server, without pooling (a test's connections end with it).</summary>
+    public static string ConnectionTo(ThrowawayPostgres postgres, string database) =>
+        new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { Database = database, Pooling = false }.ConnectionString;
+
+    /// <summary>A new database named <paramref name="prefix"/>_&lt;random&gt; with <paramref name="setup"/> run in it; its name.</summary>
+    public static async Task<string> CreateAsync(ThrowawayPostgres postgres, string prefix, string setup)
+    {
+        var database = prefix + "_" + Guid.NewGuid().ToString("n")[..8];
+        await ExecuteAsync(postgres.ConnectionString, $"CREATE DATABASE {database}");
+        await ExecuteAsync(ConnectionTo(postgres, database), setup);
+        return database;
+    }
+
+    /// <summary>The first column of every row the query returns, as text.</summary>
+    public static async Task<List<string>> RowsAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var reader = await new NpgsqlCommand(sql, connection).ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        return rows;
+    }
+
     public static async Task ExecuteAsync(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
