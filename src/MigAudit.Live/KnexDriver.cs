@@ -66,8 +66,22 @@ public sealed class KnexDriver : IDisposable
         this.output = output;
     }
 
-    /// <summary>Variables kept from migaudit's own environment: what Node and npm need to run, nothing that names a database.</summary>
+    /// <summary>Variables kept from migaudit's own environment on Linux and macOS: what Node and npm need to run, nothing that names a database.</summary>
     private static readonly string[] InheritedVariables = ["PATH", "HOME", "TMPDIR", "LANG", "LC_ALL", "TZ"];
+
+    /// <summary>
+    /// What Windows programs need besides: Node cannot open a socket without SystemRoot (Winsock loads its providers from
+    /// there), os.tmpdir() reads TEMP/TMP, os.homedir() USERPROFILE, npm's cache APPDATA/LOCALAPPDATA, child processes
+    /// ComSpec and PATHEXT. Windows names are matched whatever their case (Path, PATH).
+    /// </summary>
+    private static readonly string[] InheritedOnWindows = ["Path", "PATHEXT", "SystemRoot", "SystemDrive", "windir", "ComSpec", "TEMP", "TMP", "USERPROFILE", "HOMEDRIVE", "HOMEPATH", "APPDATA", "LOCALAPPDATA", "ProgramData", "ProgramFiles", "NUMBER_OF_PROCESSORS", "PROCESSOR_ARCHITECTURE", "TZ"];
+
+    /// <summary>The variables of <paramref name="environment"/> the driver keeps: what node needs on the platform, and NODE_*.</summary>
+    public static IEnumerable<KeyValuePair<string, string>> Inherited(IEnumerable<KeyValuePair<string, string>> environment, bool windows)
+    {
+        var kept = windows ? new HashSet<string>(InheritedOnWindows, StringComparer.OrdinalIgnoreCase) : new HashSet<string>(InheritedVariables, StringComparer.Ordinal);
+        return environment.Where(e => kept.Contains(e.Key) || e.Key.StartsWith("NODE_", windows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal));
+    }
 
     /// <param name="environment">The variables the migrations get on top of the scrubbed environment (connection variables already pointed at the scratch database).</param>
     /// <param name="allowNetwork">Lets migrations open sockets to hosts other than the scratch server (other databases on it stay refused).</param>
@@ -118,9 +132,9 @@ public sealed class KnexDriver : IDisposable
         // A scrubbed environment: the variables of migaudit's own shell (a production DATABASE_URL, cloud keys) never
         // reach the migrations; only what Node needs, NODE_* and what the caller gives.
         start.Environment.Clear();
-        foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-                     .Select(e => ((string)e.Key, (string?)e.Value ?? string.Empty))
-                     .Where(e => InheritedVariables.Contains(e.Item1) || e.Item1.StartsWith("NODE_", StringComparison.Ordinal)))
+        var own = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .Select(e => new KeyValuePair<string, string>((string)e.Key, (string?)e.Value ?? string.Empty));
+        foreach (var (name, value) in Inherited(own, OperatingSystem.IsWindows()))
         {
             start.Environment[name] = value;
         }

@@ -16,7 +16,7 @@ namespace MigAudit.Live;
 /// <c>kill -9</c> included, and its backends follow (they watch the postmaster). Stopped and deleted on dispose; folders
 /// left by a killed migaudit are removed by the next start.
 /// </summary>
-public sealed class ThrowawayPostgres : IDisposable
+public sealed partial class ThrowawayPostgres : IDisposable
 {
     /// <summary>The port number names the socket file (.s.PGSQL.5432); without TCP no port is taken on the machine.</summary>
     private const int SocketPort = 5432;
@@ -53,7 +53,7 @@ public sealed class ThrowawayPostgres : IDisposable
     /// <summary>A connection through the Unix socket as <paramref name="user"/>.</summary>
     public string ConnectionFor(string database, string user, string password) => new NpgsqlConnectionStringBuilder
     {
-        Host = SocketDirectory,
+        Host = OperatingSystem.IsWindows() ? "127.0.0.1" : SocketDirectory,
         // The socket file is named after the port the server was given: a server with TCP names it after its TCP port.
         Port = TcpPort ?? SocketPort,
         Username = user,
@@ -67,23 +67,7 @@ public sealed class ThrowawayPostgres : IDisposable
     public string Url(string database = "postgres") => $"postgres://postgres:{Uri.EscapeDataString(SuperuserPassword)}@127.0.0.1:{Port}/{database}";
 
     /// <summary>The folder with initdb and postgres, or null when PostgreSQL is not installed.</summary>
-    public static string? FindBinaries()
-    {
-        foreach (var folder in LocalMachine.PathFolders)
-        {
-            if (File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "postgres")))
-            {
-                return folder;
-            }
-        }
-
-        return Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(v => Path.Combine(v, "bin"))
-                .Where(b => File.Exists(Path.Combine(b, "initdb")))
-                .OrderByDescending(b => int.TryParse(Path.GetFileName(Path.GetDirectoryName(b)), out var version) ? version : 0)
-                .FirstOrDefault()
-            : null;
-    }
+    public static string? FindBinaries() => PostgresInstallations.FindServerPrograms(PostgresInstallations.Here);
 
     /// <param name="tcp">Also listen on a free loopback port (SCRAM still required): for tests that stand in for another server.</param>
     public static ThrowawayPostgres Start(bool tcp = false)
@@ -99,8 +83,11 @@ public sealed class ThrowawayPostgres : IDisposable
     /// <exception cref="ProjectException">PostgreSQL or setpriv is not installed.</exception>
     public static Reservation Reserve()
     {
-        var binaries = FindBinaries() ?? throw new ProjectException("PostgreSQL is not installed (no initdb/postgres on PATH or under /usr/lib/postgresql): install it (e.g. apt-get install postgresql) or pass --database URL");
-        if (!File.Exists("/usr/bin/setpriv") && !File.Exists("/bin/setpriv"))
+        var machine = PostgresInstallations.Here;
+        var binaries = PostgresInstallations.FindServerPrograms(machine) ?? throw new ProjectException(
+            $"PostgreSQL's server programs (initdb and postgres) are not on PATH or in {string.Join(", ", machine.InstallFolders.Select(f => f.Replace("{version}", "<version>", StringComparison.Ordinal)))}: " +
+            "install PostgreSQL (e.g. apt-get install postgresql, brew install postgresql@16, or the EDB installer on Windows), put its bin folder on PATH, or pass --database URL");
+        if (OperatingSystem.IsLinux() && !File.Exists("/usr/bin/setpriv") && !File.Exists("/bin/setpriv"))
         {
             throw new ProjectException("setpriv (util-linux) is not installed: migaudit needs it to tie the throwaway PostgreSQL server's life to its own");
         }
@@ -112,7 +99,9 @@ public sealed class ThrowawayPostgres : IDisposable
         // The socket's folder: others may pass through it (a sandbox's user reaches it through a bind mount) but not list
         // it; its parent, which only the server's user opens, keeps every other local user away.
         FileModes.CreateDirectory(Path.Combine(directory, "socket"), FileModes.PassThrough);
-        return new Reservation(binaries, directory);
+        // Windows has no Unix socket PostgreSQL and Npgsql both use: the server listens on loopback TCP only, on a port
+        // chosen now so the driver's connection is known before the server starts.
+        return new Reservation(binaries, directory, OperatingSystem.IsWindows() ? FreePort() : null);
     }
 
     /// <summary>A throwaway server's folder before its server runs; disposed unstarted, the folder goes.</summary>
@@ -120,16 +109,24 @@ public sealed class ThrowawayPostgres : IDisposable
     {
         private readonly string binaries;
         private readonly string directory;
+        private readonly int? tcpOnlyPort;
         private bool started;
 
-        internal Reservation(string binaries, string directory)
+        internal Reservation(string binaries, string directory, int? tcpOnlyPort)
         {
             this.binaries = binaries;
             this.directory = directory;
+            this.tcpOnlyPort = tcpOnlyPort;
         }
 
         /// <summary>The folder the server's Unix socket will be in.</summary>
         public string SocketDirectory => Path.Combine(directory, "socket");
+
+        /// <summary>The host a client names to reach the server: its socket folder, or loopback where it listens on TCP only (Windows).</summary>
+        public string Host => tcpOnlyPort is null ? SocketDirectory : "127.0.0.1";
+
+        /// <summary>The port that names the socket file, or the loopback port of a TCP-only server.</summary>
+        public int Port => tcpOnlyPort ?? SocketPort;
 
         /// <summary>initdb, then the server, in the reserved folder; the server then owns (and removes) the folder.</summary>
         public ThrowawayPostgres Start(bool tcp = false)
@@ -141,15 +138,15 @@ public sealed class ThrowawayPostgres : IDisposable
                 var passwordFile = Path.Combine(directory, "password");
                 File.WriteAllText(passwordFile, password + "\n");
                 FileModes.Set(passwordFile, FileModes.Secret);
-                if (LocalMachine.IsRoot)
+                if (LocalMachine.IsRoot && !OperatingSystem.IsWindows())
                 {
                     Run("chown", "-R", "postgres:postgres", directory);
                 }
 
                 RunAsServerUser(binaries, "initdb", "-D", Path.Combine(directory, "data"), "-U", "postgres", "--auth=scram-sha-256", "--pwfile", passwordFile, "--no-sync", "-E", "UTF8", "--locale=C");
                 File.Delete(passwordFile);
-                var tcpPort = tcp ? FreePort() : (int?)null;
-                var (postmaster, log) = StartPostmaster(binaries, directory, tcpPort);
+                var tcpPort = tcpOnlyPort ?? (tcp ? FreePort() : null);
+                var (postmaster, log) = OperatingSystem.IsWindows() ? StartOnWindows(binaries, directory, tcpPort!.Value) : StartPostmaster(binaries, directory, tcpPort);
                 var server = new ThrowawayPostgres(directory, postmaster, log, tcpPort, password);
                 server.WaitUntilReady();
                 return server;
@@ -172,15 +169,17 @@ public sealed class ThrowawayPostgres : IDisposable
 
     private static (Process, StringBuilder) StartPostmaster(string binaries, string directory, int? tcpPort)
     {
-        var start = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in ServerUserArguments())
+        // On Linux, setpriv ties the server's life to migaudit's (macOS has no parent-death signal: there the server is
+        // stopped on dispose, and a killed migaudit leaves it to the next run's clean-up of abandoned folders).
+        var start = new ProcessStartInfo(OperatingSystem.IsLinux() ? "setpriv" : Path.Combine(binaries, "postgres")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in OperatingSystem.IsLinux() ? [.. ServerUserArguments(), "--pdeathsig", "KILL", "--", Path.Combine(binaries, "postgres")] : Array.Empty<string>())
         {
             start.ArgumentList.Add(argument);
         }
 
         foreach (var argument in new[]
         {
-            "--pdeathsig", "KILL", "--", Path.Combine(binaries, "postgres"), "-D", Path.Combine(directory, "data"),
+            "-D", Path.Combine(directory, "data"),
             "-p", (tcpPort ?? SocketPort).ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-k", Path.Combine(directory, "socket"),
             "-c", "listen_addresses=" + (tcpPort is null ? string.Empty : "127.0.0.1"),
@@ -263,13 +262,35 @@ public sealed class ThrowawayPostgres : IDisposable
         }
     }
 
-    private static bool Alive(int pid) => Directory.Exists($"/proc/{pid}");
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception error) when (error is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // No such process (ArgumentException), or one this user cannot inspect, which is not migaudit's.
+            return error is System.ComponentModel.Win32Exception;
+        }
+    }
 
     /// <summary>setpriv's arguments that make the command the server's user: as root, postgres (which refuses to run as root).</summary>
     private static string[] ServerUserArguments() => LocalMachine.IsRoot ? ["--reuid=postgres", "--regid=postgres", "--init-groups"] : [];
 
-    private static void RunAsServerUser(string binaries, string tool, params string[] arguments) =>
-        Run("setpriv", [.. ServerUserArguments(), "--", Path.Combine(binaries, tool), .. arguments]);
+    private static void RunAsServerUser(string binaries, string tool, params string[] arguments)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            Run("setpriv", [.. ServerUserArguments(), "--", Path.Combine(binaries, tool), .. arguments]);
+        }
+        else
+        {
+            // initdb drops an administrator's rights itself on Windows; elsewhere the user runs it as they would by hand.
+            Run(Path.Combine(binaries, OperatingSystem.IsWindows() ? tool + ".exe" : tool), arguments);
+        }
+    }
 
     private static void Run(string file, params string[] arguments)
     {
@@ -309,7 +330,11 @@ public sealed class ThrowawayPostgres : IDisposable
         try
         {
             // SIGQUIT is PostgreSQL's immediate shutdown: nothing here is worth a checkpoint.
-            if (!postmaster.HasExited)
+            if (OperatingSystem.IsWindows())
+            {
+                StopOnWindows();
+            }
+            else if (!postmaster.HasExited)
             {
                 Process.Start("kill", ["-QUIT", postmaster.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])?.WaitForExit();
                 if (!postmaster.WaitForExit(10_000))

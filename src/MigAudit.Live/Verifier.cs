@@ -140,8 +140,8 @@ public static partial class Verifier
         {
             // Only the folder for now: the server starts once the knexfile has loaded.
             reservation = ThrowawayPostgres.Reserve();
-            serverText = "throwaway PostgreSQL on a private Unix socket";
-            chain = new Chain(reservation.SocketDirectory, 5432, ChainRole, LocalMachine.NewSecret(), OwnRole: true);
+            serverText = OperatingSystem.IsWindows() ? $"throwaway PostgreSQL on 127.0.0.1:{reservation.Port}" : "throwaway PostgreSQL on a private Unix socket";
+            chain = new Chain(reservation.Host, reservation.Port, ChainRole, LocalMachine.NewSecret(), OwnRole: true);
         }
         else
         {

@@ -9,7 +9,7 @@ public static class LocalMachine
     public static bool IsRoot => Environment.UserName == "root";
 
     /// <summary>The folders of PATH, in order.</summary>
-    public static IEnumerable<string> PathFolders => (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries);
+    public static IEnumerable<string> PathFolders => (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>A random password (192 bits, URL-safe: it goes into connection URLs unescaped).</summary>
     public static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
