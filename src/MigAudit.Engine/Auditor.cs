@@ -349,7 +349,8 @@ public static class Auditor
         var migrations = input.Migrations;
         var unparseable = migrations.Count(m => m.Module.Format == MigrationFormat.Unparseable);
         var withDown = migrations.Count(m => m.Module.Format != MigrationFormat.Unparseable && (m.Module.HasDown || m.Module.ExportsUnknown));
-        var committed = migrations.Count(m => m.Git.State == TrackingState.Committed);
+        // audit --staged audits the project as the commit will leave it: what it stages counts as committed.
+        var committed = migrations.Count(m => m.Git.State == TrackingState.Committed || (input.StagedCommitted && m.Git.Staged));
         return new Statistics
         {
             Active = migrations.Count,

@@ -58,7 +58,7 @@ public static class TextReport
         output.Line($"Current State: {CurrentState(input, stats)}");
 
         output.Heading(Next("EXECUTION ORDER (as Knex runs them)"));
-        WriteOrder(output, input.Migrations);
+        WriteOrder(output, input.Migrations, input.StagedCommitted);
 
         output.Heading(Next("CRITICAL PROBLEMS FOUND"));
         var groups = result.Findings.GroupBy(f => f.Rule).ToList();
@@ -287,7 +287,7 @@ public static class TextReport
             : $"UNSTABLE - Large discrepancy between git and filesystem ({string.Join(", ", gaps)} migrations)";
     }
 
-    private static void WriteOrder(ReportConsole output, IReadOnlyList<Migration> migrations)
+    private static void WriteOrder(ReportConsole output, IReadOnlyList<Migration> migrations, bool stagedCommitted)
     {
         if (migrations.Count == 0)
         {
@@ -301,9 +301,10 @@ public static class TextReport
         {
             var down = m.Module.Format == MigrationFormat.Unparseable ? "?" : m.Module.HasDown ? (m.Module.Down!.IsEmpty ? "empty" : "yes") : m.Module.ExportsUnknown ? "?" : "NO";
             var up = m.Module.Format == MigrationFormat.Unparseable ? "?" : m.Module.HasUp ? "yes" : m.Module.ExportsUnknown ? "?" : "NO";
-            var state = m.Git.State.ToString().ToLowerInvariant();
+            var staged = stagedCommitted && m.Git.Staged && m.Git.State == TrackingState.Untracked;
+            var state = staged ? "staged" : m.Git.State.ToString().ToLowerInvariant();
             var format = FormatId(m.Module.Format);
-            var style = m.Module.Format != MigrationFormat.Knex || up == "NO" || down == "NO" ? "red" : m.Git.State == TrackingState.Untracked ? "yellow" : null;
+            var style = m.Module.Format != MigrationFormat.Knex || up == "NO" || down == "NO" ? "red" : m.Git.State == TrackingState.Untracked && !staged ? "yellow" : null;
             output.Line($"{m.Order,4}  {m.Name.PadRight(width)}  {state,-10} {up,-4} {down,-6} {format}", style);
         }
     }

@@ -52,7 +52,14 @@ public sealed class StagedCliTests
             [("drop-column", "migrations/20250102000000_create_notes.js")],
             stagedJson.RootElement.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("rule").GetString() != "irreversible-down")
                 .Select(f => (f.GetProperty("rule").GetString()!, f.GetProperty("file").GetString()!)));
+        var statistics = stagedJson.RootElement.GetProperty("statistics");
+        Assert.Equal((2, 0), (statistics.GetProperty("committed").GetInt32(), statistics.GetProperty("untracked").GetInt32()));
         var text = await CliRunner.RunAsync("audit", repo.Root, "--staged");
         Assert.Contains("Scope:       staged changes: 1 file;", text.Stdout);
+
+        // The commit will hold the staged migration: counted as committed, shown as staged, no "discrepancy".
+        Assert.Contains("Untracked/New Migrations:                      0\n", text.Stdout.Replace("\r\n", "\n"));
+        Assert.Matches(@"\n +2  20250102000000_create_notes\.js +staged ", text.Stdout.Replace("\r\n", "\n"));
+        Assert.Contains("Current State: CONSISTENT", text.Stdout);
     }
 }
