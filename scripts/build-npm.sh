@@ -58,8 +58,9 @@ node -e '
 ' "$stage/launcher/package.json" "$version"
 
 # The self-contained package: the same launcher, which runs native/<key>/ first, and no optional dependencies. With
-# them, a tarball installed by path fails the next `npm ci`: the lockfile holds only the platform package that was
-# installed, npm ci finds the others missing from it ("Missing: @migaudit/darwin-arm64 from lock file") and stops.
+# them, the launcher and platform tarballs installed by path fail npm 11's next `npm ci` (npm 10.9 let it pass): the
+# lockfile holds only the platform package that was installed, and npm ci finds the launcher's other optional
+# dependencies missing from it ("Missing: @migaudit/darwin-arm64@ from lock file") and stops.
 cp -R "$stage/launcher/." "$stage/local/"
 cp "$binary" "$stage/local/native/$key/"
 node -e '
