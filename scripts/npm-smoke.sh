@@ -27,7 +27,9 @@ actual=$(node -e '
 ' "$repo/npm/migaudit/bin/migaudit.js")
 [ "$actual" = "$key" ] || fail "this machine is $actual, not $key"
 
-work=$(mktemp -d)
+# On a GitHub runner, under RUNNER_TEMP: on Windows that is on the checkout's drive (D:), where the system temp folder
+# is on C:, and the lockfile's file: path to the tarball then stays relative.
+work=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/npm-smoke.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 # A Knex project in a git repository of its own: migaudit reads git history.
