@@ -28,7 +28,8 @@ if [ "${MIGAUDIT_SKIP_AOT:-}" = 1 ] || [ $# -gt 0 ]; then
   aot_skipped=1
 else
   echo "== building the Native AOT binary and the npm packages (scripts/build-npm.sh)"
-  rm -rf artifacts/native
+  # Tarballs of an earlier version would be found beside the new ones.
+  rm -rf artifacts/native artifacts/npm
   if command -v npm >/dev/null 2>&1 && bash scripts/build-npm.sh; then
     binary=$(ls "$PWD"/artifacts/native/*/migaudit)
     export MIGAUDIT_NPM_PACKAGES="$PWD/artifacts/npm"

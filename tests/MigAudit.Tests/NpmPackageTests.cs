@@ -4,28 +4,23 @@ using MigAudit.Tests.Support;
 namespace MigAudit.Tests;
 
 /// <summary>
-/// The npm packages scripts/build-npm.sh makes (the launcher and this platform's binary package), installed into a new
+/// The packages the npm registry will serve (the launcher and this platform's binary package), installed into a new
 /// Node project the way a user would, then run with npx on a PATH that has node, npm and git but no .NET.
-/// scripts/test.sh builds them and names their folder in MIGAUDIT_NPM_PACKAGES.
+/// scripts/test.sh builds them and names their folder in MIGAUDIT_NPM_PACKAGES. The self-contained package the README's
+/// quick start installs is NpmLocalPackageTests'.
 /// </summary>
 public sealed class NpmPackageTests
 {
-    private static string? PackagesFolder => Environment.GetEnvironmentVariable("MIGAUDIT_NPM_PACKAGES") is { Length: > 0 } folder && Directory.Exists(folder) ? folder : null;
-
-    /// <summary>npm's name for this machine: process.platform-process.arch.</summary>
-    private static string PlatformKey =>
-        (OperatingSystem.IsLinux() ? "linux" : OperatingSystem.IsMacOS() ? "darwin" : "win32") + "-" +
-        System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
+    private static string PlatformKey => NpmPackages.PlatformKey;
 
     [SkippableFact]
     [Trait("Surface", "npm")]
     public async Task Npx_migaudit_runs_the_native_binary_from_the_platform_package_without_dotnet()
     {
-        Requires.Dependency(PackagesFolder is not null, "the npm packages (scripts/build-npm.sh, then MIGAUDIT_NPM_PACKAGES)");
-        var tarballs = Directory.GetFiles(PackagesFolder!, "*.tgz").Order(StringComparer.Ordinal).ToArray();
-        var launcher = Assert.Single(tarballs, t => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(t), @"^migaudit-\d"));
-        var platform = Assert.Single(tarballs, t => Path.GetFileName(t).StartsWith($"migaudit-{PlatformKey}-", StringComparison.Ordinal));
-        var version = Path.GetFileName(launcher)["migaudit-".Length..^".tgz".Length];
+        var folder = NpmPackages.RequireFolder();
+        var launcher = NpmPackages.Launcher(folder);
+        var version = NpmPackages.Version(launcher);
+        var platform = Path.Combine(folder, $"migaudit-{PlatformKey}-{version}.tgz");
 
         // A Knex project that is also the Node project migaudit is installed into.
         using var repo = new TempRepo();
@@ -63,8 +58,7 @@ public sealed class NpmPackageTests
     [Trait("Surface", "npm")]
     public async Task Without_the_platform_package_the_launcher_says_how_to_install_it()
     {
-        Requires.Dependency(PackagesFolder is not null, "the npm packages (scripts/build-npm.sh, then MIGAUDIT_NPM_PACKAGES)");
-        var launcher = Assert.Single(Directory.GetFiles(PackagesFolder!, "migaudit-*.tgz"), t => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(t), @"^migaudit-\d"));
+        var launcher = NpmPackages.Launcher(NpmPackages.RequireFolder());
         using var project = new TempRepo(init: false);
         project.Write("package.json", """{ "name": "app", "version": "1.0.0", "private": true }""");
 
@@ -82,64 +76,23 @@ public sealed class NpmPackageTests
     [Trait("Surface", "npm")]
     public void Every_packed_package_carries_the_MIT_licence_in_its_metadata_and_as_a_file()
     {
-        Requires.Dependency(PackagesFolder is not null, "the npm packages (scripts/build-npm.sh, then MIGAUDIT_NPM_PACKAGES)");
+        var folder = NpmPackages.RequireFolder();
         var licence = File.ReadAllText(Path.Combine(NodeKnex.ScriptsDirectory!, "..", "..", "LICENSE"));
         Assert.StartsWith("MIT License\n\nCopyright (c) 2026 migaudit contributors\n", licence, StringComparison.Ordinal);
 
-        // The launcher and this platform's binary package: every package.json build-npm.sh writes.
-        var tarballs = Directory.GetFiles(PackagesFolder!, "migaudit-*.tgz");
-        Assert.Equal(2, tarballs.Length);
+        // The launcher, this platform's binary package and the self-contained package: every package.json build-npm.sh writes.
+        var tarballs = Directory.GetFiles(folder, "migaudit-*.tgz", SearchOption.AllDirectories);
+        Assert.Equal(3, tarballs.Length);
         foreach (var tarball in tarballs)
         {
-            var files = TarballFiles(tarball);
+            var files = NpmPackages.TarballFiles(tarball);
             using var manifest = JsonDocument.Parse(files["package/package.json"]);
             Assert.Equal("MIT", manifest.RootElement.GetProperty("license").GetString());
             Assert.Equal(licence, files.GetValueOrDefault("package/LICENSE"));
         }
     }
 
-    /// <summary>The text of each file in an npm tarball (a gzipped tar whose entries start with package/).</summary>
-    private static Dictionary<string, string> TarballFiles(string tarball)
-    {
-        using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(tarball), System.IO.Compression.CompressionMode.Decompress);
-        using var tar = new System.Formats.Tar.TarReader(gzip);
-        var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (tar.GetNextEntry() is { } entry)
-        {
-            if (entry.DataStream is { } data && (entry.Name.EndsWith(".json", StringComparison.Ordinal) || entry.Name.EndsWith("LICENSE", StringComparison.Ordinal)))
-            {
-                files[entry.Name] = new StreamReader(data).ReadToEnd();
-            }
-        }
+    private static Task<CliResult> RunAsync(string workingDirectory, string program, params string[] arguments) => NpmPackages.RunAsync(workingDirectory, program, arguments);
 
-        return files;
-    }
-
-    /// <summary>A PATH of one folder with links to the named programs only (dotnet is never among them); deleted on dispose.</summary>
-    private sealed class ProgramsOnly : IDisposable
-    {
-        public ProgramsOnly(params string[] programs)
-        {
-            Folder = Path.Combine(Path.GetTempPath(), "migaudit-path-" + Guid.NewGuid().ToString("n")[..8]);
-            Directory.CreateDirectory(Folder);
-            foreach (var program in programs)
-            {
-                var found = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists)
-                    ?? throw new InvalidOperationException($"{program} is not on PATH");
-                File.CreateSymbolicLink(Path.Combine(Folder, program), Path.GetFullPath(found));
-            }
-        }
-
-        public string Folder { get; }
-
-        public void Dispose() => Directory.Delete(Folder, recursive: true);
-    }
-
-    private static Task<CliResult> RunAsync(string workingDirectory, string program, params string[] arguments) => RunAsync(workingDirectory, program, arguments, null);
-
-    /// <summary>With <paramref name="path"/>, the program is found there and is the whole PATH; DOTNET_ROOT is unset.</summary>
-    private static Task<CliResult> RunAsync(string workingDirectory, string program, string[] arguments, string? path) =>
-        ChildProcess.RunAsync(path is null ? program : Path.Combine(path, program), arguments, workingDirectory, path is null
-            ? new Dictionary<string, string?> { ["npm_config_update_notifier"] = "false" }
-            : new Dictionary<string, string?> { ["npm_config_update_notifier"] = "false", ["PATH"] = path, ["DOTNET_ROOT"] = null, [CliRunner.BinaryVariable] = null });
+    private static Task<CliResult> RunAsync(string workingDirectory, string program, string[] arguments, string? path) => NpmPackages.RunAsync(workingDirectory, program, arguments, path);
 }
