@@ -12,8 +12,6 @@ namespace MigAudit.Tests;
 /// </summary>
 public sealed class PreCommitHookTests
 {
-    private static string? PackagesFolder => Environment.GetEnvironmentVariable("MIGAUDIT_NPM_PACKAGES") is { Length: > 0 } folder && Directory.Exists(folder) ? folder : null;
-
     private static string SourceRoot => Path.GetFullPath(Path.Combine(NodeKnex.ScriptsDirectory!, "..", ".."));
 
     private static bool PreCommitInstalled => (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(d => File.Exists(Path.Combine(d, "pre-commit")));
@@ -36,7 +34,7 @@ public sealed class PreCommitHookTests
     [Trait("Surface", "npm")]
     public async Task Pre_commit_installs_the_npm_package_and_blocks_a_commit_that_stages_a_migration_without_down()
     {
-        Requires.Dependency(PackagesFolder is not null, "the npm packages (scripts/build-npm.sh, then MIGAUDIT_NPM_PACKAGES)");
+        var packages = NpmPackages.RequireFolder();
         Requires.Dependency(PreCommitInstalled, "pre-commit (apt-get install pre-commit)");
 
         // The hook repository as pre-commit clones it: this repository's hook files at one commit.
@@ -54,7 +52,7 @@ public sealed class PreCommitHookTests
         project.Write(".pre-commit-config.yaml", $"repos:\n  - repo: {hookRepo.Root}\n    rev: {rev}\n    hooks:\n      - id: migaudit\n");
         project.Commit("a good start");
 
-        using var registry = new StandInNpmRegistry(PackagesFolder!);
+        using var registry = new StandInNpmRegistry(packages);
         using var home = new TempRepo(init: false);
         var environment = new Dictionary<string, string?>
         {
@@ -78,7 +76,7 @@ public sealed class PreCommitHookTests
 
         // npm fetched the launcher and this machine's binary package from the registry, not the other platforms' binaries.
         Assert.Contains("migaudit", registry.Requested);
-        Assert.Contains(registry.Requested, r => r.StartsWith("tarballs/migaudit-linux-x64-", StringComparison.Ordinal));
+        Assert.Contains(registry.Requested, r => r.StartsWith($"tarballs/migaudit-{NpmPackages.PlatformKey}-", StringComparison.Ordinal));
         Assert.DoesNotContain(registry.Requested, r => r.StartsWith("tarballs/absent-", StringComparison.Ordinal));
 
         // With a down, the same commit passes, and nothing to report is one line.

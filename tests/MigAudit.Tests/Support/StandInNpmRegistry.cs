@@ -23,7 +23,7 @@ public sealed class StandInNpmRegistry : IDisposable
         Url = $"http://127.0.0.1:{port}/";
         foreach (var tarball in Directory.GetFiles(folder, "*.tgz"))
         {
-            var manifest = JsonNode.Parse(NpmTarball.Files(tarball)["package/package.json"])!.AsObject();
+            var manifest = JsonNode.Parse(NpmPackages.TarballFiles(tarball)["package/package.json"])!.AsObject();
             var bytes = File.ReadAllBytes(tarball);
             tarballs[Path.GetFileName(tarball)] = tarball;
             manifest["dist"] = new JsonObject
@@ -138,26 +138,5 @@ public sealed class StandInNpmRegistry : IDisposable
         listener.Stop();
         listener.Close();
         serving.Wait(TimeSpan.FromSeconds(10));
-    }
-}
-
-/// <summary>Reads an npm tarball (a gzipped tar whose entries start with package/).</summary>
-public static class NpmTarball
-{
-    /// <summary>The text of each JSON or LICENSE file in the tarball.</summary>
-    public static Dictionary<string, string> Files(string tarball)
-    {
-        using var gzip = new System.IO.Compression.GZipStream(File.OpenRead(tarball), System.IO.Compression.CompressionMode.Decompress);
-        using var tar = new System.Formats.Tar.TarReader(gzip);
-        var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (tar.GetNextEntry() is { } entry)
-        {
-            if (entry.DataStream is { } data && (entry.Name.EndsWith(".json", StringComparison.Ordinal) || entry.Name.EndsWith("LICENSE", StringComparison.Ordinal)))
-            {
-                files[entry.Name] = new StreamReader(data).ReadToEnd();
-            }
-        }
-
-        return files;
     }
 }
