@@ -170,6 +170,9 @@ async function start(config) {
   // connection and pool replaced: the knex CLI's working folder is the knexfile's.
   let own = {};
   if (config.knexfile) {
+    // Before the knexfile is loaded, as the knex CLI does ("Working directory changed to ..."): a knexfile that reads
+    // relative paths, or ts-node looking for the tsconfig.json beside a knexfile.ts, sees the knexfile's folder.
+    process.chdir(path.dirname(config.knexfile));
     try {
       own = await loadKnexfile(config.knexfile, config.environment);
     } catch (error) {
@@ -179,7 +182,6 @@ async function start(config) {
       reply({ fatal: `${path.basename(config.knexfile)} failed to load, as it would for the knex CLI: ${message}${hint}` });
       process.exit(3);
     }
-    process.chdir(path.dirname(config.knexfile));
   } else {
     process.chdir(projectRoot);
   }

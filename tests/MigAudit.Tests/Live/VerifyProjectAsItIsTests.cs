@@ -147,4 +147,29 @@ public sealed class VerifyProjectAsItIsTests
         Assert.Equal(["not-run", "not-run"], root.GetProperty("migrations").EnumerateArray().Select(m => m.GetProperty("up").GetString()));
         Assert.Contains("knex refused the batch before running any migration: Invalid migration: 20250102000000_teams.js must have both an up and down function", (await CliRunner.RunAsync("verify", repo.Root)).Stdout);
     }
+
+    [SkippableFact]
+    [Trait("Surface", "cli")]
+    public async Task A_knexfile_in_a_subfolder_is_loaded_from_its_own_folder_as_the_knex_cli_does()
+    {
+        Requires.PostgresAndKnex();
+        // knex 3.1.0's CLI changes its working directory to the knexfile's folder before it loads it ("Working directory
+        // changed to .../db"), so this knexfile loads with `knex --knexfile db/knexfile.js`. ts-node does the same
+        // lookup for the tsconfig.json beside a knexfile.ts (dogooddesignco/botswelcome's packages/api/knexfile.ts).
+        using var repo = new TempRepo();
+        repo.Write("db/knexfile.js", """
+            if (!require('fs').existsSync('migrations')) throw new Error(`${process.cwd()} is not the knexfile's folder`);
+            module.exports = { production: { client: 'pg', connection: process.env.DATABASE_URL, migrations: { directory: './migrations' } } };
+            """);
+        repo.Write("db/migrations/20250101000000_users.js", Audit.CreateTable("users"));
+        NodeKnex.LinkInto(repo);
+        repo.Commit("knexfile in db/");
+
+        var run = await CliRunner.RunAsync("verify", repo.Root, "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.Stdout + run.Stderr);
+        var root = JsonDocument.Parse(run.Stdout).RootElement;
+        Assert.True(root.GetProperty("passed").GetBoolean());
+        Assert.Equal(["ok"], root.GetProperty("migrations").EnumerateArray().Select(m => m.GetProperty("up").GetString()));
+    }
 }
