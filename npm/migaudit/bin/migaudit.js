@@ -114,7 +114,7 @@ function main() {
 }
 
 // npx and npm's bin links (and Windows' cmd shims) run this file as the main module; a test requires it to call
-// locateBinary for other platforms.
+// locateBinary for other platforms, and the pre-commit hook's own bin (npm/pre-commit/migaudit.js) to call main.
 if (require.main === module) main();
 
-module.exports = { SUPPORTED, isMusl, platformKey, executableName, locateBinary };
+module.exports = { SUPPORTED, isMusl, platformKey, executableName, locateBinary, main };
