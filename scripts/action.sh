@@ -50,7 +50,7 @@ fi
 # The reports of an earlier run in the same RUNNER_TEMP must not pass for this one's.
 rm -f "$out/migaudit.sarif" "$out/migaudit.md"
 status=0
-# MIGAUDIT may be "dotnet path/migaudit.dll": split on purpose.
+# MIGAUDIT may be a command with arguments (the tests run the JIT build through a wrapper): split on purpose.
 # shellcheck disable=SC2086
 $migaudit audit "$path" "${options[@]}" --format "${INPUT_FORMAT:-github}" || status=$?
 

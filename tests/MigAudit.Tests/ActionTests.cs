@@ -269,6 +269,31 @@ public sealed class ActionTests : IDisposable
         Assert.False(File.Exists(Path.Combine(programs.Folder, "dotnet")));
     }
 
+    /// <summary>
+    /// action.yml, read as text (no YAML parser in the tests): every input the script reads is passed to it as INPUT_*
+    /// and read there, and nothing installs or runs .NET.
+    /// </summary>
+    [Fact]
+    public void The_action_passes_each_input_to_the_script_and_installs_no_dotnet()
+    {
+        var action = File.ReadAllText(Path.Combine(RepositoryRoot, "action.yml"));
+        var script = File.ReadAllText(ScriptPath);
+        var inputs = System.Text.RegularExpressions.Regex.Matches(action.Split("\noutputs:")[0], @"^  ([a-z-]+):$", System.Text.RegularExpressions.RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToArray();
+
+        Assert.Equal(["path", "format", "fail-on", "baseline", "changed-since", "comment", "upload-sarif", "migaudit-version", "packages", "binary"], inputs);
+        foreach (var input in inputs.Except(["comment", "upload-sarif"]))
+        {
+            var variable = "INPUT_" + input.ToUpperInvariant().Replace('-', '_');
+            Assert.Contains($"        {variable}: ${{{{ inputs.{input} }}}}\n", action);
+            Assert.Contains("${" + variable + ":-", script);
+        }
+
+        Assert.Contains("GITHUB_TOKEN: ${{ inputs.comment == 'true' && github.token || '' }}", action);
+        Assert.Contains("if: always() && inputs.upload-sarif == 'true' && steps.audit.outputs.sarif != ''", action);
+        Assert.DoesNotContain("dotnet", action, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("dotnet", script, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>npm's name for this machine: process.platform-process.arch.</summary>
     private static string NpmPlatform =>
         (OperatingSystem.IsLinux() ? "linux" : OperatingSystem.IsMacOS() ? "darwin" : "win32") + "-" +
