@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The GitHub Action's work (action.yml runs it; ActionTests run it locally against a stand-in for GitHub's API):
-#  1. finds migaudit: MIGAUDIT (a command), else the binary input, else npm-installs the launcher and this platform's
-#     package (the Native AOT binary: no .NET) into $RUNNER_TEMP/migaudit;
+#  1. finds migaudit: MIGAUDIT (a command), else the binary input, else npm-installs the launcher, which brings this
+#     platform's package (the Native AOT binary: no .NET), into $RUNNER_TEMP/migaudit;
 #  2. audits once: the step's own format on standard output, SARIF and Markdown written by the same run (--report),
 #     SARIF and annotation paths from the repository root (--paths repo-root), as GitHub resolves them;
 #  3. writes the Markdown to the job summary and posts or updates one pull-request comment (scripts/action-comment.js),
@@ -22,9 +22,9 @@ elif [ -n "${INPUT_BINARY:-}" ]; then
 else
   version=${INPUT_MIGAUDIT_VERSION:-}
   [ -n "$version" ] || version=$(node -p 'require(process.argv[1]).version' "$here/../npm/migaudit/package.json")
-  # The launcher finds its binary in @migaudit/<platform>; named here too, so a platform npm has no package for fails
-  # at install with npm's reason (EBADPLATFORM) instead of at the first run.
-  packages=${INPUT_PACKAGES:-"migaudit@$version @migaudit/$(node -p 'process.platform + "-" + process.arch')@$version"}
+  # The launcher names each platform's package as an optional dependency; npm installs the one whose os, cpu and
+  # libc match this runner, and the launcher chooses it the same way (npm/migaudit/bin/migaudit.js).
+  packages=${INPUT_PACKAGES:-"migaudit@$version"}
   echo "::group::npm install $packages"
   # Word-split on purpose: packages is a list of npm specs.
   # shellcheck disable=SC2086
@@ -35,6 +35,12 @@ else
   fi
   echo "::endgroup::"
   migaudit="$out/migaudit/node_modules/.bin/migaudit"
+  # npm skips an optional dependency it cannot install without failing: the launcher then says which package is
+  # missing for this platform. Ask it now, so that reason is the step's error and not an audit's.
+  if ! reason=$("$migaudit" --version 2>&1); then
+    echo "::error title=migaudit::migaudit was installed but cannot run here: ${reason//$'\n'/ }"
+    exit 2
+  fi
 fi
 
 options=(--paths repo-root --report "sarif=$out/migaudit.sarif" --report "markdown=$out/migaudit.md")

@@ -229,7 +229,7 @@ public sealed class ActionTests : IDisposable
         }
 
         using var repo = MissingDownRepo();
-        using var programs = new ProgramsOnly("bash", "node", "git", "dirname", "rm", "cat");
+        using var programs = new OnlyPrograms("bash", "node", "git", "dirname", "rm", "cat");
         var calls = Path.Combine(programs.Folder, "npm-calls.txt");
 
         // A stand-in npm that logs its arguments and fails, as npm does for a package the registry does not have.
@@ -240,8 +240,8 @@ public sealed class ActionTests : IDisposable
         var run = await RunActionAsync(repo.Root, new Dictionary<string, string?> { ["MIGAUDIT"] = null }, programs.Folder);
 
         Assert.Equal(2, run.Exit);
-        Assert.Equal($"install --no-save --no-audit --no-fund --loglevel=error --prefix {run.Temp}/migaudit migaudit@{version} @migaudit/{NpmPlatform}@{version}", File.ReadAllText(calls).TrimEnd());
-        Assert.Contains($"::error title=migaudit::npm could not install migaudit@{version} @migaudit/{NpmPlatform}@{version}. Set the action's migaudit-version, packages (npm tarballs) or binary input.", run.Stdout);
+        Assert.Equal($"install --no-save --no-audit --no-fund --loglevel=error --prefix {run.Temp}/migaudit migaudit@{version}", File.ReadAllText(calls).TrimEnd());
+        Assert.Contains($"::error title=migaudit::npm could not install migaudit@{version}. Set the action's migaudit-version, packages (npm tarballs) or binary input.", run.Stdout);
         Assert.Empty(run.Audits);
         Assert.Empty(run.Outputs);
     }
@@ -256,7 +256,7 @@ public sealed class ActionTests : IDisposable
         var launcher = Assert.Single(tarballs, t => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(t), @"^migaudit-\d"));
         var platform = Assert.Single(tarballs, t => Path.GetFileName(t).StartsWith($"migaudit-{NpmPlatform}-", StringComparison.Ordinal));
         using var repo = MissingDownRepo("server");
-        using var programs = new ProgramsOnly("bash", "sh", "node", "npm", "git", "dirname", "rm", "cat");
+        using var programs = new OnlyPrograms("bash", "sh", "node", "npm", "git", "dirname", "rm", "cat");
 
         var run = await RunActionAsync(repo.Root, new Dictionary<string, string?> { ["MIGAUDIT"] = null, ["INPUT_PATH"] = "server", ["INPUT_PACKAGES"] = $"{launcher} {platform}", ["npm_config_update_notifier"] = "false" }, programs.Folder);
 
@@ -267,6 +267,14 @@ public sealed class ActionTests : IDisposable
         Assert.Contains($"\"uri\": \"server/{Migration}\"", File.ReadAllText(run.Outputs["sarif"]));
         Assert.StartsWith("## migaudit: ❌ not ready for production", run.Summary);
         Assert.False(File.Exists(Path.Combine(programs.Folder, "dotnet")));
+
+        // Without the platform package (npm leaves out an optional dependency it cannot install, as --omit=optional
+        // does here), the launcher's reason is the step's error, before any audit.
+        var launcherOnly = await RunActionAsync(repo.Root, new Dictionary<string, string?> { ["MIGAUDIT"] = null, ["INPUT_PACKAGES"] = launcher, ["npm_config_omit"] = "optional", ["npm_config_update_notifier"] = "false" }, programs.Folder);
+        Assert.Equal(2, launcherOnly.Exit);
+        Assert.Contains("::error title=migaudit::migaudit was installed but cannot run here: ", launcherOnly.Stdout);
+        Assert.Contains($"@migaudit/{NpmPlatform}", launcherOnly.Stdout);
+        Assert.Empty(launcherOnly.Outputs);
     }
 
     /// <summary>
@@ -312,6 +320,25 @@ public sealed class ActionTests : IDisposable
             ["GITHUB_REPOSITORY"] = "acme/app",
             ["GITHUB_API_URL"] = api,
         };
+    }
+
+    /// <summary>A folder of links to the named programs only, to be a child's whole PATH: dotnet is never among them.</summary>
+    private sealed class OnlyPrograms : IDisposable
+    {
+        public OnlyPrograms(params string[] programs)
+        {
+            Folder = Directory.CreateTempSubdirectory("migaudit-path-").FullName;
+            foreach (var program in programs)
+            {
+                var found = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists)
+                    ?? throw new InvalidOperationException($"{program} is not on PATH");
+                File.CreateSymbolicLink(Path.Combine(Folder, program), Path.GetFullPath(found));
+            }
+        }
+
+        public string Folder { get; }
+
+        public void Dispose() => Directory.Delete(Folder, recursive: true);
     }
 
     /// <summary>A stand-in for GitHub's REST API on loopback: answers each request as told and records it.</summary>
