@@ -326,7 +326,7 @@ public static partial class CliApp
         Render(new RepositoryAudit { Sets = [result] }, format, output, docsUrl, stdout, stderr);
 
     /// <summary>The report of every migration set; the formats that list findings (SARIF, annotations) list every set's at once.</summary>
-    private static void Render(RepositoryAudit audit, string format, string? output, string? docsUrl, TextWriter stdout, TextWriter stderr)
+    private static void Render(RepositoryAudit audit, string format, string? output, string? docsUrl, TextWriter stdout, TextWriter stderr, ReportPaths paths = ReportPaths.Project)
     {
         var result = audit.Combined;
         if (format == "json")
@@ -362,10 +362,10 @@ public static partial class CliApp
         var text = format switch
         {
             "markdown" => RepositoryReport.Markdown(audit, docsUrl),
-            "github" => GithubAnnotations.Render(result),
-            "sarif" => SarifReport.Render(result, Version, docsUrl) + "\n",
+            "github" => GithubAnnotations.Render(result, paths),
+            "sarif" => SarifReport.Render(result, Version, docsUrl, paths) + "\n",
             "html" => HtmlReport.Render(audit, Version, docsUrl),
-            "compact" => CompactReport.Render(result),
+            "compact" => CompactReport.Render(result, paths),
             "gitlab" => GitlabReport.Render(result),
             _ => null,
         };

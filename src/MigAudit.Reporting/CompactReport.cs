@@ -7,7 +7,8 @@ namespace MigAudit.Reporting;
 /// --format compact: one line per finding, "file:line:col: severity rule message", the shape compilers print and
 /// editors' problem matchers read (docs/formats.md has a VS Code problem matcher), then one summary line. Severity is
 /// the problem matcher's word: error (high), warning (medium), info (low). migaudit knows no columns: col is 1. Paths
-/// are relative to the audited folder; a finding about no one file names the knexfile (or "migaudit" without one).
+/// are relative to the audited folder (or the repository's top level, --paths repo-root); a finding about no one file
+/// names the knexfile (or "migaudit" without one).
 /// An unknown that decides readiness is a line with the rule "unknown", since it is what keeps the verdict from READY.
 /// </summary>
 public static class CompactReport
@@ -15,18 +16,19 @@ public static class CompactReport
     /// <summary>The file of a finding that has none, in a project without a knexfile.</summary>
     public const string NoFile = "migaudit";
 
-    public static string Render(AuditResult result)
+    public static string Render(AuditResult result, ReportPaths paths = ReportPaths.Project)
     {
+        string? File(string? file) => FindingLocations.FileOrKnexfile(file, result) is { } path ? paths.Shown(path, result) : null;
         var text = new StringBuilder();
         foreach (var finding in result.Findings)
         {
             var message = finding.Blocking ? finding.Message + " (blocking)" : finding.Message;
-            Line(text, FindingLocations.FileOrKnexfile(finding.File, result), finding.Line, Severity(finding.Severity), finding.Rule, message);
+            Line(text, File(finding.File), finding.Line, Severity(finding.Severity), finding.Rule, message);
         }
 
         foreach (var unknown in result.Unknowns)
         {
-            Line(text, FindingLocations.FileOrKnexfile(unknown.File, result), unknown.Line, "warning", "unknown", unknown.Reason);
+            Line(text, File(unknown.File), unknown.Line, "warning", "unknown", unknown.Reason);
         }
 
         text.Append(Summary(result)).Append('\n');

@@ -3,10 +3,13 @@ using MigAudit.Core;
 
 namespace MigAudit.Reporting;
 
-/// <summary>GitHub Actions workflow commands: one ::error/::warning/::notice annotation per finding.</summary>
+/// <summary>
+/// GitHub Actions workflow commands: one ::error/::warning/::notice annotation per finding. GitHub places an annotation's
+/// file= from the repository root: the action asks for <see cref="ReportPaths.RepositoryRoot"/>.
+/// </summary>
 public static class GithubAnnotations
 {
-    public static string Render(AuditResult result)
+    public static string Render(AuditResult result, ReportPaths paths = ReportPaths.Project)
     {
         var text = new StringBuilder();
         foreach (var finding in result.Findings)
@@ -20,7 +23,7 @@ public static class GithubAnnotations
             var properties = new List<string>();
             if (finding.File is not null)
             {
-                properties.Add($"file={Property(finding.File)}");
+                properties.Add($"file={Property(paths.Shown(finding.File, result))}");
                 properties.Add($"line={finding.Line ?? 1}");
             }
 
@@ -30,7 +33,7 @@ public static class GithubAnnotations
 
         foreach (var unknown in result.Unknowns)
         {
-            var properties = unknown.File is null ? string.Empty : $"file={Property(unknown.File)},line={unknown.Line ?? 1},";
+            var properties = unknown.File is null ? string.Empty : $"file={Property(paths.Shown(unknown.File, result))},line={unknown.Line ?? 1},";
             text.Append($"::warning {properties}title={Property("migaudit unknown")}::{Data(unknown.Reason)}\n");
         }
 

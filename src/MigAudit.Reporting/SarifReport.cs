@@ -4,11 +4,17 @@ using MigAudit.Core;
 
 namespace MigAudit.Reporting;
 
-/// <summary>SARIF 2.1.0, as GitHub code scanning accepts it: one rule entry per rule id, results with file, line and level.</summary>
+/// <summary>
+/// SARIF 2.1.0, as GitHub code scanning accepts it: one rule entry per rule id, results with file, line and level.
+/// Each artifactLocation is a uri relative to %SRCROOT%: the audited folder, or with <see cref="ReportPaths.RepositoryRoot"/>
+/// the repository's top level, which is where code scanning resolves it.
+/// </summary>
 public static class SarifReport
 {
-    public static string Render(AuditResult result, string toolVersion, string? docsBaseUrl = null)
+    public static string Render(AuditResult result, string toolVersion, string? docsBaseUrl = null, ReportPaths paths = ReportPaths.Project)
     {
+        JsonObject? Location(string? path, int line, int? id = null) => SarifReport.Location(path is null ? null : paths.Shown(path, result), line, id);
+
         var rules = result.Rules.ToList();
         var index = rules.Select((r, i) => (r.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
         var driverRules = new JsonArray();
@@ -58,7 +64,7 @@ public static class SarifReport
 
             if (finding.Related.Count > 0)
             {
-                item["relatedLocations"] = new JsonArray(finding.Related.Select((path, n) => (JsonNode?)Location(path, 1, n + 1)).Where(l => l is not null).ToArray());
+                item["relatedLocations"] = new JsonArray(finding.Related.Select((related, n) => (JsonNode?)Location(related, 1, n + 1)).Where(l => l is not null).ToArray());
             }
 
             results.Add((JsonNode)item);
@@ -87,7 +93,7 @@ public static class SarifReport
                 ["invocations"] = new JsonArray(new JsonObject
                 {
                     ["executionSuccessful"] = true,
-                    ["toolExecutionNotifications"] = new JsonArray(result.Unknowns.Select(u => (JsonNode?)Notification(u)).ToArray()),
+                    ["toolExecutionNotifications"] = new JsonArray(result.Unknowns.Select(u => (JsonNode?)Notification(u, Location(u.File, u.Line ?? 1))).ToArray()),
                 }),
                 ["properties"] = new JsonObject { ["verdict"] = result.Verdict },
             }),
@@ -95,10 +101,10 @@ public static class SarifReport
         return log.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
-    private static JsonObject Notification(ReadinessUnknown unknown)
+    private static JsonObject Notification(ReadinessUnknown unknown, JsonObject? location)
     {
         var notification = new JsonObject { ["level"] = "warning", ["message"] = new JsonObject { ["text"] = unknown.Reason } };
-        if (Location(unknown.File, unknown.Line ?? 1) is { } location)
+        if (location is not null)
         {
             notification["locations"] = new JsonArray(location);
         }

@@ -14,6 +14,8 @@ public static partial class CliApp
         var path = ProjectPathArgument();
         var format = FormatOption();
         var output = OutputOption();
+        var reports = ReportOption();
+        var paths = PathsOption();
         var environment = EnvironmentOption("The knexfile environment to audit (default: production, else the only one; knex itself uses NODE_ENV, else development: the audit is about production).");
         var knexfile = new Option<string?>("--knexfile") { Description = "The knexfile to read, instead of searching for one.", HelpName = "FILE" };
         var client = ClientOption();
@@ -62,7 +64,7 @@ public static partial class CliApp
         };
         var command = new Command("audit", "Audit a Knex project statically (its code is never run). Exit codes: 0 ready, 1 not ready (a blocking finding), 2 usage error or unreadable project, 3 unknown (nothing blocks, but migaudit could not read something that decides readiness, or only production's migrations table can tell: answer with --applied).")
         {
-            path, format, output, environment, knexfile, client, migrations, failOn, baseline, writeBaseline, force, branch, cwd, changedSince, staged, applied, quiet, maxWarnings, config,
+            path, format, output, reports, paths, environment, knexfile, client, migrations, failOn, baseline, writeBaseline, force, branch, cwd, changedSince, staged, applied, quiet, maxWarnings, config,
         };
         command.SetAction(parse =>
         {
@@ -97,6 +99,11 @@ public static partial class CliApp
             if (since is not null && onlyStaged || (since is not null || onlyStaged) && parse.GetResult(writeBaseline) is not null)
             {
                 throw new ProjectException("--changed-since, --staged and --write-baseline each choose what is reported: give one");
+            }
+
+            if (parse.GetValue(reports) is { Length: > 0 } && parse.GetResult(writeBaseline) is not null)
+            {
+                throw new ProjectException("--write-baseline writes no report: leave out --report");
             }
 
             settings = settings with { AsStaged = onlyStaged };
@@ -135,6 +142,9 @@ public static partial class CliApp
 
             // Decided before --quiet hides anything: quiet changes what is shown, never the outcome.
             var exitCode = ExitCode(result, parse.GetValue(failOn) ?? settings.FailOn, parse.GetValue(maxWarnings));
+            var shown = parse.GetValue(quiet) ? audit.Map(QuietFilter.Apply) : audit;
+            var pathBase = PathsFrom(parse.GetValue(paths)!);
+            WriteReports(shown, parse.GetValue(reports) ?? [], settings.DocsUrl, pathBase, stdout, stderr);
             if (changeScope is not null && audit.Sets.All(set => set.Findings.Count == 0) && parse.GetValue(format) == "text" && parse.GetValue(output) is null)
             {
                 // A hook or a CI step on a change with nothing to say says so in one line, as linters do.
@@ -143,7 +153,7 @@ public static partial class CliApp
                 return exitCode;
             }
 
-            Render(parse.GetValue(quiet) ? audit.Map(QuietFilter.Apply) : audit, parse.GetValue(format)!, parse.GetValue(output), settings.DocsUrl, stdout, stderr);
+            Render(shown, parse.GetValue(format)!, parse.GetValue(output), settings.DocsUrl, stdout, stderr, pathBase);
             return exitCode;
         });
         return command;
