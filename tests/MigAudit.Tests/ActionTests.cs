@@ -211,7 +211,7 @@ public sealed class ActionTests : IDisposable
         }
 
         // Nothing listens there any more: fetch fails to connect.
-        var closed = $"http://127.0.0.1:{FakeGitHub.FreePort()}";
+        var closed = $"http://127.0.0.1:{LoopbackHttpServer.FreePort()}";
         var down = await RunActionAsync(repo.Root, PullRequest(repo, closed, ""));
         Assert.True(down.Exit == 1, down.Stdout + down.Stderr);
         Assert.Contains("::warning title=migaudit comment::the pull-request comment was not posted: fetch failed. The report is in the job summary.", down.Stdout);
@@ -229,7 +229,7 @@ public sealed class ActionTests : IDisposable
         }
 
         using var repo = MissingDownRepo();
-        using var programs = new OnlyPrograms("bash", "node", "git", "dirname", "rm", "cat");
+        using var programs = new ProgramsOnly("bash", "node", "git", "dirname", "rm", "cat");
         var calls = Path.Combine(programs.Folder, "npm-calls.txt");
 
         // A stand-in npm that logs its arguments and fails, as npm does for a package the registry does not have.
@@ -254,15 +254,15 @@ public sealed class ActionTests : IDisposable
         Requires.Dependency(folder is not null, "the npm packages (scripts/build-npm.sh, then MIGAUDIT_NPM_PACKAGES)");
         var tarballs = Directory.GetFiles(folder!, "*.tgz");
         var launcher = Assert.Single(tarballs, t => System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(t), @"^migaudit-\d"));
-        var platform = Assert.Single(tarballs, t => Path.GetFileName(t).StartsWith($"migaudit-{NpmPlatform}-", StringComparison.Ordinal));
+        var platform = Assert.Single(tarballs, t => Path.GetFileName(t).StartsWith($"migaudit-{NpmPackages.PlatformKey}-", StringComparison.Ordinal));
         using var repo = MissingDownRepo("server");
-        using var programs = new OnlyPrograms("bash", "sh", "node", "npm", "git", "dirname", "rm", "cat");
+        using var programs = new ProgramsOnly("bash", "sh", "node", "npm", "git", "dirname", "rm", "cat");
 
         var run = await RunActionAsync(repo.Root, new Dictionary<string, string?> { ["MIGAUDIT"] = null, ["INPUT_PATH"] = "server", ["INPUT_PACKAGES"] = $"{launcher} {platform}", ["npm_config_update_notifier"] = "false" }, programs.Folder);
 
         Assert.True(run.Exit == 1, run.Stdout + run.Stderr);
         Assert.Contains($"::error file=server/{Migration},line=1,title=migaudit missing-down (blocking)::", run.Stdout);
-        var installed = Path.Combine(run.Temp, "migaudit", "node_modules", "@migaudit", NpmPlatform, "bin", "migaudit");
+        var installed = Path.Combine(run.Temp, "migaudit", "node_modules", "@migaudit", NpmPackages.PlatformKey, "bin", "migaudit");
         Assert.True(File.Exists(installed), installed);
         Assert.Contains($"\"uri\": \"server/{Migration}\"", File.ReadAllText(run.Outputs["sarif"]));
         Assert.StartsWith("## migaudit: ❌ not ready for production", run.Summary);
@@ -273,7 +273,7 @@ public sealed class ActionTests : IDisposable
         var launcherOnly = await RunActionAsync(repo.Root, new Dictionary<string, string?> { ["MIGAUDIT"] = null, ["INPUT_PACKAGES"] = launcher, ["npm_config_omit"] = "optional", ["npm_config_update_notifier"] = "false" }, programs.Folder);
         Assert.Equal(2, launcherOnly.Exit);
         Assert.Contains("::error title=migaudit::migaudit was installed but cannot run here: ", launcherOnly.Stdout);
-        Assert.Contains($"@migaudit/{NpmPlatform}", launcherOnly.Stdout);
+        Assert.Contains($"@migaudit/{NpmPackages.PlatformKey}", launcherOnly.Stdout);
         Assert.Empty(launcherOnly.Outputs);
     }
 
@@ -302,11 +302,6 @@ public sealed class ActionTests : IDisposable
         Assert.DoesNotContain("dotnet", script, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>npm's name for this machine: process.platform-process.arch.</summary>
-    private static string NpmPlatform =>
-        (OperatingSystem.IsLinux() ? "linux" : OperatingSystem.IsMacOS() ? "darwin" : "win32") + "-" +
-        System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
-
     private static Dictionary<string, string?> PullRequest(TempRepo repo, string api, string failOn)
     {
         // Inside .git: git and migaudit see no new file, and it goes with the repository.
@@ -322,83 +317,35 @@ public sealed class ActionTests : IDisposable
         };
     }
 
-    /// <summary>A folder of links to the named programs only, to be a child's whole PATH: dotnet is never among them.</summary>
-    private sealed class OnlyPrograms : IDisposable
-    {
-        public OnlyPrograms(params string[] programs)
-        {
-            Folder = Directory.CreateTempSubdirectory("migaudit-path-").FullName;
-            foreach (var program in programs)
-            {
-                var found = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists)
-                    ?? throw new InvalidOperationException($"{program} is not on PATH");
-                File.CreateSymbolicLink(Path.Combine(Folder, program), Path.GetFullPath(found));
-            }
-        }
-
-        public string Folder { get; }
-
-        public void Dispose() => Directory.Delete(Folder, recursive: true);
-    }
-
     /// <summary>A stand-in for GitHub's REST API on loopback: answers each request as told and records it.</summary>
     private sealed class FakeGitHub : IAsyncDisposable
     {
-        private readonly HttpListener listener = new();
-        private readonly Task serving;
+        private readonly LoopbackHttpServer server;
 
         public FakeGitHub(Func<string, string, (int Status, string Body)> answer)
         {
-            Url = $"http://127.0.0.1:{FreePort()}";
-            listener.Prefixes.Add(Url + "/");
-            listener.Start();
-            serving = Task.Run(async () =>
+            server = new LoopbackHttpServer(async context =>
             {
-                while (listener.IsListening)
+                using var reader = new StreamReader(context.Request.InputStream);
+                var body = await reader.ReadToEndAsync();
+                var path = context.Request.Url!.PathAndQuery;
+                lock (Requests)
                 {
-                    HttpListenerContext context;
-                    try
-                    {
-                        context = await listener.GetContextAsync();
-                    }
-                    catch (Exception error) when (error is HttpListenerException or ObjectDisposedException)
-                    {
-                        return;
-                    }
-
-                    using var reader = new StreamReader(context.Request.InputStream);
-                    var body = await reader.ReadToEndAsync();
-                    var path = context.Request.Url!.PathAndQuery;
-                    lock (Requests)
-                    {
-                        Requests.Add((context.Request.HttpMethod, path, body, context.Request.Headers["Authorization"]));
-                    }
-
-                    var (status, reply) = answer(context.Request.HttpMethod, path);
-                    context.Response.StatusCode = status;
-                    context.Response.ContentType = "application/json";
-                    await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(reply));
-                    context.Response.Close();
+                    Requests.Add((context.Request.HttpMethod, path, body, context.Request.Headers["Authorization"]));
                 }
+
+                var (status, reply) = answer(context.Request.HttpMethod, path);
+                context.Response.StatusCode = status;
+                context.Response.ContentType = "application/json";
+                await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(reply));
             });
         }
 
-        public string Url { get; }
+        /// <summary>The API's root, without the trailing '/' (as GITHUB_API_URL is).</summary>
+        public string Url => server.Url.TrimEnd('/');
 
         public List<(string Method, string Path, string Body, string? Authorization)> Requests { get; } = [];
 
-        public static int FreePort()
-        {
-            using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-            socket.Start();
-            return ((IPEndPoint)socket.LocalEndpoint).Port;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            listener.Stop();
-            await serving;
-            listener.Close();
-        }
+        public ValueTask DisposeAsync() => server.DisposeAsync();
     }
 }

@@ -70,7 +70,7 @@ public sealed class ProgramsOnly : IDisposable
         Directory.CreateDirectory(Folder);
         foreach (var program in programs)
         {
-            var found = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists)
+            var found = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists)
                 ?? throw new InvalidOperationException($"{program} is not on PATH");
             File.CreateSymbolicLink(Path.Combine(Folder, program), Path.GetFullPath(found));
         }

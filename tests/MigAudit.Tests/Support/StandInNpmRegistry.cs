@@ -12,15 +12,14 @@ namespace MigAudit.Tests.Support;
 /// </summary>
 public sealed class StandInNpmRegistry : IDisposable
 {
-    private readonly HttpListener listener = new();
+    private readonly LoopbackHttpServer server;
     private readonly Dictionary<string, JsonObject> documents = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> tarballs = new(StringComparer.Ordinal);
-    private readonly Task serving;
 
     public StandInNpmRegistry(string folder)
     {
-        var port = FreePort();
-        Url = $"http://127.0.0.1:{port}/";
+        server = new LoopbackHttpServer(AnswerAsync);
+        Url = server.Url;
         foreach (var tarball in Directory.GetFiles(folder, "*.tgz"))
         {
             var manifest = JsonNode.Parse(NpmPackages.TarballFiles(tarball)["package/package.json"])!.AsObject();
@@ -61,9 +60,6 @@ public sealed class StandInNpmRegistry : IDisposable
             }
         }
 
-        listener.Prefixes.Add(Url);
-        listener.Start();
-        serving = Task.Run(ServeAsync);
     }
 
     public string Url { get; }
@@ -83,60 +79,35 @@ public sealed class StandInNpmRegistry : IDisposable
         };
     }
 
-    private async Task ServeAsync()
+    private async Task AnswerAsync(HttpListenerContext context)
     {
-        while (listener.IsListening)
+        var response = context.Response;
+        var path = Uri.UnescapeDataString(context.Request.RawUrl!.Split('?')[0].TrimStart('/'));
+        lock (Requested)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception error) when (error is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            using var response = context.Response;
-            var path = Uri.UnescapeDataString(context.Request.RawUrl!.Split('?')[0].TrimStart('/'));
-            lock (Requested)
-            {
-                Requested.Add(path);
-            }
-
-            byte[] body;
-            if (path.StartsWith("tarballs/", StringComparison.Ordinal) && tarballs.TryGetValue(path["tarballs/".Length..], out var file))
-            {
-                response.ContentType = "application/octet-stream";
-                body = await File.ReadAllBytesAsync(file);
-            }
-            else if (documents.TryGetValue(path, out var document))
-            {
-                response.ContentType = "application/json";
-                body = System.Text.Encoding.UTF8.GetBytes(document.ToJsonString());
-            }
-            else
-            {
-                response.StatusCode = 404;
-                body = """{"error":"Not found"}"""u8.ToArray();
-            }
-
-            response.ContentLength64 = body.Length;
-            await response.OutputStream.WriteAsync(body);
+            Requested.Add(path);
         }
+
+        byte[] body;
+        if (path.StartsWith("tarballs/", StringComparison.Ordinal) && tarballs.TryGetValue(path["tarballs/".Length..], out var file))
+        {
+            response.ContentType = "application/octet-stream";
+            body = await File.ReadAllBytesAsync(file);
+        }
+        else if (documents.TryGetValue(path, out var document))
+        {
+            response.ContentType = "application/json";
+            body = System.Text.Encoding.UTF8.GetBytes(document.ToJsonString());
+        }
+        else
+        {
+            response.StatusCode = 404;
+            body = """{"error":"Not found"}"""u8.ToArray();
+        }
+
+        response.ContentLength64 = body.Length;
+        await response.OutputStream.WriteAsync(body);
     }
 
-    private static int FreePort()
-    {
-        using var socket = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
-
-    public void Dispose()
-    {
-        listener.Stop();
-        listener.Close();
-        serving.Wait(TimeSpan.FromSeconds(10));
-    }
+    public void Dispose() => server.Dispose();
 }
