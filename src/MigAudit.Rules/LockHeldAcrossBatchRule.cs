@@ -36,17 +36,26 @@ public sealed class LockHeldAcrossBatchRule : Rule
 
         var position = pending.Select((m, i) => (m.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
         var tables = input.Schema.Schema.Tables;
+        var locks = LockOperations.WriteLocksOnExistingTables(input).Where(l => position.ContainsKey(l.Migration.Name))
+            .OrderBy(l => position[l.Migration.Name]).ToList();
+
+        // The tables a finding already names, at the strength named: in one transaction that lock lasts to the batch's
+        // end, so a later migration's lock on the same table, no stronger, blocks nothing more and for no longer.
+        var named = new HashSet<(string Table, int Blocks)>();
         var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (migration, operation, locked, mode) in LockOperations.WriteLocksOnExistingTables(input))
+        foreach (var (migration, operation, locked, mode) in locks)
         {
             // A table an earlier pending migration creates is invisible to the application until the batch commits.
-            if (!position.TryGetValue(migration.Name, out var at) || at == pending.Count - 1 ||
+            var at = position[migration.Name];
+            if (at == pending.Count - 1 ||
                 tables.TryGetValue(locked, out var table) && position.ContainsKey(table.Origin.Migration) ||
+                Enumerable.Range(Blocks(mode), 4 - Blocks(mode)).Any(strength => named.Contains((locked, strength))) ||
                 !reported.Add(migration.Name))
             {
                 continue;
             }
 
+            named.Add((locked, Blocks(mode)));
             var last = pending[^1];
             var after = pending.Count - 1 - at;
             yield return Found(
@@ -59,4 +68,15 @@ public sealed class LockHeldAcrossBatchRule : Rule
                 action: $"Deploy {migration.Name} on its own (migrate:up), or move the work after it into a later deploy, so that the lock on {locked} ends with its own transaction");
         }
     }
+
+    /// <summary>
+    /// What a lock stops of the application's work (every lock here stops writes): 1 writes (SHARE, SHARE ROW EXCLUSIVE),
+    /// 2 writes and SELECT ... FOR UPDATE (EXCLUSIVE), 3 everything, reads included (ACCESS EXCLUSIVE).
+    /// </summary>
+    private static int Blocks(string mode) => mode switch
+    {
+        "ACCESS EXCLUSIVE" => 3,
+        "EXCLUSIVE" => 2,
+        _ => 1,
+    };
 }

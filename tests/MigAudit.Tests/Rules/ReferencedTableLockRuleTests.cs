@@ -84,4 +84,46 @@ public sealed class ReferencedTableLockRuleTests
         var batch = BatchLocks.Of(result.Input);
         Assert.Equal(["users SHARE ROW EXCLUSIVE"], batch.Tables.Select(t => $"{t.Table} {t.Mode}"));
     }
+
+    [Fact]
+    public void A_later_lock_the_batch_already_holds_as_strongly_is_not_reported_again_and_a_stronger_one_is()
+    {
+        using var repo = new TempRepo();
+        repo.Write("knexfile.js", Audit.Knexfile);
+        repo.Write("migrations/20250101000000_users.js", Users);
+        repo.Commit("first release");
+        repo.Git("tag", "v1.0.0");
+
+        // posts and comments each reference the live users table (SHARE ROW EXCLUSIVE): from posts on, the batch holds
+        // that lock until it commits, so comments' adds nothing. The column added to users takes ACCESS EXCLUSIVE, which
+        // stops reads too: that is new, and reported.
+        repo.Write("migrations/20250102000000_posts.js", Posts);
+        repo.Write("migrations/20250103000000_comments.js", """
+            exports.up = (knex) => knex.schema.createTable('comments', (t) => {
+              t.increments('id');
+              t.integer('user_id').references('users.id');
+            });
+            exports.down = (knex) => knex.schema.dropTable('comments');
+            """);
+        repo.Write("migrations/20250104000000_user_nick.js", """
+            exports.up = (knex) => knex.schema.alterTable('users', (t) => { t.text('nick'); });
+            exports.down = (knex) => knex.schema.alterTable('users', (t) => { t.dropColumn('nick'); });
+            """);
+        repo.Write("migrations/20250105000000_more_comments.js", """
+            exports.up = (knex) => knex.schema.createTable('replies', (t) => {
+              t.increments('id');
+              t.integer('user_id').references('users.id');
+            });
+            exports.down = (knex) => knex.schema.dropTable('replies');
+            """);
+        repo.Write("migrations/20250106000000_tags.js", Tags);
+        repo.Commit("pending migrations");
+
+        var findings = Audit.Run(repo.Root).Of("lock-held-across-batch");
+
+        Assert.Equal(
+            [("migrations/20250102000000_posts.js", "users"), ("migrations/20250104000000_user_nick.js", "users")],
+            findings.Select(f => (f.File!, f.Key!)));
+        Assert.StartsWith("20250104000000_user_nick.js takes an ACCESS EXCLUSIVE lock on users", findings[1].Message);
+    }
 }
