@@ -8,15 +8,30 @@ namespace MigAudit.Tests.Support;
 /// </summary>
 public sealed class LoopbackHttpServer : IAsyncDisposable, IDisposable
 {
-    private readonly HttpListener listener = new();
+    private readonly HttpListener listener;
     private readonly Task serving;
 
     /// <param name="handle">Answers one request; the response is closed after it.</param>
     public LoopbackHttpServer(Func<HttpListenerContext, Task> handle)
     {
-        Url = $"http://127.0.0.1:{FreePort()}/";
-        listener.Prefixes.Add(Url);
-        listener.Start();
+        // A port free when asked can be taken before HttpListener binds it (tests run in parallel, and the kernel may
+        // hand the same free port to two askers): on "address already in use", ask for another.
+        for (var attempt = 1; ; attempt++)
+        {
+            Url = $"http://127.0.0.1:{FreePort()}/";
+            listener = new HttpListener();
+            listener.Prefixes.Add(Url);
+            try
+            {
+                listener.Start();
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 20)
+            {
+                listener.Close();
+            }
+        }
+
         serving = Task.Run(async () =>
         {
             while (listener.IsListening)
