@@ -59,11 +59,7 @@ public sealed class ReferencedTableLockRuleTests
     [Fact]
     public void Lock_held_across_batch_counts_the_referenced_live_table_and_not_one_the_batch_creates()
     {
-        using var repo = new TempRepo();
-        repo.Write("knexfile.js", Audit.Knexfile);
-        repo.Write("migrations/20250101000000_users.js", Users);
-        repo.Commit("first release");
-        repo.Git("tag", "v1.0.0");
+        using var repo = UsersReleased();
         repo.Write("migrations/20250102000000_posts.js", Posts);
         repo.Write("migrations/20250103000000_tags.js", Tags);
         repo.Write("migrations/20250104000000_tag_posts.js", """
@@ -88,11 +84,7 @@ public sealed class ReferencedTableLockRuleTests
     [Fact]
     public void A_later_lock_the_batch_already_holds_as_strongly_is_not_reported_again_and_a_stronger_one_is()
     {
-        using var repo = new TempRepo();
-        repo.Write("knexfile.js", Audit.Knexfile);
-        repo.Write("migrations/20250101000000_users.js", Users);
-        repo.Commit("first release");
-        repo.Git("tag", "v1.0.0");
+        using var repo = UsersReleased();
 
         // posts and comments each reference the live users table (SHARE ROW EXCLUSIVE): from posts on, the batch holds
         // that lock until it commits, so comments' adds nothing. The column added to users takes ACCESS EXCLUSIVE, which
@@ -125,5 +117,16 @@ public sealed class ReferencedTableLockRuleTests
             [("migrations/20250102000000_posts.js", "users"), ("migrations/20250104000000_user_nick.js", "users")],
             findings.Select(f => (f.File!, f.Key!)));
         Assert.StartsWith("20250104000000_user_nick.js takes an ACCESS EXCLUSIVE lock on users", findings[1].Message);
+    }
+
+    /// <summary>A repository whose release v1.0.0 created users: what follows is the pending batch, users a live table.</summary>
+    private static TempRepo UsersReleased()
+    {
+        var repo = new TempRepo();
+        repo.Write("knexfile.js", Audit.Knexfile);
+        repo.Write("migrations/20250101000000_users.js", Users);
+        repo.Commit("first release");
+        repo.Git("tag", "v1.0.0");
+        return repo;
     }
 }
