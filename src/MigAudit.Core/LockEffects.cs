@@ -93,6 +93,19 @@ public static class LockEffects
         return i < 0 || j < 0 || ConflictTable[i, j];
     }
 
+    /// <summary>
+    /// Whether a lock of <paramref name="held"/> stops every statement of the application a lock of
+    /// <paramref name="mode"/> stops (both docs names). The application's statements take ACCESS SHARE (SELECT),
+    /// ROW SHARE (SELECT ... FOR UPDATE) and ROW EXCLUSIVE (INSERT, UPDATE, DELETE): SHARE and SHARE ROW EXCLUSIVE stop
+    /// the same ones (the writes), though neither is the other's superset in the conflict table.
+    /// </summary>
+    public static bool StopsAsMuchAs(string held, string mode)
+    {
+        var h = Array.IndexOf(Modes, held);
+        var m = Array.IndexOf(Modes, mode);
+        return h >= 0 && m >= 0 && Enumerable.Range(0, 3).All(application => !ConflictTable[m, application] || ConflictTable[h, application]);
+    }
+
     /// <summary>0 for ACCESS SHARE up to 7 for ACCESS EXCLUSIVE, for either naming; -1 when unknown.</summary>
     public static int Strength(string mode) => Array.IndexOf(Modes, mode) is var i and >= 0 ? i : Array.IndexOf(PgLocksModes, mode);
 

@@ -39,9 +39,9 @@ public sealed class LockHeldAcrossBatchRule : Rule
         var locks = LockOperations.WriteLocksOnExistingTables(input).Where(l => position.ContainsKey(l.Migration.Name))
             .OrderBy(l => position[l.Migration.Name]).ToList();
 
-        // The tables a finding already names, at the strength named: in one transaction that lock lasts to the batch's
-        // end, so a later migration's lock on the same table, no stronger, blocks nothing more and for no longer.
-        var named = new HashSet<(string Table, int Blocks)>();
+        // The locks a finding already names: in one transaction each lasts to the batch's end, so a later migration's
+        // lock on the same table that stops no more of the application's statements blocks nothing more, for no longer.
+        var named = new List<(string Table, string Mode)>();
         var reported = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (migration, operation, locked, mode) in locks)
         {
@@ -49,13 +49,13 @@ public sealed class LockHeldAcrossBatchRule : Rule
             var at = position[migration.Name];
             if (at == pending.Count - 1 ||
                 tables.TryGetValue(locked, out var table) && position.ContainsKey(table.Origin.Migration) ||
-                Enumerable.Range(Blocks(mode), 4 - Blocks(mode)).Any(strength => named.Contains((locked, strength))) ||
+                named.Any(n => n.Table == locked && LockEffects.StopsAsMuchAs(n.Mode, mode)) ||
                 !reported.Add(migration.Name))
             {
                 continue;
             }
 
-            named.Add((locked, Blocks(mode)));
+            named.Add((locked, mode));
             var last = pending[^1];
             var after = pending.Count - 1 - at;
             yield return Found(
@@ -68,15 +68,4 @@ public sealed class LockHeldAcrossBatchRule : Rule
                 action: $"Deploy {migration.Name} on its own (migrate:up), or move the work after it into a later deploy, so that the lock on {locked} ends with its own transaction");
         }
     }
-
-    /// <summary>
-    /// What a lock stops of the application's work (every lock here stops writes): 1 writes (SHARE, SHARE ROW EXCLUSIVE),
-    /// 2 writes and SELECT ... FOR UPDATE (EXCLUSIVE), 3 everything, reads included (ACCESS EXCLUSIVE).
-    /// </summary>
-    private static int Blocks(string mode) => mode switch
-    {
-        "ACCESS EXCLUSIVE" => 3,
-        "EXCLUSIVE" => 2,
-        _ => 1,
-    };
 }
