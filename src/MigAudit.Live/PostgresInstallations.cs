@@ -51,7 +51,10 @@ public static class PostgresInstallations
     }
 
     /// <summary>Whether a folder holds a program, by the platform's file name for it.</summary>
-    public static bool Has(string folder, string program, bool windows) => File.Exists(System.IO.Path.Combine(folder, windows ? program + ".exe" : program));
+    public static bool Has(string folder, string program, bool windows) => File.Exists(System.IO.Path.Combine(folder, FileName(program, windows)));
+
+    /// <summary>A program's file name on the platform: initdb.exe on Windows, initdb elsewhere.</summary>
+    public static string FileName(string program, bool windows) => windows ? program + ".exe" : program;
 
     /// <summary>A pattern's existing folders, the highest version first; a pattern without a version is itself.</summary>
     private static IEnumerable<string> Expand(string pattern)

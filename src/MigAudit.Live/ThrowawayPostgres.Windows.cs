@@ -20,7 +20,7 @@ public sealed partial class ThrowawayPostgres
             "-p", port.ToString(CultureInfo.InvariantCulture),
             "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=''",
             "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=off");
-        var start = new ProcessStartInfo(Path.Combine(binaries, "pg_ctl.exe")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(ProgramIn(binaries, "pg_ctl")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { "start", "-D", data, "-l", logFile, "-w", "-t", "60", "-o", options })
         {
             start.ArgumentList.Add(argument);
@@ -52,15 +52,13 @@ public sealed partial class ThrowawayPostgres
             return;
         }
 
-        var binaries = FindBinaries();
-        if (binaries is not null)
+        using (var pgCtl = Process.Start(new ProcessStartInfo(ProgramIn(binaries, "pg_ctl"), ["stop", "-D", Path.Combine(directory, "data"), "-m", "immediate", "-w"])
         {
-            using var pgCtl = Process.Start(new ProcessStartInfo(Path.Combine(binaries, "pg_ctl.exe"), ["stop", "-D", Path.Combine(directory, "data"), "-m", "immediate", "-w"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            });
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        }))
+        {
             pgCtl?.WaitForExit();
         }
 

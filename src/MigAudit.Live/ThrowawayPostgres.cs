@@ -23,13 +23,17 @@ public sealed partial class ThrowawayPostgres : IDisposable
     private const string FolderPrefix = "migaudit-pg-";
 
     private readonly string directory;
+    private readonly string binaries;
+    private readonly string host;
     private readonly Process postmaster;
     private readonly StringBuilder log;
     private bool stopped;
 
-    private ThrowawayPostgres(string directory, Process postmaster, StringBuilder log, int? tcpPort, string password)
+    private ThrowawayPostgres(string directory, string binaries, string host, Process postmaster, StringBuilder log, int? tcpPort, string password)
     {
         this.directory = directory;
+        this.binaries = binaries;
+        this.host = host;
         this.postmaster = postmaster;
         this.log = log;
         TcpPort = tcpPort;
@@ -53,7 +57,7 @@ public sealed partial class ThrowawayPostgres : IDisposable
     /// <summary>A connection through the Unix socket as <paramref name="user"/>.</summary>
     public string ConnectionFor(string database, string user, string password) => new NpgsqlConnectionStringBuilder
     {
-        Host = OperatingSystem.IsWindows() ? "127.0.0.1" : SocketDirectory,
+        Host = host,
         // The socket file is named after the port the server was given: a server with TCP names it after its TCP port.
         Port = TcpPort ?? SocketPort,
         Username = user,
@@ -147,7 +151,7 @@ public sealed partial class ThrowawayPostgres : IDisposable
                 File.Delete(passwordFile);
                 var tcpPort = tcpOnlyPort ?? (tcp ? FreePort() : null);
                 var (postmaster, log) = OperatingSystem.IsWindows() ? StartOnWindows(binaries, directory, tcpPort!.Value) : StartPostmaster(binaries, directory, tcpPort);
-                var server = new ThrowawayPostgres(directory, postmaster, log, tcpPort, password);
+                var server = new ThrowawayPostgres(directory, binaries, Host, postmaster, log, tcpPort, password);
                 server.WaitUntilReady();
                 return server;
             }
@@ -288,9 +292,12 @@ public sealed partial class ThrowawayPostgres : IDisposable
         else
         {
             // initdb drops an administrator's rights itself on Windows; elsewhere the user runs it as they would by hand.
-            Run(Path.Combine(binaries, OperatingSystem.IsWindows() ? tool + ".exe" : tool), arguments);
+            Run(ProgramIn(binaries, tool), arguments);
         }
     }
+
+    /// <summary>A PostgreSQL program's file in its bin folder: with .exe on Windows.</summary>
+    private static string ProgramIn(string binaries, string tool) => Path.Combine(binaries, PostgresInstallations.FileName(tool, OperatingSystem.IsWindows()));
 
     private static void Run(string file, params string[] arguments)
     {
