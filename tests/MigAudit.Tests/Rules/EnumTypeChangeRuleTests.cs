@@ -9,13 +9,7 @@ public sealed class EnumTypeChangeRuleTests(PostgresServer server) : IClassFixtu
 {
     private const string Rule = "enum-type-change";
 
-    private static TempRepo Fixture(string side)
-    {
-        var repo = new TempRepo();
-        repo.CopyFixture(Path.Combine(Rule, side));
-        repo.Commit("fixture");
-        return repo;
-    }
+    private static TempRepo Fixture(string side) => Audit.Fixture(Rule, side);
 
     [Fact]
     public void Good_fixture_has_no_finding_at_all()

@@ -11,13 +11,7 @@ public sealed class IdentifierTooLongRuleTests(PostgresServer server) : IClassFi
 
     private static readonly string LongColumn = new('é', 32);
 
-    private static TempRepo Fixture(string side)
-    {
-        var repo = new TempRepo();
-        repo.CopyFixture(Path.Combine(Rule, side));
-        repo.Commit("fixture");
-        return repo;
-    }
+    private static TempRepo Fixture(string side) => Audit.Fixture(Rule, side);
 
     [Fact]
     public void Good_fixture_has_no_finding_at_all()

@@ -14,6 +14,15 @@ public static class Audit
 
     public static Migration Migration(this AuditResult result, string name) => result.Input.Migrations.Single(m => m.Name == name);
 
+    /// <summary>A rule's fixture (tests/fixtures/RULE/SIDE), committed in a repository of its own.</summary>
+    public static TempRepo Fixture(string rule, string side)
+    {
+        var repo = new TempRepo();
+        repo.CopyFixture(Path.Combine(rule, side));
+        repo.Commit("fixture");
+        return repo;
+    }
+
     /// <summary>A committed project: the standard knexfile and these files under migrations/.</summary>
     public static TempRepo Project(params (string Name, string Content)[] migrations)
     {
